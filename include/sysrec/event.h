@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * event.h - the records of a sysrec trace, shared by the BPF programs,
+ * the recorder, the trace format and the analyser.
+ *
+ * Every record starts with struct sr_event.  Records are 8-byte aligned and
+ * their size is a multiple of 8.  Kernel events are filled in by bpf/sysrec.bpf.c
+ * and written to the trace byte for byte; user-space records (SR_EV_LOST,
+ * SR_EV_PROC, SR_EV_FD, SR_EV_CGROUP, SR_EV_FILE) use the same header.
+ *
+ * Only __u8..__u64 with explicit padding: the layout is the same for clang's
+ * BPF target and for the host compiler, and it is the on-disk layout (little
+ * endian, as the file header says).  Fields may only be appended to a type;
+ * docs/FORMAT.md states the compatibility rules.
+ *
+ * Strings live in the record's tail and are referenced by struct sr_str
+ * (offset from the start of the record and length without the NUL).  A string
+ * that had to be cut sets the matching SR_F_*_CUT flag in the header.
+ */
+#ifndef SYSREC_EVENT_H
+#define SYSREC_EVENT_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define SR_COMM_LEN		16
+#define SR_PATH_MAX		4096	/* PATH_MAX: paths are kept whole up to it */
+#define SR_ARGV_DEFAULT		4096	/* argv bytes kept by default */
+#define SR_ARGV_MAX		16384	/* the most record -A can ask for */
+#define SR_IOV_MAX		16	/* iovecs summed for the requested size */
+#define SR_NR_MAX		512	/* syscall numbers below this are traceable */
+
+enum sr_event_type {
+	SR_EV_NONE	= 0,
+	SR_EV_EXEC	= 1,	/* execve/execveat: success (from sched_process_exec) or failure */
+	SR_EV_FORK	= 2,	/* fork/vfork/clone/clone3: a new process or thread */
+	SR_EV_EXIT	= 3,	/* a thread exited; SR_F_GROUP_DEAD when the process did */
+	SR_EV_OPEN	= 4,	/* open/openat/openat2/creat */
+	SR_EV_RW	= 5,	/* read/write family */
+	SR_EV_CLOSE	= 6,	/* close */
+	SR_EV_DUP	= 7,	/* dup/dup2/dup3/fcntl */
+	SR_EV_MMAP	= 8,	/* mmap */
+	SR_EV_MUNMAP	= 9,	/* munmap */
+	SR_EV_BRK	= 10,	/* brk */
+	SR_EV_SYSCALL	= 11,	/* any other syscall asked for by name */
+	SR_EV_LOST	= 12,	/* user space: samples the kernel dropped on one CPU */
+	SR_EV_PROC	= 13,	/* user space: a process alive when the file began */
+	SR_EV_FD	= 14,	/* user space: a descriptor open when the file began */
+	SR_EV_CGROUP	= 15,	/* user space: the path of a cgroup v2 id */
+	SR_EV_TYPE_MAX
+};
+
+/* sr_event.flags */
+#define SR_F_THREAD	0x0001	/* FORK: the child is a thread; EXIT: not the last thread */
+#define SR_F_GROUP_DEAD	0x0002	/* EXIT: the whole process is gone */
+#define SR_F_NAME_CUT	0x0004	/* the name string was cut */
+#define SR_F_PATH_CUT	0x0008	/* the path string was cut (too long or too deep) */
+#define SR_F_ARGV_CUT	0x0010	/* EXEC/PROC: argv was cut */
+#define SR_F_IOV_CUT	0x0020	/* RW: more than SR_IOV_MAX iovecs; count is a lower bound */
+#define SR_F_NO_FILE	0x0040	/* no struct file behind the descriptor: dev/ino are 0 */
+#define SR_F_COMPAT	0x0080	/* reserved: a 32-bit compat syscall */
+
+/* A string in a record's tail: off from the start of the record, len without NUL. */
+struct sr_str {
+	__u16 off;
+	__u16 len;
+};
+
+/* The header of every record: 56 bytes. */
+struct sr_event {
+	__u16 type;		/* enum sr_event_type */
+	__u16 size;		/* whole record in bytes, tail included, multiple of 8 */
+	__u16 cpu;		/* CPU the event happened on */
+	__u16 flags;		/* SR_F_* */
+	__u64 ts;		/* CLOCK_MONOTONIC ns (bpf_ktime_get_ns) */
+	__u32 pid;		/* tgid */
+	__u32 tid;		/* thread id */
+	__u32 uid;
+	__u32 gid;
+	__u64 cgroup_id;	/* cgroup v2 id (kernfs inode number) */
+	__u8 comm[SR_COMM_LEN];	/* NUL-padded, not always NUL-terminated */
+};
+
+/* The syscall part that follows the header of syscall events: 24 bytes. */
+struct sr_sys {
+	__u64 dur_ns;		/* entry to exit (FORK: entry to the fork point) */
+	__s64 ret;		/* return value or -errno */
+	__u16 nr;		/* syscall number, named by the trace's syscall table */
+	__u16 _pad[3];
+};
+
+struct sr_ev_exec {
+	struct sr_event h;
+	struct sr_sys s;
+	__u32 old_tid;		/* thread that called exec (differs when a thread exec'd) */
+	__u32 argc;
+	__u64 dev;		/* executable's device (kernel encoding, see FORMAT.md) */
+	__u64 ino;
+	struct sr_str filename;	/* as passed to exec */
+	struct sr_str path;	/* absolute path of the executable (success only) */
+	struct sr_str argv;	/* NUL-separated arguments */
+	__u32 _pad;
+};
+
+struct sr_ev_fork {
+	struct sr_event h;	/* the parent */
+	struct sr_sys s;	/* ret: child tid, or -errno when the call failed */
+	__u32 child_pid;	/* child's tgid */
+	__u32 child_tid;
+	__u64 clone_flags;
+};
+
+struct sr_ev_exit {
+	struct sr_event h;
+	__s32 exit_code;	/* as wait(2) encodes it: status << 8 | signal */
+	__u32 _pad;
+};
+
+struct sr_ev_open {
+	struct sr_event h;
+	struct sr_sys s;	/* ret: the new descriptor or -errno */
+	__s32 dirfd;		/* AT_FDCWD (-100) for open/creat */
+	__u32 flags;		/* O_* (creat: O_CREAT|O_WRONLY|O_TRUNC) */
+	__u32 mode;
+	__u32 _pad;
+	__u64 resolve;		/* openat2 RESOLVE_* */
+	__u64 dev;		/* the opened file, on success */
+	__u64 ino;
+	struct sr_str name;	/* as passed by the caller */
+	struct sr_str path;	/* absolute path of the opened file, on success */
+};
+
+struct sr_ev_rw {
+	struct sr_event h;
+	struct sr_sys s;	/* ret: bytes moved or -errno */
+	__s32 fd;
+	__u32 iovcnt;		/* readv/writev family; 0 otherwise */
+	__u64 count;		/* bytes asked for (sum of iov_len for the v calls) */
+	__s64 offset;		/* pread/pwrite family; -1 otherwise */
+	__u64 dev;		/* the file behind fd */
+	__u64 ino;
+};
+
+struct sr_ev_close {
+	struct sr_event h;
+	struct sr_sys s;
+	__s32 fd;
+	__u32 _pad;
+	__u64 dev;		/* the file that was behind fd */
+	__u64 ino;
+};
+
+struct sr_ev_dup {
+	struct sr_event h;
+	struct sr_sys s;	/* ret: the new descriptor (fcntl: its result) */
+	__s32 fd;		/* oldfd, or fcntl's fd */
+	__s32 newfd;		/* dup2/dup3: newfd asked for; -1 otherwise */
+	__u32 cmd;		/* fcntl: cmd; 0 otherwise */
+	__u32 flags;		/* dup3: flags */
+	__u64 arg;		/* fcntl: arg */
+	__u64 dev;		/* the file behind fd */
+	__u64 ino;
+};
+
+struct sr_ev_mmap {
+	struct sr_event h;
+	struct sr_sys s;	/* ret: the mapped address or -errno */
+	__u64 addr;
+	__u64 len;
+	__u32 prot;
+	__u32 flags;
+	__s32 fd;
+	__u32 _pad;
+	__u64 off;
+	__u64 dev;		/* file-backed mappings */
+	__u64 ino;
+};
+
+struct sr_ev_munmap {
+	struct sr_event h;
+	struct sr_sys s;
+	__u64 addr;
+	__u64 len;
+};
+
+struct sr_ev_brk {
+	struct sr_event h;
+	struct sr_sys s;	/* ret: the new break */
+	__u64 req;		/* break asked for (0 queries it) */
+};
+
+struct sr_ev_syscall {
+	struct sr_event h;
+	struct sr_sys s;
+	__u64 args[6];
+};
+
+struct sr_ev_lost {
+	struct sr_event h;	/* cpu: the CPU whose buffer overflowed; pid/tid 0 */
+	__u64 count;
+};
+
+struct sr_ev_proc {
+	struct sr_event h;	/* pid, uid, gid, cgroup_id, comm of the process */
+	__u32 ppid;
+	__u32 _pad;
+	__u64 start_ns;		/* CLOCK_MONOTONIC start time, from /proc/PID/stat */
+	struct sr_str exe;	/* absolute path of the executable */
+	struct sr_str argv;	/* NUL-separated */
+	struct sr_str cwd;
+	__u32 _pad2;
+};
+
+struct sr_ev_fd {
+	struct sr_event h;	/* pid of the owner */
+	__s32 fd;
+	__u32 flags;		/* O_* from fdinfo, O_CLOEXEC included */
+	__u64 dev;
+	__u64 ino;
+	__u64 pos;
+	struct sr_str path;
+	__u32 _pad;
+};
+
+struct sr_ev_cgroup {
+	struct sr_event h;
+	__u64 id;		/* cgroup v2 id */
+	struct sr_str path;	/* below the cgroup2 mount, "/" for the root */
+	__u32 _pad;
+};
+
+/* The fixed part of every type; the tail follows it. */
+#define SR_EV_FIXED_SIZES_CHECK()						\
+	_Static_assert(sizeof(struct sr_event) == 56, "sr_event");		\
+	_Static_assert(sizeof(struct sr_sys) == 24, "sr_sys");			\
+	_Static_assert(sizeof(struct sr_ev_exec) == 120, "sr_ev_exec");		\
+	_Static_assert(sizeof(struct sr_ev_fork) == 96, "sr_ev_fork");		\
+	_Static_assert(sizeof(struct sr_ev_exit) == 64, "sr_ev_exit");		\
+	_Static_assert(sizeof(struct sr_ev_open) == 128, "sr_ev_open");		\
+	_Static_assert(sizeof(struct sr_ev_rw) == 120, "sr_ev_rw");		\
+	_Static_assert(sizeof(struct sr_ev_close) == 104, "sr_ev_close");	\
+	_Static_assert(sizeof(struct sr_ev_dup) == 120, "sr_ev_dup");		\
+	_Static_assert(sizeof(struct sr_ev_mmap) == 136, "sr_ev_mmap");		\
+	_Static_assert(sizeof(struct sr_ev_munmap) == 96, "sr_ev_munmap");	\
+	_Static_assert(sizeof(struct sr_ev_brk) == 88, "sr_ev_brk");		\
+	_Static_assert(sizeof(struct sr_ev_syscall) == 128, "sr_ev_syscall");	\
+	_Static_assert(sizeof(struct sr_ev_lost) == 64, "sr_ev_lost");		\
+	_Static_assert(sizeof(struct sr_ev_proc) == 88, "sr_ev_proc");		\
+	_Static_assert(sizeof(struct sr_ev_fd) == 96, "sr_ev_fd");		\
+	_Static_assert(sizeof(struct sr_ev_cgroup) == 72, "sr_ev_cgroup")
+
+SR_EV_FIXED_SIZES_CHECK();
+
+#endif /* SYSREC_EVENT_H */

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * format.h - the sysrec trace file: its writer and its reader.
+ *
+ * The byte layout belongs to format/ alone (docs/FORMAT.md); record/, analyze/
+ * and the info/dump commands go through this API, never around it.
+ *
+ * All functions return 0 or a negative errno unless said otherwise.
+ */
+#ifndef SYSREC_FORMAT_H
+#define SYSREC_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sysrec/event.h"
+
+#define SR_FORMAT_MAJOR		1	/* readers refuse a newer major */
+#define SR_FORMAT_MINOR		0	/* readers accept any minor */
+
+/* --- schema: the description of each record type, written into every file --- */
+
+enum sr_field_kind {
+	SR_FK_U8 = 1, SR_FK_U16, SR_FK_U32, SR_FK_U64,
+	SR_FK_S32, SR_FK_S64,
+	SR_FK_STR,	/* struct sr_str referencing the tail */
+	SR_FK_COMM,	/* __u8[16], NUL padded */
+	SR_FK_HEX,	/* u64 best shown in hex (addresses, flags) */
+	SR_FK_PAD,	/* padding: not shown */
+};
+
+struct sr_field {
+	const char *name;
+	uint8_t kind;		/* enum sr_field_kind */
+	uint16_t offset;	/* from the start of the record */
+	uint16_t size;
+};
+
+struct sr_type {
+	uint16_t type;		/* enum sr_event_type */
+	const char *name;	/* "exec", "fork", "open", ... */
+	uint16_t fixed_size;	/* sizeof the struct: the tail starts here */
+	uint16_t nfields;
+	const struct sr_field *fields;
+};
+
+/* The types this build knows, indexed by enum sr_event_type (NULL for holes). */
+const struct sr_type *sr_schema_type(unsigned int type);
+
+/* --- syscall names (x86-64); the recorder writes the table it used into the file --- */
+
+enum sr_class {
+	SR_CLASS_PROC = 1 << 0,
+	SR_CLASS_MEM = 1 << 1,
+	SR_CLASS_FILE = 1 << 2,
+	SR_CLASS_OTHER = 1 << 3,	/* only when named with -e */
+};
+
+struct sr_syscall {
+	uint16_t nr;
+	uint16_t ev_type;	/* the record type it produces */
+	uint32_t class;		/* enum sr_class */
+	const char *name;	/* as the kernel names it: "pwrite64" */
+};
+
+/* Sorted by name; n set to its length. */
+const struct sr_syscall *sr_syscalls(size_t *n);
+const struct sr_syscall *sr_syscall_by_name(const char *name);
+const struct sr_syscall *sr_syscall_by_nr(unsigned int nr);
+
+/* --- writer --- */
+
+struct sr_writer;
+
+struct sr_writer_opts {
+	int level;		/* zstd level; 0 means the default */
+	size_t chunk_bytes;	/* uncompressed bytes per chunk; 0 means the default */
+	int force;		/* replace an existing regular file */
+	int threaded;		/* compress and write on a thread of the writer's own */
+	uid_t owner_uid;	/* chown the new file to this uid/gid unless (uid_t)-1 */
+	gid_t owner_gid;
+};
+
+/*
+ * Create @path (mode 0600, O_EXCL unless opts->force, never through a symbolic
+ * link) and write the file header.  The caller then adds metadata, begins, and
+ * appends records in time order.  *w is owned by the caller: sr_writer__free().
+ */
+int sr_writer__new(struct sr_writer **w, const char *path,
+		   const struct sr_writer_opts *opts);
+/* Metadata for the start block; only before sr_writer__begin().  Copies both. */
+int sr_writer__meta(struct sr_writer *w, const char *key, const char *value);
+/* Write the start metadata, the schema and the syscall table. */
+int sr_writer__begin(struct sr_writer *w);
+/*
+ * Append one record (a complete struct sr_event with its tail, ev->size bytes).
+ * Copies it.  A full chunk is handed to the writer thread; this never waits on
+ * compression or the disk unless the thread's queue is full.
+ */
+int sr_writer__append(struct sr_writer *w, const struct sr_event *ev);
+/* Close the current chunk even if it is not full (the flush interval). */
+int sr_writer__flush(struct sr_writer *w);
+/* Metadata for the end block (stop time, totals); before sr_writer__finish(). */
+int sr_writer__end_meta(struct sr_writer *w, const char *key, const char *value);
+/* Flush, write the end block and the index, close the file.  Returns the first error. */
+int sr_writer__finish(struct sr_writer *w);
+/* The first error the writer met (for instance -ENOSPC from its thread), or 0. */
+int sr_writer__error(const struct sr_writer *w);
+
+struct sr_writer_stats {
+	uint64_t events;		/* records appended */
+	uint64_t raw_bytes;		/* their bytes before compression */
+	uint64_t file_bytes;		/* bytes written to the file so far */
+	uint64_t chunks;		/* chunks written */
+	uint64_t queued;		/* chunks waiting for the thread */
+};
+void sr_writer__stats(const struct sr_writer *w, struct sr_writer_stats *st);
+/* Frees everything; closes the file without finishing it if finish was not called. */
+void sr_writer__free(struct sr_writer *w);
+
+/* --- reader --- */
+
+struct sr_reader;
+
+/* Called for each problem found in the file; offset is where it was found. */
+typedef void (*sr_damage_fn)(void *ctx, uint64_t offset, const char *what);
+
+/*
+ * Open a trace.  The bytes are hostile: every length is checked, allocations
+ * are capped, a damaged chunk is reported through @damage (may be NULL) and
+ * skipped.  Returns -EINVAL (with a message from sr_reader__strerror style
+ * through @damage) for a file that is not a sysrec trace, -EPROTONOSUPPORT for
+ * a newer major version.
+ */
+int sr_reader__open(struct sr_reader **r, const char *path,
+		    sr_damage_fn damage, void *ctx);
+/* The same from memory (the fuzz target); @buf must outlive the reader. */
+int sr_reader__open_mem(struct sr_reader **r, const void *buf, size_t len,
+			sr_damage_fn damage, void *ctx);
+
+/*
+ * The next record in file order (which is time order).  Returns 1 with *ev
+ * set, 0 at the end, or a negative errno for an I/O error.  *ev points into
+ * the reader and stays valid until the next call.  The reader has checked
+ * that ev->size fits, is a multiple of 8 and is at least the fixed size of a
+ * known type; records of types it does not know are returned as they are.
+ */
+int sr_reader__next(struct sr_reader *r, const struct sr_event **ev);
+
+/*
+ * A string of a record, checked against its size: sets *s and *len and
+ * returns 0, or -EINVAL when the reference points outside the record.  The
+ * string is not NUL-terminated in general; use len.
+ */
+int sr_event__str(const struct sr_event *ev, struct sr_str ref,
+		  const char **s, size_t *len);
+
+/* Metadata by key (start block, then end block), or NULL. */
+const char *sr_reader__meta(const struct sr_reader *r, const char *key);
+/* All metadata in order: returns the count, sets keys and values. */
+size_t sr_reader__meta_all(const struct sr_reader *r, const char *const **keys,
+			   const char *const **values);
+/* The type description the file itself gives, or NULL (for printing unknown types). */
+const struct sr_type *sr_reader__file_type(const struct sr_reader *r, unsigned int type);
+/* The syscall name the file's own table gives for nr, or NULL. */
+const char *sr_reader__syscall_name(const struct sr_reader *r, unsigned int nr);
+
+struct sr_reader_stats {
+	uint64_t file_bytes;
+	uint64_t chunks;		/* good chunks read so far */
+	uint64_t bad_chunks;		/* damaged chunks skipped */
+	uint64_t events;		/* records returned so far */
+	uint64_t raw_bytes;		/* their uncompressed bytes */
+	uint64_t compressed_bytes;	/* chunk payload bytes */
+	uint64_t skipped_bytes;		/* bytes passed over while resyncing */
+	uint64_t ts_first, ts_last;
+	int complete;			/* the end block and index were found */
+	int cut;			/* the file ends inside a block or without an end block */
+	uint16_t major, minor;
+};
+void sr_reader__stats(const struct sr_reader *r, struct sr_reader_stats *st);
+void sr_reader__free(struct sr_reader *r);
+
+#endif /* SYSREC_FORMAT_H */

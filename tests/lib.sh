@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# lib.sh - the test protocol in shell, sourced by tests/cli/*.sh and tests/bpf/*.sh.
+#
+# ok NAME / fail NAME WHY / skip NAME WHY print one line each for tests/run.sh.
+# Under CI=true a skip of a BPF test is a failure: CI runs as root with BTF.
+# check NAME CMD...  runs CMD and reports ok or fail.
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+SYSREC=${SYSREC:-$TOP/sysrec}
+SYSREC_ASAN=${SYSREC_ASAN:-$TOP/.output/asan/sysrec}
+TOOLS=$TOP/.output/tools
+WORKLOADS=$TOP/.output/workloads
+T_FAILED=0
+
+ok() { echo "ok $*"; }
+fail() { local n=$1; shift; echo "not ok $n: $*"; T_FAILED=$((T_FAILED + 1)); }
+skip() {
+	local n=$1; shift
+	if [ "${CI:-}" = true ]; then
+		echo "not ok $n: skipped under CI: $*"; T_FAILED=$((T_FAILED + 1))
+	else
+		echo "skip $n: $*"
+	fi
+}
+check() { local n=$1; shift; if "$@"; then ok "$n"; else fail "$n" "command failed: $*"; fi; }
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+# must_fail NAME CMD...: CMD must exit non-zero and print exactly one line on stderr.
+must_fail() {
+	local n=$1; shift
+	local err rc
+	err=$("$@" 2>&1 >/dev/null); rc=$?
+	if [ $rc -eq 0 ]; then fail "$n" "succeeded: $*"; return; fi
+	if [ "$rc" -ge 128 ]; then fail "$n" "crashed with status $rc: $*"; return; fi
+	if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [ -z "$err" ]; then
+		fail "$n" "not one line of error: $err"; return
+	fi
+	ok "$n"
+}
+# need_bpf NAME: 0 when BPF tests can run here, else reports a skip and returns 1.
+need_bpf() {
+	if [ "$(id -u)" -ne 0 ]; then skip "$1" "not root"; return 1; fi
+	if [ ! -r /sys/kernel/btf/vmlinux ]; then skip "$1" "no kernel BTF"; return 1; fi
+	return 0
+}
+t_done() { [ "$T_FAILED" -eq 0 ]; }
