@@ -15,6 +15,7 @@
 #   VMLINUX_H=      use this vmlinux.h instead of generating one
 
 OUTPUT		?= .output
+BIN		?= sysrec
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 MANDIR		?= $(PREFIX)/share/man
@@ -45,9 +46,13 @@ endif
 .PHONY: all deps demo check test bench fuzz install clean asan tools
 
 # --- sources ---
-LIB_SRCS	:= $(wildcard format/*.c analyze/*.c record/*.c)
+# libsysrec.a: everything that reads traces and needs no BPF (unit tests, tools)
+LIB_SRCS	:= $(wildcard format/*.c analyze/*.c)
 LIB_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 ASAN_OBJS	:= $(patsubst %.c,$(OUTPUT)/asan/%.o,$(LIB_SRCS))
+REC_SRCS	:= $(wildcard record/*.c)
+REC_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(REC_SRCS))
+ASAN_REC_OBJS	:= $(patsubst %.c,$(OUTPUT)/asan/%.o,$(REC_SRCS))
 BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
 SKELS		:= $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
@@ -60,7 +65,7 @@ FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY	:= $(patsubst tests/fuzz/%.c,$(OUTPUT)/asan/tests/%_replay,$(FUZZ_SRCS))
 FUZZ_BINS	:= $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 
-all: sysrec
+all: $(BIN)
 
 # --- BPF: vmlinux.h, objects, skeletons ---
 ifdef VMLINUX_H
@@ -84,12 +89,14 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 # --- user space ---
-$(OUTPUT)/%.o: %.c | $(SKELS)
+$(REC_OBJS) $(ASAN_REC_OBJS): | $(SKELS)
+
+$(OUTPUT)/%.o: %.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) -c $< -o $@
 
-$(OUTPUT)/asan/%.o: %.c | $(SKELS)
+$(OUTPUT)/asan/%.o: %.c
 	$(call msg,CC-ASAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $(DEPFLAGS) -c $< -o $@
@@ -102,11 +109,11 @@ $(OUTPUT)/asan/libsysrec.a: $(ASAN_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-sysrec: $(OUTPUT)/sysrec.o $(OUTPUT)/libsysrec.a
+$(BIN): $(OUTPUT)/sysrec.o $(REC_OBJS) $(OUTPUT)/libsysrec.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/asan/sysrec: $(OUTPUT)/asan/sysrec.o $(OUTPUT)/asan/libsysrec.a
+$(OUTPUT)/asan/sysrec: $(OUTPUT)/asan/sysrec.o $(ASAN_REC_OBJS) $(OUTPUT)/asan/libsysrec.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN) $^ $(LDLIBS) -o $@
 
@@ -120,7 +127,7 @@ $(OUTPUT)/asan/tests/%_replay: tests/fuzz/%.c tests/fuzz/replay.c $(OUTPUT)/asan
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $< tests/fuzz/replay.c $(OUTPUT)/asan/libsysrec.a $(LDLIBS) -o $@
 
-$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) | $(SKELS)
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) \
@@ -147,26 +154,26 @@ deps:
 	./tests/deps.sh
 
 demo: deps
-	$(MAKE) sysrec tools
-	./tests/demo.sh
+	$(MAKE) $(BIN) tools
+	OUTPUT=$(OUTPUT) SYSREC=$(abspath $(BIN)) ./tests/demo.sh
 
 check: deps
 	$(MAKE) test
 
-test: sysrec asan tools
-	./tests/run.sh
+test: $(BIN) asan tools
+	OUTPUT=$(OUTPUT) SYSREC=$(abspath $(BIN)) ./tests/run.sh
 
-bench: sysrec tools
-	./tests/bench/run.sh
+bench: $(BIN) tools
+	OUTPUT=$(OUTPUT) SYSREC=$(abspath $(BIN)) ./tests/bench/run.sh
 
 fuzz: $(FUZZ_BINS)
 
-install: sysrec
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 sysrec $(DESTDIR)$(BINDIR)/sysrec
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysrec
 	install -m 0644 docs/sysrec.1 $(DESTDIR)$(MANDIR)/man1/sysrec.1
 
 clean:
-	rm -rf $(OUTPUT) sysrec
+	rm -rf $(OUTPUT) $(BIN)
 
 -include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)

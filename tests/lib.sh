@@ -7,9 +7,10 @@
 
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 SYSREC=${SYSREC:-$TOP/sysrec}
-SYSREC_ASAN=${SYSREC_ASAN:-$TOP/.output/asan/sysrec}
-TOOLS=$TOP/.output/tools
-WORKLOADS=$TOP/.output/workloads
+OUTPUT=${OUTPUT:-.output}
+SYSREC_ASAN=${SYSREC_ASAN:-$TOP/$OUTPUT/asan/sysrec}
+TOOLS=$TOP/$OUTPUT/tools
+WORKLOADS=$TOP/$OUTPUT/workloads
 T_FAILED=0
 
 ok() { echo "ok $*"; }

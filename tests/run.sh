@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # run.sh - runs every test and ends with "N passed, N failed, N skipped".
 #
-# Unit tests and fuzz replays are the ASan/UBSan builds in .output/asan/tests;
+# Unit tests and fuzz replays are the ASan/UBSan builds in $OUTPUT/asan/tests;
 # CLI tests are tests/cli/*.sh; BPF tests are tests/bpf/*.sh (root, BTF).
 # A test program that exits non-zero without a "not ok" line counts as a failure.
 # Usage: tests/run.sh [PATTERN]   (only tests whose file name contains PATTERN)
@@ -10,6 +10,8 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export TOP
 cd "$TOP" || exit 1
+OUTPUT=${OUTPUT:-.output}
+export OUTPUT
 pattern=${1:-}
 passed=0 failed=0 skipped=0
 log=$(mktemp)
@@ -36,10 +38,10 @@ run_one() {
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 
-for t in .output/asan/tests/test_*; do
+for t in $OUTPUT/asan/tests/test_*; do
 	[ -x "$t" ] && run_one "$(basename "$t")" "$t"
 done
-for t in .output/asan/tests/fuzz_*_replay; do
+for t in $OUTPUT/asan/tests/fuzz_*_replay; do
 	[ -x "$t" ] || continue
 	corpus=tests/fuzz/corpus/$(basename "$t" _replay | sed 's/^fuzz_//')
 	run_one "$(basename "$t")" "$t" "$corpus"
