@@ -81,7 +81,7 @@ endif
 
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux.h $(wildcard include/sysrec/*.h bpf/*.h) | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function \
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function -Wno-unused-parameter \
 		-Iinclude -I$(OUTPUT) -c $< -o $@
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
@@ -141,7 +141,7 @@ $(OUTPUT)/tools/%: tests/tools/%.c $(OUTPUT)/libsysrec.a
 $(OUTPUT)/workloads/%: tests/workloads/%.c
 	$(call msg,WORK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -Iinclude -D_GNU_SOURCE -O2 -g $(WARN) $< -o $@
+	$(Q)$(CC) -Iinclude -D_GNU_SOURCE -O2 -g -static $(WARN) $< -o $@
 
 $(OUTPUT):
 	$(Q)mkdir -p $@

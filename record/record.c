@@ -1,14 +1,1105 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* record/record.c - sysrec record (not written yet). */
+/*
+ * record.c - sysrec record: load the BPF programs, follow the processes asked
+ * for, merge the per-CPU streams into time order and hand the records to
+ * the trace writer.
+ *
+ * main flow, as libbpf-tools: parse options, open, set rodata, load,
+ * attach, poll loop, one cleanup path.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "record.h"
+#include "sysrec.skel.h"
 #include "sysrec/builtin.h"
+#include "sysrec/format.h"
 #include "sysrec/util.h"
 
-const char sr_usage_record[] = "usage: sysrec record ...\n";
+#define CGROUP2_SUPER_MAGIC	0x63677270
+#define REORDER_WINDOW_NS	100000000ull	/* see docs/FORMAT.md, "Order" */
+#define POLL_MS			100
+#define MAX_CPUS		1024
+
+const char sr_usage_record[] =
+	"usage: sysrec record [-o FILE] [-p PID[,PID...]] [-c COMM] [-e CLASSES]\n"
+	"                     [-d SECONDS] [-f] [-q] [--print] [-- COMMAND [ARGS...]]\n"
+	"\n"
+	"Record process, memory and file activity into a trace file.\n"
+	"With a COMMAND, start it, record it and all its descendants, and exit\n"
+	"with its status; with -p, record those processes and their descendants;\n"
+	"with neither, the whole system.\n"
+	"\n"
+	"    -o, --output FILE       trace file (default sysrec.trc), created 0600\n"
+	"    -f, --force             replace FILE if it exists\n"
+	"    -p, --pid PID[,PID]     record these processes and their new children\n"
+	"    -c, --comm COMM         record only tasks whose comm is COMM\n"
+	"        --cgroup PATH       record only this cgroup v2 and its descendants\n"
+	"    -e, --events LIST       classes proc,mem,file (default all three) and/or\n"
+	"                            syscall names (openat,pwrite64,getpid,...)\n"
+	"    -d, --duration SECS     stop after SECS (1.5, 500ms, 2m)\n"
+	"    -q, --quiet             no status line, no summary\n"
+	"        --print             also print one line per event on stdout\n"
+	"    -A, --argv-max BYTES    argv bytes kept per exec (default 4096, max 16384)\n"
+	"        --buffer-pages N    perf buffer pages per CPU (default 2048)\n"
+	"        --flush-interval S  close a chunk at least this often (default 1s)\n"
+	"        --rotate-size SIZE  start a new file at SIZE (e.g. 100M)\n"
+	"        --rotate-time SECS  start a new file every SECS\n"
+	"        --keep N            with rotation, keep only the newest N files\n"
+	"        --level N           zstd level (default: the format's)\n"
+	"        --attach-only       attach the hooks but record nothing (benchmarks)\n"
+	"    -v, --verbose           libbpf debug output\n"
+	"\n"
+	"Rotated files are named FILE with .NNNNNN before the extension:\n"
+	"run.trc becomes run.000000.trc, run.000001.trc, ...\n";
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct opts {
+	const char *output;
+	int force;
+	int quiet;
+	int print;
+	int attach_only;
+	uint32_t pids[64];
+	int npids;
+	const char *comm;
+	const char *cgroup;
+	const char *events;
+	uint64_t duration_ns;
+	uint64_t argv_max;
+	uint64_t buffer_pages;
+	uint64_t flush_ns;
+	uint64_t rotate_size;
+	uint64_t rotate_ns;
+	uint64_t keep;
+	uint64_t level;
+	char **cmd;
+};
+
+struct rec {
+	struct opts *o;
+	struct sysrec_bpf *skel;
+	struct sr_writer *w;
+	struct sr_reorder *ro;
+	struct sr_cgroups *cg;
+	struct perf_buffer *pb;
+	uint8_t sys_type[SR_NR_MAX];
+	char classes[512];
+	char filters[512];
+	char cmdline[4096];
+	char recording_id[33];
+	char host[256];
+	int64_t clock_offset;
+	uint64_t start_ns;
+	uint64_t file_start_ns;
+	uint64_t last_flush_ns;
+	uint64_t rotation;
+	char *path;		/* current file */
+	char **kept;		/* rotated files, oldest first */
+	size_t nkept;
+	uint64_t events;	/* records written, all files */
+	uint64_t file_events;
+	uint64_t lost[MAX_CPUS];
+	uint64_t lost_total;
+	uint64_t file_lost;
+	uint64_t bytes_prev_files;
+	uid_t owner_uid;
+	gid_t owner_gid;
+	pid_t child;
+	int err;		/* first runtime error */
+};
+
+/* --- options --- */
+
+static int parse_pids(struct opts *o, const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint64_t v;
+
+		if (sr_parse_u64(tok, 1, INT32_MAX, &v) || o->npids == (int)ARRAY_SIZE(o->pids)) {
+			err = -EINVAL;
+			break;
+		}
+		o->pids[o->npids++] = (uint32_t)v;
+	}
+	free(copy);
+	return err;
+}
+
+/* Turn -e into a record type per syscall number; classes into words for the metadata. */
+static int parse_events(struct rec *r, const char *list)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	size_t n, i;
+	const struct sr_syscall *all = sr_syscalls(&n);
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	r->classes[0] = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint32_t mask = 0;
+
+		if (!strcmp(tok, "proc"))
+			mask = SR_CLASS_PROC;
+		else if (!strcmp(tok, "mem"))
+			mask = SR_CLASS_MEM;
+		else if (!strcmp(tok, "file"))
+			mask = SR_CLASS_FILE;
+		else if (!strcmp(tok, "all"))
+			mask = SR_CLASS_PROC | SR_CLASS_MEM | SR_CLASS_FILE;
+		if (mask) {
+			for (i = 0; i < n; i++)
+				if ((all[i].class & mask) && all[i].nr < SR_NR_MAX)
+					r->sys_type[all[i].nr] = all[i].ev_type;
+		} else {
+			const struct sr_syscall *sc = sr_syscall_by_name(tok);
+
+			if (!sc || sc->nr >= SR_NR_MAX) {
+				sr_err("record: unknown event class or syscall '%s' (classes: proc, mem, file)", tok);
+				err = -EINVAL;
+				break;
+			}
+			r->sys_type[sc->nr] = sc->ev_type;
+		}
+		if (strlen(r->classes) + strlen(tok) + 2 < sizeof(r->classes)) {
+			if (r->classes[0])
+				strcat(r->classes, ",");
+			strcat(r->classes, tok);
+		}
+	}
+	free(copy);
+	if (!err && !r->classes[0]) {
+		sr_err("record: -e needs at least one class or syscall");
+		err = -EINVAL;
+	}
+	return err;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "sysrec: record: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, ". See 'sysrec record --help'.\n");
+	return -EINVAL;
+}
+
+enum {
+	OPT_PRINT = 256, OPT_CGROUP, OPT_BUFFER_PAGES, OPT_FLUSH, OPT_ROT_SIZE,
+	OPT_ROT_TIME, OPT_KEEP, OPT_LEVEL, OPT_ATTACH_ONLY,
+};
+
+static const struct option long_opts[] = {
+	{ "output",		required_argument, NULL, 'o' },
+	{ "force",		no_argument,       NULL, 'f' },
+	{ "pid",		required_argument, NULL, 'p' },
+	{ "comm",		required_argument, NULL, 'c' },
+	{ "events",		required_argument, NULL, 'e' },
+	{ "duration",		required_argument, NULL, 'd' },
+	{ "quiet",		no_argument,       NULL, 'q' },
+	{ "verbose",		no_argument,       NULL, 'v' },
+	{ "argv-max",		required_argument, NULL, 'A' },
+	{ "help",		no_argument,       NULL, 'h' },
+	{ "print",		no_argument,       NULL, OPT_PRINT },
+	{ "cgroup",		required_argument, NULL, OPT_CGROUP },
+	{ "buffer-pages",	required_argument, NULL, OPT_BUFFER_PAGES },
+	{ "flush-interval",	required_argument, NULL, OPT_FLUSH },
+	{ "rotate-size",	required_argument, NULL, OPT_ROT_SIZE },
+	{ "rotate-time",	required_argument, NULL, OPT_ROT_TIME },
+	{ "keep",		required_argument, NULL, OPT_KEEP },
+	{ "level",		required_argument, NULL, OPT_LEVEL },
+	{ "attach-only",	no_argument,       NULL, OPT_ATTACH_ONLY },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Returns 0, 1 for --help, or -EINVAL after printing the one-line error. */
+static int parse_opts(struct rec *r, int argc, char **argv)
+{
+	struct opts *o = r->o;
+	int c;
+
+	o->output = "sysrec.trc";
+	o->argv_max = SR_ARGV_DEFAULT;
+	o->buffer_pages = 2048;
+	o->flush_ns = 1000000000ull;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:fp:c:e:d:qvA:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (!*optarg)
+				return usage_error("empty output file name%s", "");
+			o->output = optarg;
+			break;
+		case 'f':
+			o->force = 1;
+			break;
+		case 'p':
+			if (parse_pids(o, optarg))
+				return usage_error("bad pid list '%s'", optarg);
+			break;
+		case 'c':
+			if (!*optarg || strlen(optarg) >= SR_COMM_LEN)
+				return usage_error("comm '%s' must be 1 to 15 characters", optarg);
+			o->comm = optarg;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'd':
+			if (sr_parse_duration(optarg, &o->duration_ns) || !o->duration_ns)
+				return usage_error("bad duration '%s'", optarg);
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'v':
+			sr_verbose = 1;
+			break;
+		case 'A':
+			if (sr_parse_size(optarg, &o->argv_max) || o->argv_max < 64 ||
+			    o->argv_max > SR_ARGV_MAX)
+				return usage_error("--argv-max '%s' must be 64 to 16384 bytes", optarg);
+			break;
+		case 'h':
+			return 1;
+		case OPT_PRINT:
+			o->print = 1;
+			break;
+		case OPT_CGROUP:
+			o->cgroup = optarg;
+			break;
+		case OPT_BUFFER_PAGES:
+			if (sr_parse_u64(optarg, 1, 1 << 20, &o->buffer_pages) ||
+			    (o->buffer_pages & (o->buffer_pages - 1)))
+				return usage_error("--buffer-pages '%s' must be a power of two", optarg);
+			break;
+		case OPT_FLUSH:
+			if (sr_parse_duration(optarg, &o->flush_ns) || o->flush_ns < 1000000)
+				return usage_error("bad --flush-interval '%s' (at least 1ms)", optarg);
+			break;
+		case OPT_ROT_SIZE:
+			if (sr_parse_size(optarg, &o->rotate_size) || o->rotate_size < 4096)
+				return usage_error("bad --rotate-size '%s' (at least 4K)", optarg);
+			break;
+		case OPT_ROT_TIME:
+			if (sr_parse_duration(optarg, &o->rotate_ns) || o->rotate_ns < 1000000)
+				return usage_error("bad --rotate-time '%s'", optarg);
+			break;
+		case OPT_KEEP:
+			if (sr_parse_u64(optarg, 1, 1000000, &o->keep))
+				return usage_error("bad --keep '%s'", optarg);
+			break;
+		case OPT_LEVEL:
+			if (sr_parse_u64(optarg, 1, 19, &o->level))
+				return usage_error("--level '%s' must be 1 to 19", optarg);
+			break;
+		case OPT_ATTACH_ONLY:
+			o->attach_only = 1;
+			break;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->cmd = &argv[optind];
+	if (o->keep && !o->rotate_size && !o->rotate_ns)
+		return usage_error("--keep needs --rotate-size or --rotate-time%s", "");
+	if (o->cmd && o->npids)
+		return usage_error("-p and a COMMAND cannot be combined%s", "");
+	return parse_events(r, o->events ? o->events : "proc,mem,file") ? -EINVAL : 0;
+}
+
+/* --- privileges and kernel --- */
+
+static int check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = {};
+	static const struct { int cap; const char *name; } need[] = {
+		{ CAP_BPF, "CAP_BPF" }, { CAP_PERFMON, "CAP_PERFMON" },
+	};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return 0;	/* cannot tell: let the load fail with its own error */
+	for (size_t i = 0; i < ARRAY_SIZE(need); i++) {
+		int c = need[i].cap;
+
+		if (!(data[c / 32].effective & (1u << (c % 32))) &&
+		    !(data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32)))) {
+			sr_err("record needs root, or CAP_BPF and CAP_PERFMON: %s is missing", need[i].name);
+			return -EPERM;
+		}
+	}
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !sr_verbose)
+		return 0;
+	if (!sr_verbose)
+		return 0;	/* libbpf's own words go to -v; we print one line on failure */
+	return vfprintf(stderr, fmt, args);
+}
+
+/* --- files: naming, rotation, metadata --- */
+
+static char *rotated_name(const char *out, uint64_t idx)
+{
+	const char *slash = strrchr(out, '/');
+	const char *dot = strrchr(out, '.');
+	char *name;
+
+	if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : out))
+		dot = out + strlen(out);
+	if (asprintf(&name, "%.*s.%06llu%s", (int)(dot - out), out,
+		     (unsigned long long)idx, dot) < 0)
+		return NULL;
+	return name;
+}
+
+static int64_t clock_offset(void)
+{
+	struct timespec m1, rt, m2;
+	int64_t best = 0, best_gap = INT64_MAX;
+
+	/* the tightest of a few samples */
+	for (int i = 0; i < 5; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &m1);
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_MONOTONIC, &m2);
+		int64_t a = m1.tv_sec * 1000000000ll + m1.tv_nsec;
+		int64_t b = m2.tv_sec * 1000000000ll + m2.tv_nsec;
+		int64_t w = rt.tv_sec * 1000000000ll + rt.tv_nsec;
+
+		if (b - a < best_gap) {
+			best_gap = b - a;
+			best = w - (a + (b - a) / 2);
+		}
+	}
+	return best;
+}
+
+static int meta_u64(struct sr_writer *w, const char *key, uint64_t v, int end)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	return end ? sr_writer__end_meta(w, key, buf) : sr_writer__meta(w, key, buf);
+}
+
+static int write_start_meta(struct rec *r, uint64_t start_ns)
+{
+	struct utsname u;
+	char buf[64];
+	int err = 0;
+
+	uname(&u);
+	snprintf(buf, sizeof(buf), "%lld", (long long)r->clock_offset);
+	err = err ?: sr_writer__meta(r->w, "recording_id", r->recording_id);
+	err = err ?: meta_u64(r->w, "rotation_index", r->rotation, 0);
+	err = err ?: sr_writer__meta(r->w, "host", r->host);
+	err = err ?: sr_writer__meta(r->w, "kernel", u.release);
+	err = err ?: sr_writer__meta(r->w, "machine", u.machine);
+	err = err ?: meta_u64(r->w, "ncpus", libbpf_num_possible_cpus(), 0);
+	err = err ?: meta_u64(r->w, "page_size", sysconf(_SC_PAGESIZE), 0);
+	err = err ?: sr_writer__meta(r->w, "clock", "CLOCK_MONOTONIC");
+	err = err ?: sr_writer__meta(r->w, "clock_offset_ns", buf);
+	err = err ?: meta_u64(r->w, "start_ns", start_ns, 0);
+	err = err ?: meta_u64(r->w, "recording_start_ns", r->start_ns, 0);
+	err = err ?: sr_writer__meta(r->w, "sysrec_version", SYSREC_VERSION);
+	err = err ?: sr_writer__meta(r->w, "cmdline", r->cmdline);
+	err = err ?: sr_writer__meta(r->w, "filters", r->filters);
+	err = err ?: sr_writer__meta(r->w, "classes", r->classes);
+	err = err ?: meta_u64(r->w, "reorder_window_ns", REORDER_WINDOW_NS, 0);
+	if (sr_cgroups__mount(r->cg))
+		err = err ?: sr_writer__meta(r->w, "cgroup2_mount", sr_cgroups__mount(r->cg));
+	return err;
+}
+
+static int want_tracked(void *ctx, uint32_t pid)
+{
+	struct rec *r = ctx;
+	__u8 v;
+
+	return !bpf_map__lookup_elem(r->skel->maps.tracked, &pid, sizeof(pid), &v, sizeof(v), 0);
+}
+
+static int append_rec(void *ctx, const struct sr_event *ev);
+
+/* Open the next file, write its metadata and snapshot (stamped ts). */
+static int open_file(struct rec *r, uint64_t ts)
+{
+	struct sr_writer_opts wo = {
+		.level = (int)r->o->level,
+		.force = r->o->force,
+		.threaded = 1,
+		.owner_uid = r->owner_uid,
+		.owner_gid = r->owner_gid,
+	};
+	struct sr_snap_filter flt = {
+		.want_pid = r->skel->rodata->filter_pids ? want_tracked : NULL,
+		.ctx = r,
+		.comm = r->o->comm,
+		.self = getpid(),
+		.argv_max = (uint32_t)r->o->argv_max,
+	};
+	int err;
+
+	free(r->path);
+	r->path = r->o->rotate_size || r->o->rotate_ns ? rotated_name(r->o->output, r->rotation)
+						       : strdup(r->o->output);
+	if (!r->path)
+		return -ENOMEM;
+	err = sr_writer__new(&r->w, r->path, &wo);
+	if (err) {
+		if (err == -EEXIST)
+			sr_err("%s exists: use -f to replace it", r->path);
+		else if (err == -ELOOP)
+			sr_err("%s is a symbolic link: refusing to write through it", r->path);
+		else
+			sr_err("cannot create %s: %s", r->path, strerror(-err));
+		return err;
+	}
+	err = write_start_meta(r, ts);
+	err = err ?: sr_writer__begin(r->w);
+	if (err) {
+		sr_err("cannot write %s: %s", r->path, strerror(-err));
+		return err;
+	}
+	r->file_start_ns = ts;
+	r->file_events = 0;
+	r->file_lost = 0;
+	sr_cgroups__reset_seen(r->cg);
+	err = sr_snapshot(&flt, r->cg, ts, append_rec, r);
+	if (err)
+		sr_err("cannot write the snapshot to %s: %s", r->path, strerror(-err));
+	return err;
+}
+
+static int close_file(struct rec *r, uint64_t stop_ns)
+{
+	struct sr_writer_stats st;
+	char lpc[16 * 64] = "";
+	int err = 0, ncpu = libbpf_num_possible_cpus();
+
+	if (!r->w)
+		return 0;
+	for (int i = 0; i < ncpu && i < MAX_CPUS; i++) {
+		size_t len = strlen(lpc);
+
+		snprintf(lpc + len, sizeof(lpc) - len, "%s%d:%llu", i ? " " : "", i,
+			 (unsigned long long)r->lost[i]);
+	}
+	err = err ?: meta_u64(r->w, "stop_ns", stop_ns, 1);
+	err = err ?: meta_u64(r->w, "events", r->file_events, 1);
+	err = err ?: meta_u64(r->w, "lost", r->file_lost, 1);
+	err = err ?: sr_writer__end_meta(r->w, "lost_per_cpu", lpc);
+	err = err ?: meta_u64(r->w, "late", sr_reorder__late(r->ro), 1);
+	if (!err)
+		err = sr_writer__finish(r->w);
+	sr_writer__stats(r->w, &st);
+	r->bytes_prev_files += st.file_bytes;
+	if (err)
+		sr_err("cannot finish %s: %s", r->path, strerror(-err));
+	sr_writer__free(r->w);
+	r->w = NULL;
+	return err;
+}
+
+/* --keep: remember the file just closed and drop the oldest beyond N. */
+static void keep_files(struct rec *r)
+{
+	char **k;
+
+	if (!r->o->keep)
+		return;
+	k = realloc(r->kept, (r->nkept + 1) * sizeof(*k));
+	if (!k)
+		return;
+	r->kept = k;
+	r->kept[r->nkept++] = strdup(r->path);
+	/* the file being written counts as one of the N */
+	while (r->nkept + 1 > r->o->keep) {
+		if (r->kept[0] && unlink(r->kept[0]) && errno != ENOENT)
+			sr_err("cannot remove %s: %s", r->kept[0], strerror(errno));
+		free(r->kept[0]);
+		memmove(r->kept, r->kept + 1, (r->nkept - 1) * sizeof(*k));
+		r->nkept--;
+	}
+}
+
+static int rotate(struct rec *r, uint64_t ts)
+{
+	int err = close_file(r, ts);
+
+	if (err)
+		return err;
+	keep_files(r);
+	r->rotation++;
+	return open_file(r, ts);
+}
+
+static int need_rotation(struct rec *r, uint64_t ts)
+{
+	struct sr_writer_stats st;
+
+	if (r->o->rotate_ns && ts - r->file_start_ns >= r->o->rotate_ns)
+		return 1;
+	if (r->o->rotate_size) {
+		sr_writer__stats(r->w, &st);
+		/* what is queued counts too, at its raw size as an upper bound */
+		if (st.file_bytes >= r->o->rotate_size)
+			return 1;
+	}
+	return 0;
+}
+
+/* --- the record path --- */
+
+static void print_event(struct rec *r, const struct sr_event *ev)
+{
+	const struct sr_type *t = sr_schema_type(ev->type);
+	char comm[SR_COMM_LEN + 1] = "";
+
+	memcpy(comm, ev->comm, SR_COMM_LEN);
+	printf("%.6f %u %u/%u ", (double)(ev->ts - r->start_ns) / 1e9, ev->cpu, ev->pid, ev->tid);
+	sr_fput_text(stdout, comm, strlen(comm));
+	printf(" %s", t ? t->name : "?");
+	if (t && ev->type != SR_EV_EXIT && ev->type < SR_EV_LOST) {
+		const struct sr_sys *s = (const void *)(ev + 1);
+		const struct sr_syscall *sc = sr_syscall_by_nr(s->nr);
+
+		printf(" %s ret=%lld", sc ? sc->name : "?", (long long)s->ret);
+	}
+	for (unsigned i = 0; t && i < t->nfields; i++) {
+		const struct sr_field *f = &t->fields[i];
+		const char *s;
+		size_t len;
+
+		if (f->kind != SR_FK_STR)
+			continue;
+		if (sr_event__str(ev, *(const struct sr_str *)((const char *)ev + f->offset), &s, &len))
+			continue;
+		printf(" %s=\"", f->name);
+		sr_fput_text(stdout, s, len);
+		printf("\"");
+	}
+	putchar('\n');
+}
+
+static int append_rec(void *ctx, const struct sr_event *ev)
+{
+	struct rec *r = ctx;
+	int err;
+
+	if (r->w && ev->type < SR_EV_LOST && need_rotation(r, ev->ts)) {
+		err = rotate(r, ev->ts);
+		if (err)
+			return err;
+	}
+	/* Name each cgroup the first time a file sees it. */
+	if (ev->cgroup_id && ev->type != SR_EV_CGROUP && sr_cgroups__first_seen(r->cg, ev->cgroup_id)) {
+		const char *path = sr_cgroups__path(r->cg, ev->cgroup_id);
+		uint8_t buf[sizeof(struct sr_ev_cgroup) + SR_PATH_MAX + 8] = {};
+		struct sr_ev_cgroup *c = (void *)buf;
+		size_t len = path ? strlen(path) : 0;
+
+		if (len >= SR_PATH_MAX)
+			len = SR_PATH_MAX - 1;
+		c->h.type = SR_EV_CGROUP;
+		c->h.ts = ev->ts;
+		c->h.cpu = ev->cpu;
+		c->h.cgroup_id = ev->cgroup_id;
+		c->id = ev->cgroup_id;
+		c->path.off = sizeof(*c);
+		c->path.len = len;
+		if (len)
+			memcpy(buf + sizeof(*c), path, len);
+		c->h.size = (sizeof(*c) + len + 1 + 7) & ~7;
+		err = sr_writer__append(r->w, &c->h);
+		if (err)
+			return err;
+	}
+	err = sr_writer__append(r->w, ev);
+	if (err)
+		return err;
+	r->events++;
+	r->file_events++;
+	if (r->o->print)
+		print_event(r, ev);
+	return 0;
+}
+
+static enum bpf_perf_event_ret on_sample(void *ctx, int cpu, struct perf_event_header *hdr)
+{
+	struct rec *r = ctx;
+
+	if (hdr->type == PERF_RECORD_SAMPLE) {
+		const struct { struct perf_event_header h; __u32 size; __u8 data[]; } *s = (void *)hdr;
+		/* the raw data sits 4 bytes into an 8-aligned record: realign it */
+		static uint64_t copy[65536 / 8];
+		uint16_t size;
+
+		if (s->size < sizeof(struct sr_event))
+			return LIBBPF_PERF_EVENT_CONT;
+		memcpy(&size, s->data + offsetof(struct sr_event, size), sizeof(size));
+		if (size < sizeof(struct sr_event) || size > s->size)
+			return LIBBPF_PERF_EVENT_CONT;
+		memcpy(copy, s->data, size);
+		if (sr_reorder__push(r->ro, (const struct sr_event *)copy) && !r->err)
+			r->err = -ENOMEM;
+	} else if (hdr->type == PERF_RECORD_LOST) {
+		const struct { struct perf_event_header h; __u64 id; __u64 lost; } *l = (void *)hdr;
+		struct sr_ev_lost e = {};
+
+		e.h.type = SR_EV_LOST;
+		e.h.size = sizeof(e);
+		e.h.cpu = cpu;
+		e.h.ts = sr_mono_ns();
+		e.count = l->lost;
+		if (cpu >= 0 && cpu < MAX_CPUS)
+			r->lost[cpu] += l->lost;
+		r->lost_total += l->lost;
+		r->file_lost += l->lost;
+		if (sr_reorder__push(r->ro, &e.h) && !r->err)
+			r->err = -ENOMEM;
+	}
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+static void status_line(struct rec *r, uint64_t now, uint64_t *last_ns, uint64_t *last_events)
+{
+	struct sr_writer_stats st;
+	char b[32];
+	double secs = (now - *last_ns) / 1e9;
+
+	sr_writer__stats(r->w, &st);
+	fprintf(stderr, "\r\033[Ksysrec: %llu events (%.0f/s), %s written, ratio %.1fx, lost %llu",
+		(unsigned long long)r->events, (r->events - *last_events) / (secs > 0 ? secs : 1),
+		sr_human_bytes(r->bytes_prev_files + st.file_bytes, b, sizeof(b)),
+		st.file_bytes ? (double)st.raw_bytes / st.file_bytes : 0.0,
+		(unsigned long long)r->lost_total);
+	*last_ns = now;
+	*last_events = r->events;
+}
+
+/* -p: like perf, stop once every process asked for has exited (zombies too). */
+static int pids_alive(const struct opts *o)
+{
+	for (int i = 0; i < o->npids; i++) {
+		char path[64], buf[256], *p;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%u/stat", o->pids[i]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		p = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		p = p ? strrchr(buf, ')') : NULL;
+		if (p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X')
+			return 1;
+	}
+	return 0;
+}
+
+/* --- the command to record --- */
+
+/*
+ * Fork the command stopped on a pipe, so its pid can be tracked before it
+ * runs; a second, close-on-exec pipe carries exec's errno back.
+ */
+static int start_command(struct rec *r, int *go_fd, int *err_fd)
+{
+	int tracked_fd = bpf_map__fd(r->skel->maps.tracked);
+	int go[2], ep[2];
+	__u32 self;
+	__u8 one = 1;
+	pid_t pid;
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(ep, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		char c;
+		int e;
+
+		close(go[1]);
+		close(ep[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		/*
+		 * Track ourselves only now, so the only syscall recorded
+		 * before the command runs is its execve.
+		 */
+		self = getpid();
+		bpf_map_update_elem(tracked_fd, &self, &one, BPF_ANY);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execvp(r->o->cmd[0], r->o->cmd);
+		e = errno;
+		if (write(ep[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(ep[1]);
+	*go_fd = go[1];
+	*err_fd = ep[0];
+	r->child = pid;
+	return 0;
+}
+
+static int open_cgroup(struct rec *r, int *fd)
+{
+	const char *mnt = sr_cgroups__mount(r->cg);
+	char path[PATH_MAX];
+	struct statfs sfs;
+
+	if (!mnt) {
+		sr_err("--cgroup: no cgroup2 filesystem is mounted (see /proc/mounts)");
+		return -ENOENT;
+	}
+	if (!strncmp(r->o->cgroup, mnt, strlen(mnt)))
+		snprintf(path, sizeof(path), "%s", r->o->cgroup);
+	else
+		snprintf(path, sizeof(path), "%s/%s", mnt, r->o->cgroup + (r->o->cgroup[0] == '/'));
+	*fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0) {
+		int e = errno;
+
+		sr_err("--cgroup: cannot open %s: %s", path, strerror(e));
+		return -e;
+	}
+	if (fstatfs(*fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		sr_err("--cgroup: %s is not a cgroup v2 directory", path);
+		close(*fd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void describe(struct rec *r, int argc, char **argv)
+{
+	size_t len = 0;
+	unsigned char id[16];
+
+	for (int i = 0; i < argc && len < sizeof(r->cmdline) - 1; i++)
+		len += snprintf(r->cmdline + len, sizeof(r->cmdline) - len, "%s%s",
+				i ? " " : "sysrec ", argv[i]);
+	len = 0;
+	r->filters[0] = 0;
+	for (int i = 0; i < r->o->npids; i++)
+		len += snprintf(r->filters + len, sizeof(r->filters) - len, "%s%u",
+				i ? "," : "pid=", r->o->pids[i]);
+	if (r->o->cmd)
+		len += snprintf(r->filters + len, sizeof(r->filters) - len, "%scommand=%s",
+				len ? " " : "", r->o->cmd[0]);
+	if (r->o->comm && len < sizeof(r->filters))
+		len += snprintf(r->filters + len, sizeof(r->filters) - len, "%scomm=%s",
+				len ? " " : "", r->o->comm);
+	if (r->o->cgroup && len < sizeof(r->filters))
+		snprintf(r->filters + len, sizeof(r->filters) - len, "%scgroup=%s",
+			 len ? " " : "", r->o->cgroup);
+	if (getrandom(id, sizeof(id), 0) != sizeof(id))
+		for (size_t i = 0; i < sizeof(id); i++)
+			id[i] = (unsigned char)(sr_mono_ns() >> (i % 8));
+	for (size_t i = 0; i < sizeof(id); i++)
+		sprintf(r->recording_id + 2 * i, "%02x", id[i]);
+	gethostname(r->host, sizeof(r->host) - 1);
+}
+
+/* Under sudo, hand the file to the user who asked for it. */
+static void find_owner(struct rec *r)
+{
+	const char *u = getenv("SUDO_UID"), *g = getenv("SUDO_GID");
+	uint64_t v;
+
+	r->owner_uid = (uid_t)-1;
+	r->owner_gid = (gid_t)-1;
+	if (geteuid() != 0 || !u || !g)
+		return;
+	if (!sr_parse_u64(u, 0, UINT32_MAX - 1, &v))
+		r->owner_uid = (uid_t)v;
+	if (!sr_parse_u64(g, 0, UINT32_MAX - 1, &v))
+		r->owner_gid = (gid_t)v;
+}
 
 int cmd_record(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	sr_err("record: not implemented yet");
-	return SR_EXIT_FAIL;
+	struct opts o = {};
+	struct rec r = { .o = &o, .child = -1 };
+	struct perf_event_attr attr = {};
+	uint64_t now, end_ns = 0, last_status = 0, last_events = 0;
+	int err, status = 0, go_fd = -1, err_fd = -1, cg_fd = -1, child_done = 0, exit_code;
+	int tty;
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	err = parse_opts(&r, argc, argv);
+	if (err == 1) {
+		fputs(sr_usage_record, stdout);
+		return SR_EXIT_OK;
+	}
+	if (err)
+		return SR_EXIT_USAGE;
+	tty = isatty(STDERR_FILENO) && !o.quiet;
+
+	if (check_privileges())
+		return SR_EXIT_FAIL;
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		sr_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): record needs CONFIG_DEBUG_INFO_BTF");
+		return SR_EXIT_FAIL;
+	}
+	for (int i = 0; i < o.npids; i++) {
+		if (kill(o.pids[i], 0) && errno == ESRCH) {
+			sr_err("record: no process with pid %u", o.pids[i]);
+			return SR_EXIT_FAIL;
+		}
+	}
+	libbpf_set_print(libbpf_print);
+	describe(&r, argc - 1, argv + 1);
+	find_owner(&r);
+	r.cg = sr_cgroups__new();
+	r.ro = sr_reorder__new();
+	if (!r.cg || !r.ro) {
+		err = -ENOMEM;
+		sr_err("out of memory");
+		goto cleanup;
+	}
+	if (o.cgroup) {
+		err = open_cgroup(&r, &cg_fd);
+		if (err)
+			goto cleanup;
+	}
+
+	r.skel = sysrec_bpf__open();
+	if (!r.skel) {
+		err = -errno;
+		sr_err("cannot open the BPF object: %s", strerror(-err));
+		goto cleanup;
+	}
+	r.skel->rodata->self_tgid = getpid();
+	r.skel->rodata->filter_pids = o.npids || o.cmd;
+	if (o.comm) {
+		r.skel->rodata->filter_comm_on = 1;
+		strncpy((char *)r.skel->rodata->filter_comm, o.comm, SR_COMM_LEN - 1);
+	}
+	r.skel->rodata->filter_cgroup = o.cgroup != NULL;
+	r.skel->rodata->argv_max = (uint32_t)o.argv_max;
+	r.skel->rodata->attach_only = o.attach_only;
+	memcpy((void *)r.skel->rodata->sys_type, r.sys_type, sizeof(r.sys_type));
+	for (int i = 0; i < SR_NR_MAX; i++)
+		if (r.sys_type[i] == SR_EV_EXEC || r.sys_type[i] == SR_EV_FORK)
+			r.skel->rodata->proc_on = 1;
+
+	err = sysrec_bpf__load(r.skel);
+	if (err) {
+		sr_err("cannot load the BPF programs: %s (run with -v for the verifier's log)",
+		       strerror(-err));
+		goto cleanup;
+	}
+	if (cg_fd >= 0) {
+		__u32 zero = 0;
+
+		err = bpf_map__update_elem(r.skel->maps.cgroup_filter, &zero, sizeof(zero),
+					   &cg_fd, sizeof(cg_fd), BPF_ANY);
+		if (err) {
+			sr_err("--cgroup: cannot set the filter: %s", strerror(-err));
+			goto cleanup;
+		}
+	}
+	for (int i = 0; i < o.npids; i++) {
+		__u8 one = 1;
+
+		bpf_map__update_elem(r.skel->maps.tracked, &o.pids[i], sizeof(__u32), &one, 1, BPF_ANY);
+	}
+	if (o.cmd) {
+		err = start_command(&r, &go_fd, &err_fd);
+		if (err) {
+			sr_err("cannot start %s: %s", o.cmd[0], strerror(-err));
+			goto cleanup;
+		}
+	}
+
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_BPF_OUTPUT;
+	attr.sample_type = PERF_SAMPLE_RAW;
+	attr.sample_period = 1;
+	/* wake the reader when an eighth of a buffer is full, never per event */
+	attr.watermark = 1;
+	attr.wakeup_watermark = o.buffer_pages * sysconf(_SC_PAGESIZE) / 8;
+	r.pb = perf_buffer__new_raw(bpf_map__fd(r.skel->maps.events), o.buffer_pages, &attr,
+				    on_sample, &r, NULL);
+	if (!r.pb) {
+		err = -errno;
+		sr_err("cannot set up the perf buffers (%llu pages per CPU): %s",
+		       (unsigned long long)o.buffer_pages, strerror(-err));
+		goto cleanup;
+	}
+
+	r.clock_offset = clock_offset();
+	r.start_ns = sr_mono_ns();
+	err = sysrec_bpf__attach(r.skel);
+	if (err) {
+		sr_err("cannot attach the BPF programs: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = open_file(&r, r.start_ns);
+	if (err)
+		goto cleanup;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (o.cmd) {
+		int e = 0;
+		ssize_t n;
+
+		if (write(go_fd, "g", 1) != 1) {
+			err = -errno;
+			goto cleanup;
+		}
+		close(go_fd);
+		go_fd = -1;
+		n = read(err_fd, &e, sizeof(e));	/* EOF: exec succeeded */
+		if (n == sizeof(e)) {
+			sr_err("cannot run '%s': %s", o.cmd[0], strerror(e));
+			waitpid(r.child, NULL, 0);
+			r.child = -1;
+			err = -e;
+			goto cleanup;
+		}
+	}
+	if (o.duration_ns)
+		end_ns = r.start_ns + o.duration_ns;
+	r.last_flush_ns = last_status = r.start_ns;
+
+	while (!stop_signal) {
+		err = perf_buffer__poll(r.pb, POLL_MS);
+		if (err < 0 && err != -EINTR) {
+			sr_err("polling the perf buffers: %s", strerror(-err));
+			break;
+		}
+		now = sr_mono_ns();
+		perf_buffer__consume(r.pb);
+		err = r.err ?: sr_reorder__release(r.ro, now - REORDER_WINDOW_NS, append_rec, &r);
+		err = err ?: sr_writer__error(r.w);
+		if (err) {
+			sr_err("writing %s: %s", r.path, strerror(-err));
+			break;
+		}
+		if (now - r.last_flush_ns >= o.flush_ns) {
+			sr_writer__flush(r.w);
+			r.last_flush_ns = now;
+		}
+		if (tty && now - last_status >= 1000000000ull)
+			status_line(&r, now, &last_status, &last_events);
+		if (end_ns && now >= end_ns)
+			break;
+		if (r.child > 0 && waitpid(r.child, &status, WNOHANG) == r.child) {
+			child_done = 1;
+			break;
+		}
+		if (o.npids && !pids_alive(&o))
+			break;
+	}
+	if (err == -EINTR)
+		err = 0;
+
+	/* Detach first, then drain: nothing can arrive after the last read. */
+	sysrec_bpf__detach(r.skel);
+	if (r.w && !err) {
+		perf_buffer__consume(r.pb);
+		err = r.err ?: sr_reorder__release(r.ro, UINT64_MAX, append_rec, &r);
+		if (err)
+			sr_err("writing %s: %s", r.path, strerror(-err));
+	}
+	if (r.w) {
+		int e = close_file(&r, sr_mono_ns());
+
+		err = err ?: e;
+	}
+	if (tty)
+		fputs("\r\033[K", stderr);
+	if (!o.quiet && r.path) {
+		fprintf(stderr, "sysrec: %llu events, %llu lost, %llu bytes (%.1f bytes/event) in %s%s\n",
+			(unsigned long long)r.events, (unsigned long long)r.lost_total,
+			(unsigned long long)r.bytes_prev_files,
+			r.events ? (double)r.bytes_prev_files / r.events : 0.0, r.path,
+			r.rotation ? " and earlier files" : "");
+	}
+
+cleanup:
+	if (go_fd >= 0)
+		close(go_fd);
+	if (err_fd >= 0)
+		close(err_fd);
+	if (cg_fd >= 0)
+		close(cg_fd);
+	if (r.child > 0 && !child_done) {
+		if (stop_signal || err)
+			kill(r.child, SIGTERM);
+		waitpid(r.child, &status, 0);
+		child_done = 1;
+	}
+	perf_buffer__free(r.pb);
+	sysrec_bpf__destroy(r.skel);
+	if (r.w)
+		sr_writer__free(r.w);
+	sr_reorder__free(r.ro);
+	sr_cgroups__free(r.cg);
+	for (size_t i = 0; i < r.nkept; i++)
+		free(r.kept[i]);
+	free(r.kept);
+	free(r.path);
+	if (err)
+		return SR_EXIT_FAIL;
+	if (child_done && o.cmd) {
+		if (WIFEXITED(status))
+			exit_code = WEXITSTATUS(status);
+		else if (WIFSIGNALED(status))
+			exit_code = 128 + WTERMSIG(status);
+		else
+			exit_code = SR_EXIT_FAIL;
+		return exit_code;
+	}
+	return SR_EXIT_OK;
 }

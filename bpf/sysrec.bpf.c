@@ -1,0 +1,918 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sysrec.bpf.c - capture process, memory and file syscalls.
+ *
+ * Hooks are the raw syscall tracepoints (tp_btf/sys_enter, sys_exit) and the
+ * scheduler's process tracepoints: they exist on every kernel with BTF, need
+ * neither kprobes nor a mounted tracefs, and see every syscall whatever the
+ * libc wrapper.  sys_enter saves the arguments in task storage; sys_exit
+ * pairs them with the result and emits one record holding both, so nothing
+ * is read from argument registers after they are gone.
+ *
+ * Strings are read at exit, when the kernel has already faulted the pages
+ * in; paths of opened files are rebuilt from the kernel's struct file, so
+ * they are absolute however the file was named.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "sysrec/event.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define AT_FDCWD	-100
+#define ENAMETOOLONG	36
+#define MAP_ANONYMOUS	0x20
+#define F_DUPFD		0
+#define CLONE_VFORK	0x00004000
+#define CLONE_VM	0x00000100
+#define SIGCHLD		17
+
+#define SR_PATH_DEPTH	64	/* components walked; deeper paths are cut */
+#define SR_ARGS_MAX	64	/* argv entries read for a failed exec */
+#define EV_FIXED_MAX	256	/* room for the largest fixed part */
+/*
+ * One record is built here: fixed part, then strings.  32 KiB, the most a
+ * per-CPU map value may be, leaves the verifier room to prove every
+ * variable-offset write in bounds.
+ */
+#define EV_BUF_SIZE	32768
+#define SR_ARGV_FAILED	8192	/* argv bytes kept for a failed exec */
+
+/* Set by user space between open and load. */
+const volatile __u32 self_tgid;			/* the recorder never records itself */
+const volatile __u8 filter_pids;		/* only tgids in 'tracked' */
+const volatile __u8 filter_comm_on;
+const volatile __u8 filter_comm[SR_COMM_LEN];
+const volatile __u8 filter_cgroup;		/* only tasks under cgroup_filter[0] */
+const volatile __u8 proc_on;			/* emit exit records */
+const volatile __u8 attach_only;		/* benchmark floor: hooks run, emit nothing */
+const volatile __u32 argv_max = SR_ARGV_DEFAULT;
+const volatile __u8 sys_type[SR_NR_MAX];	/* record type per syscall nr, 0 = off */
+
+/* Per-thread state between sys_enter and sys_exit. */
+struct pending {
+	__u64 ts;
+	__u64 args[6];
+	__u64 dev;		/* close: the file behind the fd, read before it goes */
+	__u64 ino;
+	__u32 nr;
+	__u8 active;
+	__u8 forked;		/* fork record already emitted at sched_process_fork */
+	__u8 no_file;
+	__u8 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pending);
+} pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} events SEC(".maps");
+
+struct evbuf {
+	__u8 b[EV_BUF_SIZE];
+};
+
+struct pathbuf {
+	__u8 b[2 * SR_PATH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct evbuf);
+} evbufs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pathbuf);
+} pathbufs SEC(".maps");
+
+static __always_inline bool comm_matches(void)
+{
+	char comm[SR_COMM_LEN];
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (int i = 0; i < SR_COMM_LEN; i++) {
+		if (comm[i] != filter_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
+
+/* Whether the current task passes the filters; applied in the kernel. */
+static __always_inline bool wanted(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if (filter_pids && !bpf_map_lookup_elem(&tracked, &tgid))
+		return false;
+	if (filter_comm_on && !comm_matches())
+		return false;
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return false;
+	return true;
+}
+
+static __always_inline struct evbuf *evbuf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&evbufs, &zero);
+}
+
+static __always_inline void hdr_fill(struct sr_event *h, __u16 type)
+{
+	__u64 pt = bpf_get_current_pid_tgid();
+	__u64 ug = bpf_get_current_uid_gid();
+
+	h->type = type;
+	h->size = 0;
+	h->cpu = bpf_get_smp_processor_id();
+	h->flags = 0;
+	h->pid = pt >> 32;
+	h->tid = (__u32)pt;
+	h->uid = (__u32)ug;
+	h->gid = ug >> 32;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	/* Last, so that on each CPU records leave in time order. */
+	h->ts = bpf_ktime_get_ns();
+}
+
+static __always_inline void sys_fill(struct sr_sys *s, struct pending *p, long ret, __u64 now)
+{
+	s->dur_ns = now - p->ts;
+	s->ret = ret;
+	s->nr = p->nr;
+	s->_pad[0] = s->_pad[1] = s->_pad[2] = 0;
+}
+
+/* Hand a record of 'size' bytes (fixed part plus tail) to user space. */
+static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
+{
+	struct sr_event *h = (void *)eb->b;
+
+	size = (size + 7) & ~7U;
+	if (size > EV_BUF_SIZE)
+		size = EV_BUF_SIZE;
+	h->size = size;
+	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, eb->b, size);
+}
+
+/* The struct file behind fd in the current task, or NULL. */
+static __always_inline struct file *fd_file(struct task_struct *task, long fd)
+{
+	struct files_struct *files;
+	struct fdtable *fdt;
+	struct file **arr;
+	struct file *f = NULL;
+	unsigned int max;
+
+	if (fd < 0)
+		return NULL;
+	files = BPF_CORE_READ(task, files);
+	if (!files)
+		return NULL;
+	fdt = BPF_CORE_READ(files, fdt);
+	max = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned long)fd >= max)
+		return NULL;
+	arr = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
+	return f;
+}
+
+static __always_inline void file_id(struct file *f, __u64 *dev, __u64 *ino)
+{
+	if (!f) {
+		*dev = *ino = 0;
+		return;
+	}
+	*dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+	*ino = BPF_CORE_READ(f, f_inode, i_ino);
+}
+
+/* State of one path walk, shared with its bpf_loop step. */
+struct walk {
+	struct dentry *d;
+	struct vfsmount *vm;
+	struct mount *m;
+	__u32 pos;		/* the path so far starts at pb[pos] */
+	__u16 flags;
+	__u8 done;
+};
+
+/*
+ * One step up the tree: prepend d's name, or cross from a mount's root to
+ * its mountpoint in the parent mount.  Returns 1 to stop.
+ */
+static long walk_step(__u32 i, void *data)
+{
+	/* plain copies: CO-RE must not relocate accesses to struct walk */
+	struct walk *w = data;
+	struct dentry *d = w->d, *root, *parent;
+	struct vfsmount *vm = w->vm;
+	struct mount *m = w->m;
+	struct pathbuf *pb;
+	struct qstr q;
+	__u32 zero = 0, len, pos;
+
+	pb = bpf_map_lookup_elem(&pathbufs, &zero);
+	if (!pb)
+		return 1;
+	root = BPF_CORE_READ(vm, mnt_root);
+	parent = BPF_CORE_READ(d, d_parent);
+	if (d == root) {
+		struct mount *mp = BPF_CORE_READ(m, mnt_parent);
+
+		if (mp == m) {
+			w->done = 1;	/* the global root */
+			return 1;
+		}
+		w->d = BPF_CORE_READ(m, mnt_mountpoint);
+		w->m = mp;
+		w->vm = (void *)((char *)mp + bpf_core_field_offset(struct mount, mnt));
+		return 0;
+	}
+	if (d == parent) {		/* the root of a filesystem mounted nowhere */
+		w->done = 1;
+		return 1;
+	}
+	q = BPF_CORE_READ(d, d_name);
+	len = q.len & 0xff;
+	pos = w->pos;
+	if (len + 1 > pos) {
+		w->flags |= SR_F_PATH_CUT;
+		w->done = 1;
+		return 1;
+	}
+	pos -= len;
+	bpf_probe_read_kernel(&pb->b[pos & (SR_PATH_MAX - 1)], len, q.name);
+	pos -= 1;
+	pb->b[pos & (SR_PATH_MAX - 1)] = '/';
+	w->pos = pos;
+	w->d = parent;
+	return 0;
+}
+
+/*
+ * Rebuild the absolute path of f->f_path in the per-CPU path buffer,
+ * backwards from its middle, walking dentries up to each mount's root and
+ * across mounts to the global root.  Returns the length (no NUL) and sets
+ * *start; SR_F_PATH_CUT in *flags when the path was too long or too deep.
+ */
+static __always_inline __u32 file_path(struct file *f, struct pathbuf *pb,
+				       __u32 *start, __u16 *flags)
+{
+	struct walk w = {};
+
+	w.d = BPF_CORE_READ(f, f_path.dentry);
+	w.vm = BPF_CORE_READ(f, f_path.mnt);
+	w.m = (void *)((char *)w.vm - bpf_core_field_offset(struct mount, mnt));
+	w.pos = SR_PATH_MAX - 1;
+	pb->b[SR_PATH_MAX - 1] = 0;
+	bpf_loop(SR_PATH_DEPTH, walk_step, &w, 0);
+	if (!w.done)
+		w.flags |= SR_F_PATH_CUT;
+	*flags |= w.flags;
+	if (w.pos == SR_PATH_MAX - 1) {
+		w.pos--;
+		pb->b[w.pos & (SR_PATH_MAX - 1)] = '/';
+	}
+	*start = w.pos & (SR_PATH_MAX - 1);
+	return (SR_PATH_MAX - 1) - *start;
+}
+
+/*
+ * Append the absolute path of f at byte 'off' of the record; returns the new
+ * end.  off is at most EV_FIXED_MAX + SR_PATH_MAX.
+ */
+static __always_inline __u32 put_file_path(struct evbuf *eb, __u32 off, struct file *f,
+					   struct sr_str *ref, __u16 *flags)
+{
+	struct pathbuf *pb;
+	__u32 zero = 0, start, len;
+
+	ref->off = off;
+	ref->len = 0;
+	if (!f)
+		return off;
+	pb = bpf_map_lookup_elem(&pathbufs, &zero);
+	if (!pb)
+		return off;
+	len = file_path(f, pb, &start, flags);
+	if (off > EV_FIXED_MAX + SR_PATH_MAX)
+		return off;
+	if (len > SR_PATH_MAX - 1)
+		len = SR_PATH_MAX - 1;
+	/* copy the NUL too */
+	bpf_probe_read_kernel(&eb->b[off], len + 1, &pb->b[start & (SR_PATH_MAX - 1)]);
+	ref->len = len;
+	return off + len + 1;
+}
+
+/* Append a user string at 'off' (at most EV_FIXED_MAX); returns the new end. */
+static __always_inline __u32 put_user_str(struct evbuf *eb, __u32 off, const void *src,
+					  struct sr_str *ref)
+{
+	long n;
+
+	ref->off = off;
+	ref->len = 0;
+	if (off > EV_FIXED_MAX)
+		return off;
+	n = bpf_probe_read_user_str(&eb->b[off], SR_PATH_MAX, src);
+	if (n <= 0) {
+		eb->b[off] = 0;
+		return off + 1;
+	}
+	ref->len = n - 1;
+	return off + n;
+}
+
+/* Append a kernel string at 'off' (at most EV_FIXED_MAX). */
+static __always_inline __u32 put_kernel_str(struct evbuf *eb, __u32 off, const void *src,
+					    struct sr_str *ref)
+{
+	long n;
+
+	ref->off = off;
+	ref->len = 0;
+	if (off > EV_FIXED_MAX)
+		return off;
+	n = bpf_probe_read_kernel_str(&eb->b[off], SR_PATH_MAX, src);
+	if (n <= 0) {
+		eb->b[off] = 0;
+		return off + 1;
+	}
+	ref->len = n - 1;
+	return off + n;
+}
+
+/* --- syscall entry: filter, then remember the arguments --- */
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task;
+	struct pending *p;
+	__u8 type;
+
+	if (attach_only)
+		return 0;
+	if (id < 0 || id >= SR_NR_MAX)
+		return 0;
+	type = sys_type[id];
+	if (!type)
+		return 0;
+	if (!wanted(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	task = bpf_get_current_task_btf();
+	p = bpf_task_storage_get(&pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!p)
+		return 0;
+	p->nr = id;
+	p->args[0] = regs->di;
+	p->args[1] = regs->si;
+	p->args[2] = regs->dx;
+	p->args[3] = regs->r10;
+	p->args[4] = regs->r8;
+	p->args[5] = regs->r9;
+	p->forked = 0;
+	p->no_file = 0;
+	if (type == SR_EV_CLOSE) {
+		struct file *f = fd_file(task, (int)p->args[0]);
+
+		file_id(f, &p->dev, &p->ino);
+		p->no_file = !f;
+	}
+	p->active = 1;
+	p->ts = bpf_ktime_get_ns();
+	return 0;
+}
+
+/* --- one emitter per record type, called at syscall exit --- */
+
+static __always_inline int emit_open(void *ctx, struct task_struct *task,
+				     struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_open *e;
+	const void *name;
+	__u32 off;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_OPEN);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	e->dirfd = AT_FDCWD;
+	e->mode = 0;
+	e->resolve = 0;
+	e->_pad = 0;
+	switch (p->nr) {
+	case 2:		/* open(name, flags, mode) */
+		name = (void *)p->args[0];
+		e->flags = p->args[1];
+		e->mode = p->args[2];
+		break;
+	case 85:	/* creat(name, mode) */
+		name = (void *)p->args[0];
+		e->flags = 0100 | 01 | 01000;	/* O_CREAT|O_WRONLY|O_TRUNC */
+		e->mode = p->args[1];
+		break;
+	case 437: {	/* openat2(dirfd, name, struct open_how *, size) */
+		struct open_how how = {};
+
+		name = (void *)p->args[1];
+		e->dirfd = p->args[0];
+		bpf_probe_read_user(&how, sizeof(how), (void *)p->args[2]);
+		e->flags = how.flags;
+		e->mode = how.mode;
+		e->resolve = how.resolve;
+		break;
+	}
+	default:	/* openat(dirfd, name, flags, mode) */
+		name = (void *)p->args[1];
+		e->dirfd = p->args[0];
+		e->flags = p->args[2];
+		e->mode = p->args[3];
+		break;
+	}
+	off = put_user_str(eb, sizeof(*e), name, &e->name);
+	if (e->name.len == SR_PATH_MAX - 1 && ret == -ENAMETOOLONG)
+		e->h.flags |= SR_F_NAME_CUT;
+	if (ret >= 0) {
+		struct file *f = fd_file(task, ret);
+
+		file_id(f, &e->dev, &e->ino);
+		off = put_file_path(eb, off, f, &e->path, &e->h.flags);
+	} else {
+		e->dev = e->ino = 0;
+		e->path.off = off;
+		e->path.len = 0;
+	}
+	emit(ctx, eb, off);
+	return 0;
+}
+
+static __always_inline int emit_rw(void *ctx, struct task_struct *task,
+				   struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_rw *e;
+	struct file *f;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_RW);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	e->fd = p->args[0];
+	e->offset = -1;
+	e->iovcnt = 0;
+	switch (p->nr) {
+	case 17: case 18:		/* pread64, pwrite64 */
+		e->offset = p->args[3];
+		/* fallthrough */
+	case 0: case 1:			/* read, write */
+		e->count = p->args[2];
+		break;
+	default: {			/* readv, writev, preadv(2), pwritev(2) */
+		const struct iovec *uiov = (void *)p->args[1];
+		__u32 cnt = p->args[2];
+		__u64 sum = 0;
+
+		if (p->nr != 19 && p->nr != 20)
+			e->offset = p->args[3];
+		e->iovcnt = cnt;
+		if (cnt > SR_IOV_MAX)
+			e->h.flags |= SR_F_IOV_CUT;
+		for (__u32 i = 0; i < SR_IOV_MAX && i < cnt; i++) {
+			struct iovec iov;
+
+			if (bpf_probe_read_user(&iov, sizeof(iov), &uiov[i]))
+				break;
+			sum += iov.iov_len;
+		}
+		e->count = sum;
+		break;
+	}
+	}
+	f = fd_file(task, e->fd);
+	file_id(f, &e->dev, &e->ino);
+	if (!f)
+		e->h.flags |= SR_F_NO_FILE;
+	emit(ctx, eb, sizeof(*e));
+	return 0;
+}
+
+static __always_inline int emit_close(void *ctx, struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_close *e;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_CLOSE);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	e->fd = p->args[0];
+	e->_pad = 0;
+	e->dev = p->dev;
+	e->ino = p->ino;
+	if (p->no_file)
+		e->h.flags |= SR_F_NO_FILE;
+	emit(ctx, eb, sizeof(*e));
+	return 0;
+}
+
+static __always_inline int emit_dup(void *ctx, struct task_struct *task,
+				    struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_dup *e;
+	struct file *f;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_DUP);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	e->fd = p->args[0];
+	e->newfd = -1;
+	e->cmd = 0;
+	e->flags = 0;
+	e->arg = 0;
+	if (p->nr == 33 || p->nr == 292) {	/* dup2, dup3 */
+		e->newfd = p->args[1];
+		if (p->nr == 292)
+			e->flags = p->args[2];
+	} else if (p->nr == 72) {		/* fcntl */
+		e->cmd = p->args[1];
+		e->arg = p->args[2];
+	}
+	f = fd_file(task, e->fd);
+	file_id(f, &e->dev, &e->ino);
+	if (!f)
+		e->h.flags |= SR_F_NO_FILE;
+	emit(ctx, eb, sizeof(*e));
+	return 0;
+}
+
+static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
+				     struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_mmap *e;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_MMAP);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	e->addr = p->args[0];
+	e->len = p->args[1];
+	e->prot = p->args[2];
+	e->flags = p->args[3];
+	e->fd = p->args[4];
+	e->_pad = 0;
+	e->off = p->args[5];
+	e->dev = e->ino = 0;
+	if (!(e->flags & MAP_ANONYMOUS) && e->fd >= 0)
+		file_id(fd_file(task, e->fd), &e->dev, &e->ino);
+	emit(ctx, eb, sizeof(*e));
+	return 0;
+}
+
+static __always_inline int emit_munmap(void *ctx, struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_munmap *e;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_MUNMAP);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	e->addr = p->args[0];
+	e->len = p->args[1];
+	emit(ctx, eb, sizeof(*e));
+	return 0;
+}
+
+static __always_inline int emit_brk(void *ctx, struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_brk *e;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_BRK);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	e->req = p->args[0];
+	emit(ctx, eb, sizeof(*e));
+	return 0;
+}
+
+static __always_inline int emit_syscall(void *ctx, struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_syscall *e;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_SYSCALL);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	for (int i = 0; i < 6; i++)
+		e->args[i] = p->args[i];
+	emit(ctx, eb, sizeof(*e));
+	return 0;
+}
+
+/* A failed fork-family call: the successful ones were emitted at the fork. */
+static __always_inline int emit_fork_failed(void *ctx, struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_fork *e;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_FORK);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	e->child_pid = e->child_tid = 0;
+	e->clone_flags = p->nr == 56 ? p->args[0] : 0;
+	emit(ctx, eb, sizeof(*e));
+	return 0;
+}
+
+/* A failed exec: the old image is intact, so its argv can still be read. */
+static __always_inline int emit_exec_failed(void *ctx, struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_ev_exec *e;
+	const char *const *argv;
+	const void *name;
+	__u32 off, start, limit = argv_max;
+	int i;
+
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_EXEC);
+	sys_fill(&e->s, p, ret, e->h.ts);
+	e->old_tid = e->h.tid;
+	e->dev = e->ino = 0;
+	e->_pad = 0;
+	if (p->nr == 322) {	/* execveat(dirfd, name, argv, envp, flags) */
+		name = (void *)p->args[1];
+		argv = (void *)p->args[2];
+	} else {
+		name = (void *)p->args[0];
+		argv = (void *)p->args[1];
+	}
+	off = put_user_str(eb, sizeof(*e), name, &e->filename);
+	e->path.off = off;
+	e->path.len = 0;
+	if (limit > SR_ARGV_FAILED)
+		limit = SR_ARGV_FAILED;
+	start = off;
+	if (start > EV_FIXED_MAX + SR_PATH_MAX)
+		start = EV_FIXED_MAX + SR_PATH_MAX;
+	e->argc = 0;
+	for (i = 0; i < SR_ARGS_MAX; i++) {
+		const char *arg = NULL;
+		__u32 used = off - start;
+		long n;
+
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+			break;
+		if (used >= limit) {
+			e->h.flags |= SR_F_ARGV_CUT;
+			break;
+		}
+		used &= SR_ARGV_FAILED - 1;
+		n = bpf_probe_read_user_str(&eb->b[start + used], (limit - used) & (SR_ARGV_FAILED - 1),
+					    arg);
+		if (n <= 0)
+			break;
+		off = start + used + n;
+		e->argc++;
+	}
+	if (i == SR_ARGS_MAX)
+		e->h.flags |= SR_F_ARGV_CUT;
+	e->argv.off = start;
+	e->argv.len = off - start;
+	emit(ctx, eb, off);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task;
+	struct pending *p;
+	long id;
+
+	if (attach_only)
+		return 0;
+	id = regs->orig_ax;
+	if (id < 0 || id >= SR_NR_MAX || !sys_type[id])
+		return 0;
+	task = bpf_get_current_task_btf();
+	p = bpf_task_storage_get(&pending, task, 0, 0);
+	if (!p || !p->active || p->nr != id)
+		return 0;
+	p->active = 0;
+
+	switch (sys_type[id & (SR_NR_MAX - 1)]) {
+	case SR_EV_OPEN:
+		return emit_open(ctx, task, p, ret);
+	case SR_EV_RW:
+		return emit_rw(ctx, task, p, ret);
+	case SR_EV_CLOSE:
+		return emit_close(ctx, p, ret);
+	case SR_EV_DUP:
+		return emit_dup(ctx, task, p, ret);
+	case SR_EV_MMAP:
+		return emit_mmap(ctx, task, p, ret);
+	case SR_EV_MUNMAP:
+		return emit_munmap(ctx, p, ret);
+	case SR_EV_BRK:
+		return emit_brk(ctx, p, ret);
+	case SR_EV_FORK:
+		if (!p->forked)
+			return emit_fork_failed(ctx, p, ret);
+		return 0;
+	case SR_EV_EXEC:
+		if (ret < 0)
+			return emit_exec_failed(ctx, p, ret);
+		return 0;
+	default:
+		return emit_syscall(ctx, p, ret);
+	}
+}
+
+/* --- process events from the scheduler --- */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	struct task_struct *task;
+	struct sr_ev_fork *e;
+	struct pending *p;
+	struct evbuf *eb;
+	__u8 one = 1;
+
+	if (attach_only)
+		return 0;
+	/* Follow descendants whether or not fork records are asked for. */
+	if (filter_pids && ptgid != ctgid && ptgid != self_tgid &&
+	    bpf_map_lookup_elem(&tracked, &ptgid))
+		bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
+
+	task = bpf_get_current_task_btf();
+	p = bpf_task_storage_get(&pending, task, 0, 0);
+	if (!p || !p->active || sys_type[p->nr & (SR_NR_MAX - 1)] != SR_EV_FORK)
+		return 0;
+	eb = evbuf();
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_FORK);
+	sys_fill(&e->s, p, child->pid, e->h.ts);
+	e->child_pid = ctgid;
+	e->child_tid = child->pid;
+	switch (p->nr) {
+	case 57:	/* fork */
+		e->clone_flags = SIGCHLD;
+		break;
+	case 58:	/* vfork */
+		e->clone_flags = CLONE_VFORK | CLONE_VM | SIGCHLD;
+		break;
+	case 435:	/* clone3(struct clone_args *, size): flags come first */
+		e->clone_flags = 0;
+		bpf_probe_read_user(&e->clone_flags, sizeof(e->clone_flags), (void *)p->args[0]);
+		break;
+	default:	/* clone(flags, ...) */
+		e->clone_flags = p->args[0];
+		break;
+	}
+	if (ctgid == ptgid)
+		e->h.flags |= SR_F_THREAD;
+	p->forked = 1;
+	emit(ctx, eb, sizeof(*e));
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	unsigned long arg_start, arg_end;
+	__u32 off, len, limit = argv_max;
+	struct sr_ev_exec *e;
+	struct pending *p;
+	struct evbuf *eb;
+	struct file *f;
+
+	if (attach_only)
+		return 0;
+	p = bpf_task_storage_get(&pending, task, 0, 0);
+	if (!p || !p->active || sys_type[p->nr & (SR_NR_MAX - 1)] != SR_EV_EXEC)
+		return 0;
+	p->active = 0;
+	eb = evbuf();
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_EXEC);
+	sys_fill(&e->s, p, 0, e->h.ts);
+	e->old_tid = old_pid;
+	e->argc = BPF_CORE_READ(bprm, argc);
+	e->_pad = 0;
+	f = BPF_CORE_READ(bprm, file);
+	file_id(f, &e->dev, &e->ino);
+	off = put_kernel_str(eb, sizeof(*e), BPF_CORE_READ(bprm, filename), &e->filename);
+	off = put_file_path(eb, off, f, &e->path, &e->h.flags);
+
+	/* The new image's argv, as the kernel just copied it onto its stack. */
+	arg_start = BPF_CORE_READ(task, mm, arg_start);
+	arg_end = BPF_CORE_READ(task, mm, arg_end);
+	len = arg_end - arg_start;
+	if (limit > SR_ARGV_MAX - 1)
+		limit = SR_ARGV_MAX - 1;
+	if (len > limit) {
+		len = limit;
+		e->h.flags |= SR_F_ARGV_CUT;
+	}
+	len &= SR_ARGV_MAX - 1;		/* a no-op the verifier can see */
+	e->argv.off = off;
+	e->argv.len = 0;
+	if (off <= EV_FIXED_MAX + 2 * SR_PATH_MAX && len > 0) {
+		if (!bpf_probe_read_user(&eb->b[off], len, (void *)arg_start)) {
+			e->argv.len = len;
+			off += len;
+		}
+	}
+	emit(ctx, eb, off);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sr_ev_exit *e;
+	struct evbuf *eb;
+
+	if (attach_only)
+		return 0;
+	if (proc_on && wanted(tgid)) {
+		eb = evbuf();
+		if (eb) {
+			e = (void *)eb->b;
+			hdr_fill(&e->h, SR_EV_EXIT);
+			e->exit_code = BPF_CORE_READ(t, exit_code);
+			e->_pad = 0;
+			e->h.flags |= group_dead ? SR_F_GROUP_DEAD : SR_F_THREAD;
+			emit(ctx, eb, sizeof(*e));
+		}
+	}
+	if (filter_pids && group_dead)
+		bpf_map_delete_elem(&tracked, &tgid);
+	return 0;
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# record_cgroup.sh - a workload inside a cgroup v2 made for the test, the same
+# workload outside it; --cgroup records only the group's I/O and
+# --top-io --by cgroup shows its exact bytes.
+. "$(dirname "$0")/../lib.sh"
+need_bpf record_cgroup || exit 0
+mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -z "$mnt" ]; then skip record_cgroup "no cgroup2 mount in /proc/mounts"; exit 0; fi
+
+tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
+name=sysrec-test-$$
+cg=$mnt/$name
+cleanup() { [ -d "$cg" ] && rmdir "$cg" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+wait_for() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
+mkdir "$cg" || { fail record_cgroup "cannot create $cg"; exit 1; }
+
+mkdir "$tmp/in" "$tmp/out"
+SR_WORK_READY=$tmp/in.ready sh -c "echo \$\$ > $cg/cgroup.procs && exec $WORKLOADS/sr_work basic $tmp/in" &
+in_pid=$!
+SR_WORK_READY=$tmp/out.ready "$WORKLOADS/sr_work" basic "$tmp/out" &
+out_pid=$!
+wait_for "$tmp/in.ready" && wait_for "$tmp/out.ready" || fail "record_cgroup: workloads ready" "no ready file"
+"$SYSREC" record -q -o "$tmp/cg.trc" --cgroup "/$name" &
+rpid=$!
+wait_for "$tmp/cg.trc" || fail "record_cgroup: recorder started" "no trace file"
+kill -USR1 "$in_pid" "$out_pid"
+wait "$in_pid"; expect_eq "record_cgroup: inside workload status" "$?" 0
+wait "$out_pid"; expect_eq "record_cgroup: outside workload status" "$?" 0
+kill -INT "$rpid"
+wait "$rpid"; expect_eq "record_cgroup: recorder status" "$?" 0
+
+"$SYSREC" analyze "$tmp/cg.trc" --top-io --by cgroup --format csv > "$tmp/cg.csv"
+# writes: a.dat 1000+433+6000, b.dat 2222, child1 100, child2 200; reads: a.dat
+expect_eq "record_cgroup: --top-io --by cgroup" \
+	"$(grep "^/$name," "$tmp/cg.csv" | cut -d, -f1-5)" "/$name,3,7433,6,9955"
+expect_eq "record_cgroup: only the group recorded" "$(grep -vc "^cgroup,\|^/$name," "$tmp/cg.csv")" 0
+"$SYSREC" analyze "$tmp/cg.trc" --top-io --by file --format csv > "$tmp/f.csv"
+expect_eq "record_cgroup: no file of the outside workload" "$(grep -c "$tmp/out" "$tmp/f.csv")" 0
+expect_eq "record_cgroup: a.dat inside" \
+	"$(grep "^$(realpath "$tmp/in")/a.dat," "$tmp/f.csv" | cut -d, -f4-5)" "3,7433"
+"$SYSREC" analyze "$tmp/cg.trc" --top-io --by cgroup --cgroup "$cg" --format csv > "$tmp/cg2.csv"
+expect_eq "record_cgroup: analyze --cgroup with the full path" \
+	"$(grep "^/$name," "$tmp/cg2.csv" | cut -d, -f1-5)" "/$name,3,7433,6,9955"
+t_done

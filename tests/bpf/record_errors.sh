@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# record_errors.sh - bad input to record: one line on stderr, the right exit
+# status, never a crash, never a clobbered file.
+. "$(dirname "$0")/../lib.sh"
+tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+
+# usage errors come before any privilege check: exit 2
+for args in "--nosuch" "-e opne" "-e" "-d -1" "-d abc" "-p 0" "-p 12x" "-c 0123456789abcdefXYZ" \
+	"--buffer-pages 3" "--level 99" "--keep 2" "-A 10"; do
+	# shellcheck disable=SC2086
+	must_fail "record_errors: '$args' is a usage error" "$SYSREC" record -q -o "$tmp/x.trc" $args
+	# shellcheck disable=SC2086
+	"$SYSREC" record -q -o "$tmp/x.trc" $args >/dev/null 2>&1
+	expect_eq "record_errors: '$args' exits 2" "$?" 2
+done
+check "record_errors: no file left by usage errors" test ! -e "$tmp/x.trc"
+"$SYSREC" record --help > "$tmp/help.txt"
+expect_eq "record_errors: --help exits 0" "$?" 0
+check "record_errors: --help prints usage" grep -q '^usage: sysrec record' "$tmp/help.txt"
+
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$SYSREC" record -q -o "$tmp/np.trc" -- true 2>&1)
+	rc=$?
+	expect_eq "record_errors: non-root exits 1" "$rc" 1
+	expect_eq "record_errors: non-root names the capability" "$err" \
+		"sysrec: record needs root, or CAP_BPF and CAP_PERFMON: CAP_BPF is missing"
+else
+	skip "record_errors: non-root" "needs root and setpriv to drop privileges"
+fi
+
+need_bpf record_errors || { t_done; exit; }
+echo keep > "$tmp/exists.trc"
+must_fail "record_errors: existing file without -f" "$SYSREC" record -q -o "$tmp/exists.trc" -- true
+expect_eq "record_errors: existing file untouched" "$(cat "$tmp/exists.trc")" keep
+ln -s "$tmp/exists.trc" "$tmp/link.trc"
+must_fail "record_errors: symlink refused even with -f" "$SYSREC" record -q -f -o "$tmp/link.trc" -- true
+expect_eq "record_errors: symlink target untouched" "$(cat "$tmp/exists.trc")" keep
+must_fail "record_errors: command not found" "$SYSREC" record -q -o "$tmp/nc.trc" -- /nonexistent/cmd
+must_fail "record_errors: no such pid" "$SYSREC" record -q -o "$tmp/np.trc" -p 999999
+must_fail "record_errors: not a cgroup" "$SYSREC" record -q -o "$tmp/cg.trc" --cgroup /no/such/group
+must_fail "record_errors: output in a missing directory" "$SYSREC" record -q -o "$tmp/no/dir/x.trc" -- true
+"$SYSREC" record -q -f -o "$tmp/exists.trc" -- sh -c 'exit 3'
+expect_eq "record_errors: -f replaces; command status passes through" "$?" 3
+"$SYSREC" info "$tmp/exists.trc" > /dev/null
+expect_eq "record_errors: replaced file is a trace" "$?" 0
+"$SYSREC" record -q -o "$tmp/sig.trc" -- sh -c 'kill -TERM $$'
+expect_eq "record_errors: command killed by SIGTERM gives 143" "$?" 143
+t_done

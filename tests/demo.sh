@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# demo.sh - record the bundled demo workload and print what it did.
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+OUTPUT=${OUTPUT:-.output}
+SYSREC=${SYSREC:-$TOP/sysrec}
+work=$(mktemp -d /tmp/sysrec-demo.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+trace=$TOP/demo.trc
+
+echo "== sysrec record -o demo.trc -- sr_work basic $work"
+"$SYSREC" record -f -o "$trace" -- "$TOP/$OUTPUT/workloads/sr_work" basic "$work"
+echo
+echo "== sysrec info demo.trc"
+"$SYSREC" info "$trace"
+echo
+echo "== sysrec analyze demo.trc --top-io --by file"
+"$SYSREC" analyze "$trace" --top-io --by file --limit 10
+echo
+echo "== sysrec analyze demo.trc --top-io"
+"$SYSREC" analyze "$trace" --top-io --limit 10
+echo
+echo "The trace is $trace: try 'sysrec dump demo.trc | less' or 'sysrec analyze demo.trc --syscalls'."
