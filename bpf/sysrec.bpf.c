@@ -22,6 +22,14 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * A kernel pointer read as a number becomes a typed, read-only pointer:
+ * its fields are then plain loads the JIT guards, far cheaper than a
+ * bpf_probe_read_kernel() call per field.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define KPTR(type, p)	((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
+
 #define AT_FDCWD	-100
 #define ENAMETOOLONG	36
 #define MAP_ANONYMOUS	0x20
@@ -191,40 +199,35 @@ static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
 /* The struct file behind fd in the current task, or NULL. */
 static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 {
-	struct files_struct *files;
+	struct files_struct *files = task->files;
 	struct fdtable *fdt;
-	struct file **arr;
 	struct file *f = NULL;
-	unsigned int max;
 
-	if (fd < 0)
+	if (fd < 0 || !files)
 		return NULL;
-	files = BPF_CORE_READ(task, files);
-	if (!files)
+	fdt = files->fdt;
+	if ((unsigned long)fd >= fdt->max_fds)
 		return NULL;
-	fdt = BPF_CORE_READ(files, fdt);
-	max = BPF_CORE_READ(fdt, max_fds);
-	if ((unsigned long)fd >= max)
-		return NULL;
-	arr = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
+	bpf_probe_read_kernel(&f, sizeof(f), (void *)((unsigned long)fdt->fd + fd * sizeof(f)));
 	return f;
 }
 
 static __always_inline void file_id(struct file *f, __u64 *dev, __u64 *ino)
 {
+	struct inode *inode;
+
 	if (!f) {
 		*dev = *ino = 0;
 		return;
 	}
-	*dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
-	*ino = BPF_CORE_READ(f, f_inode, i_ino);
+	inode = KPTR(struct file, f)->f_inode;
+	*dev = inode->i_sb->s_dev;
+	*ino = inode->i_ino;
 }
 
 /* State of one path walk, shared with its bpf_loop step. */
 struct walk {
 	struct dentry *d;
-	struct vfsmount *vm;
 	struct mount *m;
 	__u32 pos;		/* the path so far starts at pb[pos] */
 	__u16 flags;
@@ -237,38 +240,32 @@ struct walk {
  */
 static long walk_step(__u32 i, void *data)
 {
-	/* plain copies: CO-RE must not relocate accesses to struct walk */
 	struct walk *w = data;
-	struct dentry *d = w->d, *root, *parent;
-	struct vfsmount *vm = w->vm;
-	struct mount *m = w->m;
+	struct dentry *d = KPTR(struct dentry, w->d), *parent;
+	struct mount *m = KPTR(struct mount, w->m);
 	struct pathbuf *pb;
-	struct qstr q;
 	__u32 zero = 0, len, pos;
 
 	pb = bpf_map_lookup_elem(&pathbufs, &zero);
 	if (!pb)
 		return 1;
-	root = BPF_CORE_READ(vm, mnt_root);
-	parent = BPF_CORE_READ(d, d_parent);
-	if (d == root) {
-		struct mount *mp = BPF_CORE_READ(m, mnt_parent);
+	parent = d->d_parent;
+	if (d == m->mnt.mnt_root) {
+		struct mount *mp = m->mnt_parent;
 
 		if (mp == m) {
 			w->done = 1;	/* the global root */
 			return 1;
 		}
-		w->d = BPF_CORE_READ(m, mnt_mountpoint);
+		w->d = m->mnt_mountpoint;
 		w->m = mp;
-		w->vm = (void *)((char *)mp + bpf_core_field_offset(struct mount, mnt));
 		return 0;
 	}
 	if (d == parent) {		/* the root of a filesystem mounted nowhere */
 		w->done = 1;
 		return 1;
 	}
-	q = BPF_CORE_READ(d, d_name);
-	len = q.len & 0xff;
+	len = d->d_name.len & 0xff;
 	pos = w->pos;
 	if (len + 1 > pos) {
 		w->flags |= SR_F_PATH_CUT;
@@ -276,7 +273,7 @@ static long walk_step(__u32 i, void *data)
 		return 1;
 	}
 	pos -= len;
-	bpf_probe_read_kernel(&pb->b[pos & (SR_PATH_MAX - 1)], len, q.name);
+	bpf_probe_read_kernel(&pb->b[pos & (SR_PATH_MAX - 1)], len, d->d_name.name);
 	pos -= 1;
 	pb->b[pos & (SR_PATH_MAX - 1)] = '/';
 	w->pos = pos;
@@ -293,11 +290,11 @@ static long walk_step(__u32 i, void *data)
 static __always_inline __u32 file_path(struct file *f, struct pathbuf *pb,
 				       __u32 *start, __u16 *flags)
 {
+	struct file *kf = KPTR(struct file, f);
 	struct walk w = {};
 
-	w.d = BPF_CORE_READ(f, f_path.dentry);
-	w.vm = BPF_CORE_READ(f, f_path.mnt);
-	w.m = (void *)((char *)w.vm - bpf_core_field_offset(struct mount, mnt));
+	w.d = kf->f_path.dentry;
+	w.m = (void *)((char *)kf->f_path.mnt - bpf_core_field_offset(struct mount, mnt));
 	w.pos = SR_PATH_MAX - 1;
 	pb->b[SR_PATH_MAX - 1] = 0;
 	bpf_loop(SR_PATH_DEPTH, walk_step, &w, 0);
