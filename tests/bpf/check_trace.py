@@ -153,6 +153,59 @@ def scenario_basic(evs, args):
               "other comms recorded")
 
 
+def scenario_edge(evs, args):
+    d = os.path.realpath(args["dir"])
+    common(evs)
+    opens = [e for e in evs if e["type"] == "open" and e.get("path") == d + "/e.dat"]
+    eq("e.dat opened by creat then openat2",
+       [(e["syscall"], e["flags"], e["mode"]) for e in opens],
+       [("creat", 0o1101, 0o600), ("openat2", 2, 0)])
+    if len(opens) != 2:
+        return
+    pid = opens[0]["pid"]
+    fid = (opens[0]["dev"], opens[0]["ino"])
+    rw = [e for e in evs if e["type"] == "rw" and (e["dev"], e["ino"]) == fid]
+    eq("e.dat I/O: syscall, fd-independent count, iovcnt, offset, ret",
+       [(e["syscall"], e["count"], e["iovcnt"], e["offset"], e["ret"]) for e in rw],
+       [("write", 10, 0, -1, 10), ("pwritev", 40, 2, 100, 40), ("readv", 30, 3, -1, 30),
+        ("preadv", 16, 1, 120, 16), ("write", 5, 0, -1, 5), ("write", 6, 0, -1, 6),
+        ("write", 7, 0, -1, 7)])
+    dups = [e for e in evs if e["type"] == "dup" and e["pid"] == pid]
+    eq("dup, dup3(60, O_CLOEXEC), fcntl(F_DUPFD_CLOEXEC, 50) on e.dat",
+       [(e["syscall"], e["newfd"], e["flags"], e["cmd"], e["arg"], e["ret"] >= 0,
+         (e["dev"], e["ino"]) == fid) for e in dups],
+       [("dup", -1, 0, 0, 0, True, True), ("dup3", 60, 0o2000000, 0, 0, True, True),
+        ("fcntl", -1, 0, 1030, 50, True, True)])
+    eq("dup3 and fcntl results", [e["ret"] for e in dups[1:]], [60, 50])
+    fm = [e for e in evs if e["type"] == "mmap" and (e["dev"], e["ino"]) == fid]
+    eq("file mapping of e.dat", [(e["len"], e["flags"] & 3, e["ret"] > 0) for e in fm],
+       [(4096, 1, True)])
+    miss = [e for e in evs if e["type"] == "open" and e.get("name") == d + "/missing"]
+    eq("failed open: -ENOENT, name kept, no path", [(e["ret"], e.get("path")) for e in miss],
+       [(-2, "")])
+    forks = [e for e in evs if e["type"] == "fork" and e["pid"] == pid]
+    eq("thread (clone3), vfork, clone3 process",
+       [(e["syscall"], e["flags"] & 1, e["child_pid"] == pid) for e in forks],
+       [("clone3", 1, True), ("vfork", 0, False), ("clone3", 0, False)])
+    if len(forks) == 3:
+        th, vf, c3 = forks
+        t = [e for e in evs if e["type"] == "rw" and e["tid"] == th["child_tid"]]
+        eq("the thread's write has its tid and the process's pid",
+           [(e["pid"], e["ret"]) for e in t], [(pid, 77)])
+        eq("vfork flags", vf["clone_flags"] & 0x4100, 0x4100)
+        ex = [e for e in evs if e["type"] == "exec" and e["pid"] == vf["child_pid"]]
+        eq("failed exec in the vfork child", [(e["ret"], e.get("filename"), e.get("argv"))
+                                               for e in ex],
+           [(-2, "/nonexistent/sr_work", ["nope"])])
+        for f, code in ((vf, 9), (c3, 3)):
+            x = [e for e in evs if e["type"] == "exit" and e["pid"] == f["child_pid"]]
+            eq(f"{f['syscall']} child exit code {code}",
+               [(e["exit_code"] >> 8, e["flags"] & 2) for e in x], [(code, 2)])
+        x = [e for e in evs if e["type"] == "exit" and e["tid"] == th["child_tid"]]
+        eq("thread exit is not a process exit", [e["flags"] & 3 for e in x], [1])
+    children_after_fork(evs)
+
+
 def scenario_order(evs, args):
     common(evs)
     born = children_after_fork(evs)
@@ -169,7 +222,7 @@ def main():
     args = dict(a.split("=", 1) for a in sys.argv[3:])
     prefix = args.pop("prefix", scen) + ": "
     evs = load(path)
-    {"basic": scenario_basic, "order": scenario_order}[scen](evs, args)
+    {"basic": scenario_basic, "edge": scenario_edge, "order": scenario_order}[scen](evs, args)
     sys.exit(1 if failed else 0)
 
 

@@ -18,6 +18,10 @@
  *   sr_work loop N DIR     the benchmark loop: N rounds of open/read/read/
  *                          close and open/write/close, an mmap/munmap and
  *                          brk every 64 rounds, a fork+exec every 1024
+ *   sr_work edge DIR       the other variants: creat, openat2, a failed open,
+ *                          readv/preadv/pwritev, dup/dup3/fcntl(F_DUPFD_CLOEXEC),
+ *                          a file mapping, a thread, vfork+exec, clone3, a
+ *                          failed exec, brk
  *   sr_work child K DIR    (internal) the exec'd child: writes 100*K bytes
  *                          to DIR/childK.dat and exits 4+K
  *
@@ -26,6 +30,11 @@
  * recorder can be started on it with -p or -c.
  */
 #include <errno.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -256,6 +265,92 @@ static int do_paths(const char *dir)
 	return 0;
 }
 
+static void *thread_fn(void *arg)
+{
+	int fd = xopen(arg, O_CREAT | O_WRONLY | O_TRUNC);
+
+	xwrite(fd, 77);
+	close(fd);
+	return NULL;
+}
+
+/*
+ * e.dat: creat + write 10; openat2 + pwritev 2x20 at 100 = 40; readv 3x10
+ * from it (ret 30); preadv 1x16 at 120 (ret 16); dup -> write 5; dup3 ->
+ * write 6; fcntl(F_DUPFD_CLOEXEC, 50) -> write 7; mmap of 4096 of it;
+ * open of DIR/missing fails with ENOENT; thread writes 77 to t.dat; vfork
+ * child execs /nonexistent (fails, ENOENT) and exits 9; clone3 child exits
+ * 3; sbrk(8192).
+ */
+static int do_edge(const char *dir)
+{
+	struct open_how how = { .flags = O_RDWR, .mode = 0 };
+	struct iovec w2[2] = { { buf, 20 }, { buf, 20 } };
+	struct iovec r3[3] = { { buf, 10 }, { buf, 10 }, { buf, 10 } };
+	struct iovec r1[1] = { { buf, 16 } };
+	struct clone_args ca = { .exit_signal = SIGCHLD };
+	pthread_t th;
+	pid_t pid;
+	void *m;
+	int fd, fd2, d1, d3, d5;
+
+	wait_go();
+	fd = creat(join(dir, "e.dat"), 0600);
+	if (fd < 0)
+		die("creat");
+	xwrite(fd, 10);
+	close(fd);
+
+	fd = syscall(SYS_openat2, AT_FDCWD, join(dir, "e.dat"), &how, sizeof(how));
+	if (fd < 0)
+		die("openat2");
+	if (pwritev(fd, w2, 2, 100) != 40)
+		die("pwritev");
+	if (lseek(fd, 0, SEEK_SET) != 0 || readv(fd, r3, 3) != 30)
+		die("readv");
+	if (preadv(fd, r1, 1, 120) != 16)
+		die("preadv");
+	d1 = dup(fd);
+	xwrite(d1, 5);
+	d3 = dup3(fd, 60, O_CLOEXEC);
+	xwrite(d3, 6);
+	d5 = fcntl(fd, F_DUPFD_CLOEXEC, 50);
+	xwrite(d5, 7);
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		die("mmap file");
+	munmap(m, 4096);
+	close(d1);
+	close(d3);
+	close(d5);
+	close(fd);
+
+	fd2 = open(join(dir, "missing"), O_RDONLY);
+	if (fd2 >= 0 || errno != ENOENT)
+		die("open missing");
+
+	if (pthread_create(&th, NULL, thread_fn, join(dir, "t.dat")) || pthread_join(th, NULL))
+		die("pthread");
+
+	pid = vfork();
+	if (!pid) {
+		execl("/nonexistent/sr_work", "nope", (char *)NULL);
+		_exit(9);
+	}
+	wait_child(pid, 9);
+
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0)
+		die("clone3");
+	if (!pid)
+		syscall(SYS_exit, 3);
+	wait_child(pid, 3);
+
+	if (sbrk(8192) == (void *)-1)
+		die("sbrk");
+	return 0;
+}
+
 static int do_forks(int n)
 {
 	wait_go();
@@ -347,6 +442,8 @@ int main(int argc, char **argv)
 		return do_basic(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "paths"))
 		return do_paths(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "edge"))
+		return do_edge(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "forks"))
 		return do_forks(atoi(argv[2]));
 	if (argc >= 4 && !strcmp(argv[1], "slow"))
