@@ -895,7 +895,7 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 	libbpf_set_print(libbpf_print);
-	describe(&r, argc - 1, argv + 1);
+	describe(&r, argc, argv);
 	find_owner(&r);
 	r.cg = sr_cgroups__new();
 	r.ro = sr_reorder__new();
