@@ -1004,6 +1004,10 @@ int cmd_record(int argc, char **argv)
 			sr_err("cannot run '%s': %s", o.cmd[0], strerror(e));
 			waitpid(r.child, NULL, 0);
 			r.child = -1;
+			/* nothing was recorded: leave no half-written file behind */
+			sr_writer__free(r.w);
+			r.w = NULL;
+			unlink(r.path);
 			err = -e;
 			goto cleanup;
 		}

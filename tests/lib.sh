@@ -8,9 +8,10 @@
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 SYSREC=${SYSREC:-$TOP/sysrec}
 OUTPUT=${OUTPUT:-.output}
-SYSREC_ASAN=${SYSREC_ASAN:-$TOP/$OUTPUT/asan/sysrec}
-TOOLS=$TOP/$OUTPUT/tools
-WORKLOADS=$TOP/$OUTPUT/workloads
+case $OUTPUT in /*) OUT=$OUTPUT ;; *) OUT=$TOP/$OUTPUT ;; esac
+SYSREC_ASAN=${SYSREC_ASAN:-$OUT/asan/sysrec}
+TOOLS=$OUT/tools
+WORKLOADS=$OUT/workloads
 T_FAILED=0
 
 ok() { echo "ok $*"; }
