@@ -185,8 +185,8 @@ def scenario_edge(evs, args):
        [(-2, "")])
     forks = [e for e in evs if e["type"] == "fork" and e["pid"] == pid]
     eq("thread (clone3), vfork, clone3 process",
-       [(e["syscall"], e["flags"] & 1, e["child_pid"] == pid) for e in forks],
-       [("clone3", 1, True), ("vfork", 0, False), ("clone3", 0, False)])
+       [(e["syscall"], e.get("thread", False), e["child_pid"] == pid) for e in forks],
+       [("clone3", True, True), ("vfork", False, False), ("clone3", False, False)])
     if len(forks) == 3:
         th, vf, c3 = forks
         t = [e for e in evs if e["type"] == "rw" and e["tid"] == th["child_tid"]]
@@ -200,9 +200,10 @@ def scenario_edge(evs, args):
         for f, code in ((vf, 9), (c3, 3)):
             x = [e for e in evs if e["type"] == "exit" and e["pid"] == f["child_pid"]]
             eq(f"{f['syscall']} child exit code {code}",
-               [(e["exit_code"] >> 8, e["flags"] & 2) for e in x], [(code, 2)])
+               [(e["exit_code"] >> 8, e.get("group_dead", False)) for e in x], [(code, True)])
         x = [e for e in evs if e["type"] == "exit" and e["tid"] == th["child_tid"]]
-        eq("thread exit is not a process exit", [e["flags"] & 3 for e in x], [1])
+        eq("thread exit is not a process exit",
+           [(e.get("thread", False), e.get("group_dead", False)) for e in x], [(True, False)])
     children_after_fork(evs)
 
 
