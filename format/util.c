@@ -1,32 +1,627 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* util.c - errors, escaping, number and time formatting (see sysrec/util.h). */
+#include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
+#include "sysrec/format.h"
 #include "sysrec/util.h"
 
 int sr_verbose;
 int sr_json_errors;
 
+/*
+ * Messages name files and options the user gave us, which may hold a newline
+ * or a terminal escape: one line must stay one line.  Quotes are left alone
+ * because messages quote with them.
+ */
+static void put_message(FILE *f, const char *s, size_t len);
+
+static void vmessage(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n;
+
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	fputs("sysrec: ", stderr);
+	put_message(stderr, buf, n);
+	fputc('\n', stderr);
+	if (sr_json_errors) {
+		fflush(stdout);
+		fputs("{\"error\":", stdout);
+		sr_fput_json(stdout, buf, n);
+		fputs("}\n", stdout);
+		fflush(stdout);
+	}
+}
+
 void sr_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("sysrec: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void sr_dbg(const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
+	int n;
 
 	if (!sr_verbose)
 		return;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	put_message(stderr, buf, n);
 	fputc('\n', stderr);
+}
+
+const char *sr_errno_name(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == 0 || err > 4095)
+		return NULL;
+	return strerrorname_np(err);
+}
+
+/* --- UTF-8 --- */
+
+/*
+ * Length of the valid UTF-8 sequence at s (1..4), or 0 when the byte at s
+ * does not start one: stray continuation bytes, overlong forms, surrogates,
+ * code points above U+10FFFF and sequences cut by the end of the string.
+ */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	unsigned char c = s[0];
+	size_t n, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/* U+0080..U+009F: valid UTF-8, but terminals may act on them as C1 controls. */
+static int is_c1(const unsigned char *s, size_t n)
+{
+	return n == 2 && s[0] == 0xc2 && s[1] < 0xa0;
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+static void put_hex_byte(FILE *f, unsigned char c)
+{
+	fputc('\\', f);
+	fputc('x', f);
+	fputc(hexdig[c >> 4], f);
+	fputc(hexdig[c & 15], f);
+}
+
+static void put_message(FILE *f, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, n;
+
+	while (i < len) {
+		n = utf8_seq(s + i, len - i);
+		if (n == 0 || (n == 1 && (s[i] < 0x20 || s[i] == 0x7f)) ||
+		    is_c1(s + i, n)) {
+			put_hex_byte(f, s[i]);
+			i++;
+			continue;
+		}
+		fwrite(s + i, 1, n, f);
+		i += n;
+	}
+}
+
+/* --- escaping --- */
+
+static char *esc_hex(char *d, unsigned char c)
+{
+	*d++ = '\\';
+	*d++ = 'x';
+	*d++ = hexdig[c >> 4];
+	*d++ = hexdig[c & 15];
+	return d;
+}
+
+/* The inside of a text string: at most 4 bytes out per byte in. */
+static char *text_inner(char *d, const unsigned char *s, size_t len)
+{
+	size_t i = 0, start = 0, n;
+
+	while (i < len) {
+		unsigned char c = s[i];
+
+		/* the common case: printable ASCII, copied in one run */
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+			i++;
+			continue;
+		}
+		n = c < 0x80 ? 1 : utf8_seq(s + i, len - i);
+		if (n > 1 && !is_c1(s + i, n)) {
+			i += n;
+			continue;
+		}
+		memcpy(d, s + start, i - start);
+		d += i - start;
+		switch (c) {
+		case '\n': *d++ = '\\'; *d++ = 'n'; i++; break;
+		case '\t': *d++ = '\\'; *d++ = 't'; i++; break;
+		case '\r': *d++ = '\\'; *d++ = 'r'; i++; break;
+		case '\\': *d++ = '\\'; *d++ = '\\'; i++; break;
+		case '"': *d++ = '\\'; *d++ = '"'; i++; break;
+		default:
+			if (n == 2) {
+				/* C1 control: both bytes, so the output stays readable UTF-8 */
+				d = esc_hex(d, s[i]);
+				d = esc_hex(d, s[i + 1]);
+				i += 2;
+			} else {
+				d = esc_hex(d, c);
+				i++;
+			}
+		}
+		start = i;
+	}
+	memcpy(d, s + start, i - start);
+	return d + (i - start);
+}
+
+/* The inside of a JSON string: at most 6 bytes out per byte in. */
+static char *json_inner(char *d, const unsigned char *s, size_t len)
+{
+	size_t i = 0, start = 0, n;
+
+	while (i < len) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+			i++;
+			continue;
+		}
+		n = c < 0x80 ? 1 : utf8_seq(s + i, len - i);
+		if (n > 1) {
+			i += n;
+			continue;
+		}
+		memcpy(d, s + start, i - start);
+		d += i - start;
+		*d++ = '\\';
+		switch (c) {
+		case '\n': *d++ = 'n'; break;
+		case '\t': *d++ = 't'; break;
+		case '\r': *d++ = 'r'; break;
+		case '\b': *d++ = 'b'; break;
+		case '\f': *d++ = 'f'; break;
+		case '\\': *d++ = '\\'; break;
+		case '"': *d++ = '"'; break;
+		default:
+			/* a control character, or a byte that is not UTF-8: U+00NN */
+			*d++ = 'u';
+			*d++ = '0';
+			*d++ = '0';
+			*d++ = hexdig[c >> 4];
+			*d++ = hexdig[c & 15];
+		}
+		i++;
+		start = i;
+	}
+	memcpy(d, s + start, i - start);
+	return d + (i - start);
+}
+
+size_t sr_esc_text(char *dst, const char *s, size_t len)
+{
+	return text_inner(dst, (const unsigned char *)s, len) - dst;
+}
+
+size_t sr_esc_json(char *dst, const char *s, size_t len)
+{
+	char *d = dst;
+
+	*d++ = '"';
+	d = json_inner(d, (const unsigned char *)s, len);
+	*d++ = '"';
+	return d - dst;
+}
+
+#define ESC_PIECE	1024
+
+/*
+ * The FILE forms escape through a stack buffer, a piece at a time.  A piece
+ * never ends inside a UTF-8 sequence, so a valid character is never split
+ * into two invalid halves.
+ */
+static void fput_pieces(FILE *f, const char *str, size_t len,
+			char *(*inner)(char *, const unsigned char *, size_t))
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char buf[SR_ESC_MAX(ESC_PIECE)];
+	size_t n, back, out;
+
+	while (len) {
+		n = len;
+		if (n > ESC_PIECE) {
+			n = ESC_PIECE;
+			for (back = 0; back < 3 && (s[n] & 0xc0) == 0x80; back++)
+				n--;
+		}
+		out = inner(buf, s, n) - buf;
+		fwrite(buf, 1, out, f);
+		s += n;
+		len -= n;
+	}
+}
+
+void sr_fput_text(FILE *f, const char *s, size_t len)
+{
+	fput_pieces(f, s, len, text_inner);
+}
+
+void sr_fput_json(FILE *f, const char *s, size_t len)
+{
+	fputc('"', f);
+	fput_pieces(f, s, len, json_inner);
+	fputc('"', f);
+}
+
+void sr_fput_csv(FILE *f, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, n;
+	int quote = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == ',' || s[i] == '"') {
+			quote = 1;
+			break;
+		}
+	}
+	if (quote)
+		fputc('"', f);
+	i = 0;
+	while (i < len) {
+		unsigned char c = s[i];
+
+		n = utf8_seq(s + i, len - i);
+		if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7f))) {
+			put_hex_byte(f, c);
+			i++;
+		} else if (is_c1(s + i, n)) {
+			put_hex_byte(f, s[i]);
+			put_hex_byte(f, s[i + 1]);
+			i += 2;
+		} else if (c == '"') {
+			fputs("\"\"", f);
+			i++;
+		} else if (c == '\\') {
+			/* so that a literal "\x41" cannot be read as an escape */
+			fputs("\\\\", f);
+			i++;
+		} else {
+			fwrite(s + i, 1, n, f);
+			i += n;
+		}
+	}
+	if (quote)
+		fputc('"', f);
+}
+
+/* --- numbers --- */
+
+const char *sr_human_bytes(uint64_t v, char *buf, size_t n)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	unsigned __int128 tenths;
+	unsigned int u = 0;
+
+	if (!buf || !n)
+		return buf;
+	if (v < 1024) {
+		snprintf(buf, n, "%llu B", (unsigned long long)v);
+		return buf;
+	}
+	/* exact integer rounding to a tenth, moving up a unit when it reaches 1024.0 */
+	for (u = 1;; u++) {
+		unsigned __int128 div = (unsigned __int128)1 << (10 * u);
+
+		tenths = ((unsigned __int128)v * 10 + div / 2) / div;
+		if (tenths < 10240 || u == ARRAY_SIZE(units) - 1)
+			break;
+	}
+	snprintf(buf, n, "%llu.%llu %s", (unsigned long long)(tenths / 10),
+		 (unsigned long long)(tenths % 10), units[u]);
+	return buf;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Decimal digits at *s into *v; advances *s.  -EINVAL when none or overflow. */
+static int parse_digits(const char **s, uint64_t *v)
+{
+	const char *p = *s;
+	uint64_t x = 0;
+
+	if (!is_digit(*p))
+		return -EINVAL;
+	for (; is_digit(*p); p++) {
+		if (__builtin_mul_overflow(x, 10, &x) ||
+		    __builtin_add_overflow(x, (uint64_t)(*p - '0'), &x))
+			return -EINVAL;
+	}
+	*s = p;
+	*v = x;
+	return 0;
+}
+
+int sr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v;
+
+	if (!s || parse_digits(&s, &v) || *s || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int sr_parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGTPE";
+	const char *u = NULL;
+	unsigned int shift = 0;
+	uint64_t v;
+	char c;
+
+	if (!s || parse_digits(&s, &v))
+		return -EINVAL;
+	c = *s;
+	if (c >= 'a' && c <= 'z')
+		c -= 'a' - 'A';
+	if (c)
+		u = strchr(units, c);
+	if (u) {
+		shift = 10 * (unsigned int)(u - units + 1);
+		s++;
+		/* "Ki" alone is not a unit: "KiB" is */
+		if (*s == 'i' && s[1] != 'B')
+			return -EINVAL;
+		if (*s == 'i')
+			s++;
+	}
+	if (*s == 'B')
+		s++;
+	if (*s)
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+int sr_parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t ns;
+	} units[] = {
+		{ "ns", 1ULL },
+		{ "us", 1000ULL },
+		{ "ms", 1000000ULL },
+		{ "s", 1000000000ULL },
+		{ "m", 60000000000ULL },
+		{ "min", 60000000000ULL },
+		{ "h", 3600000000000ULL },
+	};
+	unsigned __int128 total, frac = 0, scale = 1;
+	uint64_t ip, unit = 1000000000ULL;
+	size_t i;
+
+	if (!s || parse_digits(&s, &ip))
+		return -EINVAL;
+	if (*s == '.') {
+		s++;
+		if (!is_digit(*s))
+			return -EINVAL;
+		/* 19 digits are below a nanosecond of an hour; the rest cannot count */
+		for (; is_digit(*s); s++) {
+			if (scale < 10000000000000000000ULL) {
+				frac = frac * 10 + (unsigned)(*s - '0');
+				scale *= 10;
+			}
+		}
+	}
+	if (*s) {
+		for (i = 0; i < ARRAY_SIZE(units); i++)
+			if (!strcmp(s, units[i].suffix))
+				break;
+		if (i == ARRAY_SIZE(units))
+			return -EINVAL;
+		unit = units[i].ns;
+	}
+	total = (unsigned __int128)ip * unit + frac * unit / scale;
+	if (total > UINT64_MAX)
+		return -EINVAL;
+	*ns = (uint64_t)total;
+	return 0;
+}
+
+const char *sr_fmt_wall(int64_t wall_ns, char *buf, size_t n)
+{
+	int64_t sec = wall_ns / 1000000000, rem = wall_ns % 1000000000;
+	struct tm tm;
+	time_t t;
+	size_t len;
+
+	if (!buf || !n)
+		return buf;
+	/* floor, so times before 1970 still count forward within their second */
+	if (rem < 0) {
+		rem += 1000000000;
+		sec--;
+	}
+	t = (time_t)sec;
+	if (!localtime_r(&t, &tm) ||
+	    !(len = strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm))) {
+		snprintf(buf, n, "%lld.%06lld", (long long)sec, (long long)(rem / 1000));
+		return buf;
+	}
+	snprintf(buf + len, n - len, ".%06lld", (long long)(rem / 1000));
+	return buf;
+}
+
+/* --- option errors --- */
+
+int sr_opt_err(const char *cmd, char **argv, int c)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	char name[64];
+	size_t n;
+
+	/* a long option names itself in argv; a short one only through optopt */
+	if (arg && arg[0] == '-' && arg[1] == '-') {
+		n = strcspn(arg, "=");
+		snprintf(name, sizeof(name), "%.*s", (int)n, arg);
+		if (c == '?' && optopt && arg[n] == '=') {
+			sr_err("%s: option '%s' takes no value. See 'sysrec %s --help'.",
+			       cmd, name, cmd);
+			return SR_EXIT_USAGE;
+		}
+	} else {
+		snprintf(name, sizeof(name), "-%c", optopt ? optopt : '?');
+	}
+	if (c == ':')
+		sr_err("%s: option '%s' needs a value. See 'sysrec %s --help'.", cmd, name, cmd);
+	else
+		sr_err("%s: unknown option '%s'. See 'sysrec %s --help'.", cmd, name, cmd);
+	return SR_EXIT_USAGE;
+}
+
+/* --- opening traces --- */
+
+static void damage_line(const char *path, uint64_t offset, const char *what)
+{
+	char buf[1024];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s: offset %llu: %s", path,
+		     (unsigned long long)offset, what ? what : "damaged");
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	fputs("sysrec: ", stderr);
+	put_message(stderr, buf, n);
+	fputc('\n', stderr);
+}
+
+static void release_held(struct sr_damage_log *log)
+{
+	if (!log->held)
+		return;
+	log->held = 0;
+	if (log->before)
+		log->before(log->before_arg);
+	damage_line(log->path, log->held_offset, log->held_what);
+	log->count++;
+}
+
+void sr_damage_log__print(void *ctx, uint64_t offset, const char *what)
+{
+	struct sr_damage_log *log = ctx;
+
+	if (log->opening && !log->held) {
+		/* the first problem may be the reason the open fails: one line then */
+		log->held = 1;
+		log->held_offset = offset;
+		snprintf(log->held_what, sizeof(log->held_what), "%s", what ? what : "damaged");
+		return;
+	}
+	release_held(log);
+	if (log->before)
+		log->before(log->before_arg);
+	damage_line(log->path, offset, what);
+	log->count++;
+}
+
+int sr_trace_open(struct sr_reader **r, const char *path, struct sr_damage_log *log)
+{
+	struct stat st;
+	int err;
+
+	*r = NULL;
+	log->path = path;
+	log->held = 0;
+	if (stat(path, &st)) {
+		err = -errno;
+		sr_err("cannot open %s: %s", path, strerror(-err));
+		return err;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		sr_err("%s: %s", path, strerror(EISDIR));
+		return -EISDIR;
+	}
+	log->opening = 1;
+	err = sr_reader__open(r, path, sr_damage_log__print, log);
+	log->opening = 0;
+	if (!err) {
+		release_held(log);
+		return 0;
+	}
+	*r = NULL;
+	/* the reader's own words when it gave any: they say what it saw */
+	if (log->held && (err == -EINVAL || err == -EPROTONOSUPPORT))
+		sr_err("%s: %s", path, log->held_what);
+	else if (err == -EPROTONOSUPPORT)
+		sr_err("%s: written by a newer sysrec (this one reads format %d.x)",
+		       path, SR_FORMAT_MAJOR);
+	else if (err == -EINVAL)
+		sr_err("%s: not a sysrec trace", path);
+	else
+		sr_err("cannot open %s: %s", path, strerror(-err));
+	log->held = 0;
+	return err;
 }

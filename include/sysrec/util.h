@@ -24,7 +24,11 @@
 extern int sr_verbose;	/* -v: debug output */
 extern int sr_json_errors;	/* under --json, errors are printed as JSON on stdout too */
 
-/* "sysrec: <message>\n" on stderr (one line). */
+/*
+ * "sysrec: <message>\n" on stderr, one line whatever the message holds
+ * (control and invalid bytes are printed as \xNN); under sr_json_errors also
+ * {"error":"<message>"} as one line on stdout.
+ */
 void sr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Debug output on stderr, only with -v. */
 void sr_dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -33,15 +37,33 @@ void sr_dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Escaping for the three output forms.  None of them lets a newline, a
  * quote, a control character or a byte that is not valid UTF-8 break a line,
  * a field or a document.
- *  - text: C-like escapes (\n, \t, \\, \", \xNN for control and invalid bytes)
- *  - csv: RFC 4180 field, quoted when needed, control and invalid bytes as \xNN
+ *  - text: C-like escapes (\n, \t, \r, \\, \", \xNN for other control
+ *    bytes, C1 controls and invalid bytes); no quotes are added
+ *  - csv: RFC 4180 field, quoted when it holds a comma or a quote; control,
+ *    C1 and invalid bytes as \xNN and a backslash as \\ (so never a raw line
+ *    break inside a field)
  *  - json: a complete JSON string with its quotes; invalid bytes as \u00NN
+ * Valid UTF-8 passes through unchanged.
  */
 void sr_fput_text(FILE *f, const char *s, size_t len);
 void sr_fput_csv(FILE *f, const char *s, size_t len);
 void sr_fput_json(FILE *f, const char *s, size_t len);
+/*
+ * The text and JSON escapes into memory, for output built a line at a time:
+ * @dst must hold SR_ESC_MAX(len) bytes; returns the bytes written (no NUL).
+ * sr_esc_json writes the quotes too.
+ */
+#define SR_ESC_MAX(len)	(6 * (size_t)(len) + 2)
+size_t sr_esc_text(char *dst, const char *s, size_t len);
+size_t sr_esc_json(char *dst, const char *s, size_t len);
 
-/* Streaming JSON writer (bpftool's json_writer, smaller).  Owns nothing but itself. */
+/*
+ * Streaming JSON writer (bpftool's json_writer, smaller).  Owns nothing but
+ * itself.  Inside an object, call sr_json__key() before each value.  Each
+ * complete top-level value ends with a newline, so compact mode writes NDJSON
+ * and pretty mode ends its document with a newline.  Doubles are printed so
+ * they read back the same; NaN and infinities become null.
+ */
 struct sr_json;
 struct sr_json *sr_json__new(FILE *f, int pretty);
 void sr_json__free(struct sr_json *j);
@@ -58,15 +80,62 @@ void sr_json__dbl(struct sr_json *j, double v);
 void sr_json__bool(struct sr_json *j, int v);
 void sr_json__null(struct sr_json *j);
 
-/* "1.5 MiB", "512 B": into buf, which is returned. */
+/* "ENOENT" for ENOENT or -ENOENT; NULL for 0 and numbers with no name. */
+const char *sr_errno_name(int err);
+
+/* "1.5 MiB", "512 B" (one decimal from KiB up, binary units): into buf, which is returned. */
 const char *sr_human_bytes(uint64_t v, char *buf, size_t n);
-/* "10", "10K", "64M", "2G" (powers of 1024) -> bytes; -EINVAL on junk or overflow. */
+/*
+ * "10", "10K", "64M", "2G" (powers of 1024; K M G T P E in either case, then
+ * an optional "B" or "iB": "10KiB", "10kB", "10B") -> bytes; whole numbers
+ * only; -EINVAL on junk, signs, spaces or overflow.
+ */
 int sr_parse_size(const char *s, uint64_t *out);
-/* "1.5", "2s", "500ms", "3m" -> ns; -EINVAL on junk, negatives or overflow. */
+/*
+ * "1.5", "2s", "500ms", "3m" -> ns.  A decimal number of seconds, or with one
+ * of the suffixes ns us ms s m min h; digits past a nanosecond are dropped.
+ * -EINVAL on junk, signs, spaces, exponents or overflow.
+ */
 int sr_parse_duration(const char *s, uint64_t *ns);
-/* A whole number in [min, max]; -EINVAL otherwise. */
+/* A whole decimal number in [min, max] (no sign, no spaces); -EINVAL otherwise. */
 int sr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
-/* "2026-11-26 21:00:15.123456" (local time) for a wall-clock ns value. */
+/*
+ * "2026-11-26 21:00:15.123456" (local time, microseconds truncated) for a
+ * wall-clock ns value; needs 27 bytes.
+ */
 const char *sr_fmt_wall(int64_t wall_ns, char *buf, size_t n);
+
+/*
+ * After getopt_long() returned '?' or ':' (optstring starting with ':' and
+ * opterr = 0, so getopt printed nothing): one line such as
+ * "sysrec: dump: unknown option '--x'. See 'sysrec dump --help'." and
+ * SR_EXIT_USAGE to return.
+ */
+int sr_opt_err(const char *cmd, char **argv, int c);
+
+/*
+ * Opening a trace for info, dump or analyze, with one-line errors:
+ * "cannot open x.trc: No such file or directory", "x: Is a directory",
+ * "x.trc: not a sysrec trace".  Damage the reader meets later is printed as
+ * "sysrec: run.trc: offset 1234: bad chunk checksum", one line each, on
+ * stderr only (never into --json output), and counted in log->count.
+ */
+struct sr_reader;
+struct sr_damage_log {
+	const char *path;	/* as the user named it */
+	uint64_t count;		/* damage lines printed */
+	/* optional: called before each line, so that data printed so far comes first */
+	void (*before)(void *arg);
+	void *before_arg;
+	/* private: a problem met while opening waits for the verdict of the open */
+	int opening;
+	int held;
+	uint64_t held_offset;
+	char held_what[256];
+};
+/* An sr_damage_fn: ctx is a struct sr_damage_log. */
+void sr_damage_log__print(void *ctx, uint64_t offset, const char *what);
+/* sr_reader__open() with the messages above; 0 or -errno (the message is printed). */
+int sr_trace_open(struct sr_reader **r, const char *path, struct sr_damage_log *log);
 
 #endif /* SYSREC_UTIL_H */

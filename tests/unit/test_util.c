@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* test_util.c - escaping, the JSON writer, sizes, durations and times (format/util.c, json.c). */
+#define TAP_PREFIX "util"
+#include "unit/tap.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sysrec/builtin.h"
+#include "sysrec/format.h"
+#include "sysrec/util.h"
+
+/* A memory stream the escapers and the JSON writer print into. */
+static char *mem_buf;
+static size_t mem_len;
+
+static FILE *mem_open(void)
+{
+	free(mem_buf);
+	mem_buf = NULL;
+	mem_len = 0;
+	return open_memstream(&mem_buf, &mem_len);
+}
+
+static const char *mem_close(FILE *f)
+{
+	fclose(f);
+	return mem_buf;
+}
+
+typedef void (*put_fn)(FILE *f, const char *s, size_t len);
+
+static const char *esc(put_fn fn, const char *s, size_t len)
+{
+	FILE *f = mem_open();
+
+	fn(f, s, len);
+	return mem_close(f);
+}
+
+#define S(lit) lit, sizeof(lit) - 1
+
+/* Prints one line whatever the strings hold: on failure both are shown escaped. */
+static void check_str(const char *name, const char *got, const char *want)
+{
+	if (got && !strcmp(got, want)) {
+		ok(1, "%s", name);
+		return;
+	}
+	tap_failed++;
+	printf("not ok " TAP_PREFIX ": %s: got [", name);
+	if (got)
+		sr_fput_text(stdout, got, strlen(got));
+	printf("], want [");
+	sr_fput_text(stdout, want, strlen(want));
+	printf("]\n");
+}
+
+static void test_text(void)
+{
+	check_str("text plain", esc(sr_fput_text, S("/tmp/x y")), "/tmp/x y");
+	check_str("text empty", esc(sr_fput_text, S("")), "");
+	check_str("text newline tab cr", esc(sr_fput_text, S("a\nb\tc\rd")), "a\\nb\\tc\\rd");
+	check_str("text quote backslash", esc(sr_fput_text, S("say \"hi\" \\o/")),
+		  "say \\\"hi\\\" \\\\o/");
+	check_str("text control", esc(sr_fput_text, S("\x01\x1b[31m\x7f")), "\\x01\\x1b[31m\\x7f");
+	check_str("text nul", esc(sr_fput_text, S("a\0b")), "a\\x00b");
+	check_str("text utf8 passes", esc(sr_fput_text, S("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80")),
+		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	check_str("text invalid ff", esc(sr_fput_text, S("a\xff" "b")), "a\\xffb");
+	check_str("text stray continuation", esc(sr_fput_text, S("\x80x")), "\\x80x");
+	check_str("text overlong", esc(sr_fput_text, S("\xc0\xaf")), "\\xc0\\xaf");
+	check_str("text overlong 3", esc(sr_fput_text, S("\xe0\x80\xaf")), "\\xe0\\x80\\xaf");
+	check_str("text surrogate", esc(sr_fput_text, S("\xed\xa0\x80")), "\\xed\\xa0\\x80");
+	check_str("text above 10ffff", esc(sr_fput_text, S("\xf4\x90\x80\x80")),
+		  "\\xf4\\x90\\x80\\x80");
+	check_str("text cut sequence at end", esc(sr_fput_text, S("ok\xe2\x82")), "ok\\xe2\\x82");
+	check_str("text cut sequence before ascii", esc(sr_fput_text, S("\xe2\x82Z")), "\\xe2\\x82Z");
+	check_str("text C1 control", esc(sr_fput_text, S("a\xc2\x9b" "b")), "a\\xc2\\x9bb");
+	check_str("text len not strlen", esc(sr_fput_text, "abcdef", 3), "abc");
+}
+
+static void test_csv(void)
+{
+	check_str("csv plain", esc(sr_fput_csv, S("/tmp/x")), "/tmp/x");
+	check_str("csv empty", esc(sr_fput_csv, S("")), "");
+	check_str("csv comma quoted", esc(sr_fput_csv, S("a,b")), "\"a,b\"");
+	check_str("csv quote doubled", esc(sr_fput_csv, S("say \"hi\"")), "\"say \"\"hi\"\"\"");
+	check_str("csv newline escaped", esc(sr_fput_csv, S("a\nb\r")), "a\\x0ab\\x0d");
+	check_str("csv backslash", esc(sr_fput_csv, S("a\\x41")), "a\\\\x41");
+	check_str("csv invalid", esc(sr_fput_csv, S("\xff\xfe,")), "\"\\xff\\xfe,\"");
+	check_str("csv utf8 passes", esc(sr_fput_csv, S("\xc3\xa9t\xc3\xa9")), "\xc3\xa9t\xc3\xa9");
+	check_str("csv tab and nul", esc(sr_fput_csv, S("\t\0")), "\\x09\\x00");
+}
+
+static void test_json_str(void)
+{
+	check_str("json plain", esc(sr_fput_json, S("/tmp/x")), "\"/tmp/x\"");
+	check_str("json empty", esc(sr_fput_json, S("")), "\"\"");
+	check_str("json escapes", esc(sr_fput_json, S("\"\\\n\t\r\b\f")),
+		  "\"\\\"\\\\\\n\\t\\r\\b\\f\"");
+	check_str("json control", esc(sr_fput_json, S("\x01\x1f\x7f")), "\"\\u0001\\u001f\\u007f\"");
+	check_str("json nul", esc(sr_fput_json, S("a\0")), "\"a\\u0000\"");
+	check_str("json invalid bytes", esc(sr_fput_json, S("\xff\xc3")), "\"\\u00ff\\u00c3\"");
+	check_str("json utf8 passes", esc(sr_fput_json, S("\xe2\x82\xac\xf0\x9f\x98\x80")),
+		  "\"\xe2\x82\xac\xf0\x9f\x98\x80\"");
+	check_str("json slash not escaped", esc(sr_fput_json, S("a/b")), "\"a/b\"");
+}
+
+/* The memory forms give what the FILE forms give, and long strings are not split badly. */
+static void test_esc_mem(void)
+{
+	static char in[5000], want[5000 * 6 + 2], got[SR_ESC_MAX(5000)];
+	const char *file_out;
+	size_t i, n;
+
+	n = sr_esc_text(got, S("a\nb\"\xff\xc2\x9b\xe2\x82\xac"));
+	got[n] = 0;
+	check_str("esc_text", got, "a\\nb\\\"\\xff\\xc2\\x9b\xe2\x82\xac");
+	n = sr_esc_json(got, S("a\nb\"\xff\x01\xe2\x82\xac"));
+	got[n] = 0;
+	check_str("esc_json", got, "\"a\\nb\\\"\\u00ff\\u0001\xe2\x82\xac\"");
+	ok_eq(sr_esc_json(got, "", 0), 2, "esc_json empty is two quotes");
+	ok_eq(sr_esc_text(got, "", 0), 0, "esc_text empty is nothing");
+	/* worst case fills SR_ESC_MAX exactly */
+	memset(in, 1, 100);
+	ok_eq(sr_esc_json(got, in, 100), SR_ESC_MAX(100), "esc_json worst case");
+
+	/* a euro sign across the 1024-byte pieces of the FILE forms */
+	memset(in, 'a', 1023);
+	memcpy(in + 1023, "\xe2\x82\xac" "b", 4);
+	in[1027] = 0;
+	check_str("fput_text keeps a character across pieces", esc(sr_fput_text, in, 1027), in);
+	/* and an invalid byte stream of every value, long: FILE and memory forms agree */
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i * 7 + (i >> 8));
+	n = sr_esc_text(want, in, sizeof(in));
+	want[n] = 0;
+	file_out = esc(sr_fput_text, in, sizeof(in));
+	ok(file_out && strlen(file_out) == n && !memcmp(file_out, want, n),
+	   "fput_text of 5000 mixed bytes equals esc_text");
+	n = sr_esc_json(want, in, sizeof(in));
+	want[n] = 0;
+	file_out = esc(sr_fput_json, in, sizeof(in));
+	ok(file_out && strlen(file_out) == n && !memcmp(file_out, want, n),
+	   "fput_json of 5000 mixed bytes equals esc_json");
+}
+
+static const char *json_doc(int pretty, int which)
+{
+	FILE *f = mem_open();
+	struct sr_json *j = sr_json__new(f, pretty);
+
+	if (which == 0) {
+		sr_json__obj_start(j);
+		sr_json__key(j, "a");
+		sr_json__u64(j, 18446744073709551615ULL);
+		sr_json__key(j, "b");
+		sr_json__s64(j, -9223372036854775807LL - 1);
+		sr_json__key(j, "list");
+		sr_json__arr_start(j);
+		sr_json__str(j, "x\"y");
+		sr_json__bool(j, 1);
+		sr_json__bool(j, 0);
+		sr_json__null(j);
+		sr_json__arr_start(j);
+		sr_json__arr_end(j);
+		sr_json__obj_start(j);
+		sr_json__obj_end(j);
+		sr_json__arr_end(j);
+		sr_json__key(j, "o");
+		sr_json__obj_start(j);
+		sr_json__key(j, "k\n");
+		sr_json__strn(j, "ab\xff", 3);
+		sr_json__obj_end(j);
+		sr_json__key(j, "s");
+		sr_json__str(j, NULL);
+		sr_json__obj_end(j);
+	} else {
+		/* two top-level documents: one per line */
+		sr_json__obj_start(j);
+		sr_json__key(j, "n");
+		sr_json__u64(j, 1);
+		sr_json__obj_end(j);
+		sr_json__obj_start(j);
+		sr_json__key(j, "n");
+		sr_json__u64(j, 2);
+		sr_json__obj_end(j);
+	}
+	sr_json__free(j);
+	return mem_close(f);
+}
+
+static const char *json_dbl(double v)
+{
+	FILE *f = mem_open();
+	struct sr_json *j = sr_json__new(f, 0);
+
+	sr_json__arr_start(j);
+	sr_json__dbl(j, v);
+	sr_json__arr_end(j);
+	sr_json__free(j);
+	return mem_close(f);
+}
+
+static void test_json_writer(void)
+{
+	double vals[] = { 0.1, 1.0 / 3, 2.5e-300, 1.7976931348623157e308, 123456789.123456789 };
+	char want[64];
+	size_t i;
+
+	check_str("json compact",
+		  json_doc(0, 0),
+		  "{\"a\":18446744073709551615,\"b\":-9223372036854775808,"
+		  "\"list\":[\"x\\\"y\",true,false,null,[],{}],"
+		  "\"o\":{\"k\\n\":\"ab\\u00ff\"},\"s\":null}\n");
+	check_str("json pretty",
+		  json_doc(1, 0),
+		  "{\n"
+		  "  \"a\": 18446744073709551615,\n"
+		  "  \"b\": -9223372036854775808,\n"
+		  "  \"list\": [\n"
+		  "    \"x\\\"y\",\n"
+		  "    true,\n"
+		  "    false,\n"
+		  "    null,\n"
+		  "    [],\n"
+		  "    {}\n"
+		  "  ],\n"
+		  "  \"o\": {\n"
+		  "    \"k\\n\": \"ab\\u00ff\"\n"
+		  "  },\n"
+		  "  \"s\": null\n"
+		  "}\n");
+	check_str("json ndjson", json_doc(0, 1), "{\"n\":1}\n{\"n\":2}\n");
+	check_str("json pretty two docs", json_doc(1, 1), "{\n  \"n\": 1\n}\n{\n  \"n\": 2\n}\n");
+
+	check_str("json dbl 0.1", json_dbl(0.1), "[0.1]\n");
+	check_str("json dbl 1.5", json_dbl(1.5), "[1.5]\n");
+	check_str("json dbl 2", json_dbl(2.0), "[2]\n");
+	check_str("json dbl -0.25", json_dbl(-0.25), "[-0.25]\n");
+	check_str("json dbl 1e300", json_dbl(1e300), "[1e+300]\n");
+	check_str("json dbl nan", json_dbl(NAN), "[null]\n");
+	check_str("json dbl inf", json_dbl(INFINITY), "[null]\n");
+	check_str("json dbl -inf", json_dbl(-INFINITY), "[null]\n");
+	check_str("json dbl 1/3", json_dbl(1.0 / 3), "[0.33333333333333331]\n");
+	for (i = 0; i < ARRAY_SIZE(vals); i++) {
+		const char *got = json_dbl(vals[i]);
+
+		ok(got && got[0] == '[' && strtod(got + 1, NULL) == vals[i],
+		   "json dbl round trip %.17g", vals[i]);
+	}
+	snprintf(want, sizeof(want), "%s", json_dbl(0.1));
+	check_str("json dbl stable", want, "[0.1]\n");
+}
+
+static void test_human(void)
+{
+	static const struct {
+		uint64_t v;
+		const char *want;
+	} t[] = {
+		{ 0, "0 B" },
+		{ 512, "512 B" },
+		{ 1023, "1023 B" },
+		{ 1024, "1.0 KiB" },
+		{ 1536, "1.5 KiB" },
+		{ 1048575, "1.0 MiB" },		/* rounds up across the unit */
+		{ 1572864, "1.5 MiB" },
+		{ 10737418240ULL, "10.0 GiB" },
+		{ 1099511627776ULL, "1.0 TiB" },
+		{ 1125899906842624ULL, "1.0 PiB" },
+		{ 18446744073709551615ULL, "16.0 EiB" },
+	};
+	char buf[32], small[6], name[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		snprintf(name, sizeof(name), "human bytes %llu", (unsigned long long)t[i].v);
+		check_str(name, sr_human_bytes(t[i].v, buf, sizeof(buf)), t[i].want);
+	}
+	check_str("human bytes small buffer", sr_human_bytes(1572864, small, sizeof(small)), "1.5 M");
+}
+
+static void test_parse_size(void)
+{
+	static const struct {
+		const char *s;
+		uint64_t want;
+	} good[] = {
+		{ "0", 0 }, { "10", 10 }, { "10B", 10 }, { "1K", 1024 }, { "1k", 1024 },
+		{ "1KB", 1024 }, { "1KiB", 1024 }, { "64M", 67108864 }, { "64MiB", 67108864 },
+		{ "2G", 2147483648ULL }, { "2g", 2147483648ULL }, { "1T", 1099511627776ULL },
+		{ "007", 7 }, { "15E", 17293822569102704640ULL },
+		{ "18446744073709551615", 18446744073709551615ULL },
+	};
+	static const char *const bad[] = {
+		"", "-1", "+1", " 1", "1 ", "1 K", "K", "1X", "1KK", "1Ki", "1iB", "1.5M",
+		"0x10", "1e3", "18446744073709551616", "16E", "17179869184G", "99999999999999999999",
+		"1Kb", "1KiBx", "10bytes",
+	};
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		v = 12345;
+		ok(sr_parse_size(good[i].s, &v) == 0 && v == good[i].want,
+		   "parse_size '%s' = %llu (got %llu)", good[i].s,
+		   (unsigned long long)good[i].want, (unsigned long long)v);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		v = 12345;
+		ok(sr_parse_size(bad[i], &v) == -EINVAL && v == 12345,
+		   "parse_size rejects '%s'", bad[i]);
+	}
+	ok_eq(sr_parse_size(NULL, &v), -EINVAL, "parse_size NULL");
+}
+
+static void test_parse_duration(void)
+{
+	static const struct {
+		const char *s;
+		uint64_t want;
+	} good[] = {
+		{ "0", 0 }, { "1", 1000000000ULL }, { "1.5", 1500000000ULL },
+		{ "0.000000001", 1 }, { "0.0000000019", 1 }, { "2s", 2000000000ULL },
+		{ "500ms", 500000000ULL }, { "200ms", 200000000ULL }, { "1.25ms", 1250000 },
+		{ "7us", 7000 }, { "42ns", 42 }, { "3m", 180000000000ULL },
+		{ "2min", 120000000000ULL }, { "1h", 3600000000000ULL },
+		{ "1.5h", 5400000000000ULL }, { "0.5ns", 0 },
+		{ "18446744073.709551615", 18446744073709551615ULL },
+		{ "1.00000000000000000000000001", 1000000000ULL },
+	};
+	static const char *const bad[] = {
+		"", "-1", "+1", " 1", "1 ", "1 s", "s", ".5", "1.", "1.s", "1x", "1sec", "1e3",
+		"1S", "inf", "nan", "0x10", "1..2", "18446744074", "18446744073.709551616",
+		"5124096h", "99999999999999999999ns", "1,5",
+	};
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		v = 12345;
+		ok(sr_parse_duration(good[i].s, &v) == 0 && v == good[i].want,
+		   "parse_duration '%s' = %llu (got %llu)", good[i].s,
+		   (unsigned long long)good[i].want, (unsigned long long)v);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		v = 12345;
+		ok(sr_parse_duration(bad[i], &v) == -EINVAL && v == 12345,
+		   "parse_duration rejects '%s'", bad[i]);
+	}
+}
+
+static void test_parse_u64(void)
+{
+	uint64_t v = 0;
+
+	ok(sr_parse_u64("42", 0, 100, &v) == 0 && v == 42, "parse_u64 42");
+	ok(sr_parse_u64("0", 0, 100, &v) == 0 && v == 0, "parse_u64 0");
+	ok(sr_parse_u64("100", 0, 100, &v) == 0 && v == 100, "parse_u64 at max");
+	ok(sr_parse_u64("18446744073709551615", 0, UINT64_MAX, &v) == 0 && v == UINT64_MAX,
+	   "parse_u64 u64 max");
+	v = 7;
+	ok_eq(sr_parse_u64("101", 0, 100, &v), -EINVAL, "parse_u64 above max");
+	ok_eq(sr_parse_u64("4", 5, 100, &v), -EINVAL, "parse_u64 below min");
+	ok_eq(sr_parse_u64("-1", 0, UINT64_MAX, &v), -EINVAL, "parse_u64 negative");
+	ok_eq(sr_parse_u64("+1", 0, 100, &v), -EINVAL, "parse_u64 plus");
+	ok_eq(sr_parse_u64("", 0, 100, &v), -EINVAL, "parse_u64 empty");
+	ok_eq(sr_parse_u64(" 1", 0, 100, &v), -EINVAL, "parse_u64 space");
+	ok_eq(sr_parse_u64("1a", 0, 100, &v), -EINVAL, "parse_u64 junk");
+	ok_eq(sr_parse_u64("0x10", 0, 100, &v), -EINVAL, "parse_u64 hex");
+	ok_eq(sr_parse_u64("18446744073709551616", 0, UINT64_MAX, &v), -EINVAL,
+	      "parse_u64 overflow");
+	ok_eq(v, 7, "parse_u64 leaves out alone on error");
+}
+
+static void test_wall(void)
+{
+	char buf[64], small[12];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	check_str("wall epoch", sr_fmt_wall(0, buf, sizeof(buf)), "1970-01-01 00:00:00.000000");
+	check_str("wall micro truncated",
+		  sr_fmt_wall(1795381215123456789LL, buf, sizeof(buf)),
+		  "2026-11-22 21:00:15.123456");
+	check_str("wall before 1970", sr_fmt_wall(-1, buf, sizeof(buf)),
+		  "1969-12-31 23:59:59.999999");
+	check_str("wall small buffer", sr_fmt_wall(0, small, sizeof(small)), "0.000000");
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	check_str("wall local time", sr_fmt_wall(0, buf, sizeof(buf)), "1970-01-01 01:00:00.000000");
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+static void test_errno_name(void)
+{
+	check_str("errno ENOENT", sr_errno_name(ENOENT), "ENOENT");
+	check_str("errno -EACCES", sr_errno_name(-EACCES), "EACCES");
+	ok(sr_errno_name(0) == NULL, "errno 0 has no name");
+	ok(sr_errno_name(-4000) == NULL, "errno 4000 has no name");
+	ok(sr_errno_name(-100000) == NULL, "errno out of range has no name");
+}
+
+/* sr_err: one line on stderr whatever the message holds. */
+static void test_err(void)
+{
+	char path[] = "/tmp/sysrec-test-util-XXXXXX";
+	char got[256] = "";
+	int fd = mkstemp(path), saved = dup(2);
+	FILE *f;
+	size_t n;
+
+	ok(fd >= 0 && saved >= 0, "err temp file");
+	if (fd < 0 || saved < 0)
+		return;
+	fflush(stderr);
+	dup2(fd, 2);
+	sr_err("cannot open %s: %s", "a\nb\x1b\xff.trc", "No such file or directory");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fopen(path, "r");
+	n = f ? fread(got, 1, sizeof(got) - 1, f) : 0;
+	got[n] = 0;
+	if (f)
+		fclose(f);
+	close(fd);
+	unlink(path);
+	check_str("err one line", got,
+		  "sysrec: cannot open a\\x0ab\\x1b\\xff.trc: No such file or directory\n");
+}
+
+/*
+ * dump and info on a record type only the file's own schema describes (a
+ * newer recorder's): mktrace cannot make one, the writer API can.
+ */
+static const struct sr_field frob_fields[] = {
+	{ "type", SR_FK_U16, 0, 2 },		/* header fields: dump prints them itself */
+	{ "a", SR_FK_U32, 56, 4 },
+	{ "b", SR_FK_S32, 60, 4 },
+	{ "addr", SR_FK_HEX, 64, 8 },
+	{ "label", SR_FK_STR, 72, 4 },
+	{ "x\ny", SR_FK_U8, 76, 1 },		/* a hostile field name */
+	{ "_pad", SR_FK_PAD, 77, 3 },
+	{ "who", SR_FK_COMM, 80, 16 },
+};
+
+static const struct sr_type frob_type = {
+	.type = 99, .name = "fr\tob", .fixed_size = 96,	/* a hostile type name */
+	.nfields = ARRAY_SIZE(frob_fields), .fields = frob_fields,
+};
+
+static int make_frob_trace(const char *path)
+{
+	struct sr_writer_opts opts = { .force = 1, .owner_uid = (uid_t)-1, .owner_gid = (gid_t)-1 };
+	struct sr_writer *w = NULL;
+	uint64_t rec[13] = { 0 };	/* 104 bytes, 8-aligned */
+	struct sr_event *ev = (struct sr_event *)rec;
+	char *p = (char *)rec;
+	uint32_t a = 7;
+	int32_t b = -3;
+	uint64_t addr = 0xdead;
+	struct sr_str label = { 96, 3 };
+	int err;
+
+	ev->type = 99;
+	ev->size = sizeof(rec);
+	ev->cpu = 3;
+	ev->flags = SR_F_PATH_CUT;
+	ev->ts = 1500000000;
+	ev->pid = 5;
+	ev->tid = 6;
+	memcpy(ev->comm, "frobber", 7);
+	memcpy(p + 56, &a, 4);
+	memcpy(p + 60, &b, 4);
+	memcpy(p + 64, &addr, 8);
+	memcpy(p + 72, &label, 4);
+	p[76] = 1;
+	memcpy(p + 80, "sub", 3);
+	memcpy(p + 96, "hi\n", 3);
+
+	err = sr_writer__new(&w, path, &opts);
+	if (!err)
+		err = sr_writer__add_type(w, &frob_type);
+	if (!err)
+		err = sr_writer__meta(w, "start_ns", "1000000000");
+	if (!err)
+		err = sr_writer__begin(w);
+	if (!err)
+		err = sr_writer__append(w, ev);
+	if (!err)
+		err = sr_writer__finish(w);
+	sr_writer__free(w);
+	return err;
+}
+
+/* Runs a command in a child with stdout into @out; returns its exit status. */
+static int run_cmd(int (*fn)(int, char **), char **argv, const char *out)
+{
+	int argc = 0, st;
+	pid_t pid;
+
+	while (argv[argc])
+		argc++;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (!freopen(out, "w", stdout))
+			_exit(99);
+		st = fn(argc, argv);
+		fflush(stdout);
+		_exit(st);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	buf[n] = 0;
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+static void test_file_schema(void)
+{
+	char trc[] = "/tmp/sysrec-test-frob-XXXXXX", out[] = "/tmp/sysrec-test-out-XXXXXX";
+	int fd1 = mkstemp(trc), fd2 = mkstemp(out);
+	char *dump_text[] = { "dump", "--time", "rel", trc, NULL };
+	char *dump_json[] = { "dump", "--json", trc, NULL };
+	char *dump_type[] = { "dump", "--type", "99", "--time", "rel", trc, NULL };
+	char *info[] = { "info", trc, NULL };
+	const char *got;
+	char part[64];
+
+	ok(fd1 >= 0 && fd2 >= 0, "file schema: temp files");
+	if (fd1 < 0 || fd2 < 0)
+		return;
+	close(fd1);
+	close(fd2);
+	ok_eq(make_frob_trace(trc), 0, "file schema: write a trace with type 99");
+
+	ok_eq(run_cmd(cmd_dump, dump_text, out), 0, "file schema: dump exits 0");
+	check_str("file schema: dump text", slurp(out),
+		  "0.500000000 [003] 5/6 frobber fr\\tob a=7 b=-3 addr=0xdead label=\"hi\\n\"(cut) "
+		  "x\\ny=1 who=\"sub\"\n");
+	ok_eq(run_cmd(cmd_dump, dump_type, out), 0, "file schema: dump --type 99 exits 0");
+	check_str("file schema: dump --type 99", slurp(out),
+		  "0.500000000 [003] 5/6 frobber fr\\tob a=7 b=-3 addr=0xdead label=\"hi\\n\"(cut) "
+		  "x\\ny=1 who=\"sub\"\n");
+	ok_eq(run_cmd(cmd_dump, dump_json, out), 0, "file schema: dump --json exits 0");
+	check_str("file schema: dump json", slurp(out),
+		  "{\"ts_ns\":1500000000,\"time\":null,\"cpu\":3,\"pid\":5,\"tid\":6,"
+		  "\"type\":\"fr\\tob\",\"comm\":\"frobber\",\"uid\":0,\"gid\":0,\"cgroup_id\":0,"
+		  "\"a\":7,\"b\":-3,\"addr\":57005,\"label\":\"hi\\n\",\"label_cut\":true,"
+		  "\"x\\ny\":1,\"who\":\"sub\"}\n");
+	ok_eq(run_cmd(cmd_info, info, out), 0, "file schema: info exits 0");
+	got = strstr(slurp(out), "events:");
+	snprintf(part, sizeof(part), "%.50s", got ? got : "(none)");
+	check_str("file schema: info counts the type by its file name", part,
+		  "events:             1\n  fr\\tob:           1\nsyscal");
+	unlink(trc);
+	unlink(out);
+}
+
+int main(void)
+{
+	test_text();
+	test_csv();
+	test_json_str();
+	test_esc_mem();
+	test_json_writer();
+	test_human();
+	test_parse_size();
+	test_parse_duration();
+	test_parse_u64();
+	test_wall();
+	test_errno_name();
+	test_err();
+	test_file_schema();
+	free(mem_buf);
+	return tap_done();
+}
