@@ -881,6 +881,13 @@ int cmd_record(int argc, char **argv)
 	if (err)
 		return SR_EXIT_USAGE;
 	tty = isatty(STDERR_FILENO) && !o.quiet;
+	/*
+	 * First thing: a stop request must never be lost, and a background
+	 * job of a non-interactive shell starts with SIGINT ignored.
+	 */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 
 	if (check_privileges())
 		return SR_EXIT_FAIL;
@@ -986,9 +993,6 @@ int cmd_record(int argc, char **argv)
 	if (err)
 		goto cleanup;
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	if (o.cmd) {
 		int e = 0;
 		ssize_t n;
