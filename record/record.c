@@ -623,6 +623,18 @@ static void print_event(struct rec *r, const struct sr_event *ev)
 	putchar('\n');
 }
 
+/* Every record written goes through here, so the end metadata counts them all. */
+static int write_rec(struct rec *r, const struct sr_event *ev)
+{
+	int err = sr_writer__append(r->w, ev);
+
+	if (err)
+		return err;
+	r->events++;
+	r->file_events++;
+	return 0;
+}
+
 static int append_rec(void *ctx, const struct sr_event *ev)
 {
 	struct rec *r = ctx;
@@ -652,15 +664,13 @@ static int append_rec(void *ctx, const struct sr_event *ev)
 		if (len)
 			memcpy(buf + sizeof(*c), path, len);
 		c->h.size = (sizeof(*c) + len + 1 + 7) & ~7;
-		err = sr_writer__append(r->w, &c->h);
+		err = write_rec(r, &c->h);
 		if (err)
 			return err;
 	}
-	err = sr_writer__append(r->w, ev);
+	err = write_rec(r, ev);
 	if (err)
 		return err;
-	r->events++;
-	r->file_events++;
 	if (r->o->print)
 		print_event(r, ev);
 	return 0;
