@@ -504,7 +504,7 @@ static void kv_fd(struct obuf *f, const char *key, int32_t fd)
 static const char *syscall_name(const struct dump *d, unsigned int nr)
 {
 	const struct sr_syscall *sc;
-	const char *name = sr_reader__syscall_name(d->r, nr);
+	const char *name = d->r ? sr_reader__syscall_name(d->r, nr) : NULL;
 
 	if (name)
 		return name;
@@ -533,14 +533,14 @@ static const char *type_name(const struct dump *d, unsigned int type)
 
 	if (t && t->name)
 		return t->name;
-	t = sr_reader__file_type(d->r, type);
+	t = d->r ? sr_reader__file_type(d->r, type) : NULL;
 	return t ? t->name : NULL;
 }
 
 /* The schema that describes a record: the file's own (it may have newer fields), else ours. */
 static const struct sr_type *record_schema(const struct dump *d, unsigned int type)
 {
-	const struct sr_type *t = sr_reader__file_type(d->r, type);
+	const struct sr_type *t = d->r ? sr_reader__file_type(d->r, type) : NULL;
 
 	return t ? t : sr_schema_type(type);
 }
@@ -981,7 +981,7 @@ static void print_text(struct dump *d, const struct sr_event *ev)
 	if (t < SR_EV_TYPE_MAX && text_printers[t].fn && ev->size >= text_printers[t].size)
 		text_printers[t].fn(d, ev);
 	else
-		text_generic(d, ev, sr_reader__file_type(d->r, t));
+		text_generic(d, ev, d->r ? sr_reader__file_type(d->r, t) : NULL);
 	put_c(f, '\n');
 }
 
@@ -1475,4 +1475,57 @@ out:
 	free(d->flt.comms);
 	free(d);
 	return status;
+}
+
+/* --- single records, for record --print --- */
+
+struct sr_printer {
+	struct dump d;
+};
+
+struct sr_printer *sr_printer__new(FILE *f, int json, int rel, uint64_t base_ns,
+				   int64_t clock_offset)
+{
+	struct sr_printer *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->d.ob.f = f;
+	p->d.ob.cap = 1 << 16;
+	p->d.ob.buf = malloc(p->d.ob.cap);
+	if (!p->d.ob.buf) {
+		free(p);
+		return NULL;
+	}
+	p->d.out = &p->d.ob;
+	p->d.json = json;
+	p->d.rel = rel;
+	p->d.have_base = 1;
+	p->d.base = base_ns;
+	p->d.have_offset = 1;
+	p->d.clock_offset = clock_offset;
+	return p;
+}
+
+void sr_printer__event(struct sr_printer *p, const struct sr_event *ev)
+{
+	if (p->d.json)
+		print_json(&p->d, ev);
+	else
+		print_text(&p->d, ev);
+}
+
+void sr_printer__flush(struct sr_printer *p)
+{
+	ob_flush(&p->d.ob);
+	fflush(p->d.ob.f);
+}
+
+void sr_printer__free(struct sr_printer *p)
+{
+	if (!p)
+		return;
+	sr_printer__flush(p);
+	free(p->d.ob.buf);
+	free(p);
 }
