@@ -110,6 +110,7 @@ struct rec {
 	struct sr_reorder *ro;
 	struct sr_cgroups *cg;
 	struct perf_buffer *pb;
+	struct sr_printer *printer;	/* --print */
 	uint8_t sys_type[SR_NR_MAX];
 	char classes[512];
 	char filters[512];
@@ -592,37 +593,6 @@ static int need_rotation(struct rec *r, uint64_t ts)
 
 /* --- the record path --- */
 
-static void print_event(struct rec *r, const struct sr_event *ev)
-{
-	const struct sr_type *t = sr_schema_type(ev->type);
-	char comm[SR_COMM_LEN + 1] = "";
-
-	memcpy(comm, ev->comm, SR_COMM_LEN);
-	printf("%.6f %u %u/%u ", (double)(ev->ts - r->start_ns) / 1e9, ev->cpu, ev->pid, ev->tid);
-	sr_fput_text(stdout, comm, strlen(comm));
-	printf(" %s", t ? t->name : "?");
-	if (t && ev->type != SR_EV_EXIT && ev->type < SR_EV_LOST) {
-		const struct sr_sys *s = (const void *)(ev + 1);
-		const struct sr_syscall *sc = sr_syscall_by_nr(s->nr);
-
-		printf(" %s ret=%lld", sc ? sc->name : "?", (long long)s->ret);
-	}
-	for (unsigned i = 0; t && i < t->nfields; i++) {
-		const struct sr_field *f = &t->fields[i];
-		const char *s;
-		size_t len;
-
-		if (f->kind != SR_FK_STR)
-			continue;
-		if (sr_event__str(ev, *(const struct sr_str *)((const char *)ev + f->offset), &s, &len))
-			continue;
-		printf(" %s=\"", f->name);
-		sr_fput_text(stdout, s, len);
-		printf("\"");
-	}
-	putchar('\n');
-}
-
 /* Every record written goes through here, so the end metadata counts them all. */
 static int write_rec(struct rec *r, const struct sr_event *ev)
 {
@@ -671,8 +641,8 @@ static int append_rec(void *ctx, const struct sr_event *ev)
 	err = write_rec(r, ev);
 	if (err)
 		return err;
-	if (r->o->print)
-		print_event(r, ev);
+	if (r->printer)
+		sr_printer__event(r->printer, ev);
 	return 0;
 }
 
@@ -755,19 +725,62 @@ static int pids_alive(const struct opts *o)
  * Fork the command stopped on a pipe, so its pid can be tracked before it
  * runs; a second, close-on-exec pipe carries exec's errno back.
  */
+/*
+ * The command's file, searched in PATH as execvp would, but before the
+ * fork: the child then makes exactly one execve, and nothing the recorder's
+ * child does before it is recorded.
+ */
+static char *find_command(const char *cmd)
+{
+	const char *env = getenv("PATH");
+	char *paths, *dir, *save = NULL, *found = NULL;
+
+	if (strchr(cmd, '/'))
+		return strdup(cmd);
+	paths = strdup(env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	if (!paths)
+		return NULL;
+	for (dir = strtok_r(paths, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *cand;
+		struct stat st;
+
+		if (asprintf(&cand, "%s/%s", *dir ? dir : ".", cmd) < 0)
+			break;
+		if (!stat(cand, &st) && S_ISREG(st.st_mode) && !access(cand, X_OK)) {
+			found = cand;
+			break;
+		}
+		free(cand);
+	}
+	free(paths);
+	if (!found)
+		errno = ENOENT;
+	return found;
+}
+
 static int start_command(struct rec *r, int *go_fd, int *err_fd)
 {
 	int tracked_fd = bpf_map__fd(r->skel->maps.tracked);
 	int go[2], ep[2];
+	char *path;
 	__u32 self;
 	__u8 one = 1;
 	pid_t pid;
 
-	if (pipe2(go, O_CLOEXEC) || pipe2(ep, O_CLOEXEC))
+	path = find_command(r->o->cmd[0]);
+	if (!path)
 		return -errno;
+	if (pipe2(go, O_CLOEXEC) || pipe2(ep, O_CLOEXEC)) {
+		free(path);
+		return -errno;
+	}
 	pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		int e = errno;
+
+		free(path);
+		return -e;
+	}
 	if (!pid) {
 		char c;
 		int e;
@@ -784,12 +797,13 @@ static int start_command(struct rec *r, int *go_fd, int *err_fd)
 		bpf_map_update_elem(tracked_fd, &self, &one, BPF_ANY);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		execvp(r->o->cmd[0], r->o->cmd);
+		execv(path, r->o->cmd);
 		e = errno;
 		if (write(ep[1], &e, sizeof(e)) < 0)
 			_exit(127);
 		_exit(127);
 	}
+	free(path);
 	close(go[0]);
 	close(ep[1]);
 	*go_fd = go[1];
@@ -971,7 +985,7 @@ int cmd_record(int argc, char **argv)
 	if (o.cmd) {
 		err = start_command(&r, &go_fd, &err_fd);
 		if (err) {
-			sr_err("cannot start %s: %s", o.cmd[0], strerror(-err));
+			sr_err("cannot run '%s': %s", o.cmd[0], strerror(-err));
 			goto cleanup;
 		}
 	}
@@ -998,6 +1012,13 @@ int cmd_record(int argc, char **argv)
 	if (err) {
 		sr_err("cannot attach the BPF programs: %s", strerror(-err));
 		goto cleanup;
+	}
+	if (o.print) {
+		r.printer = sr_printer__new(stdout, 0, 0, r.start_ns, r.clock_offset);
+		if (!r.printer) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
 	}
 	err = open_file(&r, r.start_ns);
 	if (err)
@@ -1048,6 +1069,8 @@ int cmd_record(int argc, char **argv)
 			sr_writer__flush(r.w);
 			r.last_flush_ns = now;
 		}
+		if (r.printer)
+			sr_printer__flush(r.printer);
 		if (tty && now - last_status >= 1000000000ull)
 			status_line(&r, now, &last_status, &last_events);
 		if (end_ns && now >= end_ns)
@@ -1098,6 +1121,7 @@ cleanup:
 		waitpid(r.child, &status, 0);
 		child_done = 1;
 	}
+	sr_printer__free(r.printer);
 	perf_buffer__free(r.pb);
 	sysrec_bpf__destroy(r.skel);
 	if (r.w)
