@@ -120,7 +120,9 @@ struct rec {
 	int64_t clock_offset;
 	uint64_t start_ns;
 	uint64_t file_start_ns;
-	uint64_t last_flush_ns;
+	uint64_t chunk_first_ts;	/* ts of the oldest record not yet flushed, 0 if none */
+	uint64_t window_ns;		/* reorder window */
+	int reported;			/* the error at hand was already printed */
 	uint64_t rotation;
 	char *path;		/* current file */
 	char **kept;		/* rotated files, oldest first */
@@ -447,7 +449,7 @@ static int write_start_meta(struct rec *r, uint64_t start_ns)
 	err = err ?: sr_writer__meta(r->w, "cmdline", r->cmdline);
 	err = err ?: sr_writer__meta(r->w, "filters", r->filters);
 	err = err ?: sr_writer__meta(r->w, "classes", r->classes);
-	err = err ?: meta_u64(r->w, "reorder_window_ns", REORDER_WINDOW_NS, 0);
+	err = err ?: meta_u64(r->w, "reorder_window_ns", r->window_ns, 0);
 	if (sr_cgroups__mount(r->cg))
 		err = err ?: sr_writer__meta(r->w, "cgroup2_mount", sr_cgroups__mount(r->cg));
 	return err;
@@ -495,21 +497,26 @@ static int open_file(struct rec *r, uint64_t ts)
 			sr_err("%s is a symbolic link: refusing to write through it", r->path);
 		else
 			sr_err("cannot create %s: %s", r->path, strerror(-err));
+		r->reported = 1;
 		return err;
 	}
 	err = write_start_meta(r, ts);
 	err = err ?: sr_writer__begin(r->w);
 	if (err) {
 		sr_err("cannot write %s: %s", r->path, strerror(-err));
+		r->reported = 1;
 		return err;
 	}
 	r->file_start_ns = ts;
+	r->chunk_first_ts = 0;
 	r->file_events = 0;
 	r->file_lost = 0;
 	sr_cgroups__reset_seen(r->cg);
 	err = sr_snapshot(&flt, r->cg, ts, append_rec, r);
-	if (err)
+	if (err && !r->reported) {
 		sr_err("cannot write the snapshot to %s: %s", r->path, strerror(-err));
+		r->reported = 1;
+	}
 	return err;
 }
 
@@ -536,8 +543,10 @@ static int close_file(struct rec *r, uint64_t stop_ns)
 		err = sr_writer__finish(r->w);
 	sr_writer__stats(r->w, &st);
 	r->bytes_prev_files += st.file_bytes;
-	if (err)
+	if (err && !r->reported) {
 		sr_err("cannot finish %s: %s", r->path, strerror(-err));
+		r->reported = 1;
+	}
 	sr_writer__free(r->w);
 	r->w = NULL;
 	return err;
@@ -600,6 +609,8 @@ static int write_rec(struct rec *r, const struct sr_event *ev)
 
 	if (err)
 		return err;
+	if (!r->chunk_first_ts)
+		r->chunk_first_ts = ev->ts ? ev->ts : 1;
 	r->events++;
 	r->file_events++;
 	return 0;
@@ -1001,8 +1012,14 @@ int cmd_record(int argc, char **argv)
 				    on_sample, &r, NULL);
 	if (!r.pb) {
 		err = -errno;
-		sr_err("cannot set up the perf buffers (%llu pages per CPU): %s",
-		       (unsigned long long)o.buffer_pages, strerror(-err));
+		if (err == -EPERM && geteuid() != 0)
+			sr_err("cannot set up the perf buffers (%llu pages per CPU): more than "
+			       "kernel.perf_event_mlock_kb lets a user lock without CAP_IPC_LOCK; "
+			       "use a smaller --buffer-pages or add CAP_IPC_LOCK",
+			       (unsigned long long)o.buffer_pages);
+		else
+			sr_err("cannot set up the perf buffers (%llu pages per CPU): %s",
+			       (unsigned long long)o.buffer_pages, strerror(-err));
 		goto cleanup;
 	}
 
@@ -1049,7 +1066,10 @@ int cmd_record(int argc, char **argv)
 	}
 	if (o.duration_ns)
 		end_ns = r.start_ns + o.duration_ns;
-	r.last_flush_ns = last_status = r.start_ns;
+	r.window_ns = REORDER_WINDOW_NS;
+	if (r.window_ns > o.flush_ns / 4)
+		r.window_ns = o.flush_ns / 4;
+	last_status = r.start_ns;
 
 	while (!stop_signal) {
 		err = perf_buffer__poll(r.pb, POLL_MS);
@@ -1059,15 +1079,23 @@ int cmd_record(int argc, char **argv)
 		}
 		now = sr_mono_ns();
 		perf_buffer__consume(r.pb);
-		err = r.err ?: sr_reorder__release(r.ro, now - REORDER_WINDOW_NS, append_rec, &r);
-		err = err ?: sr_writer__error(r.w);
+		err = r.err ?: sr_reorder__release(r.ro, now - r.window_ns, append_rec, &r);
+		err = err ?: (r.w ? sr_writer__error(r.w) : -EIO);
 		if (err) {
-			sr_err("writing %s: %s", r.path, strerror(-err));
+			if (!r.reported)
+				sr_err("writing %s: %s", r.path, strerror(-err));
+			r.reported = 1;
 			break;
 		}
-		if (now - r.last_flush_ns >= o.flush_ns) {
+		/*
+		 * A record reaches the file at most flush-interval after its
+		 * time: it waited the reorder window before release, and the
+		 * next poll may come POLL_MS late.
+		 */
+		if (r.chunk_first_ts &&
+		    now + POLL_MS * 1000000ull >= r.chunk_first_ts + o.flush_ns) {
 			sr_writer__flush(r.w);
-			r.last_flush_ns = now;
+			r.chunk_first_ts = 0;
 		}
 		if (r.printer)
 			sr_printer__flush(r.printer);
@@ -1090,8 +1118,10 @@ int cmd_record(int argc, char **argv)
 	if (r.w && !err) {
 		perf_buffer__consume(r.pb);
 		err = r.err ?: sr_reorder__release(r.ro, UINT64_MAX, append_rec, &r);
-		if (err)
+		if (err && !r.reported) {
 			sr_err("writing %s: %s", r.path, strerror(-err));
+			r.reported = 1;
+		}
 	}
 	if (r.w) {
 		int e = close_file(&r, sr_mono_ns());
@@ -1100,7 +1130,7 @@ int cmd_record(int argc, char **argv)
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
-	if (!o.quiet && r.path) {
+	if (!o.quiet && r.path && !err) {
 		fprintf(stderr, "sysrec: %llu events, %llu lost, %llu bytes (%.1f bytes/event) in %s%s\n",
 			(unsigned long long)r.events, (unsigned long long)r.lost_total,
 			(unsigned long long)r.bytes_prev_files,
