@@ -19,6 +19,14 @@
 #define SR_FORMAT_MAJOR		1	/* readers refuse a newer major */
 #define SR_FORMAT_MINOR		0	/* readers accept any minor */
 
+#define SR_CHUNK_DEFAULT	(4u << 20)	/* uncompressed bytes per chunk (docs/FORMAT.md) */
+#define SR_CHUNK_MIN		4096u
+#define SR_CHUNK_MAX		(64u << 20)	/* readers refuse bigger chunks */
+#define SR_LEVEL_DEFAULT	3		/* zstd level (docs/FORMAT.md) */
+
+/* CRC32C (Castagnoli, reflected polynomial 0x82F63B78) of every block; start with 0. */
+uint32_t sr_crc32c(uint32_t crc, const void *buf, size_t len);
+
 /* --- schema: the description of each record type, written into every file --- */
 
 enum sr_field_kind {
@@ -47,6 +55,8 @@ struct sr_type {
 
 /* The types this build knows, indexed by enum sr_event_type (NULL for holes). */
 const struct sr_type *sr_schema_type(unsigned int type);
+/* The same by name ("rw"), or NULL. */
+const struct sr_type *sr_schema_type_by_name(const char *name);
 
 /* --- syscall names (x86-64); the recorder writes the table it used into the file --- */
 
@@ -89,6 +99,15 @@ struct sr_writer_opts {
  */
 int sr_writer__new(struct sr_writer **w, const char *path,
 		   const struct sr_writer_opts *opts);
+/* The same on a descriptor open for writing (a pipe, /dev/full); the writer owns @fd. */
+int sr_writer__new_fd(struct sr_writer **w, int fd, const struct sr_writer_opts *opts);
+/*
+ * Describe a record type in the file's schema, replacing this build's
+ * description of the same type number or adding one it does not know (retrace
+ * copies the types of its input; tests simulate other versions).  Copies @t.
+ * Only before sr_writer__begin().
+ */
+int sr_writer__add_type(struct sr_writer *w, const struct sr_type *t);
 /* Metadata for the start block; only before sr_writer__begin().  Copies both. */
 int sr_writer__meta(struct sr_writer *w, const char *key, const char *value);
 /* Write the start metadata, the schema and the syscall table. */
@@ -129,9 +148,11 @@ typedef void (*sr_damage_fn)(void *ctx, uint64_t offset, const char *what);
 /*
  * Open a trace.  The bytes are hostile: every length is checked, allocations
  * are capped, a damaged chunk is reported through @damage (may be NULL) and
- * skipped.  Returns -EINVAL (with a message from sr_reader__strerror style
- * through @damage) for a file that is not a sysrec trace, -EPROTONOSUPPORT for
- * a newer major version.
+ * skipped.  Returns -EINVAL for a file that is not a sysrec trace or whose
+ * file header is damaged (@damage says which), -EPROTONOSUPPORT for a newer
+ * major version or a big-endian file.  The metadata, the schema and the
+ * syscall table are read by open; the end metadata too when the file ends
+ * with a good trailer.
  */
 int sr_reader__open(struct sr_reader **r, const char *path,
 		    sr_damage_fn damage, void *ctx);
@@ -158,13 +179,26 @@ int sr_event__str(const struct sr_event *ev, struct sr_str ref,
 
 /* Metadata by key (start block, then end block), or NULL. */
 const char *sr_reader__meta(const struct sr_reader *r, const char *key);
-/* All metadata in order: returns the count, sets keys and values. */
+/*
+ * All metadata in order, the start block's then the end block's: returns the
+ * count, sets keys and values (valid until the next sr_reader__next()).
+ */
 size_t sr_reader__meta_all(const struct sr_reader *r, const char *const **keys,
 			   const char *const **values);
+/* How many of those come from the start block. */
+size_t sr_reader__meta_nstart(const struct sr_reader *r);
 /* The type description the file itself gives, or NULL (for printing unknown types). */
 const struct sr_type *sr_reader__file_type(const struct sr_reader *r, unsigned int type);
+/* Every type the file's schema describes, sorted by number: returns the count. */
+size_t sr_reader__file_types(const struct sr_reader *r, const struct sr_type *const **types);
 /* The syscall name the file's own table gives for nr, or NULL. */
 const char *sr_reader__syscall_name(const struct sr_reader *r, unsigned int nr);
+/*
+ * Go to the first record with ts >= @ts: chunks that end before it are passed
+ * over by their headers alone (with the index when the file has one), without
+ * decompressing them.  Only forward: a @ts before the current position is a no-op.
+ */
+int sr_reader__seek(struct sr_reader *r, uint64_t ts);
 
 struct sr_reader_stats {
 	uint64_t file_bytes;
@@ -175,11 +209,22 @@ struct sr_reader_stats {
 	uint64_t compressed_bytes;	/* chunk payload bytes */
 	uint64_t skipped_bytes;		/* bytes passed over while resyncing */
 	uint64_t ts_first, ts_last;
+	/*
+	 * Final once sr_reader__next() has returned 0; until then what the
+	 * trailer said at open.
+	 */
 	int complete;			/* the end block and index were found */
-	int cut;			/* the file ends inside a block or without an end block */
+	int cut;			/* the file ends inside a block or without its trailer */
 	uint16_t major, minor;
 };
 void sr_reader__stats(const struct sr_reader *r, struct sr_reader_stats *st);
 void sr_reader__free(struct sr_reader *r);
+
+/*
+ * Fuzz targets only: readers opened while this is set still compute every
+ * checksum but go on when one does not match, so that mutated inputs reach
+ * the decoders behind them.  Never set it anywhere else.
+ */
+extern int sr_format_fuzzing;
 
 #endif /* SYSREC_FORMAT_H */

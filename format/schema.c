@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * schema.c - the description of every record type of event.h, written into
+ * each trace so that a reader can show types it was not built with.
+ *
+ * One static table per type, every member listed in order with offsetof and
+ * sizeof, padding included as SR_FK_PAD: test_format checks that the fields
+ * of each type tile its struct exactly, so a member added to event.h without
+ * its line here fails the tests.  Field names are the member names
+ * (conventions shared with dump, analyze and mktrace).
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "sysrec/format.h"
+#include "sysrec/util.h"
+
+#define F(T, member, name, kind) \
+	{ name, kind, offsetof(T, member), sizeof(((T *)0)->member) }
+
+/* struct sr_event, the first 56 bytes of every record */
+#define HDR(T)								\
+	F(T, h.type, "type", SR_FK_U16),				\
+	F(T, h.size, "size", SR_FK_U16),				\
+	F(T, h.cpu, "cpu", SR_FK_U16),					\
+	F(T, h.flags, "flags", SR_FK_U16),				\
+	F(T, h.ts, "ts", SR_FK_U64),					\
+	F(T, h.pid, "pid", SR_FK_U32),					\
+	F(T, h.tid, "tid", SR_FK_U32),					\
+	F(T, h.uid, "uid", SR_FK_U32),					\
+	F(T, h.gid, "gid", SR_FK_U32),					\
+	F(T, h.cgroup_id, "cgroup_id", SR_FK_U64),			\
+	F(T, h.comm, "comm", SR_FK_COMM)
+
+/* struct sr_sys, after the header of syscall records */
+#define SYS(T)								\
+	F(T, s.dur_ns, "dur_ns", SR_FK_U64),				\
+	F(T, s.ret, "ret", SR_FK_S64),					\
+	F(T, s.nr, "nr", SR_FK_U16),					\
+	F(T, s._pad, "_pad", SR_FK_PAD)
+
+static const struct sr_field exec_fields[] = {
+	HDR(struct sr_ev_exec), SYS(struct sr_ev_exec),
+	F(struct sr_ev_exec, old_tid, "old_tid", SR_FK_U32),
+	F(struct sr_ev_exec, argc, "argc", SR_FK_U32),
+	F(struct sr_ev_exec, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_exec, ino, "ino", SR_FK_U64),
+	F(struct sr_ev_exec, filename, "filename", SR_FK_STR),
+	F(struct sr_ev_exec, path, "path", SR_FK_STR),
+	F(struct sr_ev_exec, argv, "argv", SR_FK_STR),
+	F(struct sr_ev_exec, _pad, "_pad", SR_FK_PAD),
+};
+
+static const struct sr_field fork_fields[] = {
+	HDR(struct sr_ev_fork), SYS(struct sr_ev_fork),
+	F(struct sr_ev_fork, child_pid, "child_pid", SR_FK_U32),
+	F(struct sr_ev_fork, child_tid, "child_tid", SR_FK_U32),
+	F(struct sr_ev_fork, clone_flags, "clone_flags", SR_FK_HEX),
+};
+
+static const struct sr_field exit_fields[] = {
+	HDR(struct sr_ev_exit),
+	F(struct sr_ev_exit, exit_code, "exit_code", SR_FK_S32),
+	F(struct sr_ev_exit, _pad, "_pad", SR_FK_PAD),
+};
+
+static const struct sr_field open_fields[] = {
+	HDR(struct sr_ev_open), SYS(struct sr_ev_open),
+	F(struct sr_ev_open, dirfd, "dirfd", SR_FK_S32),
+	F(struct sr_ev_open, flags, "flags", SR_FK_U32),
+	F(struct sr_ev_open, mode, "mode", SR_FK_U32),
+	F(struct sr_ev_open, _pad, "_pad", SR_FK_PAD),
+	F(struct sr_ev_open, resolve, "resolve", SR_FK_HEX),
+	F(struct sr_ev_open, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_open, ino, "ino", SR_FK_U64),
+	F(struct sr_ev_open, name, "name", SR_FK_STR),
+	F(struct sr_ev_open, path, "path", SR_FK_STR),
+};
+
+static const struct sr_field rw_fields[] = {
+	HDR(struct sr_ev_rw), SYS(struct sr_ev_rw),
+	F(struct sr_ev_rw, fd, "fd", SR_FK_S32),
+	F(struct sr_ev_rw, iovcnt, "iovcnt", SR_FK_U32),
+	F(struct sr_ev_rw, count, "count", SR_FK_U64),
+	F(struct sr_ev_rw, offset, "offset", SR_FK_S64),
+	F(struct sr_ev_rw, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_rw, ino, "ino", SR_FK_U64),
+};
+
+static const struct sr_field close_fields[] = {
+	HDR(struct sr_ev_close), SYS(struct sr_ev_close),
+	F(struct sr_ev_close, fd, "fd", SR_FK_S32),
+	F(struct sr_ev_close, _pad, "_pad", SR_FK_PAD),
+	F(struct sr_ev_close, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_close, ino, "ino", SR_FK_U64),
+};
+
+static const struct sr_field dup_fields[] = {
+	HDR(struct sr_ev_dup), SYS(struct sr_ev_dup),
+	F(struct sr_ev_dup, fd, "fd", SR_FK_S32),
+	F(struct sr_ev_dup, newfd, "newfd", SR_FK_S32),
+	F(struct sr_ev_dup, cmd, "cmd", SR_FK_U32),
+	F(struct sr_ev_dup, flags, "flags", SR_FK_U32),
+	F(struct sr_ev_dup, arg, "arg", SR_FK_HEX),
+	F(struct sr_ev_dup, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_dup, ino, "ino", SR_FK_U64),
+};
+
+static const struct sr_field mmap_fields[] = {
+	HDR(struct sr_ev_mmap), SYS(struct sr_ev_mmap),
+	F(struct sr_ev_mmap, addr, "addr", SR_FK_HEX),
+	F(struct sr_ev_mmap, len, "len", SR_FK_U64),
+	F(struct sr_ev_mmap, prot, "prot", SR_FK_U32),
+	F(struct sr_ev_mmap, flags, "flags", SR_FK_U32),
+	F(struct sr_ev_mmap, fd, "fd", SR_FK_S32),
+	F(struct sr_ev_mmap, _pad, "_pad", SR_FK_PAD),
+	F(struct sr_ev_mmap, off, "off", SR_FK_U64),
+	F(struct sr_ev_mmap, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_mmap, ino, "ino", SR_FK_U64),
+};
+
+static const struct sr_field munmap_fields[] = {
+	HDR(struct sr_ev_munmap), SYS(struct sr_ev_munmap),
+	F(struct sr_ev_munmap, addr, "addr", SR_FK_HEX),
+	F(struct sr_ev_munmap, len, "len", SR_FK_U64),
+};
+
+static const struct sr_field brk_fields[] = {
+	HDR(struct sr_ev_brk), SYS(struct sr_ev_brk),
+	F(struct sr_ev_brk, req, "req", SR_FK_HEX),
+};
+
+/* args[] has no member name per element: "args0".."args5". */
+static const struct sr_field syscall_fields[] = {
+	HDR(struct sr_ev_syscall), SYS(struct sr_ev_syscall),
+	F(struct sr_ev_syscall, args[0], "args0", SR_FK_HEX),
+	F(struct sr_ev_syscall, args[1], "args1", SR_FK_HEX),
+	F(struct sr_ev_syscall, args[2], "args2", SR_FK_HEX),
+	F(struct sr_ev_syscall, args[3], "args3", SR_FK_HEX),
+	F(struct sr_ev_syscall, args[4], "args4", SR_FK_HEX),
+	F(struct sr_ev_syscall, args[5], "args5", SR_FK_HEX),
+};
+
+static const struct sr_field lost_fields[] = {
+	HDR(struct sr_ev_lost),
+	F(struct sr_ev_lost, count, "count", SR_FK_U64),
+};
+
+static const struct sr_field proc_fields[] = {
+	HDR(struct sr_ev_proc),
+	F(struct sr_ev_proc, ppid, "ppid", SR_FK_U32),
+	F(struct sr_ev_proc, _pad, "_pad", SR_FK_PAD),
+	F(struct sr_ev_proc, start_ns, "start_ns", SR_FK_U64),
+	F(struct sr_ev_proc, exe, "exe", SR_FK_STR),
+	F(struct sr_ev_proc, argv, "argv", SR_FK_STR),
+	F(struct sr_ev_proc, cwd, "cwd", SR_FK_STR),
+	F(struct sr_ev_proc, _pad2, "_pad2", SR_FK_PAD),
+};
+
+static const struct sr_field fd_fields[] = {
+	HDR(struct sr_ev_fd),
+	F(struct sr_ev_fd, fd, "fd", SR_FK_S32),
+	F(struct sr_ev_fd, flags, "flags", SR_FK_U32),
+	F(struct sr_ev_fd, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_fd, ino, "ino", SR_FK_U64),
+	F(struct sr_ev_fd, pos, "pos", SR_FK_U64),
+	F(struct sr_ev_fd, path, "path", SR_FK_STR),
+	F(struct sr_ev_fd, _pad, "_pad", SR_FK_PAD),
+};
+
+static const struct sr_field cgroup_fields[] = {
+	HDR(struct sr_ev_cgroup),
+	F(struct sr_ev_cgroup, id, "id", SR_FK_U64),
+	F(struct sr_ev_cgroup, path, "path", SR_FK_STR),
+	F(struct sr_ev_cgroup, _pad, "_pad", SR_FK_PAD),
+};
+
+#define TYPE(num, tname, T, fields) \
+	[num] = { num, tname, sizeof(T), ARRAY_SIZE(fields), fields }
+
+static const struct sr_type types[SR_EV_TYPE_MAX] = {
+	TYPE(SR_EV_EXEC, "exec", struct sr_ev_exec, exec_fields),
+	TYPE(SR_EV_FORK, "fork", struct sr_ev_fork, fork_fields),
+	TYPE(SR_EV_EXIT, "exit", struct sr_ev_exit, exit_fields),
+	TYPE(SR_EV_OPEN, "open", struct sr_ev_open, open_fields),
+	TYPE(SR_EV_RW, "rw", struct sr_ev_rw, rw_fields),
+	TYPE(SR_EV_CLOSE, "close", struct sr_ev_close, close_fields),
+	TYPE(SR_EV_DUP, "dup", struct sr_ev_dup, dup_fields),
+	TYPE(SR_EV_MMAP, "mmap", struct sr_ev_mmap, mmap_fields),
+	TYPE(SR_EV_MUNMAP, "munmap", struct sr_ev_munmap, munmap_fields),
+	TYPE(SR_EV_BRK, "brk", struct sr_ev_brk, brk_fields),
+	TYPE(SR_EV_SYSCALL, "syscall", struct sr_ev_syscall, syscall_fields),
+	TYPE(SR_EV_LOST, "lost", struct sr_ev_lost, lost_fields),
+	TYPE(SR_EV_PROC, "proc", struct sr_ev_proc, proc_fields),
+	TYPE(SR_EV_FD, "fd", struct sr_ev_fd, fd_fields),
+	TYPE(SR_EV_CGROUP, "cgroup", struct sr_ev_cgroup, cgroup_fields),
+};
+
+const struct sr_type *sr_schema_type(unsigned int type)
+{
+	if (type >= ARRAY_SIZE(types) || !types[type].name)
+		return NULL;
+	return &types[type];
+}
+
+const struct sr_type *sr_schema_type_by_name(const char *name)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(types); i++) {
+		const struct sr_type *t = sr_schema_type(i);
+
+		if (t && !strcmp(t->name, name))
+			return t;
+	}
+	return NULL;
+}
