@@ -1,14 +1,321 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* analyze/analyze.c - sysrec analyze (not written yet). */
+/*
+ * analyze.c - sysrec analyze: options, then import (an_import.c), then one
+ * report (an_report.c).  Needs no root and no BPF.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "sysrec/builtin.h"
 #include "sysrec/util.h"
+#include "analyze.h"
 
-const char sr_usage_analyze[] = "usage: sysrec analyze ...\n";
+const char sr_usage_analyze[] =
+	"usage: sysrec analyze [FILE...] [--db DB] [REPORT] [OPTIONS]\n"
+	"\n"
+	"Import trace files into a SQLite database and print a report.  Without\n"
+	"--db the database is temporary; with --db it is kept (more traces may be\n"
+	"added later, and FILE may be left out to report on what it holds).\n"
+	"\n"
+	"Reports (one at a time; none: an overview):\n"
+	"  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n"
+	"  --syscalls          calls, errors, total/mean/p50/p99/max duration\n"
+	"  --procs             the process tree: forks, execs, lifetimes, exit codes\n"
+	"  --mem               mmap/munmap/brk per process: mapped, unmapped, peak\n"
+	"  --files             per file: opens, readers, writers, bytes\n"
+	"  --timeline [--interval S]  events and bytes per time bucket (1s)\n"
+	"  --sql QUERY         any query on the database (docs/SCHEMA.md)\n"
+	"\n"
+	"Filters (every report):\n"
+	"  --pid PID[,PID...]  these processes\n"
+	"  --comm NAME         processes of this name (exact)\n"
+	"  --cgroup PATH       this cgroup and below (/x or /sys/fs/cgroup/x)\n"
+	"  --since D, --until D  time from the start of the recording (1.5, 500ms)\n"
+	"\n"
+	"Output:\n"
+	"  --format table|csv|json  (table; CSV and JSON carry raw numbers)\n"
+	"  --limit N           at most N rows (0: all; --top-io, --files: 20)\n"
+	"  --time rel|abs      times from the start, or wall clock (rel)\n"
+	"  --no-progress       no progress bar while importing\n"
+	"  -v, --verbose       debug output\n"
+	"  -h, --help          this text\n";
+
+enum {
+	OPT_DB = 256, OPT_TOP_IO, OPT_BY, OPT_SYSCALLS, OPT_PROCS, OPT_MEM, OPT_FILES,
+	OPT_TIMELINE, OPT_INTERVAL, OPT_SQL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
+	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS,
+};
+
+static const struct option long_opts[] = {
+	{ "db",		required_argument,	NULL, OPT_DB },
+	{ "top-io",	no_argument,		NULL, OPT_TOP_IO },
+	{ "by",		required_argument,	NULL, OPT_BY },
+	{ "syscalls",	no_argument,		NULL, OPT_SYSCALLS },
+	{ "procs",	no_argument,		NULL, OPT_PROCS },
+	{ "mem",	no_argument,		NULL, OPT_MEM },
+	{ "files",	no_argument,		NULL, OPT_FILES },
+	{ "timeline",	no_argument,		NULL, OPT_TIMELINE },
+	{ "interval",	required_argument,	NULL, OPT_INTERVAL },
+	{ "sql",	required_argument,	NULL, OPT_SQL },
+	{ "pid",	required_argument,	NULL, OPT_PID },
+	{ "comm",	required_argument,	NULL, OPT_COMM },
+	{ "since",	required_argument,	NULL, OPT_SINCE },
+	{ "until",	required_argument,	NULL, OPT_UNTIL },
+	{ "limit",	required_argument,	NULL, OPT_LIMIT },
+	{ "format",	required_argument,	NULL, OPT_FORMAT },
+	{ "cgroup",	required_argument,	NULL, OPT_CGROUP },
+	{ "time",	required_argument,	NULL, OPT_TIME },
+	{ "no-progress", no_argument,		NULL, OPT_NO_PROGRESS },
+	{ "verbose",	no_argument,		NULL, 'v' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct {
+	const char *name;
+	int val;
+} formats[] = {
+	{ "table", SR_FMT_TABLE }, { "csv", SR_FMT_CSV }, { "json", SR_FMT_JSON },
+}, bys[] = {
+	{ "process", SR_BY_PROCESS }, { "file", SR_BY_FILE }, { "cgroup", SR_BY_CGROUP },
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	sr_an_stop = 1;
+}
+
+static int parse_pids(const char *s, struct sr_an_opts *o)
+{
+	char *copy = strdup(s), *save = NULL, *tok;
+	size_t n = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (const char *p = s; *p; p++)
+		n += *p == ',';
+	o->pids = calloc(n + 1, sizeof(*o->pids));
+	if (!o->pids) {
+		free(copy);
+		return -ENOMEM;
+	}
+	o->npids = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint64_t v;
+
+		if (sr_parse_u64(tok, 0, UINT32_MAX, &v)) {
+			free(copy);
+			return -EINVAL;
+		}
+		o->pids[o->npids++] = (uint32_t)v;
+	}
+	free(copy);
+	return o->npids ? 0 : -EINVAL;
+}
+
+static int set_report(struct sr_an_opts *o, int r, int *named)
+{
+	if (*named && o->report != r) {
+		sr_err("analyze: one report at a time");
+		return -EINVAL;
+	}
+	*named = 1;
+	o->report = r;
+	return 0;
+}
+
+static int lookup(const char *s, const char *what, int *out, int is_by)
+{
+	size_t n = is_by ? ARRAY_SIZE(bys) : ARRAY_SIZE(formats);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *name = is_by ? bys[i].name : formats[i].name;
+
+		if (!strcmp(s, name)) {
+			*out = is_by ? bys[i].val : formats[i].val;
+			return 0;
+		}
+	}
+	sr_err("analyze: bad %s '%s'", what, s);
+	return -EINVAL;
+}
 
 int cmd_analyze(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	sr_err("analyze: not implemented yet");
-	return SR_EXIT_FAIL;
+	struct sr_an_opts o = { .report = SR_REP_OVERVIEW, .limit = -1,
+				.interval_ns = SR_NS_PER_SEC };
+	struct sr_an_import_opts io = { .progress = isatty(2) };
+	const char *db_path = NULL;
+	struct sr_an_db *d = NULL;
+	int named = 0, by_given = 0, interval_given = 0, nfailed = 0, err, c;
+	struct sigaction sa = { .sa_handler = on_signal };
+	uint64_t v;
+	int rc = SR_EXIT_USAGE;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":vh", long_opts, NULL)) != -1) {
+		err = 0;
+		switch (c) {
+		case OPT_DB:
+			db_path = optarg;
+			break;
+		case OPT_TOP_IO:
+			err = set_report(&o, SR_REP_TOP_IO, &named);
+			break;
+		case OPT_SYSCALLS:
+			err = set_report(&o, SR_REP_SYSCALLS, &named);
+			break;
+		case OPT_PROCS:
+			err = set_report(&o, SR_REP_PROCS, &named);
+			break;
+		case OPT_MEM:
+			err = set_report(&o, SR_REP_MEM, &named);
+			break;
+		case OPT_FILES:
+			err = set_report(&o, SR_REP_FILES, &named);
+			break;
+		case OPT_TIMELINE:
+			err = set_report(&o, SR_REP_TIMELINE, &named);
+			break;
+		case OPT_SQL:
+			err = set_report(&o, SR_REP_SQL, &named);
+			o.sql = optarg;
+			break;
+		case OPT_BY:
+			err = lookup(optarg, "--by (process, file or cgroup)", &o.by, 1);
+			by_given = 1;
+			break;
+		case OPT_FORMAT:
+			err = lookup(optarg, "--format (table, csv or json)", &o.fmt, 0);
+			break;
+		case OPT_INTERVAL:
+			if (sr_parse_duration(optarg, &v) || !v || v > (uint64_t)INT64_MAX / 4) {
+				sr_err("analyze: bad --interval '%s'", optarg);
+				err = -EINVAL;
+			}
+			o.interval_ns = v;
+			interval_given = 1;
+			break;
+		case OPT_PID:
+			if (parse_pids(optarg, &o)) {
+				sr_err("analyze: bad --pid '%s': a list of process ids", optarg);
+				err = -EINVAL;
+			}
+			break;
+		case OPT_COMM:
+			o.comm = optarg;
+			break;
+		case OPT_CGROUP:
+			o.cgroup = optarg;
+			break;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			if (sr_parse_duration(optarg, &v) || v > (uint64_t)INT64_MAX / 2) {
+				sr_err("analyze: bad --%s '%s': a duration such as 1.5, 500ms, 2m",
+				       c == OPT_SINCE ? "since" : "until", optarg);
+				err = -EINVAL;
+			} else if (c == OPT_SINCE) {
+				o.has_since = 1;
+				o.since_ns = (int64_t)v;
+			} else {
+				o.has_until = 1;
+				o.until_ns = (int64_t)v;
+			}
+			break;
+		case OPT_LIMIT:
+			if (sr_parse_u64(optarg, 0, INT64_MAX, &v)) {
+				sr_err("analyze: bad --limit '%s'", optarg);
+				err = -EINVAL;
+			}
+			o.limit = (int64_t)v;
+			break;
+		case OPT_TIME:
+			if (!strcmp(optarg, "abs")) {
+				o.time_abs = 1;
+			} else if (!strcmp(optarg, "rel")) {
+				o.time_abs = 0;
+			} else {
+				sr_err("analyze: bad --time '%s' (abs or rel)", optarg);
+				err = -EINVAL;
+			}
+			break;
+		case OPT_NO_PROGRESS:
+			io.progress = 0;
+			break;
+		case 'v':
+			sr_verbose = 1;
+			break;
+		case 'h':
+			fputs(sr_usage_analyze, stdout);
+			rc = SR_EXIT_OK;
+			goto out;
+		case ':':
+			sr_err("analyze: option '%s' needs a value", argv[optind - 1]);
+			goto out;
+		default:
+			sr_err("analyze: unknown option '%s'. See 'sysrec analyze --help'.",
+			       argv[optind - 1]);
+			goto out;
+		}
+		if (err)
+			goto out;
+	}
+	if (by_given && o.report != SR_REP_TOP_IO) {
+		sr_err("analyze: --by goes with --top-io");
+		goto out;
+	}
+	if (interval_given && o.report != SR_REP_TIMELINE) {
+		sr_err("analyze: --interval goes with --timeline");
+		goto out;
+	}
+	if (o.has_since && o.has_until && o.until_ns <= o.since_ns) {
+		sr_err("analyze: --until must come after --since");
+		goto out;
+	}
+	if (optind >= argc && !db_path) {
+		sr_err("analyze: no trace file given. See 'sysrec analyze --help'.");
+		goto out;
+	}
+	rc = SR_EXIT_FAIL;
+	if (optind >= argc && access(db_path, F_OK)) {
+		sr_err("cannot open %s: %s", db_path, strerror(errno));
+		goto out;
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* a reader that goes away (| head) must not stop the cleanup of a temp db */
+	signal(SIGPIPE, SIG_IGN);
+
+	err = sr_an_db__open(&d, db_path);
+	if (err)
+		goto out;
+	if (optind < argc) {
+		err = sr_an_import(d, argv + optind, argc - optind, &io, &nfailed);
+		if (err == -EINTR) {
+			sr_err("interrupted");
+			goto out;
+		}
+		if (err)
+			goto out;
+		if (nfailed == argc - optind &&
+		    !sr_an_query_int(d->db, "SELECT COUNT(*) FROM traces", 0))
+			goto out;	/* nothing to report on: the errors said why */
+	}
+	err = sr_an_report(d->db, &o);
+	fflush(stdout);
+	if (!err && !nfailed)
+		rc = SR_EXIT_OK;
+out:
+	sr_an_db__free(d);
+	free(o.pids);
+	return rc;
 }

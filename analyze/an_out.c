@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * an_out.c - result sets and their three printers.  Every report, and --sql,
+ * builds a struct sr_rs (column names and kinds, rows of typed values) and
+ * hands it to sr_rs__print, so the formats behave the same everywhere:
+ *  - table: aligned, fits the width asked for; bytes get a human form,
+ *    durations are shown human, long paths are cut in the middle;
+ *  - csv: a header row, raw numbers, RFC 4180 fields;
+ *  - json: an array of objects, numbers as numbers, one object a line.
+ * Strings from traces are hostile: they go through sr_fput_text/csv/json.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysrec/util.h"
+#include "analyze.h"
+
+struct sr_rs *sr_rs__new(void)
+{
+	return calloc(1, sizeof(struct sr_rs));
+}
+
+void sr_rs__free(struct sr_rs *rs)
+{
+	if (!rs)
+		return;
+	for (size_t i = 0; i < rs->nrows * rs->ncols; i++)
+		free(rs->vals[i].s);
+	for (size_t i = 0; i < rs->ncols; i++)
+		free(rs->cols[i].name);
+	free(rs->vals);
+	free(rs->cols);
+	free(rs);
+}
+
+int sr_rs__col(struct sr_rs *rs, const char *name, int kind, int flags)
+{
+	struct sr_col *c = realloc(rs->cols, (rs->ncols + 1) * sizeof(*c));
+
+	if (!c)
+		return rs->err = -ENOMEM;
+	rs->cols = c;
+	c[rs->ncols].name = strdup(name);
+	c[rs->ncols].kind = kind;
+	c[rs->ncols].flags = flags;
+	if (!c[rs->ncols].name)
+		return rs->err = -ENOMEM;
+	rs->ncols++;
+	return 0;
+}
+
+/* Values are appended in order: the next free one is at fill. */
+static struct sr_val *next_val(struct sr_rs *rs)
+{
+	size_t used = rs->nrows * rs->ncols;
+
+	/* sr_rs__row reserved a zeroed row: find its first unset cell */
+	for (size_t i = used - rs->ncols; i < used; i++)
+		if (!rs->vals[i].type)
+			return &rs->vals[i];
+	return NULL;
+}
+
+int sr_rs__row(struct sr_rs *rs)
+{
+	size_t need = (rs->nrows + 1) * rs->ncols;
+
+	if (!rs->ncols)
+		return rs->err = -EINVAL;
+	if (need > rs->cap) {
+		size_t ncap = rs->cap ? rs->cap * 2 : 64 * rs->ncols;
+		struct sr_val *v;
+
+		while (ncap < need)
+			ncap *= 2;
+		v = realloc(rs->vals, ncap * sizeof(*v));
+		if (!v)
+			return rs->err = -ENOMEM;
+		rs->vals = v;
+		rs->cap = ncap;
+	}
+	memset(rs->vals + rs->nrows * rs->ncols, 0, rs->ncols * sizeof(*rs->vals));
+	rs->nrows++;
+	return 0;
+}
+
+void sr_rs__int(struct sr_rs *rs, int64_t v)
+{
+	struct sr_val *x = next_val(rs);
+
+	if (x) {
+		x->type = SQLITE_INTEGER;
+		x->i = v;
+	}
+}
+
+void sr_rs__real(struct sr_rs *rs, double v)
+{
+	struct sr_val *x = next_val(rs);
+
+	if (x) {
+		x->type = SQLITE_FLOAT;
+		x->d = v;
+	}
+}
+
+void sr_rs__text(struct sr_rs *rs, const char *s, size_t len)
+{
+	struct sr_val *x = next_val(rs);
+
+	if (!x)
+		return;
+	x->type = SQLITE_TEXT;
+	x->s = malloc(len + 1);
+	if (!x->s) {
+		x->type = SQLITE_NULL;
+		rs->err = -ENOMEM;
+		return;
+	}
+	memcpy(x->s, s, len);
+	x->s[len] = 0;
+	x->len = len;
+}
+
+void sr_rs__str(struct sr_rs *rs, const char *s)
+{
+	if (s)
+		sr_rs__text(rs, s, strlen(s));
+	else
+		sr_rs__null(rs);
+}
+
+void sr_rs__null(struct sr_rs *rs)
+{
+	struct sr_val *x = next_val(rs);
+
+	if (x)
+		x->type = SQLITE_NULL;
+}
+
+struct sr_val *sr_rs__at(struct sr_rs *rs, size_t row, size_t col)
+{
+	return &rs->vals[row * rs->ncols + col];
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n >= m && !strcmp(s + n - m, suf);
+}
+
+static int guess_kind(const char *name)
+{
+	if (ends_with(name, "bytes") || !strcmp(name, "mapped") ||
+	    !strcmp(name, "unmapped") || !strcmp(name, "peak"))
+		return SR_COL_BYTES;
+	if (ends_with(name, "_ns"))
+		return SR_COL_DUR;
+	if (!strcmp(name, "path") || !strcmp(name, "exe") || !strcmp(name, "name") ||
+	    !strcmp(name, "cgroup") || !strcmp(name, "cmdline"))
+		return SR_COL_PATH;
+	return SR_COL_AUTO;	/* numbers right, text left: decided by the values */
+}
+
+int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st)
+{
+	int n = sqlite3_column_count(st), rc;
+
+	if (!rs->ncols) {
+		for (int i = 0; i < n; i++) {
+			const char *name = sqlite3_column_name(st, i);
+
+			if (sr_rs__col(rs, name ? name : "?", guess_kind(name ? name : ""), 0))
+				return -ENOMEM;
+		}
+	}
+	if ((size_t)n != rs->ncols)
+		return -EINVAL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!n)
+			continue;
+		if (sr_rs__row(rs))
+			return -ENOMEM;
+		for (int i = 0; i < n; i++) {
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+				sr_rs__int(rs, sqlite3_column_int64(st, i));
+				break;
+			case SQLITE_FLOAT:
+				sr_rs__real(rs, sqlite3_column_double(st, i));
+				break;
+			case SQLITE_NULL:
+				sr_rs__null(rs);
+				break;
+			default: {
+				/* text and blobs alike: the escapers make them safe */
+				const void *p = sqlite3_column_blob(st, i);
+				int len = sqlite3_column_bytes(st, i);
+
+				sr_rs__text(rs, p ? p : "", p ? (size_t)len : 0);
+			}
+			}
+		}
+		if (rs->err)
+			return rs->err;
+	}
+	if (rc != SQLITE_DONE) {
+		sr_err("%s", sqlite3_errmsg(sqlite3_db_handle(st)));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* --- table --- */
+
+static size_t cps(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* The escaped text of a value in a malloc'ed buffer. */
+static char *escaped(const char *s, size_t len)
+{
+	char *buf = NULL;
+	size_t sz = 0;
+	FILE *m = open_memstream(&buf, &sz);
+
+	if (!m)
+		return NULL;
+	sr_fput_text(m, s, len);
+	fclose(m);
+	return buf;
+}
+
+/* What a table shows for one value; compact: bytes without the raw number. */
+static char *cell_text(const struct sr_col *c, const struct sr_val *v, int compact)
+{
+	char buf[96], h[32];
+
+	switch (v->type) {
+	case SQLITE_NULL:
+	case 0:
+		return strdup("-");
+	case SQLITE_TEXT:
+		return escaped(v->s, v->len);
+	case SQLITE_FLOAT:
+		if (c->kind == SR_COL_TIME)
+			snprintf(buf, sizeof(buf), "%.6f", v->d);
+		else
+			snprintf(buf, sizeof(buf), "%.6g", v->d);
+		return strdup(buf);
+	}
+	if (c->kind == SR_COL_BYTES && v->i >= 1024) {
+		sr_human_short((uint64_t)v->i, h, sizeof(h));
+		if (compact)
+			snprintf(buf, sizeof(buf), "%s", h);
+		else
+			snprintf(buf, sizeof(buf), "%" PRId64 " (%s)", v->i, h);
+	} else if (c->kind == SR_COL_DUR && v->i >= 0) {
+		sr_human_dur((uint64_t)v->i, buf, sizeof(buf));
+	} else {
+		snprintf(buf, sizeof(buf), "%" PRId64, v->i);
+	}
+	return strdup(buf);
+}
+
+static void print_table(struct sr_rs *rs, FILE *f, size_t width)
+{
+	size_t nc = rs->ncols, nr = rs->nrows, total;
+	char **cells = calloc(nr * nc + 1, sizeof(*cells));
+	size_t *w = calloc(nc + 1, sizeof(*w));
+	int *right = calloc(nc + 1, sizeof(*right));
+	int compact = 0;
+	size_t last = 0;
+
+	if (!cells || !w || !right)
+		goto out;
+again:
+	for (size_t c = 0; c < nc; c++) {
+		const struct sr_col *col = &rs->cols[c];
+
+		w[c] = strlen(col->name);
+		right[c] = col->kind == SR_COL_INT || col->kind == SR_COL_BYTES ||
+			   col->kind == SR_COL_DUR || col->kind == SR_COL_REAL;
+		if (col->flags & SR_COL_F_NOTABLE)
+			continue;
+		for (size_t r = 0; r < nr; r++) {
+			struct sr_val *v = sr_rs__at(rs, r, c);
+			char **cell = &cells[r * nc + c];
+			size_t l;
+
+			free(*cell);
+			*cell = cell_text(col, v, compact);
+			if (!*cell)
+				goto out;
+			l = cps(*cell, strlen(*cell));
+			if (l > w[c])
+				w[c] = l;
+			/* times are numbers (rel) or wall-clock text (abs) */
+			if ((col->kind == SR_COL_AUTO || col->kind == SR_COL_TIME) &&
+			    v->type != SQLITE_NULL)
+				right[c] = v->type == SQLITE_INTEGER || v->type == SQLITE_FLOAT;
+		}
+		if (col->flags & SR_COL_F_LEFT)
+			right[c] = 0;
+	}
+	total = 0;
+	for (size_t c = 0; c < nc; c++)
+		if (!(rs->cols[c].flags & SR_COL_F_NOTABLE))
+			total += w[c] + (total ? 2 : 0);
+	if (total > width && !compact) {
+		compact = 1;
+		goto again;
+	}
+	/* still too wide: give up columns of text, widest first, down to 12 */
+	while (total > width) {
+		size_t best = nc;
+
+		for (size_t c = 0; c < nc; c++) {
+			if (rs->cols[c].flags & SR_COL_F_NOTABLE || right[c] || w[c] <= 12 ||
+			    w[c] <= strlen(rs->cols[c].name))
+				continue;
+			if (best == nc || w[c] > w[best])
+				best = c;
+		}
+		if (best == nc)
+			break;
+		w[best]--;
+		total--;
+	}
+	for (size_t c = 0; c < nc; c++)
+		if (!(rs->cols[c].flags & SR_COL_F_NOTABLE))
+			last = c;
+	for (size_t r = 0; r <= nr; r++) {
+		int first = 1;
+
+		for (size_t c = 0; c < nc; c++) {
+			const char *s;
+			char *cut = NULL;
+			size_t l, len;
+
+			if (rs->cols[c].flags & SR_COL_F_NOTABLE)
+				continue;
+			s = r ? cells[(r - 1) * nc + c] : rs->cols[c].name;
+			len = strlen(s);
+			l = cps(s, len);
+			if (l > w[c]) {
+				cut = malloc(len + 4 > w[c] * 4 + 4 ? len + 4 : w[c] * 4 + 4);
+				if (cut) {
+					sr_shorten_middle(s, len, w[c], cut);
+					s = cut;
+					len = strlen(s);
+					l = cps(s, len);
+				}
+			}
+			if (!first)
+				fputs("  ", f);
+			/* the last column is not padded: no trailing blanks */
+			if (right[c])
+				fprintf(f, "%*s%s", (int)(w[c] - l), "", s);
+			else if (c != last)
+				fprintf(f, "%s%*s", s, (int)(w[c] - l), "");
+			else
+				fputs(s, f);
+			first = 0;
+			free(cut);
+		}
+		fputc('\n', f);
+	}
+	if (!nr)
+		fputs("(no rows)\n", f);
+out:
+	if (cells)
+		for (size_t i = 0; i < nr * nc; i++)
+			free(cells[i]);
+	free(cells);
+	free(w);
+	free(right);
+}
+
+/* --- csv and json --- */
+
+static void print_num(FILE *f, const struct sr_col *c, const struct sr_val *v)
+{
+	if (v->type == SQLITE_INTEGER)
+		fprintf(f, "%" PRId64, v->i);
+	else if (c->kind == SR_COL_TIME)
+		fprintf(f, "%.6f", v->d);
+	else
+		fprintf(f, "%.17g", v->d);
+}
+
+static void print_csv(struct sr_rs *rs, FILE *f)
+{
+	int first = 1;
+
+	for (size_t c = 0; c < rs->ncols; c++) {
+		if (rs->cols[c].flags & SR_COL_F_TABLEONLY)
+			continue;
+		if (!first)
+			fputc(',', f);
+		first = 0;
+		sr_fput_csv(f, rs->cols[c].name, strlen(rs->cols[c].name));
+	}
+	fputc('\n', f);
+	for (size_t r = 0; r < rs->nrows; r++) {
+		first = 1;
+		for (size_t c = 0; c < rs->ncols; c++) {
+			struct sr_val *v = sr_rs__at(rs, r, c);
+
+			if (rs->cols[c].flags & SR_COL_F_TABLEONLY)
+				continue;
+			if (!first)
+				fputc(',', f);
+			first = 0;
+			if (v->type == SQLITE_TEXT)
+				sr_fput_csv(f, v->s, v->len);
+			else if (v->type == SQLITE_INTEGER || v->type == SQLITE_FLOAT)
+				print_num(f, &rs->cols[c], v);
+		}
+		fputc('\n', f);
+	}
+}
+
+static void print_json(struct sr_rs *rs, FILE *f)
+{
+	if (!rs->nrows) {
+		fputs("[]\n", f);
+		return;
+	}
+	fputs("[\n", f);
+	for (size_t r = 0; r < rs->nrows; r++) {
+		int first = 1;
+
+		fputc('{', f);
+		for (size_t c = 0; c < rs->ncols; c++) {
+			struct sr_val *v = sr_rs__at(rs, r, c);
+
+			if (rs->cols[c].flags & SR_COL_F_TABLEONLY)
+				continue;
+			if (!first)
+				fputs(", ", f);
+			first = 0;
+			sr_fput_json(f, rs->cols[c].name, strlen(rs->cols[c].name));
+			fputs(": ", f);
+			if (v->type == SQLITE_TEXT)
+				sr_fput_json(f, v->s, v->len);
+			else if (v->type == SQLITE_INTEGER)
+				print_num(f, &rs->cols[c], v);
+			else if (v->type == SQLITE_FLOAT && v->d == v->d &&
+				 v->d - v->d == 0)	/* finite */
+				print_num(f, &rs->cols[c], v);
+			else
+				fputs("null", f);
+		}
+		fputs(r + 1 < rs->nrows ? "},\n" : "}\n", f);
+	}
+	fputs("]\n", f);
+}
+
+void sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width)
+{
+	switch (fmt) {
+	case SR_FMT_CSV:
+		print_csv(rs, f);
+		break;
+	case SR_FMT_JSON:
+		print_json(rs, f);
+		break;
+	default:
+		print_table(rs, f, width);
+		break;
+	}
+}

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * analyze.h - the parts of "sysrec analyze" (private to analyze/).
+ *
+ *   an_util.c    pure helpers: cgroup paths, percentiles, hash map, text
+ *   an_db.c      the SQLite database: open/create, schema, temp dir
+ *   an_import.c  traces -> database (descriptor and process tracking)
+ *   an_out.c     result sets and their table/CSV/JSON printers
+ *   an_report.c  the reports, filters and the coverage header
+ *   analyze.c    options and the order of things
+ *
+ * docs/SCHEMA.md describes the database; docs/sysrec-analyze.md the command.
+ */
+#ifndef SYSREC_ANALYZE_H
+#define SYSREC_ANALYZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+/* Bumped whenever a table changes; a database of another version is refused. */
+#define SR_AN_SCHEMA_VERSION	1
+/* PRAGMA application_id of a sysrec database: "sysr". */
+#define SR_AN_APP_ID		0x73797372
+
+#define SR_NS_PER_SEC		1000000000LL
+#define SR_TL_NS		10000000LL	/* the bucket of table tl: 10 ms */
+
+/*
+ * Sane ranges.  A trace is hostile: values past these are clamped at import
+ * (and by the reports reading events) so that no sum or difference can
+ * overflow.  Real values never come near them.
+ */
+#define SR_TS_MAX	(1LL << 61)		/* 73 years of ns */
+#define SR_DUR_MAX	(1LL << 48)		/* 3.2 days in one syscall */
+#define SR_RW_MAX	0x7ffff000LL		/* the kernel's MAX_RW_COUNT */
+#define SR_LEN_MAX	(1LL << 47)		/* the user address space */
+#define SR_LOST_MAX	(1LL << 40)
+
+static inline int64_t sr_clamp(int64_t v, int64_t lo, int64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* a + b for sums of clamped values, stopping at +/- 2^62 rather than overflowing */
+static inline int64_t sr_sum(int64_t a, int64_t b)
+{
+	return sr_clamp(a + b, -(1LL << 62), 1LL << 62);
+}
+
+/* Bytes a read or write moved, as the reports count them. */
+static inline int64_t sr_io_bytes(int64_t ret)
+{
+	return sr_clamp(ret, 0, SR_RW_MAX);
+}
+
+/* A u64 field of a record, as a clamped int64. */
+static inline int64_t sr_clamp_u64(uint64_t v, int64_t hi)
+{
+	return v > (uint64_t)hi ? hi : (int64_t)v;
+}
+
+/* --- an_util.c --- */
+
+/*
+ * What a cgroup v2 path says about who runs in it: the container runtime and
+ * id (docker-<id>.scope, /docker/<id>, cri-containerd-<id>.scope,
+ * crio-<id>.scope, libpod-<id>.scope) and the innermost systemd unit
+ * (*.service, *.scope).  Strings point into the caller's buffers.
+ */
+struct sr_cg_info {
+	char runtime[16];	/* "docker", "containerd", "crio", "podman" or "" */
+	char id[80];		/* the container id, or "" */
+	char unit[256];		/* the innermost *.service / *.scope name, or "" */
+};
+void sr_cg_parse(const char *path, size_t len, struct sr_cg_info *ci);
+
+/*
+ * 1 when cgroup @path is @filter or below it (prefix on a '/' boundary).
+ * @filter may also be given as a full path under @mount (the cgroup2 mount
+ * point, may be NULL or empty): "/sys/fs/cgroup/x" with mount "/sys/fs/cgroup"
+ * means "/x".  A trailing '/' of filter is ignored; "/" matches everything.
+ */
+int sr_cg_under(const char *path, const char *mount, const char *filter);
+
+/*
+ * Nearest-rank percentile of @n sorted values: the value at rank
+ * ceil(p / 100 * n) (1-based).  0 when n is 0.  p in (0, 100].
+ */
+uint64_t sr_percentile(const uint64_t *sorted, size_t n, double p);
+void sr_sort_u64(uint64_t *v, size_t n);
+
+/*
+ * Fit @s (len bytes) into @width display columns by cutting the middle and
+ * putting "..." there.  Writes at most width bytes and a NUL into out
+ * (size >= width + 1); returns the length written.  Counts bytes, but never
+ * cuts inside a UTF-8 sequence.
+ */
+size_t sr_shorten_middle(const char *s, size_t len, size_t width, char *out);
+
+/* "7.3K", "512", "1.5G": a short human form for tables. */
+const char *sr_human_short(uint64_t v, char *buf, size_t n);
+/* "1.234ms", "15us", "2.5s": a short duration for tables. */
+const char *sr_human_dur(uint64_t ns, char *buf, size_t n);
+
+/* Open-addressing hash map from a 3 x u64 key to a u32 value. */
+struct sr_map {
+	uint64_t *keys;		/* 3 per slot */
+	uint32_t *vals;		/* UINT32_MAX: empty slot */
+	size_t cap;		/* power of two */
+	size_t n;
+};
+/* The value of key (a, b, c), or UINT32_MAX. */
+uint32_t sr_map__get(const struct sr_map *m, uint64_t a, uint64_t b, uint64_t c);
+/* Set key (a, b, c) to v (v != UINT32_MAX).  0 or -ENOMEM. */
+int sr_map__set(struct sr_map *m, uint64_t a, uint64_t b, uint64_t c, uint32_t v);
+/* Remove key (a, b, c): 1 when it was there, else 0. */
+int sr_map__del(struct sr_map *m, uint64_t a, uint64_t b, uint64_t c);
+void sr_map__clear(struct sr_map *m);	/* frees; the map may be used again */
+
+uint64_t sr_hash_bytes(const void *p, size_t len);
+
+/* --- an_db.c --- */
+
+struct sr_an_db {
+	sqlite3 *db;
+	char *path;		/* the database file */
+	char *tmpdir;		/* the private directory of a temporary database, or NULL */
+	int created;		/* the schema was created by this run */
+};
+
+/*
+ * Open @path (NULL: a temporary database in a private directory, removed by
+ * sr_an_db__free).  An existing file must be a sysrec database of this
+ * schema version (or empty).  Errors are printed.
+ */
+int sr_an_db__open(struct sr_an_db **d, const char *path);
+void sr_an_db__free(struct sr_an_db *d);
+/* Run SQL without results; prints SQLite's message on failure. */
+int sr_an_exec(sqlite3 *db, const char *sql);
+/* Prepare, printing SQLite's message on failure. */
+int sr_an_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st);
+/* The single integer a query returns, or @def. */
+int64_t sr_an_query_int(sqlite3 *db, const char *sql, int64_t def);
+/* Register the SQL functions the reports use (cg_under). */
+int sr_an_db_functions(sqlite3 *db);
+
+/* --- an_import.c --- */
+
+#include <signal.h>
+/* Set by the signal handler of analyze.c; the import stops at the next check. */
+extern volatile sig_atomic_t sr_an_stop;
+/* The indexes, built after each import. */
+extern const char sr_an_index_sql[];
+
+struct sr_an_import_opts {
+	int progress;		/* draw a progress bar on stderr */
+};
+
+/*
+ * Import @n trace files.  Files with the same recording_id are one
+ * recording, imported in rotation_index order.  A file that cannot be read
+ * is reported in one line and skipped; *nfailed counts those (and damaged
+ * files).  Returns 0, or -errno when the database itself failed.
+ */
+int sr_an_import(struct sr_an_db *d, char **files, int n,
+		 const struct sr_an_import_opts *o, int *nfailed);
+
+/* --- an_out.c --- */
+
+enum sr_col_kind {
+	SR_COL_INT,		/* a number */
+	SR_COL_BYTES,		/* a number of bytes: human form added in tables */
+	SR_COL_DUR,		/* nanoseconds: human form in tables */
+	SR_COL_TIME,		/* already formatted time (text or real) */
+	SR_COL_TEXT,
+	SR_COL_PATH,		/* text shortened in the middle in tables */
+	SR_COL_REAL,
+	SR_COL_AUTO,		/* --sql: right-aligned when the values are numbers */
+};
+
+#define SR_COL_F_NOTABLE	0x1	/* not shown in table format */
+#define SR_COL_F_LEFT		0x2	/* left-aligned in tables even if numeric */
+#define SR_COL_F_TABLEONLY	0x4	/* only in table format (a tree, a summary) */
+
+struct sr_val {
+	int type;		/* SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_NULL */
+	int64_t i;
+	double d;
+	char *s;		/* owned */
+	size_t len;
+};
+
+struct sr_col {
+	char *name;
+	int kind;		/* enum sr_col_kind */
+	int flags;		/* SR_COL_F_* */
+};
+
+/* A result set: column names and kinds, rows of typed values. */
+struct sr_rs {
+	struct sr_col *cols;
+	size_t ncols;
+	struct sr_val *vals;	/* nrows * ncols */
+	size_t nrows, cap;
+	int err;		/* -ENOMEM met while filling */
+};
+
+struct sr_rs *sr_rs__new(void);
+void sr_rs__free(struct sr_rs *rs);
+int sr_rs__col(struct sr_rs *rs, const char *name, int kind, int flags);
+/* Start a row; then one sr_rs__* value per column, in order. */
+int sr_rs__row(struct sr_rs *rs);
+void sr_rs__int(struct sr_rs *rs, int64_t v);
+void sr_rs__real(struct sr_rs *rs, double v);
+void sr_rs__text(struct sr_rs *rs, const char *s, size_t len);
+void sr_rs__str(struct sr_rs *rs, const char *s);	/* NULL: null */
+void sr_rs__null(struct sr_rs *rs);
+/* The value at (row, col). */
+struct sr_val *sr_rs__at(struct sr_rs *rs, size_t row, size_t col);
+/*
+ * Append every row of @st (stepped to the end).  Columns are made from the
+ * statement's names on the first call, with kinds guessed from their names
+ * (*_bytes, *_ns, path) unless @kinds is given.  Returns 0 or a negative
+ * errno; SQLite's message is printed.
+ */
+int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st);
+
+enum sr_fmt { SR_FMT_TABLE, SR_FMT_CSV, SR_FMT_JSON };
+
+/* Print in a format.  @width: the table width to fit (80). */
+void sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width);
+
+/* --- an_report.c --- */
+
+enum sr_report {
+	SR_REP_OVERVIEW,
+	SR_REP_TOP_IO,
+	SR_REP_SYSCALLS,
+	SR_REP_PROCS,
+	SR_REP_MEM,
+	SR_REP_FILES,
+	SR_REP_TIMELINE,
+	SR_REP_SQL,
+};
+
+enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP };
+
+struct sr_an_opts {
+	int report;		/* enum sr_report */
+	int by;			/* enum sr_by */
+	int fmt;		/* enum sr_fmt */
+	int time_abs;		/* --time abs */
+	const char *sql;
+	const char *comm;
+	const char *cgroup;
+	uint32_t *pids;
+	size_t npids;
+	int has_since, has_until;
+	int64_t since_ns, until_ns;	/* from the start of each recording */
+	uint64_t interval_ns;
+	int64_t limit;		/* -1: the report's default; 0: no limit */
+};
+
+/* Print the report @o asks for from the database.  0, or -errno (printed). */
+int sr_an_report(sqlite3 *db, const struct sr_an_opts *o);
+
+#endif /* SYSREC_ANALYZE_H */
