@@ -1031,6 +1031,7 @@ int cmd_record(int argc, char **argv)
 		goto cleanup;
 	}
 	if (o.print) {
+		signal(SIGPIPE, SIG_IGN);
 		r.printer = sr_printer__new(stdout, 0, 0, r.start_ns, r.clock_offset);
 		if (!r.printer) {
 			err = -ENOMEM;
@@ -1097,8 +1098,14 @@ int cmd_record(int argc, char **argv)
 			sr_writer__flush(r.w);
 			r.chunk_first_ts = 0;
 		}
-		if (r.printer)
+		if (r.printer) {
 			sr_printer__flush(r.printer);
+			/* the reader of --print went away: keep recording, stop printing */
+			if (ferror(stdout)) {
+				sr_printer__free(r.printer);
+				r.printer = NULL;
+			}
+		}
 		if (tty && now - last_status >= 1000000000ull)
 			status_line(&r, now, &last_status, &last_events);
 		if (end_ns && now >= end_ns)
