@@ -1023,6 +1023,9 @@ int cmd_record(int argc, char **argv)
 		goto cleanup;
 	}
 
+	r.window_ns = REORDER_WINDOW_NS;
+	if (r.window_ns > o.flush_ns / 4)
+		r.window_ns = o.flush_ns / 4;
 	r.clock_offset = clock_offset();
 	r.start_ns = sr_mono_ns();
 	err = sysrec_bpf__attach(r.skel);
@@ -1067,9 +1070,7 @@ int cmd_record(int argc, char **argv)
 	}
 	if (o.duration_ns)
 		end_ns = r.start_ns + o.duration_ns;
-	r.window_ns = REORDER_WINDOW_NS;
-	if (r.window_ns > o.flush_ns / 4)
-		r.window_ns = o.flush_ns / 4;
+
 	last_status = r.start_ns;
 
 	while (!stop_signal) {

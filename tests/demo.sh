@@ -4,13 +4,14 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OUTPUT=${OUTPUT:-.output}
+case $OUTPUT in /*) OUT=$OUTPUT ;; *) OUT=$TOP/$OUTPUT ;; esac
 SYSREC=${SYSREC:-$TOP/sysrec}
 work=$(mktemp -d /tmp/sysrec-demo.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 trace=$TOP/demo.trc
 
 echo "== sysrec record -o demo.trc -- sr_work basic $work"
-"$SYSREC" record -f -o "$trace" -- "$TOP/$OUTPUT/workloads/sr_work" basic "$work"
+"$SYSREC" record -f -o "$trace" -- "$OUT/workloads/sr_work" basic "$work"
 echo
 echo "== sysrec info demo.trc"
 "$SYSREC" info "$trace"
