@@ -184,6 +184,24 @@ static __always_inline void sys_fill(struct sr_sys *s, struct pending *p, long r
 	s->_pad[0] = s->_pad[1] = s->_pad[2] = 0;
 }
 
+/*
+ * The scratch record of this CPU with its header and syscall part filled
+ * in, or NULL; *ebp is the buffer to hand to emit().
+ */
+static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct pending *p, long ret)
+{
+	struct evbuf *eb = evbuf();
+	struct sr_event *h;
+
+	*ebp = eb;
+	if (!eb)
+		return NULL;
+	h = (void *)eb->b;
+	hdr_fill(h, type);
+	sys_fill((void *)(h + 1), p, ret, h->ts);
+	return h;
+}
+
 /* Hand a record of 'size' bytes (fixed part plus tail) to user space. */
 static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
 {
@@ -422,16 +440,13 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 static __always_inline int emit_open(void *ctx, struct task_struct *task,
 				     struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_open *e;
+	struct evbuf *eb;
+	struct sr_ev_open *e = sys_begin(&eb, SR_EV_OPEN, p, ret);
 	const void *name;
 	__u32 off;
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_OPEN);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	e->dirfd = AT_FDCWD;
 	e->mode = 0;
 	e->resolve = 0;
@@ -485,15 +500,12 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 				   struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_rw *e;
+	struct evbuf *eb;
+	struct sr_ev_rw *e = sys_begin(&eb, SR_EV_RW, p, ret);
 	struct file *f;
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_RW);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	e->fd = p->args[0];
 	e->offset = -1;
 	e->iovcnt = 0;
@@ -535,14 +547,11 @@ static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 
 static __always_inline int emit_close(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_close *e;
+	struct evbuf *eb;
+	struct sr_ev_close *e = sys_begin(&eb, SR_EV_CLOSE, p, ret);
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_CLOSE);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	e->fd = p->args[0];
 	e->_pad = 0;
 	e->dev = p->dev;
@@ -556,15 +565,12 @@ static __always_inline int emit_close(void *ctx, struct pending *p, long ret)
 static __always_inline int emit_dup(void *ctx, struct task_struct *task,
 				    struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_dup *e;
+	struct evbuf *eb;
+	struct sr_ev_dup *e = sys_begin(&eb, SR_EV_DUP, p, ret);
 	struct file *f;
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_DUP);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	e->fd = p->args[0];
 	e->newfd = -1;
 	e->cmd = 0;
@@ -589,14 +595,11 @@ static __always_inline int emit_dup(void *ctx, struct task_struct *task,
 static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 				     struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_mmap *e;
+	struct evbuf *eb;
+	struct sr_ev_mmap *e = sys_begin(&eb, SR_EV_MMAP, p, ret);
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_MMAP);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	e->addr = p->args[0];
 	e->len = p->args[1];
 	e->prot = p->args[2];
@@ -613,14 +616,11 @@ static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 
 static __always_inline int emit_munmap(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_munmap *e;
+	struct evbuf *eb;
+	struct sr_ev_munmap *e = sys_begin(&eb, SR_EV_MUNMAP, p, ret);
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_MUNMAP);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	e->addr = p->args[0];
 	e->len = p->args[1];
 	emit(ctx, eb, sizeof(*e));
@@ -629,14 +629,11 @@ static __always_inline int emit_munmap(void *ctx, struct pending *p, long ret)
 
 static __always_inline int emit_brk(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_brk *e;
+	struct evbuf *eb;
+	struct sr_ev_brk *e = sys_begin(&eb, SR_EV_BRK, p, ret);
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_BRK);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	e->req = p->args[0];
 	emit(ctx, eb, sizeof(*e));
 	return 0;
@@ -644,14 +641,11 @@ static __always_inline int emit_brk(void *ctx, struct pending *p, long ret)
 
 static __always_inline int emit_syscall(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_syscall *e;
+	struct evbuf *eb;
+	struct sr_ev_syscall *e = sys_begin(&eb, SR_EV_SYSCALL, p, ret);
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_SYSCALL);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	for (int i = 0; i < 6; i++)
 		e->args[i] = p->args[i];
 	emit(ctx, eb, sizeof(*e));
@@ -661,14 +655,11 @@ static __always_inline int emit_syscall(void *ctx, struct pending *p, long ret)
 /* A failed fork-family call: the successful ones were emitted at the fork. */
 static __always_inline int emit_fork_failed(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_fork *e;
+	struct evbuf *eb;
+	struct sr_ev_fork *e = sys_begin(&eb, SR_EV_FORK, p, ret);
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_FORK);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	e->child_pid = e->child_tid = 0;
 	e->clone_flags = p->nr == 56 ? p->args[0] : 0;
 	emit(ctx, eb, sizeof(*e));
@@ -678,18 +669,15 @@ static __always_inline int emit_fork_failed(void *ctx, struct pending *p, long r
 /* A failed exec: the old image is intact, so its argv can still be read. */
 static __always_inline int emit_exec_failed(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb = evbuf();
-	struct sr_ev_exec *e;
+	struct evbuf *eb;
+	struct sr_ev_exec *e = sys_begin(&eb, SR_EV_EXEC, p, ret);
 	const char *const *argv;
 	const void *name;
 	__u32 off, start, limit = argv_max;
 	int i;
 
-	if (!eb)
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_EXEC);
-	sys_fill(&e->s, p, ret, e->h.ts);
 	e->old_tid = e->h.tid;
 	e->dev = e->ino = 0;
 	e->_pad = 0;
