@@ -38,7 +38,7 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define CLONE_VM	0x00000100
 #define SIGCHLD		17
 
-#define SR_PATH_DEPTH	64	/* components walked; deeper paths are cut */
+#define SR_PATH_DEPTH	(SR_PATH_MAX / 2 + 64)	/* any path that fits PATH_MAX, and mounts */
 #define SR_ARGS_MAX	64	/* argv entries read for a failed exec */
 #define EV_FIXED_MAX	256	/* room for the largest fixed part */
 /*
