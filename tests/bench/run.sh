@@ -1,0 +1,824 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# run.sh - sysrec's benchmarks, each printing a table (docs/PERFORMANCE.md).
+#
+#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants]
+#
+#   overhead    the sr_work loop untraced, under sysrec --attach-only, sysrec
+#               record, perf record -z, bpftrace and strace -f, alternating,
+#               BENCH_ROUNDS rounds, medians
+#   saturation  two loop copies on both CPUs recorded with -p: events/s,
+#               lost, recorder CPU and peak RSS, default and larger buffers
+#   size        the overhead benchmark's recording re-encoded with retrace
+#               by zstd level and chunk size
+#   analysis    a 10M-event gentrace trace: import rate next to a plain
+#               SQLite floor, every report's time, dump throughput, and
+#               perf script on the overhead benchmark's perf.data
+#   all         the four above (the default; `make bench`)
+#   soak [SECS] continuous load for SECS (600): recorder RSS and descriptors
+#               sampled, the trace read back with sysrec info
+#   profile     where the time goes: BPF program run times (bpf_stats) and a
+#               perf profile of the recorder and of the traced loop
+#   variants    the BPF programs rebuilt with one part taken out at a time
+#               (tests/bench/bpf_variants.py): the cost of each part
+#
+# Environment: OUTPUT (build directory, .output), SYSREC (the binary),
+# BENCH_ROUNDS (5), BENCH_N (loop rounds, 60000: about 1.2 s untraced here),
+# BENCH_TOOLS (overhead columns, default "untraced attach sysrec perf bpftrace
+# strace"), BENCH_EVENTS (analysis trace size, 10000000), BENCH_SAT_ROUNDS
+# (3), BENCH_BIG_PAGES (8192), BENCH_LEVELS, BENCH_CHUNKS (size), BENCH_KEEP=1
+# keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built
+# here with cc; they, the loop binary and the files later benchmarks reuse
+# (loop.trc, perf.data) live in $OUTPUT/bench/.
+#
+# The loop is sr_work copied to $OUTPUT/bench/sr_bench: the same program
+# under another comm, so that test recorders filtering on "sr_work" do not
+# record the benchmark.  Its files live on tmpfs: on this VM's ext4 the loop
+# waits on writeback (O_TRUNC of a written file flushes it at close) and
+# becomes I/O bound, which would hide a tracer's CPU cost.  Traces go to disk.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP" || exit 1
+OUTPUT=${OUTPUT:-.output}
+case "$OUTPUT" in /*) OUT=$OUTPUT ;; *) OUT=$TOP/$OUTPUT ;; esac
+SYSREC=${SYSREC:-$TOP/sysrec}
+ROUNDS=${BENCH_ROUNDS:-5}
+LOOP_N=${BENCH_N:-60000}
+TOOLS=${BENCH_TOOLS:-"untraced attach sysrec perf bpftrace strace"}
+GEN_EVENTS=${BENCH_EVENTS:-10000000}
+SR_WORK=$OUT/bench/sr_bench
+GENTRACE=$OUT/tools/gentrace
+RETRACE=$OUT/tools/retrace
+RES=$OUT/bench
+BL=$RES/bench_loop
+FLOOR=$RES/sqlite_floor
+
+# the syscalls of sysrec's default classes (proc, mem, file), for the peers
+SYSCALLS="brk clone clone3 close creat dup dup2 dup3 execve execveat fcntl fork
+mmap munmap open openat openat2 pread64 preadv preadv2 pwrite64 pwritev pwritev2
+read readv vfork write writev"
+
+die() { echo "bench: $*" >&2; exit 1; }
+note() { echo "# $*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+mkdir -p "$RES" || die "cannot create $RES"
+SCRATCH=$(mktemp -d /tmp/sysrec-bench.XXXXXX) || die "mktemp failed"
+LOOPDIR=$(mktemp -d /dev/shm/sysrec-bench.XXXXXX 2>/dev/null) || LOOPDIR=$SCRATCH/loop
+mkdir -p "$LOOPDIR"
+BG_PIDS=()
+cleanup() {
+	for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	rm -rf "$LOOPDIR"
+	[ "${BENCH_KEEP:-0}" = 1 ] && echo "# scratch kept in $SCRATCH" || rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- helpers ---
+
+# median of the numbers on stdin (empty input: "-")
+median() { sort -g | awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+now_ns() { date +%s%N; }
+fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
+# kv FILE KEY: the value of KEY=VALUE in FILE
+kv() { tr ' ' '\n' <"$1" 2>/dev/null | sed -n "s/^$2=//p" | head -1; }
+# info_field FILE KEY: a "key: value" line of sysrec info
+info_field() { "$SYSREC" info "$1" 2>/dev/null | sed -n "s/^$2: *//p" | head -1 | awk '{ print $1 }'; }
+# sysrec's summary line: "sysrec: N events, N lost, N bytes ..."
+summary_events() { sed -n 's/^sysrec: \([0-9]*\) events, \([0-9]*\) lost.*/\1/p' "$1" | tail -1; }
+summary_lost() { sed -n 's/^sysrec: \([0-9]*\) events, \([0-9]*\) lost.*/\2/p' "$1" | tail -1; }
+wait_file() {	# wait_file PATH PID TIMEOUT_S: until PATH exists (0) or PID died / timeout (1)
+	local i=0
+	while [ ! -e "$1" ]; do
+		kill -0 "$2" 2>/dev/null || return 1
+		i=$((i + 1))
+		[ $i -gt $(($3 * 100)) ] && return 1
+		sleep 0.01
+	done
+}
+
+build_helpers() {
+	local cc=${CC:-cc}
+
+	[ -x "$OUT/workloads/sr_work" ] || die "$OUT/workloads/sr_work missing: run 'make OUTPUT=$OUTPUT tools'"
+	# the reference loop under its own name: test recorders filtering on
+	# comm sr_work (tests/bpf) must not record the benchmark
+	cp "$OUT/workloads/sr_work" "$SR_WORK.tmp" && mv "$SR_WORK.tmp" "$SR_WORK" || die "cannot copy sr_work"
+	if [ ! -x "$BL" ] || [ tests/bench/bench_loop.c -nt "$BL" ]; then
+		$cc -O2 -Wall -Wextra -Werror -o "$BL" tests/bench/bench_loop.c || die "cannot build bench_loop"
+	fi
+	if [ ! -x "$FLOOR" ] || [ tests/bench/sqlite_floor.c -nt "$FLOOR" ] || [ "$OUT/libsysrec.a" -nt "$FLOOR" ]; then
+		$cc -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -o "$FLOOR" tests/bench/sqlite_floor.c \
+			"$OUT/libsysrec.a" -lzstd -lz -lsqlite3 -lpthread -lm 2>"$SCRATCH/floor.log" ||
+			{ note "sqlite_floor not built (libsysrec.a: $(head -1 "$SCRATCH/floor.log"))"; rm -f "$FLOOR"; }
+	fi
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] && [ -r /sys/kernel/btf/vmlinux ] && return 0
+	echo "skipped: needs root and kernel BTF"
+	return 1
+}
+
+# perf and bpftrace need the syscalls:* tracepoints, i.e. tracefs
+mount_tracefs() {
+	[ -d /sys/kernel/tracing/events/syscalls ] && return 0
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	[ -d /sys/kernel/tracing/events/syscalls ]
+}
+
+machine() {
+	local cpu foreign
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	foreign=$(bpftool prog show 2>/dev/null | grep -cE 'name (sys_enter|sys_exit)( |$)')
+	note "machine: $cpu, $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
+	note "date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+	note "sysrec: $SYSREC ($($SYSREC --version 2>/dev/null | head -1)), git $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null)$(git -C "$TOP" status --porcelain 2>/dev/null | grep -q . && echo ' + uncommitted changes')"
+	[ "${foreign:-0}" -gt 0 ] &&
+		note "warning: $foreign BPF programs of other processes are attached to sys_enter/sys_exit: every run, untraced included, pays for them"
+	pgrep -a -x sysrec 2>/dev/null | grep ' record' | cut -c1-160 | sed 's/^/#   other recorder: /'
+	return 0
+}
+
+# target KEY VALUE: a figure for the targets table at the end of `all`
+target() { echo "$1=$2" >>"$SCRATCH/targets"; }
+
+# --- benchmark 1: overhead ---
+
+perf_events() {
+	local ev="" s d
+	for s in $SYSCALLS; do
+		for d in enter exit; do
+			[ -d /sys/kernel/tracing/events/syscalls/sys_${d}_$s ] && ev="$ev,syscalls:sys_${d}_$s"
+		done
+	done
+	echo "${ev#,},sched:sched_process_fork,sched:sched_process_exec,sched:sched_process_exit"
+}
+
+bpftrace_script() {
+	local en="" ex="" s
+	for s in $SYSCALLS; do
+		[ -d /sys/kernel/tracing/events/syscalls/sys_enter_$s ] || continue
+		en="$en${en:+,}tracepoint:syscalls:sys_enter_$s"
+		ex="$ex${ex:+,}tracepoint:syscalls:sys_exit_$s"
+	done
+	cat <<EOF
+BEGIN { @t[cpid] = 1; }
+tracepoint:sched:sched_process_fork /@t[args->parent_pid]/ { @t[args->child_pid] = 1; printf("%llu %d %d %s fork %d\n", nsecs, pid, tid, comm, args->child_pid); }
+tracepoint:sched:sched_process_exec /@t[pid]/ { printf("%llu %d %d %s exec %s\n", nsecs, pid, tid, comm, str(args->filename)); }
+tracepoint:sched:sched_process_exit /@t[pid]/ { printf("%llu %d %d %s exit\n", nsecs, pid, tid, comm); if (pid == tid) { delete(@t[pid]); } }
+$en /@t[pid]/ { @ts[tid] = nsecs; }
+$ex /@t[pid]/ { printf("%llu %d %d %s %s %d %llu\n", nsecs, pid, tid, comm, probe, args->ret, nsecs - @ts[tid]); delete(@ts[tid]); }
+EOF
+}
+
+# run_tool TOOL ROUND: one timed run; leaves $SCRATCH/ov.TOOL.ROUND with
+# wall_ns= cpu_us= events= lost= bytes= run_ns= tool_cpu_us= tool_rss_kb=, or failed=WHY
+run_tool() {
+	local tool=$1 r=$2 t0 t1 ev="" lost="" bytes="" rc=0 wcpu tcpu
+	local res=$SCRATCH/ov.$1.$2
+	local bl_out=$SCRATCH/bl.out err=$SCRATCH/tool.err tt=$SCRATCH/tool.time
+	local loop=("$BL" "$bl_out" -- "$SR_WORK" loop "$LOOP_N" "$LOOPDIR")
+	# the tool's CPU and peak RSS; its CPU includes the workload's, subtracted below
+	local tm=(/usr/bin/time -f 'tu=%U ts=%S trss=%M' -o "$tt")
+
+	rm -f "$bl_out" "$err" "$tt"
+	case $tool in
+	perf) rm -f "$SCRATCH/perf.data" ;;
+	bpftrace) bpftrace_script >"$SCRATCH/loop.bt"; rm -f "$SCRATCH/bt.out" ;;
+	strace) rm -f "$SCRATCH/strace.out" ;;
+	esac
+	t0=$(now_ns)
+	case $tool in
+	untraced)
+		"${tm[@]}" "${loop[@]}" 2>"$err" || rc=$?
+		;;
+	attach)
+		"${tm[@]}" "$SYSREC" record --attach-only -f -o "$SCRATCH/attach.trc" -- "${loop[@]}" 2>"$err" || rc=$?
+		;;
+	sysrec)
+		"${tm[@]}" "$SYSREC" record -f -o "$SCRATCH/sysrec.trc" -- "${loop[@]}" 2>"$err" || rc=$?
+		;;
+	perf)
+		"${tm[@]}" perf record -q -z -e "$(perf_events)" -o "$SCRATCH/perf.data" -- "${loop[@]}" 2>"$err" || rc=$?
+		;;
+	bpftrace)
+		"${tm[@]}" bpftrace -o "$SCRATCH/bt.out" -c "${loop[*]}" "$SCRATCH/loop.bt" >/dev/null 2>"$err" || rc=$?
+		;;
+	strace)
+		"${tm[@]}" strace -f -o "$SCRATCH/strace.out" "${loop[@]}" 2>"$err" || rc=$?
+		;;
+	esac
+	t1=$(now_ns)
+	case $tool in
+	attach)
+		lost=$(summary_lost "$err")
+		;;
+	sysrec)
+		ev=$(summary_events "$err")
+		lost=$(summary_lost "$err")
+		bytes=$(fsize "$SCRATCH/sysrec.trc")
+		cp "$SCRATCH/sysrec.trc" "$RES/loop.trc.tmp" && mv "$RES/loop.trc.tmp" "$RES/loop.trc"
+		;;
+	perf)
+		bytes=$(fsize "$SCRATCH/perf.data")
+		# one event per syscall (its sys_enter) and per sched_process_* sample, as sysrec counts
+		perf report --stats -i "$SCRATCH/perf.data" >"$SCRATCH/perf.stats" 2>/dev/null
+		ev=$(awk '/ stats:$/ { name = $1 } /SAMPLE events:/ && (name ~ /sys_enter_/ || name ~ /^sched:/) { n += $3 } END { print n + 0 }' "$SCRATCH/perf.stats")
+		lost=$(awk '/^ *LOST(_SAMPLES)? events:/ && !seen[$1]++ { n += $3 } /stats:$/ { exit } END { print n + 0 }' "$SCRATCH/perf.stats")
+		cp "$SCRATCH/perf.data" "$RES/perf.data"
+		;;
+	bpftrace)
+		bytes=$(fsize "$SCRATCH/bt.out")
+		ev=$(grep -vc '^Attaching\|^$' "$SCRATCH/bt.out")
+		lost=$(cat "$err" "$SCRATCH/bt.out" | sed -n 's/.*Lost \([0-9]*\) events.*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+		;;
+	strace)
+		bytes=$(fsize "$SCRATCH/strace.out")
+		# one line per syscall; a call split by a task switch (unfinished/resumed) counts once
+		ev=$(grep -v -e ' resumed>' -e '^[0-9]* *+++' -e '^[0-9]* *---' "$SCRATCH/strace.out" | wc -l)
+		lost=0
+		;;
+	esac
+	if [ $rc -ne 0 ] || [ ! -s "$bl_out" ]; then
+		echo "failed=status_$rc:$(head -c 200 "$err" | tr -s ' \n' '_')" >"$res"
+		return 1
+	fi
+	wcpu=$(( $(kv "$bl_out" user_us) + $(kv "$bl_out" sys_us) ))
+	tcpu=-
+	[ "$tool" != untraced ] &&
+		tcpu=$(awk -v u="$(kv "$tt" tu)" -v s="$(kv "$tt" ts)" -v w="$wcpu" 'BEGIN { x = (u + s) * 1e6 - w; printf "%d", x < 0 ? 0 : x }')
+	echo "wall_ns=$(kv "$bl_out" wall_ns) cpu_us=$wcpu events=${ev:--} lost=${lost:--} bytes=${bytes:--} run_ns=$((t1 - t0)) tool_cpu_us=$tcpu tool_rss_kb=$(kv "$tt" trss)" >"$res"
+}
+
+tool_label() {
+	case $1 in
+	untraced) echo "untraced" ;;
+	attach) echo "sysrec --attach-only" ;;
+	sysrec) echo "sysrec record" ;;
+	perf) echo "perf record -z" ;;
+	bpftrace) echo "bpftrace" ;;
+	strace) echo "strace -f" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+tool_available() {
+	case $1 in
+	perf) have perf && mount_tracefs ;;
+	bpftrace) have bpftrace && mount_tracefs ;;
+	strace) have strace ;;
+	*) return 0 ;;
+	esac
+}
+
+bench_overhead() {
+	local tools=() t r i n k
+	echo
+	echo "== 1. overhead: sr_work loop $LOOP_N (open/read/read/close, open/write/close; mmap/munmap/brk every 64; fork+exec every 1024)"
+	need_root || return 0
+	for t in $TOOLS; do
+		if tool_available "$t"; then tools+=("$t"); else note "$(tool_label "$t"): not available, skipped"; fi
+	done
+	note "$ROUNDS rounds, tools alternating (order rotated each round); workload files on $(df --output=fstype "$LOOPDIR" | tail -1), traces on $(df --output=fstype "$SCRATCH" | tail -1)"
+	note "wall: the workload itself, from its start to its exit (tracer start-up excluded); CPU: the workload's user+sys"
+	n=${#tools[@]}
+	"$BL" "$SCRATCH/bl.out" -- "$SR_WORK" loop 2000 "$LOOPDIR" >/dev/null 2>&1	# warm-up
+	for r in $(seq 1 "$ROUNDS"); do
+		for k in $(seq 0 $((n - 1))); do
+			i=$(( (k + r - 1) % n ))
+			run_tool "${tools[$i]}" "$r" || note "round $r: $(tool_label "${tools[$i]}") failed: $(kv "$SCRATCH/ov.${tools[$i]}.$r" failed)"
+		done
+		printf '# round %d/%d done\n' "$r" "$ROUNDS" >&2
+	done
+
+	local base att
+	med() { for r in $(seq 1 "$ROUNDS"); do kv "$SCRATCH/ov.$1.$r" "$2"; done | grep -E '^[0-9.]+$' | median; }
+	base=$(med untraced wall_ns)
+	att=$(med attach wall_ns)
+	echo
+	printf '%-22s %7s %10s %8s %7s %8s %6s %11s %7s %7s %8s %6s\n' tool "wall s" "x untraced" "x attach" "CPU s" events lost "out bytes" B/event "tool s" "tool RSS" "run s"
+	for t in "${tools[@]}"; do
+		local w c e l b rn tc tr
+		w=$(med "$t" wall_ns); c=$(med "$t" cpu_us); e=$(med "$t" events); l=$(med "$t" lost)
+		b=$(med "$t" bytes); rn=$(med "$t" run_ns); tc=$(med "$t" tool_cpu_us); tr=$(med "$t" tool_rss_kb)
+		awk -v t="$(tool_label "$t")" -v w="$w" -v c="$c" -v e="$e" -v l="$l" -v b="$b" -v base="$base" -v att="$att" -v rn="$rn" -v tool="$t" -v tc="$tc" -v tr="$tr" '
+		function num(x) { return x ~ /^[0-9.e+]+$/ }
+		BEGIN {
+			if (!num(w)) { printf "%-22s %8s\n", t, "failed"; exit }
+			xa = (tool == "untraced" || !num(att)) ? "-" : sprintf("%.2f", w / att)
+			printf "%-22s %7.3f %10s %8s %7.3f %8s %6s %11s %7s %7s %8s %6.1f\n", t, w / 1e9,
+				num(base) ? sprintf("%.2f", w / base) : "-", xa, c / 1e6,
+				num(e) ? sprintf("%d", e) : "-", num(l) ? sprintf("%d", l) : "-",
+				num(b) ? sprintf("%d", b) : "-",
+				(num(b) && num(e) && e > 0) ? sprintf("%.2f", b / e) : "-",
+				num(tc) ? sprintf("%.3f", tc / 1e6) : "-",
+				(num(tr) && tool != "untraced") ? sprintf("%.0fM", tr / 1024) : "-", rn / 1e9
+		}'
+	done
+	local sw se sl sb
+	sw=$(med sysrec wall_ns); se=$(med sysrec events); sl=$(med sysrec lost); sb=$(med sysrec bytes)
+	case $sw in ''|-) ;; *)
+		[ -n "$base" ] && [ "$base" != - ] && target ratio_untraced "$(awk -v a="$sw" -v b="$base" 'BEGIN { printf "%.2f", a / b }')"
+		[ -n "$att" ] && [ "$att" != - ] && target ratio_attach "$(awk -v a="$sw" -v b="$att" 'BEGIN { printf "%.2f", a / b }')"
+		target lost_bench1 "$sl"
+		target bytes_per_event "$(awk -v b="$sb" -v e="$se" 'BEGIN { if (e > 0) printf "%.2f", b / e }')"
+		target rss_bench1 "$(med sysrec tool_rss_kb | awk '{ printf "%.1f", $1 / 1024 }')"
+	esac
+	echo
+	note "wall time of each round, s (medians above):"
+	for t in "${tools[@]}"; do
+		printf '#   %-22s' "$(tool_label "$t")"
+		for r in $(seq 1 "$ROUNDS"); do
+			w=$(kv "$SCRATCH/ov.$t.$r" wall_ns)
+			[ -n "$w" ] && printf ' %7.3f' "$(awk -v w="$w" 'BEGIN { print w / 1e9 }')" || printf ' %7s' fail
+		done
+		echo
+	done
+	note "events: sysrec records (one per syscall, with arguments, result, duration); perf: sys_enter + sched samples"
+	note "(each syscall is also a sys_exit sample); bpftrace: output lines (one per syscall at exit);"
+	note "strace: syscall lines (every syscall, not only the traced classes)."
+	note "CPU s: the workload's user+sys; tool s: the tracer's own user+sys (its total minus the workload's);"
+	note "tool RSS: the tracer's peak resident set; run s: the tracer's whole run, start-up and shutdown included."
+	unset -f med
+}
+
+# --- benchmark 2: saturation ---
+
+# sat_run BUFPAGES ROUND: two copies under sysrec -p; leaves $SCRATCH/sat.B.R
+sat_run() {
+	local pages=$1 r=$2 res=$SCRATCH/sat.$1.$2 trc=$SCRATCH/sat.trc blp rp opt=()
+	rm -f "$SCRATCH"/sat.pid "$SCRATCH"/sat.go "$trc" "$SCRATCH/sat.bl"
+	mkdir -p "$LOOPDIR/0" "$LOOPDIR/1"
+	[ "$pages" != default ] && opt=(--buffer-pages "$pages")
+	"$BL" -n 2 -P "$SCRATCH/sat.pid" -g "$SCRATCH/sat.go" "$SCRATCH/sat.bl" -- "$SR_WORK" loop "$LOOP_N" "$LOOPDIR/{}" &
+	blp=$!
+	BG_PIDS+=("$blp")
+	wait_file "$SCRATCH/sat.pid" "$blp" 10 || { echo "failed=bench_loop" >"$res"; return 1; }
+	/usr/bin/time -f 'user=%U sys=%S maxrss_kb=%M elapsed=%e' -o "$SCRATCH/sat.time" \
+		"$SYSREC" record -f "${opt[@]}" -o "$trc" -p "$(cat "$SCRATCH/sat.pid")" 2>"$SCRATCH/sat.err" &
+	rp=$!
+	BG_PIDS+=("$rp")
+	wait_file "$trc" "$rp" 30 || { kill "$blp"; echo "failed=record:$(head -1 "$SCRATCH/sat.err")" >"$res"; return 1; }
+	touch "$SCRATCH/sat.go"
+	wait "$blp"
+	wait "$rp"
+	echo "wall_ns=$(kv "$SCRATCH/sat.bl" wall_ns) events=$(summary_events "$SCRATCH/sat.err") lost=$(summary_lost "$SCRATCH/sat.err") $(cat "$SCRATCH/sat.time") bytes=$(fsize "$trc")" >"$res"
+}
+
+bench_saturation() {
+	local big=${BENCH_BIG_PAGES:-8192} sr=${BENCH_SAT_ROUNDS:-3} b r base
+	echo
+	echo "== 2. saturation: two sr_work loop $LOOP_N copies on both CPUs, recorded with sysrec record -p (all classes)"
+	need_root || return 0
+	note "median of $sr runs per buffer size; recorder CPU = user+sys of the recorder process over the workload's wall time"
+	mkdir -p "$LOOPDIR/0" "$LOOPDIR/1"
+	for r in $(seq 1 "$sr"); do
+		rm -f "$SCRATCH/bl2.out"
+		"$BL" -n 2 "$SCRATCH/bl2.out" -- "$SR_WORK" loop "$LOOP_N" "$LOOPDIR/{}" &&
+			kv "$SCRATCH/bl2.out" wall_ns >>"$SCRATCH/sat.base"
+		for b in default "$big"; do
+			sat_run "$b" "$r" || note "run $r, buffer $b: $(kv "$SCRATCH/sat.$b.$r" failed)"
+		done
+	done
+	base=$(median <"$SCRATCH/sat.base")
+	echo
+	printf '%-26s %8s %9s %11s %8s %10s %10s %11s %9s\n' "buffer (pages per CPU)" "wall s" "x alone" events/s lost "lost %" "rec CPU s" "rec CPU %" "peak RSS"
+	for b in default "$big"; do
+		local w e l u s m
+		sm() { for r in $(seq 1 "$sr"); do kv "$SCRATCH/sat.$b.$r" "$1"; done | grep -E '^[0-9.]+$' | median; }
+		w=$(sm wall_ns); e=$(sm events); l=$(sm lost); u=$(sm user); s=$(sm sys); m=$(sm maxrss_kb)
+		awk -v b="$([ "$b" = default ] && echo "2048 (default, 8 MiB)" || echo "$b ($((b * 4 / 1024)) MiB)")" \
+			-v w="$w" -v e="$e" -v l="$l" -v u="$u" -v s="$s" -v m="$m" -v base="$base" '
+		BEGIN {
+			if (w !~ /^[0-9.e+]+$/) { printf "%-26s failed\n", b; exit }
+			printf "%-26s %8.3f %9.2f %11.0f %8d %9.3f%% %10.2f %10.1f%% %6.1f MiB\n", b, w / 1e9, w / base,
+				e / (w / 1e9), l, (e + l) ? 100 * l / (e + l) : 0, u + s, 100 * (u + s) / (w / 1e9), m / 1024
+		}'
+		[ "$b" = default ] && [ -n "$m" ] && [ "$m" != - ] && target rss_saturation "$(awk -v m="$m" 'BEGIN { printf "%.1f", m / 1024 }')"
+		unset -f sm
+	done
+	echo
+	note "workload alone (two copies, untraced): $(awk -v w="$base" 'BEGIN { printf "%.3f s", w / 1e9 }'); events/s counts records written over the workload's wall time"
+}
+
+# --- benchmark 3: size ---
+
+bench_size() {
+	local in=$RES/loop.trc lv ch out line
+	echo
+	echo "== 3. size: benchmark 1's recording re-encoded with retrace, by zstd level and chunk size"
+	if [ ! -s "$in" ] || ! "$SYSREC" info "$in" >/dev/null 2>&1; then
+		need_root || return 0
+		note "no readable recording from benchmark 1 in $in: recording one"
+		"$SYSREC" record -q -f -o "$in" -- "$SR_WORK" loop "$LOOP_N" "$LOOPDIR" || { echo "failed: sysrec record"; return 0; }
+	fi
+	if [ ! -x "$RETRACE" ]; then
+		echo "skipped: $RETRACE is not built (make tools)"
+		return 0
+	fi
+	note "input: $in: $(fsize "$in") bytes, $(info_field "$in" events) events, $(info_field "$in" bytes_per_event) bytes/event as recorded"
+	note "write MB/s: uncompressed bytes per second through the writer (records to columns, zstd, write) on one thread"
+	# the defaults, from the format's header
+	local dchunk dlevel
+	dchunk=$(sed -n 's/^#define SR_CHUNK_DEFAULT[^(]*(\([0-9]*\)u* *<< *\([0-9]*\)).*/\1 \2/p' include/sysrec/format.h | awk '{ print $1 * 2 ^ $2 }')
+	dlevel=$(sed -n 's/^#define SR_LEVEL_DEFAULT[[:space:]]*\([0-9]*\).*/\1/p' include/sysrec/format.h)
+	note "defaults (include/sysrec/format.h): level ${dlevel:-?}, chunk ${dchunk:-?} bytes"
+	printf '%-6s %-7s %11s %8s %7s %10s\n' level chunk "file bytes" B/event ratio "write MB/s"
+	for lv in ${BENCH_LEVELS:-1 3 6 9 19}; do
+		for ch in ${BENCH_CHUNKS:-65536 262144 1048576 4194304}; do
+			out=$SCRATCH/re.trc
+			line=$("$RETRACE" "$in" "$out" --level "$lv" --chunk "$ch" -f 2>"$SCRATCH/re.err") ||
+				{ printf '%-6s %-7s failed: %s\n' "$lv" "$((ch / 1024))K" "$(head -1 "$SCRATCH/re.err")"; continue; }
+			echo "$line" >"$SCRATCH/re.line"
+			printf '%-6s %-7s %11s %8s %7s %10s%s\n' "$lv" "$((ch / 1024))K" "$(kv "$SCRATCH/re.line" file_bytes)" \
+				"$(kv "$SCRATCH/re.line" bytes_per_event)" "$(kv "$SCRATCH/re.line" ratio)" "$(kv "$SCRATCH/re.line" write_mb_s)" \
+				"$([ "$lv" = "$dlevel" ] && [ "$ch" = "$dchunk" ] && echo "   <- default")"
+			[ -s "$SCRATCH/re.err" ] && note "retrace: $(head -1 "$SCRATCH/re.err")"
+		done
+	done
+	rm -f "$SCRATCH/re.trc"
+	note "B/event: file bytes (headers, metadata, snapshot, index included) per record; ratio: uncompressed record bytes / chunk bytes"
+}
+
+# --- benchmark 4: analysis ---
+
+timed() {	# timed OUTFILE CMD...: "WALL CPU" seconds to stdout, the command's output to OUTFILE
+	local t0 t1 out=$1 rc
+	shift
+	t0=$(now_ns)
+	/usr/bin/time -f 'tu=%U ts=%S' -o "$SCRATCH/timed.time" "$@" >"$out" 2>"$out.err"
+	rc=$?
+	t1=$(now_ns)
+	[ $rc -eq 0 ] || { echo "failed:$rc"; return 1; }
+	awk -v t=$((t1 - t0)) -v u="$(kv "$SCRATCH/timed.time" tu)" -v s="$(kv "$SCRATCH/timed.time" ts)" 'BEGIN { printf "%.3f %.3f\n", t / 1e9, u + s }'
+}
+
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { if (t + 0 > 0) printf "%.0f", n / t; else print "-" }'; }
+# step_line NAME EVENTS WALL CPU
+step_line() { printf '%-44s %8s %8s %12s %12s\n' "$1" "$3" "${4:--}" "$(rate "$2" "$3")" "$(rate "$2" "${4:-0}")"; }
+# fl_field KEY: a field of sqlite_floor's line
+fl_field() { tr ' ' '\n' <"$SCRATCH/floor.out" | sed -n "s/^$1=//p"; }
+
+bench_analysis() {
+	local gen=$SCRATCH/gen.trc db=$SCRATCH/gen.db t ev rep name args i med mcpu worst=0 worst_name=""
+	echo
+	echo "== 4. analysis: a gentrace trace of $GEN_EVENTS events"
+	if [ ! -x "$GENTRACE" ]; then
+		echo "skipped (import, reports, dump): $GENTRACE is not built (make tools)"
+	else
+		t=$(timed "$SCRATCH/gen.log" "$GENTRACE" -o "$gen" -n "$GEN_EVENTS" -f) || echo "gentrace failed: $(head -1 "$SCRATCH/gen.log.err")"
+	fi
+	if [ -s "$gen" ]; then
+		ev=$(info_field "$gen" events)
+		ev=${ev:-$GEN_EVENTS}
+		note "trace: $(fsize "$gen") bytes, $ev events, generated in ${t%% *} s"
+		printf '%-44s %8s %8s %12s %12s\n' step "wall s" "CPU s" "events/s" "ev/CPU s"
+		rm -f "$db"
+		# the import alone: a trivial query instead of a report
+		t=$(timed "$SCRATCH/imp.out" "$SYSREC" analyze "$gen" --db "$db" --no-progress --sql 'SELECT 1')
+		step_line "sysrec analyze FILE --db DB (import)" "$ev" $t
+		target import_rate "$(rate "$ev" "${t%% *}")"
+		target import_rate_cpu "$(rate "$ev" "${t##* }")"
+		if [ -x "$FLOOR" ] && "$FLOOR" "$gen" "$SCRATCH/floor.db" >"$SCRATCH/floor.out" 2>&1; then
+			step_line "  floor: decode only (format reader)" "$ev" "$(fl_field decode_s)" "$(fl_field decode_cpu_s)"
+			step_line "  floor: plain SQLite insert, events table" "$ev" "$(fl_field insert_s)" "$(fl_field insert_cpu_s)"
+			target floor_rate "$(fl_field insert_rate)"
+			# what bounds the floor, on the first 2M rows (rates do not depend on the count)
+			local vr=$((ev < 2000000 ? ev : 2000000)) o
+			for o in "--nomutex" "--nomutex --narrow"; do
+				# shellcheck disable=SC2086
+				"$FLOOR" "$gen" "$SCRATCH/floor.db" --rows "$vr" $o >"$SCRATCH/floor.out" 2>&1 &&
+					step_line "  floor $o ($vr rows)" "$vr" "$(fl_field insert_s)" "$(fl_field insert_cpu_s)"
+			done
+		else
+			note "sqlite_floor: not built or failed: $(head -1 "$SCRATCH/floor.out" 2>/dev/null)"
+		fi
+		rm -f "$SCRATCH/floor.db"
+		t=$(timed /dev/null "$SYSREC" dump "$gen")
+		step_line "sysrec dump > /dev/null" "$ev" $t
+		t=$(timed /dev/null "$SYSREC" dump --json "$gen")
+		step_line "sysrec dump --json > /dev/null" "$ev" $t
+		echo
+		note "reports on the $ev-event database (median of 3 runs; target <= 1 s each)"
+		printf '%-44s %8s %8s %10s\n' report "wall s" "CPU s" "lines out"
+		if [ -s "$db" ]; then
+			for rep in "overview:" "--top-io:--top-io" "--top-io --by file:--top-io --by file" \
+				"--top-io --by cgroup:--top-io --by cgroup" "--syscalls:--syscalls" "--procs:--procs" \
+				"--mem:--mem" "--files:--files" "--timeline:--timeline"; do
+				name=${rep%%:*}
+				args=${rep#*:}
+				: >"$SCRATCH/rep.times"
+				for i in 1 2 3; do
+					# shellcheck disable=SC2086
+					timed "$SCRATCH/rep.out" "$SYSREC" analyze --db "$db" $args >>"$SCRATCH/rep.times" || break
+				done
+				med=$(grep -E '^[0-9.]+ ' "$SCRATCH/rep.times" | cut -d' ' -f1 | median)
+				mcpu=$(grep -E '^[0-9.]+ ' "$SCRATCH/rep.times" | cut -d' ' -f2 | median)
+				if [ "$med" = - ]; then
+					med="failed: $(head -c 60 "$SCRATCH/rep.out.err")"
+					worst=999 worst_name="$name (failed)"
+				elif awk -v a="$med" -v b="$worst" 'BEGIN { exit !(a > b) }'; then
+					worst=$med worst_name=$name
+				fi
+				printf '%-44s %8s %8s %10s\n' "$name" "$med" "$mcpu" "$(wc -l <"$SCRATCH/rep.out")"
+			done
+			target report_max "$worst ($worst_name)"
+		else
+			echo "skipped: the import did not produce $db ($(head -1 "$SCRATCH/imp.out.err"))"
+		fi
+	fi
+	rm -f "$gen" "$db"
+	echo
+	note "one workload, two tracers' files (benchmark 1's last sysrec and perf runs)"
+	printf '%-44s %8s %8s %12s %12s\n' "reader" "wall s" "CPU s" "events/s" events
+	if [ -s "$RES/loop.trc" ]; then
+		ev=$(info_field "$RES/loop.trc" events)
+		t=$(timed /dev/null "$SYSREC" dump "$RES/loop.trc")
+		printf '%-44s %8s %8s %12s %12s\n' "sysrec dump loop.trc > /dev/null" "${t%% *}" "${t##* }" "$(rate "$ev" "${t%% *}")" "$ev"
+	fi
+	if [ -s "$RES/perf.data" ] && have perf; then
+		t=$(timed "$SCRATCH/ps.out" perf script -i "$RES/perf.data")
+		ev=$(wc -l <"$SCRATCH/ps.out")
+		printf '%-44s %8s %8s %12s %12s\n' "perf script -i perf.data > /dev/null" "${t%% *}" "${t##* }" "$(rate "$ev" "${t%% *}")" "$ev"
+		rm -f "$SCRATCH/ps.out"
+		note "perf script's events are samples, two per syscall (sys_enter, sys_exit)"
+	fi
+}
+
+targets() {
+	local f=$SCRATCH/targets
+	tv() { sed -n "s/^$1=//p" "$f" 2>/dev/null | tail -1; }
+	# verdict VALUE OP LIMIT
+	verdict() { [ -z "$1" ] && { echo "not measured"; return; }; awk -v v="${1%% *}" -v l="$3" -v op="$2" 'BEGIN { ok = op == "<=" ? v <= l : v >= l; print ok ? "met" : "MISSED" }'; }
+	echo
+	echo "== targets"
+	printf '%-52s %-22s %s\n' target measured verdict
+	printf '%-52s %-22s %s\n' "sysrec record / untraced wall time <= 1.30" "$(tv ratio_untraced)" "$(verdict "$(tv ratio_untraced)" "<=" 1.30)"
+	printf '%-52s %-22s %s\n' "sysrec record / attach-only wall time <= 1.15" "$(tv ratio_attach)" "$(verdict "$(tv ratio_attach)" "<=" 1.15)"
+	printf '%-52s %-22s %s\n' "lost events, benchmark 1, default buffers = 0" "$(tv lost_bench1)" "$(verdict "$(tv lost_bench1)" "<=" 0)"
+	printf '%-52s %-22s %s\n' "bytes per event on disk <= 6" "$(tv bytes_per_event)" "$(verdict "$(tv bytes_per_event)" "<=" 6)"
+	printf '%-52s %-22s %s\n' "import events/s >= 1,000,000" "$(tv import_rate)" "$(verdict "$(tv import_rate)" ">=" 1000000)"
+	printf '%-52s %-22s %s\n' "" "$(tv import_rate_cpu) per CPU s" "$(verdict "$(tv import_rate_cpu)" ">=" 1000000)"
+	printf '%-52s %-22s %s\n' "slowest report, $GEN_EVENTS-event database, <= 1 s" "$(tv report_max)" "$(verdict "$(tv report_max)" "<=" 1)"
+	printf '%-52s %-22s %s\n' "recorder peak RSS, default settings <= 64 MiB" "$(tv rss_saturation) MiB (saturation)" "$(verdict "$(tv rss_saturation)" "<=" 64)"
+	printf '%-52s %-22s %s\n' "" "$(tv rss_bench1) MiB (benchmark 1)" "$(verdict "$(tv rss_bench1)" "<=" 64)"
+	unset -f tv verdict
+}
+
+# --- soak ---
+
+bench_soak() {
+	local secs=${1:-600} trc=$SCRATCH/soak.trc rp t0 now el rss hwm fds first_rss="" max_rss=0 min_fd="" max_fd=0
+	local half_rss="" last_rss=""
+	local sz
+	echo
+	echo "== soak: $secs s of two sr_work loops restarting back to back, recorded with sysrec record -- (all classes)"
+	need_root || return 0
+	mkdir -p "$LOOPDIR/0" "$LOOPDIR/1"
+	cat >"$SCRATCH/soak.sh" <<EOF
+#!/bin/sh
+end=\$((\$(date +%s) + $secs))
+for c in 0 1; do
+	( while [ \$(date +%s) -lt \$end ]; do "$SR_WORK" loop 20000 "$LOOPDIR/\$c" || exit 1; done ) &
+done
+wait
+EOF
+	chmod +x "$SCRATCH/soak.sh"
+	"$SYSREC" record -f -o "$trc" -- "$SCRATCH/soak.sh" 2>"$SCRATCH/soak.err" &
+	rp=$!
+	BG_PIDS+=("$rp")
+	wait_file "$trc" "$rp" 30 || { echo "failed: $(head -1 "$SCRATCH/soak.err")"; return 0; }
+	t0=$(date +%s)
+	note "recorder pid $rp; a sample every ${BENCH_SOAK_EVERY:-10} s"
+	printf '%8s %12s %12s %6s %14s\n' "t s" "RSS KiB" "HWM KiB" fds "file bytes"
+	while kill -0 "$rp" 2>/dev/null; do
+		rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$rp/status" 2>/dev/null)
+		hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$rp/status" 2>/dev/null)
+		fds=$(ls "/proc/$rp/fd" 2>/dev/null | wc -l)
+		[ -n "$rss" ] || break
+		now=$(date +%s)
+		el=$((now - t0))
+		sz=$(fsize "$trc")
+		printf '%8d %12d %12d %6d %14d\n' "$el" "$rss" "$hwm" "$fds" "$sz"
+		# after a 30 s warm-up, the resident set should stay where it is
+		if [ "$el" -ge 30 ]; then
+			[ -z "$first_rss" ] && first_rss=$rss
+			[ "$rss" -gt "$max_rss" ] && max_rss=$rss
+			{ [ -z "$min_fd" ] || [ "$fds" -lt "$min_fd" ]; } && min_fd=$fds
+			[ "$fds" -gt "$max_fd" ] && max_fd=$fds
+		fi
+		# the second half of the run: is it still growing?
+		[ "$el" -ge $((secs / 2)) ] && [ -z "$half_rss" ] && half_rss=$rss
+		last_rss=$rss
+		sleep "${BENCH_SOAK_EVERY:-10}"
+	done
+	wait "$rp"
+	echo "soak: recorder exited with status $?: $(tail -1 "$SCRATCH/soak.err")"
+	local rec_ev info_ev end_ev integ dmg
+	rec_ev=$(summary_events "$SCRATCH/soak.err")
+	"$SYSREC" info "$trc" >"$SCRATCH/soak.info" 2>&1
+	info_ev=$(sed -n 's/^events: *//p' "$SCRATCH/soak.info" | awk '{ print $1 }')
+	end_ev=$(sed -n 's/^end_events: *//p' "$SCRATCH/soak.info" | awk '{ print $1 }')
+	integ=$(sed -n 's/^integrity: *//p' "$SCRATCH/soak.info")
+	dmg=$(sed -n 's/^damaged_chunks: *//p' "$SCRATCH/soak.info")
+	echo
+	printf '%-44s %s\n' check result
+	if [ -n "$first_rss" ]; then
+		printf '%-44s %s\n' "RSS after 30 s warm-up -> max" "$first_rss -> $max_rss KiB (+$((max_rss - first_rss)) KiB): $([ $((max_rss - first_rss)) -le 2048 ] && echo flat || echo 'grows by more than 2 MiB')"
+		[ -n "$half_rss" ] &&
+			printf '%-44s %s\n' "RSS over the second half" "$half_rss -> $last_rss KiB ($((last_rss - half_rss)) KiB, $(awk -v a="$half_rss" -v b="$last_rss" -v t="$secs" 'BEGIN { printf "%.2f KiB/min", (b - a) / (t / 2 / 60) }'))"
+		printf '%-44s %s\n' "descriptors after warm-up (min..max)" "$min_fd..$max_fd: $([ "$min_fd" = "$max_fd" ] && echo 'no leak' || echo 'CHANGES')"
+	else
+		printf '%-44s %s\n' "RSS, descriptors" "not sampled (run shorter than the warm-up)"
+	fi
+	printf '%-44s %s\n' "events: recorder / info / info end_events" "${rec_ev:-?} / ${info_ev:-?} / ${end_ev:-?}"
+	printf '%-44s %s\n' "integrity, damaged chunks" "${integ:-?}, ${dmg:-?}"
+	printf '%-44s %s\n' "trace" "$(fsize "$trc") bytes, $(sed -n 's/^bytes_per_event: *//p' "$SCRATCH/soak.info") bytes/event, lost $(sed -n 's/^lost: *//p' "$SCRATCH/soak.info")"
+	rm -f "$trc"
+}
+
+# --- profile: where the time goes (for docs/PERFORMANCE.md) ---
+
+# prof_run MODE: sysrec record (MODE "record") or --attach-only on a long loop
+# with kernel.bpf_stats_enabled, profiled system-wide; leaves the BPF
+# programs' counters in $SCRATCH/prof.MODE.progs (this recorder's only).
+prof_run() {
+	local mode=$1 trc=$SCRATCH/prof.trc rp before opt=()
+	[ "$mode" = attach ] && opt=(--attach-only)
+	before=$(bpftool prog show 2>/dev/null | grep -oE '^[0-9]+')
+	rm -f "$trc" "$SCRATCH/bl.out"
+	"$SYSREC" record -f "${opt[@]}" -o "$trc" -- "$BL" "$SCRATCH/bl.out" -- "$SR_WORK" loop $((LOOP_N * 3)) "$LOOPDIR" 2>"$SCRATCH/prof.$mode.err" &
+	rp=$!
+	BG_PIDS+=("$rp")
+	echo "$rp" >"$SCRATCH/prof.$mode.pid"
+	wait_file "$trc" "$rp" 30 || return 1
+	sleep 0.3
+	perf record -q -a -g -o "$SCRATCH/prof.$mode.data" -- sleep "${BENCH_PROFILE_SECS:-3}" 2>/dev/null
+	# the counters, while the programs are still attached
+	bpftool prog show 2>/dev/null | awk -v before="$(echo $before)" '
+		BEGIN { n = split(before, b, " "); for (i = 1; i <= n; i++) old[b[i]] = 1 }
+		/^[0-9]+: / && $2 == "tracing" { id = $1; sub(":", "", id); if (!(id in old)) print }' >"$SCRATCH/prof.$mode.progs"
+	wait "$rp"
+	cp "$SCRATCH/bl.out" "$SCRATCH/prof.$mode.bl" 2>/dev/null
+}
+
+bench_profile() {
+	local old m rp
+	echo
+	echo "== profile: where the time goes, sr_work loop $((LOOP_N * 3)) under sysrec record and --attach-only"
+	need_root || return 0
+	have perf || { echo "skipped: perf not installed"; return 0; }
+	have bpftool || { echo "skipped: bpftool not installed"; return 0; }
+	old=$(sysctl -n kernel.bpf_stats_enabled)
+	# BPF run-time statistics (they cost a clock read per run), only for these runs
+	sysctl -qw kernel.bpf_stats_enabled=1
+	for m in attach record; do
+		prof_run "$m" || note "$m run failed: $(head -1 "$SCRATCH/prof.$m.err")"
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$old"
+	for m in attach record; do
+		note "$m: workload $(cat "$SCRATCH/prof.$m.bl" 2>/dev/null); $(tail -1 "$SCRATCH/prof.$m.err")"
+	done
+	echo
+	note "this recorder's BPF programs: mean run time per call (kernel.bpf_stats_enabled; the statistics add a clock read to each)"
+	printf '%-22s %14s %14s %14s\n' program "attach ns/call" "record ns/call" "record calls"
+	for p in sys_enter sys_exit sched_process_fork sched_process_exec sched_process_exit; do
+		awk -v p="$p" -v a="$SCRATCH/prof.attach.progs" -v r="$SCRATCH/prof.record.progs" '
+		function get(f,   line, t, c) {
+			while ((getline line < f) > 0) {
+				if (line !~ ("name " p " ")) continue
+				match(line, /run_time_ns [0-9]+/); t = substr(line, RSTART + 12, RLENGTH - 12)
+				match(line, /run_cnt [0-9]+/); c = substr(line, RSTART + 8, RLENGTH - 8)
+				calls = c
+				return c ? sprintf("%.0f", t / c) : "-"
+			}
+			return "-"
+		}
+		BEGIN { x = get(a); y = get(r); printf "%-22s %14s %14s %14s\n", p, x, y, calls }'
+	done
+	echo
+	note "the traced loop under sysrec record: inclusive share of its CPU samples (perf record -a -g, ${BENCH_PROFILE_SECS:-3} s)"
+	note "(symbols are shared with other recorders attached to the same tracepoints, if any)"
+	perf report -i "$SCRATCH/prof.record.data" --comm sr_bench --children --sort sym --stdio -g none --percentage relative 2>/dev/null |
+		grep -E '\[k\] (__bpf_trace_sys_e|bpf_prog_|bpf_perf_event_output|perf_event_output|perf_output_sample|bpf_probe_read|copy_from_kernel_nofault|bpf_get_current_comm|bpf_task_storage_get|bpf_loop|ktime_get|bpf_get_current_cgroup_id|bpf_probe_read_user_str|strncpy_from_user|do_syscall_64|__x64_sys_)' |
+		head -30
+	echo
+	rp=$(cat "$SCRATCH/prof.record.pid")
+	note "the recorder (pid $rp) itself: top symbols, share of its samples"
+	perf report -i "$SCRATCH/prof.record.data" --pid "$rp" --no-children --sort dso,sym --stdio -g none --percentage relative 2>/dev/null |
+		grep -v '^#' | grep -v '^$' | head -20
+}
+
+# --- variants: what each part of the BPF capture costs ---
+
+# stats_run BIN TAG [OPTS...]: record the loop with BIN, sample this
+# recorder's BPF run-time counters 2 s in; leaves $SCRATCH/var.TAG with
+# enter_ns= exit_ns= cpu_us= wall_ns=
+stats_run() {
+	local bin=$1 tag=$2 trc=$SCRATCH/var.trc rp before st
+	shift 2
+	before=$(bpftool prog show 2>/dev/null | grep -oE '^[0-9]+')
+	rm -f "$trc" "$SCRATCH/bl.out"
+	"$bin" record -f "$@" -o "$trc" -- "$BL" "$SCRATCH/bl.out" -- "$SR_WORK" loop $((LOOP_N * 3)) "$LOOPDIR" 2>"$SCRATCH/var.err" &
+	rp=$!
+	BG_PIDS+=("$rp")
+	wait_file "$trc" "$rp" 60 || { echo "failed=$(head -1 "$SCRATCH/var.err")" >"$SCRATCH/var.$tag"; return 1; }
+	sleep 2
+	st=$(bpftool prog show 2>/dev/null | awk -v before="$(echo $before)" '
+		BEGIN { n = split(before, b, " "); for (i = 1; i <= n; i++) old[b[i]] = 1 }
+		/^[0-9]+: / && $2 == "tracing" {
+			id = $1; sub(":", "", id); if (id in old) next
+			match($0, /name [a-z_]+/); nm = substr($0, RSTART + 5, RLENGTH - 5)
+			match($0, /run_time_ns [0-9]+/); t = substr($0, RSTART + 12, RLENGTH - 12)
+			match($0, /run_cnt [0-9]+/); c = substr($0, RSTART + 8, RLENGTH - 8)
+			if (nm == "sys_enter") printf "enter_ns=%.0f ", c ? t / c : 0
+			if (nm == "sys_exit") printf "exit_ns=%.0f ", c ? t / c : 0 }')
+	wait "$rp"
+	echo "$st cpu_us=$(( $(kv "$SCRATCH/bl.out" user_us) + $(kv "$SCRATCH/bl.out" sys_us) )) wall_ns=$(kv "$SCRATCH/bl.out" wall_ns)" >"$SCRATCH/var.$tag"
+}
+
+bench_variants() {
+	local tree=$SCRATCH/tree vars="base no-output ringbuf task-comm no-path filter" v r ok=() old vmh=()
+	local rounds=${BENCH_VAR_ROUNDS:-3}
+	echo
+	echo "== variants: the BPF capture with one part taken out, sr_work loop $((LOOP_N * 3))"
+	need_root || return 0
+	have bpftool && have python3 || { echo "skipped: needs bpftool and python3"; return 0; }
+	note "each variant is bpf/sysrec.bpf.c edited by tests/bench/bpf_variants.py, built in a scratch copy of the tree"
+	mkdir -p "$tree"
+	tar -C "$TOP" --exclude='./.output*' --exclude='./.git' --exclude='*.trc' -cf - . | tar -C "$tree" -xf - ||
+		{ echo "failed: cannot copy the tree"; return 0; }
+	[ -s "$OUT/vmlinux.h" ] && vmh=(VMLINUX_H="$OUT/vmlinux.h")
+	for v in $vars; do
+		if ! python3 tests/bench/bpf_variants.py bpf/sysrec.bpf.c "$v" "$tree/bpf/sysrec.bpf.c" 2>"$SCRATCH/var.build"; then
+			note "$v: $(head -1 "$SCRATCH/var.build")"
+			continue
+		fi
+		if make -C "$tree" OUTPUT=.out BIN=.out/sysrec "${vmh[@]}" -j"$(nproc)" >"$SCRATCH/var.build" 2>&1; then
+			cp "$tree/.out/sysrec" "$SCRATCH/sysrec-$v" && ok+=("$v")
+		else
+			note "$v: build failed: $(grep -m1 -i error "$SCRATCH/var.build")"
+		fi
+	done
+	if [ ${#ok[@]} -eq 0 ]; then
+		echo "skipped: no variant could be built"
+		return 0
+	fi
+	old=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	for r in $(seq 1 "$rounds"); do
+		stats_run "$SYSREC" "attach.$r" --attach-only
+		for v in "${ok[@]}"; do
+			stats_run "$SCRATCH/sysrec-$v" "$v.$r"
+		done
+		printf '# round %d/%d done\n' "$r" "$rounds" >&2
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$old"
+	note "ns/call: this recorder's programs, kernel.bpf_stats_enabled (which adds a clock read per run); medians of $rounds runs"
+	note "CPU s: the loop's user+sys (bpf_stats on)"
+	printf '%-30s %14s %13s %8s %12s\n' variant "sys_enter ns" "sys_exit ns" "CPU s" "CPU vs base"
+	vm() { for r in $(seq 1 "$rounds"); do kv "$SCRATCH/var.$1.$r" "$2"; done | grep -E '^[0-9.]+$' | median; }
+	local basecpu
+	basecpu=$(vm base cpu_us)
+	for v in attach "${ok[@]}"; do
+		awk -v v="$([ "$v" = attach ] && echo "attach-only (floor)" || echo "$v")" -v en="$(vm "$v" enter_ns)" -v ex="$(vm "$v" exit_ns)" \
+			-v c="$(vm "$v" cpu_us)" -v b="$basecpu" '
+			BEGIN { ok = c ~ /^[0-9.]+$/
+				printf "%-30s %14s %13s %8s %12s\n", v, en, ex, ok ? sprintf("%.3f", c / 1e6) : "-",
+					(ok && b > 0) ? sprintf("%.2f", c / b) : "-" }'
+	done
+	unset -f vm
+}
+
+# --- main ---
+
+cmd=${1:-all}
+[ $# -gt 0 ] && shift
+case $cmd in
+overhead|saturation|size|analysis|all|soak|profile|variants) ;;
+-h|--help|help) sed -n '3,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants)" ;;
+esac
+[ -x "$SYSREC" ] || die "$SYSREC is not built (make)"
+build_helpers
+echo "sysrec benchmarks: $cmd"
+machine
+note "loop: $SR_WORK loop $LOOP_N"
+case $cmd in
+overhead) bench_overhead ;;
+saturation) bench_saturation ;;
+size) bench_size ;;
+analysis) bench_analysis ;;
+soak) bench_soak "${1:-600}" ;;
+profile) bench_profile ;;
+variants) bench_variants ;;
+all)
+	bench_overhead
+	bench_saturation
+	bench_size
+	bench_analysis
+	targets
+	;;
+esac
