@@ -120,7 +120,7 @@ $(OUTPUT)/asan/sysrec: $(OUTPUT)/asan/sysrec.o $(ASAN_REC_OBJS) $(OUTPUT)/asan/l
 $(OUTPUT)/asan/tests/%: tests/unit/%.c $(OUTPUT)/asan/libsysrec.a
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -Itests -O1 -g $(SAN) $(WARN) $< $(OUTPUT)/asan/libsysrec.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) -Itests -Irecord -O1 -g $(SAN) $(WARN) $< $(OUTPUT)/asan/libsysrec.a $(LDLIBS) -o $@
 
 $(OUTPUT)/asan/tests/%_replay: tests/fuzz/%.c tests/fuzz/replay.c $(OUTPUT)/asan/libsysrec.a
 	$(call msg,FUZZ-RP,$@)

@@ -6,6 +6,10 @@
  * arrive while an older one is still in flight on another CPU.  The recorder
  * releases only records older than "now minus a window", so everything that
  * was in flight has landed by then (docs/FORMAT.md states the window).
+ *
+ * Records held over from the last release are kept sorted; a release sorts
+ * only what arrived since and merges the two runs.  Two record buffers are
+ * swapped instead of allocating one per release, so memory stays flat.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,9 +26,11 @@ struct ent {
 
 struct sr_reorder {
 	uint8_t *buf;		/* records back to back, each 8-aligned */
+	uint8_t *spare;		/* the other buffer, same capacity */
 	size_t len, cap;
-	struct ent *ents;
-	size_t n, ncap;
+	struct ent *ents;	/* [0, nsorted) sorted, [nsorted, n) as they came */
+	struct ent *tmp;	/* merge space, same capacity */
+	size_t n, nsorted, ncap;
 	uint64_t seq;
 	uint64_t released_ts;	/* highest ts handed out */
 	uint64_t late;
@@ -35,35 +41,54 @@ struct sr_reorder *sr_reorder__new(void)
 	return calloc(1, sizeof(struct sr_reorder));
 }
 
+static int grow_buf(struct sr_reorder *r, size_t need)
+{
+	size_t cap = r->cap ? r->cap * 2 : 1 << 20;
+	uint8_t *b, *s;
+
+	while (cap < need)
+		cap *= 2;
+	if (cap > UINT32_MAX)
+		return -ENOMEM;
+	b = realloc(r->buf, cap);
+	if (!b)
+		return -ENOMEM;
+	r->buf = b;
+	s = realloc(r->spare, cap);
+	if (!s)
+		return -ENOMEM;
+	r->spare = s;
+	r->cap = cap;
+	return 0;
+}
+
+static int grow_ents(struct sr_reorder *r)
+{
+	size_t ncap = r->ncap ? r->ncap * 2 : 16384;
+	struct ent *e, *t;
+
+	e = realloc(r->ents, ncap * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	r->ents = e;
+	t = realloc(r->tmp, ncap * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	r->tmp = t;
+	r->ncap = ncap;
+	return 0;
+}
+
 int sr_reorder__push(struct sr_reorder *r, const struct sr_event *ev)
 {
 	size_t size = ev->size;
 
 	if (size < sizeof(*ev) || size % 8)
 		return -EINVAL;
-	if (r->len + size > r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 1 << 20;
-		void *p;
-
-		while (cap < r->len + size)
-			cap *= 2;
-		if (cap > UINT32_MAX)
-			return -ENOMEM;
-		p = realloc(r->buf, cap);
-		if (!p)
-			return -ENOMEM;
-		r->buf = p;
-		r->cap = cap;
-	}
-	if (r->n == r->ncap) {
-		size_t ncap = r->ncap ? r->ncap * 2 : 16384;
-		void *p = realloc(r->ents, ncap * sizeof(*r->ents));
-
-		if (!p)
-			return -ENOMEM;
-		r->ents = p;
-		r->ncap = ncap;
-	}
+	if (r->len + size > r->cap && grow_buf(r, r->len + size))
+		return -ENOMEM;
+	if (r->n == r->ncap && grow_ents(r))
+		return -ENOMEM;
 	memcpy(r->buf + r->len, ev, size);
 	r->ents[r->n++] = (struct ent){ ev->ts, r->seq++, (uint32_t)r->len, (uint32_t)size };
 	r->len += size;
@@ -72,23 +97,49 @@ int sr_reorder__push(struct sr_reorder *r, const struct sr_event *ev)
 	return 0;
 }
 
+static int ent_before(const struct ent *x, const struct ent *y)
+{
+	return x->ts < y->ts || (x->ts == y->ts && x->seq < y->seq);
+}
+
 static int ent_cmp(const void *a, const void *b)
 {
 	const struct ent *x = a, *y = b;
 
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return ent_before(x, y) ? -1 : ent_before(y, x);
+}
+
+/* Sort the new arrivals and merge them with the sorted records held over. */
+static void sort_all(struct sr_reorder *r)
+{
+	size_t i = 0, j = r->nsorted, k = 0;
+
+	if (r->nsorted == r->n)
+		return;
+	qsort(r->ents + r->nsorted, r->n - r->nsorted, sizeof(*r->ents), ent_cmp);
+	if (!r->nsorted || ent_before(&r->ents[r->nsorted - 1], &r->ents[r->nsorted])) {
+		r->nsorted = r->n;
+		return;
+	}
+	while (i < r->nsorted && j < r->n)
+		r->tmp[k++] = ent_before(&r->ents[j], &r->ents[i]) ? r->ents[j++] : r->ents[i++];
+	while (i < r->nsorted)
+		r->tmp[k++] = r->ents[i++];
+	while (j < r->n)
+		r->tmp[k++] = r->ents[j++];
+	memcpy(r->ents, r->tmp, r->n * sizeof(*r->ents));
+	r->nsorted = r->n;
 }
 
 int sr_reorder__release(struct sr_reorder *r, uint64_t horizon, sr_release_fn fn, void *ctx)
 {
 	size_t i, keep, len = 0;
+	uint8_t *t;
 	int err = 0;
 
 	if (!r->n)
 		return 0;
-	qsort(r->ents, r->n, sizeof(*r->ents), ent_cmp);
+	sort_all(r);
 	for (i = 0; i < r->n && r->ents[i].ts <= horizon; i++) {
 		const struct sr_event *ev = (const void *)(r->buf + r->ents[i].off);
 
@@ -100,25 +151,20 @@ int sr_reorder__release(struct sr_reorder *r, uint64_t horizon, sr_release_fn fn
 		if (ev->ts > r->released_ts)
 			r->released_ts = ev->ts;
 	}
-	/* Compact what is kept to the front, in its new (sorted) order. */
+	/* What is kept moves to the front of the spare buffer, still sorted. */
 	keep = r->n - i;
-	if (keep) {
-		uint8_t *nb = malloc(r->cap);
+	for (size_t j = 0; j < keep; j++) {
+		struct ent *e = &r->ents[i + j];
 
-		if (!nb)
-			return err ? err : -ENOMEM;
-		for (size_t j = 0; j < keep; j++) {
-			struct ent *e = &r->ents[i + j];
-
-			memcpy(nb + len, r->buf + e->off, e->size);
-			e->off = (uint32_t)len;
-			len += e->size;
-			r->ents[j] = *e;
-		}
-		free(r->buf);
-		r->buf = nb;
+		memcpy(r->spare + len, r->buf + e->off, e->size);
+		e->off = (uint32_t)len;
+		len += e->size;
+		r->ents[j] = *e;
 	}
-	r->n = keep;
+	t = r->buf;
+	r->buf = r->spare;
+	r->spare = t;
+	r->n = r->nsorted = keep;
 	r->len = len;
 	return err;
 }
@@ -140,6 +186,8 @@ void sr_reorder__free(struct sr_reorder *r)
 	if (!r)
 		return;
 	free(r->buf);
+	free(r->spare);
 	free(r->ents);
+	free(r->tmp);
 	free(r);
 }
