@@ -100,6 +100,18 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } events SEC(".maps");
 
+/*
+ * Records the perf buffer had no room for, per CPU.  The kernel's own
+ * PERF_RECORD_LOST is written only when a later record fits, so a drop at
+ * the end of a burst could go unreported; this count never does.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
 struct evbuf {
 	__u8 b[EV_BUF_SIZE];
 };
@@ -218,7 +230,13 @@ static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
 	if (size > EV_BUF_SIZE)
 		size = EV_BUF_SIZE;
 	h->size = size;
-	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, eb->b, size);
+	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, eb->b, size)) {
+		__u32 zero = 0;
+		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
+
+		if (d)
+			(*d)++;
+	}
 }
 
 /* The struct file behind fd in the current task, or NULL. */

@@ -661,6 +661,7 @@ static enum bpf_perf_event_ret on_sample(void *ctx, int cpu, struct perf_event_h
 {
 	struct rec *r = ctx;
 
+	(void)cpu;	/* every record names its CPU itself */
 	if (hdr->type == PERF_RECORD_SAMPLE) {
 		const struct { struct perf_event_header h; __u32 size; __u8 data[]; } *s = (void *)hdr;
 		/* the raw data sits 4 bytes into an 8-aligned record: realign it */
@@ -675,23 +676,50 @@ static enum bpf_perf_event_ret on_sample(void *ctx, int cpu, struct perf_event_h
 		memcpy(copy, s->data, size);
 		if (sr_reorder__push(r->ro, (const struct sr_event *)copy) && !r->err)
 			r->err = -ENOMEM;
-	} else if (hdr->type == PERF_RECORD_LOST) {
-		const struct { struct perf_event_header h; __u64 id; __u64 lost; } *l = (void *)hdr;
-		struct sr_ev_lost e = {};
-
-		e.h.type = SR_EV_LOST;
-		e.h.size = sizeof(e);
-		e.h.cpu = cpu;
-		e.h.ts = sr_mono_ns();
-		e.count = l->lost;
-		if (cpu >= 0 && cpu < MAX_CPUS)
-			r->lost[cpu] += l->lost;
-		r->lost_total += l->lost;
-		r->file_lost += l->lost;
-		if (sr_reorder__push(r->ro, &e.h) && !r->err)
-			r->err = -ENOMEM;
 	}
+	/*
+	 * PERF_RECORD_LOST is ignored: the kernel writes it only once a later
+	 * record fits, and the BPF side counts every drop itself (see
+	 * collect_drops()).
+	 */
 	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/* Turn new drops counted in BPF into lost records, one per CPU that lost. */
+static void collect_drops(struct rec *r)
+{
+	static __u64 seen[MAX_CPUS];
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+	__u32 zero = 0;
+
+	if (ncpu <= 0 || ncpu > MAX_CPUS)
+		return;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return;
+	if (!bpf_map__lookup_elem(r->skel->maps.drops, &zero, sizeof(zero), vals,
+				  ncpu * sizeof(*vals), 0)) {
+		for (int cpu = 0; cpu < ncpu; cpu++) {
+			struct sr_ev_lost e = {};
+			__u64 n = vals[cpu] - seen[cpu];
+
+			if (!n)
+				continue;
+			seen[cpu] = vals[cpu];
+			e.h.type = SR_EV_LOST;
+			e.h.size = sizeof(e);
+			e.h.cpu = cpu;
+			e.h.ts = sr_mono_ns();
+			e.count = n;
+			r->lost[cpu] += n;
+			r->lost_total += n;
+			r->file_lost += n;
+			if (sr_reorder__push(r->ro, &e.h) && !r->err)
+				r->err = -ENOMEM;
+		}
+	}
+	free(vals);
 }
 
 static void status_line(struct rec *r, uint64_t now, uint64_t *last_ns, uint64_t *last_events)
@@ -1081,6 +1109,7 @@ int cmd_record(int argc, char **argv)
 		}
 		now = sr_mono_ns();
 		perf_buffer__consume(r.pb);
+		collect_drops(&r);
 		err = r.err ?: sr_reorder__release(r.ro, now - r.window_ns, append_rec, &r);
 		err = err ?: (r.w ? sr_writer__error(r.w) : -EIO);
 		if (err) {
@@ -1125,6 +1154,7 @@ int cmd_record(int argc, char **argv)
 	sysrec_bpf__detach(r.skel);
 	if (r.w && !err) {
 		perf_buffer__consume(r.pb);
+		collect_drops(&r);
 		err = r.err ?: sr_reorder__release(r.ro, UINT64_MAX, append_rec, &r);
 		if (err && !r.reported) {
 			sr_err("writing %s: %s", r.path, strerror(-err));
