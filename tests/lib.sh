@@ -47,4 +47,7 @@ need_bpf() {
 	if [ ! -r /sys/kernel/btf/vmlinux ]; then skip "$1" "no kernel BTF"; return 1; fi
 	return 0
 }
+# wait_for FILE: until FILE exists (a workload's ready file, a recorder's
+# output, which appears once its programs are attached), up to 10 s
+wait_for() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
 t_done() { [ "$T_FAILED" -eq 0 ]; }

@@ -10,8 +10,6 @@ tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 W=$WORKLOADS/sr_work
 
-# wait_for FILE: up to 10 s
-wait_for() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
 
 # check_run MODE DIR TRACE
 check_run() {

@@ -13,7 +13,6 @@ name=sysrec-test-$$
 cg=$mnt/$name
 cleanup() { [ -d "$cg" ] && rmdir "$cg" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-wait_for() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
 mkdir "$cg" || { fail record_cgroup "cannot create $cg"; exit 1; }
 
 mkdir "$tmp/in" "$tmp/out"

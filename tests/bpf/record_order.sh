@@ -6,7 +6,6 @@
 need_bpf record_order || exit 0
 tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-wait_for() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
 ncpu=$(nproc)
 SR_WORK_READY=$tmp/r1 taskset -c 0 "$WORKLOADS/sr_work" forks 300 & p1=$!
 SR_WORK_READY=$tmp/r2 taskset -c $((ncpu > 1 ? 1 : 0)) "$WORKLOADS/sr_work" forks 300 & p2=$!

@@ -9,7 +9,6 @@ need_bpf record_paths || exit 0
 
 tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-wait_for() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
 
 d=$tmp/w
 mkdir "$d"

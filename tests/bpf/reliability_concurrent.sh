@@ -19,7 +19,6 @@ cleanup() {
 trap cleanup EXIT
 W=$WORKLOADS/sr_work
 rec=()
-wait_for() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
 
 # --- 1. basic, twice at once ---
 for n in 1 2; do
