@@ -131,6 +131,30 @@ static void sort_all(struct sr_reorder *r)
 	r->nsorted = r->n;
 }
 
+/*
+ * After a burst the buffers are far bigger than what is held: give the
+ * memory back (large blocks are mmap'd, so realloc returns the pages).
+ */
+static void shrink(struct sr_reorder *r)
+{
+	size_t cap = r->cap;
+	uint8_t *b, *sp;
+
+	if (cap <= (4u << 20) || r->len > cap / 8)
+		return;
+	while (cap > (1u << 20) && r->len <= cap / 8)
+		cap /= 2;
+	/* a failed realloc leaves its block as it was, only larger than cap */
+	b = realloc(r->buf, cap);
+	if (b)
+		r->buf = b;
+	sp = realloc(r->spare, cap);
+	if (sp)
+		r->spare = sp;
+	if (b || sp)
+		r->cap = cap;
+}
+
 int sr_reorder__release(struct sr_reorder *r, uint64_t horizon, sr_release_fn fn, void *ctx)
 {
 	size_t i, keep, len = 0;
@@ -166,6 +190,7 @@ int sr_reorder__release(struct sr_reorder *r, uint64_t horizon, sr_release_fn fn
 	r->spare = t;
 	r->n = r->nsorted = keep;
 	r->len = len;
+	shrink(r);
 	return err;
 }
 

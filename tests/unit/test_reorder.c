@@ -67,6 +67,22 @@ int main(void)
 	ok_eq(sr_reorder__late(r), 0, "none late");
 	ok_eq(sr_reorder__held(r, NULL), 0, "nothing held after the final release");
 
+	/* a burst grows the buffers; once released they are given back */
+	for (int k = 0; k < 200000; k++) {
+		ev->size = 64;
+		ev->ts = (t[0] > t[1] ? t[0] : t[1]) + 100 + k;
+		ev->tid = 1;
+		if (sr_reorder__push(r, ev))
+			return 1;
+	}
+	ok(r->cap >= (8u << 20), "a burst of 200000 records grows the buffer (%zu)", r->cap);
+	o.n = 0;
+	o.sum = 0;
+	sr_reorder__release(r, UINT64_MAX, take, &o);
+	ok_eq(o.n, 200000, "the burst released whole");
+	ok(r->cap <= (1u << 20), "and the buffers shrink back (%zu)", r->cap);
+	o.n = 0;
+
 	/* a record older than what was released is late, and still released */
 	ev->size = 64;
 	ev->ts = 5;
