@@ -111,6 +111,8 @@ struct rec {
 	struct sr_cgroups *cg;
 	struct perf_buffer *pb;
 	struct sr_printer *printer;	/* --print */
+	uint8_t *presnap;		/* the first file's snapshot, taken before it is created */
+	size_t presnap_len, presnap_cap;
 	uint8_t sys_type[SR_NR_MAX];
 	char classes[512];
 	char filters[512];
@@ -464,6 +466,53 @@ static int want_tracked(void *ctx, uint32_t pid)
 }
 
 static int append_rec(void *ctx, const struct sr_event *ev);
+static int write_rec(struct rec *r, const struct sr_event *ev);
+
+static int collect_rec(void *ctx, const struct sr_event *ev)
+{
+	struct rec *r = ctx;
+
+	if (r->presnap_len + ev->size > r->presnap_cap) {
+		size_t cap = r->presnap_cap ? r->presnap_cap * 2 : 1 << 16;
+		uint8_t *p;
+
+		while (cap < r->presnap_len + ev->size)
+			cap *= 2;
+		p = realloc(r->presnap, cap);
+		if (!p)
+			return -ENOMEM;
+		r->presnap = p;
+		r->presnap_cap = cap;
+	}
+	memcpy(r->presnap + r->presnap_len, ev, ev->size);
+	r->presnap_len += ev->size;
+	return 0;
+}
+
+/*
+ * Snapshot /proc before the output file exists, so that the file's
+ * appearance means everything is in place: a descriptor closed right after
+ * the file shows up was still seen (tests and scripts wait for the file).
+ */
+static int take_first_snapshot(struct rec *r, uint64_t ts)
+{
+	struct sr_snap_filter flt = {
+		.want_pid = r->skel->rodata->filter_pids ? want_tracked : NULL,
+		.ctx = r,
+		.comm = r->o->comm,
+		.self = getpid(),
+		.argv_max = (uint32_t)r->o->argv_max,
+	};
+	int err;
+
+	sr_cgroups__reset_seen(r->cg);
+	err = sr_snapshot(&flt, r->cg, ts, collect_rec, r);
+	if (!err && !r->presnap)
+		r->presnap = malloc(8);	/* an empty snapshot is still "taken" */
+	if (err)
+		sr_err("cannot take the snapshot of /proc: %s", strerror(-err));
+	return err ?: (r->presnap ? 0 : -ENOMEM);
+}
 
 /* Open the next file, write its metadata and snapshot (stamped ts). */
 static int open_file(struct rec *r, uint64_t ts)
@@ -511,6 +560,22 @@ static int open_file(struct rec *r, uint64_t ts)
 	r->chunk_first_ts = 0;
 	r->file_events = 0;
 	r->file_lost = 0;
+	if (r->presnap) {
+		/* the first file: its snapshot was taken before the file appeared */
+		for (size_t off = 0; !err && off < r->presnap_len;) {
+			const struct sr_event *ev = (const void *)(r->presnap + off);
+
+			err = write_rec(r, ev);
+			off += ev->size;
+		}
+		free(r->presnap);
+		r->presnap = NULL;
+		if (err && !r->reported) {
+			sr_err("cannot write the snapshot to %s: %s", r->path, strerror(-err));
+			r->reported = 1;
+		}
+		return err;
+	}
 	sr_cgroups__reset_seen(r->cg);
 	err = sr_snapshot(&flt, r->cg, ts, append_rec, r);
 	if (err && !r->reported) {
@@ -1069,7 +1134,8 @@ int cmd_record(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	err = open_file(&r, r.start_ns);
+	err = take_first_snapshot(&r, r.start_ns);
+	err = err ?: open_file(&r, r.start_ns);
 	if (err)
 		goto cleanup;
 
@@ -1190,6 +1256,7 @@ cleanup:
 		child_done = 1;
 	}
 	sr_printer__free(r.printer);
+	free(r.presnap);
 	perf_buffer__free(r.pb);
 	sysrec_bpf__destroy(r.skel);
 	if (r.w)
