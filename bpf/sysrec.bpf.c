@@ -48,6 +48,13 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
  */
 #define EV_BUF_SIZE	32768
 #define SR_ARGV_FAILED	8192	/* argv bytes kept for a failed exec */
+/*
+ * Records up to BATCH_REC_MAX bytes are gathered per CPU and leave in one
+ * perf sample of up to BATCH_SIZE bytes: bpf_perf_event_output() costs
+ * several times the copy of a small record, so it is paid once per batch.
+ */
+#define BATCH_SIZE	16384
+#define BATCH_REC_MAX	1024
 
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid;			/* the recorder never records itself */
@@ -70,7 +77,7 @@ struct pending {
 	__u8 active;
 	__u8 forked;		/* fork record already emitted at sched_process_fork */
 	__u8 no_file;
-	__u8 _pad;
+	__u8 followed;		/* the task's tgid was found in 'tracked' */
 };
 
 struct {
@@ -111,6 +118,28 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
+
+/*
+ * One batch per CPU.  'busy' is taken with a compare-and-swap by whoever
+ * appends or flushes: an emitter, or the flush program that user space runs
+ * on the CPU (an interrupt, so it may land inside an emitter).  Whoever
+ * finds it taken sends its record alone instead; user space sorts by time,
+ * so nothing depends on the batch order.
+ */
+struct batch {
+	__u32 len;		/* bytes held in b */
+	__u32 nrec;		/* records held: what is lost if the output fails */
+	__u32 busy;
+	__u32 _pad;
+	__u8 b[BATCH_SIZE + BATCH_REC_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct batch);
+} batches SEC(".maps");
 
 struct evbuf {
 	__u8 b[EV_BUF_SIZE];
@@ -221,22 +250,133 @@ static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct pe
 	return h;
 }
 
-/* Hand a record of 'size' bytes (fixed part plus tail) to user space. */
+static __always_inline void count_drops(__u64 n)
+{
+	__u32 zero = 0;
+	__u64 *d = bpf_map_lookup_elem(&drops, &zero);
+
+	if (d)
+		*d += n;
+}
+
+/* Send what the batch holds and empty it; the caller holds bt->busy. */
+static __always_inline void batch_out(void *ctx, struct batch *bt)
+{
+	__u32 len = bt->len;
+
+	if (len > BATCH_SIZE)		/* never: appends keep len <= BATCH_SIZE */
+		len = BATCH_SIZE;
+	if (len && bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, bt->b, len))
+		count_drops(bt->nrec);
+	bt->len = 0;
+	bt->nrec = 0;
+}
+
+static __always_inline void batch_put(struct batch *bt)
+{
+	asm volatile("" ::: "memory");
+	bt->busy = 0;
+}
+
+/*
+ * Hand a record of 'size' bytes (fixed part plus tail) to user space: into
+ * this CPU's batch when it is small and the batch is free, else alone (a
+ * big record flushes the batch first, so that the CPU's records stay in
+ * order).
+ */
 static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
 {
 	struct sr_event *h = (void *)eb->b;
+	struct batch *bt;
+	__u32 zero = 0, off;
 
 	size = (size + 7) & ~7U;
 	if (size > EV_BUF_SIZE)
 		size = EV_BUF_SIZE;
 	h->size = size;
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, eb->b, size)) {
-		__u32 zero = 0;
-		__u64 *d = bpf_map_lookup_elem(&drops, &zero);
-
-		if (d)
-			(*d)++;
+	bt = bpf_map_lookup_elem(&batches, &zero);
+	if (!bt || __sync_val_compare_and_swap(&bt->busy, 0, 1) != 0)
+		goto alone;
+	if (size > BATCH_REC_MAX) {
+		batch_out(ctx, bt);
+		batch_put(bt);
+		goto alone;
 	}
+	if (bt->len + size > BATCH_SIZE)
+		batch_out(ctx, bt);
+	off = bt->len & (BATCH_SIZE - 1);	/* < BATCH_SIZE - size here: a mask the verifier sees */
+	bpf_probe_read_kernel(&bt->b[off], size, eb->b);
+	bt->len = off + size;
+	bt->nrec++;
+	batch_put(bt);
+	return;
+alone:
+	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, eb->b, size))
+		count_drops(1);
+}
+
+/*
+ * A fixed-size record is built where it will leave from: in this CPU's
+ * batch when it is free (no copy), else in the scratch buffer.  Every
+ * out_begin() that returns a record must be followed by out_end(): the
+ * batch stays held in between.
+ */
+struct out {
+	struct batch *bt;	/* held, and the record is at its end */
+	struct evbuf *eb;	/* or the record is in the scratch buffer */
+	struct sr_event *h;
+};
+
+static __always_inline void *out_begin(void *ctx, struct out *o, __u32 size)
+{
+	__u32 zero = 0, off;
+	struct batch *bt = bpf_map_lookup_elem(&batches, &zero);
+
+	o->bt = NULL;
+	o->eb = NULL;
+	o->h = NULL;
+	if (bt && __sync_val_compare_and_swap(&bt->busy, 0, 1) == 0) {
+		if (bt->len + size > BATCH_SIZE)
+			batch_out(ctx, bt);
+		off = bt->len & (BATCH_SIZE - 1);	/* <= BATCH_SIZE - size */
+		o->bt = bt;
+		o->h = (void *)&bt->b[off];
+		return o->h;
+	}
+	o->eb = evbuf();
+	if (o->eb)
+		o->h = (void *)o->eb->b;
+	return o->h;
+}
+
+static __always_inline void out_end(void *ctx, struct out *o, __u32 size)
+{
+	struct batch *bt = o->bt;
+
+	size = (size + 7) & ~7U;
+	if (!o->h)
+		return;
+	o->h->size = size;
+	if (bt) {
+		bt->len += size;
+		bt->nrec++;
+		batch_put(bt);
+	} else if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, o->h, size)) {
+		count_drops(1);
+	}
+}
+
+/* out_begin() for a syscall record: header and syscall part filled in. */
+static __always_inline void *sys_begin_fixed(void *ctx, struct out *o, __u16 type,
+					     struct pending *p, long ret, __u32 size)
+{
+	struct sr_event *h = out_begin(ctx, o, size);
+
+	if (!h)
+		return NULL;
+	hdr_fill(h, type);
+	sys_fill((void *)(h + 1), p, ret, h->ts);
+	return h;
 }
 
 /* The struct file behind fd in the current task, or NULL. */
@@ -423,6 +563,7 @@ static __always_inline __u32 put_kernel_str(struct evbuf *eb, __u32 off, const v
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *task;
 	struct pending *p;
 	__u8 type;
@@ -432,14 +573,28 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	if (id < 0 || id >= SR_NR_MAX)
 		return 0;
 	type = sys_type[id];
-	if (!type)
-		return 0;
-	if (!wanted(bpf_get_current_pid_tgid() >> 32))
+	if (!type || tgid == self_tgid)
 		return 0;
 	task = bpf_get_current_task_btf();
-	p = bpf_task_storage_get(&pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!p)
+	p = bpf_task_storage_get(&pending, task, 0, 0);
+	/*
+	 * A task found in 'tracked' once stays followed (its tgid leaves the
+	 * map only when the process dies), so the hash is looked up once per
+	 * task, not per syscall.  A miss is not remembered: the command
+	 * sysrec starts enters the map itself, after its first syscalls.
+	 */
+	if (filter_pids && !(p && p->followed) && !bpf_map_lookup_elem(&tracked, &tgid))
 		return 0;
+	if (filter_comm_on && !comm_matches())
+		return 0;
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return 0;
+	if (!p) {
+		p = bpf_task_storage_get(&pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!p)
+			return 0;
+	}
+	p->followed = 1;
 	p->nr = id;
 	p->args[0] = regs->di;
 	p->args[1] = regs->si;
@@ -525,8 +680,8 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 				   struct pending *p, long ret)
 {
-	struct evbuf *eb;
-	struct sr_ev_rw *e = sys_begin(&eb, SR_EV_RW, p, ret);
+	struct out o;
+	struct sr_ev_rw *e = sys_begin_fixed(ctx, &o, SR_EV_RW, p, ret, sizeof(*e));
 	struct file *f;
 
 	if (!e)
@@ -566,14 +721,14 @@ static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 	file_id(f, &e->dev, &e->ino);
 	if (!f)
 		e->h.flags |= SR_F_NO_FILE;
-	emit(ctx, eb, sizeof(*e));
+	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
 
 static __always_inline int emit_close(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb;
-	struct sr_ev_close *e = sys_begin(&eb, SR_EV_CLOSE, p, ret);
+	struct out o;
+	struct sr_ev_close *e = sys_begin_fixed(ctx, &o, SR_EV_CLOSE, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -583,15 +738,15 @@ static __always_inline int emit_close(void *ctx, struct pending *p, long ret)
 	e->ino = p->ino;
 	if (p->no_file)
 		e->h.flags |= SR_F_NO_FILE;
-	emit(ctx, eb, sizeof(*e));
+	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
 
 static __always_inline int emit_dup(void *ctx, struct task_struct *task,
 				    struct pending *p, long ret)
 {
-	struct evbuf *eb;
-	struct sr_ev_dup *e = sys_begin(&eb, SR_EV_DUP, p, ret);
+	struct out o;
+	struct sr_ev_dup *e = sys_begin_fixed(ctx, &o, SR_EV_DUP, p, ret, sizeof(*e));
 	struct file *f;
 
 	if (!e)
@@ -613,15 +768,15 @@ static __always_inline int emit_dup(void *ctx, struct task_struct *task,
 	file_id(f, &e->dev, &e->ino);
 	if (!f)
 		e->h.flags |= SR_F_NO_FILE;
-	emit(ctx, eb, sizeof(*e));
+	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
 
 static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 				     struct pending *p, long ret)
 {
-	struct evbuf *eb;
-	struct sr_ev_mmap *e = sys_begin(&eb, SR_EV_MMAP, p, ret);
+	struct out o;
+	struct sr_ev_mmap *e = sys_begin_fixed(ctx, &o, SR_EV_MMAP, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -635,59 +790,59 @@ static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 	e->dev = e->ino = 0;
 	if (!(e->flags & MAP_ANONYMOUS) && e->fd >= 0)
 		file_id(fd_file(task, e->fd), &e->dev, &e->ino);
-	emit(ctx, eb, sizeof(*e));
+	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
 
 static __always_inline int emit_munmap(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb;
-	struct sr_ev_munmap *e = sys_begin(&eb, SR_EV_MUNMAP, p, ret);
+	struct out o;
+	struct sr_ev_munmap *e = sys_begin_fixed(ctx, &o, SR_EV_MUNMAP, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
 	e->addr = p->args[0];
 	e->len = p->args[1];
-	emit(ctx, eb, sizeof(*e));
+	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
 
 static __always_inline int emit_brk(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb;
-	struct sr_ev_brk *e = sys_begin(&eb, SR_EV_BRK, p, ret);
+	struct out o;
+	struct sr_ev_brk *e = sys_begin_fixed(ctx, &o, SR_EV_BRK, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
 	e->req = p->args[0];
-	emit(ctx, eb, sizeof(*e));
+	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
 
 static __always_inline int emit_syscall(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb;
-	struct sr_ev_syscall *e = sys_begin(&eb, SR_EV_SYSCALL, p, ret);
+	struct out o;
+	struct sr_ev_syscall *e = sys_begin_fixed(ctx, &o, SR_EV_SYSCALL, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
 	for (int i = 0; i < 6; i++)
 		e->args[i] = p->args[i];
-	emit(ctx, eb, sizeof(*e));
+	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
 
 /* A failed fork-family call: the successful ones were emitted at the fork. */
 static __always_inline int emit_fork_failed(void *ctx, struct pending *p, long ret)
 {
-	struct evbuf *eb;
-	struct sr_ev_fork *e = sys_begin(&eb, SR_EV_FORK, p, ret);
+	struct out o;
+	struct sr_ev_fork *e = sys_begin_fixed(ctx, &o, SR_EV_FORK, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
 	e->child_pid = e->child_tid = 0;
 	e->clone_flags = p->nr == 56 ? p->args[0] : 0;
-	emit(ctx, eb, sizeof(*e));
+	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
 
@@ -924,5 +1079,23 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 	}
 	if (filter_pids && group_dead)
 		bpf_map_delete_elem(&tracked, &tgid);
+	return 0;
+}
+
+/*
+ * Run by user space on each CPU (BPF_PROG_TEST_RUN with
+ * BPF_F_TEST_RUN_ON_CPU) before it reads the perf buffers, so that no
+ * record waits in a batch longer than one poll.  Never attached.
+ */
+SEC("raw_tp")
+int flush(void *ctx)
+{
+	__u32 zero = 0;
+	struct batch *bt = bpf_map_lookup_elem(&batches, &zero);
+
+	if (!bt || __sync_val_compare_and_swap(&bt->busy, 0, 1) != 0)
+		return 1;	/* an emitter holds it: the next poll flushes */
+	batch_out(ctx, bt);
+	batch_put(bt);
 	return 0;
 }

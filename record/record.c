@@ -722,6 +722,7 @@ static int append_rec(void *ctx, const struct sr_event *ev)
 	return 0;
 }
 
+/* A perf sample holds one record or a batch of them back to back (bpf/sysrec.bpf.c). */
 static enum bpf_perf_event_ret on_sample(void *ctx, int cpu, struct perf_event_header *hdr)
 {
 	struct rec *r = ctx;
@@ -731,16 +732,23 @@ static enum bpf_perf_event_ret on_sample(void *ctx, int cpu, struct perf_event_h
 		const struct { struct perf_event_header h; __u32 size; __u8 data[]; } *s = (void *)hdr;
 		/* the raw data sits 4 bytes into an 8-aligned record: realign it */
 		static uint64_t copy[65536 / 8];
-		uint16_t size;
+		const uint8_t *p = (const uint8_t *)copy;
+		size_t left = s->size;
 
-		if (s->size < sizeof(struct sr_event))
-			return LIBBPF_PERF_EVENT_CONT;
-		memcpy(&size, s->data + offsetof(struct sr_event, size), sizeof(size));
-		if (size < sizeof(struct sr_event) || size > s->size)
-			return LIBBPF_PERF_EVENT_CONT;
-		memcpy(copy, s->data, size);
-		if (sr_reorder__push(r->ro, (const struct sr_event *)copy) && !r->err)
-			r->err = -ENOMEM;
+		if (left > sizeof(copy))
+			left = sizeof(copy);
+		memcpy(copy, s->data, left);
+		/* the sample's tail may hold up to 7 bytes of padding */
+		while (left >= sizeof(struct sr_event)) {
+			const struct sr_event *e = (const void *)p;
+
+			if (e->size < sizeof(struct sr_event) || e->size > left || e->size % 8)
+				break;
+			if (sr_reorder__push(r->ro, e) && !r->err)
+				r->err = -ENOMEM;
+			p += e->size;
+			left -= e->size;
+		}
 	}
 	/*
 	 * PERF_RECORD_LOST is ignored: the kernel writes it only once a later
@@ -748,6 +756,72 @@ static enum bpf_perf_event_ret on_sample(void *ctx, int cpu, struct perf_event_h
 	 * collect_drops()).
 	 */
 	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/*
+ * Have every CPU send the records waiting in its BPF batch.  Run before the
+ * buffers are read, so that a record waits at most one poll in a batch.
+ * Returns the number of online CPUs whose batch was busy (left for the next
+ * call); offline[cpu] tells which CPUs could not run the flush at all.
+ */
+static int flush_batches(struct rec *r, bool *offline)
+{
+	int fd = bpf_program__fd(r->skel->progs.flush);
+	int ncpu = libbpf_num_possible_cpus(), busy = 0;
+
+	for (int cpu = 0; cpu < ncpu && cpu < MAX_CPUS; cpu++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+		int e = bpf_prog_test_run_opts(fd, &opts);
+
+		if (offline)
+			offline[cpu] = e == -ENXIO;
+		if (!e && opts.retval)
+			busy++;
+	}
+	return busy;
+}
+
+/*
+ * After detach: a CPU taken offline during the recording cannot run the
+ * flush, so the records left in its batch are read from the map itself
+ * (nothing can touch them any more).  Online CPUs' batches are empty.
+ */
+static void drain_offline_batches(struct rec *r, const bool *offline)
+{
+	const struct bpf_map *map = r->skel->maps.batches;
+	size_t vsize = bpf_map__value_size(map);
+	int ncpu = libbpf_num_possible_cpus();
+	__u32 zero = 0;
+	uint8_t *vals;
+
+	if (ncpu <= 0)
+		return;
+	vals = calloc(ncpu, vsize);
+	if (!vals) {
+		r->err = r->err ?: -ENOMEM;
+		return;
+	}
+	if (!bpf_map__lookup_elem(map, &zero, sizeof(zero), vals, ncpu * vsize, 0)) {
+		for (int cpu = 0; cpu < ncpu && cpu < MAX_CPUS; cpu++) {
+			const struct bpf_batch_hdr { __u32 len, nrec, busy, pad; } *b =
+				(const void *)(vals + cpu * vsize);
+			size_t left = b->len, off = 0;
+
+			if (!offline[cpu] || left > vsize - sizeof(*b))
+				continue;
+			while (left >= sizeof(struct sr_event)) {
+				const struct sr_event *e = (const void *)((const uint8_t *)(b + 1) + off);
+
+				if (e->size < sizeof(struct sr_event) || e->size > left || e->size % 8)
+					break;
+				if (sr_reorder__push(r->ro, e) && !r->err)
+					r->err = -ENOMEM;
+				off += e->size;
+				left -= e->size;
+			}
+		}
+	}
+	free(vals);
 }
 
 /* Turn new drops counted in BPF into lost records, one per CPU that lost. */
@@ -1051,6 +1125,8 @@ int cmd_record(int argc, char **argv)
 		sr_err("cannot open the BPF object: %s", strerror(-err));
 		goto cleanup;
 	}
+	/* run on demand by flush_batches(), never attached */
+	bpf_program__set_autoattach(r.skel->progs.flush, false);
 	r.skel->rodata->self_tgid = getpid();
 	r.skel->rodata->filter_pids = o.npids || o.cmd;
 	if (o.comm) {
@@ -1174,6 +1250,7 @@ int cmd_record(int argc, char **argv)
 			break;
 		}
 		now = sr_mono_ns();
+		flush_batches(&r, NULL);
 		perf_buffer__consume(r.pb);
 		collect_drops(&r);
 		err = r.err ?: sr_reorder__release(r.ro, now - r.window_ns, append_rec, &r);
@@ -1219,6 +1296,12 @@ int cmd_record(int argc, char **argv)
 	/* Detach first, then drain: nothing can arrive after the last read. */
 	sysrec_bpf__detach(r.skel);
 	if (r.w && !err) {
+		static bool offline[MAX_CPUS];
+
+		/* a program still running on some CPU holds its batch a few µs */
+		for (int i = 0; i < 100 && flush_batches(&r, offline); i++)
+			usleep(1000);
+		drain_offline_batches(&r, offline);
 		perf_buffer__consume(r.pb);
 		collect_drops(&r);
 		err = r.err ?: sr_reorder__release(r.ro, UINT64_MAX, append_rec, &r);

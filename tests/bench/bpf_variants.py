@@ -10,9 +10,9 @@ measures the programs' run time per call.  Variants:
 
     base      unchanged
     no-output records are built but never sent (no bpf_perf_event_output)
-    ringbuf   sent with bpf_ringbuf_output to a 256 MiB ring buffer nobody
-              reads (the cost of a BPF ring buffer instead of perf buffers)
-    task-comm the header's comm read from task->comm, not bpf_get_current_comm
+    unbatched every record sent alone, not gathered in the per-CPU batch
+    ringbuf   unbatched, sent with bpf_ringbuf_output to a 256 MiB ring
+              buffer nobody reads (a BPF ring buffer instead of perf buffers)
     no-path   open records without the path walk (name as passed only)
     filter    sys_enter stops right after the pid filter (nothing recorded:
               the cost of the filter alone)
@@ -22,30 +22,39 @@ Exit status 0, or 1 when the source no longer has the line a variant edits
 """
 import sys
 
-EMIT = "bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, eb->b, size);"
-COMM = "bpf_get_current_comm(h->comm, sizeof(h->comm));"
+OUTPUT = "bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, "
+BATCH = "bpf_map_lookup_elem(&batches, &zero);"
 PATH = "off = put_file_path(eb, off, f, &e->path, &e->h.flags);"
 ENTER = "int BPF_PROG(sys_enter,"
-TASK = "task = bpf_get_current_task_btf();"
-EMIT_FN = "static __always_inline void emit("
+TASK = "if (filter_comm_on && !comm_matches())"
+MAPS = "char LICENSE[] SEC(\"license\") = \"GPL\";"
+
+
+def outputs(src, define):
+    """Every perf output call becomes BENCH_OUT(ctx, data, size), defined by 'define'."""
+    if OUTPUT not in src or MAPS not in src:
+        return None
+    src = src.replace(OUTPUT, "BENCH_OUT(ctx, ")
+    return src.replace(MAPS, MAPS + "\n\n" + define, 1)
+
+
+def unbatched(src):
+    return src.replace(BATCH, "NULL; (void)zero;") if BATCH in src else None
 
 
 def variant(src, name):
     if name == "base":
         return src
     if name == "no-output":
-        return src.replace(EMIT, "(void)ctx; (void)size;", 1) if EMIT in src else None
+        return outputs(src, "#define BENCH_OUT(c, d, n) ((void)(c), (void)(d), (void)(n), 0)")
+    if name == "unbatched":
+        return unbatched(src)
     if name == "ringbuf":
-        if EMIT not in src or EMIT_FN not in src:
-            return None
-        src = src.replace(EMIT, "bpf_ringbuf_output(&bench_rb, eb->b, size, BPF_RB_NO_WAKEUP);", 1)
-        return src.replace(EMIT_FN, "struct {\n\t__uint(type, BPF_MAP_TYPE_RINGBUF);\n"
-                           "\t__uint(max_entries, 256 << 20);\n} bench_rb SEC(\".maps\");\n\n"
-                           + EMIT_FN, 1)
-    if name == "task-comm":
-        return src.replace(COMM, "{ struct task_struct *ct = bpf_get_current_task_btf();"
-                           " __builtin_memcpy(h->comm, ct->comm, sizeof(h->comm)); }", 1) \
-            if COMM in src else None
+        src = unbatched(src)
+        return src and outputs(src, "struct {\n\t__uint(type, BPF_MAP_TYPE_RINGBUF);\n"
+                               "\t__uint(max_entries, 256 << 20);\n} bench_rb SEC(\".maps\");\n"
+                               "#define BENCH_OUT(c, d, n) ((void)(c), "
+                               "bpf_ringbuf_output(&bench_rb, (d), (n), BPF_RB_NO_WAKEUP))")
     if name == "no-path":
         # the first occurrence is emit_open's (the exec emitter comes later)
         return src.replace(PATH, "e->path.off = off; e->path.len = 0;", 1) if PATH in src else None
