@@ -76,6 +76,7 @@ enum sr_block_type {
 #define SR_SYSCALLS_MAX		65536
 
 #define SR_INDEX_ENTRY		32
+#define SR_INDEX_MAX_DEFAULT	32768	/* entries (1 MiB) before runs of chunks share one */
 #define SR_TRAILER_PAYLOAD	24	/* index offset, end block offset, file size */
 
 /* --- little-endian access to unaligned bytes --- */

@@ -66,8 +66,10 @@ struct sr_writer {
 	size_t tcap, zcap;
 	uint64_t off;			/* where the next block goes */
 	uint32_t seq;
-	uint8_t *index;			/* SR_INDEX_ENTRY bytes per chunk */
+	uint8_t *index;			/* SR_INDEX_ENTRY bytes per run of chunks */
 	size_t index_len, index_cap;
+	size_t index_max;		/* entries at most */
+	uint32_t span, last_n;		/* chunks per full entry; in the last one */
 
 	/* the queue */
 	pthread_t thread;
@@ -147,29 +149,72 @@ static int write_block(struct sr_writer *w, struct sr_bhdr *h, const void *paylo
 	return err;
 }
 
+static uint32_t sat_add32(uint32_t a, uint32_t b)
+{
+	return a + b < a ? UINT32_MAX : a + b;
+}
+
+/* dst = the run of chunks a then b (dst may be a) */
+static void index_merge(uint8_t *dst, const uint8_t *a, const uint8_t *b)
+{
+	uint64_t first = get64(a + 16) < get64(b + 16) ? get64(a + 16) : get64(b + 16);
+	uint64_t last = get64(a + 24) > get64(b + 24) ? get64(a + 24) : get64(b + 24);
+
+	put64(dst, get64(a));
+	put32(dst + 8, sat_add32(get32(a + 8), get32(b + 8)));
+	put32(dst + 12, sat_add32(get32(a + 12), get32(b + 12)));
+	put64(dst + 16, first);
+	put64(dst + 24, last);
+}
+
+/*
+ * One entry per chunk while there are at most index_max of them; then
+ * neighbours are merged pairwise, and each entry stands for a run of 2, 4,
+ * ... consecutive chunks: offset of the first, records and data bytes
+ * summed, the run's time range.  Memory stays bounded however long the
+ * file, and seeks stay exact: the first run that ends at or after a time
+ * holds the first chunk that does (docs/FORMAT.md, 10).
+ */
 static int index_add(struct sr_writer *w, uint64_t off, const struct sr_bhdr *h)
 {
-	uint8_t *e;
+	size_t n = w->index_len / SR_INDEX_ENTRY;
+	uint8_t e[SR_INDEX_ENTRY];
 
+	put64(e, off);
+	put32(e + 8, h->count);
+	put32(e + 12, h->data_len);
+	put64(e + 16, h->ts_first);
+	put64(e + 24, h->ts_last);
+	if (n && w->last_n < w->span) {
+		uint8_t *last = w->index + (n - 1) * SR_INDEX_ENTRY;
+
+		index_merge(last, last, e);
+		w->last_n++;
+		return 0;
+	}
+	if (n == w->index_max) {
+		for (size_t i = 0; i < n / 2; i++)
+			index_merge(w->index + i * SR_INDEX_ENTRY, w->index + 2 * i * SR_INDEX_ENTRY,
+				    w->index + (2 * i + 1) * SR_INDEX_ENTRY);
+		n /= 2;		/* index_max is even */
+		w->index_len = n * SR_INDEX_ENTRY;
+		w->span *= 2;
+	}
 	if (w->index_len + SR_INDEX_ENTRY > w->index_cap) {
 		size_t cap = w->index_cap ? w->index_cap * 2 : 64 * SR_INDEX_ENTRY;
 		uint8_t *p;
 
-		if (cap > SR_INDEX_PAYLOAD_MAX)
-			return 0;	/* an index of the first 8M chunks still helps */
+		if (cap > w->index_max * SR_INDEX_ENTRY)
+			cap = w->index_max * SR_INDEX_ENTRY;
 		p = realloc(w->index, cap);
 		if (!p)
 			return -ENOMEM;
 		w->index = p;
 		w->index_cap = cap;
 	}
-	e = w->index + w->index_len;
-	put64(e, off);
-	put32(e + 8, h->count);
-	put32(e + 12, h->data_len);
-	put64(e + 16, h->ts_first);
-	put64(e + 24, h->ts_last);
+	memcpy(w->index + w->index_len, e, SR_INDEX_ENTRY);
 	w->index_len += SR_INDEX_ENTRY;
+	w->last_n = 1;
 	return 0;
 }
 
@@ -325,6 +370,8 @@ static int check_opts(const struct sr_writer_opts *o, int *level, size_t *chunk)
 		return -EINVAL;
 	if (*chunk < SR_CHUNK_MIN || *chunk > SR_CHUNK_MAX)
 		return -EINVAL;
+	if (o && o->index_max > SR_INDEX_PAYLOAD_MAX / SR_INDEX_ENTRY)
+		return -EINVAL;
 	return 0;
 }
 
@@ -368,6 +415,8 @@ int sr_writer__new_fd(struct sr_writer **wp, int fd, const struct sr_writer_opts
 	w->level = level;
 	w->chunk_bytes = chunk;
 	w->threaded = opts && opts->threaded;
+	w->index_max = opts && opts->index_max ? (opts->index_max + 1) & ~(size_t)1 : SR_INDEX_MAX_DEFAULT;
+	w->span = 1;
 	w->max_bufs = QUEUE_BYTES / chunk;
 	if (w->max_bufs < 2)
 		w->max_bufs = 2;

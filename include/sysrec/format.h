@@ -90,6 +90,7 @@ struct sr_writer_opts {
 	int threaded;		/* compress and write on a thread of the writer's own */
 	uid_t owner_uid;	/* chown the new file to this uid/gid unless (uid_t)-1 */
 	gid_t owner_gid;
+	size_t index_max;	/* index entries kept (runs of chunks beyond); 0: the default */
 };
 
 /*

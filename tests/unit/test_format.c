@@ -1067,6 +1067,57 @@ static void test_seek(void)
 	free(wr.rs.buf);
 }
 
+/*
+ * An index of at most 6 entries over ~100 chunks: entries stand for runs of
+ * chunks, the file is smaller by the entries saved, and every seek is still
+ * exact.
+ */
+static void test_seek_runs(void)
+{
+	struct sr_writer_opts o = plain;
+	struct wrote wr, wd;
+	struct stat a, b;
+	uint8_t *f;
+	size_t len, k, bad = 0, targets = 0;
+
+	o.chunk_bytes = 4096;
+	unlink(tmp("runs.trc"));
+	unlink(tmp("dense.trc"));
+	write_trace(tmp("dense.trc"), 2000, &o, &wd, 21);
+	o.index_max = 6;
+	write_trace(tmp("runs.trc"), 2000, &o, &wr, 21);
+	stat(tmp("dense.trc"), &a);
+	stat(tmp("runs.trc"), &b);
+	k = wr.chunks - (size_t)(a.st_size - b.st_size) / 32;	/* SR_INDEX_ENTRY */
+	ok(wr.chunks > 60 && (a.st_size - b.st_size) % 32 == 0 && k >= 3 && k <= 6,
+	   "index runs: %zu chunks, %zu index entries", wr.chunks, k);
+	f = slurp(tmp("runs.trc"), &len);
+	for (size_t t = 0; t < 2000; t += 37) {
+		const struct sr_event *ev, *want = NULL;
+		struct sr_reader *r;
+		size_t pos = 0;
+		uint64_t target;
+
+		for (size_t j = 0; j <= t; j++)
+			want = rec_at(&wr.rs, &pos);
+		target = want->ts;
+		pos = 0;
+		while ((want = rec_at(&wr.rs, &pos))->ts < target)
+			;
+		sr_reader__open_mem(&r, f, len, NULL, NULL);
+		sr_reader__seek(r, target);
+		if (sr_reader__next(r, &ev) != 1 || memcmp(ev, want, want->size))
+			bad++;
+		targets++;
+		sr_reader__free(r);
+	}
+	ok(bad == 0, "index runs: %zu of %zu seeks land on the first record at their ts", targets - bad,
+	   targets);
+	free(f);
+	free(wr.rs.buf);
+	free(wd.rs.buf);
+}
+
 /* --- ENOSPC --- */
 
 static int wait_error(struct sr_writer *w)
@@ -1193,6 +1244,7 @@ int main(void)
 	test_writer_api();
 	test_many_types();
 	test_seek();
+	test_seek_runs();
 	test_enospc();
 	test_threaded_load();
 
