@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <linux/capability.h>
 #include <linux/perf_event.h>
 #include <poll.h>
@@ -1091,6 +1092,15 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	/*
+	 * Buffers of a MiB and more (reorder, chunks) are allocated and given
+	 * back as the event rate changes.  glibc would raise its mmap
+	 * threshold after the first such free and serve the next ones from
+	 * the heap, which fragments and never shrinks: a recorder running
+	 * for days would creep.  A fixed threshold keeps them mmap()ed, so a
+	 * free returns the memory.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 << 10);
 	if (check_privileges())
 		return SR_EXIT_FAIL;
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
