@@ -723,7 +723,26 @@ static int append_rec(void *ctx, const struct sr_event *ev)
 	return 0;
 }
 
-/* A perf sample holds one record or a batch of them back to back (bpf/sysrec.bpf.c). */
+/*
+ * Hand the records of a batch (8-aligned, back to back, as bpf/sysrec.bpf.c
+ * gathers them) to the reorder buffer.  A tail shorter than a record is
+ * padding.
+ */
+static void push_batch(struct rec *r, const uint8_t *p, size_t left)
+{
+	while (left >= sizeof(struct sr_event)) {
+		const struct sr_event *e = (const void *)p;
+
+		if (e->size < sizeof(struct sr_event) || e->size > left || e->size % 8)
+			break;
+		if (sr_reorder__push(r->ro, e) && !r->err)
+			r->err = -ENOMEM;
+		p += e->size;
+		left -= e->size;
+	}
+}
+
+/* A perf sample holds one record or a batch of them. */
 static enum bpf_perf_event_ret on_sample(void *ctx, int cpu, struct perf_event_header *hdr)
 {
 	struct rec *r = ctx;
@@ -733,23 +752,10 @@ static enum bpf_perf_event_ret on_sample(void *ctx, int cpu, struct perf_event_h
 		const struct { struct perf_event_header h; __u32 size; __u8 data[]; } *s = (void *)hdr;
 		/* the raw data sits 4 bytes into an 8-aligned record: realign it */
 		static uint64_t copy[65536 / 8];
-		const uint8_t *p = (const uint8_t *)copy;
-		size_t left = s->size;
+		size_t len = s->size < sizeof(copy) ? s->size : sizeof(copy);
 
-		if (left > sizeof(copy))
-			left = sizeof(copy);
-		memcpy(copy, s->data, left);
-		/* the sample's tail may hold up to 7 bytes of padding */
-		while (left >= sizeof(struct sr_event)) {
-			const struct sr_event *e = (const void *)p;
-
-			if (e->size < sizeof(struct sr_event) || e->size > left || e->size % 8)
-				break;
-			if (sr_reorder__push(r->ro, e) && !r->err)
-				r->err = -ENOMEM;
-			p += e->size;
-			left -= e->size;
-		}
+		memcpy(copy, s->data, len);
+		push_batch(r, (const uint8_t *)copy, len);
 	}
 	/*
 	 * PERF_RECORD_LOST is ignored: the kernel writes it only once a later
@@ -804,22 +810,11 @@ static void drain_offline_batches(struct rec *r, const bool *offline)
 	}
 	if (!bpf_map__lookup_elem(map, &zero, sizeof(zero), vals, ncpu * vsize, 0)) {
 		for (int cpu = 0; cpu < ncpu && cpu < MAX_CPUS; cpu++) {
-			const struct bpf_batch_hdr { __u32 len, nrec, busy, pad; } *b =
-				(const void *)(vals + cpu * vsize);
-			size_t left = b->len, off = 0;
+			/* struct batch of bpf/sysrec.bpf.c */
+			const struct { __u32 len, nrec, busy, pad; } *b = (const void *)(vals + cpu * vsize);
 
-			if (!offline[cpu] || left > vsize - sizeof(*b))
-				continue;
-			while (left >= sizeof(struct sr_event)) {
-				const struct sr_event *e = (const void *)((const uint8_t *)(b + 1) + off);
-
-				if (e->size < sizeof(struct sr_event) || e->size > left || e->size % 8)
-					break;
-				if (sr_reorder__push(r->ro, e) && !r->err)
-					r->err = -ENOMEM;
-				off += e->size;
-				left -= e->size;
-			}
+			if (offline[cpu] && b->len <= vsize - sizeof(*b))
+				push_batch(r, (const uint8_t *)(b + 1), b->len);
 		}
 	}
 	free(vals);
