@@ -50,4 +50,23 @@ need_bpf() {
 # wait_for FILE: until FILE exists (a workload's ready file, a recorder's
 # output, which appears once its programs are attached), up to 10 s
 wait_for() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
+# wait_for_data FILE: until FILE is not empty, up to 10 s
+wait_for_data() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+# t_tmpdir: $tmp, a private directory.  At exit t_cleanup kills the
+# script's jobs still running (only its own, from `jobs -p`: never a pid
+# that was reused, and stopped ones too), runs t_cleanup_more when the
+# script defines it (an unmount), and removes $tmp.
+t_tmpdir() { tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX); trap t_cleanup EXIT; }
+t_cleanup() {
+	for p in $(jobs -p); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	if declare -F t_cleanup_more >/dev/null; then t_cleanup_more; fi
+	rm -rf "$tmp"
+}
+# info_field TRACE KEY[.KEY...]: one value of `sysrec info --json TRACE`
+info_field() {
+	"$SYSREC" info --json "$1" 2>/dev/null | python3 -c 'import json,sys; v=json.load(sys.stdin)
+for k in sys.argv[1].split("."): v = v[k]
+print(v)' "$2"
+}
 t_done() { [ "$T_FAILED" -eq 0 ]; }

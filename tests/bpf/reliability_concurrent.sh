@@ -9,14 +9,7 @@
 #     deterministic workload, none of the other's processes, and no loss.
 . "$(dirname "$0")/../lib.sh"
 need_bpf reliability_concurrent || exit 0
-tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
-cleanup() {
-	# only our own jobs that are still running: never a pid that was reused
-	for p in $(jobs -p); do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+t_tmpdir
 W=$WORKLOADS/sr_work
 rec=()
 

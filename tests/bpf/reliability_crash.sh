@@ -22,37 +22,9 @@
 . "$(dirname "$0")/../lib.sh"
 need_bpf reliability_crash || exit 0
 
-tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
-cleanup() {
-	# only our own jobs that are still running: never a pid that was reused
-	for p in $(jobs -p); do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-wait_for() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+t_tmpdir
 
-# ticker OUT LOG N MS READY: writes i+1 bytes for i < N every MS ms after
-# SIGUSR1; READY holds its descriptor number; LOG gets "size monotonic_ns".
-cat > "$tmp/ticker.py" <<'EOF'
-import os, signal, sys, time
-out, log, n, ms, ready = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-buf = memoryview(b"x" * (n + 1))
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
-with open(ready + ".tmp", "w") as f:
-    f.write(str(fd))
-os.rename(ready + ".tmp", ready)
-signal.sigwait({signal.SIGUSR1})
-done = []
-for i in range(n):
-    if os.write(fd, buf[:i + 1]) != i + 1:
-        sys.exit(3)
-    done.append(time.monotonic_ns())
-    time.sleep(ms / 1000)
-with open(log, "w") as f:
-    f.write("".join("%d %d\n" % (i + 1, t) for i, t in enumerate(done)))
-EOF
+# the ticker: tests/bpf/ticker.py OUT LOG N MS READY
 
 # kill_at RPID TRACE MODE ARG: prints K (monotonic ns) just before SIGKILL.
 #   after SECS:  kill SECS seconds from now
@@ -145,7 +117,7 @@ run_crash() {
 	shift 5
 	local d=$tmp/$name tpid lpid="" rpid K rc ids pidlist
 	mkdir -p "$d/loop"
-	python3 "$tmp/ticker.py" "$d/tick.out" "$d/tick.log" 450 10 "$d/tick.ready" &
+	python3 "$TOP/tests/bpf/ticker.py" "$d/tick.out" "$d/tick.log" 450 10 "$d/tick.ready" &
 	tpid=$!
 	pidlist=$tpid
 	if [ "$busy" = 1 ]; then
@@ -154,10 +126,10 @@ run_crash() {
 		lpid=$!
 		pidlist=$tpid,$lpid
 	fi
-	wait_for "$d/tick.ready" || fail "$name: ticker ready" "no ready file"
+	wait_for_data "$d/tick.ready" || fail "$name: ticker ready" "no ready file"
 	"$SYSREC" record -q -o "$d/c.trc" -p "$pidlist" "$@" &
 	rpid=$!
-	wait_for "$d/c.trc" || fail "$name: recorder started" "no trace file"
+	wait_for_data "$d/c.trc" || fail "$name: recorder started" "no trace file"
 	sleep 0.3	# the snapshot is written; the loop polls
 	ids=$(prog_ids "$rpid")
 	check "$name: the recorder holds its programs ($(echo "$ids" | grep -c prog_id) seen)" \

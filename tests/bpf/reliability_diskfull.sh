@@ -10,18 +10,13 @@
 . "$(dirname "$0")/../lib.sh"
 need_bpf reliability_diskfull || exit 0
 
-tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
+t_tmpdir
 mnt=$tmp/mnt
 W=$WORKLOADS/sr_work
 mkdir "$mnt" "$tmp/loop"
-cleanup() {
-	# only our own jobs that are still running: never a pid that was reused
-	for p in $(jobs -p); do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
+t_cleanup_more() {
 	mountpoint -q "$mnt" && umount "$mnt"
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
 if ! mount -t tmpfs -o size=256k,mode=0755 sysrec-test "$mnt"; then
 	fail reliability_diskfull "cannot mount a tmpfs on $mnt"
 	exit 1

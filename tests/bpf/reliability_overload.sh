@@ -12,14 +12,7 @@
 . "$(dirname "$0")/../lib.sh"
 need_bpf reliability_overload || exit 0
 
-tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
-cleanup() {
-	# only our own jobs that are still running: never a pid that was reused
-	for p in $(jobs -p); do kill -CONT "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+t_tmpdir
 W=$WORKLOADS/sr_work
 N=5000
 mkdir "$tmp/l"
@@ -30,11 +23,6 @@ kernel_events() {
 	"$SYSREC" info --json "$1" | python3 -c 'import json,sys
 t = json.load(sys.stdin)["events_by_type"]
 print(sum(v for k, v in t.items() if k not in ("lost", "proc", "fd", "cgroup")))'
-}
-info_field() {
-	"$SYSREC" info --json "$1" | python3 -c 'import json,sys; v=json.load(sys.stdin)
-for k in sys.argv[1].split("."): v = v[k]
-print(v)' "$2"
 }
 
 # reference: twice, to show the workload is deterministic

@@ -23,15 +23,8 @@ if ! command -v setpriv >/dev/null; then
 	fail reliability_privileges "setpriv (util-linux) is needed to drop privileges"
 	exit 1
 fi
-tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
+t_tmpdir
 chmod 755 "$tmp"
-cleanup() {
-	# only our own jobs that are still running: never a pid that was reused
-	for p in $(jobs -p); do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 W=$WORKLOADS/sr_work
 PY=/usr/bin/python3	# not a shim under root's home: uid 65534 runs it too
 [ -x "$PY" ] || PY=$(command -v python3)

@@ -16,51 +16,19 @@
 #    at their defaults, with --print or without.
 . "$(dirname "$0")/../lib.sh"
 need_bpf reliability_signals || exit 0
-tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
-cleanup() {
-	# only our own jobs that are still running: never a pid that was reused
-	for p in $(jobs -p); do kill -KILL "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+t_tmpdir
 W=$WORKLOADS/sr_work
-wait_for() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
-info_field() {
-	"$SYSREC" info --json "$1" 2>/dev/null | python3 -c 'import json,sys; v=json.load(sys.stdin)
-for k in sys.argv[1].split("."): v = v[k]
-print(v)' "$2"
-}
 
-cat > "$tmp/ticker.py" <<'EOF'
-import os, signal, sys, time
-out, log, n, ms, ready = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-buf = memoryview(b"x" * (n + 1))
-signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
-with open(ready + ".tmp", "w") as f:
-    f.write(str(fd))
-os.rename(ready + ".tmp", ready)
-signal.sigwait({signal.SIGUSR1})
-done = []
-for i in range(n):
-    if os.write(fd, buf[:i + 1]) != i + 1:
-        sys.exit(3)
-    done.append(time.monotonic_ns())
-    time.sleep(ms / 1000)
-with open(log, "w") as f:
-    f.write("".join("%d %d\n" % (i + 1, t) for i, t in enumerate(done)))
-EOF
 
 for sig in INT TERM HUP; do
 	d=$tmp/$sig
 	mkdir "$d"
-	python3 "$tmp/ticker.py" "$d/tick.out" "$d/tick.log" 250 10 "$d/ready" &
+	python3 "$TOP/tests/bpf/ticker.py" "$d/tick.out" "$d/tick.log" 250 10 "$d/ready" &
 	tpid=$!
-	wait_for "$d/ready" || fail "$sig: ticker ready" "no ready file"
+	wait_for_data "$d/ready" || fail "$sig: ticker ready" "no ready file"
 	"$SYSREC" record -q -o "$d/s.trc" -p "$tpid" &
 	rpid=$!
-	wait_for "$d/s.trc" || fail "$sig: recorder started" "no trace file"
+	wait_for_data "$d/s.trc" || fail "$sig: recorder started" "no trace file"
 	sleep 0.3
 	kill -USR1 "$tpid"
 	sleep 1.2
