@@ -70,6 +70,11 @@ struct an_proc {
 	/* memory */
 	uint64_t mmaps, mapped, munmaps, unmapped, brks, brk_first, brk_last;
 	int64_t cur, peak;
+	/*
+	 * Its last agg and tl rows (index + 1, 0: none): the next event of a
+	 * process mostly falls in the same ones, which spares two hash lookups.
+	 */
+	uint32_t agg_hint, tl_hint;
 };
 
 enum { ORIGIN_SNAPSHOT, ORIGIN_FORK, ORIGIN_SEEN };
@@ -114,7 +119,8 @@ struct an_imp {
 		     *ins_tmeta, *ins_sysname, *ins_tl, *ins_aggall, *ins_memev,
 		     *ins_filestats, *ins_cgstats;
 	int progress;
-	int64_t next_event;	/* events.id of the next event */
+	int event_rows;		/* rows of events and ev_*, or only their ids counted */
+	int64_t next_event;	/* events.id of the next event (also without rows) */
 	int64_t file_base, proc_base;	/* ids of index 0 in this recording */
 	int keep_durs;		/* the database was empty: sys_stats from memory */
 
@@ -597,14 +603,23 @@ static struct an_agg *agg_get(struct an_imp *im, int64_t ts, uint32_t proc, uint
 	struct an_agg *g;
 
 	bucket = rel >= 0 ? rel / SR_NS_PER_SEC : -((-rel + SR_NS_PER_SEC - 1) / SR_NS_PER_SEC);
+	i = im->procs[proc].agg_hint - 1;
+	if (i != NONE) {
+		g = &im->aggs[i];
+		if (g->bucket == bucket && g->proc == proc && g->file == file && g->cgroup == cgroup)
+			return g;
+	}
 	i = sr_map__get(&im->agg_map, (uint64_t)bucket, ((uint64_t)proc << 32) | file, cgroup);
-	if (i != NONE)
+	if (i != NONE) {
+		im->procs[proc].agg_hint = i + 1;
 		return &im->aggs[i];
+	}
 	if (im->naggs + 1 >= NONE ||
 	    grow(&im->aggs, &im->capaggs, im->naggs + 1, sizeof(*im->aggs)) ||
 	    sr_map__set(&im->agg_map, (uint64_t)bucket, ((uint64_t)proc << 32) | file, cgroup,
 			(uint32_t)im->naggs))
 		return NULL;
+	im->procs[proc].agg_hint = (uint32_t)im->naggs + 1;
 	g = &im->aggs[im->naggs++];
 	memset(g, 0, sizeof(*g));
 	g->bucket = bucket;
@@ -624,15 +639,24 @@ static int64_t floor_div(int64_t a, int64_t b)
 static struct an_tl *tl_get(struct an_imp *im, int64_t ts, uint32_t proc, uint64_t cgroup)
 {
 	int64_t bucket = floor_div(ts - im->start, SR_TL_NS);
-	uint32_t i = sr_map__get(&im->tl_map, (uint64_t)bucket, proc, cgroup);
+	uint32_t i = im->procs[proc].tl_hint - 1;
 	struct an_tl *t;
 
-	if (i != NONE)
+	if (i != NONE) {
+		t = &im->tls[i];
+		if (t->bucket == bucket && t->proc == proc && t->cgroup == cgroup)
+			return t;
+	}
+	i = sr_map__get(&im->tl_map, (uint64_t)bucket, proc, cgroup);
+	if (i != NONE) {
+		im->procs[proc].tl_hint = i + 1;
 		return &im->tls[i];
+	}
 	if (im->ntls + 1 >= NONE ||
 	    grow(&im->tls, &im->captls, im->ntls + 1, sizeof(*im->tls)) ||
 	    sr_map__set(&im->tl_map, (uint64_t)bucket, proc, cgroup, (uint32_t)im->ntls))
 		return NULL;
+	im->procs[proc].tl_hint = (uint32_t)im->ntls + 1;
 	t = &im->tls[im->ntls++];
 	memset(t, 0, sizeof(*t));
 	t->bucket = bucket;
@@ -679,16 +703,12 @@ static int flush_events(struct an_imp *im)
 	return 0;
 }
 
-static int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
-			const struct sr_sys *s, uint32_t sys, const struct ev_row *x)
+/* The events row of a record, queued for the next batch INSERT. */
+static int queue_event_row(struct an_imp *im, const struct sr_event *h, uint32_t proc,
+			   const struct sr_sys *s, uint32_t sys, const struct ev_row *x)
 {
-	struct ev_pending *r;
-	uint8_t rw = RW_NONE;
-	struct an_agg *g;
-	struct an_tl *t;
-	int64_t dur = 0;
+	struct ev_pending *r = &im->pend[im->npend];
 
-	r = &im->pend[im->npend];
 	r->nulls = 0;
 	r->v[0] = im->next_event;
 	r->v[1] = im->trace_id;
@@ -738,7 +758,20 @@ static int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t pr
 		r->nulls |= 1u << 22;
 	if (++im->npend == EV_BATCH && flush_events(im))
 		return -EIO;
+	return 0;
+}
 
+static int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
+			const struct sr_sys *s, uint32_t sys, const struct ev_row *x)
+{
+	uint8_t rw = RW_NONE;
+	struct an_agg *g;
+	struct an_tl *t;
+	int64_t dur = 0;
+
+	if (im->event_rows && queue_event_row(im, h, proc, s, sys, x))
+		return -EIO;
+	/* ids are counted with or without rows: recordings.first_event is the same */
 	if (!im->rec_events)
 		im->first_event = im->next_event;
 	im->next_event++;
@@ -847,28 +880,30 @@ static int do_exec(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		set_argv(p, argv, al);
 		fds_close_all(im, proc, (int64_t)ev->ts, 1);
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, im->proc_base + proc);
-	sqlite3_bind_int64(st, 3, e->old_tid);
-	sqlite3_bind_int64(st, 4, e->argc);
-	sqlite3_bind_int64(st, 5, (int64_t)e->dev);
-	sqlite3_bind_int64(st, 6, (int64_t)e->ino);
-	if (x.file != NONE)
-		sqlite3_bind_int64(st, 7, im->file_base + x.file);
-	else
-		sqlite3_bind_null(st, 7);
-	bind_text_or_null(st, 8, fn, fnl);
-	bind_text_or_null(st, 9, path, pl);
-	if (argv && !is_err(s->ret) && im->procs[proc].cmdline)
-		sqlite3_bind_text(st, 10, im->procs[proc].cmdline, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 10);
-	if (argv)
-		sqlite3_bind_blob(st, 11, argv, (int)al, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 11);
-	if (step_reset(im, st))
-		return -EIO;
+	if (im->event_rows) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, im->proc_base + proc);
+		sqlite3_bind_int64(st, 3, e->old_tid);
+		sqlite3_bind_int64(st, 4, e->argc);
+		sqlite3_bind_int64(st, 5, (int64_t)e->dev);
+		sqlite3_bind_int64(st, 6, (int64_t)e->ino);
+		if (x.file != NONE)
+			sqlite3_bind_int64(st, 7, im->file_base + x.file);
+		else
+			sqlite3_bind_null(st, 7);
+		bind_text_or_null(st, 8, fn, fnl);
+		bind_text_or_null(st, 9, path, pl);
+		if (argv && !is_err(s->ret) && im->procs[proc].cmdline)
+			sqlite3_bind_text(st, 10, im->procs[proc].cmdline, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 10);
+		if (argv)
+			sqlite3_bind_blob(st, 11, argv, (int)al, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 11);
+		if (step_reset(im, st))
+			return -EIO;
+	}
 	return insert_event(im, ev, proc, s, sys, &x);
 }
 
@@ -920,16 +955,18 @@ static int do_fork(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 				return -ENOMEM;
 		}
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, e->child_pid);
-	sqlite3_bind_int64(st, 3, e->child_tid);
-	sqlite3_bind_int64(st, 4, (int64_t)e->clone_flags);
-	if (child != NONE)
-		sqlite3_bind_int64(st, 5, im->proc_base + child);
-	else
-		sqlite3_bind_null(st, 5);
-	if (step_reset(im, st))
-		return -EIO;
+	if (im->event_rows) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, e->child_pid);
+		sqlite3_bind_int64(st, 3, e->child_tid);
+		sqlite3_bind_int64(st, 4, (int64_t)e->clone_flags);
+		if (child != NONE)
+			sqlite3_bind_int64(st, 5, im->proc_base + child);
+		else
+			sqlite3_bind_null(st, 5);
+		if (step_reset(im, st))
+			return -EIO;
+	}
 	return insert_event(im, ev, proc, s, sys, &x);
 }
 
@@ -948,10 +985,12 @@ static int do_exit(struct an_imp *im, const struct sr_event *ev, uint32_t proc)
 		p->exit_code = e->exit_code;
 		proc_end(im, proc, (int64_t)ev->ts);
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, e->exit_code);
-	if (step_reset(im, st))
-		return -EIO;
+	if (im->event_rows) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, e->exit_code);
+		if (step_reset(im, st))
+			return -EIO;
+	}
 	if (insert_event(im, ev, proc, NULL, NONE, &x))
 		return -EIO;
 	/* a pid seen after this is a new process */
@@ -979,15 +1018,17 @@ static int do_open(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		if (fd_assign(im, proc, x.fd, x.file, e->flags & O_CLOEXEC, HOW_OPEN, (int64_t)ev->ts))
 			return -ENOMEM;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, e->dirfd);
-	sqlite3_bind_int64(st, 3, e->flags);
-	sqlite3_bind_int64(st, 4, e->mode);
-	sqlite3_bind_int64(st, 5, (int64_t)e->resolve);
-	bind_text_or_null(st, 6, name, nl);
-	bind_text_or_null(st, 7, path, pl);
-	if (step_reset(im, st))
-		return -EIO;
+	if (im->event_rows) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, e->dirfd);
+		sqlite3_bind_int64(st, 3, e->flags);
+		sqlite3_bind_int64(st, 4, e->mode);
+		sqlite3_bind_int64(st, 5, (int64_t)e->resolve);
+		bind_text_or_null(st, 6, name, nl);
+		bind_text_or_null(st, 7, path, pl);
+		if (step_reset(im, st))
+			return -EIO;
+	}
 	return insert_event(im, ev, proc, s, sys, &x);
 }
 
@@ -1055,13 +1096,15 @@ static int do_dup(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		if (fd_assign(im, proc, newfd, x.file, cloexec, HOW_DUP, (int64_t)ev->ts))
 			return -ENOMEM;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, e->newfd);
-	sqlite3_bind_int64(st, 3, e->cmd);
-	sqlite3_bind_int64(st, 4, e->flags);
-	sqlite3_bind_int64(st, 5, (int64_t)e->arg);
-	if (step_reset(im, st))
-		return -EIO;
+	if (im->event_rows) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, e->newfd);
+		sqlite3_bind_int64(st, 3, e->cmd);
+		sqlite3_bind_int64(st, 4, e->flags);
+		sqlite3_bind_int64(st, 5, (int64_t)e->arg);
+		if (step_reset(im, st))
+			return -EIO;
+	}
 	return insert_event(im, ev, proc, s, sys, &x);
 }
 
@@ -1087,12 +1130,14 @@ static int do_mmap(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		if (p->cur > p->peak)
 			p->peak = p->cur;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (int64_t)e->addr);
-	sqlite3_bind_int64(st, 3, e->prot);
-	sqlite3_bind_int64(st, 4, e->flags);
-	if (step_reset(im, st))
-		return -EIO;
+	if (im->event_rows) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)e->addr);
+		sqlite3_bind_int64(st, 3, e->prot);
+		sqlite3_bind_int64(st, 4, e->flags);
+		if (step_reset(im, st))
+			return -EIO;
+	}
 	return insert_event(im, ev, proc, s, sys, &x);
 }
 
@@ -1135,11 +1180,13 @@ static int do_syscall(struct an_imp *im, const struct sr_event *ev, uint32_t pro
 	struct ev_row x = { .fd = -1, .file = NONE };
 	sqlite3_stmt *st = im->ins_sys;
 
-	sqlite3_bind_int64(st, 1, event_id_now(im));
-	for (int i = 0; i < 6; i++)
-		sqlite3_bind_int64(st, 2 + i, (int64_t)e->args[i]);
-	if (step_reset(im, st))
-		return -EIO;
+	if (im->event_rows) {
+		sqlite3_bind_int64(st, 1, event_id_now(im));
+		for (int i = 0; i < 6; i++)
+			sqlite3_bind_int64(st, 2 + i, (int64_t)e->args[i]);
+		if (step_reset(im, st))
+			return -EIO;
+	}
 	return insert_event(im, ev, proc, s, sys, &x);
 }
 
@@ -2009,6 +2056,11 @@ static int write_sys_stats(struct an_imp *im)
 
 	if (!im->keep_durs) {
 		/* earlier imports are in the database: gather everything from there */
+		if (!im->event_rows) {
+			/* cannot happen: only a fresh temporary database goes without rows */
+			sr_err("internal error: sys_stats needs event rows, which were not imported");
+			return -EIO;
+		}
 		for (size_t i = 0; i < im->nsys; i++) {
 			struct an_sys *y = &im->sys[i];
 
@@ -2129,6 +2181,7 @@ int sr_an_import(struct sr_an_db *d, char **files, int n,
 	}
 	im->db = d->db;
 	im->progress = o && o->progress;
+	im->event_rows = !o || o->event_rows;
 	im->nr_sys = calloc(65536, sizeof(*im->nr_sys));
 	if (!im->nr_sys) {
 		free(im);
@@ -2147,6 +2200,17 @@ int sr_an_import(struct sr_an_db *d, char **files, int n,
 	if (err)
 		goto out;
 	im->keep_durs = !sr_an_query_int(d->db, "SELECT COUNT(*) FROM sys_stats", 0);
+	/*
+	 * Once a database misses the rows of one import it misses them for
+	 * good: '0' is never turned back into '1'.
+	 */
+	err = sr_an_exec(d->db, im->event_rows ?
+			 "INSERT OR IGNORE INTO meta VALUES('event_rows', '1')" :
+			 "INSERT OR REPLACE INTO meta VALUES('event_rows', '0')");
+	if (err)
+		goto out;
+	sr_dbg("import: %s", im->event_rows ? "with event rows" :
+	       "without event rows (the report does not read them)");
 	im->next_event = sr_an_query_int(d->db, "SELECT IFNULL(MAX(id), 0) + 1 FROM events", 1);
 
 	for (int i = 0; i < n; i++) {

@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "sysrec/event.h"
@@ -52,6 +53,7 @@ struct rctx {
 	sqlite3 *db;
 	const struct sr_an_opts *o;
 	int fproc, fcg, ftime;
+	int event_rows;		/* meta event_rows: events holds a row per event */
 	const char *src;	/* "agg" or "temp.src" */
 	FILE *hdr;		/* where the coverage header goes */
 	int64_t limit;		/* 0: none */
@@ -261,6 +263,27 @@ static int64_t ceil_div(int64_t a, int64_t b)
 	return -floor_div(-a, b);
 }
 
+/*
+ * A --since/--until window in buckets of @unit ns (agg: 1 s, tl: 10 ms):
+ * the whole buckets [lo, hi) inside it, and where the events themselves
+ * must be read: the partial bucket at its start (head) or end (tail), or
+ * all of it when no whole bucket fits (all).  The reports and
+ * sr_an_needs_event_rows() both decide by this.
+ */
+struct win {
+	int64_t lo, hi;
+	int all, head, tail;
+};
+
+static void win_split(const struct sr_an_opts *o, int64_t unit, struct win *w)
+{
+	w->lo = o->has_since ? ceil_div(o->since_ns, unit) : -BUCKET_FAR;
+	w->hi = o->has_until ? floor_div(o->until_ns, unit) : BUCKET_FAR;
+	w->all = w->lo >= w->hi;
+	w->head = !w->all && o->has_since && w->lo * unit > o->since_ns;
+	w->tail = !w->all && o->has_until && w->hi * unit < o->until_ns;
+}
+
 static int load_recs(struct rctx *c)
 {
 	const struct sr_an_opts *o = c->o;
@@ -328,6 +351,15 @@ static int scan_events(struct rctx *c, const struct rrec *r, int64_t lo, int64_t
 	int64_t idlo = r->first, idhi = r->last;
 	int err = 0, rc;
 
+	/*
+	 * Before any shortcut, so that a report path that reads events fails
+	 * on every database without their rows, whatever the data: the tests
+	 * check sr_an_needs_event_rows() against the reports this way.
+	 */
+	if (!c->event_rows) {
+		sr_err("internal error: this report reads event rows, which were not imported");
+		return -EIO;
+	}
 	if (lo >= hi || r->first > r->last)
 		return 0;
 	if (r->sorted) {
@@ -441,10 +473,12 @@ static int setup_time_filter(struct rctx *c)
 {
 	const struct sr_an_opts *o = c->o;
 	sqlite3_stmt *ins = NULL;
+	struct win w;
 	int err;
 
 	if (!o->has_since && !o->has_until)
 		return 0;
+	win_split(o, SR_NS_PER_SEC, &w);
 	err = sr_an_exec(c->db,
 			 "DROP TABLE IF EXISTS temp.fwin;"
 			 "CREATE TEMP TABLE fwin(rec_id INTEGER, b_lo INTEGER, b_hi INTEGER,"
@@ -457,10 +491,8 @@ static int setup_time_filter(struct rctx *c)
 		struct rrec *r = &c->recs[k];
 
 		sqlite3_bind_int64(ins, 1, r->rec_id);
-		sqlite3_bind_int64(ins, 2, o->has_since ? ceil_div(o->since_ns, SR_NS_PER_SEC)
-							: -BUCKET_FAR);
-		sqlite3_bind_int64(ins, 3, o->has_until ? floor_div(o->until_ns, SR_NS_PER_SEC)
-							: BUCKET_FAR);
+		sqlite3_bind_int64(ins, 2, w.lo);
+		sqlite3_bind_int64(ins, 3, w.hi);
 		sqlite3_bind_int64(ins, 4, r->ts_lo);
 		sqlite3_bind_int64(ins, 5, r->ts_hi);
 		sqlite3_step(ins);
@@ -482,10 +514,12 @@ static int setup_src(struct rctx *c)
 	const struct sr_an_opts *o = c->o;
 	struct edge_acc acc = { .n = 0 };
 	sqlite3_stmt *ins = NULL;
+	struct win w;
 	int err;
 
 	if (!c->ftime || !strcmp(c->src, "temp.src"))
 		return 0;
+	win_split(o, SR_NS_PER_SEC, &w);
 	err = sr_an_exec(c->db,
 			 "DROP VIEW IF EXISTS temp.src; DROP TABLE IF EXISTS temp.edge;"
 			 "CREATE TEMP TABLE edge(rec_id INTEGER, proc_id INTEGER, cgroup_id INTEGER,"
@@ -493,18 +527,16 @@ static int setup_src(struct rctx *c)
 			 " read_bytes INTEGER, writes INTEGER, write_bytes INTEGER);");
 	for (size_t k = 0; k < c->nrecs && !err; k++) {
 		struct rrec *r = &c->recs[k];
-		int64_t b_lo = o->has_since ? ceil_div(o->since_ns, SR_NS_PER_SEC) : -BUCKET_FAR;
-		int64_t b_hi = o->has_until ? floor_div(o->until_ns, SR_NS_PER_SEC) : BUCKET_FAR;
 
-		if (b_lo >= b_hi) {
+		if (w.all) {
 			err = scan_events(c, r, r->scan_lo, r->scan_hi, edge_add, &acc);
 			continue;
 		}
-		if (o->has_since && b_lo * SR_NS_PER_SEC > o->since_ns)
-			err = scan_events(c, r, r->scan_lo, sat_add(r->start, b_lo * SR_NS_PER_SEC),
+		if (w.head)
+			err = scan_events(c, r, r->scan_lo, sat_add(r->start, w.lo * SR_NS_PER_SEC),
 					  edge_add, &acc);
-		if (!err && o->has_until && b_hi * SR_NS_PER_SEC < o->until_ns)
-			err = scan_events(c, r, sat_add(r->start, b_hi * SR_NS_PER_SEC), r->scan_hi,
+		if (!err && w.tail)
+			err = scan_events(c, r, sat_add(r->start, w.hi * SR_NS_PER_SEC), r->scan_hi,
 					  edge_add, &acc);
 	}
 	if (!err)
@@ -1339,14 +1371,13 @@ static int cmp_tlb(const void *a, const void *b)
  */
 static int timeline_rec(struct rctx *c, const struct rrec *r, struct tlacc *acc)
 {
-	const struct sr_an_opts *o = c->o;
-	int64_t tb_lo = o->has_since ? ceil_div(o->since_ns, SR_TL_NS) : -BUCKET_FAR;
-	int64_t tb_hi = o->has_until ? floor_div(o->until_ns, SR_TL_NS) : BUCKET_FAR;
 	struct qbuf q = { .n = 0 };
 	sqlite3_stmt *st;
+	struct win w;
 	int err;
 
-	if (acc->iv % SR_TL_NS || tb_lo >= tb_hi)
+	win_split(c->o, SR_TL_NS, &w);
+	if (acc->iv % SR_TL_NS || w.all)
 		return scan_events(c, r, r->scan_lo, r->scan_hi, tl_ev, acc);
 	q_add(&q, "SELECT t.bucket, SUM(t.events), SUM(t.read_bytes), SUM(t.write_bytes)"
 	      " FROM tl t WHERE t.rec_id = ?1 AND t.bucket >= ?2 AND t.bucket < ?3");
@@ -1356,18 +1387,18 @@ static int timeline_rec(struct rctx *c, const struct rrec *r, struct tlacc *acc)
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, r->rec_id);
-	sqlite3_bind_int64(st, 2, tb_lo);
-	sqlite3_bind_int64(st, 3, tb_hi);
+	sqlite3_bind_int64(st, 2, w.lo);
+	sqlite3_bind_int64(st, 3, w.hi);
 	while (!err && sqlite3_step(st) == SQLITE_ROW)
 		err = tl_put(acc, sqlite3_column_int64(st, 0) * SR_TL_NS,
 			     sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
 			     sqlite3_column_int64(st, 3));
 	sqlite3_finalize(st);
-	if (!err && o->has_since && tb_lo * SR_TL_NS > o->since_ns)
-		err = scan_events(c, r, r->scan_lo, sat_add(r->start, tb_lo * SR_TL_NS),
+	if (!err && w.head)
+		err = scan_events(c, r, r->scan_lo, sat_add(r->start, w.lo * SR_TL_NS),
 				  tl_ev, acc);
-	if (!err && o->has_until && tb_hi * SR_TL_NS < o->until_ns)
-		err = scan_events(c, r, sat_add(r->start, tb_hi * SR_TL_NS), r->scan_hi,
+	if (!err && w.tail)
+		err = scan_events(c, r, sat_add(r->start, w.hi * SR_TL_NS), r->scan_hi,
 				  tl_ev, acc);
 	return err;
 }
@@ -1401,7 +1432,8 @@ static int report_timeline(struct rctx *c)
 		err = timeline_rec(c, &c->recs[k], &acc);
 	if (err)
 		goto out;
-	qsort(acc.v, acc.n, sizeof(*acc.v), cmp_tlb);
+	if (acc.n)	/* an empty window has no array: qsort(NULL) is undefined */
+		qsort(acc.v, acc.n, sizeof(*acc.v), cmp_tlb);
 	for (size_t i = 0; i < acc.n; i++) {
 		/* empty buckets between busy ones are rows of zeros, within reason */
 		for (int64_t g = i ? acc.v[i - 1].b + 1 : acc.v[i].b; g < acc.v[i].b; g++) {
@@ -1433,6 +1465,158 @@ out:
 
 /* --- sql --- */
 
+/* The tables filled only with event rows (sr_an_import_opts.event_rows). */
+static const char *const event_tables[] = {
+	"events", "ev_open", "ev_dup", "ev_mmap", "ev_fork", "ev_exit", "ev_exec",
+	"ev_syscall",
+};
+
+/* What the authorizer learns about a query while it is prepared. */
+struct sql_use {
+	char **tables;		/* the other tables of the main schema */
+	size_t ntables;
+	const char *self;	/* the view being checked: its own columns */
+	int events;		/* reads an event table, or may: 1 */
+};
+
+static int is_event_table(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(event_tables); i++)
+		if (!strcasecmp(name, event_tables[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Called by SQLite for every table a statement reads or writes (columns read
+ * through a view name the view's tables; COUNT(*) reads a table with an
+ * empty column name).  Anything but a plain access to a known table that is
+ * not an event table counts as needing the events: a pragma, a virtual
+ * table such as dbstat, ATTACH, DDL.
+ */
+static int sql_auth(void *ctx, int action, const char *a, const char *b,
+		    const char *dbname, const char *inner)
+{
+	struct sql_use *u = ctx;
+	int known = 0;
+
+	(void)b;
+	(void)inner;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_READ:
+	case SQLITE_INSERT:
+	case SQLITE_UPDATE:
+	case SQLITE_DELETE:
+		/* the read of a table without columns (COUNT(*)) names no database */
+		if (!a || is_event_table(a) || (dbname && strcmp(dbname, "main")))
+			break;
+		known = u->self && !strcasecmp(a, u->self);
+		for (size_t i = 0; i < u->ntables && !known; i++)
+			known = !strcasecmp(a, u->tables[i]);
+		if (known)
+			return SQLITE_OK;
+		break;
+	default:
+		break;
+	}
+	u->events = 1;
+	return SQLITE_OK;
+}
+
+/* Prepare @sql with the authorizer on: 1 when it may touch event rows. */
+static int sql_touches_events(sqlite3 *db, struct sql_use *u, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+
+	u->events = 0;
+	sqlite3_set_authorizer(db, sql_auth, u);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK || !st)
+		u->events = 1;
+	sqlite3_set_authorizer(db, NULL, NULL);
+	sqlite3_finalize(st);
+	while (tail && (*tail == ' ' || *tail == '\t' || *tail == '\n' || *tail == ';' ||
+			*tail == '\r'))
+		tail++;
+	if (tail && *tail)
+		u->events = 1;
+	return u->events;
+}
+
+static int sql_known(struct sql_use *u, size_t *cap, const char *name)
+{
+	if (u->ntables == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		char **nt = realloc(u->tables, ncap * sizeof(*nt));
+
+		if (!nt)
+			return -ENOMEM;
+		u->tables = nt;
+		*cap = ncap;
+	}
+	u->tables[u->ntables] = strdup(name);
+	if (!u->tables[u->ntables])
+		return -ENOMEM;
+	u->ntables++;
+	return 0;
+}
+
+/*
+ * 1 when query @sql may read (or change) rows of the event tables: it is
+ * prepared on @db with an authorizer that sees every table it touches.  The
+ * known tables are those of the schema but the event tables, and the views
+ * whose every column comes from them (a view read without columns, as in
+ * COUNT(*), names only itself).  A query that does not prepare, or is more
+ * than one statement, counts as reading events: with the rows it fails or
+ * works exactly as it always did.
+ */
+static int sql_reads_events(sqlite3 *db, const char *sql)
+{
+	struct sql_use u = { .events = 0 };
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int err = 0, ev;
+
+	if (sqlite3_prepare_v2(db, "SELECT name, type = 'view' FROM sqlite_schema"
+			       " WHERE type IN ('table', 'view') UNION ALL SELECT 'sqlite_master', 0"
+			       " UNION ALL SELECT 'sqlite_schema', 0 ORDER BY 2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		const char *n = (const char *)sqlite3_column_text(st, 0);
+		char *q;
+
+		if (!n || is_event_table(n))
+			continue;
+		if (!sqlite3_column_int(st, 1)) {
+			err = sql_known(&u, &cap, n);
+			continue;
+		}
+		/* tables come first: a view is known when its columns touch no event table */
+		q = sqlite3_mprintf("SELECT * FROM \"%w\"", n);
+		if (!q) {
+			err = -ENOMEM;
+			break;
+		}
+		/* a view that is not flattened (GROUP BY) is read by its own columns */
+		u.self = n;
+		if (!sql_touches_events(db, &u, q))
+			err = sql_known(&u, &cap, n);
+		u.self = NULL;
+		sqlite3_free(q);
+	}
+	sqlite3_finalize(st);
+	ev = err ? 1 : sql_touches_events(db, &u, sql);
+	for (size_t i = 0; i < u.ntables; i++)
+		free(u.tables[i]);
+	free(u.tables);
+	return ev;
+}
+
 static int report_sql(struct rctx *c)
 {
 	struct sr_rs *rs = sr_rs__new();
@@ -1442,6 +1626,11 @@ static int report_sql(struct rctx *c)
 
 	if (!rs)
 		return -ENOMEM;
+	if (!c->event_rows && sql_reads_events(c->db, c->o->sql)) {
+		sr_err("internal error: the query reads event rows, which were not imported");
+		err = -EIO;
+		goto out;
+	}
 	if (sqlite3_prepare_v2(c->db, c->o->sql, -1, &st, &tail) != SQLITE_OK) {
 		sr_err("sql: %s", sqlite3_errmsg(c->db));
 		err = -EINVAL;
@@ -1560,10 +1749,39 @@ out:
 	return err;
 }
 
+int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o)
+{
+	int window = o->has_since || o->has_until;
+	struct win w;
+
+	switch (o->report) {
+	case SR_REP_SQL:
+		return sql_reads_events(db, o->sql);
+	case SR_REP_PROCS:
+	case SR_REP_MEM:
+		return 0;		/* procs; proc_mem, or mem_ev in a window */
+	case SR_REP_SYSCALLS:
+		/* report_syscalls(): sys_stats only without any filter */
+		return o->npids || o->comm || o->cgroup || window;
+	case SR_REP_TIMELINE:
+		/* timeline_rec(): tl, but the events for odd intervals and edges */
+		win_split(o, SR_TL_NS, &w);
+		return o->interval_ns % SR_TL_NS || w.all || w.head || w.tail;
+	default:
+		/* the overview, --top-io, --files: setup_src() reads the edges */
+		win_split(o, SR_NS_PER_SEC, &w);
+		return window && (w.all || w.head || w.tail);
+	}
+}
+
 int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 {
 	struct rctx c = { .db = db, .o = o, .src = "agg_all" };
 	int err;
+
+	/* an older database without the key has every row */
+	c.event_rows = sr_an_query_int(db, "SELECT value FROM meta WHERE key = 'event_rows'",
+				       1) != 0;
 
 	c.hdr = o->fmt == SR_FMT_TABLE ? stdout : stderr;
 	if (o->limit >= 0)

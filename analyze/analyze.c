@@ -299,6 +299,12 @@ int cmd_analyze(int argc, char **argv)
 	if (err)
 		goto out;
 	if (optind < argc) {
+		/*
+		 * A kept database may be queried in any way later: it gets every
+		 * row.  A temporary one serves one report, and the rows of events
+		 * are most of the import's time: only when the report reads them.
+		 */
+		io.event_rows = db_path || sr_an_needs_event_rows(d->db, &o);
 		err = sr_an_import(d, argv + optind, argc - optind, &io, &nfailed);
 		if (err == -EINTR) {
 			sr_err("interrupted");

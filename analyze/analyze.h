@@ -157,6 +157,7 @@ extern const char sr_an_index_sql[];
 
 struct sr_an_import_opts {
 	int progress;		/* draw a progress bar on stderr */
+	int event_rows;		/* fill events and ev_*; else only count them */
 };
 
 /*
@@ -266,5 +267,14 @@ struct sr_an_opts {
 
 /* Print the report @o asks for from the database.  0, or -errno (printed). */
 int sr_an_report(sqlite3 *db, const struct sr_an_opts *o);
+
+/*
+ * 1 when report @o reads rows of events or ev_* (filters, windows and
+ * intervals that the tables computed at import cannot answer, or a --sql
+ * query that touches them, prepared on @db, which must have the schema);
+ * 0 when it reads only what every import fills.  A report that reads events
+ * on a database without their rows fails with "internal error".
+ */
+int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o);
 
 #endif /* SYSREC_ANALYZE_H */
