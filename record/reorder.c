@@ -9,11 +9,16 @@
  *
  * Records held over from the last release are kept sorted; a release sorts
  * only what arrived since and merges the two runs.  Two record buffers are
- * swapped instead of allocating one per release, so memory stays flat.
+ * swapped instead of allocating one per release, and what a burst wrote
+ * beyond twice the bytes held afterwards is given back, so memory follows
+ * the event rate and does not keep the high-water mark of its worst moment.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "record.h"
 
@@ -28,9 +33,11 @@ struct sr_reorder {
 	uint8_t *buf;		/* records back to back, each 8-aligned */
 	uint8_t *spare;		/* the other buffer, same capacity */
 	size_t len, cap;
+	size_t buf_hw, spare_hw;	/* bytes written since the last trim, each buffer */
 	struct ent *ents;	/* [0, nsorted) sorted, [nsorted, n) as they came */
 	struct ent *tmp;	/* merge space, same capacity */
 	size_t n, nsorted, ncap;
+	size_t n_hw;		/* entries written since the last trim, ents and tmp */
 	uint64_t seq;
 	uint64_t released_ts;	/* highest ts handed out */
 	uint64_t late;
@@ -92,6 +99,10 @@ int sr_reorder__push(struct sr_reorder *r, const struct sr_event *ev)
 	memcpy(r->buf + r->len, ev, size);
 	r->ents[r->n++] = (struct ent){ ev->ts, r->seq++, (uint32_t)r->len, (uint32_t)size };
 	r->len += size;
+	if (r->len > r->buf_hw)
+		r->buf_hw = r->len;
+	if (r->n > r->n_hw)
+		r->n_hw = r->n;
 	if (ev->ts < r->released_ts)
 		r->late++;
 	return 0;
@@ -153,11 +164,63 @@ static void shrink(struct sr_reorder *r)
 		r->spare = sp;
 	if (b || sp)
 		r->cap = cap;
+	if (r->buf_hw > r->cap)
+		r->buf_hw = r->cap;
+	if (r->spare_hw > r->cap)
+		r->spare_hw = r->cap;
+}
+
+/*
+ * Give back the pages a buffer was written to beyond 'keep' bytes: its
+ * contents there are dead.  Pages only, inside the block.
+ */
+static void trim_pages(uint8_t *base, size_t keep, size_t *hw)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)base + keep + page - 1) & ~(page - 1);
+	uintptr_t hi = ((uintptr_t)base + *hw) & ~(page - 1);
+
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	*hw = keep;
+}
+
+/*
+ * A burst (the recorder held up, a storm of events) fills the buffers far
+ * beyond what is held afterwards, and the pages stay resident even when the
+ * capacity is not worth halving: give back what lies beyond twice the
+ * bytes held now, once that is more than 1 MiB.
+ */
+static void trim(struct sr_reorder *r)
+{
+	size_t keep = r->len * 2 > (1u << 20) ? r->len * 2 : (1u << 20);
+
+	if (keep > r->cap)
+		keep = r->cap;
+	if (r->buf_hw > keep + (1u << 20))
+		trim_pages(r->buf, keep, &r->buf_hw);
+	if (r->spare_hw > keep + (1u << 20))
+		trim_pages(r->spare, keep, &r->spare_hw);
+
+	/* the same for the entries, in bytes */
+	keep = r->n * 2 * sizeof(struct ent);
+	if (keep < (1u << 20))
+		keep = 1u << 20;
+	if (keep > r->ncap * sizeof(struct ent))
+		keep = r->ncap * sizeof(struct ent);
+	if (r->n_hw * sizeof(struct ent) > keep + (1u << 20)) {
+		size_t hw = r->n_hw * sizeof(struct ent);
+
+		trim_pages((uint8_t *)r->ents, keep, &hw);
+		hw = r->n_hw * sizeof(struct ent);
+		trim_pages((uint8_t *)r->tmp, keep, &hw);
+		r->n_hw = keep / sizeof(struct ent);
+	}
 }
 
 int sr_reorder__release(struct sr_reorder *r, uint64_t horizon, sr_release_fn fn, void *ctx)
 {
-	size_t i, keep, len = 0;
+	size_t i, keep, len = 0, hw;
 	uint8_t *t;
 	int err = 0;
 
@@ -188,9 +251,13 @@ int sr_reorder__release(struct sr_reorder *r, uint64_t horizon, sr_release_fn fn
 	t = r->buf;
 	r->buf = r->spare;
 	r->spare = t;
+	hw = r->buf_hw;
+	r->buf_hw = r->spare_hw > len ? r->spare_hw : len;
+	r->spare_hw = hw;
 	r->n = r->nsorted = keep;
 	r->len = len;
 	shrink(r);
+	trim(r);
 	return err;
 }
 

@@ -83,6 +83,42 @@ int main(void)
 	ok(r->cap <= (1u << 20), "and the buffers shrink back (%zu)", r->cap);
 	o.n = 0;
 
+	/*
+	 * A burst after which much is still held: the capacity stays, but the
+	 * pages written beyond twice what is held are given back, and what is
+	 * held survives intact.
+	 */
+	{
+		uint64_t base = (t[0] > t[1] ? t[0] : t[1]) + 1000000;
+
+		for (int k = 0; k < 300000; k++) {
+			ev->size = 64;
+			ev->ts = base + k;
+			ev->tid = (uint32_t)k;
+			if (sr_reorder__push(r, ev))
+				return 1;
+		}
+		o.n = 0;
+		o.sum = 0;
+		o.bad = 0;
+		sr_reorder__release(r, base + 300000 - 50000 - 1, take, &o);
+		ok_eq(o.n, 250000, "a burst of 300000: 250000 released");
+		ok(r->cap >= (16u << 20) && r->len == 50000 * 64,
+		   "50000 held (%zu bytes), the capacity kept (%zu)", r->len, r->cap);
+		ok(r->buf_hw <= 2 * r->len + (1u << 20) && r->spare_hw <= 2 * r->len + (1u << 20),
+		   "the pages beyond twice that are given back (%zu, %zu written)", r->buf_hw,
+		   r->spare_hw);
+		ok(r->n_hw <= 2 * r->n + (1u << 20) / 24, "and of the entries (%zu written, %zu held)",
+		   r->n_hw, r->n);
+		o.n = 0;
+		o.sum = 0;
+		sr_reorder__release(r, UINT64_MAX, take, &o);
+		ok_eq(o.n, 50000, "the held records released");
+		ok_eq(o.sum, (uint64_t)(250000 + 299999) * 50000 / 2, "intact");
+		ok_eq(o.bad, 0, "in order");
+		o.n = 0;
+	}
+
 	/* a record older than what was released is late, and still released */
 	ev->size = 64;
 	ev->ts = 5;
