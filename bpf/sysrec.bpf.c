@@ -67,6 +67,13 @@ const volatile __u8 attach_only;		/* benchmark floor: hooks run, emit nothing */
 const volatile __u32 argv_max = SR_ARGV_DEFAULT;
 const volatile __u8 sys_type[SR_NR_MAX];	/* record type per syscall nr, 0 = off */
 
+/*
+ * Set by user space once it has run the flush program on a CPU: without a
+ * flush records could wait in a batch indefinitely, so until then (or on a
+ * kernel that cannot run it) every record is sent alone.
+ */
+volatile __u8 batch_on;
+
 /* Per-thread state between sys_enter and sys_exit. */
 struct pending {
 	__u64 ts;
@@ -294,7 +301,7 @@ static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
 	if (size > EV_BUF_SIZE)
 		size = EV_BUF_SIZE;
 	h->size = size;
-	bt = bpf_map_lookup_elem(&batches, &zero);
+	bt = batch_on ? bpf_map_lookup_elem(&batches, &zero) : NULL;
 	if (!bt || __sync_val_compare_and_swap(&bt->busy, 0, 1) != 0)
 		goto alone;
 	if (size > BATCH_REC_MAX) {
@@ -330,7 +337,7 @@ struct out {
 static __always_inline void *out_begin(void *ctx, struct out *o, __u32 size)
 {
 	__u32 zero = 0, off;
-	struct batch *bt = bpf_map_lookup_elem(&batches, &zero);
+	struct batch *bt = batch_on ? bpf_map_lookup_elem(&batches, &zero) : NULL;
 
 	o->bt = NULL;
 	o->eb = NULL;

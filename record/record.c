@@ -1152,6 +1152,21 @@ int cmd_record(int argc, char **argv)
 		       strerror(-err));
 		goto cleanup;
 	}
+	/*
+	 * Batches only once the flush runs here (BPF_F_TEST_RUN_ON_CPU, 5.10):
+	 * a record must never wait for a batch to fill.
+	 */
+	{
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+
+		if (!bpf_prog_test_run_opts(bpf_program__fd(r.skel->progs.flush), &topts)) {
+			r.skel->bss->batch_on = 1;
+			sr_dbg("records gathered in per-CPU batches");
+		} else {
+			sr_dbg("records sent one by one: the flush program cannot run (%s)",
+				 strerror(errno));
+		}
+	}
 	if (cg_fd >= 0) {
 		__u32 zero = 0;
 

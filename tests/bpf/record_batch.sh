@@ -8,6 +8,11 @@ need_bpf record_batch || exit 0
 tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
 trap 'kill $rpid 2>/dev/null; rm -rf "$tmp"' EXIT
 
+# 0. The batches are in use (-v says so), or everything below proves little.
+"$SYSREC" record -v -o "$tmp/v.trc" -- /bin/true 2>"$tmp/v.err"
+check "record_batch: records gathered in per-CPU batches (-v)" \
+	grep -q 'records gathered in per-CPU batches' "$tmp/v.err"
+
 # 1. sr_work slow: 30 rounds of open/write/close 100 ms apart, about 120
 # records in 3 s: far less than one 16 KiB batch.  Seen live by --print
 # while the workload still runs, they were flushed by the polls.
