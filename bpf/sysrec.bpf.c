@@ -417,6 +417,7 @@ static __always_inline void file_id(struct file *f, __u64 *dev, __u64 *ino)
 
 /* State of one path walk, shared with its bpf_loop step. */
 struct walk {
+	struct pathbuf *pb;
 	struct dentry *d;
 	struct mount *m;
 	__u32 pos;		/* the path so far starts at pb[pos] */
@@ -433,10 +434,9 @@ static long walk_step(__u32 i, void *data)
 	struct walk *w = data;
 	struct dentry *d = KPTR(struct dentry, w->d), *parent;
 	struct mount *m = KPTR(struct mount, w->m);
-	struct pathbuf *pb;
-	__u32 zero = 0, len, pos;
+	struct pathbuf *pb = w->pb;
+	__u32 len, pos;
 
-	pb = bpf_map_lookup_elem(&pathbufs, &zero);
 	if (!pb)
 		return 1;
 	parent = d->d_parent;
@@ -483,6 +483,7 @@ static __always_inline __u32 file_path(struct file *f, struct pathbuf *pb,
 	struct file *kf = KPTR(struct file, f);
 	struct walk w = {};
 
+	w.pb = pb;
 	w.d = kf->f_path.dentry;
 	w.m = (void *)((char *)kf->f_path.mnt - bpf_core_field_offset(struct mount, mnt));
 	w.pos = SR_PATH_MAX - 1;
