@@ -305,6 +305,12 @@ int cmd_analyze(int argc, char **argv)
 		 * are most of the import's time: only when the report reads them.
 		 */
 		io.event_rows = db_path || sr_an_needs_event_rows(d->db, &o);
+		/*
+		 * Likewise the indexes on fds and ev_exec: no report reads those
+		 * tables, and an index on a table a query does not read cannot
+		 * change what it prints.
+		 */
+		io.query_indexes = db_path || o.report == SR_REP_SQL;
 		err = sr_an_import(d, argv + optind, argc - optind, &io, &nfailed);
 		if (err == -EINTR) {
 			sr_err("interrupted");

@@ -4,6 +4,7 @@
  *
  *   an_util.c    pure helpers: cgroup paths, percentiles, hash map, text
  *   an_db.c      the SQLite database: open/create, schema, temp dir
+ *   an_feed.c    the records of a trace, read ahead on a second thread
  *   an_import.c  traces -> database (descriptor and process tracking)
  *   an_out.c     result sets and their table/CSV/JSON printers
  *   an_report.c  the reports, filters and the coverage header
@@ -147,17 +148,48 @@ int64_t sr_an_query_int(sqlite3 *db, const char *sql, int64_t def);
 /* Register the SQL functions the reports use (cg_under). */
 int sr_an_db_functions(sqlite3 *db);
 
+/* --- an_feed.c --- */
+
+struct sr_reader;
+struct sr_reader_stats;
+struct sr_event;
+
+/*
+ * The records of a reader, read ahead on a thread of the feed's own and
+ * handed over in batches (copies).  Until sr_an_feed__free() the caller must
+ * not touch the reader: what it needs from it comes through the feed.
+ */
+struct sr_an_feed;
+/* 1 when the importer will look up the syscall name of record @ev's sr_sys.nr. */
+typedef int (*sr_an_feed_sys_fn)(const struct sr_event *ev);
+/* Start reading @r.  0 or -errno. */
+int sr_an_feed__new(struct sr_an_feed **f, struct sr_reader *r, sr_an_feed_sys_fn wants_sys);
+/* As sr_reader__next(): 1 with *ev (valid until the next call), 0 at the end, -errno. */
+int sr_an_feed__next(struct sr_an_feed *f, const struct sr_event **ev);
+/*
+ * sr_reader__syscall_name() as it answered when the feed read the first
+ * record of @nr that wants_sys chose; only for such records returned so far.
+ */
+const char *sr_an_feed__syscall_name(const struct sr_an_feed *f, unsigned int nr);
+/* The reader's statistics as of the batch being consumed (for progress). */
+void sr_an_feed__stats(const struct sr_an_feed *f, struct sr_reader_stats *st);
+/* Stop the thread (also midway); then the reader is the caller's again. */
+void sr_an_feed__free(struct sr_an_feed *f);
+
 /* --- an_import.c --- */
 
 #include <signal.h>
 /* Set by the signal handler of analyze.c; the import stops at the next check. */
 extern volatile sig_atomic_t sr_an_stop;
-/* The indexes, built after each import. */
+/* The indexes the reports use, built after each import. */
 extern const char sr_an_index_sql[];
+/* The indexes only queries use (on fds and ev_exec, which no report reads). */
+extern const char sr_an_query_index_sql[];
 
 struct sr_an_import_opts {
 	int progress;		/* draw a progress bar on stderr */
 	int event_rows;		/* fill events and ev_*; else only count them */
+	int query_indexes;	/* build sr_an_query_index_sql too */
 };
 
 /*
