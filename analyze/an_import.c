@@ -1300,29 +1300,12 @@ static int do_lost(struct an_imp *im, const struct sr_event *ev)
 	return step_reset(im, st);
 }
 
-static const uint16_t fixed_size[SR_EV_TYPE_MAX] = {
-	[SR_EV_EXEC] = sizeof(struct sr_ev_exec),
-	[SR_EV_FORK] = sizeof(struct sr_ev_fork),
-	[SR_EV_EXIT] = sizeof(struct sr_ev_exit),
-	[SR_EV_OPEN] = sizeof(struct sr_ev_open),
-	[SR_EV_RW] = sizeof(struct sr_ev_rw),
-	[SR_EV_CLOSE] = sizeof(struct sr_ev_close),
-	[SR_EV_DUP] = sizeof(struct sr_ev_dup),
-	[SR_EV_MMAP] = sizeof(struct sr_ev_mmap),
-	[SR_EV_MUNMAP] = sizeof(struct sr_ev_munmap),
-	[SR_EV_BRK] = sizeof(struct sr_ev_brk),
-	[SR_EV_SYSCALL] = sizeof(struct sr_ev_syscall),
-	[SR_EV_LOST] = sizeof(struct sr_ev_lost),
-	[SR_EV_PROC] = sizeof(struct sr_ev_proc),
-	[SR_EV_FD] = sizeof(struct sr_ev_fd),
-	[SR_EV_CGROUP] = sizeof(struct sr_ev_cgroup),
-};
-
 /* A record of a known type, as big as its type says. */
 static int known_record(const struct sr_event *ev)
 {
-	return ev->type != SR_EV_NONE && ev->type < SR_EV_TYPE_MAX &&
-	       ev->size >= fixed_size[ev->type];
+	const struct sr_type *t = ev->type < SR_EV_TYPE_MAX ? sr_schema_type(ev->type) : NULL;
+
+	return t && ev->size >= t->fixed_size;
 }
 
 /*
@@ -1331,18 +1314,7 @@ static int known_record(const struct sr_event *ev)
  */
 static int record_has_sys(const struct sr_event *ev)
 {
-	if (!known_record(ev))
-		return 0;
-	switch (ev->type) {
-	case SR_EV_EXIT:
-	case SR_EV_LOST:
-	case SR_EV_PROC:
-	case SR_EV_FD:
-	case SR_EV_CGROUP:
-		return 0;
-	default:
-		return 1;
-	}
+	return known_record(ev) && sr_type_has_sys(ev->type);
 }
 
 static int do_record(struct an_imp *im, const struct sr_event *ev)
@@ -1807,17 +1779,9 @@ static void on_damage(void *ctx, uint64_t offset, const char *what)
 
 static int64_t meta_int(const struct sr_reader *r, const char *key, int64_t def)
 {
-	const char *v = sr_reader__meta(r, key);
-	char *end;
-	long long x;
+	int64_t v;
 
-	if (!v || !*v)
-		return def;
-	errno = 0;
-	x = strtoll(v, &end, 10);
-	if (errno || *end)
-		return def;
-	return x;
+	return sr_meta_s64(r, key, &v) ? def : v;
 }
 
 /* A time from the metadata, clamped to [0, SR_TS_MAX]. */
@@ -2202,7 +2166,10 @@ static int open_input(struct an_input *in)
 
 	if (!err)
 		return 0;
-	if (err == -EINVAL)
+	/* the reader's own words when it gave any: they say what it saw */
+	if (in->ndamage && (err == -EINVAL || err == -EPROTONOSUPPORT))
+		sr_err("%s: %s", in->path, in->first_what);
+	else if (err == -EINVAL)
 		sr_err("%s: not a sysrec trace", in->path);
 	else if (err == -EPROTONOSUPPORT)
 		sr_err("%s: written by a newer sysrec (format version above %d)",

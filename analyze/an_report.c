@@ -1662,6 +1662,12 @@ static int report_sql(struct rctx *c)
 		}
 		rs->nrows = (size_t)c->limit;
 	}
+	/*
+	 * What the database covers, lost events included, like every report;
+	 * on stderr in every format, so that stdout is the query's alone.
+	 */
+	c->hdr = stderr;
+	print_header(c);
 	err = print_rs(c, rs);
 out:
 	sqlite3_finalize(st);

@@ -362,6 +362,15 @@ csv rotated_dup_across "path,write_bytes
 cp "$R0" "$D/rot0-copy.trc"
 out=$("$S" analyze "$R0" "$D/rot0-copy.trc" --format csv 2>&1 >/dev/null | grep -c 'same recording and rotation index')
 expect_eq rotated_same_file_twice "$out" 1
+# --sql: the coverage header (lost events included) on stderr, stdout the query's alone
+for fmt in table csv; do
+	"$S" analyze "$F" --sql "SELECT 7 AS a" --format $fmt >"$D/out" 2>"$D/err"
+	expect_eq "sql_$fmt: stdout holds the result alone" "$(grep -c '^#' "$D/out")" 0
+	check "sql_$fmt: the coverage header on stderr, with the lost events" \
+		grep -qx '#   lost events: 12 .*' "$D/err"
+done
+expect_eq sql_csv_result "$(cat "$D/out")" "a
+7"
 want=$("$S" analyze "$F" --top-io --by file --format csv 2>/dev/null)
 got=$("$S" analyze "$R0" "$D/rot0-copy.trc" "$R1" --top-io --by file --format csv 2>/dev/null)
 expect_eq rotated_copy_not_counted_twice "$got" "$want"

@@ -488,7 +488,7 @@ printf 'hello\n' >"$D/text.trc"
 cp "$T1" "$D/newer.trc"
 printf '\x02' | dd of="$D/newer.trc" bs=1 seek=8 conv=notrunc status=none
 head -c 30 "$T1" >"$D/short.trc"
-for c in info dump; do
+for c in info dump analyze; do
 	run "$c not a trace exits 1" 1 "$S" $c "$D/text.trc"
 	expect_eq "$c not a trace message" "$(cat "$D/err")" \
 		"sysrec: $D/text.trc: not a sysrec trace (no sysrec magic)"
