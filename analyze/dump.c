@@ -47,20 +47,6 @@ const char sr_usage_dump[] =
 	"Exit status: 0 when every file was read (a cut file included), 1 when a\n"
 	"file could not be read or had damaged chunks, 2 for bad usage.\n";
 
-/* The types whose records carry struct sr_sys after the header, and their size. */
-static const uint16_t sys_type_size[SR_EV_TYPE_MAX] = {
-	[SR_EV_EXEC] = sizeof(struct sr_ev_exec),
-	[SR_EV_FORK] = sizeof(struct sr_ev_fork),
-	[SR_EV_OPEN] = sizeof(struct sr_ev_open),
-	[SR_EV_RW] = sizeof(struct sr_ev_rw),
-	[SR_EV_CLOSE] = sizeof(struct sr_ev_close),
-	[SR_EV_DUP] = sizeof(struct sr_ev_dup),
-	[SR_EV_MMAP] = sizeof(struct sr_ev_mmap),
-	[SR_EV_MUNMAP] = sizeof(struct sr_ev_munmap),
-	[SR_EV_BRK] = sizeof(struct sr_ev_brk),
-	[SR_EV_SYSCALL] = sizeof(struct sr_ev_syscall),
-};
-
 #define SYS_NR_OFF	(sizeof(struct sr_event) + __builtin_offsetof(struct sr_sys, nr))
 
 struct dump_filter {
@@ -522,8 +508,7 @@ static uint16_t event_nr(const struct sr_event *ev)
 
 static int is_sys(const struct sr_event *ev)
 {
-	return ev->type < SR_EV_TYPE_MAX && sys_type_size[ev->type] &&
-	       ev->size >= SYS_NR_OFF + 2;
+	return sr_type_has_sys(ev->type) && ev->size >= SYS_NR_OFF + 2;
 }
 
 /* The name this build gives a type, else the file's, else NULL. */
@@ -1200,23 +1185,6 @@ static int match(const struct dump *d, const struct sr_event *ev)
 
 /* --- files --- */
 
-/* A metadata value that must be a whole number: 0, or -EINVAL when absent or junk. */
-static int meta_s64(const struct sr_reader *r, const char *key, int64_t *v)
-{
-	const char *s = sr_reader__meta(r, key);
-	char *end;
-	long long x;
-
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	x = strtoll(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
 /* Everything printed so far, out: before a message on stderr, so the two stay in order. */
 static void out_flush(void *arg)
 {
@@ -1236,10 +1204,10 @@ static int dump_file(struct dump *d, const char *path)
 
 	if (sr_trace_open(&d->r, path, &log))
 		return SR_EXIT_FAIL;
-	d->have_offset = !meta_s64(d->r, "clock_offset_ns", &v);
+	d->have_offset = !sr_meta_s64(d->r, "clock_offset_ns", &v);
 	d->clock_offset = d->have_offset ? v : 0;
 	d->wc.valid = 0;
-	if (!d->have_base && !meta_s64(d->r, "start_ns", &v) && v >= 0) {
+	if (!d->have_base && !sr_meta_s64(d->r, "start_ns", &v) && v >= 0) {
 		d->base = (uint64_t)v;
 		d->have_base = 1;
 	}

@@ -99,22 +99,6 @@ static void add_sat(uint64_t *a, uint64_t b)
 		*a = UINT64_MAX;
 }
 
-static int meta_num(const struct sr_reader *r, const char *key, int64_t *v)
-{
-	const char *s = sr_reader__meta(r, key);
-	char *end;
-	long long x;
-
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	x = strtoll(s, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
 static void read_all(struct info *in)
 {
 	const struct sr_event *ev;
@@ -148,16 +132,16 @@ static void derive(struct info *in)
 {
 	int64_t v = 0;
 
-	in->have_offset = !meta_num(in->r, "clock_offset_ns", &v);
+	in->have_offset = !sr_meta_s64(in->r, "clock_offset_ns", &v);
 	in->offset = v;
-	if (!meta_num(in->r, "start_ns", &v) && v >= 0) {
+	if (!sr_meta_s64(in->r, "start_ns", &v) && v >= 0) {
 		in->start = (uint64_t)v;
 		in->have_start = 1;
 	} else if (in->events) {
 		in->start = in->st.ts_first;
 		in->have_start = 1;
 	}
-	if (!meta_num(in->r, "stop_ns", &v) && v >= 0) {
+	if (!sr_meta_s64(in->r, "stop_ns", &v) && v >= 0) {
 		in->stop = (uint64_t)v;
 		in->have_stop = 1;
 	} else if (in->events) {
@@ -367,7 +351,7 @@ static void print_text(struct info *in)
 		const char *m = sr_reader__meta(in->r, "lost");
 		int64_t v;
 
-		if (meta_num(in->r, "lost", &v) || (uint64_t)v != in->lost) {
+		if (sr_meta_s64(in->r, "lost", &v) || (uint64_t)v != in->lost) {
 			fputs(" (end metadata says ", stdout);
 			sr_fput_text(stdout, m, strlen(m));
 			putchar(')');
@@ -404,7 +388,7 @@ static void print_text(struct info *in)
 		int64_t v;
 
 		sr_fput_text(stdout, end_events, strlen(end_events));
-		if (!meta_num(in->r, "events", &v) && (uint64_t)v == in->events)
+		if (!sr_meta_s64(in->r, "events", &v) && (uint64_t)v == in->events)
 			puts(" (matches the events read)");
 		else
 			printf(" (does not match: %llu read)\n", (unsigned long long)in->events);
@@ -479,7 +463,7 @@ static void print_json(struct info *in)
 	for (i = 0; i < ARRAY_SIZE(meta_keys); i++) {
 		if (meta_keys[i].number) {
 			sr_json__key(j, meta_keys[i].label);
-			if (!meta_num(in->r, meta_keys[i].key, &v))
+			if (!sr_meta_s64(in->r, meta_keys[i].key, &v))
 				sr_json__s64(j, v);
 			else
 				sr_json__null(j);
@@ -547,7 +531,7 @@ static void print_json(struct info *in)
 	}
 	sr_json__obj_end(j);
 	sr_json__key(j, "lost_meta");
-	if (!meta_num(in->r, "lost", &v))
+	if (!sr_meta_s64(in->r, "lost", &v))
 		sr_json__s64(j, v);
 	else
 		sr_json__null(j);
@@ -565,12 +549,12 @@ static void print_json(struct info *in)
 	sr_json__key(j, "problems");
 	sr_json__u64(j, in->log.count);
 	sr_json__key(j, "end_events");
-	if (!meta_num(in->r, "events", &v))
+	if (!sr_meta_s64(in->r, "events", &v))
 		sr_json__s64(j, v);
 	else
 		sr_json__null(j);
 	sr_json__key(j, "events_match");
-	if (!meta_num(in->r, "events", &v))
+	if (!sr_meta_s64(in->r, "events", &v))
 		sr_json__bool(j, (uint64_t)v == in->events);
 	else
 		sr_json__null(j);

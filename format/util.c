@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -624,4 +625,20 @@ int sr_trace_open(struct sr_reader **r, const char *path, struct sr_damage_log *
 		sr_err("cannot open %s: %s", path, strerror(-err));
 	log->held = 0;
 	return err;
+}
+
+int sr_meta_s64(const struct sr_reader *r, const char *key, int64_t *v)
+{
+	const char *s = sr_reader__meta(r, key);
+	char *end;
+	long long x;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	x = strtoll(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*v = x;
+	return 0;
 }

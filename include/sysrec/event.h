@@ -51,6 +51,12 @@ enum sr_event_type {
 	SR_EV_TYPE_MAX
 };
 
+/* Whether records of @type carry struct sr_sys right after the header. */
+static inline int sr_type_has_sys(unsigned int type)
+{
+	return type >= SR_EV_EXEC && type <= SR_EV_SYSCALL && type != SR_EV_EXIT;
+}
+
 /* sr_event.flags */
 #define SR_F_THREAD	0x0001	/* FORK: the child is a thread; EXIT: not the last thread */
 #define SR_F_GROUP_DEAD	0x0002	/* EXIT: the whole process is gone */
