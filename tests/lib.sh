@@ -69,4 +69,15 @@ info_field() {
 for k in sys.argv[1].split("."): v = v[k]
 print(v)' "$2"
 }
+# need_built NAME FILE...: each FILE must be built (make asan tools), else
+# one failure for NAME and the script ends
+need_built() {
+	local n=$1 x
+	shift
+	for x in "$@"; do
+		[ -x "$x" ] && continue
+		fail "$n" "missing $x (make asan tools)"
+		exit 1
+	done
+}
 t_done() { [ "$T_FAILED" -eq 0 ]; }

@@ -23,7 +23,7 @@ Exit status 0, or 1 when the source no longer has the line a variant edits
 import sys
 
 OUTPUT = "bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, "
-BATCH = "bpf_map_lookup_elem(&batches, &zero);"
+BATCH = "batch_on ? bpf_map_lookup_elem(&batches, &zero) : NULL"
 PATH = "off = put_file_path(eb, off, f, &e->path, &e->h.flags);"
 ENTER = "int BPF_PROG(sys_enter,"
 TASK = "if (filter_comm_on && !comm_matches())"
@@ -39,7 +39,8 @@ def outputs(src, define):
 
 
 def unbatched(src):
-    return src.replace(BATCH, "NULL; (void)zero;") if BATCH in src else None
+    # both places that start a batch (emit, out_begin); the flush finds it empty
+    return src.replace(BATCH, "((void)zero, NULL)") if src.count(BATCH) == 2 else None
 
 
 def variant(src, name):

@@ -8,12 +8,7 @@
 
 S=$SYSREC_ASAN
 MK=$TOOLS/mktrace
-for x in "$S" "$MK"; do
-	if [ ! -x "$x" ]; then
-		fail analyze "missing $x (make asan tools)"
-		exit 1
-	fi
-done
+need_built analyze "$S" "$MK"
 export TZ=UTC
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT

@@ -11,12 +11,7 @@
 S=$SYSREC_ASAN
 MK=$TOOLS/mktrace
 GEN=$TOOLS/gentrace
-for x in "$S" "$MK" "$GEN"; do
-	if [ ! -x "$x" ]; then
-		fail analyze_rows "missing $x (make asan tools)"
-		exit 1
-	fi
-done
+need_built analyze_rows "$S" "$MK" "$GEN"
 export TZ=UTC
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT

@@ -16,12 +16,7 @@
 
 S=$SYSREC_ASAN
 MK=$TOOLS/mktrace
-for x in "$S" "$MK"; do
-	if [ ! -x "$x" ]; then
-		fail reliability_inputs "missing $x (make asan tools)"
-		exit 1
-	fi
-done
+need_built reliability_inputs "$S" "$MK"
 tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
