@@ -813,8 +813,11 @@ static void drain_offline_batches(struct rec *r, const bool *offline)
 			/* struct batch of bpf/sysrec.bpf.c */
 			const struct { __u32 len, nrec, busy, pad; } *b = (const void *)(vals + cpu * vsize);
 
-			if (offline[cpu] && b->len <= vsize - sizeof(*b))
+			if (offline[cpu] && b->len <= vsize - sizeof(*b)) {
+				sr_dbg("CPU %d went offline: %u records read from its batch",
+				       cpu, b->nrec);
 				push_batch(r, (const uint8_t *)(b + 1), b->len);
+			}
 		}
 	}
 	free(vals);
