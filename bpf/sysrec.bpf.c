@@ -339,6 +339,7 @@ static __always_inline void *out_begin(void *ctx, struct out *o, __u32 size)
 	__u32 zero = 0, off;
 	struct batch *bt = batch_on ? bpf_map_lookup_elem(&batches, &zero) : NULL;
 
+	size = (size + 7) & ~7U;	/* as out_end() counts it */
 	o->bt = NULL;
 	o->eb = NULL;
 	o->h = NULL;
