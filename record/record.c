@@ -1157,9 +1157,13 @@ int cmd_record(int argc, char **argv)
 	}
 	/*
 	 * Batches only once the flush runs here (BPF_F_TEST_RUN_ON_CPU, 5.10):
-	 * a record must never wait for a batch to fill.
+	 * a record must never wait for a batch to fill.  SYSREC_NO_BATCH=1
+	 * sends every record alone, the path a kernel without it takes (tests,
+	 * benchmarks).
 	 */
-	{
+	if (getenv("SYSREC_NO_BATCH") && *getenv("SYSREC_NO_BATCH") == '1') {
+		sr_dbg("records sent one by one: SYSREC_NO_BATCH is set");
+	} else {
 		LIBBPF_OPTS(bpf_test_run_opts, topts);
 
 		if (!bpf_prog_test_run_opts(bpf_program__fd(r.skel->progs.flush), &topts)) {

@@ -13,6 +13,30 @@ trap 'kill $rpid 2>/dev/null; rm -rf "$tmp"' EXIT
 check "record_batch: records gathered in per-CPU batches (-v)" \
 	grep -q 'records gathered in per-CPU batches' "$tmp/v.err"
 
+# Records sent alone (SYSREC_NO_BATCH=1: a kernel that cannot run the
+# flush, or a batch held by another program) are the same records.
+counts() {
+	"$SYSREC" dump --json "$1" | python3 -c 'import collections, json, sys
+c = collections.Counter(json.loads(l)["type"] for l in sys.stdin)
+print(" ".join("%s=%d" % (t, c[t]) for t in sorted(c) if t not in ("proc", "fd", "cgroup")))'
+}
+mkdir "$tmp/l1" "$tmp/l2"
+"$SYSREC" record -q -o "$tmp/batched.trc" -- "$WORKLOADS/sr_work" loop 3000 "$tmp/l1"
+SYSREC_NO_BATCH=1 "$SYSREC" record -v -o "$tmp/alone.trc" -- "$WORKLOADS/sr_work" loop 3000 "$tmp/l2" \
+	2>"$tmp/alone.err"
+check "record_batch: SYSREC_NO_BATCH=1 sends records one by one (-v)" \
+	grep -q 'records sent one by one: SYSREC_NO_BATCH is set' "$tmp/alone.err"
+b=$(counts "$tmp/batched.trc")
+expect_eq "record_batch: the same records batched and alone ($b)" "$(counts "$tmp/alone.trc")" "$b"
+# the loop creates its input, then opens two files of its directory per round
+for m in batched:l1 alone:l2; do
+	expect_eq "record_batch: ${m%%:*}: the loop's 6001 opens" "$("$SYSREC" dump --json "$tmp/${m%%:*}.trc" |
+		python3 -c 'import json, sys
+d = sys.argv[1] + "/"
+print(sum(1 for l in sys.stdin for e in [json.loads(l)]
+          if e["type"] == "open" and e.get("path", "").startswith(d)))' "$tmp/${m##*:}")" 6001
+done
+
 # 1. sr_work slow: 30 rounds of open/write/close 100 ms apart, about 120
 # records in 3 s: far less than one 16 KiB batch.  Seen live by --print
 # while the workload still runs, they were flushed by the polls.
