@@ -192,36 +192,6 @@ static double now_s(void)
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static int grow(void *pp, size_t *cap, size_t need, size_t elsz)
-{
-	void **p = pp;
-	size_t ncap;
-	void *n;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	n = realloc(*p, ncap * elsz);
-	if (!n)
-		return -ENOMEM;
-	*p = n;
-	*cap = ncap;
-	return 0;
-}
-
-static char *memdup0(const char *s, size_t len)
-{
-	char *p = malloc(len + 1);
-
-	if (p) {
-		memcpy(p, s, len);
-		p[len] = 0;
-	}
-	return p;
-}
-
 /* A string field of a record, or NULL/0 when it points outside the record. */
 static const char *ev_str(const struct sr_event *ev, struct sr_str ref, size_t *len)
 {
@@ -290,7 +260,7 @@ static uint32_t sys_intern(struct an_imp *im, const char *name, int insert_db)
 	if (i != NONE)
 		return i;
 	if (im->nsys + 1 >= SYS_ID_MAX ||
-	    grow(&im->sys, &im->capsys, im->nsys + 1, sizeof(*im->sys)))
+	    sr_grow(&im->sys, &im->capsys, im->nsys + 1, sizeof(*im->sys)))
 		return NONE;
 	s = &im->sys[im->nsys];
 	memset(s, 0, sizeof(*s));
@@ -364,13 +334,13 @@ static uint32_t file_new(struct an_imp *im, uint64_t a, uint64_t b, uint64_t c,
 	struct an_file *f;
 	uint32_t i = (uint32_t)im->nfiles;
 
-	if (im->nfiles + 1 >= NONE || grow(&im->files, &im->capfiles, im->nfiles + 1,
+	if (im->nfiles + 1 >= NONE || sr_grow(&im->files, &im->capfiles, im->nfiles + 1,
 					   sizeof(*im->files)))
 		return NONE;
 	f = &im->files[i];
 	f->dev = dev;
 	f->ino = ino;
-	f->path = path ? memdup0(path, len) : NULL;
+	f->path = path ? sr_memdup0(path, len) : NULL;
 	if (sr_map__set(&im->file_map, a, b, c, i)) {
 		free(f->path);
 		return NONE;
@@ -404,7 +374,7 @@ static uint32_t file_get(struct an_imp *im, uint64_t dev, uint64_t ino,
 	if (i == NONE)
 		return file_new(im, dev, ino, 0, dev, ino, path, len);
 	if (path && !im->files[i].path)
-		im->files[i].path = memdup0(path, len);
+		im->files[i].path = sr_memdup0(path, len);
 	return i;
 }
 
@@ -471,7 +441,7 @@ static int fd_assign(struct an_imp *im, uint32_t proc, int32_t fd, uint32_t file
 	if (fd < 0)
 		return 0;
 	if (im->nlives + 1 >= NONE ||
-	    grow(&im->lives, &im->caplives, im->nlives + 1, sizeof(*im->lives)))
+	    sr_grow(&im->lives, &im->caplives, im->nlives + 1, sizeof(*im->lives)))
 		return -ENOMEM;
 	p = &im->procs[proc];
 	e = fd_find(im, proc, fd);
@@ -479,7 +449,7 @@ static int fd_assign(struct an_imp *im, uint32_t proc, int32_t fd, uint32_t file
 		life_close(im, e->life, ts);
 	} else {
 		cap = p->capfds;
-		if (p->nfds + 1 >= NONE || grow(&p->fds, &cap, (size_t)p->nfds + 1, sizeof(*p->fds)))
+		if (p->nfds + 1 >= NONE || sr_grow(&p->fds, &cap, (size_t)p->nfds + 1, sizeof(*p->fds)))
 			return -ENOMEM;
 		p->capfds = (uint32_t)cap;
 		if (sr_map__set(&im->fd_map, proc, (uint32_t)fd, 0, p->nfds))
@@ -529,7 +499,7 @@ static uint32_t proc_new(struct an_imp *im, uint32_t pid, const struct sr_event 
 	uint32_t i = (uint32_t)im->nprocs, old;
 
 	if (im->nprocs + 1 >= NONE ||
-	    grow(&im->procs, &im->capprocs, im->nprocs + 1, sizeof(*im->procs)))
+	    sr_grow(&im->procs, &im->capprocs, im->nprocs + 1, sizeof(*im->procs)))
 		return NONE;
 	old = sr_map__get(&im->alive, pid, 0, 0);
 	if (sr_map__set(&im->alive, pid, 0, 0, i))
@@ -574,7 +544,7 @@ static void set_str(char **dst, const char *s, size_t len)
 	if (!s)
 		return;
 	free(*dst);
-	*dst = memdup0(s, len);
+	*dst = sr_memdup0(s, len);
 }
 
 /* argv as one line: NULs between arguments become spaces. */
@@ -586,9 +556,9 @@ static void set_argv(struct an_proc *p, const char *s, size_t len)
 		len--;
 	free(p->argv);
 	free(p->cmdline);
-	p->argv = memdup0(s, len);
+	p->argv = sr_memdup0(s, len);
 	p->argv_len = p->argv ? len : 0;
-	p->cmdline = memdup0(s, len);
+	p->cmdline = sr_memdup0(s, len);
 	if (p->cmdline)
 		for (size_t i = 0; i < len; i++)
 			if (!p->cmdline[i])
@@ -622,7 +592,7 @@ static struct an_agg *agg_get(struct an_imp *im, int64_t ts, uint32_t proc, uint
 		return &im->aggs[i];
 	}
 	if (im->naggs + 1 >= NONE ||
-	    grow(&im->aggs, &im->capaggs, im->naggs + 1, sizeof(*im->aggs)) ||
+	    sr_grow(&im->aggs, &im->capaggs, im->naggs + 1, sizeof(*im->aggs)) ||
 	    sr_map__set(&im->agg_map, (uint64_t)bucket, ((uint64_t)proc << 32) | file, cgroup,
 			(uint32_t)im->naggs))
 		return NULL;
@@ -660,7 +630,7 @@ static struct an_tl *tl_get(struct an_imp *im, int64_t ts, uint32_t proc, uint64
 		return &im->tls[i];
 	}
 	if (im->ntls + 1 >= NONE ||
-	    grow(&im->tls, &im->captls, im->ntls + 1, sizeof(*im->tls)) ||
+	    sr_grow(&im->tls, &im->captls, im->ntls + 1, sizeof(*im->tls)) ||
 	    sr_map__set(&im->tl_map, (uint64_t)bucket, proc, cgroup, (uint32_t)im->ntls))
 		return NULL;
 	im->procs[proc].tl_hint = (uint32_t)im->ntls + 1;
@@ -835,7 +805,7 @@ static int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t pr
 		if ((uint64_t)dur > y->max)
 			y->max = (uint64_t)dur;
 		if (im->keep_durs) {
-			if (grow(&y->durs, &y->capdurs, y->ndurs + 1, sizeof(*y->durs)))
+			if (sr_grow(&y->durs, &y->capdurs, y->ndurs + 1, sizeof(*y->durs)))
 				return -ENOMEM;
 			y->durs[y->ndurs++] = (uint64_t)dur;
 		}
@@ -2125,7 +2095,7 @@ static int write_sys_stats(struct an_imp *im)
 			y->total = (uint64_t)sr_sum((int64_t)y->total, d);
 			if ((uint64_t)d > y->max)
 				y->max = (uint64_t)d;
-			if (grow(&y->durs, &y->capdurs, y->ndurs + 1, sizeof(*y->durs))) {
+			if (sr_grow(&y->durs, &y->capdurs, y->ndurs + 1, sizeof(*y->durs))) {
 				sqlite3_finalize(st);
 				return -ENOMEM;
 			}

@@ -69,18 +69,8 @@ int sr_rs__row(struct sr_rs *rs)
 
 	if (!rs->ncols)
 		return rs->err = -EINVAL;
-	if (need > rs->cap) {
-		size_t ncap = rs->cap ? rs->cap * 2 : 64 * rs->ncols;
-		struct sr_val *v;
-
-		while (ncap < need)
-			ncap *= 2;
-		v = realloc(rs->vals, ncap * sizeof(*v));
-		if (!v)
-			return rs->err = -ENOMEM;
-		rs->vals = v;
-		rs->cap = ncap;
-	}
+	if (sr_grow(&rs->vals, &rs->cap, need, sizeof(*rs->vals)))
+		return rs->err = -ENOMEM;
 	memset(rs->vals + rs->nrows * rs->ncols, 0, rs->ncols * sizeof(*rs->vals));
 	rs->nrows++;
 	return 0;
@@ -113,14 +103,12 @@ void sr_rs__text(struct sr_rs *rs, const char *s, size_t len)
 	if (!x)
 		return;
 	x->type = SQLITE_TEXT;
-	x->s = malloc(len + 1);
+	x->s = sr_memdup0(s, len);
 	if (!x->s) {
 		x->type = SQLITE_NULL;
 		rs->err = -ENOMEM;
 		return;
 	}
-	memcpy(x->s, s, len);
-	x->s[len] = 0;
 	x->len = len;
 }
 

@@ -436,15 +436,8 @@ static int edge_add(struct rctx *c, const struct sev *e, void *ctx)
 	int rw = sev_rw(c, e);
 
 	if (i == UINT32_MAX) {
-		if (a->n == a->cap) {
-			size_t ncap = a->cap ? a->cap * 2 : 256;
-			void *nv = realloc(a->v, ncap * sizeof(*a->v));
-
-			if (!nv)
-				return -ENOMEM;
-			a->v = nv;
-			a->cap = ncap;
-		}
+		if (sr_grow(&a->v, &a->cap, a->n + 1, sizeof(*a->v)))
+			return -ENOMEM;
 		i = (uint32_t)a->n;
 		if (sr_map__set(&a->map, k1, (uint64_t)e->file_id, (uint64_t)e->cgroup_id, i))
 			return -ENOMEM;
@@ -829,15 +822,8 @@ static int sys_add(struct rctx *c, const struct sev *e, void *ctx)
 	a->total = (uint64_t)sr_sum((int64_t)a->total, d);
 	if ((uint64_t)d > a->max)
 		a->max = (uint64_t)d;
-	if (a->n == a->cap) {
-		size_t ncap = a->cap ? a->cap * 2 : 64;
-		uint64_t *nd = realloc(a->d, ncap * sizeof(*nd));
-
-		if (!nd)
-			return -ENOMEM;
-		a->d = nd;
-		a->cap = ncap;
-	}
+	if (sr_grow(&a->d, &a->cap, a->n + 1, sizeof(*a->d)))
+		return -ENOMEM;
 	a->d[a->n++] = (uint64_t)d;
 	return 0;
 }
@@ -1071,16 +1057,9 @@ static int report_procs(struct rctx *c)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct pnode *p;
 
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct pnode *nv = realloc(v, ncap * sizeof(*nv));
-
-			if (!nv) {
-				err = -ENOMEM;
-				break;
-			}
-			v = nv;
-			cap = ncap;
+		if (sr_grow(&v, &cap, n + 1, sizeof(*v))) {
+			err = -ENOMEM;
+			break;
 		}
 		p = &v[n++];
 		memset(p, 0, sizeof(*p));
@@ -1329,15 +1308,8 @@ static int tl_put(struct tlacc *a, int64_t rel, int64_t events, int64_t rb, int6
 	uint32_t i = sr_map__get(&a->map, (uint64_t)b, 0, 0);
 
 	if (i == UINT32_MAX) {
-		if (a->n == a->cap) {
-			size_t ncap = a->cap ? a->cap * 2 : 256;
-			void *nv = realloc(a->v, ncap * sizeof(*a->v));
-
-			if (!nv)
-				return -ENOMEM;
-			a->v = nv;
-			a->cap = ncap;
-		}
+		if (sr_grow(&a->v, &a->cap, a->n + 1, sizeof(*a->v)))
+			return -ENOMEM;
 		i = (uint32_t)a->n;
 		if (sr_map__set(&a->map, (uint64_t)b, 0, 0, i))
 			return -ENOMEM;
@@ -1549,15 +1521,8 @@ static int sql_touches_events(sqlite3 *db, struct sql_use *u, const char *sql)
 
 static int sql_known(struct sql_use *u, size_t *cap, const char *name)
 {
-	if (u->ntables == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		char **nt = realloc(u->tables, ncap * sizeof(*nt));
-
-		if (!nt)
-			return -ENOMEM;
-		u->tables = nt;
-		*cap = ncap;
-	}
+	if (sr_grow(&u->tables, cap, u->ntables + 1, sizeof(*u->tables)))
+		return -ENOMEM;
 	u->tables[u->ntables] = strdup(name);
 	if (!u->tables[u->ntables])
 		return -ENOMEM;

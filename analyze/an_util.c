@@ -454,3 +454,23 @@ void sr_map__clear(struct sr_map *m)
 	free(m->vals);
 	memset(m, 0, sizeof(*m));
 }
+
+/* Room for @need elements of @elsz bytes in *pp: the capacity doubles, from 16. */
+int sr_grow(void *pp, size_t *cap, size_t need, size_t elsz)
+{
+	void **p = pp;
+	size_t ncap;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	n = realloc(*p, ncap * elsz);
+	if (!n)
+		return -ENOMEM;
+	*p = n;
+	*cap = ncap;
+	return 0;
+}

@@ -115,6 +115,12 @@ struct sr_map {
 };
 /* The value of key (a, b, c), or UINT32_MAX. */
 uint32_t sr_map__get(const struct sr_map *m, uint64_t a, uint64_t b, uint64_t c);
+
+/*
+ * Room for @need elements of @elsz bytes in the array *pp whose capacity is
+ * *cap (doubled, from 16): 0, or -ENOMEM with the array as it was.
+ */
+int sr_grow(void *pp, size_t *cap, size_t need, size_t elsz);
 /* Set key (a, b, c) to v (v != UINT32_MAX).  0 or -ENOMEM. */
 int sr_map__set(struct sr_map *m, uint64_t a, uint64_t b, uint64_t c, uint32_t v);
 /* Remove key (a, b, c): 1 when it was there, else 0. */

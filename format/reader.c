@@ -22,6 +22,7 @@
 #include <zstd.h>
 
 #include "sysrec/format.h"
+#include "sysrec/util.h"
 #include "layout.h"
 
 #define SCAN_WINDOW	(256u << 10)
@@ -248,17 +249,6 @@ static int rebuild_all(struct sr_reader *r)
 	return 0;
 }
 
-static char *strndup_safe(const uint8_t *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = 0;
-	}
-	return s;
-}
-
 static int parse_meta(struct sr_reader *r, uint64_t off, const struct sr_bhdr *h,
 		      const uint8_t *p, size_t len, struct kvs *kv)
 {
@@ -289,8 +279,8 @@ static int parse_meta(struct sr_reader *r, uint64_t off, const struct sr_bhdr *h
 			damage(r, off, "%s block: entry %u has a bad length", block_name(h->type), i);
 			break;
 		}
-		kv->keys[kv->n] = strndup_safe(p + pos, kl);
-		kv->values[kv->n] = strndup_safe(p + pos + kl, vl);
+		kv->keys[kv->n] = sr_memdup0(p + pos, kl);
+		kv->values[kv->n] = sr_memdup0(p + pos + kl, vl);
 		if (!kv->keys[kv->n] || !kv->values[kv->n]) {
 			free(kv->keys[kv->n]);
 			free(kv->values[kv->n]);
@@ -338,7 +328,7 @@ static int parse_type(const uint8_t *p, size_t len, size_t *pos, struct sr_type 
 	q += 7;
 	if (nf > SR_FIELDS_MAX || len - q < nl)
 		return 0;
-	t->name = strndup_safe(p + q, nl);
+	t->name = sr_memdup0(p + q, nl);
 	q += nl;
 	fields = calloc(nf ? nf : 1, sizeof(*fields));
 	t->fields = fields;
@@ -351,7 +341,7 @@ static int parse_type(const uint8_t *p, size_t len, size_t *pos, struct sr_type 
 		fields[i].size = get16(p + q + 2);
 		fields[i].kind = p[q + 4];
 		nl = p[q + 5];
-		fields[i].name = strndup_safe(p + q + 6, nl);
+		fields[i].name = sr_memdup0(p + q + 6, nl);
 		if (!fields[i].name)
 			return -ENOMEM;
 		t->nfields = (uint16_t)(i + 1);
@@ -437,7 +427,7 @@ static int parse_syscalls(struct sr_reader *r, uint64_t off, const struct sr_bhd
 			break;
 		}
 		r->sys[r->nsys].nr = get16(p + pos);
-		r->sys[r->nsys].name = strndup_safe(p + pos + 9, nl);
+		r->sys[r->nsys].name = sr_memdup0(p + pos + 9, nl);
 		if (!r->sys[r->nsys].name)
 			return -ENOMEM;
 		r->nsys++;

@@ -642,3 +642,14 @@ int sr_meta_s64(const struct sr_reader *r, const char *key, int64_t *v)
 	*v = x;
 	return 0;
 }
+
+char *sr_memdup0(const void *p, size_t len)
+{
+	char *s = malloc(len + 1);
+
+	if (s) {
+		memcpy(s, p, len);
+		s[len] = 0;
+	}
+	return s;
+}

@@ -137,6 +137,8 @@ struct sr_damage_log {
 void sr_damage_log__print(void *ctx, uint64_t offset, const char *what);
 /* sr_reader__open() with the messages above; 0 or -errno (the message is printed). */
 int sr_trace_open(struct sr_reader **r, const char *path, struct sr_damage_log *log);
+/* A NUL-terminated copy of the @len bytes at @p (NULs inside kept), or NULL. */
+char *sr_memdup0(const void *p, size_t len);
 /* A metadata value that must be a whole number: 0, or -EINVAL when absent or junk. */
 int sr_meta_s64(const struct sr_reader *r, const char *key, int64_t *v);
 
