@@ -63,6 +63,25 @@ t_cleanup() {
 	if declare -F t_cleanup_more >/dev/null; then t_cleanup_more; fi
 	rm -rf "$tmp"
 }
+# prog_ids PID: BPF programs and links held by a process (from fdinfo)
+prog_ids() { grep -hE '^(prog_id|link_id):' /proc/"$1"/fdinfo/* 2>/dev/null | sort -u | tr '\t' ' '; }
+# still_loaded IDS: how many of these programs and links exist after up to
+# 15 s (the kernel frees tracing programs after an RCU grace period)
+still_loaded() {
+	local ids=$1 id n
+	for _ in $(seq 150); do
+		n=0
+		for id in $(printf '%s\n' "$ids" | sed -n 's/^prog_id: //p'); do
+			bpftool prog show id "$id" >/dev/null 2>&1 && n=$((n + 1))
+		done
+		for id in $(printf '%s\n' "$ids" | sed -n 's/^link_id: //p'); do
+			bpftool link show id "$id" >/dev/null 2>&1 && n=$((n + 1))
+		done
+		[ "$n" -eq 0 ] && break
+		sleep 0.1
+	done
+	echo "$n"
+}
 # info_field TRACE KEY[.KEY...]: one value of `sysrec info --json TRACE`
 info_field() {
 	"$SYSREC" info --json "$1" 2>/dev/null | python3 -c 'import json,sys; v=json.load(sys.stdin)

@@ -91,25 +91,6 @@ print("# %s: %d writes in the file, %d done before the kill; the last one in the
 sys.exit(1 if failed else 0)
 EOF
 
-# prog_ids PID: BPF programs and links held by a process (from fdinfo)
-prog_ids() { grep -hE '^(prog_id|link_id):' /proc/"$1"/fdinfo/* 2>/dev/null | sort -u | tr '\t' ' '; }
-# still_loaded IDS: how many of these programs and links exist after up to
-# 15 s (the kernel frees tracing programs after an RCU grace period)
-still_loaded() {
-	local ids=$1 id n
-	for _ in $(seq 150); do
-		n=0
-		for id in $(printf '%s\n' "$ids" | sed -n 's/^prog_id: //p'); do
-			bpftool prog show id "$id" >/dev/null 2>&1 && n=$((n + 1))
-		done
-		for id in $(printf '%s\n' "$ids" | sed -n 's/^link_id: //p'); do
-			bpftool link show id "$id" >/dev/null 2>&1 && n=$((n + 1))
-		done
-		[ "$n" -eq 0 ] && break
-		sleep 0.1
-	done
-	echo "$n"
-}
 
 # run_crash NAME F_NS KILLMODE KILLARG BUSY RECORD_OPTS...
 run_crash() {

@@ -22,24 +22,6 @@ if ! mount -t tmpfs -o size=256k,mode=0755 sysrec-test "$mnt"; then
 	exit 1
 fi
 
-prog_ids() { grep -hE '^(prog_id|link_id):' /proc/"$1"/fdinfo/* 2>/dev/null | sort -u | tr '\t' ' '; }
-# still_loaded IDS: how many of these programs and links exist after up to
-# 15 s (the kernel frees tracing programs after an RCU grace period)
-still_loaded() {
-	local ids=$1 id n
-	for _ in $(seq 150); do
-		n=0
-		for id in $(printf '%s\n' "$ids" | sed -n 's/^prog_id: //p'); do
-			bpftool prog show id "$id" >/dev/null 2>&1 && n=$((n + 1))
-		done
-		for id in $(printf '%s\n' "$ids" | sed -n 's/^link_id: //p'); do
-			bpftool link show id "$id" >/dev/null 2>&1 && n=$((n + 1))
-		done
-		[ "$n" -eq 0 ] && break
-		sleep 0.1
-	done
-	echo "$n"
-}
 # programs named like sysrec's (its tp_btf programs), whoever loaded them
 count_progs() {
 	bpftool prog show 2>/dev/null |
