@@ -490,6 +490,18 @@ static int collect_rec(void *ctx, const struct sr_event *ev)
 	return 0;
 }
 
+/* What the snapshot keeps: the processes the BPF filters would record. */
+static struct sr_snap_filter snap_filter(struct rec *r)
+{
+	return (struct sr_snap_filter){
+		.want_pid = r->skel->rodata->filter_pids ? want_tracked : NULL,
+		.ctx = r,
+		.comm = r->o->comm,
+		.self = getpid(),
+		.argv_max = (uint32_t)r->o->argv_max,
+	};
+}
+
 /*
  * Snapshot /proc before the output file exists, so that the file's
  * appearance means everything is in place: a descriptor closed right after
@@ -497,13 +509,7 @@ static int collect_rec(void *ctx, const struct sr_event *ev)
  */
 static int take_first_snapshot(struct rec *r, uint64_t ts)
 {
-	struct sr_snap_filter flt = {
-		.want_pid = r->skel->rodata->filter_pids ? want_tracked : NULL,
-		.ctx = r,
-		.comm = r->o->comm,
-		.self = getpid(),
-		.argv_max = (uint32_t)r->o->argv_max,
-	};
+	struct sr_snap_filter flt = snap_filter(r);
 	int err;
 
 	sr_cgroups__reset_seen(r->cg);
@@ -525,13 +531,7 @@ static int open_file(struct rec *r, uint64_t ts)
 		.owner_uid = r->owner_uid,
 		.owner_gid = r->owner_gid,
 	};
-	struct sr_snap_filter flt = {
-		.want_pid = r->skel->rodata->filter_pids ? want_tracked : NULL,
-		.ctx = r,
-		.comm = r->o->comm,
-		.self = getpid(),
-		.argv_max = (uint32_t)r->o->argv_max,
-	};
+	struct sr_snap_filter flt = snap_filter(r);
 	int err;
 
 	free(r->path);
