@@ -266,6 +266,13 @@ static __always_inline void count_drops(__u64 n)
 		*d += n;
 }
 
+/* One perf sample of 'nrec' records; those the buffer has no room for are counted. */
+static __always_inline void send(void *ctx, void *data, __u32 size, __u64 nrec)
+{
+	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, data, size))
+		count_drops(nrec);
+}
+
 /* Send what the batch holds and empty it; the caller holds bt->busy. */
 static __always_inline void batch_out(void *ctx, struct batch *bt)
 {
@@ -273,8 +280,8 @@ static __always_inline void batch_out(void *ctx, struct batch *bt)
 
 	if (len > BATCH_SIZE)		/* never: appends keep len <= BATCH_SIZE */
 		len = BATCH_SIZE;
-	if (len && bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, bt->b, len))
-		count_drops(bt->nrec);
+	if (len)
+		send(ctx, bt->b, len, bt->nrec);
 	bt->len = 0;
 	bt->nrec = 0;
 }
@@ -318,8 +325,7 @@ static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
 	batch_put(bt);
 	return;
 alone:
-	if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, eb->b, size))
-		count_drops(1);
+	send(ctx, eb->b, size, 1);
 }
 
 /*
@@ -369,8 +375,8 @@ static __always_inline void out_end(void *ctx, struct out *o, __u32 size)
 		bt->len += size;
 		bt->nrec++;
 		batch_put(bt);
-	} else if (bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, o->h, size)) {
-		count_drops(1);
+	} else {
+		send(ctx, o->h, size, 1);
 	}
 }
 
