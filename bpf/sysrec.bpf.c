@@ -205,28 +205,29 @@ static __always_inline struct evbuf *evbuf(void)
 	return bpf_map_lookup_elem(&evbufs, &zero);
 }
 
-static __always_inline void hdr_fill(struct sr_event *h, __u16 type)
+/*
+ * The header, from the current task's own fields: plain loads where the
+ * helpers (pid_tgid, uid_gid, cgroup id) would each cost a call, and a
+ * call costs a return thunk on this kind of CPU.  The values are the
+ * helpers': tgid and pid as the initial namespace sees them, the
+ * subjective credentials' uid and gid, the cgroup v2 id.
+ */
+static __always_inline void hdr_fill(struct sr_event *h, __u16 type, struct task_struct *t)
 {
-	__u64 pt = bpf_get_current_pid_tgid();
-	__u64 ug = bpf_get_current_uid_gid();
+	const struct cred *cred = t->cred;
+	__u64 *c = (__u64 *)h->comm;
 
 	h->type = type;
 	h->size = 0;
 	h->cpu = bpf_get_smp_processor_id();
 	h->flags = 0;
-	h->pid = pt >> 32;
-	h->tid = (__u32)pt;
-	h->uid = (__u32)ug;
-	h->gid = ug >> 32;
-	h->cgroup_id = bpf_get_current_cgroup_id();
-	{
-		/* two plain loads, not a helper call and a string copy */
-		struct task_struct *t = bpf_get_current_task_btf();
-		__u64 *c = (__u64 *)h->comm;
-
-		c[0] = *(__u64 *)&t->comm[0];
-		c[1] = *(__u64 *)&t->comm[8];
-	}
+	h->pid = t->tgid;
+	h->tid = t->pid;
+	h->uid = cred->uid.val;
+	h->gid = cred->gid.val;
+	h->cgroup_id = t->cgroups->dfl_cgrp->kn->id;
+	c[0] = *(__u64 *)&t->comm[0];
+	c[1] = *(__u64 *)&t->comm[8];
 	/* Last, so that on each CPU records leave in time order. */
 	h->ts = bpf_ktime_get_ns();
 }
@@ -243,7 +244,8 @@ static __always_inline void sys_fill(struct sr_sys *s, struct pending *p, long r
  * The scratch record of this CPU with its header and syscall part filled
  * in, or NULL; *ebp is the buffer to hand to emit().
  */
-static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct pending *p, long ret)
+static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct task_struct *task,
+				       struct pending *p, long ret)
 {
 	struct evbuf *eb = evbuf();
 	struct sr_event *h;
@@ -252,7 +254,7 @@ static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct pe
 	if (!eb)
 		return NULL;
 	h = (void *)eb->b;
-	hdr_fill(h, type);
+	hdr_fill(h, type, task);
 	sys_fill((void *)(h + 1), p, ret, h->ts);
 	return h;
 }
@@ -382,13 +384,14 @@ static __always_inline void out_end(void *ctx, struct out *o, __u32 size)
 
 /* out_begin() for a syscall record: header and syscall part filled in. */
 static __always_inline void *sys_begin_fixed(void *ctx, struct out *o, __u16 type,
-					     struct pending *p, long ret, __u32 size)
+					     struct task_struct *task, struct pending *p,
+					     long ret, __u32 size)
 {
 	struct sr_event *h = out_begin(ctx, o, size);
 
 	if (!h)
 		return NULL;
-	hdr_fill(h, type);
+	hdr_fill(h, type, task);
 	sys_fill((void *)(h + 1), p, ret, h->ts);
 	return h;
 }
@@ -398,15 +401,17 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 {
 	struct files_struct *files = task->files;
 	struct fdtable *fdt;
-	struct file *f = NULL;
 
 	if (fd < 0 || !files)
 		return NULL;
 	fdt = files->fdt;
 	if ((unsigned long)fd >= fdt->max_fds)
 		return NULL;
-	bpf_probe_read_kernel(&f, sizeof(f), (void *)((unsigned long)fdt->fd + fd * sizeof(f)));
-	return f;
+	/*
+	 * fdt->fd[fd] is a pointer in an array of pointers, which BTF cannot
+	 * type: it is read as the first field of a struct that starts with one.
+	 */
+	return KPTR(struct kiocb, (void *)((unsigned long)fdt->fd + fd * sizeof(void *)))->ki_filp;
 }
 
 static __always_inline void file_id(struct file *f, __u64 *dev, __u64 *ino)
@@ -431,6 +436,49 @@ struct walk {
 	__u16 flags;
 	__u8 done;
 };
+
+/* Inline dentry names: struct dentry's d_shortname (Linux 6.14 on). */
+struct dentry___short {
+	union {
+		unsigned long words[5];
+	} d_shortname;
+} __attribute__((preserve_access_index));
+
+#define SHORT_WORDS	5
+
+/*
+ * Copy d's name to pb[pos..pos+len) with plain loads when it is held in
+ * the dentry itself (names shorter than the inline array, nearly all), and
+ * return true; false leaves the copy to the caller.  Whole words are
+ * stored: the bytes they overrun past the name (the path built so far) are
+ * saved first and put back.
+ */
+static __always_inline bool put_inline_name(struct pathbuf *pb, __u32 pos, __u32 len,
+					    struct dentry *d)
+{
+	struct dentry___short *ds = (void *)d;
+	__u32 at = pos & (SR_PATH_MAX - 1), end = (pos + len) & (SR_PATH_MAX - 1);
+	__u64 save[SHORT_WORDS], *dst, *over;
+	unsigned long inl;
+
+	if (!bpf_core_field_exists(ds->d_shortname) ||
+	    bpf_core_field_size(ds->d_shortname) != SHORT_WORDS * 8 ||
+	    len >= SHORT_WORDS * 8)
+		return false;
+	inl = (unsigned long)d + bpf_core_field_offset(ds->d_shortname);
+	if ((unsigned long)d->d_name.name != inl)
+		return false;
+	/* through integers, or clang would split each word into bytes */
+	dst = (__u64 *)((unsigned long)pb->b + at);
+	over = (__u64 *)((unsigned long)pb->b + end);
+	for (int i = 0; i < SHORT_WORDS; i++)
+		save[i] = over[i];
+	for (int i = 0; i < SHORT_WORDS; i++)
+		dst[i] = ds->d_shortname.words[i];
+	for (int i = 0; i < SHORT_WORDS; i++)
+		over[i] = save[i];
+	return true;
+}
 
 /*
  * One step up the tree: prepend d's name, or cross from a mount's root to
@@ -470,7 +518,8 @@ static long walk_step(__u32 i, void *data)
 		return 1;
 	}
 	pos -= len;
-	bpf_probe_read_kernel(&pb->b[pos & (SR_PATH_MAX - 1)], len, d->d_name.name);
+	if (!put_inline_name(pb, pos, len, d))
+		bpf_probe_read_kernel(&pb->b[pos & (SR_PATH_MAX - 1)], len, d->d_name.name);
 	pos -= 1;
 	pb->b[pos & (SR_PATH_MAX - 1)] = '/';
 	w->pos = pos;
@@ -578,9 +627,9 @@ static __always_inline __u32 put_kernel_str(struct evbuf *eb, __u32 off, const v
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct task_struct *task;
 	struct pending *p;
+	__u32 tgid;
 	__u8 type;
 
 	if (attach_only)
@@ -588,9 +637,12 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	if (id < 0 || id >= SR_NR_MAX)
 		return 0;
 	type = sys_type[id];
-	if (!type || tgid == self_tgid)
+	if (!type)
 		return 0;
 	task = bpf_get_current_task_btf();
+	tgid = task->tgid;
+	if (tgid == self_tgid)
+		return 0;
 	p = bpf_task_storage_get(&pending, task, 0, 0);
 	/*
 	 * A task found in 'tracked' once stays followed (its tgid leaves the
@@ -636,7 +688,7 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 				     struct pending *p, long ret)
 {
 	struct evbuf *eb;
-	struct sr_ev_open *e = sys_begin(&eb, SR_EV_OPEN, p, ret);
+	struct sr_ev_open *e = sys_begin(&eb, SR_EV_OPEN, task, p, ret);
 	const void *name;
 	__u32 off;
 
@@ -696,7 +748,7 @@ static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 				   struct pending *p, long ret)
 {
 	struct out o;
-	struct sr_ev_rw *e = sys_begin_fixed(ctx, &o, SR_EV_RW, p, ret, sizeof(*e));
+	struct sr_ev_rw *e = sys_begin_fixed(ctx, &o, SR_EV_RW, task, p, ret, sizeof(*e));
 	struct file *f;
 
 	if (!e)
@@ -740,10 +792,11 @@ static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 	return 0;
 }
 
-static __always_inline int emit_close(void *ctx, struct pending *p, long ret)
+static __always_inline int emit_close(void *ctx, struct task_struct *task,
+				      struct pending *p, long ret)
 {
 	struct out o;
-	struct sr_ev_close *e = sys_begin_fixed(ctx, &o, SR_EV_CLOSE, p, ret, sizeof(*e));
+	struct sr_ev_close *e = sys_begin_fixed(ctx, &o, SR_EV_CLOSE, task, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -761,7 +814,7 @@ static __always_inline int emit_dup(void *ctx, struct task_struct *task,
 				    struct pending *p, long ret)
 {
 	struct out o;
-	struct sr_ev_dup *e = sys_begin_fixed(ctx, &o, SR_EV_DUP, p, ret, sizeof(*e));
+	struct sr_ev_dup *e = sys_begin_fixed(ctx, &o, SR_EV_DUP, task, p, ret, sizeof(*e));
 	struct file *f;
 
 	if (!e)
@@ -791,7 +844,7 @@ static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 				     struct pending *p, long ret)
 {
 	struct out o;
-	struct sr_ev_mmap *e = sys_begin_fixed(ctx, &o, SR_EV_MMAP, p, ret, sizeof(*e));
+	struct sr_ev_mmap *e = sys_begin_fixed(ctx, &o, SR_EV_MMAP, task, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -809,10 +862,11 @@ static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 	return 0;
 }
 
-static __always_inline int emit_munmap(void *ctx, struct pending *p, long ret)
+static __always_inline int emit_munmap(void *ctx, struct task_struct *task,
+				       struct pending *p, long ret)
 {
 	struct out o;
-	struct sr_ev_munmap *e = sys_begin_fixed(ctx, &o, SR_EV_MUNMAP, p, ret, sizeof(*e));
+	struct sr_ev_munmap *e = sys_begin_fixed(ctx, &o, SR_EV_MUNMAP, task, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -822,10 +876,11 @@ static __always_inline int emit_munmap(void *ctx, struct pending *p, long ret)
 	return 0;
 }
 
-static __always_inline int emit_brk(void *ctx, struct pending *p, long ret)
+static __always_inline int emit_brk(void *ctx, struct task_struct *task,
+				    struct pending *p, long ret)
 {
 	struct out o;
-	struct sr_ev_brk *e = sys_begin_fixed(ctx, &o, SR_EV_BRK, p, ret, sizeof(*e));
+	struct sr_ev_brk *e = sys_begin_fixed(ctx, &o, SR_EV_BRK, task, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -834,10 +889,11 @@ static __always_inline int emit_brk(void *ctx, struct pending *p, long ret)
 	return 0;
 }
 
-static __always_inline int emit_syscall(void *ctx, struct pending *p, long ret)
+static __always_inline int emit_syscall(void *ctx, struct task_struct *task,
+					struct pending *p, long ret)
 {
 	struct out o;
-	struct sr_ev_syscall *e = sys_begin_fixed(ctx, &o, SR_EV_SYSCALL, p, ret, sizeof(*e));
+	struct sr_ev_syscall *e = sys_begin_fixed(ctx, &o, SR_EV_SYSCALL, task, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -848,10 +904,11 @@ static __always_inline int emit_syscall(void *ctx, struct pending *p, long ret)
 }
 
 /* A failed fork-family call: the successful ones were emitted at the fork. */
-static __always_inline int emit_fork_failed(void *ctx, struct pending *p, long ret)
+static __always_inline int emit_fork_failed(void *ctx, struct task_struct *task,
+					    struct pending *p, long ret)
 {
 	struct out o;
-	struct sr_ev_fork *e = sys_begin_fixed(ctx, &o, SR_EV_FORK, p, ret, sizeof(*e));
+	struct sr_ev_fork *e = sys_begin_fixed(ctx, &o, SR_EV_FORK, task, p, ret, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -862,10 +919,11 @@ static __always_inline int emit_fork_failed(void *ctx, struct pending *p, long r
 }
 
 /* A failed exec: the old image is intact, so its argv can still be read. */
-static __always_inline int emit_exec_failed(void *ctx, struct pending *p, long ret)
+static __always_inline int emit_exec_failed(void *ctx, struct task_struct *task,
+					    struct pending *p, long ret)
 {
 	struct evbuf *eb;
-	struct sr_ev_exec *e = sys_begin(&eb, SR_EV_EXEC, p, ret);
+	struct sr_ev_exec *e = sys_begin(&eb, SR_EV_EXEC, task, p, ret);
 	const char *const *argv;
 	const void *name;
 	__u32 off, start, limit = argv_max;
@@ -943,25 +1001,25 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	case SR_EV_RW:
 		return emit_rw(ctx, task, p, ret);
 	case SR_EV_CLOSE:
-		return emit_close(ctx, p, ret);
+		return emit_close(ctx, task, p, ret);
 	case SR_EV_DUP:
 		return emit_dup(ctx, task, p, ret);
 	case SR_EV_MMAP:
 		return emit_mmap(ctx, task, p, ret);
 	case SR_EV_MUNMAP:
-		return emit_munmap(ctx, p, ret);
+		return emit_munmap(ctx, task, p, ret);
 	case SR_EV_BRK:
-		return emit_brk(ctx, p, ret);
+		return emit_brk(ctx, task, p, ret);
 	case SR_EV_FORK:
 		if (!p->forked)
-			return emit_fork_failed(ctx, p, ret);
+			return emit_fork_failed(ctx, task, p, ret);
 		return 0;
 	case SR_EV_EXEC:
 		if (ret < 0)
-			return emit_exec_failed(ctx, p, ret);
+			return emit_exec_failed(ctx, task, p, ret);
 		return 0;
 	default:
-		return emit_syscall(ctx, p, ret);
+		return emit_syscall(ctx, task, p, ret);
 	}
 }
 
@@ -992,7 +1050,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	if (!eb)
 		return 0;
 	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_FORK);
+	hdr_fill(&e->h, SR_EV_FORK, task);
 	sys_fill(&e->s, p, child->pid, e->h.ts);
 	e->child_pid = ctgid;
 	e->child_tid = child->pid;
@@ -1039,7 +1097,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	if (!eb)
 		return 0;
 	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_EXEC);
+	hdr_fill(&e->h, SR_EV_EXEC, task);
 	sys_fill(&e->s, p, 0, e->h.ts);
 	e->old_tid = old_pid;
 	e->argc = BPF_CORE_READ(bprm, argc);
@@ -1085,7 +1143,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 		eb = evbuf();
 		if (eb) {
 			e = (void *)eb->b;
-			hdr_fill(&e->h, SR_EV_EXIT);
+			hdr_fill(&e->h, SR_EV_EXIT, bpf_get_current_task_btf());
 			e->exit_code = BPF_CORE_READ(t, exit_code);
 			e->_pad = 0;
 			e->h.flags |= group_dead ? SR_F_GROUP_DEAD : SR_F_THREAD;
