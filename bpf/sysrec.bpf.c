@@ -40,6 +40,7 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 #define SR_PATH_DEPTH	(SR_PATH_MAX / 2 + 64)	/* any path that fits PATH_MAX, and mounts */
 #define SR_ARGS_MAX	64	/* argv entries read for a failed exec */
+#define SR_CPUS_MAX	4096	/* CPUs whose slots an exiting task leaves */
 #define EV_FIXED_MAX	256	/* room for the largest fixed part */
 /*
  * One record is built here: fixed part, then strings.  32 KiB, the most a
@@ -93,6 +94,27 @@ struct {
 	__type(key, int);
 	__type(value, struct pending);
 } pending SEC(".maps");
+
+/*
+ * The pending syscall of the task that last entered one on this CPU.  A
+ * task stays on its CPU from sys_enter to sys_exit unless it is switched
+ * out, and sched_switch then moves the slot into the task's storage: so
+ * sys_enter and sys_exit touch this CPU's slot, not task storage, for
+ * every syscall that does not block or get preempted.  'owner' is the task
+ * pointer; sched_process_exit clears it on every CPU before the task's
+ * memory can be reused.
+ */
+struct slot {
+	__u64 owner;
+	struct pending p;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct slot);
+} slots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -629,7 +651,9 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task;
 	struct pending *p;
-	__u32 tgid;
+	struct slot *sl;
+	__u32 tgid, zero = 0;
+	bool mine;
 	__u8 type;
 
 	if (attach_only)
@@ -643,23 +667,30 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	tgid = task->tgid;
 	if (tgid == self_tgid)
 		return 0;
-	p = bpf_task_storage_get(&pending, task, 0, 0);
+	sl = bpf_map_lookup_elem(&slots, &zero);
+	if (!sl)
+		return 0;
+	mine = sl->owner == (__u64)task;
 	/*
-	 * A task found in 'tracked' once stays followed (its tgid leaves the
-	 * map only when the process dies), so the hash is looked up once per
-	 * task, not per syscall.  A miss is not remembered: the command
-	 * sysrec starts enters the map itself, after its first syscalls.
+	 * A task found in 'tracked' stays followed (its tgid leaves the map
+	 * only when the process dies), so the hash is looked up when a task
+	 * takes this CPU's slot, not per syscall.  A miss is not remembered:
+	 * the command sysrec starts enters the map itself, after its first
+	 * syscalls.
 	 */
-	if (filter_pids && !(p && p->followed) && !bpf_map_lookup_elem(&tracked, &tgid))
+	if (filter_pids && !(mine && sl->p.followed) && !bpf_map_lookup_elem(&tracked, &tgid))
 		return 0;
 	if (filter_comm_on && !comm_matches())
 		return 0;
 	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
 		return 0;
-	if (!p) {
-		p = bpf_task_storage_get(&pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (!p)
-			return 0;
+	p = &sl->p;
+	/* Taken early: the clock read waits for the loads before it. */
+	p->ts = bpf_ktime_get_ns();
+	if (!mine) {
+		if (p->active)		/* never: a switch moved it out */
+			count_drops(1);
+		sl->owner = (__u64)task;
 	}
 	p->followed = 1;
 	p->nr = id;
@@ -678,8 +709,34 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		p->no_file = !f;
 	}
 	p->active = 1;
-	p->ts = bpf_ktime_get_ns();
 	return 0;
+}
+
+/*
+ * The pending syscall of 'task' (the current task): in this CPU's slot, or
+ * in task storage if the task was switched out since it entered.  NULL if
+ * it has none.  A syscall found in storage is moved back into the slot.
+ */
+static __always_inline struct pending *pending_of(struct task_struct *task)
+{
+	struct slot *sl;
+	struct pending *sp;
+	__u32 zero = 0;
+
+	sl = bpf_map_lookup_elem(&slots, &zero);
+	if (!sl)
+		return NULL;
+	if (sl->owner == (__u64)task && sl->p.active)
+		return &sl->p;
+	sp = bpf_task_storage_get(&pending, task, 0, 0);
+	if (!sp || !sp->active)
+		return NULL;
+	if (sl->p.active)		/* never: a switch moved it out */
+		count_drops(1);
+	sl->owner = (__u64)task;
+	sl->p = *sp;
+	sp->active = 0;
+	return &sl->p;
 }
 
 /* --- one emitter per record type, called at syscall exit --- */
@@ -990,10 +1047,12 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (id < 0 || id >= SR_NR_MAX || !sys_type[id])
 		return 0;
 	task = bpf_get_current_task_btf();
-	p = bpf_task_storage_get(&pending, task, 0, 0);
-	if (!p || !p->active || p->nr != id)
+	p = pending_of(task);
+	if (!p)
 		return 0;
 	p->active = 0;
+	if (p->nr != id)
+		return 0;
 
 	switch (sys_type[id & (SR_NR_MAX - 1)]) {
 	case SR_EV_OPEN:
@@ -1043,8 +1102,8 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 		bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
 
 	task = bpf_get_current_task_btf();
-	p = bpf_task_storage_get(&pending, task, 0, 0);
-	if (!p || !p->active || sys_type[p->nr & (SR_NR_MAX - 1)] != SR_EV_FORK)
+	p = pending_of(task);
+	if (!p || sys_type[p->nr & (SR_NR_MAX - 1)] != SR_EV_FORK)
 		return 0;
 	eb = evbuf();
 	if (!eb)
@@ -1089,8 +1148,8 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 
 	if (attach_only)
 		return 0;
-	p = bpf_task_storage_get(&pending, task, 0, 0);
-	if (!p || !p->active || sys_type[p->nr & (SR_NR_MAX - 1)] != SR_EV_EXEC)
+	p = pending_of(task);
+	if (!p || sys_type[p->nr & (SR_NR_MAX - 1)] != SR_EV_EXEC)
 		return 0;
 	p->active = 0;
 	eb = evbuf();
@@ -1130,6 +1189,30 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	return 0;
 }
 
+/*
+ * The exiting task's pointer leaves every CPU's slot before its memory can
+ * be reused by a new task, which would otherwise inherit its 'followed'.
+ * Only stale slots hold it (the task is here, in no syscall), and a
+ * compare-and-swap leaves alone a slot another task takes meanwhile.
+ */
+static long disown_cpu(__u32 cpu, void *data)
+{
+	__u64 task = *(__u64 *)data;
+	__u32 zero = 0;
+	struct slot *sl = bpf_map_lookup_percpu_elem(&slots, &zero, cpu);
+
+	if (!sl)
+		return 1;	/* past the last CPU */
+	if (sl->owner == task)
+		__sync_val_compare_and_swap(&sl->owner, task, 0);
+	return 0;
+}
+
+static __always_inline void disown(__u64 task)
+{
+	bpf_loop(SR_CPUS_MAX, disown_cpu, &task, 0);
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 {
@@ -1152,6 +1235,35 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 	}
 	if (filter_pids && group_dead)
 		bpf_map_delete_elem(&tracked, &tgid);
+	disown((__u64)bpf_get_current_task_btf());
+	return 0;
+}
+
+/*
+ * A task switched out in the middle of a syscall (it blocked, or was
+ * preempted, and may wake on another CPU) takes its pending syscall along
+ * in task storage; the slot is free for the next task.
+ */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct pending *sp;
+	struct slot *sl;
+	__u32 zero = 0;
+
+	if (attach_only)
+		return 0;
+	sl = bpf_map_lookup_elem(&slots, &zero);
+	if (!sl || !sl->p.active || sl->owner != (__u64)prev)
+		return 0;
+	sl->p.active = 0;
+	sp = bpf_task_storage_get(&pending, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (sp) {
+		*sp = sl->p;
+		sp->active = 1;
+	} else {
+		count_drops(1);		/* its record is lost: say so */
+	}
 	return 0;
 }
 

@@ -111,6 +111,7 @@ struct rec {
 	struct sr_reorder *ro;
 	struct sr_cgroups *cg;
 	struct perf_buffer *pb;
+	struct bpf_link *switch_link;	/* sched_switch: attached first, detached last */
 	struct sr_printer *printer;	/* --print */
 	uint8_t *presnap;		/* the first file's snapshot, taken before it is created */
 	size_t presnap_len, presnap_cap;
@@ -1135,6 +1136,11 @@ int cmd_record(int argc, char **argv)
 	}
 	/* run on demand by flush_batches(), never attached */
 	bpf_program__set_autoattach(r.skel->progs.flush, false);
+	/*
+	 * sched_switch moves a switched-out task's pending syscall out of its
+	 * CPU's slot: it must be attached for as long as sys_enter is.
+	 */
+	bpf_program__set_autoattach(r.skel->progs.sched_switch, false);
 	r.skel->rodata->self_tgid = getpid();
 	r.skel->rodata->filter_pids = o.npids || o.cmd;
 	if (o.comm) {
@@ -1224,7 +1230,9 @@ int cmd_record(int argc, char **argv)
 		r.window_ns = o.flush_ns / 4;
 	r.clock_offset = clock_offset();
 	r.start_ns = sr_mono_ns();
-	err = sysrec_bpf__attach(r.skel);
+	r.switch_link = bpf_program__attach(r.skel->progs.sched_switch);
+	err = r.switch_link ? 0 : -errno;
+	err = err ?: sysrec_bpf__attach(r.skel);
 	if (err) {
 		sr_err("cannot attach the BPF programs: %s", strerror(-err));
 		goto cleanup;
@@ -1322,6 +1330,8 @@ int cmd_record(int argc, char **argv)
 
 	/* Detach first, then drain: nothing can arrive after the last read. */
 	sysrec_bpf__detach(r.skel);
+	bpf_link__destroy(r.switch_link);
+	r.switch_link = NULL;
 	if (r.w && !err) {
 		static bool offline[MAX_CPUS];
 
@@ -1368,7 +1378,8 @@ cleanup:
 	sr_printer__free(r.printer);
 	free(r.presnap);
 	perf_buffer__free(r.pb);
-	sysrec_bpf__destroy(r.skel);
+	sysrec_bpf__destroy(r.skel);	/* sys_enter and sys_exit go before sched_switch */
+	bpf_link__destroy(r.switch_link);
 	if (r.w)
 		sr_writer__free(r.w);
 	sr_reorder__free(r.ro);
