@@ -234,7 +234,8 @@ static __always_inline struct evbuf *evbuf(void)
  * helpers': tgid and pid as the initial namespace sees them, the
  * subjective credentials' uid and gid, the cgroup v2 id.
  */
-static __always_inline void hdr_fill(struct sr_event *h, __u16 type, struct task_struct *t)
+static __always_inline void hdr_fill(struct sr_event *h, __u16 type, struct task_struct *t,
+				     __u64 now)
 {
 	const struct cred *cred = t->cred;
 	__u64 *c = (__u64 *)h->comm;
@@ -250,8 +251,7 @@ static __always_inline void hdr_fill(struct sr_event *h, __u16 type, struct task
 	h->cgroup_id = t->cgroups->dfl_cgrp->kn->id;
 	c[0] = *(__u64 *)&t->comm[0];
 	c[1] = *(__u64 *)&t->comm[8];
-	/* Last, so that on each CPU records leave in time order. */
-	h->ts = bpf_ktime_get_ns();
+	h->ts = now;
 }
 
 static __always_inline void sys_fill(struct sr_sys *s, struct pending *p, long ret, __u64 now)
@@ -267,7 +267,7 @@ static __always_inline void sys_fill(struct sr_sys *s, struct pending *p, long r
  * in, or NULL; *ebp is the buffer to hand to emit().
  */
 static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct task_struct *task,
-				       struct pending *p, long ret)
+				       struct pending *p, long ret, __u64 now)
 {
 	struct evbuf *eb = evbuf();
 	struct sr_event *h;
@@ -276,8 +276,8 @@ static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct ta
 	if (!eb)
 		return NULL;
 	h = (void *)eb->b;
-	hdr_fill(h, type, task);
-	sys_fill((void *)(h + 1), p, ret, h->ts);
+	hdr_fill(h, type, task, now);
+	sys_fill((void *)(h + 1), p, ret, now);
 	return h;
 }
 
@@ -407,14 +407,14 @@ static __always_inline void out_end(void *ctx, struct out *o, __u32 size)
 /* out_begin() for a syscall record: header and syscall part filled in. */
 static __always_inline void *sys_begin_fixed(void *ctx, struct out *o, __u16 type,
 					     struct task_struct *task, struct pending *p,
-					     long ret, __u32 size)
+					     long ret, __u64 now, __u32 size)
 {
 	struct sr_event *h = out_begin(ctx, o, size);
 
 	if (!h)
 		return NULL;
-	hdr_fill(h, type, task);
-	sys_fill((void *)(h + 1), p, ret, h->ts);
+	hdr_fill(h, type, task, now);
+	sys_fill((void *)(h + 1), p, ret, now);
 	return h;
 }
 
@@ -742,10 +742,10 @@ static __always_inline struct pending *pending_of(struct task_struct *task)
 /* --- one emitter per record type, called at syscall exit --- */
 
 static __always_inline int emit_open(void *ctx, struct task_struct *task,
-				     struct pending *p, long ret)
+				     struct pending *p, long ret, __u64 now)
 {
 	struct evbuf *eb;
-	struct sr_ev_open *e = sys_begin(&eb, SR_EV_OPEN, task, p, ret);
+	struct sr_ev_open *e = sys_begin(&eb, SR_EV_OPEN, task, p, ret, now);
 	const void *name;
 	__u32 off;
 
@@ -802,10 +802,10 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 }
 
 static __always_inline int emit_rw(void *ctx, struct task_struct *task,
-				   struct pending *p, long ret)
+				   struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_rw *e = sys_begin_fixed(ctx, &o, SR_EV_RW, task, p, ret, sizeof(*e));
+	struct sr_ev_rw *e = sys_begin_fixed(ctx, &o, SR_EV_RW, task, p, ret, now, sizeof(*e));
 	struct file *f;
 
 	if (!e)
@@ -850,10 +850,10 @@ static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 }
 
 static __always_inline int emit_close(void *ctx, struct task_struct *task,
-				      struct pending *p, long ret)
+				      struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_close *e = sys_begin_fixed(ctx, &o, SR_EV_CLOSE, task, p, ret, sizeof(*e));
+	struct sr_ev_close *e = sys_begin_fixed(ctx, &o, SR_EV_CLOSE, task, p, ret, now, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -868,10 +868,10 @@ static __always_inline int emit_close(void *ctx, struct task_struct *task,
 }
 
 static __always_inline int emit_dup(void *ctx, struct task_struct *task,
-				    struct pending *p, long ret)
+				    struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_dup *e = sys_begin_fixed(ctx, &o, SR_EV_DUP, task, p, ret, sizeof(*e));
+	struct sr_ev_dup *e = sys_begin_fixed(ctx, &o, SR_EV_DUP, task, p, ret, now, sizeof(*e));
 	struct file *f;
 
 	if (!e)
@@ -898,10 +898,10 @@ static __always_inline int emit_dup(void *ctx, struct task_struct *task,
 }
 
 static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
-				     struct pending *p, long ret)
+				     struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_mmap *e = sys_begin_fixed(ctx, &o, SR_EV_MMAP, task, p, ret, sizeof(*e));
+	struct sr_ev_mmap *e = sys_begin_fixed(ctx, &o, SR_EV_MMAP, task, p, ret, now, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -920,10 +920,10 @@ static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 }
 
 static __always_inline int emit_munmap(void *ctx, struct task_struct *task,
-				       struct pending *p, long ret)
+				       struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_munmap *e = sys_begin_fixed(ctx, &o, SR_EV_MUNMAP, task, p, ret, sizeof(*e));
+	struct sr_ev_munmap *e = sys_begin_fixed(ctx, &o, SR_EV_MUNMAP, task, p, ret, now, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -934,10 +934,10 @@ static __always_inline int emit_munmap(void *ctx, struct task_struct *task,
 }
 
 static __always_inline int emit_brk(void *ctx, struct task_struct *task,
-				    struct pending *p, long ret)
+				    struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_brk *e = sys_begin_fixed(ctx, &o, SR_EV_BRK, task, p, ret, sizeof(*e));
+	struct sr_ev_brk *e = sys_begin_fixed(ctx, &o, SR_EV_BRK, task, p, ret, now, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -947,10 +947,10 @@ static __always_inline int emit_brk(void *ctx, struct task_struct *task,
 }
 
 static __always_inline int emit_syscall(void *ctx, struct task_struct *task,
-					struct pending *p, long ret)
+					struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_syscall *e = sys_begin_fixed(ctx, &o, SR_EV_SYSCALL, task, p, ret, sizeof(*e));
+	struct sr_ev_syscall *e = sys_begin_fixed(ctx, &o, SR_EV_SYSCALL, task, p, ret, now, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -962,10 +962,10 @@ static __always_inline int emit_syscall(void *ctx, struct task_struct *task,
 
 /* A failed fork-family call: the successful ones were emitted at the fork. */
 static __always_inline int emit_fork_failed(void *ctx, struct task_struct *task,
-					    struct pending *p, long ret)
+					    struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_fork *e = sys_begin_fixed(ctx, &o, SR_EV_FORK, task, p, ret, sizeof(*e));
+	struct sr_ev_fork *e = sys_begin_fixed(ctx, &o, SR_EV_FORK, task, p, ret, now, sizeof(*e));
 
 	if (!e)
 		return 0;
@@ -977,10 +977,10 @@ static __always_inline int emit_fork_failed(void *ctx, struct task_struct *task,
 
 /* A failed exec: the old image is intact, so its argv can still be read. */
 static __always_inline int emit_exec_failed(void *ctx, struct task_struct *task,
-					    struct pending *p, long ret)
+					    struct pending *p, long ret, __u64 now)
 {
 	struct evbuf *eb;
-	struct sr_ev_exec *e = sys_begin(&eb, SR_EV_EXEC, task, p, ret);
+	struct sr_ev_exec *e = sys_begin(&eb, SR_EV_EXEC, task, p, ret, now);
 	const char *const *argv;
 	const void *name;
 	__u32 off, start, limit = argv_max;
@@ -1039,6 +1039,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task;
 	struct pending *p;
+	__u64 now;
 	long id;
 
 	if (attach_only)
@@ -1053,32 +1054,38 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	p->active = 0;
 	if (p->nr != id)
 		return 0;
+	/*
+	 * The record's time, read first: the clock read waits for the loads
+	 * before it, and nothing else adds to this CPU's records until this
+	 * one is out, so they still leave in time order.
+	 */
+	now = bpf_ktime_get_ns();
 
 	switch (sys_type[id & (SR_NR_MAX - 1)]) {
 	case SR_EV_OPEN:
-		return emit_open(ctx, task, p, ret);
+		return emit_open(ctx, task, p, ret, now);
 	case SR_EV_RW:
-		return emit_rw(ctx, task, p, ret);
+		return emit_rw(ctx, task, p, ret, now);
 	case SR_EV_CLOSE:
-		return emit_close(ctx, task, p, ret);
+		return emit_close(ctx, task, p, ret, now);
 	case SR_EV_DUP:
-		return emit_dup(ctx, task, p, ret);
+		return emit_dup(ctx, task, p, ret, now);
 	case SR_EV_MMAP:
-		return emit_mmap(ctx, task, p, ret);
+		return emit_mmap(ctx, task, p, ret, now);
 	case SR_EV_MUNMAP:
-		return emit_munmap(ctx, task, p, ret);
+		return emit_munmap(ctx, task, p, ret, now);
 	case SR_EV_BRK:
-		return emit_brk(ctx, task, p, ret);
+		return emit_brk(ctx, task, p, ret, now);
 	case SR_EV_FORK:
 		if (!p->forked)
-			return emit_fork_failed(ctx, task, p, ret);
+			return emit_fork_failed(ctx, task, p, ret, now);
 		return 0;
 	case SR_EV_EXEC:
 		if (ret < 0)
-			return emit_exec_failed(ctx, task, p, ret);
+			return emit_exec_failed(ctx, task, p, ret, now);
 		return 0;
 	default:
-		return emit_syscall(ctx, task, p, ret);
+		return emit_syscall(ctx, task, p, ret, now);
 	}
 }
 
@@ -1109,7 +1116,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	if (!eb)
 		return 0;
 	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_FORK, task);
+	hdr_fill(&e->h, SR_EV_FORK, task, bpf_ktime_get_ns());
 	sys_fill(&e->s, p, child->pid, e->h.ts);
 	e->child_pid = ctgid;
 	e->child_tid = child->pid;
@@ -1156,7 +1163,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	if (!eb)
 		return 0;
 	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_EXEC, task);
+	hdr_fill(&e->h, SR_EV_EXEC, task, bpf_ktime_get_ns());
 	sys_fill(&e->s, p, 0, e->h.ts);
 	e->old_tid = old_pid;
 	e->argc = BPF_CORE_READ(bprm, argc);
@@ -1226,7 +1233,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 		eb = evbuf();
 		if (eb) {
 			e = (void *)eb->b;
-			hdr_fill(&e->h, SR_EV_EXIT, bpf_get_current_task_btf());
+			hdr_fill(&e->h, SR_EV_EXIT, bpf_get_current_task_btf(), bpf_ktime_get_ns());
 			e->exit_code = BPF_CORE_READ(t, exit_code);
 			e->_pad = 0;
 			e->h.flags |= group_dead ? SR_F_GROUP_DEAD : SR_F_THREAD;
