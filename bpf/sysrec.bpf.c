@@ -644,6 +644,17 @@ static __always_inline __u32 put_kernel_str(struct evbuf *eb, __u32 off, const v
 	return off + n;
 }
 
+/*
+ * This CPU's slot passes to 'task'.  A syscall still pending there is
+ * lost: never, since a switch moves it out first, but counted if it is.
+ */
+static __always_inline void slot_take(struct slot *sl, struct task_struct *task)
+{
+	if (sl->p.active)
+		count_drops(1);
+	sl->owner = (__u64)task;
+}
+
 /* --- syscall entry: filter, then remember the arguments --- */
 
 SEC("tp_btf/sys_enter")
@@ -687,11 +698,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	p = &sl->p;
 	/* Taken early: the clock read waits for the loads before it. */
 	p->ts = bpf_ktime_get_ns();
-	if (!mine) {
-		if (p->active)		/* never: a switch moved it out */
-			count_drops(1);
-		sl->owner = (__u64)task;
-	}
+	if (!mine)
+		slot_take(sl, task);
 	p->followed = 1;
 	p->nr = id;
 	p->args[0] = regs->di;
@@ -731,9 +739,7 @@ static __always_inline struct pending *pending_of(struct task_struct *task)
 	sp = bpf_task_storage_get(&pending, task, 0, 0);
 	if (!sp || !sp->active)
 		return NULL;
-	if (sl->p.active)		/* never: a switch moved it out */
-		count_drops(1);
-	sl->owner = (__u64)task;
+	slot_take(sl, task);
 	sl->p = *sp;
 	sp->active = 0;
 	return &sl->p;
@@ -1223,7 +1229,8 @@ static __always_inline void disown(__u64 task)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = task->tgid;
 	struct sr_ev_exit *e;
 	struct evbuf *eb;
 
@@ -1233,7 +1240,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 		eb = evbuf();
 		if (eb) {
 			e = (void *)eb->b;
-			hdr_fill(&e->h, SR_EV_EXIT, bpf_get_current_task_btf(), bpf_ktime_get_ns());
+			hdr_fill(&e->h, SR_EV_EXIT, task, bpf_ktime_get_ns());
 			e->exit_code = BPF_CORE_READ(t, exit_code);
 			e->_pad = 0;
 			e->h.flags |= group_dead ? SR_F_GROUP_DEAD : SR_F_THREAD;
@@ -1242,7 +1249,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 	}
 	if (filter_pids && group_dead)
 		bpf_map_delete_elem(&tracked, &tgid);
-	disown((__u64)bpf_get_current_task_btf());
+	disown((__u64)task);
 	return 0;
 }
 
