@@ -50,12 +50,14 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define EV_BUF_SIZE	32768
 #define SR_ARGV_FAILED	8192	/* argv bytes kept for a failed exec */
 /*
- * Records up to BATCH_REC_MAX bytes are gathered per CPU and leave in one
- * perf sample of up to BATCH_SIZE bytes: bpf_perf_event_output() costs
- * several times the copy of a small record, so it is paid once per batch.
+ * Records are gathered per CPU and leave in one perf sample once the batch
+ * holds BATCH_SIZE bytes: bpf_perf_event_output() costs several times the
+ * copy of a small record, so it is paid once per batch.  A record starts
+ * below BATCH_SIZE and may run BATCH_ROOM bytes past it: room for the
+ * largest open record, which is built in place.
  */
 #define BATCH_SIZE	16384
-#define BATCH_REC_MAX	1024
+#define BATCH_ROOM	(EV_FIXED_MAX + 2 * SR_PATH_MAX)
 
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid;			/* the recorder never records itself */
@@ -153,14 +155,15 @@ struct {
  * appends or flushes: an emitter, or the flush program that user space runs
  * on the CPU (an interrupt, so it may land inside an emitter).  Whoever
  * finds it taken sends its record alone instead; user space sorts by time,
- * so nothing depends on the batch order.
+ * so nothing depends on the batch order.  Whenever the batch is free, len
+ * is below BATCH_SIZE: an append that reaches it sends the batch.
  */
 struct batch {
 	__u32 len;		/* bytes held in b */
 	__u32 nrec;		/* records held: what is lost if the output fails */
 	__u32 busy;
 	__u32 _pad;
-	__u8 b[BATCH_SIZE + BATCH_REC_MAX];
+	__u8 b[BATCH_SIZE + BATCH_ROOM];
 };
 
 struct {
@@ -302,8 +305,8 @@ static __always_inline void batch_out(void *ctx, struct batch *bt)
 {
 	__u32 len = bt->len;
 
-	if (len > BATCH_SIZE)		/* never: appends keep len <= BATCH_SIZE */
-		len = BATCH_SIZE;
+	if (len > sizeof(bt->b))	/* never: see struct batch */
+		len = sizeof(bt->b);
 	if (len)
 		send(ctx, bt->b, len, bt->nrec);
 	bt->len = 0;
@@ -316,11 +319,20 @@ static __always_inline void batch_put(struct batch *bt)
 	bt->busy = 0;
 }
 
+/* A record of 'size' bytes was appended to the held batch: send it if full. */
+static __always_inline void batch_added(void *ctx, struct batch *bt, __u32 size)
+{
+	bt->len += size;
+	bt->nrec++;
+	if (bt->len >= BATCH_SIZE)
+		batch_out(ctx, bt);
+}
+
 /*
- * Hand a record of 'size' bytes (fixed part plus tail) to user space: into
- * this CPU's batch when it is small and the batch is free, else alone (a
- * big record flushes the batch first, so that the CPU's records stay in
- * order).
+ * Hand a record of 'size' bytes (fixed part plus tail) built in the scratch
+ * buffer to user space: into this CPU's batch when it fits and the batch is
+ * free, else alone (a record too big for the batch sends the batch first,
+ * so that the CPU's records stay in order).
  */
 static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
 {
@@ -335,17 +347,14 @@ static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
 	bt = batch_on ? bpf_map_lookup_elem(&batches, &zero) : NULL;
 	if (!bt || __sync_val_compare_and_swap(&bt->busy, 0, 1) != 0)
 		goto alone;
-	if (size > BATCH_REC_MAX) {
+	if (size > BATCH_ROOM) {
 		batch_out(ctx, bt);
 		batch_put(bt);
 		goto alone;
 	}
-	if (bt->len + size > BATCH_SIZE)
-		batch_out(ctx, bt);
-	off = bt->len & (BATCH_SIZE - 1);	/* < BATCH_SIZE - size here: a mask the verifier sees */
+	off = bt->len & (BATCH_SIZE - 1);	/* bt->len itself: a mask the verifier sees */
 	bpf_probe_read_kernel(&bt->b[off], size, eb->b);
-	bt->len = off + size;
-	bt->nrec++;
+	batch_added(ctx, bt, size);
 	batch_put(bt);
 	return;
 alone:
@@ -353,10 +362,10 @@ alone:
 }
 
 /*
- * A fixed-size record is built where it will leave from: in this CPU's
- * batch when it is free (no copy), else in the scratch buffer.  Every
- * out_begin() that returns a record must be followed by out_end(): the
- * batch stays held in between.
+ * A record of at most BATCH_ROOM bytes is built where it will leave from:
+ * in this CPU's batch when it is free (no copy), else in the scratch
+ * buffer.  Every out_begin() that returns a record must be followed by
+ * out_end(): the batch stays held in between.
  */
 struct out {
 	struct batch *bt;	/* held, and the record is at its end */
@@ -364,19 +373,16 @@ struct out {
 	struct sr_event *h;
 };
 
-static __always_inline void *out_begin(void *ctx, struct out *o, __u32 size)
+static __always_inline void *out_begin(struct out *o)
 {
 	__u32 zero = 0, off;
 	struct batch *bt = batch_on ? bpf_map_lookup_elem(&batches, &zero) : NULL;
 
-	size = (size + 7) & ~7U;	/* as out_end() counts it */
 	o->bt = NULL;
 	o->eb = NULL;
 	o->h = NULL;
 	if (bt && __sync_val_compare_and_swap(&bt->busy, 0, 1) == 0) {
-		if (bt->len + size > BATCH_SIZE)
-			batch_out(ctx, bt);
-		off = bt->len & (BATCH_SIZE - 1);	/* <= BATCH_SIZE - size */
+		off = bt->len & (BATCH_SIZE - 1);	/* bt->len itself */
 		o->bt = bt;
 		o->h = (void *)&bt->b[off];
 		return o->h;
@@ -396,8 +402,7 @@ static __always_inline void out_end(void *ctx, struct out *o, __u32 size)
 		return;
 	o->h->size = size;
 	if (bt) {
-		bt->len += size;
-		bt->nrec++;
+		batch_added(ctx, bt, size);
 		batch_put(bt);
 	} else {
 		send(ctx, o->h, size, 1);
@@ -405,11 +410,10 @@ static __always_inline void out_end(void *ctx, struct out *o, __u32 size)
 }
 
 /* out_begin() for a syscall record: header and syscall part filled in. */
-static __always_inline void *sys_begin_fixed(void *ctx, struct out *o, __u16 type,
-					     struct task_struct *task, struct pending *p,
-					     long ret, __u64 now, __u32 size)
+static __always_inline void *sys_begin_out(struct out *o, __u16 type, struct task_struct *task,
+					   struct pending *p, long ret, __u64 now)
 {
-	struct sr_event *h = out_begin(ctx, o, size);
+	struct sr_event *h = out_begin(o);
 
 	if (!h)
 		return NULL;
@@ -579,10 +583,10 @@ static __always_inline __u32 file_path(struct file *f, struct pathbuf *pb,
 }
 
 /*
- * Append the absolute path of f at byte 'off' of the record; returns the new
- * end.  off is at most EV_FIXED_MAX + SR_PATH_MAX.
+ * Append the absolute path of f at byte 'off' of the record 'rec'; returns
+ * the new end.  off is at most EV_FIXED_MAX + SR_PATH_MAX.
  */
-static __always_inline __u32 put_file_path(struct evbuf *eb, __u32 off, struct file *f,
+static __always_inline __u32 put_file_path(__u8 *rec, __u32 off, struct file *f,
 					   struct sr_str *ref, __u16 *flags)
 {
 	struct pathbuf *pb;
@@ -601,13 +605,24 @@ static __always_inline __u32 put_file_path(struct evbuf *eb, __u32 off, struct f
 	if (len > SR_PATH_MAX - 1)
 		len = SR_PATH_MAX - 1;
 	/* copy the NUL too */
-	bpf_probe_read_kernel(&eb->b[off], len + 1, &pb->b[start & (SR_PATH_MAX - 1)]);
+	bpf_probe_read_kernel(&rec[off], len + 1, &pb->b[start & (SR_PATH_MAX - 1)]);
 	ref->len = len;
 	return off + len + 1;
 }
 
+/*
+ * Zero the bytes from 'end' of a record to its 8-aligned size, so that no
+ * stale byte of an earlier record leaves with it.  end is at most
+ * EV_FIXED_MAX + 2 * SR_PATH_MAX.
+ */
+static __always_inline void pad_zero(__u8 *rec, __u32 end)
+{
+	if (end <= EV_FIXED_MAX + 2 * SR_PATH_MAX - 8)
+		*(__u64 *)&rec[end] = 0;
+}
+
 /* Append a user string at 'off' (at most EV_FIXED_MAX); returns the new end. */
-static __always_inline __u32 put_user_str(struct evbuf *eb, __u32 off, const void *src,
+static __always_inline __u32 put_user_str(__u8 *rec, __u32 off, const void *src,
 					  struct sr_str *ref)
 {
 	long n;
@@ -616,9 +631,9 @@ static __always_inline __u32 put_user_str(struct evbuf *eb, __u32 off, const voi
 	ref->len = 0;
 	if (off > EV_FIXED_MAX)
 		return off;
-	n = bpf_probe_read_user_str(&eb->b[off], SR_PATH_MAX, src);
+	n = bpf_probe_read_user_str(&rec[off], SR_PATH_MAX, src);
 	if (n <= 0) {
-		eb->b[off] = 0;
+		rec[off] = 0;
 		return off + 1;
 	}
 	ref->len = n - 1;
@@ -626,7 +641,7 @@ static __always_inline __u32 put_user_str(struct evbuf *eb, __u32 off, const voi
 }
 
 /* Append a kernel string at 'off' (at most EV_FIXED_MAX). */
-static __always_inline __u32 put_kernel_str(struct evbuf *eb, __u32 off, const void *src,
+static __always_inline __u32 put_kernel_str(__u8 *rec, __u32 off, const void *src,
 					    struct sr_str *ref)
 {
 	long n;
@@ -635,9 +650,9 @@ static __always_inline __u32 put_kernel_str(struct evbuf *eb, __u32 off, const v
 	ref->len = 0;
 	if (off > EV_FIXED_MAX)
 		return off;
-	n = bpf_probe_read_kernel_str(&eb->b[off], SR_PATH_MAX, src);
+	n = bpf_probe_read_kernel_str(&rec[off], SR_PATH_MAX, src);
 	if (n <= 0) {
-		eb->b[off] = 0;
+		rec[off] = 0;
 		return off + 1;
 	}
 	ref->len = n - 1;
@@ -747,11 +762,16 @@ static __always_inline struct pending *pending_of(struct task_struct *task)
 
 /* --- one emitter per record type, called at syscall exit --- */
 
+/*
+ * Built in place (out_begin()): the name and the path are at most
+ * SR_PATH_MAX bytes each, so the record fits BATCH_ROOM.
+ */
 static __always_inline int emit_open(void *ctx, struct task_struct *task,
 				     struct pending *p, long ret, __u64 now)
 {
-	struct evbuf *eb;
-	struct sr_ev_open *e = sys_begin(&eb, SR_EV_OPEN, task, p, ret, now);
+	struct out o;
+	struct sr_ev_open *e = sys_begin_out(&o, SR_EV_OPEN, task, p, ret, now);
+	__u8 *rec = (void *)e;
 	const void *name;
 	__u32 off;
 
@@ -790,20 +810,21 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 		e->mode = p->args[3];
 		break;
 	}
-	off = put_user_str(eb, sizeof(*e), name, &e->name);
+	off = put_user_str(rec, sizeof(*e), name, &e->name);
 	if (e->name.len == SR_PATH_MAX - 1 && ret == -ENAMETOOLONG)
 		e->h.flags |= SR_F_NAME_CUT;
 	if (ret >= 0) {
 		struct file *f = fd_file(task, ret);
 
 		file_id(f, &e->dev, &e->ino);
-		off = put_file_path(eb, off, f, &e->path, &e->h.flags);
+		off = put_file_path(rec, off, f, &e->path, &e->h.flags);
 	} else {
 		e->dev = e->ino = 0;
 		e->path.off = off;
 		e->path.len = 0;
 	}
-	emit(ctx, eb, off);
+	pad_zero(rec, off);
+	out_end(ctx, &o, off);
 	return 0;
 }
 
@@ -811,7 +832,7 @@ static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 				   struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_rw *e = sys_begin_fixed(ctx, &o, SR_EV_RW, task, p, ret, now, sizeof(*e));
+	struct sr_ev_rw *e = sys_begin_out(&o, SR_EV_RW, task, p, ret, now);
 	struct file *f;
 
 	if (!e)
@@ -859,7 +880,7 @@ static __always_inline int emit_close(void *ctx, struct task_struct *task,
 				      struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_close *e = sys_begin_fixed(ctx, &o, SR_EV_CLOSE, task, p, ret, now, sizeof(*e));
+	struct sr_ev_close *e = sys_begin_out(&o, SR_EV_CLOSE, task, p, ret, now);
 
 	if (!e)
 		return 0;
@@ -877,7 +898,7 @@ static __always_inline int emit_dup(void *ctx, struct task_struct *task,
 				    struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_dup *e = sys_begin_fixed(ctx, &o, SR_EV_DUP, task, p, ret, now, sizeof(*e));
+	struct sr_ev_dup *e = sys_begin_out(&o, SR_EV_DUP, task, p, ret, now);
 	struct file *f;
 
 	if (!e)
@@ -907,7 +928,7 @@ static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 				     struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_mmap *e = sys_begin_fixed(ctx, &o, SR_EV_MMAP, task, p, ret, now, sizeof(*e));
+	struct sr_ev_mmap *e = sys_begin_out(&o, SR_EV_MMAP, task, p, ret, now);
 
 	if (!e)
 		return 0;
@@ -929,7 +950,7 @@ static __always_inline int emit_munmap(void *ctx, struct task_struct *task,
 				       struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_munmap *e = sys_begin_fixed(ctx, &o, SR_EV_MUNMAP, task, p, ret, now, sizeof(*e));
+	struct sr_ev_munmap *e = sys_begin_out(&o, SR_EV_MUNMAP, task, p, ret, now);
 
 	if (!e)
 		return 0;
@@ -943,7 +964,7 @@ static __always_inline int emit_brk(void *ctx, struct task_struct *task,
 				    struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_brk *e = sys_begin_fixed(ctx, &o, SR_EV_BRK, task, p, ret, now, sizeof(*e));
+	struct sr_ev_brk *e = sys_begin_out(&o, SR_EV_BRK, task, p, ret, now);
 
 	if (!e)
 		return 0;
@@ -956,7 +977,7 @@ static __always_inline int emit_syscall(void *ctx, struct task_struct *task,
 					struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_syscall *e = sys_begin_fixed(ctx, &o, SR_EV_SYSCALL, task, p, ret, now, sizeof(*e));
+	struct sr_ev_syscall *e = sys_begin_out(&o, SR_EV_SYSCALL, task, p, ret, now);
 
 	if (!e)
 		return 0;
@@ -971,7 +992,7 @@ static __always_inline int emit_fork_failed(void *ctx, struct task_struct *task,
 					    struct pending *p, long ret, __u64 now)
 {
 	struct out o;
-	struct sr_ev_fork *e = sys_begin_fixed(ctx, &o, SR_EV_FORK, task, p, ret, now, sizeof(*e));
+	struct sr_ev_fork *e = sys_begin_out(&o, SR_EV_FORK, task, p, ret, now);
 
 	if (!e)
 		return 0;
@@ -1004,7 +1025,7 @@ static __always_inline int emit_exec_failed(void *ctx, struct task_struct *task,
 		name = (void *)p->args[0];
 		argv = (void *)p->args[1];
 	}
-	off = put_user_str(eb, sizeof(*e), name, &e->filename);
+	off = put_user_str(eb->b, sizeof(*e), name, &e->filename);
 	e->path.off = off;
 	e->path.len = 0;
 	if (limit > SR_ARGV_FAILED)
@@ -1176,8 +1197,8 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	e->_pad = 0;
 	f = BPF_CORE_READ(bprm, file);
 	file_id(f, &e->dev, &e->ino);
-	off = put_kernel_str(eb, sizeof(*e), BPF_CORE_READ(bprm, filename), &e->filename);
-	off = put_file_path(eb, off, f, &e->path, &e->h.flags);
+	off = put_kernel_str(eb->b, sizeof(*e), BPF_CORE_READ(bprm, filename), &e->filename);
+	off = put_file_path(eb->b, off, f, &e->path, &e->h.flags);
 
 	/* The new image's argv, as the kernel just copied it onto its stack. */
 	arg_start = BPF_CORE_READ(task, mm, arg_start);

@@ -24,7 +24,7 @@ import sys
 
 OUTPUT = "bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, "
 BATCH = "batch_on ? bpf_map_lookup_elem(&batches, &zero) : NULL"
-PATH = "off = put_file_path(eb, off, f, &e->path, &e->h.flags);"
+PATH = "off = put_file_path(rec, off, f, &e->path, &e->h.flags);"
 ENTER = "int BPF_PROG(sys_enter,"
 TASK = "if (filter_comm_on && !comm_matches())"
 MAPS = "char LICENSE[] SEC(\"license\") = \"GPL\";"
