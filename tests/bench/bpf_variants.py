@@ -14,6 +14,10 @@ measures the programs' run time per call.  Variants:
     ringbuf   unbatched, sent with bpf_ringbuf_output to a 256 MiB ring
               buffer nobody reads (a BPF ring buffer instead of perf buffers)
     no-path   open records without the path walk (name as passed only)
+    no-name   open records without the name as passed (path only)
+    no-entry-clock  sys_enter takes no time stamp (durations are wrong)
+    bare-exit sys_exit stops once it has the pending syscall and the time
+              (nothing recorded: the cost of pairing and the exit clock)
     filter    sys_enter stops right after the pid filter (nothing recorded:
               the cost of the filter alone)
 
@@ -26,6 +30,9 @@ OUTPUT = "bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, "
 BATCH = "batch_on ? bpf_map_lookup_elem(&batches, &zero) : NULL"
 PATH = "off = put_file_path(rec, off, f, &e->path, &e->h.flags);"
 ENTER = "int BPF_PROG(sys_enter,"
+NAME = "off = put_user_str(rec, sizeof(*e), name, &e->name);"
+ENTRY_CLOCK = "p->ts = bpf_ktime_get_ns();"
+EXIT_CLOCK = "now = bpf_ktime_get_ns();\n\n\tswitch"
 TASK = "if (filter_comm_on && !comm_matches())"
 MAPS = "char LICENSE[] SEC(\"license\") = \"GPL\";"
 
@@ -59,6 +66,15 @@ def variant(src, name):
     if name == "no-path":
         # the first occurrence is emit_open's (the exec emitter comes later)
         return src.replace(PATH, "e->path.off = off; e->path.len = 0;", 1) if PATH in src else None
+    if name == "no-name":
+        # emit_open's: the failed exec emitter reads its name into the scratch buffer
+        return src.replace(NAME, "(void)name; off = sizeof(*e); e->name.off = off; e->name.len = 0;", 1) \
+            if NAME in src else None
+    if name == "no-entry-clock":
+        return src.replace(ENTRY_CLOCK, "p->ts = 0;", 1) if src.count(ENTRY_CLOCK) == 1 else None
+    if name == "bare-exit":
+        return src.replace(EXIT_CLOCK, "now = bpf_ktime_get_ns();\n\tif (now)\n\t\treturn 0;\n\n\tswitch", 1) \
+            if EXIT_CLOCK in src else None
     if name == "filter":
         i = src.find(ENTER)
         j = src.find(TASK, i) if i >= 0 else -1

@@ -771,7 +771,8 @@ stats_run() {
 }
 
 bench_variants() {
-	local tree=$SCRATCH/tree vars="base no-output unbatched ringbuf no-path filter" v r ok=() old vmh=()
+	local tree=$SCRATCH/tree vars="base no-output unbatched ringbuf no-path no-name no-entry-clock bare-exit filter"
+	local v r ok=() old vmh=()
 	local rounds=${BENCH_VAR_ROUNDS:-3}
 	echo
 	echo "== variants: the BPF capture with one part taken out, sr_work loop $((LOOP_N * 3))"
