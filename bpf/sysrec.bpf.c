@@ -319,6 +319,17 @@ static __always_inline void batch_put(struct batch *bt)
 	bt->busy = 0;
 }
 
+/*
+ * Zero the bytes from 'end' of a record to its 8-aligned size, so that no
+ * stale byte of an earlier record leaves with it; 'room' bounds end (and
+ * tells the verifier so).
+ */
+static __always_inline void pad_zero(__u8 *rec, __u32 end, __u32 room)
+{
+	if ((end & 7) && end <= room - 8)
+		*(__u64 *)&rec[end] = 0;
+}
+
 /* A record of 'size' bytes was appended to the held batch: send it if full. */
 static __always_inline void batch_added(void *ctx, struct batch *bt, __u32 size)
 {
@@ -340,6 +351,7 @@ static __always_inline void emit(void *ctx, struct evbuf *eb, __u32 size)
 	struct batch *bt;
 	__u32 zero = 0, off;
 
+	pad_zero(eb->b, size, EV_BUF_SIZE);
 	size = (size + 7) & ~7U;
 	if (size > EV_BUF_SIZE)
 		size = EV_BUF_SIZE;
@@ -397,9 +409,10 @@ static __always_inline void out_end(void *ctx, struct out *o, __u32 size)
 {
 	struct batch *bt = o->bt;
 
-	size = (size + 7) & ~7U;
 	if (!o->h)
 		return;
+	pad_zero((void *)o->h, size, BATCH_ROOM);
+	size = (size + 7) & ~7U;
 	o->h->size = size;
 	if (bt) {
 		batch_added(ctx, bt, size);
@@ -610,17 +623,6 @@ static __always_inline __u32 put_file_path(__u8 *rec, __u32 off, struct file *f,
 	return off + len + 1;
 }
 
-/*
- * Zero the bytes from 'end' of a record to its 8-aligned size, so that no
- * stale byte of an earlier record leaves with it.  end is at most
- * EV_FIXED_MAX + 2 * SR_PATH_MAX.
- */
-static __always_inline void pad_zero(__u8 *rec, __u32 end)
-{
-	if (end <= EV_FIXED_MAX + 2 * SR_PATH_MAX - 8)
-		*(__u64 *)&rec[end] = 0;
-}
-
 /* Append a user string at 'off' (at most EV_FIXED_MAX); returns the new end. */
 static __always_inline __u32 put_user_str(__u8 *rec, __u32 off, const void *src,
 					  struct sr_str *ref)
@@ -823,7 +825,6 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 		e->path.off = off;
 		e->path.len = 0;
 	}
-	pad_zero(rec, off);
 	out_end(ctx, &o, off);
 	return 0;
 }
