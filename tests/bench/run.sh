@@ -24,13 +24,14 @@
 #               (tests/bench/bpf_variants.py): the cost of each part
 #
 # Environment: OUTPUT (build directory, .output), SYSREC (the binary),
-# BENCH_ROUNDS (5), BENCH_FAST_ROUNDS (15), BENCH_N (loop rounds, 60000: about 1.2 s untraced here),
-# BENCH_TOOLS (overhead columns, default "untraced attach sysrec perf bpftrace
-# strace"), BENCH_EVENTS (analysis trace size, 10000000), BENCH_SAT_ROUNDS
-# (3), BENCH_BIG_PAGES (8192), BENCH_LEVELS, BENCH_CHUNKS (size), BENCH_KEEP=1
-# keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built
-# here with cc; they, the loop binary and the files later benchmarks reuse
-# (loop.trc, perf.data) live in $OUTPUT/bench/.
+# BENCH_ROUNDS (5), BENCH_FAST_ROUNDS (15), BENCH_N (loop rounds, 60000:
+# about 1.2 s untraced here), BENCH_TOOLS (overhead columns, default
+# "untraced attach sysrec perf bpftrace strace"), BENCH_EVENTS (analysis
+# trace size, 10000000), BENCH_SAT_ROUNDS (3), BENCH_BIG_PAGES (8192),
+# BENCH_LEVELS, BENCH_CHUNKS (size), BENCH_KEEP=1 keeps the scratch
+# directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
+# they, the loop binary and the files later benchmarks reuse (loop.trc,
+# perf.data) live in $OUTPUT/bench/.
 #
 # The loop is sr_work copied to $OUTPUT/bench/sr_bench: the same program
 # under another comm, so that test recorders filtering on "sr_work" do not
