@@ -39,6 +39,7 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define SIGCHLD		17
 
 #define SR_PATH_DEPTH	(SR_PATH_MAX / 2 + 64)	/* any path that fits PATH_MAX, and mounts */
+#define SR_NAME_MAX	255	/* NAME_MAX: the longest name of one dentry */
 #define SR_ARGS_MAX	64	/* argv entries read for a failed exec */
 #define SR_CPUS_MAX	4096	/* CPUs whose slots an exiting task leaves */
 #define EV_FIXED_MAX	256	/* room for the largest fixed part */
@@ -54,10 +55,12 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
  * holds BATCH_SIZE bytes: bpf_perf_event_output() costs several times the
  * copy of a small record, so it is paid once per batch.  A record starts
  * below BATCH_SIZE and may run BATCH_ROOM bytes past it: room for the
- * largest open record, which is built in place.
+ * largest open record, which is built in place, and for the whole words
+ * and the longest name that the path walk may store past a path's end.
  */
 #define BATCH_SIZE	16384
-#define BATCH_ROOM	(EV_FIXED_MAX + 2 * SR_PATH_MAX)
+#define PATH_SLACK	(SR_NAME_MAX + 1)
+#define BATCH_ROOM	(EV_FIXED_MAX + 2 * SR_PATH_MAX + PATH_SLACK)
 
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid;			/* the recorder never records itself */
@@ -177,10 +180,6 @@ struct evbuf {
 	__u8 b[EV_BUF_SIZE];
 };
 
-struct pathbuf {
-	__u8 b[2 * SR_PATH_MAX];
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -188,12 +187,6 @@ struct {
 	__type(value, struct evbuf);
 } evbufs SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pathbuf);
-} pathbufs SEC(".maps");
 
 static __always_inline bool comm_matches(void)
 {
@@ -466,12 +459,20 @@ static __always_inline void file_id(struct file *f, __u64 *dev, __u64 *ino)
 	*ino = inode->i_ino;
 }
 
-/* State of one path walk, shared with its bpf_loop step. */
+/*
+ * State of one path walk, shared with its bpf_loop step.  The walk goes
+ * from the file up to the root, so it meets the names leaf first: it
+ * writes them in that order, each after a '/' ("/f/dir/home" for
+ * /home/dir/f), straight into the record, and the recorder puts them back
+ * in root-first order (record.c, unreverse_path()) before anything reads
+ * the record.  So the path is built where it leaves from, with no buffer
+ * and no copy.
+ */
 struct walk {
-	struct pathbuf *pb;
+	__u8 *dst;		/* where the path starts, in the record */
 	struct dentry *d;
 	struct mount *m;
-	__u32 pos;		/* the path so far starts at pb[pos] */
+	__u32 pos;		/* bytes written so far */
 	__u16 flags;
 	__u8 done;
 };
@@ -486,18 +487,15 @@ struct dentry___short {
 #define SHORT_WORDS	5
 
 /*
- * Copy d's name to pb[pos..pos+len) with plain loads when it is held in
- * the dentry itself (names shorter than the inline array, nearly all), and
- * return true; false leaves the copy to the caller.  Whole words are
- * stored: the bytes they overrun past the name (the path built so far) are
- * saved first and put back.
+ * Copy d's name to dst with plain loads when it is held in the dentry
+ * itself (names shorter than the inline array, nearly all), and return
+ * true; false leaves the copy to the caller.  Whole words are stored: the
+ * bytes past the name are overwritten by the next name or the NUL, or lie
+ * past the record's end (PATH_SLACK).
  */
-static __always_inline bool put_inline_name(struct pathbuf *pb, __u32 pos, __u32 len,
-					    struct dentry *d)
+static __always_inline bool put_inline_name(__u8 *dst, __u32 len, struct dentry *d)
 {
 	struct dentry___short *ds = (void *)d;
-	__u32 at = pos & (SR_PATH_MAX - 1), end = (pos + len) & (SR_PATH_MAX - 1);
-	__u64 save[SHORT_WORDS], *dst, *over;
 	unsigned long inl;
 
 	if (!bpf_core_field_exists(ds->d_shortname) ||
@@ -508,30 +506,24 @@ static __always_inline bool put_inline_name(struct pathbuf *pb, __u32 pos, __u32
 	if ((unsigned long)d->d_name.name != inl)
 		return false;
 	/* through integers, or clang would split each word into bytes */
-	dst = (__u64 *)((unsigned long)pb->b + at);
-	over = (__u64 *)((unsigned long)pb->b + end);
 	for (int i = 0; i < SHORT_WORDS; i++)
-		save[i] = over[i];
-	for (int i = 0; i < SHORT_WORDS; i++)
-		dst[i] = ds->d_shortname.words[i];
-	for (int i = 0; i < SHORT_WORDS; i++)
-		over[i] = save[i];
+		((__u64 *)dst)[i] = ds->d_shortname.words[i];
 	return true;
 }
 
 /*
- * One step up the tree: prepend d's name, or cross from a mount's root to
- * its mountpoint in the parent mount.  Returns 1 to stop.
+ * One step up the tree: append "/" and d's name, or cross from a mount's
+ * root to its mountpoint in the parent mount.  Returns 1 to stop.
  */
 static long walk_step(__u32 i, void *data)
 {
 	struct walk *w = data;
 	struct dentry *d = KPTR(struct dentry, w->d), *parent;
 	struct mount *m = KPTR(struct mount, w->m);
-	struct pathbuf *pb = w->pb;
+	__u8 *dst = w->dst;
 	__u32 len, pos;
 
-	if (!pb)
+	if (!dst)
 		return 1;
 	parent = d->d_parent;
 	if (d == m->mnt.mnt_root) {
@@ -549,76 +541,50 @@ static long walk_step(__u32 i, void *data)
 		w->done = 1;
 		return 1;
 	}
-	len = d->d_name.len & 0xff;
+	len = d->d_name.len & SR_NAME_MAX;
 	pos = w->pos;
-	if (len + 1 > pos) {
+	if (pos + 1 + len > SR_PATH_MAX - 1) {	/* room for the NUL */
 		w->flags |= SR_F_PATH_CUT;
 		w->done = 1;
 		return 1;
 	}
-	pos -= len;
-	if (!put_inline_name(pb, pos, len, d))
-		bpf_probe_read_kernel(&pb->b[pos & (SR_PATH_MAX - 1)], len, d->d_name.name);
-	pos -= 1;
-	pb->b[pos & (SR_PATH_MAX - 1)] = '/';
-	w->pos = pos;
+	dst += pos & (SR_PATH_MAX - 1);
+	dst[0] = '/';
+	if (!put_inline_name(dst + 1, len, d))
+		bpf_probe_read_kernel(dst + 1, len, d->d_name.name);
+	w->pos = pos + 1 + len;
 	w->d = parent;
 	return 0;
 }
 
 /*
- * Rebuild the absolute path of f->f_path in the per-CPU path buffer,
- * backwards from its middle, walking dentries up to each mount's root and
- * across mounts to the global root.  Returns the length (no NUL) and sets
- * *start; SR_F_PATH_CUT in *flags when the path was too long or too deep.
- */
-static __always_inline __u32 file_path(struct file *f, struct pathbuf *pb,
-				       __u32 *start, __u16 *flags)
-{
-	struct file *kf = KPTR(struct file, f);
-	struct walk w = {};
-
-	w.pb = pb;
-	w.d = kf->f_path.dentry;
-	w.m = (void *)((char *)kf->f_path.mnt - bpf_core_field_offset(struct mount, mnt));
-	w.pos = SR_PATH_MAX - 1;
-	pb->b[SR_PATH_MAX - 1] = 0;
-	bpf_loop(SR_PATH_DEPTH, walk_step, &w, 0);
-	if (!w.done)
-		w.flags |= SR_F_PATH_CUT;
-	*flags |= w.flags;
-	if (w.pos == SR_PATH_MAX - 1) {
-		w.pos--;
-		pb->b[w.pos & (SR_PATH_MAX - 1)] = '/';
-	}
-	*start = w.pos & (SR_PATH_MAX - 1);
-	return (SR_PATH_MAX - 1) - *start;
-}
-
-/*
- * Append the absolute path of f at byte 'off' of the record 'rec'; returns
- * the new end.  off is at most EV_FIXED_MAX + SR_PATH_MAX.
+ * Append the absolute path of f at byte 'off' of the record 'rec', leaf
+ * first (see struct walk); returns the new end.  SR_F_PATH_CUT in *flags
+ * when the path was too long or too deep: it then holds the names nearest
+ * the file.  off is at most EV_FIXED_MAX + SR_PATH_MAX.
  */
 static __always_inline __u32 put_file_path(__u8 *rec, __u32 off, struct file *f,
 					   struct sr_str *ref, __u16 *flags)
 {
-	struct pathbuf *pb;
-	__u32 zero = 0, start, len;
+	struct file *kf = KPTR(struct file, f);
+	struct walk w = {};
+	__u32 len;
 
 	ref->off = off;
 	ref->len = 0;
-	if (!f)
+	if (!f || off > EV_FIXED_MAX + SR_PATH_MAX)
 		return off;
-	pb = bpf_map_lookup_elem(&pathbufs, &zero);
-	if (!pb)
-		return off;
-	len = file_path(f, pb, &start, flags);
-	if (off > EV_FIXED_MAX + SR_PATH_MAX)
-		return off;
-	if (len > SR_PATH_MAX - 1)
-		len = SR_PATH_MAX - 1;
-	/* copy the NUL too */
-	bpf_probe_read_kernel(&rec[off], len + 1, &pb->b[start & (SR_PATH_MAX - 1)]);
+	w.dst = rec + off;
+	w.d = kf->f_path.dentry;
+	w.m = (void *)((char *)kf->f_path.mnt - bpf_core_field_offset(struct mount, mnt));
+	bpf_loop(SR_PATH_DEPTH, walk_step, &w, 0);
+	if (!w.done)
+		w.flags |= SR_F_PATH_CUT;
+	*flags |= w.flags;
+	len = w.pos & (SR_PATH_MAX - 1);
+	if (!len)
+		rec[off + len++] = '/';		/* the root itself */
+	rec[off + len] = 0;
 	ref->len = len;
 	return off + len + 1;
 }

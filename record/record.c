@@ -724,18 +724,56 @@ static int append_rec(void *ctx, const struct sr_event *ev)
 	return 0;
 }
 
+static void reverse(char *s, size_t n)
+{
+	for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+		char c = s[i];
+
+		s[i] = s[j - 1];
+		s[j - 1] = c;
+	}
+}
+
+/*
+ * bpf/sysrec.bpf.c writes a path leaf first, each name after a '/'
+ * ("/f/dir/home"): put the names back in root-first order ("/home/dir/f"),
+ * in place.
+ */
+static void unreverse_path(struct sr_event *e, struct sr_str ref)
+{
+	const char *cs;
+	char *s;
+	size_t n;
+
+	if (sr_event__str(e, ref, &cs, &n) || n < 2 || cs[0] != '/')
+		return;
+	s = (char *)cs;
+	reverse(s, n);				/* "emoh/rid/f/" */
+	for (size_t i = 0, j; i < n; i = j + 1) {
+		for (j = i; j < n && s[j] != '/'; j++)
+			;
+		reverse(s + i, j - i);		/* "home/dir/f/" */
+	}
+	memmove(s + 1, s, n - 1);		/* "/home/dir/f" */
+	s[0] = '/';
+}
+
 /*
  * Hand the records of a batch (8-aligned, back to back, as bpf/sysrec.bpf.c
- * gathers them) to the reorder buffer.  A tail shorter than a record is
- * padding.
+ * gathers them) to the reorder buffer, their paths in order.  A tail
+ * shorter than a record is padding.
  */
-static void push_batch(struct rec *r, const uint8_t *p, size_t left)
+static void push_batch(struct rec *r, uint8_t *p, size_t left)
 {
 	while (left >= sizeof(struct sr_event)) {
-		const struct sr_event *e = (const void *)p;
+		struct sr_event *e = (void *)p;
 
 		if (e->size < sizeof(struct sr_event) || e->size > left || e->size % 8)
 			break;
+		if (e->type == SR_EV_OPEN && e->size >= sizeof(struct sr_ev_open))
+			unreverse_path(e, ((struct sr_ev_open *)e)->path);
+		else if (e->type == SR_EV_EXEC && e->size >= sizeof(struct sr_ev_exec))
+			unreverse_path(e, ((struct sr_ev_exec *)e)->path);
 		if (sr_reorder__push(r->ro, e) && !r->err)
 			r->err = -ENOMEM;
 		p += e->size;
@@ -756,7 +794,7 @@ static enum bpf_perf_event_ret on_sample(void *ctx, int cpu, struct perf_event_h
 		size_t len = s->size < sizeof(copy) ? s->size : sizeof(copy);
 
 		memcpy(copy, s->data, len);
-		push_batch(r, (const uint8_t *)copy, len);
+		push_batch(r, (uint8_t *)copy, len);
 	}
 	/*
 	 * PERF_RECORD_LOST is ignored: the kernel writes it only once a later
@@ -812,12 +850,12 @@ static void drain_offline_batches(struct rec *r, const bool *offline)
 	if (!bpf_map__lookup_elem(map, &zero, sizeof(zero), vals, ncpu * vsize, 0)) {
 		for (int cpu = 0; cpu < ncpu && cpu < MAX_CPUS; cpu++) {
 			/* struct batch of bpf/sysrec.bpf.c */
-			const struct { __u32 len, nrec, busy, pad; } *b = (const void *)(vals + cpu * vsize);
+			struct { __u32 len, nrec, busy, pad; } *b = (void *)(vals + cpu * vsize);
 
 			if (offline[cpu] && b->len <= vsize - sizeof(*b)) {
 				sr_dbg("CPU %d went offline: %u records read from its batch",
 				       cpu, b->nrec);
-				push_batch(r, (const uint8_t *)(b + 1), b->len);
+				push_batch(r, (uint8_t *)(b + 1), b->len);
 			}
 		}
 	}
