@@ -55,8 +55,10 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
  * holds BATCH_SIZE bytes: bpf_perf_event_output() costs several times the
  * copy of a small record, so it is paid once per batch.  A record starts
  * below BATCH_SIZE and may run BATCH_ROOM bytes past it: room for the
- * largest open record, which is built in place, and for the whole words
- * and the longest name that the path walk may store past a path's end.
+ * largest open record, which is built in place, and PATH_SLACK for the
+ * path walk, which stores whole words past a path's end: the verifier,
+ * which cannot see that a name is copied only when it fits, allows for a
+ * whole name there.
  */
 #define BATCH_SIZE	16384
 #define PATH_SLACK	(SR_NAME_MAX + 1)
@@ -462,11 +464,11 @@ static __always_inline void file_id(struct file *f, __u64 *dev, __u64 *ino)
 /*
  * State of one path walk, shared with its bpf_loop step.  The walk goes
  * from the file up to the root, so it meets the names leaf first: it
- * writes them in that order, each after a '/' ("/f/dir/home" for
- * /home/dir/f), straight into the record, and the recorder puts them back
- * in root-first order (record.c, unreverse_path()) before anything reads
- * the record.  So the path is built where it leaves from, with no buffer
- * and no copy.
+ * writes them in that order, each after a NUL, which no name holds
+ * ("\0f\0dir\0home" for /home/dir/f), straight into the record, and the
+ * recorder puts them back in root-first order, separated by '/' (record.c,
+ * unreverse_path()), before anything reads the record.  So the path is
+ * built where it leaves from, with no buffer and no copy.
  */
 struct walk {
 	__u8 *dst;		/* where the path starts, in the record */
@@ -490,8 +492,8 @@ struct dentry___short {
  * Copy d's name to dst with plain loads when it is held in the dentry
  * itself (names shorter than the inline array, nearly all), and return
  * true; false leaves the copy to the caller.  Whole words are stored: the
- * bytes past the name are overwritten by the next name or the NUL, or lie
- * past the record's end (PATH_SLACK).
+ * up to 39 bytes past the name are overwritten by the next name or the
+ * final NUL, or lie past the record's end (see PATH_SLACK).
  */
 static __always_inline bool put_inline_name(__u8 *dst, __u32 len, struct dentry *d)
 {
@@ -512,7 +514,7 @@ static __always_inline bool put_inline_name(__u8 *dst, __u32 len, struct dentry 
 }
 
 /*
- * One step up the tree: append "/" and d's name, or cross from a mount's
+ * One step up the tree: append a NUL and d's name, or cross from a mount's
  * root to its mountpoint in the parent mount.  Returns 1 to stop.
  */
 static long walk_step(__u32 i, void *data)
@@ -549,7 +551,7 @@ static long walk_step(__u32 i, void *data)
 		return 1;
 	}
 	dst += pos & (SR_PATH_MAX - 1);
-	dst[0] = '/';
+	dst[0] = 0;
 	if (!put_inline_name(dst + 1, len, d))
 		bpf_probe_read_kernel(dst + 1, len, d->d_name.name);
 	w->pos = pos + 1 + len;

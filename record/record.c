@@ -735,9 +735,10 @@ static void reverse(char *s, size_t n)
 }
 
 /*
- * bpf/sysrec.bpf.c writes a path leaf first, each name after a '/'
- * ("/f/dir/home"): put the names back in root-first order ("/home/dir/f"),
- * in place.
+ * bpf/sysrec.bpf.c writes a path leaf first, each name after a NUL, which
+ * no name holds ("\0f\0dir\0home"): put the names back in root-first
+ * order, separated by '/' ("/home/dir/f"), in place.  The root itself is
+ * written as "/".
  */
 static void unreverse_path(struct sr_event *e, struct sr_str ref)
 {
@@ -745,17 +746,20 @@ static void unreverse_path(struct sr_event *e, struct sr_str ref)
 	char *s;
 	size_t n;
 
-	if (sr_event__str(e, ref, &cs, &n) || n < 2 || cs[0] != '/')
+	if (sr_event__str(e, ref, &cs, &n) || n == 0 || cs[0] != 0)
 		return;
 	s = (char *)cs;
-	reverse(s, n);				/* "emoh/rid/f/" */
+	reverse(s, n);				/* "emoh\0rid\0f\0" */
 	for (size_t i = 0, j; i < n; i = j + 1) {
-		for (j = i; j < n && s[j] != '/'; j++)
+		for (j = i; j < n && s[j]; j++)
 			;
-		reverse(s + i, j - i);		/* "home/dir/f/" */
+		reverse(s + i, j - i);		/* "home\0dir\0f\0" */
 	}
-	memmove(s + 1, s, n - 1);		/* "/home/dir/f" */
-	s[0] = '/';
+	memmove(s + 1, s, n - 1);		/* "\0home\0dir\0f" */
+	s[0] = 0;
+	for (size_t i = 0; i < n; i++)		/* "/home/dir/f" */
+		if (!s[i])
+			s[i] = '/';
 }
 
 /*
