@@ -517,9 +517,8 @@ static __always_inline bool put_inline_name(__u8 *dst, __u32 len, struct dentry 
  * One step up the tree: append a NUL and d's name, or cross from a mount's
  * root to its mountpoint in the parent mount.  Returns 1 to stop.
  */
-static long walk_step(__u32 i, void *data)
+static __always_inline long walk_up(struct walk *w)
 {
-	struct walk *w = data;
 	struct dentry *d = KPTR(struct dentry, w->d), *parent;
 	struct mount *m = KPTR(struct mount, w->m);
 	__u8 *dst = w->dst;
@@ -559,6 +558,18 @@ static long walk_step(__u32 i, void *data)
 	return 0;
 }
 
+static long walk_step(__u32 i, void *data)
+{
+	return walk_up(data);
+}
+
+/*
+ * The first steps of a walk are inlined: a bpf_loop step is a call, and
+ * a call costs a return thunk on this kind of CPU.  Most paths take no
+ * more (a name per component, a step per mount crossed, and the root).
+ */
+#define WALK_INLINE	8
+
 /*
  * Append the absolute path of f at byte 'off' of the record 'rec', leaf
  * first (see struct walk); returns the new end.  SR_F_PATH_CUT in *flags
@@ -571,6 +582,7 @@ static __always_inline __u32 put_file_path(__u8 *rec, __u32 off, struct file *f,
 	struct file *kf = KPTR(struct file, f);
 	struct walk w = {};
 	__u32 len;
+	int i;
 
 	ref->off = off;
 	ref->len = 0;
@@ -579,7 +591,11 @@ static __always_inline __u32 put_file_path(__u8 *rec, __u32 off, struct file *f,
 	w.dst = rec + off;
 	w.d = kf->f_path.dentry;
 	w.m = (void *)((char *)kf->f_path.mnt - bpf_core_field_offset(struct mount, mnt));
-	bpf_loop(SR_PATH_DEPTH, walk_step, &w, 0);
+	for (i = 0; i < WALK_INLINE; i++)
+		if (walk_up(&w))
+			break;
+	if (i == WALK_INLINE)
+		bpf_loop(SR_PATH_DEPTH - WALK_INLINE, walk_step, &w, 0);
 	if (!w.done)
 		w.flags |= SR_F_PATH_CUT;
 	*flags |= w.flags;
