@@ -85,6 +85,9 @@ trap 'exit 130' INT TERM
 
 # --- helpers ---
 
+# NUM with two decimals, or "-"
+num_fmt() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9.e+-]+$/) printf "%.2f", x; else printf "-" }'; }
+
 # median of the numbers on stdin (empty input: "-")
 median() { sort -g | awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 now_ns() { date +%s%N; }
@@ -342,6 +345,22 @@ bench_overhead() {
 		target rss_bench1 "$(med sysrec tool_rss_kb | awk '{ printf "%.1f", $1 / 1024 }')"
 	esac
 	echo
+	# The host moves the loop's speed by 10-20 % over a run (see the
+	# rounds below); each round runs every tool back to back, so the
+	# ratios within a round are a second, steadier view.
+	note "the ratios taken within each round (a tool against untraced and attach-only of the same round), medians:"
+	for t in "${tools[@]}"; do
+		[ "$t" = untraced ] && continue
+		local ru ra
+		ru=$(for r in $(seq 1 "$FAST_ROUNDS"); do
+			paste <(kv "$SCRATCH/ov.$t.$r" wall_ns) <(kv "$SCRATCH/ov.untraced.$r" wall_ns)
+		done 2>/dev/null | awk 'NF == 2 && $2 > 0 { print $1 / $2 }' | median)
+		ra=$(for r in $(seq 1 "$FAST_ROUNDS"); do
+			paste <(kv "$SCRATCH/ov.$t.$r" wall_ns) <(kv "$SCRATCH/ov.attach.$r" wall_ns)
+		done 2>/dev/null | awk 'NF == 2 && $2 > 0 { print $1 / $2 }' | median)
+		printf '#   %-22s %6s x untraced %6s x attach\n' "$(tool_label "$t")" \
+			"$(num_fmt "$ru")" "$([ "$t" = attach ] && echo - || num_fmt "$ra")"
+	done
 	note "wall time of each round, s (medians above):"
 	for t in "${tools[@]}"; do
 		printf '#   %-22s' "$(tool_label "$t")"
