@@ -724,42 +724,27 @@ static int append_rec(void *ctx, const struct sr_event *ev)
 	return 0;
 }
 
-static void reverse(char *s, size_t n)
-{
-	for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
-		char c = s[i];
-
-		s[i] = s[j - 1];
-		s[j - 1] = c;
-	}
-}
-
 /*
  * bpf/sysrec.bpf.c writes a path leaf first, each name after a NUL, which
  * no name holds ("\0f\0dir\0home"): put the names back in root-first
- * order, separated by '/' ("/home/dir/f"), in place.  The root itself is
+ * order, each after a '/' ("/home/dir/f"), in place.  The root itself is
  * written as "/".
  */
 static void unreverse_path(struct sr_event *e, struct sr_str ref)
 {
-	const char *cs;
-	char *s;
-	size_t n;
+	char buf[SR_PATH_MAX];
+	const char *s, *z;
+	size_t n, end, out = 0;
 
-	if (sr_event__str(e, ref, &cs, &n) || n == 0 || cs[0] != 0)
+	if (sr_event__str(e, ref, &s, &n) || n == 0 || n > sizeof(buf) || s[0] != 0)
 		return;
-	s = (char *)cs;
-	reverse(s, n);				/* "emoh\0rid\0f\0" */
-	for (size_t i = 0, j; i < n; i = j + 1) {
-		for (j = i; j < n && s[j]; j++)
-			;
-		reverse(s + i, j - i);		/* "home\0dir\0f\0" */
+	for (end = n; end > 0; end = z - s) {
+		z = memrchr(s, 0, end);		/* s[0] is one */
+		buf[out++] = '/';
+		memcpy(buf + out, z + 1, end - (z + 1 - s));
+		out += end - (z + 1 - s);
 	}
-	memmove(s + 1, s, n - 1);		/* "\0home\0dir\0f" */
-	s[0] = 0;
-	for (size_t i = 0; i < n; i++)		/* "/home/dir/f" */
-		if (!s[i])
-			s[i] = '/';
+	memcpy((char *)s, buf, n);
 }
 
 /*
