@@ -349,17 +349,17 @@ bench_overhead() {
 	# rounds below); each round runs every tool back to back, so the
 	# ratios within a round are a second, steadier view.
 	note "the ratios taken within each round (a tool against untraced and attach-only of the same round), medians:"
+	# round_ratio TOOL REF: median over the rounds both ran of TOOL's wall / REF's
+	round_ratio() {
+		for r in $(seq 1 "$FAST_ROUNDS"); do
+			paste <(kv "$SCRATCH/ov.$1.$r" wall_ns) <(kv "$SCRATCH/ov.$2.$r" wall_ns)
+		done 2>/dev/null | awk 'NF == 2 && $2 > 0 { print $1 / $2 }' | median
+	}
 	for t in "${tools[@]}"; do
 		[ "$t" = untraced ] && continue
-		local ru ra
-		ru=$(for r in $(seq 1 "$FAST_ROUNDS"); do
-			paste <(kv "$SCRATCH/ov.$t.$r" wall_ns) <(kv "$SCRATCH/ov.untraced.$r" wall_ns)
-		done 2>/dev/null | awk 'NF == 2 && $2 > 0 { print $1 / $2 }' | median)
-		ra=$(for r in $(seq 1 "$FAST_ROUNDS"); do
-			paste <(kv "$SCRATCH/ov.$t.$r" wall_ns) <(kv "$SCRATCH/ov.attach.$r" wall_ns)
-		done 2>/dev/null | awk 'NF == 2 && $2 > 0 { print $1 / $2 }' | median)
 		printf '#   %-22s %6s x untraced %6s x attach\n' "$(tool_label "$t")" \
-			"$(num_fmt "$ru")" "$([ "$t" = attach ] && echo - || num_fmt "$ra")"
+			"$(num_fmt "$(round_ratio "$t" untraced)")" \
+			"$([ "$t" = attach ] && echo - || num_fmt "$(round_ratio "$t" attach)")"
 	done
 	note "wall time of each round, s (medians above):"
 	for t in "${tools[@]}"; do
@@ -376,7 +376,7 @@ bench_overhead() {
 	note "strace: syscall lines (every syscall, not only the traced classes)."
 	note "CPU s: the workload's user+sys; tool s: the tracer's own user+sys (its total minus the workload's);"
 	note "tool RSS: the tracer's peak resident set; run s: the tracer's whole run, start-up and shutdown included."
-	unset -f med
+	unset -f med round_ratio
 }
 
 # --- benchmark 2: saturation ---
