@@ -18,8 +18,9 @@
 #   all         the four above (the default; `make bench`)
 #   soak [SECS] continuous load for SECS (600): recorder RSS and descriptors
 #               sampled, the trace read back with sysrec info
-#   profile     where the time goes: BPF program run times (bpf_stats) and a
-#               perf profile of the recorder and of the traced loop
+#   profile     where the time goes: BPF program run times (bpf_stats), the
+#               loop's time in the programs split by callee, and perf
+#               profiles of the recorder and of the traced loop
 #   variants    the BPF programs rebuilt with one part taken out at a time
 #               (tests/bench/bpf_variants.py): the cost of each part
 #
@@ -715,6 +716,55 @@ prof_run() {
 	cp "$SCRATCH/bl.out" "$SCRATCH/prof.$mode.bl" 2>/dev/null
 }
 
+# prof_callees DATA: the loop's samples that fall in the syscall programs or
+# below them, split by what they were doing: the programs' own code, the
+# clock, the name copy (and its hardened-usercopy checks), the perf output.
+prof_callees() {
+	note "the traced loop's samples in sys_enter, sys_exit and their callees, by callee"
+	perf script -i "$1" --comm sr_bench -F ip,sym 2>/dev/null | awk '
+	function cat(s, leaf) {
+		if (s ~ / (bpf_ktime_get_ns|ktime_get_mono_fast_ns|read_tsc)\n/) return "clock"
+		if (s ~ / bpf_probe_read_user_str\n/) {
+			if (leaf ~ /^(__check_object_size|check_heap_object|__virt_addr_valid|is_vmalloc_addr|check_stack_object|check_kernel_text_object)$/)
+				return "name_checks"
+			return "name"
+		}
+		if (s ~ / (bpf_perf_event_output[a-z_]*|perf_event_output)\n/) return "output"
+		if (leaf == "bpf_get_current_task_btf") return "task"
+		if (leaf ~ /^bpf_prog_[0-9a-f]+_sys_exit$/) return "exit"
+		if (leaf ~ /^bpf_prog_[0-9a-f]+_sys_enter$/) return "enter"
+		return "other"
+	}
+	BEGIN { RS = "" }
+	{
+		loop++
+		if (($0 "\n") !~ /bpf_prog_[0-9a-f]+_sys_(enter|exit)\n/) next
+		progs++
+		split($0, fr, "\n"); split(fr[1], f, " ")
+		n[cat($0 "\n", f[2])]++
+	}
+	END {
+		if (!progs) { print "  (no samples in the programs)"; exit }
+		split("exit enter clock name name_checks output task other", order, " ")
+		d["exit"] = "sys_exit'"'"'s own code"
+		d["enter"] = "sys_enter'"'"'s own code"
+		d["clock"] = "the clock (bpf_ktime_get_ns and below)"
+		d["name"] = "the name as passed (bpf_probe_read_user_str)"
+		d["name_checks"] = "  ... its hardened-usercopy checks"
+		d["output"] = "perf output (bpf_perf_event_output and below)"
+		d["task"] = "bpf_get_current_task_btf"
+		d["other"] = "the rest (bpf_loop steps, other helpers)"
+		printf "%-48s %9s %12s %9s\n", "where", "samples", "of programs", "of loop"
+		n["name"] += n["name_checks"]
+		for (i = 1; i <= 8; i++) {
+			k = order[i]
+			printf "%-48s %9d %11.1f%% %8.1f%%\n", d[k], n[k], 100 * n[k] / progs, 100 * n[k] / loop
+		}
+		printf "%-48s %9d %11.1f%% %8.1f%%\n", "all", progs, 100, 100 * progs / loop
+		print "# the clock: both programs'"'"' reads; the name as passed includes its checks"
+	}'
+}
+
 bench_profile() {
 	local old m rp
 	echo
@@ -755,6 +805,8 @@ bench_profile() {
 	perf report -i "$SCRATCH/prof.record.data" --comm sr_bench --children --sort sym --stdio -g none --percentage relative 2>/dev/null |
 		grep -E '\[k\] (__bpf_trace_sys_e|bpf_prog_|bpf_perf_event_output|perf_event_output|perf_output_sample|bpf_probe_read|copy_from_kernel_nofault|bpf_get_current_comm|bpf_task_storage_get|bpf_loop|ktime_get|bpf_get_current_cgroup_id|bpf_probe_read_user_str|strncpy_from_user|do_syscall_64|__x64_sys_)' |
 		head -30
+	echo
+	prof_callees "$SCRATCH/prof.record.data"
 	echo
 	rp=$(cat "$SCRATCH/prof.record.pid")
 	note "the recorder (pid $rp) itself: top symbols, share of its samples"
