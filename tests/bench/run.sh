@@ -91,6 +91,26 @@ num_fmt() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9.e+-]+$/) printf "%.2f", x; els
 
 # median of the numbers on stdin (empty input: "-")
 median() { sort -g | awk '{ v[NR] = $1 } END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# The 5th and 95th percentiles ("LO-HI") of the median of the numbers on
+# stdin, over 2000 resamples with replacement (a fixed seed: the same
+# input prints the same interval); "-" for fewer than 3 numbers.
+boot_interval() {
+	awk 'function med(a, n,   i, j, t) {
+		for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{ v[++n] = $1 }
+	END {
+		if (n < 3) { print "-"; exit }
+		srand(1)
+		for (b = 1; b <= 2000; b++) {
+			for (i = 1; i <= n; i++) s[i] = v[int(rand() * n) + 1]
+			m[b] = med(s, n)
+		}
+		med(m, 2000)	# sorts m
+		printf "%.2f-%.2f", m[100], m[1900]
+	}'
+}
 now_ns() { date +%s%N; }
 fsize() { stat -c %s "$1" 2>/dev/null || echo 0; }
 # kv FILE KEY: the value of KEY=VALUE in FILE
@@ -351,17 +371,25 @@ bench_overhead() {
 	# ratios within a round are a second, steadier view.
 	note "the ratios taken within each round (a tool against untraced and attach-only of the same round), medians:"
 	# round_ratio TOOL REF: median over the rounds both ran of TOOL's wall / REF's
-	round_ratio() {
+	round_ratios() {
 		for r in $(seq 1 "$FAST_ROUNDS"); do
 			paste <(kv "$SCRATCH/ov.$1.$r" wall_ns) <(kv "$SCRATCH/ov.$2.$r" wall_ns)
-		done 2>/dev/null | awk 'NF == 2 && $2 > 0 { print $1 / $2 }' | median
+		done 2>/dev/null | awk 'NF == 2 && $2 > 0 { print $1 / $2 }'
 	}
+	round_ratio() { round_ratios "$1" "$2" | median; }
 	for t in "${tools[@]}"; do
 		[ "$t" = untraced ] && continue
 		printf '#   %-22s %6s x untraced %6s x attach\n' "$(tool_label "$t")" \
 			"$(num_fmt "$(round_ratio "$t" untraced)")" \
 			"$([ "$t" = attach ] && echo - || num_fmt "$(round_ratio "$t" attach)")"
 	done
+	# How far chance alone moves those medians: resample the rounds
+	# (with replacement) and take the median again, 2000 times.
+	if [ -n "$(round_ratios sysrec attach)" ]; then
+		note "90 % bootstrap intervals of sysrec record's medians above (its rounds resampled 2000 times):"
+		printf '#   %-22s %s x untraced, %s x attach\n' "$(tool_label sysrec)" \
+			"$(round_ratios sysrec untraced | boot_interval)" "$(round_ratios sysrec attach | boot_interval)"
+	fi
 	note "wall time of each round, s (medians above):"
 	for t in "${tools[@]}"; do
 		printf '#   %-22s' "$(tool_label "$t")"
