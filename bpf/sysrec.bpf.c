@@ -524,8 +524,6 @@ static __always_inline long walk_up(struct walk *w)
 	__u8 *dst = w->dst;
 	__u32 len, pos;
 
-	if (!dst)
-		return 1;
 	parent = d->d_parent;
 	if (d == m->mnt.mnt_root) {
 		struct mount *mp = m->mnt_parent;
