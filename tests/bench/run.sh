@@ -370,7 +370,8 @@ bench_overhead() {
 	# rounds below); each round runs every tool back to back, so the
 	# ratios within a round are a second, steadier view.
 	note "the ratios taken within each round (a tool against untraced and attach-only of the same round), medians:"
-	# round_ratio TOOL REF: median over the rounds both ran of TOOL's wall / REF's
+	# round_ratios TOOL REF: TOOL's wall / REF's in each round both ran,
+	# one per line; round_ratio TOOL REF: their median
 	round_ratios() {
 		for r in $(seq 1 "$FAST_ROUNDS"); do
 			paste <(kv "$SCRATCH/ov.$1.$r" wall_ns) <(kv "$SCRATCH/ov.$2.$r" wall_ns)
@@ -385,10 +386,13 @@ bench_overhead() {
 	done
 	# How far chance alone moves those medians: resample the rounds
 	# (with replacement) and take the median again, 2000 times.
-	if [ -n "$(round_ratios sysrec attach)" ]; then
+	local ru ra
+	ru=$(round_ratios sysrec untraced)
+	ra=$(round_ratios sysrec attach)
+	if [ -n "$ra" ]; then
 		note "90 % bootstrap intervals of sysrec record's medians above (its rounds resampled 2000 times):"
 		printf '#   %-22s %s x untraced, %s x attach\n' "$(tool_label sysrec)" \
-			"$(round_ratios sysrec untraced | boot_interval)" "$(round_ratios sysrec attach | boot_interval)"
+			"$(echo "$ru" | boot_interval)" "$(echo "$ra" | boot_interval)"
 	fi
 	note "wall time of each round, s (medians above):"
 	for t in "${tools[@]}"; do
@@ -405,7 +409,7 @@ bench_overhead() {
 	note "strace: syscall lines (every syscall, not only the traced classes)."
 	note "CPU s: the workload's user+sys; tool s: the tracer's own user+sys (its total minus the workload's);"
 	note "tool RSS: the tracer's peak resident set; run s: the tracer's whole run, start-up and shutdown included."
-	unset -f med round_ratio
+	unset -f med round_ratios round_ratio
 }
 
 # --- benchmark 2: saturation ---
