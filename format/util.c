@@ -72,12 +72,27 @@ void sr_dbg(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/*
+ * The kernel's own codes (include/linux/errno.h), which user space never
+ * sees but a trace does: the first return of a syscall that a signal
+ * interrupts before it is restarted.
+ */
+static const char *const kernel_errno[] = {
+	[512 - 512] = "ERESTARTSYS",
+	[513 - 512] = "ERESTARTNOINTR",
+	[514 - 512] = "ERESTARTNOHAND",
+	[515 - 512] = "ENOIOCTLCMD",
+	[516 - 512] = "ERESTART_RESTARTBLOCK",
+};
+
 const char *sr_errno_name(int err)
 {
 	if (err < 0)
 		err = -err;
 	if (err == 0 || err > 4095)
 		return NULL;
+	if (err >= 512 && err < 512 + (int)ARRAY_SIZE(kernel_errno))
+		return kernel_errno[err - 512];
 	return strerrorname_np(err);
 }
 

@@ -405,6 +405,8 @@ static void test_errno_name(void)
 	check_str("errno ENOENT", sr_errno_name(ENOENT), "ENOENT");
 	check_str("errno -EACCES", sr_errno_name(-EACCES), "EACCES");
 	ok(sr_errno_name(0) == NULL, "errno 0 has no name");
+	check_str("errno -512, kernel-internal", sr_errno_name(-512), "ERESTARTSYS");
+	check_str("errno 516, kernel-internal", sr_errno_name(516), "ERESTART_RESTARTBLOCK");
 	ok(sr_errno_name(-4000) == NULL, "errno 4000 has no name");
 	ok(sr_errno_name(-100000) == NULL, "errno out of range has no name");
 }
