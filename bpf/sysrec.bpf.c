@@ -37,6 +37,10 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define CLONE_VFORK	0x00004000
 #define CLONE_VM	0x00000100
 #define SIGCHLD		17
+#define TS_COMPAT	0x0002	/* x86 thread_info.status: in a 32-bit syscall */
+#define NR_RT_SIGRETURN	15
+#define NR_EXIT		60
+#define NR_EXIT_GROUP	231
 
 #define SR_PATH_DEPTH	(SR_PATH_MAX / 2 + 64)	/* any path that fits PATH_MAX, and mounts */
 #define SR_NAME_MAX	255	/* NAME_MAX: the longest name of one dentry */
@@ -477,6 +481,7 @@ struct walk {
 	__u32 pos;		/* bytes written so far */
 	__u16 flags;
 	__u8 done;
+	__u8 pseudo;		/* the file is the root of a filesystem mounted nowhere */
 };
 
 /* Inline dentry names: struct dentry's d_shortname (Linux 6.14 on). */
@@ -537,6 +542,7 @@ static __always_inline long walk_up(struct walk *w)
 		return 0;
 	}
 	if (d == parent) {		/* the root of a filesystem mounted nowhere */
+		w->pseudo = !w->pos;	/* a pipe, socket, memfd... reopened via /proc */
 		w->done = 1;
 		return 1;
 	}
@@ -559,6 +565,42 @@ static __always_inline long walk_up(struct walk *w)
 static long walk_step(__u32 i, void *data)
 {
 	return walk_up(data);
+}
+
+/*
+ * The name of a file no mount reaches (a pipe, a socket, a memfd or an
+ * anonymous inode reopened through /proc/PID/fd): "FSTYPE:NAME", or
+ * "FSTYPE:[INO]" for a nameless one, written in order (no leading NUL, so
+ * the recorder leaves it as is, but for naming pipefs, sockfs and
+ * anon_inodefs files as /proc does: pipe:[INO], socket:[INO],
+ * anon_inode:NAME).  Returns the length.
+ */
+static const char pseudo_named[] = "%s:%s";
+static const char pseudo_ino[] = "%s:[%lu]";
+
+static __always_inline __u32 put_pseudo_name(__u8 *dst, struct dentry *d, __u16 *flags)
+{
+	__u64 data[2];
+	long n;
+
+	data[0] = (__u64)d->d_sb->s_type->name;
+	/* d_alloc_anon() names its dentries "/": nameless too */
+	if (d->d_name.len && !(d->d_name.len == 1 && d->d_name.name[0] == '/')) {
+		data[1] = (__u64)d->d_name.name;
+		n = bpf_snprintf((char *)dst, SR_NAME_MAX + 1, pseudo_named, data, sizeof(data));
+	} else {
+		data[1] = d->d_inode ? d->d_inode->i_ino : 0;
+		n = bpf_snprintf((char *)dst, SR_NAME_MAX + 1, pseudo_ino, data, sizeof(data));
+	}
+	if (n <= 0) {
+		dst[0] = 0;
+		return 0;
+	}
+	if (n > SR_NAME_MAX + 1) {
+		*flags |= SR_F_PATH_CUT;
+		n = SR_NAME_MAX + 1;
+	}
+	return n - 1;
 }
 
 /*
@@ -596,6 +638,8 @@ static __always_inline __u32 put_file_path(__u8 *rec, __u32 off, struct file *f,
 		bpf_loop(SR_PATH_DEPTH - WALK_INLINE, walk_step, &w, 0);
 	if (!w.done)
 		w.flags |= SR_F_PATH_CUT;
+	if (w.pseudo)
+		w.pos = put_pseudo_name(rec + off, KPTR(struct dentry, kf->f_path.dentry), &w.flags);
 	*flags |= w.flags;
 	len = w.pos & (SR_PATH_MAX - 1);
 	if (!len)
@@ -676,6 +720,9 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	task = bpf_get_current_task_btf();
 	tgid = task->tgid;
 	if (tgid == self_tgid)
+		return 0;
+	/* a 32-bit syscall: its numbers and registers are not x86-64's */
+	if (task->thread_info.status & TS_COMPAT)
 		return 0;
 	sl = bpf_map_lookup_elem(&slots, &zero);
 	if (!sl)
@@ -1055,6 +1102,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (attach_only)
 		return 0;
 	id = regs->orig_ax;
+	/* rt_sigreturn restores the interrupted registers, orig_ax -1 with them */
+	if (id == -1 && sys_type[NR_RT_SIGRETURN])
+		id = NR_RT_SIGRETURN;
 	if (id < 0 || id >= SR_NR_MAX || !sys_type[id])
 		return 0;
 	task = bpf_get_current_task_btf();
@@ -1236,10 +1286,22 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 tgid = task->tgid;
 	struct sr_ev_exit *e;
+	struct pending *p;
 	struct evbuf *eb;
 
 	if (attach_only)
 		return 0;
+	/*
+	 * exit and exit_group never return: their record is written here, as
+	 * the thread goes.  Any other pending syscall (none should be) is
+	 * dropped with its slot, not counted lost.
+	 */
+	p = pending_of(task);
+	if (p) {
+		p->active = 0;
+		if (p->nr == NR_EXIT || p->nr == NR_EXIT_GROUP)
+			emit_syscall(ctx, task, p, 0, bpf_ktime_get_ns());
+	}
 	if (proc_on && wanted(tgid)) {
 		eb = evbuf();
 		if (eb) {

@@ -730,14 +730,47 @@ static int append_rec(void *ctx, const struct sr_event *ev)
  * order, each after a '/' ("/home/dir/f"), in place.  The root itself is
  * written as "/".
  */
-static void unreverse_path(struct sr_event *e, struct sr_str ref)
+/*
+ * A file no mount reaches comes as "FSTYPE:NAME" or "FSTYPE:[INO]" (see
+ * put_pseudo_name() in bpf/sysrec.bpf.c); these are named as /proc names
+ * them.  None is longer than its filesystem's name, so it is done in place.
+ */
+static const struct {
+	const char *fs, *as;
+} pseudo_alias[] = {
+	{ "pipefs:", "pipe:" },
+	{ "sockfs:", "socket:" },
+	{ "anon_inodefs:", "anon_inode:" },
+};
+
+static void name_pseudo(char *s, size_t n, struct sr_str *ref)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pseudo_alias); i++) {
+		size_t fl = strlen(pseudo_alias[i].fs), al = strlen(pseudo_alias[i].as);
+
+		if (n < fl || memcmp(s, pseudo_alias[i].fs, fl))
+			continue;
+		memcpy(s, pseudo_alias[i].as, al);
+		memmove(s + al, s + fl, n - fl);
+		memset(s + n - (fl - al), 0, fl - al);
+		ref->len = n - (fl - al);
+		return;
+	}
+}
+
+static void unreverse_path(struct sr_event *e, struct sr_str *ref)
 {
 	char buf[SR_PATH_MAX];
 	const char *s, *z;
 	size_t n, end, out = 0;
 
-	if (sr_event__str(e, ref, &s, &n) || n == 0 || n > sizeof(buf) || s[0] != 0)
+	if (sr_event__str(e, *ref, &s, &n) || n == 0 || n > sizeof(buf))
 		return;
+	if (s[0] != 0) {
+		if (s[0] != '/')
+			name_pseudo((char *)s, n, ref);
+		return;
+	}
 	for (end = n; end > 0; end = z - s) {
 		z = memrchr(s, 0, end);		/* s[0] is one */
 		buf[out++] = '/';
@@ -760,9 +793,9 @@ static void push_batch(struct rec *r, uint8_t *p, size_t left)
 		if (e->size < sizeof(struct sr_event) || e->size > left || e->size % 8)
 			break;
 		if (e->type == SR_EV_OPEN && e->size >= sizeof(struct sr_ev_open))
-			unreverse_path(e, ((struct sr_ev_open *)e)->path);
+			unreverse_path(e, &((struct sr_ev_open *)e)->path);
 		else if (e->type == SR_EV_EXEC && e->size >= sizeof(struct sr_ev_exec))
-			unreverse_path(e, ((struct sr_ev_exec *)e)->path);
+			unreverse_path(e, &((struct sr_ev_exec *)e)->path);
 		if (sr_reorder__push(r->ro, e) && !r->err)
 			r->err = -ENOMEM;
 		p += e->size;

@@ -22,6 +22,10 @@
  *                          readv/preadv/pwritev, dup/dup3/fcntl(F_DUPFD_CLOEXEC),
  *                          a file mapping, a thread, vfork+exec, clone3, a
  *                          failed exec, brk
+ *   sr_work compat DIR     32-bit syscalls (int $0x80, x86-64 only): open,
+ *                          read 50 bytes, write 7 and close DIR/c.dat, then the
+ *                          same four as 64-bit calls; prints the 32-bit open's
+ *                          return (-38, ENOSYS, without ia32 emulation)
  *   sr_work child K DIR    (internal) the exec'd child: writes 100*K bytes
  *                          to DIR/childK.dat and exits 4+K
  *
@@ -389,6 +393,53 @@ static int do_slow(const char *dir, int n)
 	return 0;
 }
 
+#ifdef __x86_64__
+/* A 32-bit syscall: ia32 numbers, arguments in ebx, ecx, edx. */
+static long sys32(long nr, long a, long b, long c)
+{
+	long r;
+
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return r;
+}
+
+static int do_compat(const char *dir)
+{
+	char *path = join(dir, "c.dat");
+	/* int $0x80 takes 32-bit pointers: the name and buffer go below 4 GiB */
+	char *low = mmap((void *)0x10000000, 8192, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	long fd;
+	int fd64;
+
+	if (low == MAP_FAILED)
+		die("mmap below 4 GiB");
+	fd64 = xopen(path, O_CREAT | O_WRONLY | O_TRUNC);
+	xwrite(fd64, 100);
+	close(fd64);
+	snprintf(low, 4096, "%s", path);
+	fd = sys32(5, (long)low, O_RDWR, 0);		/* open */
+	printf("%ld\n", fd);
+	if (fd >= 0) {
+		sys32(3, fd, (long)low + 4096, 50);	/* read */
+		sys32(4, fd, (long)low + 4096, 7);	/* write */
+		sys32(6, fd, 0, 0);			/* close */
+	}
+	fd64 = xopen(path, O_RDWR);
+	if (read(fd64, buf, 50) != 50 || write(fd64, buf, 7) != 7)
+		die("c.dat");
+	close(fd64);
+	return 0;
+}
+#else
+static int do_compat(const char *dir)
+{
+	(void)dir;
+	printf("-38\n");
+	return 0;
+}
+#endif
+
 static int do_loop(long n, const char *dir)
 {
 	char *in = join(dir, "loop.in"), *out = join(dir, "loop.out");
@@ -450,8 +501,10 @@ int main(int argc, char **argv)
 		return do_slow(argv[2], atoi(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "loop"))
 		return do_loop(atol(argv[2]), argv[3]);
+	if (argc >= 3 && !strcmp(argv[1], "compat"))
+		return do_compat(argv[2]);
 	if (argc >= 4 && !strcmp(argv[1], "child"))
 		return do_child(atoi(argv[2]), argv[3]);
-	fprintf(stderr, "usage: sr_work basic|paths DIR | forks N | slow DIR N | loop N DIR | child K DIR\n");
+	fprintf(stderr, "usage: sr_work basic|paths|edge|compat DIR | forks N | slow DIR N | loop N DIR | child K DIR\n");
 	return 2;
 }
