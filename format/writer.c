@@ -467,6 +467,8 @@ static int create_file(const char *path, int force, int *created)
 			return -errno;
 		if (S_ISLNK(st.st_mode))
 			return -ELOOP;
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
 		if (!S_ISREG(st.st_mode))
 			return -EEXIST;
 		if (unlink(path) && errno != ENOENT)

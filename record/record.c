@@ -118,6 +118,7 @@ struct rec {
 	uint8_t sys_type[SR_NR_MAX];
 	char classes[512];
 	char filters[512];
+	char cg_rel[PATH_MAX];		/* --cgroup below the cgroup2 mount: "/a/b" */
 	char cmdline[4096];
 	char recording_id[33];
 	char host[256];
@@ -135,7 +136,11 @@ struct rec {
 	uint64_t file_events;
 	uint64_t lost[MAX_CPUS];
 	uint64_t lost_total;
+	/* this file's: counted as they are written, so each file's END is its own */
 	uint64_t file_lost;
+	uint64_t file_lost_cpu[MAX_CPUS];
+	uint64_t file_late;	/* written after a newer record */
+	uint64_t max_ts;	/* newest record written, all files */
 	uint64_t bytes_prev_files;
 	uid_t owner_uid;
 	gid_t owner_gid;
@@ -148,7 +153,7 @@ struct rec {
 static int parse_pids(struct opts *o, const char *arg)
 {
 	char *copy = strdup(arg), *tok, *save = NULL;
-	int err = 0;
+	int err = 0, n = 0;
 
 	if (!copy)
 		return -ENOMEM;
@@ -160,9 +165,11 @@ static int parse_pids(struct opts *o, const char *arg)
 			break;
 		}
 		o->pids[o->npids++] = (uint32_t)v;
+		n++;
 	}
 	free(copy);
-	return err;
+	/* "-p $(pgrep x)" with no x must not become the whole system */
+	return err ?: n ? 0 : -EINVAL;
 }
 
 /* Turn -e into a record type per syscall number; classes into words for the metadata. */
@@ -498,6 +505,7 @@ static struct sr_snap_filter snap_filter(struct rec *r)
 		.want_pid = r->skel->rodata->filter_pids ? want_tracked : NULL,
 		.ctx = r,
 		.comm = r->o->comm,
+		.cgroup = r->o->cgroup ? r->cg_rel : NULL,
 		.self = getpid(),
 		.argv_max = (uint32_t)r->o->argv_max,
 	};
@@ -522,6 +530,45 @@ static int take_first_snapshot(struct rec *r, uint64_t ts)
 	return err ?: (r->presnap ? 0 : -ENOMEM);
 }
 
+/*
+ * With -f and a command, an existing trace is replaced only once the
+ * command has started: a command that cannot run leaves it as it was.
+ * Whatever open_file() would refuse is refused here, before the command
+ * runs; *defer tells the caller to open the file after the exec.
+ */
+static int keep_until_exec(struct rec *r, bool *defer)
+{
+	const struct opts *o = r->o;
+	char *path;
+	struct stat st;
+	int err = 0;
+
+	*defer = false;
+	if (!o->cmd || !o->force)
+		return 0;
+	path = o->rotate_size || o->rotate_ns ? rotated_name(o->output, 0) : strdup(o->output);
+	if (!path)
+		return -ENOMEM;
+	if (lstat(path, &st)) {
+		free(path);
+		return 0;		/* nothing to keep: created at once */
+	}
+	if (S_ISLNK(st.st_mode))
+		sr_err("%s is a symbolic link: refusing to write through it", path);
+	else if (S_ISDIR(st.st_mode))
+		sr_err("cannot create %s: %s", path, strerror(EISDIR));
+	else if (!S_ISREG(st.st_mode))
+		sr_err("%s is not a regular file: -f replaces only regular files", path);
+	else
+		*defer = true;
+	if (!*defer) {
+		err = -EEXIST;
+		r->reported = 1;
+	}
+	free(path);
+	return err;
+}
+
 /* Open the next file, write its metadata and snapshot (stamped ts). */
 static int open_file(struct rec *r, uint64_t ts)
 {
@@ -542,7 +589,9 @@ static int open_file(struct rec *r, uint64_t ts)
 		return -ENOMEM;
 	err = sr_writer__new(&r->w, r->path, &wo);
 	if (err) {
-		if (err == -EEXIST)
+		if (err == -EEXIST && r->o->force)
+			sr_err("%s is not a regular file: -f replaces only regular files", r->path);
+		else if (err == -EEXIST)
 			sr_err("%s exists: use -f to replace it", r->path);
 		else if (err == -ELOOP)
 			sr_err("%s is a symbolic link: refusing to write through it", r->path);
@@ -562,6 +611,8 @@ static int open_file(struct rec *r, uint64_t ts)
 	r->chunk_first_ts = 0;
 	r->file_events = 0;
 	r->file_lost = 0;
+	memset(r->file_lost_cpu, 0, sizeof(r->file_lost_cpu));
+	r->file_late = 0;
 	if (r->presnap) {
 		/* the first file: its snapshot was taken before the file appeared */
 		for (size_t off = 0; !err && off < r->presnap_len;) {
@@ -599,13 +650,13 @@ static int close_file(struct rec *r, uint64_t stop_ns)
 		size_t len = strlen(lpc);
 
 		snprintf(lpc + len, sizeof(lpc) - len, "%s%d:%llu", i ? " " : "", i,
-			 (unsigned long long)r->lost[i]);
+			 (unsigned long long)r->file_lost_cpu[i]);
 	}
 	err = err ?: meta_u64(r->w, "stop_ns", stop_ns, 1);
 	err = err ?: meta_u64(r->w, "events", r->file_events, 1);
 	err = err ?: meta_u64(r->w, "lost", r->file_lost, 1);
 	err = err ?: sr_writer__end_meta(r->w, "lost_per_cpu", lpc);
-	err = err ?: meta_u64(r->w, "late", sr_reorder__late(r->ro), 1);
+	err = err ?: meta_u64(r->w, "late", r->file_late, 1);
 	if (!err)
 		err = sr_writer__finish(r->w);
 	sr_writer__stats(r->w, &st);
@@ -680,6 +731,18 @@ static int write_rec(struct rec *r, const struct sr_event *ev)
 		r->chunk_first_ts = ev->ts ? ev->ts : 1;
 	r->events++;
 	r->file_events++;
+	if (ev->type == SR_EV_LOST) {
+		const struct sr_ev_lost *l = (const void *)ev;
+
+		r->file_lost += l->count;
+		if (ev->cpu < MAX_CPUS)
+			r->file_lost_cpu[ev->cpu] += l->count;
+	}
+	/* a cgroup's name goes with the record that made it: late with it */
+	if (ev->ts < r->max_ts && ev->type != SR_EV_CGROUP)
+		r->file_late++;
+	else if (ev->ts > r->max_ts)
+		r->max_ts = ev->ts;
 	return 0;
 }
 
@@ -913,7 +976,6 @@ static void collect_drops(struct rec *r)
 			e.count = n;
 			r->lost[cpu] += n;
 			r->lost_total += n;
-			r->file_lost += n;
 			if (sr_reorder__push(r->ro, &e.h) && !r->err)
 				r->err = -ENOMEM;
 		}
@@ -935,6 +997,24 @@ static void status_line(struct rec *r, uint64_t now, uint64_t *last_ns, uint64_t
 		(unsigned long long)r->lost_total);
 	*last_ns = now;
 	*last_events = r->events;
+}
+
+/* The process (thread group) that thread 'pid' belongs to, or -1. */
+static long pid_tgid(uint32_t pid)
+{
+	char path[64], line[128];
+	long tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %ld", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
 }
 
 /* -p: like perf, stop once every process asked for has exited (zombies too). */
@@ -1053,13 +1133,17 @@ static int start_command(struct rec *r, int *go_fd, int *err_fd)
 static int open_cgroup(struct rec *r, int *fd)
 {
 	const char *mnt = sr_cgroups__mount(r->cg);
-	char path[PATH_MAX];
+	char path[PATH_MAX], real[PATH_MAX];
 	struct statfs sfs;
+	size_t mlen;
 
 	if (!mnt) {
 		sr_err("--cgroup: no cgroup2 filesystem is mounted (see /proc/mounts)");
 		return -ENOENT;
 	}
+	mlen = strlen(mnt);
+	while (mlen > 1 && mnt[mlen - 1] == '/')
+		mlen--;
 	if (!strncmp(r->o->cgroup, mnt, strlen(mnt)))
 		snprintf(path, sizeof(path), "%s", r->o->cgroup);
 	else
@@ -1076,6 +1160,14 @@ static int open_cgroup(struct rec *r, int *fd)
 		close(*fd);
 		return -EINVAL;
 	}
+	/* as /proc/PID/cgroup names it, for the snapshot's filter */
+	if (!realpath(path, real) || strncmp(real, mnt, mlen) ||
+	    (real[mlen] && real[mlen] != '/')) {
+		sr_err("--cgroup: %s is not below the cgroup2 mount %s", path, mnt);
+		close(*fd);
+		return -EINVAL;
+	}
+	snprintf(r->cg_rel, sizeof(r->cg_rel), "%s", real[mlen] ? real + mlen : "/");
 	return 0;
 }
 
@@ -1132,6 +1224,7 @@ int cmd_record(int argc, char **argv)
 	struct perf_event_attr attr = {};
 	uint64_t now, end_ns = 0, last_status = 0, last_events = 0;
 	int err, status = 0, go_fd = -1, err_fd = -1, cg_fd = -1, child_done = 0, exit_code;
+	bool defer_open = false;
 	int tty;
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -1167,8 +1260,16 @@ int cmd_record(int argc, char **argv)
 		return SR_EXIT_FAIL;
 	}
 	for (int i = 0; i < o.npids; i++) {
-		if (kill(o.pids[i], 0) && errno == ESRCH) {
+		long tgid = pid_tgid(o.pids[i]);
+
+		if (tgid < 0 && kill(o.pids[i], 0) && errno == ESRCH) {
 			sr_err("record: no process with pid %u", o.pids[i]);
+			return SR_EXIT_FAIL;
+		}
+		/* the filter is by process: a thread id would match nothing */
+		if (tgid > 0 && tgid != o.pids[i]) {
+			sr_err("record: %u is a thread of process %ld: -p takes process ids",
+			       o.pids[i], tgid);
 			return SR_EXIT_FAIL;
 		}
 	}
@@ -1306,7 +1407,9 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 	err = take_first_snapshot(&r, r.start_ns);
-	err = err ?: open_file(&r, r.start_ns);
+	err = err ?: keep_until_exec(&r, &defer_open);
+	if (!err && !defer_open)
+		err = open_file(&r, r.start_ns);
 	if (err)
 		goto cleanup;
 
@@ -1326,11 +1429,18 @@ int cmd_record(int argc, char **argv)
 			waitpid(r.child, NULL, 0);
 			r.child = -1;
 			/* nothing was recorded: leave no half-written file behind */
-			sr_writer__free(r.w);
-			r.w = NULL;
-			unlink(r.path);
+			if (r.w) {
+				sr_writer__free(r.w);
+				r.w = NULL;
+				unlink(r.path);
+			}
 			err = -e;
 			goto cleanup;
+		}
+		if (defer_open) {
+			err = open_file(&r, r.start_ns);
+			if (err)
+				goto cleanup;
 		}
 	}
 	if (o.duration_ns)

@@ -56,6 +56,7 @@ struct sr_snap_filter {
 	int (*want_pid)(void *ctx, uint32_t pid);	/* NULL: every pid */
 	void *ctx;
 	const char *comm;				/* NULL: any comm */
+	const char *cgroup;	/* NULL: any; else this cgroup v2 and below ("/x/y") */
 	uint32_t self;					/* never this tgid */
 	uint32_t argv_max;
 };

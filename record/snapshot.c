@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,7 @@ struct proc_info {
 	uint64_t start_ns;
 	uint64_t cgroup_id;
 	char comm[SR_COMM_LEN + 1];
+	char cgroup[PATH_MAX];	/* cgroup v2 path below the mount, "" if unknown */
 };
 
 /* Fill pi from /proc/PID/{stat,status,cgroup}; -1 if the process is gone. */
@@ -265,9 +267,16 @@ static int proc_info(uint32_t pid, struct sr_cgroups *cg, struct proc_info *pi)
 		clock_gettime(CLOCK_BOOTTIME, &b);
 		clock_gettime(CLOCK_MONOTONIC, &m);
 		uint64_t boot_ns = start * (1000000000ull / hz);
-		uint64_t delta = (b.tv_sec - m.tv_sec) * 1000000000ull + (b.tv_nsec - m.tv_nsec);
+		/*
+		 * Time spent suspended: BOOTTIME - MONOTONIC.  Signed, since
+		 * the second clock is read later: without a suspend the
+		 * difference is a few ns below zero.
+		 */
+		int64_t delta = (int64_t)(b.tv_sec - m.tv_sec) * 1000000000 + (b.tv_nsec - m.tv_nsec);
 
-		pi->start_ns = boot_ns > delta ? boot_ns - delta : 0;
+		if (delta < 0)
+			delta = 0;
+		pi->start_ns = boot_ns > (uint64_t)delta ? boot_ns - delta : 0;
 	}
 	snprintf(path, sizeof(path), "/proc/%u/status", pid);
 	n = read_file(path, buf, sizeof(buf) - 1);
@@ -292,6 +301,7 @@ static int proc_info(uint32_t pid, struct sr_cgroups *cg, struct proc_info *pi)
 
 			if (nl)
 				*nl = 0;
+			snprintf(pi->cgroup, sizeof(pi->cgroup), "%s", p + 3);
 			snprintf(full, sizeof(full), "%s%s", sr_cgroups__mount(cg), p + 3);
 			if (!stat(full, &st))
 				pi->cgroup_id = st.st_ino;
@@ -370,6 +380,18 @@ static int snap_fds(const struct proc_info *pi, uint64_t ts, uint8_t *rec,
 	return err;
 }
 
+/* Whether cgroup path 'cg' is 'top' or below it, as --cgroup filters in BPF. */
+static bool under_cgroup(const char *cg, const char *top)
+{
+	size_t len = strlen(top);
+
+	if (cg[0] != '/')
+		return false;
+	if (!strcmp(top, "/"))
+		return true;
+	return !strncmp(cg, top, len) && (cg[len] == 0 || cg[len] == '/');
+}
+
 static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_cgroups *cg,
 		     uint64_t ts, uint8_t *rec, sr_release_fn fn, void *ctx)
 {
@@ -383,6 +405,8 @@ static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_c
 	if (proc_info(pid, cg, &pi))
 		return 0;
 	if (flt->comm && strncmp(pi.comm, flt->comm, SR_COMM_LEN))
+		return 0;
+	if (flt->cgroup && !under_cgroup(pi.cgroup, flt->cgroup))
 		return 0;
 	if (pi.cgroup_id && sr_cgroups__first_seen(cg, pi.cgroup_id)) {
 		struct sr_ev_cgroup *c = (void *)rec;

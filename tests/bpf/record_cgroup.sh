@@ -21,6 +21,7 @@ in_pid=$!
 SR_WORK_READY=$tmp/out.ready "$WORKLOADS/sr_work" basic "$tmp/out" &
 out_pid=$!
 wait_for "$tmp/in.ready" && wait_for "$tmp/out.ready" || fail "record_cgroup: workloads ready" "no ready file"
+in_start=$(awk '{ print $22 }' "/proc/$in_pid/stat")
 "$SYSREC" record -q -o "$tmp/cg.trc" --cgroup "/$name" &
 rpid=$!
 wait_for "$tmp/cg.trc" || fail "record_cgroup: recorder started" "no trace file"
@@ -30,6 +31,20 @@ wait "$out_pid"; expect_eq "record_cgroup: outside workload status" "$?" 0
 kill -INT "$rpid"
 wait "$rpid"; expect_eq "record_cgroup: recorder status" "$?" 0
 
+# the snapshot too: the group's one process and its descriptors, nobody else
+"$SYSREC" dump --type proc "$tmp/cg.trc" | awk '{ print $4 }' > "$tmp/procs"
+expect_eq "record_cgroup: the snapshot holds only the group's process" \
+	"$(sort -u "$tmp/procs" | tr '\n' ' ')" "$in_pid/$in_pid "
+expect_eq "record_cgroup: the snapshot's descriptors are the group's" \
+	"$("$SYSREC" dump --type fd "$tmp/cg.trc" | awk '{ print $4 }' | sort -u | tr '\n' ' ')" "$in_pid/$in_pid "
+# its start time: /proc/PID/stat's, in the trace's clock (CLOCK_MONOTONIC)
+"$SYSREC" dump --json --type proc "$tmp/cg.trc" > "$tmp/procs.json"
+check "record_cgroup: the snapshot's start_ns is when it started" python3 -c 'import json, os, sys
+p = json.loads(open(sys.argv[1]).readline())
+ticks = os.sysconf("SC_CLK_TCK")
+started_ms = int(sys.argv[2]) * 1000 // ticks
+assert abs(p["start_ns"] // 1000000 - started_ms) <= 1000 // ticks, (p["start_ns"], started_ms)' \
+	"$tmp/procs.json" "$in_start"
 "$SYSREC" analyze "$tmp/cg.trc" --top-io --by cgroup --format csv > "$tmp/cg.csv"
 # writes: a.dat 1000+433+6000, b.dat 2222, child1 100, child2 200; reads: a.dat
 expect_eq "record_cgroup: --top-io --by cgroup" \

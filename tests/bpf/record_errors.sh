@@ -8,7 +8,7 @@ chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 
 # usage errors come before any privilege check: exit 2
-for args in "--nosuch" "-e opne" "-e" "-d -1" "-d abc" "-p 0" "-p 12x" "-c 0123456789abcdefXYZ" \
+for args in "--nosuch" "-e opne" "-e" "-d -1" "-d abc" "-p 0" "-p 12x" "-p ," "-c 0123456789abcdefXYZ" \
 	"--buffer-pages 3" "--level 99" "--keep 2" "-A 10"; do
 	# shellcheck disable=SC2086
 	must_fail "record_errors: '$args' is a usage error" "$SYSREC" record -q -o "$tmp/x.trc" $args
@@ -16,6 +16,10 @@ for args in "--nosuch" "-e opne" "-e" "-d -1" "-d abc" "-p 0" "-p 12x" "-c 01234
 	"$SYSREC" record -q -o "$tmp/x.trc" $args >/dev/null 2>&1
 	expect_eq "record_errors: '$args' exits 2" "$?" 2
 done
+# "-p $(pgrep x)" with no x running: an empty list, not the whole system
+must_fail "record_errors: empty pid list is a usage error" "$SYSREC" record -q -o "$tmp/x.trc" -p ""
+"$SYSREC" record -q -o "$tmp/x.trc" -p "" >/dev/null 2>&1
+expect_eq "record_errors: empty pid list exits 2" "$?" 2
 check "record_errors: no file left by usage errors" test ! -e "$tmp/x.trc"
 "$SYSREC" record --help > "$tmp/help.txt"
 expect_eq "record_errors: --help exits 0" "$?" 0
@@ -43,6 +47,38 @@ must_fail "record_errors: command not found" "$SYSREC" record -q -o "$tmp/nc.trc
 must_fail "record_errors: no such pid" "$SYSREC" record -q -o "$tmp/np.trc" -p 999999
 must_fail "record_errors: not a cgroup" "$SYSREC" record -q -o "$tmp/cg.trc" --cgroup /no/such/group
 must_fail "record_errors: output in a missing directory" "$SYSREC" record -q -o "$tmp/no/dir/x.trc" -- true
+# a thread id: the filter is by process, so it would record nothing
+sleep 30 & sl=$!
+python3 -c 'import threading, time
+t = threading.Thread(target=time.sleep, args=(30,), daemon=True); t.start()
+print(t.native_id, flush=True); time.sleep(30)' > "$tmp/tid" & py=$!
+wait_for_data "$tmp/tid"
+tid=$(cat "$tmp/tid")
+err=$("$SYSREC" record -q -o "$tmp/tid.trc" -p "$tid" -d 1 2>&1 >/dev/null)
+expect_eq "record_errors: a thread id is refused" "$?" 1
+expect_eq "record_errors: a thread id names its process" "$err" \
+	"sysrec: record: $tid is a thread of process $py: -p takes process ids"
+kill "$sl" "$py" 2>/dev/null
+wait "$sl" "$py" 2>/dev/null
+mkdir "$tmp/dir.trc"
+err=$("$SYSREC" record -q -f -o "$tmp/dir.trc" -- true 2>&1 >/dev/null)
+expect_eq "record_errors: -f on a directory exits 1" "$?" 1
+expect_eq "record_errors: -f on a directory says so" "$err" \
+	"sysrec: cannot create $tmp/dir.trc: Is a directory"
+mkfifo "$tmp/fifo.trc"
+err=$("$SYSREC" record -q -f -o "$tmp/fifo.trc" -- true 2>&1 >/dev/null)
+expect_eq "record_errors: -f on a fifo says why" "$err" \
+	"sysrec: $tmp/fifo.trc is not a regular file: -f replaces only regular files"
+# -f and a command that cannot run: the old trace stays as it was
+"$SYSREC" record -q -f -o "$tmp/keep.trc" -- true
+cp "$tmp/keep.trc" "$tmp/keep.orig"
+printf '\0\1not a program' > "$tmp/noexec"
+chmod +x "$tmp/noexec"
+must_fail "record_errors: -f, command of bad format" "$SYSREC" record -q -f -o "$tmp/keep.trc" -- "$tmp/noexec"
+check "record_errors: -f, bad format: old trace kept" cmp -s "$tmp/keep.trc" "$tmp/keep.orig"
+chmod -x "$tmp/noexec"
+must_fail "record_errors: -f, command not executable" "$SYSREC" record -q -f -o "$tmp/keep.trc" -- "$tmp/noexec"
+check "record_errors: -f, not executable: old trace kept" cmp -s "$tmp/keep.trc" "$tmp/keep.orig"
 "$SYSREC" record -q -f -o "$tmp/exists.trc" -- sh -c 'exit 3'
 expect_eq "record_errors: -f replaces; command status passes through" "$?" 3
 "$SYSREC" info "$tmp/exists.trc" > /dev/null

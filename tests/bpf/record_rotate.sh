@@ -43,6 +43,22 @@ expect_eq "record_rotate: slow.dat" \
 for f in "$@"; do
 	"$SYSREC" info "$f" > "$tmp/info.txt" 2>&1 || fail "record_rotate: info $(basename "$f")" "failed"
 done
+# losses while rotating: each file's END counts the lost records it holds
+mkdir "$tmp/lost"
+"$SYSREC" record -o "$tmp/lost/l.trc" --rotate-time 300ms --buffer-pages 1 -e write -- \
+	"$W" loop 40000 "$tmp/lost" > /dev/null 2> "$tmp/lost.err"
+total=0
+for f in "$tmp"/lost/l.*.trc; do
+	"$SYSREC" info --json "$f" > "$tmp/l.json"
+	read -r lost meta pcpu <<< "$(python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))
+print(v["lost"], v["lost_meta"], sum(v["lost_per_cpu"].values()))' "$tmp/l.json")"
+	expect_eq "record_rotate: $(basename "$f"): END lost is this file's" "$meta" "$lost"
+	expect_eq "record_rotate: $(basename "$f"): lost_per_cpu adds up" "$pcpu" "$lost"
+	total=$((total + lost))
+done
+expect_eq "record_rotate: the files' lost add up to the summary's" \
+	"$total" "$(sed -n 's/.* events, \([0-9]*\) lost.*/\1/p' "$tmp/lost.err")"
 # --keep
 mkdir "$tmp/keep"
 "$SYSREC" record -q -o "$tmp/keep/k.trc" --rotate-time 200ms --keep 2 -- "$W" slow "$tmp/one" 10
