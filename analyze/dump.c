@@ -1239,14 +1239,21 @@ static int dump_file(struct dump *d, const char *path)
 		status = SR_EXIT_FAIL;
 	}
 	sr_reader__stats(d->r, &st);
-	if (st.bad_chunks) {
+	/* a damaged header or metadata block loses records too: any damage fails */
+	if (st.damaged) {
+		uint64_t other = st.damaged > st.bad_chunks ? st.damaged - st.bad_chunks : 0;
+
 		out_flush(d);
-		sr_err("%s: %llu damaged chunk%s skipped", path, (unsigned long long)st.bad_chunks,
-		       st.bad_chunks == 1 ? "" : "s");
+		if (st.bad_chunks)
+			sr_err("%s: %llu damaged chunk%s skipped", path,
+			       (unsigned long long)st.bad_chunks, st.bad_chunks == 1 ? "" : "s");
+		if (other)
+			sr_err("%s: damaged: %llu problem%s outside the chunks", path,
+			       (unsigned long long)other, other == 1 ? "" : "s");
 		status = SR_EXIT_FAIL;
 	}
 	/* the reader normally says so itself; never let a cut go unmentioned */
-	if ((st.cut || !st.complete) && !log.count) {
+	if ((st.cut || !st.ended) && !log.count) {
 		out_flush(d);
 		sr_err("%s: cut short (no end block): printed what was there", path);
 	}

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,24 @@ static void line_time(const struct info *in, const char *key, int have, uint64_t
 		       (unsigned long long)(ts / NS_PER_SEC), (unsigned long long)(ts % NS_PER_SEC));
 }
 
+/* Cut: the file ends early, before its END block or its trailer. */
+static bool is_cut(const struct sr_reader_stats *st)
+{
+	return st->cut || !st->ended;
+}
+
+/* The integrity line's first words; damage, if any, is added after them. */
+static const char *integrity(const struct sr_reader_stats *st)
+{
+	if (!st->ended)
+		return "cut (no end block)";
+	if (st->cut)
+		return "cut (no trailer after the end block)";
+	if (st->damaged)
+		return "";
+	return st->complete ? "complete" : "no index";
+}
+
 static void print_text(struct info *in)
 {
 	const char *const *keys, *const *vals;
@@ -369,14 +388,20 @@ static void print_text(struct info *in)
 	puts(first ? "-" : "");
 
 	label("integrity", 0);
-	if (in->st.complete && !in->st.cut && !in->st.bad_chunks)
-		fputs("complete", stdout);
-	if (in->st.cut || !in->st.complete)
-		fputs("cut (no end block)", stdout);
-	if (in->st.bad_chunks)
-		printf("%sdamaged (%llu chunk%s skipped)",
-		       (in->st.cut || !in->st.complete) ? ", " : "",
-		       (unsigned long long)in->st.bad_chunks, in->st.bad_chunks == 1 ? "" : "s");
+	fputs(integrity(&in->st), stdout);
+	if (in->st.damaged) {
+		/* each skipped chunk is one report; the rest is other damage */
+		uint64_t other = in->st.damaged > in->st.bad_chunks ?
+				 in->st.damaged - in->st.bad_chunks : 0;
+
+		printf("%sdamaged (", is_cut(&in->st) ? ", " : "");
+		if (in->st.bad_chunks)
+			printf("%llu chunk%s skipped%s", (unsigned long long)in->st.bad_chunks,
+			       in->st.bad_chunks == 1 ? "" : "s", other ? ", " : "");
+		if (other)
+			printf("%llu other problem%s", (unsigned long long)other, other == 1 ? "" : "s");
+		putchar(')');
+	}
 	putchar('\n');
 	line_u64("damaged_chunks", 0, in->st.bad_chunks);
 	line_u64("skipped_bytes", 0, in->st.skipped_bytes);
@@ -539,9 +564,13 @@ static void print_json(struct info *in)
 	sr_json__key(j, "integrity");
 	sr_json__obj_start(j);
 	sr_json__key(j, "complete");
-	sr_json__bool(j, in->st.complete && !in->st.cut);
+	sr_json__bool(j, in->st.complete && !in->st.cut && !in->st.damaged);
 	sr_json__key(j, "cut");
-	sr_json__bool(j, in->st.cut || !in->st.complete);
+	sr_json__bool(j, is_cut(&in->st));
+	sr_json__key(j, "ended");
+	sr_json__bool(j, in->st.ended);
+	sr_json__key(j, "damaged");
+	sr_json__bool(j, in->st.damaged != 0);
 	sr_json__key(j, "damaged_chunks");
 	sr_json__u64(j, in->st.bad_chunks);
 	sr_json__key(j, "skipped_bytes");
@@ -624,7 +653,9 @@ int cmd_info(int argc, char **argv)
 		goto out;
 	}
 	read_all(&in);
-	in.file_size = !stat(in.path, &sb) ? (uint64_t)sb.st_size : in.st.file_bytes;
+	/* a pipe's st_size is 0: what was read is its size */
+	in.file_size = !stat(in.path, &sb) && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size
+								 : in.st.file_bytes;
 	derive(&in);
 	if (json)
 		print_json(&in);

@@ -104,6 +104,15 @@ static const char *block_name(unsigned int type)
 	return "unknown";
 }
 
+static void report(struct sr_reader *r, uint64_t off, const char *fmt, va_list ap)
+{
+	if (!r->damage)
+		return;
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	r->damage(r->ctx, off, r->msg);
+}
+
+/* Damage: counted, so that a damaged file never passes for a complete one. */
 static void damage(struct sr_reader *r, uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -111,12 +120,23 @@ static void damage(struct sr_reader *r, uint64_t off, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!r->damage)
-		return;
+	r->st.damaged++;
 	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	report(r, off, fmt, ap);
 	va_end(ap);
-	r->damage(r->ctx, off, r->msg);
+}
+
+/* The file ends early: reported, but it is a cut (st.cut), not damage. */
+static void cut_short(struct sr_reader *r, uint64_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void cut_short(struct sr_reader *r, uint64_t off, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(r, off, fmt, ap);
+	va_end(ap);
 }
 
 /* A buffer of at least @len bytes in *buf, grown as needed (callers cap len). */
@@ -504,8 +524,9 @@ static const uint8_t *decode_payload(struct sr_reader *r, uint64_t off, const st
 		       block_name(h->type), h->body_len, cap);
 		return NULL;
 	}
+	/* the first frame's size: more may follow (§1: frames may be concatenated) */
 	n = ZSTD_getFrameContentSize(payload, h->payload_len);
-	if (n != ZSTD_CONTENTSIZE_UNKNOWN && n != h->body_len) {
+	if (n != ZSTD_CONTENTSIZE_UNKNOWN && n != ZSTD_CONTENTSIZE_ERROR && n > h->body_len) {
 		damage(r, off, "%s block: the zstd frame does not hold the body length",
 		       block_name(h->type));
 		return NULL;
@@ -595,7 +616,7 @@ static void at_eof(struct sr_reader *r)
 	if (r->eof)
 		return;
 	if (!r->cut_seen && !r->last_was_trailer)
-		damage(r, r->size, "the file ends without its trailer: the recording was cut");
+		cut_short(r, r->size, "the file ends without its trailer: the recording was cut");
 	r->eof = 1;
 	r->st.cut = r->cut_seen || !r->last_was_trailer;
 	r->st.complete = r->end_seen && r->index_seen;
@@ -651,7 +672,7 @@ static int step(struct sr_reader *r)
 		size_t m = (size_t)n < SR_BLOCK_MAGIC_LEN ? (size_t)n : SR_BLOCK_MAGIC_LEN;
 
 		if (!memcmp(p, SR_BLOCK_MAGIC, m)) {
-			damage(r, off, "file cut inside a block header (%zd of %u bytes)", n,
+			cut_short(r, off, "file cut inside a block header (%zd of %u bytes)", n,
 			       SR_BLOCK_HDR_SIZE);
 			r->cut_seen = 1;
 		} else {
@@ -671,7 +692,7 @@ static int step(struct sr_reader *r)
 
 	r->last_was_trailer = 0;
 	if (h.payload_len > r->size - off - SR_BLOCK_HDR_SIZE) {
-		damage(r, off, "file cut inside a %s block (%" PRIu64 " of %u payload bytes)",
+		cut_short(r, off, "file cut inside a %s block (%" PRIu64 " of %u payload bytes)",
 		       block_name(h.type), r->size - off - SR_BLOCK_HDR_SIZE, h.payload_len);
 		r->cut_seen = 1;
 		r->pos = r->size;
@@ -682,6 +703,8 @@ static int step(struct sr_reader *r)
 
 	if (h.type == SR_BLK_CHUNK && r->seeking && h.ts_last < r->seek_ts)
 		return 0;	/* passed over without reading its payload */
+	if (h.type == 0 || h.type > SR_BLK_TRAILER)
+		return 0;	/* a block type from a later minor: header checked, payload unread */
 	if (h.payload_len > payload_cap(h.type)) {
 		damage(r, off, "%s block: payload of %u bytes, more than %u", block_name(h.type),
 		       h.payload_len, payload_cap(h.type));
@@ -696,7 +719,7 @@ static int step(struct sr_reader *r)
 	if (n < 0)
 		return (int)n;
 	if ((size_t)n < h.payload_len) {
-		damage(r, off, "the file shrank while it was read");
+		cut_short(r, off, "the file shrank while it was read");
 		r->cut_seen = 1;
 		r->pos = r->size;
 		at_eof(r);
@@ -730,8 +753,6 @@ static int step(struct sr_reader *r)
 	default:
 		break;
 	}
-	if (h.type == 0 || h.type > SR_BLK_TRAILER)
-		return 0;	/* a block type from a later minor */
 
 	int *seen = h.type == SR_BLK_START ? &r->start_seen :
 		    h.type == SR_BLK_END ? &r->end_seen :
@@ -863,7 +884,7 @@ static int read_header(struct sr_reader *r)
 		}
 	}
 	if (n < SR_FILE_HDR_SIZE) {	/* nothing to read in it: no trace */
-		damage(r, 0, "file cut inside its header (%zd of %u bytes)", n, SR_FILE_HDR_SIZE);
+		cut_short(r, 0, "file cut inside its header (%zd of %u bytes)", n, SR_FILE_HDR_SIZE);
 		return -EINVAL;
 	}
 	if (get32(p + SR_FH_BOM) == 0x04030201u) {
@@ -968,6 +989,10 @@ static int slurp(struct sr_reader *r)
 		}
 		if (n == 0)
 			break;
+		/* not a trace: say so now, not after reading up to STREAM_MAX */
+		if (len < SR_FILE_MAGIC_LEN && len + (size_t)n >= SR_FILE_MAGIC_LEN &&
+		    memcmp(r->owned, SR_FILE_MAGIC, SR_FILE_MAGIC_LEN))
+			return -EINVAL;
 		len += (size_t)n;
 	}
 	r->mem = r->owned ? r->owned : (const uint8_t *)"";
@@ -1133,6 +1158,7 @@ const char *sr_reader__syscall_name(const struct sr_reader *r, unsigned int nr)
 void sr_reader__stats(const struct sr_reader *r, struct sr_reader_stats *st)
 {
 	*st = r->st;
+	st->ended = r->end_seen;
 }
 
 static void kvs_free(struct kvs *kv)

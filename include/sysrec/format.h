@@ -209,6 +209,8 @@ struct sr_reader_stats {
 	uint64_t raw_bytes;		/* their uncompressed bytes */
 	uint64_t compressed_bytes;	/* chunk payload bytes */
 	uint64_t skipped_bytes;		/* bytes passed over while resyncing */
+	uint64_t damaged;		/* damage reported, a cut aside: any block, entry or byte range */
+	int ended;			/* the END block was read */
 	uint64_t ts_first, ts_last;
 	/*
 	 * Final once sr_reader__next() has returned 0; until then what the

@@ -178,7 +178,8 @@ want = {
     "chunks": 1, "compressed_bytes": int(sys.argv[4]), "uncompressed_bytes": 1344,
     "compression_ratio": 1344 / int(sys.argv[4]), "bytes_per_event": int(sys.argv[3]) / 12,
     "lost": 12, "lost_per_cpu": {"1": 12}, "lost_meta": 12,
-    "integrity": {"complete": True, "cut": False, "damaged_chunks": 0, "skipped_bytes": 0,
+    "integrity": {"complete": True, "cut": False, "ended": True, "damaged": False,
+                  "damaged_chunks": 0, "skipped_bytes": 0,
                   "problems": 0, "end_events": 12, "events_match": True},
 }
 bad = [k for k in want if j.get(k) != want[k]]
@@ -397,6 +398,46 @@ expect_eq "info damaged chunks" "$(grep -E '^(chunks|damaged_chunks|events):' "$
 expect_eq "info damaged end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (does not match: 4 read)"
 expect_eq "info damaged stderr" "$(cat "$D/err")" \
 	"sysrec: $D/t3bad.trc: offset $BAD_OFF: chunk block: payload checksum mismatch, block skipped"
+# damage outside the chunks: a flipped byte in t3's START payload
+python3 - "$D/t3.trc" "$D/t3start.trc" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+i = 64
+while int.from_bytes(d[i+4:i+6], 'little') != 1:	# START
+    i += 64 + int.from_bytes(d[i+16:i+20], 'little')
+d[i + 64 + 2] ^= 0x40
+open(sys.argv[2], 'wb').write(d)
+EOF
+run "dump damaged START exits 1" 1 "$S" dump "$D/t3start.trc"
+expect_eq "dump damaged START: every record" "$(wc -l <"$D/out")" 6
+expect_eq "dump damaged START: says so" "$(tail -1 "$D/err" | sed "s|$D/||")" \
+	"sysrec: t3start.trc: damaged: 1 problem outside the chunks"
+run "info damaged START exits 0" 0 "$S" info "$D/t3start.trc"
+expect_eq "info damaged START integrity" "$(grep '^integrity:' "$D/out")" "integrity:          damaged (1 other problem)"
+run "info damaged START --json" 0 "$S" info --json "$D/t3start.trc"
+expect_eq "info damaged START json" \
+	"$(python3 -c 'import json,sys; j=json.load(sys.stdin)["integrity"]; print(j["complete"], j["cut"], j["ended"], j["damaged"], j["damaged_chunks"])' <"$D/out")" \
+	"False False True True 0"
+# cut after the END block: it ended, but no index and trailer follow
+end_at=$(python3 - "$D/t3.trc" <<'EOF'
+import sys
+d = open(sys.argv[1], 'rb').read()
+i = 64
+while int.from_bytes(d[i+4:i+6], 'little') != 5:	# END
+    i += 64 + int.from_bytes(d[i+16:i+20], 'little')
+print(i + 64 + int.from_bytes(d[i+16:i+20], 'little'))
+EOF
+)
+head -c "$end_at" "$D/t3.trc" > "$D/t3end.trc"
+run "info cut after END" 0 "$S" info "$D/t3end.trc"
+expect_eq "info cut after END: integrity" "$(grep '^integrity:' "$D/out")" \
+	"integrity:          cut (no trailer after the end block)"
+expect_eq "info cut after END: end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (matches the events read)"
+# through a pipe: its size is what was read; a non-trace is refused at once
+run "info from a pipe" 0 sh -c "cat '$D/t3.trc' | '$S' info /dev/stdin"
+expect_eq "info from a pipe: size" "$(grep '^size:' "$D/out" | awk '{ print $2 }')" "$(wc -c <"$D/t3.trc")"
+run "info /dev/zero is refused at once" 1 timeout 20 "$S" info /dev/zero
+expect_eq "info /dev/zero: message" "$(cat "$D/err")" "sysrec: /dev/zero: not a sysrec trace"
 run "dump undamaged t3" 0 "$S" dump "$D/t3.trc"
 expect_eq "dump undamaged t3 lines" "$(wc -l <"$D/out")" 6
 # --since passes over whole chunks without reading them

@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zstd.h>
 #include "sysrec/format.h"
+#include "../format/layout.h"	/* block headers, for the multi-frame chunk */
 
 static char tmpdir[] = "/tmp/test_format.XXXXXX";
 static char path_buf[4096];
@@ -650,6 +652,175 @@ static void fix_header_crc(uint8_t *f)
 	memcpy(f + 60, &c, 4);
 }
 
+/* Open @f (len bytes) in memory and read it to the end: records read, stats in *st. */
+static long read_all(const uint8_t *f, size_t len, struct sr_reader_stats *st)
+{
+	const struct sr_event *ev;
+	struct sr_reader *r;
+	long n = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (sr_reader__open_mem(&r, f, len, on_damage, NULL))
+		return -1;
+	while (sr_reader__next(r, &ev) > 0)
+		n++;
+	sr_reader__stats(r, st);
+	sr_reader__free(r);
+	return n;
+}
+
+/*
+ * Damage anywhere counts, not only in chunks: a damaged chunk header (the
+ * chunk is resynced over) or START block must not leave a file "complete".
+ * A file cut right after its END block is ended and cut, not damaged.
+ */
+static void test_damage_counted(void)
+{
+	struct sr_writer_opts o = plain;
+	struct sr_reader_stats st;
+	struct blk b[256];
+	struct wrote wr;
+	size_t len, nb, chunk2 = 0, start = 0, end = 0, index = 0;
+	uint8_t *f;
+	long n;
+
+	o.chunk_bytes = 4096;
+	unlink(tmp("dmg.trc"));
+	write_trace(tmp("dmg.trc"), 300, &o, &wr, 21);
+	f = slurp(tmp("dmg.trc"), &len);
+	nb = walk(f, len, b, 256);
+	for (size_t i = 0, chunks = 0; i < nb; i++) {
+		if (b[i].type == SR_BLK_CHUNK && ++chunks == 2)
+			chunk2 = i;
+		if (b[i].type == SR_BLK_START)
+			start = i;
+		if (b[i].type == SR_BLK_END)
+			end = i;
+		if (b[i].type == SR_BLK_INDEX)
+			index = i;
+	}
+	ok(chunk2 && end && index, "damage: a trace with chunks, END and INDEX");
+
+	n = read_all(f, len, &st);
+	ok(n == (long)wr.rs.n && !st.damaged && st.ended && st.complete && !st.cut,
+	   "damage: the intact file: every record, nothing damaged, complete");
+
+	f[b[chunk2].off + 13] ^= 1;		/* the second chunk's count */
+	n = read_all(f, len, &st);
+	ok(n == (long)(wr.rs.n - b[chunk2].count) && st.damaged == 1 && !st.bad_chunks &&
+	   st.skipped_bytes == b[chunk2].end - b[chunk2].off,
+	   "damage: a chunk header: its records lost, one damage, resynced over");
+	f[b[chunk2].off + 13] ^= 1;
+
+	f[b[start].off + 64 + 3] ^= 0x10;	/* START's payload */
+	n = read_all(f, len, &st);
+	ok(n == (long)wr.rs.n && st.damaged == 1 && !st.bad_chunks,
+	   "damage: the START block: every record, one damage");
+	f[b[start].off + 64 + 3] ^= 0x10;
+
+	n = read_all(f, b[end].end, &st);	/* cut after END: no INDEX, no trailer */
+	ok(n == (long)wr.rs.n && st.ended && st.cut && !st.complete && !st.damaged,
+	   "damage: cut after END: ended and cut, not damaged");
+	n = read_all(f, b[index].off, &st);
+	ok(st.ended && st.cut && !st.damaged, "damage: cut at INDEX: the same");
+	free(f);
+	free(wr.rs.buf);
+}
+
+/*
+ * A chunk whose payload is two zstd frames (FORMAT.md §1: readers accept
+ * several, concatenated) reads like one.  The file is cut after it, so no
+ * offset behind it has to be fixed.
+ */
+static void test_two_frames(void)
+{
+	struct sr_writer_opts o = plain;
+	struct sr_reader_stats st;
+	struct blk b[256];
+	struct wrote wr;
+	struct sr_bhdr h;
+	size_t len, nb, c = 0, out = 0, half, z1, z2;
+	uint8_t *f, *body, *g;
+	long n;
+
+	o.chunk_bytes = 4096;
+	unlink(tmp("frames.trc"));
+	write_trace(tmp("frames.trc"), 100, &o, &wr, 5);
+	f = slurp(tmp("frames.trc"), &len);
+	nb = walk(f, len, b, 256);
+	while (c < nb && b[c].type != SR_BLK_CHUNK)
+		c++;
+	if (c == nb || sr_bhdr_decode(f + b[c].off, &h) || !(h.flags & SR_BF_ZSTD)) {
+		ok(0, "two frames: a compressed chunk");
+		free(f);
+		free(wr.rs.buf);
+		return;
+	}
+	body = malloc(h.body_len);
+	ok(ZSTD_decompress(body, h.body_len, f + b[c].off + 64, h.payload_len) == h.body_len,
+	   "two frames: the chunk decompresses");
+	half = h.body_len / 2;
+	g = malloc(b[c].off + 64 + 2 * ZSTD_compressBound(h.body_len));
+	memcpy(g, f, b[c].off);
+	out = b[c].off + 64;
+	z1 = ZSTD_compress(g + out, ZSTD_compressBound(half), body, half, 3);
+	z2 = ZSTD_compress(g + out + z1, ZSTD_compressBound(h.body_len - half), body + half,
+			   h.body_len - half, 3);
+	h.payload_len = (uint32_t)(z1 + z2);
+	h.payload_crc = sr_crc32c(0, g + out, z1 + z2);
+	sr_bhdr_encode(g + b[c].off, &h);
+	n = read_all(g, out + z1 + z2, &st);
+	ok(n == (long)h.count && st.chunks == 1 && !st.damaged && st.cut,
+	   "two frames: every record of the chunk, nothing damaged");
+	free(body);
+	free(g);
+	free(f);
+	free(wr.rs.buf);
+}
+
+/*
+ * A block of a type from a later minor is passed over by its header alone
+ * (FORMAT.md §4): neither its size nor its payload's checksum is a reader's
+ * business.  Placed after the first chunk, larger than any known block's
+ * cap, with a payload CRC that does not match.
+ */
+static void test_unknown_block(void)
+{
+	struct sr_writer_opts o = plain;
+	struct sr_reader_stats st;
+	struct sr_bhdr h = { .type = 8, .count = 1, .payload_len = 17u << 20 };
+	struct blk b[256];
+	struct wrote wr;
+	size_t len, nb, c = 0;
+	uint8_t *f, *g;
+	long n;
+
+	o.chunk_bytes = 4096;
+	unlink(tmp("later.trc"));
+	write_trace(tmp("later.trc"), 100, &o, &wr, 9);
+	f = slurp(tmp("later.trc"), &len);
+	nb = walk(f, len, b, 256);
+	while (c < nb && b[c].type != SR_BLK_CHUNK)
+		c++;
+	g = calloc(1, b[c].end + 64 + h.payload_len);
+	memcpy(g, f, b[c].end);
+	h.body_len = h.data_len = h.payload_len;
+	h.payload_crc = 1;
+	{
+		struct sr_bhdr ch;
+
+		sr_bhdr_decode(f + b[c].off, &ch);
+		h.seq = ch.seq + 1;
+	}
+	sr_bhdr_encode(g + b[c].end, &h);
+	n = read_all(g, b[c].end + 64 + h.payload_len, &st);
+	ok(n == (long)b[c].count && !st.damaged && st.cut,
+	   "unknown block: passed over unread, nothing damaged");
+	free(g);
+	free(f);
+	free(wr.rs.buf);
+}
+
 static void test_versions(void)
 {
 	struct sr_reader *r;
@@ -894,7 +1065,7 @@ static void test_create(void)
 	mkfifo(tmp("fifo"), 0600);
 	ok_eq(sr_writer__new(&w, tmp("fifo"), &o), -EEXIST, "create: forced, a FIFO is refused");
 	ok_eq(sr_writer__new(&w, "/dev/null", &o), -EEXIST, "create: forced, a device is refused");
-	ok_eq(sr_writer__new(&w, tmpdir, &o), -EEXIST, "create: forced, a directory is refused");
+	ok_eq(sr_writer__new(&w, tmpdir, &o), -EISDIR, "create: forced, a directory is refused");
 	ok_eq(sr_writer__new(&w, tmp("no/such/dir.trc"), &o), -ENOENT, "create: no such directory");
 
 	o.force = 0;
@@ -1238,6 +1409,9 @@ int main(void)
 	test_file_schema();
 	test_cut();
 	test_flips();
+	test_damage_counted();
+	test_two_frames();
+	test_unknown_block();
 	test_versions();
 	test_unknown_types();
 	test_create();
