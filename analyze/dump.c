@@ -1199,6 +1199,7 @@ static int dump_file(struct dump *d, const char *path)
 	struct sr_damage_log log = { .before = out_flush, .before_arg = d };
 	struct sr_reader_stats st;
 	const struct sr_event *ev;
+	uint64_t printed = 0;
 	int64_t v;
 	int rc, status = SR_EXIT_OK;
 
@@ -1232,6 +1233,9 @@ static int dump_file(struct dump *d, const char *path)
 			print_json(d, ev);
 		else
 			print_text(d, ev);
+		/* output that cannot be written (a full disk): stop reading */
+		if (!(++printed & 4095) && ferror(d->out->f))
+			break;
 	}
 	if (rc < 0) {
 		out_flush(d);
@@ -1432,7 +1436,7 @@ int cmd_dump(int argc, char **argv)
 		goto usage;
 	}
 
-	for (i = optind; i < argc; i++) {
+	for (i = optind; i < argc && !ferror(stdout); i++) {
 		if (dump_file(d, argv[i]) != SR_EXIT_OK)
 			status = SR_EXIT_FAIL;
 	}

@@ -346,7 +346,12 @@ static int parse_type(const uint8_t *p, size_t len, size_t *pos, struct sr_type 
 	nf = get16(p + q + 4);
 	nl = p[q + 6];
 	q += 7;
-	if (nf > SR_FIELDS_MAX || len - q < nl)
+	/*
+	 * More than SR_FIELDS_MAX fields is parsed all the same, so that the
+	 * types after it are read; sr_type_problem() drops this one.  Fields
+	 * take 6 bytes at least: a count the block cannot hold is a cut.
+	 */
+	if (len - q < nl || (len - q - nl) / 6 < nf)
 		return 0;
 	t->name = sr_memdup0(p + q, nl);
 	q += nl;

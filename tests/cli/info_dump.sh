@@ -580,4 +580,10 @@ run "info big" 0 "$S" info "$D/big.trc"
 expect_eq "info big events" "$(grep -E '^(events|  open|  openat):' "$D/out" | tr -s ' ' | tr '\n' ' ')" \
 	"events: 20000  open: 20000  openat: 20000 "
 
+# output that cannot be written: one error, and nothing more is read
+"$S" dump "$D/big.trc" "$D/no-such.trc" >/dev/full 2>"$D/err"
+expect_eq "dump to a full disk exits 1" "$?" 1
+expect_eq "dump to a full disk: one error, the next file not read" "$(cat "$D/err")" \
+	"sysrec: dump: cannot write the output: No space left on device"
+
 t_done

@@ -821,6 +821,65 @@ static void test_unknown_block(void)
 	free(wr.rs.buf);
 }
 
+/*
+ * A schema type with more fields than SR_FIELDS_MAX is dropped alone
+ * (FORMAT.md §6); the types after it are still read.  The SCHEMA block is
+ * rebuilt uncompressed with such a type first, and the file cut after it.
+ */
+static void test_schema_too_many_fields(void)
+{
+	struct sr_writer_opts o = plain;
+	const struct sr_type *const *types;
+	struct sr_reader *r;
+	struct sr_bhdr h;
+	struct blk b[64];
+	struct wrote wr;
+	size_t len, nb, sc = 0, out, big, ntypes;
+	uint8_t *f, *g, *body;
+	int err;
+
+	unlink(tmp("fields.trc"));
+	write_trace(tmp("fields.trc"), 10, &o, &wr, 3);
+	f = slurp(tmp("fields.trc"), &len);
+	nb = walk(f, len, b, 64);
+	while (sc < nb && b[sc].type != SR_BLK_SCHEMA)
+		sc++;
+	sr_bhdr_decode(f + b[sc].off, &h);
+	body = malloc(h.body_len);
+	if (h.flags & SR_BF_ZSTD)
+		ZSTD_decompress(body, h.body_len, f + b[sc].off + 64, h.payload_len);
+	else
+		memcpy(body, f + b[sc].off + 64, h.body_len);
+	/* type 900 "wide": SR_FIELDS_MAX + 1 one-byte fields named "f" */
+	big = 7 + 4 + (SR_FIELDS_MAX + 1) * 7;
+	g = malloc(b[sc].off + 64 + big + h.body_len);
+	memcpy(g, f, b[sc].off);
+	out = b[sc].off + 64;
+	memcpy(g + out, (uint8_t[]){ 0x84, 0x03, 64, 0, (SR_FIELDS_MAX + 1) & 0xff,
+				      (SR_FIELDS_MAX + 1) >> 8, 4, 'w', 'i', 'd', 'e' }, 11);
+	for (size_t i = 0; i <= SR_FIELDS_MAX; i++)
+		memcpy(g + out + 11 + i * 7, (uint8_t[]){ i % 64, 0, 1, 0, SR_FK_U8, 1, 'f' }, 7);
+	memcpy(g + out + big, body, h.body_len);
+	h.flags = 0;
+	h.count++;
+	h.payload_len = h.body_len = h.data_len = (uint32_t)(big + h.body_len);
+	h.payload_crc = sr_crc32c(0, g + out, h.payload_len);
+	sr_bhdr_encode(g + b[sc].off, &h);
+	err = sr_reader__open_mem(&r, g, out + h.payload_len, on_damage, NULL);
+	ok(!err, "schema: a file whose first type has too many fields opens");
+	if (!err) {
+		ntypes = sr_reader__file_types(r, &types);
+		ok(!sr_reader__file_type(r, 900) && ntypes == h.count - 1 &&
+		   sr_reader__file_type(r, SR_EV_RW),
+		   "schema: that type alone is dropped, every other type read");
+		sr_reader__free(r);
+	}
+	free(body);
+	free(g);
+	free(f);
+	free(wr.rs.buf);
+}
+
 static void test_versions(void)
 {
 	struct sr_reader *r;
@@ -1412,6 +1471,7 @@ int main(void)
 	test_damage_counted();
 	test_two_frames();
 	test_unknown_block();
+	test_schema_too_many_fields();
 	test_versions();
 	test_unknown_types();
 	test_create();
