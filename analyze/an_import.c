@@ -49,6 +49,12 @@ enum { RW_NONE, RW_READ, RW_WRITE };
 struct an_file {
 	uint64_t dev, ino;
 	char *path;		/* NULL until a record names it */
+	size_t path_len;
+	/*
+	 * Descriptors of processes alive now that refer to it: while there
+	 * are some, its inode cannot have been given to another file.
+	 */
+	uint32_t nopen;
 };
 
 struct an_fd {
@@ -341,6 +347,8 @@ static uint32_t file_new(struct an_imp *im, uint64_t a, uint64_t b, uint64_t c,
 	f->dev = dev;
 	f->ino = ino;
 	f->path = path ? sr_memdup0(path, len) : NULL;
+	f->path_len = f->path ? len : 0;
+	f->nopen = 0;
 	if (sr_map__set(&im->file_map, a, b, c, i)) {
 		free(f->path);
 		return NONE;
@@ -373,9 +381,45 @@ static uint32_t file_get(struct an_imp *im, uint64_t dev, uint64_t ino,
 	i = sr_map__get(&im->file_map, dev, ino, 0);
 	if (i == NONE)
 		return file_new(im, dev, ino, 0, dev, ino, path, len);
-	if (path && !im->files[i].path)
+	if (path && !im->files[i].path) {
 		im->files[i].path = sr_memdup0(path, len);
+		im->files[i].path_len = im->files[i].path ? len : 0;
+	}
 	return i;
+}
+
+/*
+ * The file a successful open of the kernel's @path gave (dev, ino).
+ * Unlinks are not traced, so a deleted file's inode number given to a new
+ * file would make the two one file under the first one's path.  An inode
+ * is reused only once nothing holds the old file open: so an open that
+ * names another path than the file's, while no descriptor refers to it,
+ * is a new file of that (dev, ino), and later records of the (dev, ino)
+ * are the new one's.  While a descriptor is open, another path is a hard
+ * link to the same file.
+ */
+static uint32_t file_of_open(struct an_imp *im, uint64_t dev, uint64_t ino,
+			     const char *path, size_t len)
+{
+	uint32_t i;
+	const struct an_file *f;
+
+	if (!dev && !ino)
+		return file_get(im, dev, ino, path, len);
+	i = sr_map__get(&im->file_map, dev, ino, 0);
+	if (i == NONE)
+		return file_get(im, dev, ino, path, len);
+	f = &im->files[i];
+	if (f->path && !f->nopen && (f->path_len != len || memcmp(f->path, path, len)))
+		return file_new(im, dev, ino, 0, dev, ino, path, len);
+	return file_get(im, dev, ino, path, len);
+}
+
+/* A descriptor starts (+1) or stops (-1) referring to @file. */
+static void file_ref(struct an_imp *im, uint32_t file, int delta)
+{
+	if (file < im->nfiles)
+		im->files[file].nopen += (uint32_t)delta;
 }
 
 /* --- processes and their descriptors --- */
@@ -411,6 +455,7 @@ static void fd_remove(struct an_imp *im, uint32_t proc, uint32_t pos)
 	uint32_t last = p->nfds - 1;
 
 	sr_map__del(&im->fd_map, proc, (uint32_t)p->fds[pos].fd, 0);
+	file_ref(im, p->fds[pos].file, -1);
 	if (pos != last) {
 		p->fds[pos] = p->fds[last];
 		/* cannot fail: the key is there, only its value changes */
@@ -447,6 +492,7 @@ static int fd_assign(struct an_imp *im, uint32_t proc, int32_t fd, uint32_t file
 	e = fd_find(im, proc, fd);
 	if (e) {
 		life_close(im, e->life, ts);
+		file_ref(im, e->file, -1);
 	} else {
 		cap = p->capfds;
 		if (p->nfds + 1 >= NONE || sr_grow(&p->fds, &cap, (size_t)p->nfds + 1, sizeof(*p->fds)))
@@ -458,6 +504,7 @@ static int fd_assign(struct an_imp *im, uint32_t proc, int32_t fd, uint32_t file
 	}
 	e->fd = fd;
 	e->file = file;
+	file_ref(im, file, 1);
 	e->cloexec = !!cloexec;
 	e->life = (uint32_t)im->nlives;
 	l = &im->lives[im->nlives++];
@@ -990,7 +1037,7 @@ static int do_open(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 	path = ev_str(ev, e->path, &pl);
 	if (s->ret >= 0 && s->ret <= INT32_MAX) {
 		x.fd = (int32_t)s->ret;
-		x.file = path ? file_get(im, e->dev, e->ino, path, pl)
+		x.file = path ? file_of_open(im, e->dev, e->ino, path, pl)
 			      : file_get(im, e->dev, e->ino, name, nl);
 		if (fd_assign(im, proc, x.fd, x.file, e->flags & O_CLOEXEC, HOW_OPEN, (int64_t)ev->ts))
 			return -ENOMEM;

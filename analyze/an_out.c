@@ -153,9 +153,38 @@ static int guess_kind(const char *name)
 	return SR_COL_AUTO;	/* numbers right, text left: decided by the values */
 }
 
-int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st)
+/* Append the row @st is on. */
+static int row_from_stmt(struct sr_rs *rs, sqlite3_stmt *st, int n)
+{
+	if (sr_rs__row(rs))
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_INTEGER:
+			sr_rs__int(rs, sqlite3_column_int64(st, i));
+			break;
+		case SQLITE_FLOAT:
+			sr_rs__real(rs, sqlite3_column_double(st, i));
+			break;
+		case SQLITE_NULL:
+			sr_rs__null(rs);
+			break;
+		default: {
+			/* text and blobs alike: the escapers make them safe */
+			const void *p = sqlite3_column_blob(st, i);
+			int len = sqlite3_column_bytes(st, i);
+
+			sr_rs__text(rs, p ? p : "", p ? (size_t)len : 0);
+		}
+		}
+	}
+	return rs->err;
+}
+
+int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st, int64_t max)
 {
 	int n = sqlite3_column_count(st), rc;
+	int64_t got = 0;
 
 	if (!rs->ncols) {
 		for (int i = 0; i < n; i++) {
@@ -168,38 +197,34 @@ int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st)
 	if ((size_t)n != rs->ncols)
 		return -EINVAL;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!n)
-			continue;
-		if (sr_rs__row(rs))
-			return -ENOMEM;
-		for (int i = 0; i < n; i++) {
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_INTEGER:
-				sr_rs__int(rs, sqlite3_column_int64(st, i));
-				break;
-			case SQLITE_FLOAT:
-				sr_rs__real(rs, sqlite3_column_double(st, i));
-				break;
-			case SQLITE_NULL:
-				sr_rs__null(rs);
-				break;
-			default: {
-				/* text and blobs alike: the escapers make them safe */
-				const void *p = sqlite3_column_blob(st, i);
-				int len = sqlite3_column_bytes(st, i);
-
-				sr_rs__text(rs, p ? p : "", p ? (size_t)len : 0);
-			}
-			}
+		/*
+		 * One row past @max only says that there are more: stepping
+		 * no further is what ends a query without end.
+		 */
+		if (max > 0 && got >= max) {
+			rs->more = 1;
+			return 0;
 		}
-		if (rs->err)
-			return rs->err;
+		got++;
+		if (n && row_from_stmt(rs, st, n))
+			return rs->err ? rs->err : -ENOMEM;
 	}
 	if (rc != SQLITE_DONE) {
 		sr_err("%s", sqlite3_errmsg(sqlite3_db_handle(st)));
 		return -EIO;
 	}
 	return 0;
+}
+
+static int out_errno;	/* of the first write to the output that failed */
+
+int sr_out_err(FILE *f)
+{
+	if (!ferror(f))
+		return 0;
+	if (!out_errno)
+		out_errno = errno ? errno : EIO;
+	return -out_errno;
 }
 
 /* --- table --- */
@@ -260,9 +285,10 @@ static char *cell_text(const struct sr_col *c, const struct sr_val *v, int compa
 	return strdup(buf);
 }
 
-static void print_table(struct sr_rs *rs, FILE *f, size_t width)
+static int print_table(struct sr_rs *rs, FILE *f, size_t width)
 {
 	size_t nc = rs->ncols, nr = rs->nrows, total;
+	int err = -ENOMEM;
 	char **cells = calloc(nr * nc + 1, sizeof(*cells));
 	size_t *w = calloc(nc + 1, sizeof(*w));
 	int *right = calloc(nc + 1, sizeof(*right));
@@ -362,9 +388,13 @@ again:
 			free(cut);
 		}
 		fputc('\n', f);
+		err = sr_out_err(f);
+		if (err)
+			goto out;
 	}
 	if (!nr)
 		fputs("(no rows)\n", f);
+	err = sr_out_err(f);
 out:
 	if (cells)
 		for (size_t i = 0; i < nr * nc; i++)
@@ -372,6 +402,7 @@ out:
 	free(cells);
 	free(w);
 	free(right);
+	return err;
 }
 
 /* --- csv and json --- */
@@ -386,7 +417,7 @@ static void print_num(FILE *f, const struct sr_col *c, const struct sr_val *v)
 		fprintf(f, "%.17g", v->d);
 }
 
-static void print_csv(struct sr_rs *rs, FILE *f)
+static int print_csv(struct sr_rs *rs, FILE *f)
 {
 	int first = 1;
 
@@ -415,14 +446,17 @@ static void print_csv(struct sr_rs *rs, FILE *f)
 				print_num(f, &rs->cols[c], v);
 		}
 		fputc('\n', f);
+		if (sr_out_err(f))
+			break;
 	}
+	return sr_out_err(f);
 }
 
-static void print_json(struct sr_rs *rs, FILE *f)
+static int print_json(struct sr_rs *rs, FILE *f)
 {
 	if (!rs->nrows) {
 		fputs("[]\n", f);
-		return;
+		return sr_out_err(f);
 	}
 	fputs("[\n", f);
 	for (size_t r = 0; r < rs->nrows; r++) {
@@ -450,21 +484,21 @@ static void print_json(struct sr_rs *rs, FILE *f)
 				fputs("null", f);
 		}
 		fputs(r + 1 < rs->nrows ? "},\n" : "}\n", f);
+		if (sr_out_err(f))
+			return sr_out_err(f);
 	}
 	fputs("]\n", f);
+	return sr_out_err(f);
 }
 
-void sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width)
+int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width)
 {
 	switch (fmt) {
 	case SR_FMT_CSV:
-		print_csv(rs, f);
-		break;
+		return print_csv(rs, f);
 	case SR_FMT_JSON:
-		print_json(rs, f);
-		break;
+		return print_json(rs, f);
 	default:
-		print_table(rs, f, width);
-		break;
+		return print_table(rs, f, width);
 	}
 }

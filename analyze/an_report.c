@@ -108,11 +108,13 @@ static int run_into(struct rctx *c, struct qbuf *q, struct sr_rs *rs)
 
 	if (err)
 		return err;
+	/* one row more than shown, to know whether rows were left out */
 	if (c->limit > 0)
-		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), c->limit);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+				   c->limit < INT64_MAX ? c->limit + 1 : c->limit);
 	else
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), -1);
-	err = sr_rs__from_stmt(rs, st);
+	err = sr_rs__from_stmt(rs, st, c->limit);
 	sqlite3_finalize(st);
 	return err;
 }
@@ -671,14 +673,24 @@ static void print_header(struct rctx *c)
 
 /* --- reports --- */
 
+/*
+ * The table, then, in table format, a line that says when --limit left rows
+ * out: with the coverage header, so that the output of --sql stays the
+ * query's alone.
+ */
 static int print_rs(struct rctx *c, struct sr_rs *rs)
 {
-	if (rs->err)
-		return rs->err;
-	sr_rs__print(rs, stdout, c->o->fmt, 80);
-	if (c->o->fmt == SR_FMT_TABLE && c->limit > 0 && (int64_t)rs->nrows == c->limit)
-		printf("# first %" PRId64 " rows (--limit 0 shows all)\n", c->limit);
-	return 0;
+	int err = rs->err;
+
+	if (!err)
+		err = sr_rs__print(rs, stdout, c->o->fmt, 80);
+	if (err == -ENOMEM)
+		sr_err("%s", strerror(ENOMEM));
+	if (err)
+		return err;
+	if (c->o->fmt == SR_FMT_TABLE && rs->more)
+		fprintf(c->hdr, "# first %zu rows (--limit 0 shows all)\n", rs->nrows);
+	return sr_out_err(stdout);
 }
 
 /* No filter at all: the per file and per cgroup totals of the import answer. */
@@ -692,12 +704,11 @@ static int multi_host(struct rctx *c)
 	return sr_an_query_int(c->db, "SELECT COUNT(DISTINCT IFNULL(host, '')) FROM recordings", 0) > 1;
 }
 
-static int report_top_io(struct rctx *c, int by, int64_t limit)
+static int report_top_io(struct rctx *c, int by)
 {
 	struct sr_rs *rs = sr_rs__new();
 	struct qbuf q = { .n = 0 };
 	int hostflag = multi_host(c) ? 0 : SR_COL_F_NOTABLE, err;
-	int64_t save = c->limit;
 
 	if (!rs)
 		return -ENOMEM;
@@ -706,7 +717,6 @@ static int report_top_io(struct rctx *c, int by, int64_t limit)
 		sr_rs__free(rs);
 		return err;
 	}
-	c->limit = limit;
 	if (by == SR_BY_PROCESS) {
 		sr_rs__col(rs, "pid", SR_COL_INT, 0);
 		sr_rs__col(rs, "comm", SR_COL_TEXT, 0);
@@ -753,7 +763,6 @@ static int report_top_io(struct rctx *c, int by, int64_t limit)
 	err = run_into(c, &q, rs);
 	if (!err)
 		err = print_rs(c, rs);
-	c->limit = save;
 	sr_rs__free(rs);
 	return err;
 }
@@ -1126,28 +1135,29 @@ static int report_procs(struct rctx *c)
 		depth[sp++] = 0;
 		v[r].in_tree = 2;
 		while (sp) {
-			size_t i = stack[--sp], k;
+			size_t i = stack[--sp], k, lo = sp;
 			int d = depth[sp];
-			size_t kids[64], nk = 0;
 
 			if (!c->limit || shown < c->limit)
 				proc_row(c, rs, &v[i], d);
 			shown++;
-			/* push children in reverse so the first starts first */
+			/*
+			 * Children in start order, then turned around on the
+			 * stack so that the first to start is popped first.  Each
+			 * node is pushed once, so the stack holds at most n.
+			 */
 			for (k = v[i].first_child; k; k = v[k - 1].next_sibling) {
 				if (v[k - 1].in_tree == 2)
 					continue;
 				v[k - 1].in_tree = 2;
-				if (nk < ARRAY_SIZE(kids)) {
-					kids[nk++] = k - 1;
-				} else {
-					stack[sp] = k - 1;
-					depth[sp++] = d + 1;
-				}
-			}
-			while (nk) {
-				stack[sp] = kids[--nk];
+				stack[sp] = k - 1;
 				depth[sp++] = d + 1;
+			}
+			for (size_t a = lo, b = sp; a + 1 < b; a++, b--) {
+				size_t t = stack[a];
+
+				stack[a] = stack[b - 1];
+				stack[b - 1] = t;
 			}
 		}
 	}
@@ -1155,6 +1165,7 @@ static int report_procs(struct rctx *c)
 	for (size_t i = 0; i < n; i++)
 		if (v[i].in_tree != 2 && (!c->limit || shown++ < c->limit))
 			proc_row(c, rs, &v[i], 0);
+	rs->more = c->limit && shown > c->limit;
 	err = print_rs(c, rs);
 out:
 	for (size_t i = 0; i < n; i++) {
@@ -1409,7 +1420,8 @@ static int report_timeline(struct rctx *c)
 	for (size_t i = 0; i < acc.n; i++) {
 		/* empty buckets between busy ones are rows of zeros, within reason */
 		for (int64_t g = i ? acc.v[i - 1].b + 1 : acc.v[i].b; g < acc.v[i].b; g++) {
-			if ((c->limit && rows >= c->limit) || rows >= TIMELINE_MAX)
+			rs->more = c->limit && rows >= c->limit;
+			if (rs->more || rows >= TIMELINE_MAX)
 				break;
 			sr_rs__row(rs);
 			add_time(c, rs, 1, sr_sum(start, g * acc.iv), start, has_off, off);
@@ -1418,7 +1430,8 @@ static int report_timeline(struct rctx *c)
 			sr_rs__int(rs, 0);
 			rows++;
 		}
-		if ((c->limit && rows >= c->limit) || rows >= TIMELINE_MAX)
+		rs->more = c->limit && rows >= c->limit;
+		if (rs->more || rows >= TIMELINE_MAX)
 			break;
 		sr_rs__row(rs);
 		add_time(c, rs, 1, sr_sum(start, acc.v[i].b * acc.iv), start, has_off, off);
@@ -1614,18 +1627,11 @@ static int report_sql(struct rctx *c)
 		err = -EINVAL;
 		goto out;
 	}
-	err = sr_rs__from_stmt(rs, st);
+	/* --limit stops the query: its rows past the limit are never made */
+	err = sr_rs__from_stmt(rs, st, c->limit);
 	if (err) {
 		err = -EINVAL;
 		goto out;
-	}
-	/* --limit cuts what a query returns too */
-	if (c->limit > 0 && (int64_t)rs->nrows > c->limit) {
-		for (size_t i = (size_t)c->limit * rs->ncols; i < rs->nrows * rs->ncols; i++) {
-			free(rs->vals[i].s);
-			rs->vals[i].s = NULL;
-		}
-		rs->nrows = (size_t)c->limit;
 	}
 	/*
 	 * What the database covers, lost events included, like every report;
@@ -1689,7 +1695,7 @@ static int report_overview(struct rctx *c)
 	err = q_prepare(c, &q, &st);
 	if (err)
 		goto out;
-	err = sr_rs__from_stmt(rs, st);
+	err = sr_rs__from_stmt(rs, st, 0);
 	sqlite3_finalize(st);
 	if (err)
 		goto out;
@@ -1714,7 +1720,9 @@ static int report_overview(struct rctx *c)
 		}
 	}
 	printf("\ntop processes by I/O:\n");
-	err = report_top_io(c, SR_BY_PROCESS, 5);
+	err = sr_out_err(stdout);
+	if (!err)
+		err = report_top_io(c, SR_BY_PROCESS);
 out:
 	sr_rs__free(rs);
 	return err;
@@ -1759,6 +1767,8 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 		c.limit = o->limit;
 	else if (o->report == SR_REP_TOP_IO || o->report == SR_REP_FILES)
 		c.limit = 20;
+	else if (o->report == SR_REP_OVERVIEW)
+		c.limit = 5;	/* its table of the top processes */
 	if (o->report != SR_REP_SQL) {
 		err = load_recs(&c);
 		if (!err)
@@ -1774,7 +1784,7 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 		print_header(&c);
 	}
 	switch (o->report) {
-	case SR_REP_TOP_IO:	err = report_top_io(&c, o->by, c.limit); break;
+	case SR_REP_TOP_IO:	err = report_top_io(&c, o->by); break;
 	case SR_REP_SYSCALLS:	err = report_syscalls(&c); break;
 	case SR_REP_PROCS:	err = report_procs(&c); break;
 	case SR_REP_MEM:	err = report_mem(&c); break;

@@ -39,7 +39,8 @@ const char sr_usage_analyze[] =
 	"\n"
 	"Output:\n"
 	"  --format table|csv|json  (table; CSV and JSON carry raw numbers)\n"
-	"  --limit N           at most N rows (0: all; --top-io, --files: 20)\n"
+	"  --limit N           at most N rows (0: all; --top-io, --files: 20;\n"
+	"                      the overview's top processes: 5)\n"
 	"  --time rel|abs      times from the start, or wall clock (rel)\n"
 	"  --no-progress       no progress bar while importing\n"
 	"  -v, --verbose       debug output\n"
@@ -153,7 +154,8 @@ int cmd_analyze(int argc, char **argv)
 	struct sr_an_import_opts io = { .progress = isatty(2) };
 	const char *db_path = NULL;
 	struct sr_an_db *d = NULL;
-	int named = 0, by_given = 0, interval_given = 0, nfailed = 0, err, c;
+	int named = 0, by_given = 0, interval_given = 0, nfailed = 0, err, oerr, c;
+	int pipe_closed = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	uint64_t v;
 	int rc = SR_EXIT_USAGE;
@@ -292,7 +294,11 @@ int cmd_analyze(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	/* a reader that goes away (| head) must not stop the cleanup of a temp db */
+	/*
+	 * A reader that goes away (| head) must not stop the cleanup of a temp
+	 * db: writes fail with EPIPE instead, the printers stop at the first
+	 * such row, and SIGPIPE is raised after the cleanup.
+	 */
 	signal(SIGPIPE, SIG_IGN);
 
 	err = sr_an_db__open(&d, db_path);
@@ -323,11 +329,27 @@ int cmd_analyze(int argc, char **argv)
 			goto out;	/* nothing to report on: the errors said why */
 	}
 	err = sr_an_report(d->db, &o);
+	/* a failed flush sets the error and errno that sr_out_err reads */
 	fflush(stdout);
-	if (!err && !nfailed)
+	oerr = sr_out_err(stdout);
+	if (oerr == -EPIPE) {
+		pipe_closed = 1;
+	} else if (oerr) {
+		sr_err("analyze: cannot write the output: %s", strerror(-oerr));
+	} else if (!err && !nfailed) {
 		rc = SR_EXIT_OK;
+	}
 out:
 	sr_an_db__free(d);
 	free(o.pids);
+	/*
+	 * The reader went away (| head): end as sysrec dump does, killed by
+	 * SIGPIPE and without a word, but only now that the temporary
+	 * database is gone.
+	 */
+	if (pipe_closed) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
 	return rc;
 }

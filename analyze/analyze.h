@@ -245,6 +245,7 @@ struct sr_rs {
 	struct sr_val *vals;	/* nrows * ncols */
 	size_t nrows, cap;
 	int err;		/* -ENOMEM met while filling */
+	int more;		/* rows were left out for --limit */
 };
 
 struct sr_rs *sr_rs__new(void);
@@ -260,17 +261,30 @@ void sr_rs__null(struct sr_rs *rs);
 /* The value at (row, col). */
 struct sr_val *sr_rs__at(struct sr_rs *rs, size_t row, size_t col);
 /*
- * Append every row of @st (stepped to the end).  Columns are made from the
- * statement's names on the first call, with kinds guessed from their names
- * (*_bytes, *_ns, path) unless @kinds is given.  Returns 0 or a negative
- * errno; SQLite's message is printed.
+ * Append the rows of @st, at most @max (0: all).  After @max rows the
+ * statement is stepped once more and no further: rs->more says whether
+ * there was another row, and a query without end stops.  Columns are made
+ * from the statement's names on the first call, with kinds guessed from
+ * their names (*_bytes, *_ns, path).  Returns 0 or a negative errno;
+ * SQLite's message is printed.
  */
-int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st);
+int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st, int64_t max);
 
 enum sr_fmt { SR_FMT_TABLE, SR_FMT_CSV, SR_FMT_JSON };
 
-/* Print in a format.  @width: the table width to fit (80). */
-void sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width);
+/*
+ * Print in a format.  @width: the table width to fit (80).  Stops after the
+ * row that a write failed on: 0, -errno of that write (sr_out_err), or
+ * -ENOMEM.
+ */
+int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width);
+
+/*
+ * 0 while every write to @f succeeded; else -errno of the first that failed
+ * (-EIO when unknown), remembered from the first call that saw the error:
+ * call it right after writing, while errno is still the write's.
+ */
+int sr_out_err(FILE *f);
 
 /* --- an_report.c --- */
 

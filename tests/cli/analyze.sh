@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # analyze.sh - sysrec analyze on traces built by mktrace, with exact figures:
 # every report in every format, every filter, several hosts, a rotated set,
-# descriptors through dup2 and across files, --db reuse, bad input.
-# Uses the ASan/UBSan build; needs no root and no BPF.
+# descriptors through dup2 and across files, --db reuse, a reused inode,
+# --limit, output errors, bad input.  Uses the ASan/UBSan build; needs no
+# root and no BPF, but for one recording of a real reused inode.
 . "$(dirname "$0")/../lib.sh"
 
 S=$SYSREC_ASAN
@@ -435,6 +436,181 @@ if command -v sqlite3 >/dev/null; then
 	must_fail db_other_sqlite "$S" analyze "$F" --db "$D/other.db"
 fi
 must_fail db_missing "$S" analyze --db "$D/nope.db" --top-io
+
+# --- file identity: a deleted file's inode given to a new file -----------
+#
+# Unlinks are not traced: an open that names another path than the file's,
+# while no descriptor refers to the file, is a new file of that (dev, ino).
+#   ino 50: /tmp/w/g1 written 5 and closed; /tmp/w/g2 opened on ino 50: new
+#           file, 10 through dev/ino, later 10 more through the descriptor
+#   ino 60: /tmp/h1 still open when /tmp/h2 is opened: a hard link, one file
+#   ino 70: held by a snapshot descriptor: /tmp/s2 is still /tmp/s1
+#   ino 80: /tmp/k1 held by child 201 (inherited) after 200 closed it:
+#           /tmp/k2 is /tmp/k1; once 201 exited, /tmp/k3 is a new file
+"$MK" -o "$D/reuse.trc" <<-'EOF' || fail mktrace reuse.trc
+	meta host hostR
+	meta start_ns 1000
+	proc ts=1000 pid=200 comm=sh ppid=1 start_ns=500
+	fd ts=1000 pid=200 fd=5 dev=0x800001 ino=70 path="/tmp/s1"
+	open ts=2000 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=0x241 name="g1" path="/tmp/w/g1" dev=0x800001 ino=50
+	rw ts=2100 pid=200 comm=sh sys=write ret=5 fd=3 count=5 offset=-1 dev=0x800001 ino=50
+	close ts=2200 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=50
+	open ts=2300 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=0x241 name="g2" path="/tmp/w/g2" dev=0x800001 ino=50
+	rw ts=2400 pid=200 comm=sh sys=write ret=10 fd=3 count=10 offset=-1 dev=0x800001 ino=50
+	close ts=2500 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=50
+	open ts=3000 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=0 name="/tmp/h1" path="/tmp/h1" dev=0x800001 ino=60
+	open ts=3100 pid=200 comm=sh sys=openat ret=4 dirfd=-100 flags=1 name="/tmp/h2" path="/tmp/h2" dev=0x800001 ino=60
+	rw ts=3200 pid=200 comm=sh sys=write ret=7 fd=4 count=7 offset=-1 dev=0x800001 ino=60
+	close ts=3300 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=60
+	close ts=3400 pid=200 comm=sh sys=close ret=0 fd=4 dev=0x800001 ino=60
+	open ts=4000 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/s2" path="/tmp/s2" dev=0x800001 ino=70
+	rw ts=4100 pid=200 comm=sh sys=write ret=3 fd=3 count=3 offset=-1 dev=0x800001 ino=70
+	close ts=4200 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=70
+	open ts=5000 pid=200 comm=sh sys=openat ret=6 dirfd=-100 flags=1 name="/tmp/k1" path="/tmp/k1" dev=0x800001 ino=80
+	fork ts=5100 pid=200 comm=sh sys=clone ret=201 child_pid=201 child_tid=201
+	close ts=5200 pid=200 comm=sh sys=close ret=0 fd=6 dev=0x800001 ino=80
+	open ts=5300 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/k2" path="/tmp/k2" dev=0x800001 ino=80
+	rw ts=5400 pid=200 comm=sh sys=write ret=2 fd=3 count=2 offset=-1 dev=0x800001 ino=80
+	close ts=5500 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=80
+	exit ts=6000 pid=201 comm=sh exit_code=0 h.flags=2
+	open ts=6100 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/k3" path="/tmp/k3" dev=0x800001 ino=80
+	rw ts=6200 pid=200 comm=sh sys=write ret=1 fd=3 count=1 offset=-1 dev=0x800001 ino=80
+	close ts=6300 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=80
+	open ts=7000 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/w/g2" path="/tmp/w/g2" dev=0x800001 ino=50
+	rw ts=7100 pid=200 comm=sh sys=write ret=10 fd=3 count=10 offset=-1 h.flags=0x40
+	close ts=7200 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=50
+	EOF
+csv reuse_top_io "path,reads,read_bytes,writes,write_bytes,host
+/tmp/w/g2,0,0,2,20,hostR
+/tmp/h1,0,0,1,7,hostR
+/tmp/w/g1,0,0,1,5,hostR
+/tmp/s1,0,0,1,3,hostR
+/tmp/k1,0,0,1,2,hostR
+/tmp/k3,0,0,1,1,hostR" "$D/reuse.trc" --top-io --by file
+csv reuse_files "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host
+/tmp/w/g2,2,0,1,0,0,2,20,hostR
+/tmp/h1,2,0,1,0,0,1,7,hostR
+/tmp/w/g1,1,0,1,0,0,1,5,hostR
+/tmp/s1,1,0,1,0,0,1,3,hostR
+/tmp/k1,2,0,1,0,0,1,2,hostR
+/tmp/k3,1,0,1,0,0,1,1,hostR" "$D/reuse.trc" --files
+csv reuse_files_table "path,dev,ino
+/tmp/s1,8388609,70
+/tmp/w/g1,8388609,50
+/tmp/w/g2,8388609,50
+/tmp/h1,8388609,60
+/tmp/k1,8388609,80
+/tmp/k3,8388609,80" "$D/reuse.trc" --sql "SELECT path, dev, ino FROM files ORDER BY file_id"
+# the same with every row, through a kept database
+csv reuse_db_events "path,bytes
+/tmp/w/g1,5
+/tmp/w/g2,20" "$D/reuse.trc" --db "$D/reuse.db" --sql "SELECT path, SUM(bytes) AS bytes
+	FROM io WHERE path LIKE '/tmp/w/%' GROUP BY file_id ORDER BY file_id"
+
+# the same on a real file system (ext4 gives the inode again at once; on
+# others the two files have two inodes anyway): needs root and BPF
+if need_bpf reuse_recorded; then
+	mkdir "$D/w"
+	if "$SYSREC" record -q -f -o "$D/rec.trc" -- \
+		sh -c "echo aaaa > $D/w/g1; rm $D/w/g1; echo bbbbbbbbb > $D/w/g2" 2>"$D/err"; then
+		got=$("$S" analyze "$D/rec.trc" --top-io --by file --format csv 2>/dev/null |
+		      grep "^$D/w/" | cut -d, -f1-5)
+		expect_eq reuse_recorded "$got" "$D/w/g2,0,0,1,10
+$D/w/g1,0,0,1,5"
+	else
+		fail reuse_recorded "sysrec record failed: $(cat "$D/err")"
+	fi
+fi
+
+# --- --procs: any number of children, in start order ---------------------
+#
+# 300 forks 70 children, pids going down as they start (2000 - k at
+# 1 ms + k us), each writing 10 k bytes; child 65 (pid 1935) forks 5000.
+{
+	echo "meta host hostK"
+	echo "meta start_ns 1000000"
+	echo "proc ts=1000000 pid=300 comm=sh ppid=1 start_ns=500000"
+	for k in $(seq 70); do
+		t=$((1000000 + k * 1000)) p=$((2000 - k))
+		echo "fork ts=$t pid=300 comm=sh sys=clone ret=$p child_pid=$p child_tid=$p"
+		echo "rw ts=$((t + 100)) pid=$p comm=sh sys=write ret=$((k * 10)) fd=1 count=$((k * 10)) offset=-1 dev=0x800001 ino=9"
+		[ "$k" -eq 65 ] && echo "fork ts=$((t + 200)) pid=$p comm=sh sys=clone ret=5000 child_pid=5000 child_tid=5000"
+	done
+} | "$MK" -o "$D/kids.trc" || fail mktrace kids.trc
+want="pid 300"
+for k in $(seq 70); do
+	want="$want $((2000 - k))"
+	[ "$k" -eq 65 ] && want="$want 5000"
+done
+got=$("$S" analyze "$D/kids.trc" --procs --format csv 2>/dev/null | cut -d, -f1 | tr '\n' ' ')
+expect_eq procs_70_children_in_start_order "$got" "$want "
+got=$("$S" analyze "$D/kids.trc" --procs --format csv 2>/dev/null | cut -d, -f1,4 | sed -n '66,69p' | tr '\n' ' ')
+expect_eq procs_70_children_depth "$got" "1936,1 1935,1 5000,2 1934,1 "
+
+# --- --limit -------------------------------------------------------------
+
+# the overview's table of top processes: 5 by default, --limit N, 0 for all
+got=$("$S" analyze "$D/kids.trc" 2>/dev/null | sed -n '/^top processes/,$p')
+expect_eq overview_top5 "$got" "top processes by I/O:
+ pid  comm  reads  read_bytes  writes  write_bytes
+1930  sh        0           0       1          700
+1931  sh        0           0       1          690
+1932  sh        0           0       1          680
+1933  sh        0           0       1          670
+1934  sh        0           0       1          660
+# first 5 rows (--limit 0 shows all)"
+got=$("$S" analyze "$D/kids.trc" --limit 2 2>/dev/null | sed -n '/^top processes/,$p')
+expect_eq overview_limit2 "$got" "top processes by I/O:
+ pid  comm  reads  read_bytes  writes  write_bytes
+1930  sh        0           0       1          700
+1931  sh        0           0       1          690
+# first 2 rows (--limit 0 shows all)"
+got=$("$S" analyze "$D/kids.trc" --limit 0 2>/dev/null | sed -n '/^top processes/,$p' | tail -n +3 | wc -l)
+expect_eq overview_limit0 "$got" 70
+# no footer when nothing was left out (one.trc has two processes with I/O)
+got=$("$S" analyze "$F" 2>/dev/null | tail -1)
+expect_eq overview_no_footer "$got" "102  worker      0            0       1  5000 (4.9K)"
+# the footer only when rows were left out: 4 files, --limit 4 and 3
+got=$("$S" analyze "$F" --top-io --by file --limit 4 2>/dev/null | tail -1)
+expect_eq limit_exact_no_footer "$got" "/tmp/dup.log       0            0       1          250"
+got=$("$S" analyze "$F" --top-io --by file --limit 3 2>/dev/null | tail -2)
+expect_eq limit_footer "$got" "/etc/passwd        3  1024 (1.0K)       0            0
+# first 3 rows (--limit 0 shows all)"
+got=$("$S" analyze "$D/kids.trc" --procs --limit 3 2>/dev/null | tail -4)
+expect_eq procs_limit_footer "$got" "sh        300     1  -0.000500            -  -     -
+  sh     1999   300   0.000001            -  -     -
+  sh     1998   300   0.000002            -  -     -
+# first 3 rows (--limit 0 shows all)"
+
+# --sql stops stepping the query at the limit: a query without end ends
+ENDLESS="WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x FROM r"
+got=$(timeout 60 "$S" analyze "$F" --sql "$ENDLESS" --limit 3 --format csv 2>/dev/null); rc=$?
+expect_eq sql_limit_endless "$rc:$got" "0:x
+1
+2
+3"
+# in a table, the footer goes with the header to stderr: stdout is the result alone
+timeout 60 "$S" analyze "$F" --sql "$ENDLESS" --limit 2 >"$D/out" 2>"$D/err"; rc=$?
+expect_eq sql_limit_table "$rc:$(cat "$D/out")" "0:x
+1
+2"
+expect_eq sql_limit_footer "$(tail -1 "$D/err")" "# first 2 rows (--limit 0 shows all)"
+"$S" analyze "$F" --sql "SELECT 1 AS x UNION ALL SELECT 2" --limit 2 >"$D/out" 2>"$D/err"
+expect_eq sql_limit_exact "$(grep -c '^# first' "$D/err")" 0
+
+# --- output errors -------------------------------------------------------
+
+# a full disk: one line, exit 1
+"$S" analyze "$F" --top-io >/dev/full 2>"$D/err"; rc=$?
+expect_eq write_full "$rc:$(cat "$D/err")" "1:sysrec: analyze: cannot write the output: No space left on device"
+"$S" analyze "$F" --top-io --by file --format csv >/dev/full 2>"$D/err"; rc=$?
+expect_eq write_full_csv "$rc:$(grep -v '^#' "$D/err")" "1:sysrec: analyze: cannot write the output: No space left on device"
+# a reader that goes away: quiet, and killed by SIGPIPE as sysrec dump is
+BIG="WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r LIMIT 200000) SELECT x FROM r"
+got=$("$S" analyze "$F" --sql "$BIG" --format csv 2>"$D/err" | head -1; echo "${PIPESTATUS[0]}")
+expect_eq write_pipe_closed "$got" "x
+141"
+expect_eq write_pipe_quiet "$(grep -vc '^#' "$D/err")" 0
 
 # --- bad input -----------------------------------------------------------
 

@@ -2,11 +2,13 @@
 /*
  * test_analyze.c - the pure helpers of sysrec analyze (analyze/an_util.c,
  * an_out.c): container ids from cgroup paths, the cgroup filter, exact
- * nearest-rank percentiles, sorting, shortening, the hash map, printers.
+ * nearest-rank percentiles, sorting, shortening, the hash map, printers,
+ * result sets cut at a limit, and write errors of the output.
  */
 #define TAP_PREFIX "analyze"
 #include "unit/tap.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,6 +304,78 @@ static void test_printers(void)
 	sr_rs__free(rs);
 }
 
+/* Rows of @sql with at most @max: the values of column 0, "1,2,3" */
+static char *rows_of(sqlite3 *db, const char *sql, int64_t max, int *more, int *err)
+{
+	struct sr_rs *rs = sr_rs__new();
+	sqlite3_stmt *st = NULL;
+	char *buf = NULL;
+	size_t sz = 0;
+	FILE *f = open_memstream(&buf, &sz);
+
+	*err = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK ?
+	       sr_rs__from_stmt(rs, st, max) : -EINVAL;
+	for (size_t r = 0; r < rs->nrows; r++)
+		fprintf(f, "%s%lld", r ? "," : "", (long long)sr_rs__at(rs, r, 0)->i);
+	fclose(f);
+	*more = rs->more;
+	sqlite3_finalize(st);
+	sr_rs__free(rs);
+	return buf;
+}
+
+static void test_from_stmt_limit(void)
+{
+	const char *endless = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r)"
+			      " SELECT x FROM r";
+	const char *three = "SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3";
+	sqlite3 *db;
+	int more, err;
+	char *s;
+
+	sqlite3_open(":memory:", &db);
+	/* a query without end stops at the limit: this returns at all */
+	s = rows_of(db, endless, 3, &more, &err);
+	ok(!err && !strcmp(s, "1,2,3") && more, "from_stmt: endless query, max 3 -> [%s] more %d",
+	   s, more);
+	free(s);
+	s = rows_of(db, three, 3, &more, &err);
+	ok(!err && !strcmp(s, "1,2,3") && !more, "from_stmt: exactly max rows: no more (%d)", more);
+	free(s);
+	s = rows_of(db, three, 2, &more, &err);
+	ok(!err && !strcmp(s, "1,2") && more, "from_stmt: max 2 of 3 -> [%s] more %d", s, more);
+	free(s);
+	s = rows_of(db, three, 0, &more, &err);
+	ok(!err && !strcmp(s, "1,2,3") && !more, "from_stmt: max 0 is all -> [%s]", s);
+	free(s);
+	sqlite3_close(db);
+}
+
+/* A full disk: the printers stop at the first row that fails, with its errno. */
+static void test_print_errors(void)
+{
+	struct sr_rs *rs = sr_rs__new();
+	FILE *f = fopen("/dev/full", "w");
+
+	ok(f != NULL, "open /dev/full");
+	if (!f) {
+		sr_rs__free(rs);
+		return;
+	}
+	setvbuf(f, NULL, _IONBF, 0);
+	sr_rs__col(rs, "n", SR_COL_INT, 0);
+	for (int i = 0; i < 1000; i++) {
+		sr_rs__row(rs);
+		sr_rs__int(rs, i);
+	}
+	ok(sr_out_err(f) == 0, "out_err: 0 before any write");
+	ok(sr_rs__print(rs, f, SR_FMT_CSV, 80) == -ENOSPC, "csv on /dev/full: -ENOSPC");
+	ok(sr_rs__print(rs, f, SR_FMT_JSON, 80) == -ENOSPC, "json on /dev/full: -ENOSPC");
+	ok(sr_rs__print(rs, f, SR_FMT_TABLE, 80) == -ENOSPC, "table on /dev/full: -ENOSPC");
+	fclose(f);
+	sr_rs__free(rs);
+}
+
 int main(void)
 {
 	test_cg_parse();
@@ -312,5 +386,7 @@ int main(void)
 	test_human();
 	test_map();
 	test_printers();
+	test_from_stmt_limit();
+	test_print_errors();
 	return tap_done();
 }
