@@ -967,6 +967,8 @@ static void print_text(struct dump *d, const struct sr_event *ev)
 		text_printers[t].fn(d, ev);
 	else
 		text_generic(d, ev, d->r ? sr_reader__file_type(d->r, t) : NULL);
+	if (ev->flags & SR_F_COMPAT)
+		put_s(f, " compat");
 	put_c(f, '\n');
 }
 
@@ -1128,6 +1130,8 @@ static void print_json(struct dump *d, const struct sr_event *ev)
 		put_s(f, ",\"no_file\":true");
 	if (ev->flags & SR_F_IOV_CUT)
 		put_s(f, ",\"count_cut\":true");
+	if (ev->flags & SR_F_COMPAT)
+		put_s(f, ",\"compat\":true");
 	json_fields(d, ev, t);
 	if (is_sys(ev) && ev->size >= sizeof(struct sr_event) + sizeof(struct sr_sys)) {
 		const struct sr_sys *sys = (const void *)(ev + 1);
@@ -1245,15 +1249,16 @@ static int dump_file(struct dump *d, const char *path)
 	sr_reader__stats(d->r, &st);
 	/* a damaged header or metadata block loses records too: any damage fails */
 	if (st.damaged) {
-		uint64_t other = st.damaged > st.bad_chunks ? st.damaged - st.bad_chunks : 0;
+		unsigned long long nc = st.bad_chunks, np = st.damaged;
 
 		out_flush(d);
-		if (st.bad_chunks)
-			sr_err("%s: %llu damaged chunk%s skipped", path,
-			       (unsigned long long)st.bad_chunks, st.bad_chunks == 1 ? "" : "s");
-		if (other)
-			sr_err("%s: damaged: %llu problem%s outside the chunks", path,
-			       (unsigned long long)other, other == 1 ? "" : "s");
+		if (nc && np > nc)
+			sr_err("%s: %llu damaged chunk%s skipped, %llu problems in all", path,
+			       nc, nc == 1 ? "" : "s", np);
+		else if (nc)
+			sr_err("%s: %llu damaged chunk%s skipped", path, nc, nc == 1 ? "" : "s");
+		else
+			sr_err("%s: damaged: %llu problem%s", path, np, np == 1 ? "" : "s");
 		status = SR_EXIT_FAIL;
 	}
 	/* the reader normally says so itself; never let a cut go unmentioned */

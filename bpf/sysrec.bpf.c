@@ -80,6 +80,16 @@ const volatile __u32 argv_max = SR_ARGV_DEFAULT;
 const volatile __u8 sys_type[SR_NR_MAX];	/* record type per syscall nr, 0 = off */
 
 /*
+ * 32-bit (ia32) syscalls have numbers and argument registers of their own.
+ * Only those that make processes are recorded, under their x86-64 twin's
+ * number with SR_F_COMPAT, so that no process of a 32-bit program is an
+ * orphan: fork, vfork, clone, clone3, execve, execveat.  0: not recorded.
+ */
+static const __u16 compat_nr[SR_NR_MAX] = {
+	[2] = 57, [190] = 58, [120] = 56, [435] = 435, [11] = 59, [358] = 322,
+};
+
+/*
  * Set by user space once it has run the flush program on a CPU: without a
  * flush records could wait in a batch indefinitely, so until then (or on a
  * kernel that cannot run it) every record is sent alone.
@@ -97,6 +107,7 @@ struct pending {
 	__u8 forked;		/* fork record already emitted at sched_process_fork */
 	__u8 no_file;
 	__u8 followed;		/* the task's tgid was found in 'tracked' */
+	__u8 compat;		/* a 32-bit syscall: nr is its x86-64 twin's */
 };
 
 struct {
@@ -280,6 +291,8 @@ static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct ta
 	h = (void *)eb->b;
 	hdr_fill(h, type, task, now);
 	sys_fill((void *)(h + 1), p, ret, now);
+	if (p->compat)
+		h->flags |= SR_F_COMPAT;
 	return h;
 }
 
@@ -431,6 +444,8 @@ static __always_inline void *sys_begin_out(struct out *o, __u16 type, struct tas
 		return NULL;
 	hdr_fill(h, type, task, now);
 	sys_fill((void *)(h + 1), p, ret, now);
+	if (p->compat)
+		h->flags |= SR_F_COMPAT;
 	return h;
 }
 
@@ -581,11 +596,14 @@ static const char pseudo_ino[] = "%s:[%lu]";
 static __always_inline __u32 put_pseudo_name(__u8 *dst, struct dentry *d, __u16 *flags)
 {
 	__u64 data[2];
+	char c = 0;
 	long n;
 
 	data[0] = (__u64)d->d_sb->s_type->name;
 	/* d_alloc_anon() names its dentries "/": nameless too */
-	if (d->d_name.len && !(d->d_name.len == 1 && d->d_name.name[0] == '/')) {
+	if (d->d_name.len == 1)
+		bpf_probe_read_kernel(&c, 1, d->d_name.name);
+	if (d->d_name.len && c != '/') {
 		data[1] = (__u64)d->d_name.name;
 		n = bpf_snprintf((char *)dst, SR_NAME_MAX + 1, pseudo_named, data, sizeof(data));
 	} else {
@@ -707,7 +725,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	struct pending *p;
 	struct slot *sl;
 	__u32 tgid, zero = 0;
-	bool mine;
+	bool mine, compat;
 	__u8 type;
 
 	if (attach_only)
@@ -715,14 +733,20 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	if (id < 0 || id >= SR_NR_MAX)
 		return 0;
 	type = sys_type[id];
-	if (!type)
+	if (!type && !compat_nr[id])
 		return 0;
 	task = bpf_get_current_task_btf();
 	tgid = task->tgid;
 	if (tgid == self_tgid)
 		return 0;
-	/* a 32-bit syscall: its numbers and registers are not x86-64's */
-	if (task->thread_info.status & TS_COMPAT)
+	compat = task->thread_info.status & TS_COMPAT;
+	if (compat) {
+		id = compat_nr[id & (SR_NR_MAX - 1)];
+		if (!id)
+			return 0;
+		type = sys_type[id & (SR_NR_MAX - 1)];
+	}
+	if (!type)
 		return 0;
 	sl = bpf_map_lookup_elem(&slots, &zero);
 	if (!sl)
@@ -748,12 +772,22 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		slot_take(sl, task);
 	p->followed = 1;
 	p->nr = id;
-	p->args[0] = regs->di;
-	p->args[1] = regs->si;
-	p->args[2] = regs->dx;
-	p->args[3] = regs->r10;
-	p->args[4] = regs->r8;
-	p->args[5] = regs->r9;
+	p->compat = compat;
+	if (compat) {
+		p->args[0] = (__u32)regs->bx;
+		p->args[1] = (__u32)regs->cx;
+		p->args[2] = (__u32)regs->dx;
+		p->args[3] = (__u32)regs->si;
+		p->args[4] = (__u32)regs->di;
+		p->args[5] = (__u32)regs->bp;
+	} else {
+		p->args[0] = regs->di;
+		p->args[1] = regs->si;
+		p->args[2] = regs->dx;
+		p->args[3] = regs->r10;
+		p->args[4] = regs->r8;
+		p->args[5] = regs->r9;
+	}
 	p->forked = 0;
 	p->no_file = 0;
 	if (type == SR_EV_CLOSE) {
@@ -1069,7 +1103,16 @@ static __always_inline int emit_exec_failed(void *ctx, struct task_struct *task,
 		__u32 used = off - start;
 		long n;
 
-		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+		if (p->compat) {	/* an array of 32-bit pointers */
+			__u32 a32 = 0;
+
+			if (bpf_probe_read_user(&a32, sizeof(a32), (const __u32 *)argv + i))
+				break;
+			arg = (const char *)(unsigned long)a32;
+		} else if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i])) {
+			break;
+		}
+		if (!arg)
 			break;
 		if (used >= limit) {
 			e->h.flags |= SR_F_ARGV_CUT;
@@ -1105,9 +1148,16 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	/* rt_sigreturn restores the interrupted registers, orig_ax -1 with them */
 	if (id == -1 && sys_type[NR_RT_SIGRETURN])
 		id = NR_RT_SIGRETURN;
-	if (id < 0 || id >= SR_NR_MAX || !sys_type[id])
+	if (id < 0 || id >= SR_NR_MAX || (!sys_type[id] && !compat_nr[id]))
 		return 0;
 	task = bpf_get_current_task_btf();
+	if (task->thread_info.status & TS_COMPAT) {
+		id = compat_nr[id & (SR_NR_MAX - 1)];
+		if (!id)
+			return 0;
+	}
+	if (!sys_type[id & (SR_NR_MAX - 1)])
+		return 0;
 	p = pending_of(task);
 	if (!p)
 		return 0;
@@ -1178,6 +1228,8 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	e = (void *)eb->b;
 	hdr_fill(&e->h, SR_EV_FORK, task, bpf_ktime_get_ns());
 	sys_fill(&e->s, p, child->pid, e->h.ts);
+	if (p->compat)
+		e->h.flags |= SR_F_COMPAT;
 	e->child_pid = ctgid;
 	e->child_tid = child->pid;
 	switch (p->nr) {
@@ -1225,6 +1277,8 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	e = (void *)eb->b;
 	hdr_fill(&e->h, SR_EV_EXEC, task, bpf_ktime_get_ns());
 	sys_fill(&e->s, p, 0, e->h.ts);
+	if (p->compat)
+		e->h.flags |= SR_F_COMPAT;
 	e->old_tid = old_pid;
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->_pad = 0;

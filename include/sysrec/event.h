@@ -65,7 +65,7 @@ static inline int sr_type_has_sys(unsigned int type)
 #define SR_F_ARGV_CUT	0x0010	/* EXEC/PROC: argv was cut */
 #define SR_F_IOV_CUT	0x0020	/* RW: more than SR_IOV_MAX iovecs; count is a lower bound */
 #define SR_F_NO_FILE	0x0040	/* no struct file behind the descriptor: dev/ino are 0 */
-#define SR_F_COMPAT	0x0080	/* reserved: a 32-bit compat syscall */
+#define SR_F_COMPAT	0x0080	/* FORK/EXEC: made by a 32-bit syscall (nr is its x86-64 twin's) */
 
 /* A string in a record's tail: off from the start of the record, len without NUL. */
 struct sr_str {

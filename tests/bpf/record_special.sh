@@ -4,7 +4,7 @@
 # reaches (a pipe, a memfd, a namespace reopened through /proc), syscalls
 # that never return (exit, exit_group) or return with orig_ax gone
 # (rt_sigreturn), and 32-bit syscalls, which must not be taken for x86-64
-# ones.
+# ones (but those that make processes are recorded).
 . "$(dirname "$0")/../lib.sh"
 need_bpf record_special || exit 0
 t_tmpdir
@@ -71,5 +71,19 @@ else
 	expect_eq "record_special: sr_work's file records are the 64-bit ones" \
 		"$(awk '{ print $6 }' "$tmp/c.txt" | tr '\n' ' ')" "openat write close openat read write close write "
 	expect_eq "record_special: 64-bit read of 50" "$(grep -c ' read fd=[0-9]* count=50 ret=50 ' "$tmp/c.txt")" 1
+	# but the 32-bit calls that make processes are recorded, flagged
+	"$SYSREC" record -q -o "$tmp/cp.trc" -e proc -- "$WORKLOADS/sr_work" compat "$tmp/c" > /dev/null
+	"$SYSREC" dump "$tmp/cp.trc" > "$tmp/cp.txt"
+	pid=$(awk '$5 == "sr_work" && $6 == "execve" { split($4, a, "/"); print a[1]; exit }' "$tmp/cp.txt")
+	child=$(sed -n 's/.* sr_work fork .*child_pid=\([0-9]*\) .*/\1/p' "$tmp/cp.txt")
+	expect_eq "record_special: a 32-bit fork, flagged" \
+		"$(grep " $pid/$pid sr_work fork " "$tmp/cp.txt" | sed 's/.* fork //; s/child_pid=[0-9]* child_tid=[0-9]* ret=[0-9]* dur=[^ ]* /X /')" \
+		"clone_flags=0x11 X compat"
+	expect_eq "record_special: its child's 32-bit execve" \
+		"$(grep " $child/$child true execve " "$tmp/cp.txt" | sed 's/.* execve //; s/ ret=.* path=/ path=/')" \
+		"filename=\"/bin/true\" argc=2 argv=[\"nope\",\"arg1\"] path=\"$(readlink -f /bin/true)\" compat"
+	expect_eq "record_special: a failed 32-bit execve, argv of 32-bit pointers" \
+		"$(grep " $pid/$pid sr_work execve filename=\"/nonexistent\"" "$tmp/cp.txt" | sed 's/.* execve //; s/ dur=[^ ]*//')" \
+		'filename="/nonexistent" argc=2 argv=["nope","arg1"] ret=-2 (ENOENT) compat'
 fi
 t_done

@@ -24,8 +24,11 @@
  *                          failed exec, brk
  *   sr_work compat DIR     32-bit syscalls (int $0x80, x86-64 only): open,
  *                          read 50 bytes, write 7 and close DIR/c.dat, then the
- *                          same four as 64-bit calls; prints the 32-bit open's
- *                          return (-38, ENOSYS, without ia32 emulation)
+ *                          same four as 64-bit calls; then a 32-bit fork whose
+ *                          child makes a 32-bit execve of /bin/true, and a
+ *                          32-bit execve of /nonexistent ["nope", "arg1"] that
+ *                          fails; prints the 32-bit open's return (-38,
+ *                          ENOSYS, without ia32 emulation)
  *   sr_work child K DIR    (internal) the exec'd child: writes 100*K bytes
  *                          to DIR/childK.dat and exits 4+K
  *
@@ -41,6 +44,7 @@
 #include <sys/syscall.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,6 +433,32 @@ static int do_compat(const char *dir)
 	if (read(fd64, buf, 50) != 50 || write(fd64, buf, 7) != 7)
 		die("c.dat");
 	close(fd64);
+	if (fd < 0)
+		return 0;
+	/* argv of 32-bit pointers, and their strings, below 4 GiB */
+	{
+		uint32_t *av = (uint32_t *)(low + 6144);
+		char *s = low + 7168;
+		long pid;
+
+		strcpy(s, "/bin/true");
+		strcpy(s + 16, "nope");
+		strcpy(s + 32, "arg1");
+		strcpy(s + 48, "/nonexistent");
+		av[0] = (uint32_t)(uintptr_t)(s + 16);
+		av[1] = (uint32_t)(uintptr_t)(s + 32);
+		av[2] = 0;
+		fflush(stdout);
+		pid = sys32(2, 0, 0, 0);		/* fork */
+		if (pid == 0) {
+			sys32(11, (long)s, (long)av, 0);	/* execve /bin/true */
+			_exit(97);
+		}
+		if (pid < 0 || waitpid((pid_t)pid, NULL, 0) != pid)
+			die("32-bit fork");
+		if (sys32(11, (long)(s + 48), (long)av, 0) != -ENOENT)	/* execve fails */
+			die("32-bit execve of /nonexistent");
+	}
 	return 0;
 }
 #else
