@@ -390,16 +390,19 @@ static void print_text(struct info *in)
 	label("integrity", 0);
 	fputs(integrity(&in->st), stdout);
 	if (in->st.damaged) {
-		/* each skipped chunk is one report; the rest is other damage */
-		uint64_t other = in->st.damaged > in->st.bad_chunks ?
-				 in->st.damaged - in->st.bad_chunks : 0;
+		/*
+		 * A skipped chunk is one problem reported, or more: the rest
+		 * is counted in all, not as damage outside the chunks.
+		 */
+		unsigned long long nc = in->st.bad_chunks, np = in->st.damaged;
 
 		printf("%sdamaged (", is_cut(&in->st) ? ", " : "");
-		if (in->st.bad_chunks)
-			printf("%llu chunk%s skipped%s", (unsigned long long)in->st.bad_chunks,
-			       in->st.bad_chunks == 1 ? "" : "s", other ? ", " : "");
-		if (other)
-			printf("%llu other problem%s", (unsigned long long)other, other == 1 ? "" : "s");
+		if (nc)
+			printf("%llu chunk%s skipped", nc, nc == 1 ? "" : "s");
+		if (nc && np > nc)
+			printf(", %llu problems in all", np);
+		else if (!nc)
+			printf("%llu problem%s", np, np == 1 ? "" : "s");
 		putchar(')');
 	}
 	putchar('\n');

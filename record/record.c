@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <malloc.h>
 #include <linux/capability.h>
+#include <linux/fs.h>
 #include <linux/perf_event.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -130,6 +132,8 @@ struct rec {
 	int reported;			/* the error at hand was already printed */
 	uint64_t rotation;
 	char *path;		/* current file */
+	char *final_path;	/* -f with a command: path is FILE.new until the exec */
+	bool keep_old;		/* the first file is to be written as FILE.new */
 	char **kept;		/* rotated files, oldest first */
 	size_t nkept;
 	uint64_t events;	/* records written, all files */
@@ -530,20 +534,36 @@ static int take_first_snapshot(struct rec *r, uint64_t ts)
 	return err ?: (r->presnap ? 0 : -ENOMEM);
 }
 
+/* Whether rename() over @path would fail for its attributes (chattr +i, +a). */
+static bool cannot_replace(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), flags = 0;
+	bool no = false;
+
+	if (fd < 0)
+		return false;
+	if (!ioctl(fd, FS_IOC_GETFLAGS, &flags))
+		no = flags & (FS_IMMUTABLE_FL | FS_APPEND_FL);
+	close(fd);
+	return no;
+}
+
 /*
  * With -f and a command, an existing trace is replaced only once the
  * command has started: a command that cannot run leaves it as it was.
- * Whatever open_file() would refuse is refused here, before the command
- * runs; *defer tells the caller to open the file after the exec.
+ * The new trace is written as FILE.new (open_file()) and renamed over FILE
+ * after the exec, so that everything else that can go wrong with it still
+ * goes wrong before the command runs.  What -f never replaces is refused
+ * here.  *keep is set when there is a file to keep.
  */
-static int keep_until_exec(struct rec *r, bool *defer)
+static int keep_until_exec(struct rec *r, bool *keep)
 {
 	const struct opts *o = r->o;
 	char *path;
 	struct stat st;
 	int err = 0;
 
-	*defer = false;
+	*keep = false;
 	if (!o->cmd || !o->force)
 		return 0;
 	path = o->rotate_size || o->rotate_ns ? rotated_name(o->output, 0) : strdup(o->output);
@@ -559,14 +579,34 @@ static int keep_until_exec(struct rec *r, bool *defer)
 		sr_err("cannot create %s: %s", path, strerror(EISDIR));
 	else if (!S_ISREG(st.st_mode))
 		sr_err("%s is not a regular file: -f replaces only regular files", path);
+	else if (cannot_replace(path))
+		sr_err("cannot replace %s: it is immutable or append-only", path);
 	else
-		*defer = true;
-	if (!*defer) {
+		*keep = true;
+	if (!*keep) {
 		err = -EEXIST;
 		r->reported = 1;
 	}
 	free(path);
 	return err;
+}
+
+/* The command runs: the trace written as FILE.new takes FILE's place. */
+static int replace_kept(struct rec *r)
+{
+	if (!r->final_path)
+		return 0;
+	if (rename(r->path, r->final_path)) {
+		int e = errno;
+
+		sr_err("cannot replace %s: %s", r->final_path, strerror(e));
+		r->reported = 1;
+		return -e;
+	}
+	free(r->path);
+	r->path = r->final_path;
+	r->final_path = NULL;
+	return 0;
 }
 
 /* Open the next file, write its metadata and snapshot (stamped ts). */
@@ -587,6 +627,14 @@ static int open_file(struct rec *r, uint64_t ts)
 						       : strdup(r->o->output);
 	if (!r->path)
 		return -ENOMEM;
+	if (r->keep_old) {	/* see keep_until_exec() */
+		r->keep_old = 0;
+		r->final_path = r->path;
+		if (asprintf(&r->path, "%s.new", r->final_path) < 0) {
+			r->path = NULL;
+			return -ENOMEM;
+		}
+	}
 	err = sr_writer__new(&r->w, r->path, &wo);
 	if (err) {
 		if (err == -EEXIST && r->o->force)
@@ -1224,7 +1272,7 @@ int cmd_record(int argc, char **argv)
 	struct perf_event_attr attr = {};
 	uint64_t now, end_ns = 0, last_status = 0, last_events = 0;
 	int err, status = 0, go_fd = -1, err_fd = -1, cg_fd = -1, child_done = 0, exit_code;
-	bool defer_open = false;
+	bool keep_old = false;
 	int tty;
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -1407,9 +1455,9 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 	err = take_first_snapshot(&r, r.start_ns);
-	err = err ?: keep_until_exec(&r, &defer_open);
-	if (!err && !defer_open)
-		err = open_file(&r, r.start_ns);
+	err = err ?: keep_until_exec(&r, &keep_old);
+	r.keep_old = keep_old;
+	err = err ?: open_file(&r, r.start_ns);
 	if (err)
 		goto cleanup;
 
@@ -1429,19 +1477,15 @@ int cmd_record(int argc, char **argv)
 			waitpid(r.child, NULL, 0);
 			r.child = -1;
 			/* nothing was recorded: leave no half-written file behind */
-			if (r.w) {
-				sr_writer__free(r.w);
-				r.w = NULL;
-				unlink(r.path);
-			}
+			sr_writer__free(r.w);
+			r.w = NULL;
+			unlink(r.path);
 			err = -e;
 			goto cleanup;
 		}
-		if (defer_open) {
-			err = open_file(&r, r.start_ns);
-			if (err)
-				goto cleanup;
-		}
+		err = replace_kept(&r);
+		if (err)
+			goto cleanup;
 	}
 	if (o.duration_ns)
 		end_ns = r.start_ns + o.duration_ns;
@@ -1552,6 +1596,11 @@ cleanup:
 	bpf_link__destroy(r.switch_link);
 	if (r.w)
 		sr_writer__free(r.w);
+	if (r.final_path) {	/* the command never ran: FILE stays as it was */
+		if (r.path)
+			unlink(r.path);
+		free(r.final_path);
+	}
 	sr_reorder__free(r.ro);
 	sr_cgroups__free(r.cg);
 	for (size_t i = 0; i < r.nkept; i++)

@@ -79,6 +79,20 @@ check "record_errors: -f, bad format: old trace kept" cmp -s "$tmp/keep.trc" "$t
 chmod -x "$tmp/noexec"
 must_fail "record_errors: -f, command not executable" "$SYSREC" record -q -f -o "$tmp/keep.trc" -- "$tmp/noexec"
 check "record_errors: -f, not executable: old trace kept" cmp -s "$tmp/keep.trc" "$tmp/keep.orig"
+check "record_errors: -f, no FILE.new left behind" test ! -e "$tmp/keep.trc.new"
+# what cannot be replaced is refused before the command runs
+if chattr +i "$tmp/keep.trc" 2>/dev/null; then
+	must_fail "record_errors: -f on an immutable file" "$SYSREC" record -q -f -o "$tmp/keep.trc" -- \
+		sh -c "touch '$tmp/ran'"
+	chattr -i "$tmp/keep.trc"
+	check "record_errors: -f, immutable: the command did not run" test ! -e "$tmp/ran"
+	check "record_errors: -f, immutable: old trace kept" cmp -s "$tmp/keep.trc" "$tmp/keep.orig"
+else
+	skip "record_errors: -f on an immutable file" "chattr +i is not supported on $tmp"
+fi
+"$SYSREC" record -q -f -o "$tmp/keep.trc" -- true
+check "record_errors: -f, a command that runs: the trace is replaced" sh -c "! cmp -s '$tmp/keep.trc' '$tmp/keep.orig'"
+check "record_errors: -f, replaced: no FILE.new left" test ! -e "$tmp/keep.trc.new"
 "$SYSREC" record -q -f -o "$tmp/exists.trc" -- sh -c 'exit 3'
 expect_eq "record_errors: -f replaces; command status passes through" "$?" 3
 "$SYSREC" info "$tmp/exists.trc" > /dev/null

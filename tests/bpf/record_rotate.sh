@@ -50,11 +50,15 @@ mkdir "$tmp/lost"
 total=0
 for f in "$tmp"/lost/l.*.trc; do
 	"$SYSREC" info --json "$f" > "$tmp/l.json"
-	read -r lost meta pcpu <<< "$(python3 -c 'import json, sys
+	# lost and lost_per_cpu from the file's lost records, against its END
+	read -r lost meta pcpu mpcpu late <<< "$(python3 -c 'import json, sys
 v = json.load(open(sys.argv[1]))
-print(v["lost"], v["lost_meta"], sum(v["lost_per_cpu"].values()))' "$tmp/l.json")"
+m = v["metadata"]
+rec = " ".join("%s:%d" % (c, v["lost_per_cpu"].get(str(c), 0)) for c in range(int(m["ncpus"])))
+print(v["lost"], v["lost_meta"], rec.replace(" ", ","), m["lost_per_cpu"].replace(" ", ","), m["late"])' "$tmp/l.json")"
 	expect_eq "record_rotate: $(basename "$f"): END lost is this file's" "$meta" "$lost"
-	expect_eq "record_rotate: $(basename "$f"): lost_per_cpu adds up" "$pcpu" "$lost"
+	expect_eq "record_rotate: $(basename "$f"): END lost_per_cpu is this file's" "$mpcpu" "$pcpu"
+	expect_eq "record_rotate: $(basename "$f"): no record late" "$late" 0
 	total=$((total + lost))
 done
 expect_eq "record_rotate: the files' lost add up to the summary's" \

@@ -411,9 +411,9 @@ EOF
 run "dump damaged START exits 1" 1 "$S" dump "$D/t3start.trc"
 expect_eq "dump damaged START: every record" "$(wc -l <"$D/out")" 6
 expect_eq "dump damaged START: says so" "$(tail -1 "$D/err" | sed "s|$D/||")" \
-	"sysrec: t3start.trc: damaged: 1 problem outside the chunks"
+	"sysrec: t3start.trc: damaged: 1 problem"
 run "info damaged START exits 0" 0 "$S" info "$D/t3start.trc"
-expect_eq "info damaged START integrity" "$(grep '^integrity:' "$D/out")" "integrity:          damaged (1 other problem)"
+expect_eq "info damaged START integrity" "$(grep '^integrity:' "$D/out")" "integrity:          damaged (1 problem)"
 run "info damaged START --json" 0 "$S" info --json "$D/t3start.trc"
 expect_eq "info damaged START json" \
 	"$(python3 -c 'import json,sys; j=json.load(sys.stdin)["integrity"]; print(j["complete"], j["cut"], j["ended"], j["damaged"], j["damaged_chunks"])' <"$D/out")" \
