@@ -652,6 +652,41 @@ static void fix_header_crc(uint8_t *f)
 	memcpy(f + 60, &c, 4);
 }
 
+/* A trace of @n records in 4 KiB chunks, read back whole; its blocks in b[]. */
+static uint8_t *small_trace(const char *name, size_t n, uint64_t seed, struct wrote *wr,
+			    struct blk *b, size_t max, size_t *nb, size_t *len)
+{
+	struct sr_writer_opts o = plain;
+	uint8_t *f;
+
+	o.chunk_bytes = 4096;
+	unlink(tmp(name));
+	write_trace(tmp(name), n, &o, wr, seed);
+	f = slurp(tmp(name), len);
+	*nb = f ? walk(f, *len, b, max) : 0;
+	return f;
+}
+
+/* The first block of @type in b[], or nb when there is none. */
+static size_t first_block(const struct blk *b, size_t nb, uint16_t type)
+{
+	size_t i = 0;
+
+	while (i < nb && b[i].type != type)
+		i++;
+	return i;
+}
+
+/* first_block(), a failed test @what when there is none. */
+static size_t need_block(const struct blk *b, size_t nb, uint16_t type, const char *what)
+{
+	size_t i = first_block(b, nb, type);
+
+	if (i == nb)
+		ok(0, "%s", what);
+	return i;
+}
+
 /* Open @f (len bytes) in memory and read it to the end: records read, stats in *st. */
 static long read_all(const uint8_t *f, size_t len, struct sr_reader_stats *st)
 {
@@ -676,30 +711,24 @@ static long read_all(const uint8_t *f, size_t len, struct sr_reader_stats *st)
  */
 static void test_damage_counted(void)
 {
-	struct sr_writer_opts o = plain;
 	struct sr_reader_stats st;
 	struct blk b[256];
 	struct wrote wr;
-	size_t len, nb, chunk2 = 0, start = 0, end = 0, index = 0;
-	uint8_t *f;
+	size_t len, nb, chunk2, start, end, index;
+	uint8_t *f = small_trace("dmg.trc", 300, 21, &wr, b, 256, &nb, &len);
 	long n;
 
-	o.chunk_bytes = 4096;
-	unlink(tmp("dmg.trc"));
-	write_trace(tmp("dmg.trc"), 300, &o, &wr, 21);
-	f = slurp(tmp("dmg.trc"), &len);
-	nb = walk(f, len, b, 256);
-	for (size_t i = 0, chunks = 0; i < nb; i++) {
-		if (b[i].type == SR_BLK_CHUNK && ++chunks == 2)
-			chunk2 = i;
-		if (b[i].type == SR_BLK_START)
-			start = i;
-		if (b[i].type == SR_BLK_END)
-			end = i;
-		if (b[i].type == SR_BLK_INDEX)
-			index = i;
+	start = first_block(b, nb, SR_BLK_START);
+	chunk2 = first_block(b, nb, SR_BLK_CHUNK) + 1;
+	end = first_block(b, nb, SR_BLK_END);
+	index = first_block(b, nb, SR_BLK_INDEX);
+	ok(start < nb && chunk2 < end && b[chunk2].type == SR_BLK_CHUNK && end < nb && index < nb,
+	   "damage: a trace with chunks, END and INDEX");
+	if (!(start < nb && chunk2 < end && end < nb && index < nb)) {
+		free(f);
+		free(wr.rs.buf);
+		return;
 	}
-	ok(chunk2 && end && index, "damage: a trace with chunks, END and INDEX");
 
 	n = read_all(f, len, &st);
 	ok(n == (long)wr.rs.n && !st.damaged && st.ended && st.complete && !st.cut,
@@ -734,22 +763,15 @@ static void test_damage_counted(void)
  */
 static void test_two_frames(void)
 {
-	struct sr_writer_opts o = plain;
 	struct sr_reader_stats st;
 	struct blk b[256];
 	struct wrote wr;
 	struct sr_bhdr h;
-	size_t len, nb, c = 0, out = 0, half, z1, z2;
-	uint8_t *f, *body, *g;
+	size_t len, nb, c, out = 0, half, z1, z2;
+	uint8_t *f = small_trace("frames.trc", 100, 5, &wr, b, 256, &nb, &len), *body, *g;
 	long n;
 
-	o.chunk_bytes = 4096;
-	unlink(tmp("frames.trc"));
-	write_trace(tmp("frames.trc"), 100, &o, &wr, 5);
-	f = slurp(tmp("frames.trc"), &len);
-	nb = walk(f, len, b, 256);
-	while (c < nb && b[c].type != SR_BLK_CHUNK)
-		c++;
+	c = first_block(b, nb, SR_BLK_CHUNK);
 	if (c == nb || sr_bhdr_decode(f + b[c].off, &h) || !(h.flags & SR_BF_ZSTD)) {
 		ok(0, "two frames: a compressed chunk");
 		free(f);
@@ -786,22 +808,17 @@ static void test_two_frames(void)
  */
 static void test_unknown_block(void)
 {
-	struct sr_writer_opts o = plain;
 	struct sr_reader_stats st;
 	struct sr_bhdr h = { .type = 8, .count = 1, .payload_len = 17u << 20 };
 	struct blk b[256];
 	struct wrote wr;
-	size_t len, nb, c = 0;
-	uint8_t *f, *g;
+	size_t len, nb, c;
+	uint8_t *f = small_trace("later.trc", 100, 9, &wr, b, 256, &nb, &len), *g;
 	long n;
 
-	o.chunk_bytes = 4096;
-	unlink(tmp("later.trc"));
-	write_trace(tmp("later.trc"), 100, &o, &wr, 9);
-	f = slurp(tmp("later.trc"), &len);
-	nb = walk(f, len, b, 256);
-	while (c < nb && b[c].type != SR_BLK_CHUNK)
-		c++;
+	c = need_block(b, nb, SR_BLK_CHUNK, "unknown block: a trace with a chunk");
+	if (c == nb)
+		goto out;
 	g = calloc(1, b[c].end + 64 + h.payload_len);
 	memcpy(g, f, b[c].end);
 	h.body_len = h.data_len = h.payload_len;
@@ -817,6 +834,7 @@ static void test_unknown_block(void)
 	ok(n == (long)b[c].count && !st.damaged && st.cut,
 	   "unknown block: passed over unread, nothing damaged");
 	free(g);
+out:
 	free(f);
 	free(wr.rs.buf);
 }
@@ -828,22 +846,18 @@ static void test_unknown_block(void)
  */
 static void test_schema_too_many_fields(void)
 {
-	struct sr_writer_opts o = plain;
 	const struct sr_type *const *types;
 	struct sr_reader *r;
 	struct sr_bhdr h;
 	struct blk b[64];
 	struct wrote wr;
-	size_t len, nb, sc = 0, out, big, ntypes;
-	uint8_t *f, *g, *body;
+	size_t len, nb, sc, out, big, ntypes;
+	uint8_t *f = small_trace("fields.trc", 10, 3, &wr, b, 64, &nb, &len), *g, *body;
 	int err;
 
-	unlink(tmp("fields.trc"));
-	write_trace(tmp("fields.trc"), 10, &o, &wr, 3);
-	f = slurp(tmp("fields.trc"), &len);
-	nb = walk(f, len, b, 64);
-	while (sc < nb && b[sc].type != SR_BLK_SCHEMA)
-		sc++;
+	sc = need_block(b, nb, SR_BLK_SCHEMA, "schema: a trace with a SCHEMA block");
+	if (sc == nb)
+		goto out;
 	sr_bhdr_decode(f + b[sc].off, &h);
 	body = malloc(h.body_len);
 	if (h.flags & SR_BF_ZSTD)
@@ -876,6 +890,7 @@ static void test_schema_too_many_fields(void)
 	}
 	free(body);
 	free(g);
+out:
 	free(f);
 	free(wr.rs.buf);
 }
