@@ -134,6 +134,7 @@ struct rec {
 	char *path;		/* current file */
 	char *final_path;	/* -f with a command: path is FILE.new until the exec */
 	bool keep_old;		/* the first file is to be written as FILE.new */
+	bool new_created;	/* ... and FILE.new is ours: removed if never renamed */
 	char **kept;		/* rotated files, oldest first */
 	size_t nkept;
 	uint64_t events;	/* records written, all files */
@@ -634,10 +635,16 @@ static int open_file(struct rec *r, uint64_t ts)
 			r->path = NULL;
 			return -ENOMEM;
 		}
+		wo.force = 0;	/* -f is for FILE: whatever is at FILE.new stays */
 	}
 	err = sr_writer__new(&r->w, r->path, &wo);
+	if (!err && r->final_path)
+		r->new_created = 1;
 	if (err) {
-		if (err == -EEXIST && r->o->force)
+		if (err == -EEXIST && r->final_path)
+			sr_err("%s exists: sysrec writes the new trace there until the command "
+			       "runs; remove it", r->path);
+		else if (err == -EEXIST && r->o->force)
 			sr_err("%s is not a regular file: -f replaces only regular files", r->path);
 		else if (err == -EEXIST)
 			sr_err("%s exists: use -f to replace it", r->path);
@@ -1471,7 +1478,10 @@ int cmd_record(int argc, char **argv)
 		}
 		close(go_fd);
 		go_fd = -1;
-		n = read(err_fd, &e, sizeof(e));	/* EOF: exec succeeded */
+		/* EOF: exec succeeded; a signal meanwhile does not tell */
+		do
+			n = read(err_fd, &e, sizeof(e));
+		while (n < 0 && errno == EINTR);
 		if (n == sizeof(e)) {
 			sr_err("cannot run '%s': %s", o.cmd[0], strerror(e));
 			waitpid(r.child, NULL, 0);
@@ -1480,9 +1490,13 @@ int cmd_record(int argc, char **argv)
 			sr_writer__free(r.w);
 			r.w = NULL;
 			unlink(r.path);
+			r.new_created = 0;
 			err = -e;
 			goto cleanup;
 		}
+		/* stopped while it started: FILE stays, FILE.new goes (cleanup) */
+		if (stop_signal && r.final_path)
+			goto cleanup;
 		err = replace_kept(&r);
 		if (err)
 			goto cleanup;
@@ -1597,7 +1611,7 @@ cleanup:
 	if (r.w)
 		sr_writer__free(r.w);
 	if (r.final_path) {	/* the command never ran: FILE stays as it was */
-		if (r.path)
+		if (r.new_created)
 			unlink(r.path);
 		free(r.final_path);
 	}

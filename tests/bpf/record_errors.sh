@@ -93,6 +93,33 @@ fi
 "$SYSREC" record -q -f -o "$tmp/keep.trc" -- true
 check "record_errors: -f, a command that runs: the trace is replaced" sh -c "! cmp -s '$tmp/keep.trc' '$tmp/keep.orig'"
 check "record_errors: -f, replaced: no FILE.new left" test ! -e "$tmp/keep.trc.new"
+# whatever is at FILE.new is not ours: -f is for FILE only
+ln -s "$tmp/keep.orig" "$tmp/keep.trc.new"
+err=$("$SYSREC" record -q -f -o "$tmp/keep.trc" -- true 2>&1 >/dev/null)
+expect_eq "record_errors: -f, FILE.new a symlink: refused" "$err" \
+	"sysrec: $tmp/keep.trc.new exists: sysrec writes the new trace there until the command runs; remove it"
+check "record_errors: -f, FILE.new a symlink: left as it was" test -L "$tmp/keep.trc.new"
+rm "$tmp/keep.trc.new"
+echo theirs > "$tmp/keep.trc.new"
+must_fail "record_errors: -f, FILE.new a file: refused" "$SYSREC" record -q -f -o "$tmp/keep.trc" -- true
+expect_eq "record_errors: -f, FILE.new a file: left as it was" "$(cat "$tmp/keep.trc.new")" theirs
+rm "$tmp/keep.trc.new"
+# interrupted while the command starts (its execve held 3 s by strace): FILE stays
+if command -v strace >/dev/null; then
+	cp "$tmp/keep.trc" "$tmp/keep.before"
+	strace -f -qq -o /dev/null -e trace=execve -e inject=execve:delay_enter=3000000 \
+		"$SYSREC" record -q -f -o "$tmp/keep.trc" -- true &
+	st=$!
+	wait_for "$tmp/keep.trc.new" || fail "record_errors: interrupted start: FILE.new" "never created"
+	sleep 0.5
+	kill -INT "$(pgrep -f "^$SYSREC record -q -f -o $tmp/keep.trc" | head -1)"
+	wait "$st"
+	expect_eq "record_errors: interrupted start: killed command's status" "$?" 143
+	check "record_errors: interrupted start: FILE kept" cmp -s "$tmp/keep.trc" "$tmp/keep.before"
+	check "record_errors: interrupted start: no FILE.new" test ! -e "$tmp/keep.trc.new"
+else
+	skip "record_errors: interrupted start" "strace is not installed (to hold the command's execve)"
+fi
 "$SYSREC" record -q -f -o "$tmp/exists.trc" -- sh -c 'exit 3'
 expect_eq "record_errors: -f replaces; command status passes through" "$?" 3
 "$SYSREC" info "$tmp/exists.trc" > /dev/null
