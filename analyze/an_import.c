@@ -117,6 +117,7 @@ struct an_tl {
 struct an_sys {
 	char *name;
 	uint8_t rw;		/* RW_* */
+	uint8_t close_range;	/* closes (or marks) a range of descriptors */
 	uint64_t calls, errors, total, max;
 	uint64_t *durs;
 	size_t ndurs, capdurs;
@@ -274,6 +275,7 @@ static uint32_t sys_intern(struct an_imp *im, const char *name, int insert_db)
 	if (!s->name || sr_map__set(&im->sys_map, h, len, 0, (uint32_t)im->nsys))
 		return NONE;
 	s->rw = (uint8_t)classify_rw(name);
+	s->close_range = !strcmp(name, "close_range");
 	if (insert_db) {
 		sqlite3_bind_int64(im->ins_sysname, 1, (int64_t)im->nsys + 1);
 		sqlite3_bind_text(im->ins_sysname, 2, name, (int)len, SQLITE_STATIC);
@@ -1197,12 +1199,47 @@ static int do_brk(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 	return insert_event(im, ev, proc, s, sys, &x);
 }
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC	(1u << 2)	/* linux/close_range.h */
+#endif
+
+/*
+ * close_range(first, last, flags): the descriptors in [first, last] are
+ * closed, or with CLOSE_RANGE_CLOEXEC marked close-on-exec.  (With
+ * CLOSE_RANGE_UNSHARE the table is unshared first: the same, as far as
+ * this process's descriptors go.)
+ */
+static void close_range_fds(struct an_imp *im, uint32_t proc, uint64_t first, uint64_t last,
+			    uint64_t flags, int64_t ts)
+{
+	struct an_proc *p = &im->procs[proc];
+
+	first = (uint32_t)first;
+	last = (uint32_t)last;
+	for (uint32_t i = p->nfds; i-- > 0;) {
+		struct an_fd *f = &p->fds[i];
+
+		if ((uint64_t)(uint32_t)f->fd < first || (uint64_t)(uint32_t)f->fd > last)
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC) {
+			f->cloexec = 1;
+			im->lives[f->life].cloexec = 1;
+		} else {
+			life_close(im, f->life, ts);
+			fd_remove(im, proc, i);
+		}
+	}
+}
+
 static int do_syscall(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		      const struct sr_sys *s, uint32_t sys)
 {
 	const struct sr_ev_syscall *e = (const void *)ev;
 	struct ev_row x = { .fd = -1, .file = NONE };
 	sqlite3_stmt *st = im->ins_sys;
+
+	if (sys < im->nsys && im->sys[sys].close_range && s->ret == 0)
+		close_range_fds(im, proc, e->args[0], e->args[1], e->args[2], (int64_t)ev->ts);
 
 	if (im->event_rows) {
 		sqlite3_bind_int64(st, 1, event_id_now(im));

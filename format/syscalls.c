@@ -52,7 +52,7 @@ static const struct sr_syscall syscalls[] = {
 	{ 56, SR_EV_FORK, SR_CLASS_PROC, "clone" },
 	{ 435, SR_EV_FORK, SR_CLASS_PROC, "clone3" },
 	{ 3, SR_EV_CLOSE, SR_CLASS_FILE, "close" },
-	{ 436, SR_EV_SYSCALL, SR_CLASS_OTHER, "close_range" },
+	{ 436, SR_EV_SYSCALL, SR_CLASS_FILE, "close_range" },
 	{ 42, SR_EV_SYSCALL, SR_CLASS_OTHER, "connect" },
 	{ 326, SR_EV_SYSCALL, SR_CLASS_OTHER, "copy_file_range" },
 	{ 85, SR_EV_OPEN, SR_CLASS_FILE, "creat" },

@@ -86,4 +86,20 @@ else
 		"$(grep " $pid/$pid sr_work execve filename=\"/nonexistent\"" "$tmp/cp.txt" | sed 's/.* execve //; s/ dur=[^ ]*//')" \
 		'filename="/nonexistent" argc=2 argv=["nope","arg1"] ret=-2 (ENOENT) compat'
 fi
+# --- close_range is in the file class: descriptors it closes are seen ---
+mkdir "$tmp/r"
+"$SYSREC" record -q -o "$tmp/r.trc" -- python3 -c 'import os, sys
+d = sys.argv[1]
+fd = os.open(d + "/g1", os.O_CREAT | os.O_WRONLY, 0o644)
+os.write(fd, b"a" * 5)
+os.closerange(3, 100)
+os.unlink(d + "/g1")
+fd = os.open(d + "/g2", os.O_CREAT | os.O_WRONLY, 0o644)
+os.write(fd, b"b" * 10)' "$tmp/r"
+expect_eq "record_special: close_range recorded by default" \
+	"$("$SYSREC" dump "$tmp/r.trc" | grep -c ' close_range args=0x3,0x63,0x0,')" 1
+expect_eq "record_special: after close_range, a reused inode is a new file" \
+	"$("$SYSREC" analyze "$tmp/r.trc" --top-io --by file --limit 0 --format csv 2>/dev/null | grep "^$(realpath "$tmp/r")/" | cut -d, -f1,5 | sort | tr '\n' ' ')" \
+	"$(realpath "$tmp/r")/g1,5 $(realpath "$tmp/r")/g2,10 "
+
 t_done
