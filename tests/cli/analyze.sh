@@ -447,6 +447,10 @@ must_fail db_missing "$S" analyze --db "$D/nope.db" --top-io
 #   ino 70: held by a snapshot descriptor: /tmp/s2 is still /tmp/s1
 #   ino 80: /tmp/k1 held by child 201 (inherited) after 200 closed it:
 #           /tmp/k2 is /tmp/k1; once 201 exited, /tmp/k3 is a new file
+#   ino 90: /tmp/c1 closed by close_range(3, ~0, 0): /tmp/c2 is a new file
+#   ino 91: /tmp/d1 marked close-on-exec by close_range(3, 3,
+#           CLOSE_RANGE_CLOEXEC): /tmp/d2 is still /tmp/d1; after the
+#           exec /tmp/d3 is a new file
 "$MK" -o "$D/reuse.trc" <<-'EOF' || fail mktrace reuse.trc
 	meta host hostR
 	meta start_ns 1000
@@ -479,20 +483,43 @@ must_fail db_missing "$S" analyze --db "$D/nope.db" --top-io
 	open ts=7000 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/w/g2" path="/tmp/w/g2" dev=0x800001 ino=50
 	rw ts=7100 pid=200 comm=sh sys=write ret=10 fd=3 count=10 offset=-1 h.flags=0x40
 	close ts=7200 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=50
+	open ts=8000 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/c1" path="/tmp/c1" dev=0x800001 ino=90
+	rw ts=8100 pid=200 comm=sh sys=write ret=4 fd=3 count=4 offset=-1 dev=0x800001 ino=90
+	syscall ts=8200 pid=200 comm=sh sys=close_range ret=0 args0=3 args1=0xffffffff args2=0
+	open ts=8300 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/c2" path="/tmp/c2" dev=0x800001 ino=90
+	rw ts=8400 pid=200 comm=sh sys=write ret=6 fd=3 count=6 offset=-1 dev=0x800001 ino=90
+	close ts=8500 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=90
+	open ts=9000 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/d1" path="/tmp/d1" dev=0x800001 ino=91
+	syscall ts=9100 pid=200 comm=sh sys=close_range ret=0 args0=3 args1=3 args2=4
+	open ts=9200 pid=200 comm=sh sys=openat ret=4 dirfd=-100 flags=1 name="/tmp/d2" path="/tmp/d2" dev=0x800001 ino=91
+	rw ts=9300 pid=200 comm=sh sys=write ret=2 fd=4 count=2 offset=-1 dev=0x800001 ino=91
+	close ts=9400 pid=200 comm=sh sys=close ret=0 fd=4 dev=0x800001 ino=91
+	exec ts=9500 pid=200 comm=sh sys=execve ret=0 filename="/bin/true" path="/usr/bin/true" argc=1 argv="true"
+	open ts=9600 pid=200 comm=true sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/d3" path="/tmp/d3" dev=0x800001 ino=91
+	rw ts=9700 pid=200 comm=true sys=write ret=1 fd=3 count=1 offset=-1 dev=0x800001 ino=91
+	close ts=9800 pid=200 comm=true sys=close ret=0 fd=3 dev=0x800001 ino=91
 	EOF
 csv reuse_top_io "path,reads,read_bytes,writes,write_bytes,host
 /tmp/w/g2,0,0,2,20,hostR
 /tmp/h1,0,0,1,7,hostR
+/tmp/c2,0,0,1,6,hostR
 /tmp/w/g1,0,0,1,5,hostR
+/tmp/c1,0,0,1,4,hostR
 /tmp/s1,0,0,1,3,hostR
+/tmp/d1,0,0,1,2,hostR
 /tmp/k1,0,0,1,2,hostR
+/tmp/d3,0,0,1,1,hostR
 /tmp/k3,0,0,1,1,hostR" "$D/reuse.trc" --top-io --by file
 csv reuse_files "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host
 /tmp/w/g2,2,0,1,0,0,2,20,hostR
 /tmp/h1,2,0,1,0,0,1,7,hostR
+/tmp/c2,1,0,1,0,0,1,6,hostR
 /tmp/w/g1,1,0,1,0,0,1,5,hostR
+/tmp/c1,1,0,1,0,0,1,4,hostR
 /tmp/s1,1,0,1,0,0,1,3,hostR
+/tmp/d1,2,0,1,0,0,1,2,hostR
 /tmp/k1,2,0,1,0,0,1,2,hostR
+/tmp/d3,1,0,1,0,0,1,1,hostR
 /tmp/k3,1,0,1,0,0,1,1,hostR" "$D/reuse.trc" --files
 csv reuse_files_table "path,dev,ino
 /tmp/s1,8388609,70
@@ -500,43 +527,17 @@ csv reuse_files_table "path,dev,ino
 /tmp/w/g2,8388609,50
 /tmp/h1,8388609,60
 /tmp/k1,8388609,80
-/tmp/k3,8388609,80" "$D/reuse.trc" --sql "SELECT path, dev, ino FROM files ORDER BY file_id"
+/tmp/k3,8388609,80
+/tmp/c1,8388609,90
+/tmp/c2,8388609,90
+/tmp/d1,8388609,91
+/usr/bin/true,0,0
+/tmp/d3,8388609,91" "$D/reuse.trc" --sql "SELECT path, dev, ino FROM files ORDER BY file_id"
 # the same with every row, through a kept database
 csv reuse_db_events "path,bytes
 /tmp/w/g1,5
 /tmp/w/g2,20" "$D/reuse.trc" --db "$D/reuse.db" --sql "SELECT path, SUM(bytes) AS bytes
 	FROM io WHERE path LIKE '/tmp/w/%' GROUP BY file_id ORDER BY file_id"
-
-# close_range: what it closes no longer holds a file; CLOSE_RANGE_CLOEXEC
-# (4) only marks, until an exec closes them
-#   ino 90: /tmp/c1 closed by close_range(3, ~0, 0): /tmp/c2 is a new file
-#   ino 91: /tmp/d1 marked by close_range(3, 3, 4): /tmp/d2 is still /tmp/d1;
-#           after the exec /tmp/d3 is a new file
-"$MK" -o "$D/crange.trc" <<-'EOF' || fail mktrace crange.trc
-	meta host hostC
-	meta start_ns 1000
-	proc ts=1000 pid=300 comm=sh ppid=1 start_ns=500
-	open ts=2000 pid=300 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/c1" path="/tmp/c1" dev=0x800001 ino=90
-	rw ts=2100 pid=300 comm=sh sys=write ret=4 fd=3 count=4 offset=-1 dev=0x800001 ino=90
-	syscall ts=2200 pid=300 comm=sh sys=close_range ret=0 args0=3 args1=0xffffffff args2=0
-	open ts=2300 pid=300 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/c2" path="/tmp/c2" dev=0x800001 ino=90
-	rw ts=2400 pid=300 comm=sh sys=write ret=6 fd=3 count=6 offset=-1 dev=0x800001 ino=90
-	close ts=2500 pid=300 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=90
-	open ts=3000 pid=300 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/d1" path="/tmp/d1" dev=0x800001 ino=91
-	syscall ts=3100 pid=300 comm=sh sys=close_range ret=0 args0=3 args1=3 args2=4
-	open ts=3200 pid=300 comm=sh sys=openat ret=4 dirfd=-100 flags=1 name="/tmp/d2" path="/tmp/d2" dev=0x800001 ino=91
-	rw ts=3300 pid=300 comm=sh sys=write ret=2 fd=4 count=2 offset=-1 dev=0x800001 ino=91
-	close ts=3400 pid=300 comm=sh sys=close ret=0 fd=4 dev=0x800001 ino=91
-	exec ts=3500 pid=300 comm=sh sys=execve ret=0 filename="/bin/true" path="/usr/bin/true" argc=1 argv="true"
-	open ts=3600 pid=300 comm=true sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/d3" path="/tmp/d3" dev=0x800001 ino=91
-	rw ts=3700 pid=300 comm=true sys=write ret=1 fd=3 count=1 offset=-1 dev=0x800001 ino=91
-	close ts=3800 pid=300 comm=true sys=close ret=0 fd=3 dev=0x800001 ino=91
-	EOF
-csv crange_top_io "path,reads,read_bytes,writes,write_bytes,host
-/tmp/c2,0,0,1,6,hostC
-/tmp/c1,0,0,1,4,hostC
-/tmp/d1,0,0,1,2,hostC
-/tmp/d3,0,0,1,1,hostC" "$D/crange.trc" --top-io --by file
 
 # the same on a real file system (ext4 gives the inode again at once; on
 # others the two files have two inodes anyway): needs root and BPF
