@@ -1155,12 +1155,16 @@ static int start_command(struct rec *r, int *go_fd, int *err_fd)
 		return -e;
 	}
 	if (!pid) {
+		ssize_t n;
 		char c;
 		int e;
 
 		close(go[1]);
 		close(ep[0]);
-		if (read(go[0], &c, 1) != 1)
+		/* the recorder's handlers are ours until the exec: a signal only interrupts */
+		while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
 			_exit(127);
 		/*
 		 * Track ourselves only now, so the only syscall recorded
@@ -1472,8 +1476,22 @@ int cmd_record(int argc, char **argv)
 		int e = 0;
 		ssize_t n;
 
-		if (write(go_fd, "g", 1) != 1) {
-			err = -errno;
+		sighandler_t pipe_was;
+
+		/* stopped before the command started: it never runs, FILE stays */
+		if (stop_signal) {
+			sr_err("interrupted before '%s' started", o.cmd[0]);
+			err = -EINTR;
+			goto cleanup;
+		}
+		/* a child gone already is an error to report, not a SIGPIPE to die of */
+		pipe_was = signal(SIGPIPE, SIG_IGN);
+		n = write(go_fd, "g", 1);
+		err = n == 1 ? 0 : -errno;
+		signal(SIGPIPE, pipe_was);
+		if (err) {
+			sr_err("cannot start '%s': %s", o.cmd[0], strerror(-err));
+			r.reported = 1;
 			goto cleanup;
 		}
 		close(go_fd);
@@ -1494,9 +1512,7 @@ int cmd_record(int argc, char **argv)
 			err = -e;
 			goto cleanup;
 		}
-		/* stopped while it started: FILE stays, FILE.new goes (cleanup) */
-		if (stop_signal && r.final_path)
-			goto cleanup;
+		/* the command runs: its trace takes FILE's place, stopped or not */
 		err = replace_kept(&r);
 		if (err)
 			goto cleanup;

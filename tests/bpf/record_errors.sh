@@ -104,19 +104,45 @@ echo theirs > "$tmp/keep.trc.new"
 must_fail "record_errors: -f, FILE.new a file: refused" "$SYSREC" record -q -f -o "$tmp/keep.trc" -- true
 expect_eq "record_errors: -f, FILE.new a file: left as it was" "$(cat "$tmp/keep.trc.new")" theirs
 rm "$tmp/keep.trc.new"
-# interrupted while the command starts (its execve held 3 s by strace): FILE stays
+# interrupted while the command starts (its execve held 3 s by strace): a
+# command that then fails leaves FILE as it was; one that runs replaces it
 if command -v strace >/dev/null; then
+	held_start() {	# held_start CMD: record -f it, SIGINT while its execve is held
+		strace -f -qq -o /dev/null -e trace=execve -e inject=execve:delay_enter=3000000 \
+			"$SYSREC" record -q -f -o "$tmp/keep.trc" -- "$1" 2>/dev/null &
+		st=$!
+		wait_for "$tmp/keep.trc.new" || fail "record_errors: interrupted start: FILE.new" "never created"
+		sleep 0.5
+		kill -INT "$(pgrep -f "^$SYSREC record -q -f -o $tmp/keep.trc" | head -1)"
+		wait "$st"
+	}
 	cp "$tmp/keep.trc" "$tmp/keep.before"
-	strace -f -qq -o /dev/null -e trace=execve -e inject=execve:delay_enter=3000000 \
-		"$SYSREC" record -q -f -o "$tmp/keep.trc" -- true &
+	chmod +x "$tmp/noexec"
+	held_start "$tmp/noexec"
+	expect_eq "record_errors: interrupted start, exec fails: exit 1" "$?" 1
+	check "record_errors: interrupted start, exec fails: FILE kept" cmp -s "$tmp/keep.trc" "$tmp/keep.before"
+	check "record_errors: interrupted start, exec fails: no FILE.new" test ! -e "$tmp/keep.trc.new"
+	held_start true
+	check "record_errors: interrupted start, command runs: FILE replaced" \
+		sh -c "! cmp -s '$tmp/keep.trc' '$tmp/keep.before'"
+	check "record_errors: interrupted start, command runs: no FILE.new" test ! -e "$tmp/keep.trc.new"
+	"$SYSREC" info "$tmp/keep.trc" > /dev/null
+	expect_eq "record_errors: interrupted start, command runs: the trace reads" "$?" 0
+	# a Ctrl-C (recorder and its waiting child) while the BPF programs load:
+	# the command never runs, FILE stays, one line, exit 1
+	cp "$tmp/keep.trc" "$tmp/keep.before"
+	strace -f -qq -o /dev/null -e trace=perf_event_open -e inject=perf_event_open:delay_enter=2000000:when=1 \
+		"$SYSREC" record -q -f -o "$tmp/keep.trc" -- sh -c "touch '$tmp/ran2'" 2>"$tmp/int.err" &
 	st=$!
-	wait_for "$tmp/keep.trc.new" || fail "record_errors: interrupted start: FILE.new" "never created"
-	sleep 0.5
-	kill -INT "$(pgrep -f "^$SYSREC record -q -f -o $tmp/keep.trc" | head -1)"
+	sleep 1
+	rp=$(pgrep -f "^$SYSREC record -q -f -o $tmp/keep.trc" | head -1)
+	kill -INT "$rp" $(pgrep -P "$rp")
 	wait "$st"
-	expect_eq "record_errors: interrupted start: killed command's status" "$?" 143
-	check "record_errors: interrupted start: FILE kept" cmp -s "$tmp/keep.trc" "$tmp/keep.before"
-	check "record_errors: interrupted start: no FILE.new" test ! -e "$tmp/keep.trc.new"
+	expect_eq "record_errors: interrupted setup: exit 1" "$?" 1
+	expect_eq "record_errors: interrupted setup: one line" "$(cat "$tmp/int.err")" "sysrec: interrupted before 'sh' started"
+	check "record_errors: interrupted setup: the command did not run" test ! -e "$tmp/ran2"
+	check "record_errors: interrupted setup: FILE kept" cmp -s "$tmp/keep.trc" "$tmp/keep.before"
+	check "record_errors: interrupted setup: no FILE.new" test ! -e "$tmp/keep.trc.new"
 else
 	skip "record_errors: interrupted start" "strace is not installed (to hold the command's execve)"
 fi
