@@ -1199,15 +1199,20 @@ static int do_brk(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 	return insert_event(im, ev, proc, s, sys, &x);
 }
 
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE	(1u << 1)	/* linux/close_range.h */
+#endif
 #ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC	(1u << 2)	/* linux/close_range.h */
+#define CLOSE_RANGE_CLOEXEC	(1u << 2)
 #endif
 
 /*
  * close_range(first, last, flags): the descriptors in [first, last] are
- * closed, or with CLOSE_RANGE_CLOEXEC marked close-on-exec.  (With
- * CLOSE_RANGE_UNSHARE the table is unshared first: the same, as far as
- * this process's descriptors go.)
+ * closed, or with CLOSE_RANGE_CLOEXEC marked close-on-exec.  With
+ * CLOSE_RANGE_UNSHARE the calling thread gets a table of its own first:
+ * the process's one table of this model stays right only when no other
+ * thread shares it, so then nothing is changed (a descriptor left open
+ * here at worst keeps a reused inode under its old file).
  */
 static void close_range_fds(struct an_imp *im, uint32_t proc, uint64_t first, uint64_t last,
 			    uint64_t flags, int64_t ts)
@@ -1238,7 +1243,8 @@ static int do_syscall(struct an_imp *im, const struct sr_event *ev, uint32_t pro
 	struct ev_row x = { .fd = -1, .file = NONE };
 	sqlite3_stmt *st = im->ins_sys;
 
-	if (sys < im->nsys && im->sys[sys].close_range && s->ret == 0)
+	if (sys < im->nsys && im->sys[sys].close_range && s->ret == 0 &&
+	    (!(e->args[2] & CLOSE_RANGE_UNSHARE) || (!im->procs[proc].threads && ev->tid == ev->pid)))
 		close_range_fds(im, proc, e->args[0], e->args[1], e->args[2], (int64_t)ev->ts);
 
 	if (im->event_rows) {

@@ -448,6 +448,9 @@ must_fail db_missing "$S" analyze --db "$D/nope.db" --top-io
 #   ino 80: /tmp/k1 held by child 201 (inherited) after 200 closed it:
 #           /tmp/k2 is /tmp/k1; once 201 exited, /tmp/k3 is a new file
 #   ino 90: /tmp/c1 closed by close_range(3, ~0, 0): /tmp/c2 is a new file
+#   ino 92: /tmp/e1 open in 200 when its thread 202 calls close_range(3, ~0,
+#           CLOSE_RANGE_UNSHARE): only the thread's own copy is closed, so
+#           /tmp/e2 is still /tmp/e1 (8 bytes through fd 3, 9 through fd 4)
 #   ino 91: /tmp/d1 marked close-on-exec by close_range(3, 3,
 #           CLOSE_RANGE_CLOEXEC): /tmp/d2 is still /tmp/d1; after the
 #           exec /tmp/d3 is a new file
@@ -462,6 +465,14 @@ must_fail db_missing "$S" analyze --db "$D/nope.db" --top-io
 	open ts=2300 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=0x241 name="g2" path="/tmp/w/g2" dev=0x800001 ino=50
 	rw ts=2400 pid=200 comm=sh sys=write ret=10 fd=3 count=10 offset=-1 dev=0x800001 ino=50
 	close ts=2500 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=50
+	open ts=2600 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/e1" path="/tmp/e1" dev=0x800001 ino=92
+	fork ts=2610 pid=200 comm=sh sys=clone ret=202 child_pid=200 child_tid=202 h.flags=1
+	syscall ts=2620 pid=200 tid=202 comm=sh sys=close_range ret=0 args0=3 args1=0xffffffff args2=2
+	open ts=2630 pid=200 comm=sh sys=openat ret=4 dirfd=-100 flags=1 name="/tmp/e2" path="/tmp/e2" dev=0x800001 ino=92
+	rw ts=2640 pid=200 comm=sh sys=write ret=8 fd=3 count=8 offset=-1 h.flags=0x40
+	rw ts=2650 pid=200 comm=sh sys=write ret=9 fd=4 count=9 offset=-1 dev=0x800001 ino=92
+	close ts=2660 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=92
+	close ts=2670 pid=200 comm=sh sys=close ret=0 fd=4 dev=0x800001 ino=92
 	open ts=3000 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=0 name="/tmp/h1" path="/tmp/h1" dev=0x800001 ino=60
 	open ts=3100 pid=200 comm=sh sys=openat ret=4 dirfd=-100 flags=1 name="/tmp/h2" path="/tmp/h2" dev=0x800001 ino=60
 	rw ts=3200 pid=200 comm=sh sys=write ret=7 fd=4 count=7 offset=-1 dev=0x800001 ino=60
@@ -501,6 +512,7 @@ must_fail db_missing "$S" analyze --db "$D/nope.db" --top-io
 	EOF
 csv reuse_top_io "path,reads,read_bytes,writes,write_bytes,host
 /tmp/w/g2,0,0,2,20,hostR
+/tmp/e1,0,0,2,17,hostR
 /tmp/h1,0,0,1,7,hostR
 /tmp/c2,0,0,1,6,hostR
 /tmp/w/g1,0,0,1,5,hostR
@@ -512,6 +524,7 @@ csv reuse_top_io "path,reads,read_bytes,writes,write_bytes,host
 /tmp/k3,0,0,1,1,hostR" "$D/reuse.trc" --top-io --by file
 csv reuse_files "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host
 /tmp/w/g2,2,0,1,0,0,2,20,hostR
+/tmp/e1,2,0,1,0,0,2,17,hostR
 /tmp/h1,2,0,1,0,0,1,7,hostR
 /tmp/c2,1,0,1,0,0,1,6,hostR
 /tmp/w/g1,1,0,1,0,0,1,5,hostR
@@ -525,6 +538,7 @@ csv reuse_files_table "path,dev,ino
 /tmp/s1,8388609,70
 /tmp/w/g1,8388609,50
 /tmp/w/g2,8388609,50
+/tmp/e1,8388609,92
 /tmp/h1,8388609,60
 /tmp/k1,8388609,80
 /tmp/k3,8388609,80
