@@ -592,6 +592,20 @@ static int keep_until_exec(struct rec *r, bool *keep)
 	return err;
 }
 
+/*
+ * The command never ran: nothing was recorded, so no half-written file is
+ * left behind (FILE, or FILE.new with FILE kept as it was).
+ */
+static void discard_file(struct rec *r)
+{
+	if (!r->w)
+		return;
+	sr_writer__free(r->w);
+	r->w = NULL;
+	unlink(r->path);
+	r->new_created = 0;
+}
+
 /* The command runs: the trace written as FILE.new takes FILE's place. */
 static int replace_kept(struct rec *r)
 {
@@ -1172,8 +1186,12 @@ static int start_command(struct rec *r, int *go_fd, int *err_fd)
 		 */
 		self = getpid();
 		bpf_map_update_elem(tracked_fd, &self, &one, BPF_ANY);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
+		/*
+		 * The recorder's SIGINT and SIGTERM handlers stay until the exec,
+		 * which resets them: a signal meanwhile cannot kill the child
+		 * between this point and the exec, where its EOF would read as
+		 * an exec that succeeded.
+		 */
 		execv(path, r->o->cmd);
 		e = errno;
 		if (write(ep[1], &e, sizeof(e)) < 0)
@@ -1481,6 +1499,7 @@ int cmd_record(int argc, char **argv)
 		/* stopped before the command started: it never runs, FILE stays */
 		if (stop_signal) {
 			sr_err("interrupted before '%s' started", o.cmd[0]);
+			discard_file(&r);
 			err = -EINTR;
 			goto cleanup;
 		}
@@ -1492,6 +1511,7 @@ int cmd_record(int argc, char **argv)
 		if (err) {
 			sr_err("cannot start '%s': %s", o.cmd[0], strerror(-err));
 			r.reported = 1;
+			discard_file(&r);
 			goto cleanup;
 		}
 		close(go_fd);
@@ -1504,11 +1524,7 @@ int cmd_record(int argc, char **argv)
 			sr_err("cannot run '%s': %s", o.cmd[0], strerror(e));
 			waitpid(r.child, NULL, 0);
 			r.child = -1;
-			/* nothing was recorded: leave no half-written file behind */
-			sr_writer__free(r.w);
-			r.w = NULL;
-			unlink(r.path);
-			r.new_created = 0;
+			discard_file(&r);
 			err = -e;
 			goto cleanup;
 		}

@@ -143,6 +143,16 @@ if command -v strace >/dev/null; then
 	check "record_errors: interrupted setup: the command did not run" test ! -e "$tmp/ran2"
 	check "record_errors: interrupted setup: FILE kept" cmp -s "$tmp/keep.trc" "$tmp/keep.before"
 	check "record_errors: interrupted setup: no FILE.new" test ! -e "$tmp/keep.trc.new"
+	# the same without -f: no half-written file is left where the trace was to be
+	strace -f -qq -o /dev/null -e trace=perf_event_open -e inject=perf_event_open:delay_enter=2000000:when=1 \
+		"$SYSREC" record -q -o "$tmp/fresh.trc" -- true 2>/dev/null &
+	st=$!
+	sleep 1
+	rp=$(pgrep -f "^$SYSREC record -q -o $tmp/fresh.trc" | head -1)
+	kill -INT "$rp" $(pgrep -P "$rp")
+	wait "$st"
+	expect_eq "record_errors: interrupted setup, new file: exit 1" "$?" 1
+	check "record_errors: interrupted setup, new file: none left" test ! -e "$tmp/fresh.trc"
 else
 	skip "record_errors: interrupted start" "strace is not installed (to hold the command's execve)"
 fi
