@@ -76,6 +76,13 @@ struct an_proc {
 	int32_t exit_code;
 	uint8_t has_start, exited, origin;
 	uint32_t threads, execs;
+	/*
+	 * A thread other than the first was seen (a clone of one, or a record
+	 * of one) since the process started or last exec'd: its table may be
+	 * shared.  Threads that end are not counted off: this only errs on
+	 * the side of "shared".
+	 */
+	uint8_t threaded;
 	struct an_fd *fds;	/* sorted by fd */
 	uint32_t nfds, capfds;
 	/* memory */
@@ -900,6 +907,7 @@ static int do_exec(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 	if (!is_err(s->ret)) {
 		p = &im->procs[proc];
 		p->execs++;
+		p->threaded = 0;	/* exec leaves the process one thread */
 		memcpy(p->comm, ev->comm, SR_COMM_LEN);
 		p->comm[comm_len(ev->comm)] = 0;
 		set_str(&p->exe, path ? path : fn, path ? pl : fnl);
@@ -944,6 +952,7 @@ static int do_fork(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 
 	if (s->ret >= 0 && (ev->flags & SR_F_THREAD)) {
 		im->procs[proc].threads++;
+		im->procs[proc].threaded = 1;
 	} else if (s->ret >= 0 && e->child_pid && e->child_pid != ev->pid) {
 		struct an_proc *p, *c;
 
@@ -1211,8 +1220,9 @@ static int do_brk(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
  * closed, or with CLOSE_RANGE_CLOEXEC marked close-on-exec.  With
  * CLOSE_RANGE_UNSHARE the calling thread gets a table of its own first:
  * the process's one table of this model stays right only when no other
- * thread shares it, so then nothing is changed (a descriptor left open
- * here at worst keeps a reused inode under its old file).
+ * thread shares it, so in a process that may have one (an_proc.threaded)
+ * nothing is changed: a descriptor left open here at worst keeps a reused
+ * inode under its old file.
  */
 static void close_range_fds(struct an_imp *im, uint32_t proc, uint64_t first, uint64_t last,
 			    uint64_t flags, int64_t ts)
@@ -1244,7 +1254,7 @@ static int do_syscall(struct an_imp *im, const struct sr_event *ev, uint32_t pro
 	sqlite3_stmt *st = im->ins_sys;
 
 	if (sys < im->nsys && im->sys[sys].close_range && s->ret == 0 &&
-	    (!(e->args[2] & CLOSE_RANGE_UNSHARE) || (!im->procs[proc].threads && ev->tid == ev->pid)))
+	    (!(e->args[2] & CLOSE_RANGE_UNSHARE) || !im->procs[proc].threaded))
 		close_range_fds(im, proc, e->args[0], e->args[1], e->args[2], (int64_t)ev->ts);
 
 	if (im->event_rows) {
@@ -1416,6 +1426,8 @@ static int do_record(struct an_imp *im, const struct sr_event *ev)
 	proc = proc_of(im, ev);
 	if (proc == NONE)
 		return -ENOMEM;
+	if (ev->tid != ev->pid)
+		im->procs[proc].threaded = 1;
 	if (record_has_sys(ev)) {
 		s = (const void *)(ev + 1);
 		sys = sys_of(im, s->nr);

@@ -451,6 +451,10 @@ must_fail db_missing "$S" analyze --db "$D/nope.db" --top-io
 #   ino 92: /tmp/e1 open in 200 when its thread 202 calls close_range(3, ~0,
 #           CLOSE_RANGE_UNSHARE): only the thread's own copy is closed, so
 #           /tmp/e2 is still /tmp/e1 (8 bytes through fd 3, 9 through fd 4)
+#   ino 94: the same from the main thread, the process having a thread:
+#           /tmp/p2 is still /tmp/p1
+#   ino 93: after the exec (one thread again), close_range(3, ~0,
+#           CLOSE_RANGE_UNSHARE) closes /tmp/q1: /tmp/q2 is a new file
 #   ino 91: /tmp/d1 marked close-on-exec by close_range(3, 3,
 #           CLOSE_RANGE_CLOEXEC): /tmp/d2 is still /tmp/d1; after the
 #           exec /tmp/d3 is a new file
@@ -473,6 +477,12 @@ must_fail db_missing "$S" analyze --db "$D/nope.db" --top-io
 	rw ts=2650 pid=200 comm=sh sys=write ret=9 fd=4 count=9 offset=-1 dev=0x800001 ino=92
 	close ts=2660 pid=200 comm=sh sys=close ret=0 fd=3 dev=0x800001 ino=92
 	close ts=2670 pid=200 comm=sh sys=close ret=0 fd=4 dev=0x800001 ino=92
+	open ts=2700 pid=200 comm=sh sys=openat ret=6 dirfd=-100 flags=1 name="/tmp/p1" path="/tmp/p1" dev=0x800001 ino=94
+	syscall ts=2710 pid=200 comm=sh sys=close_range ret=0 args0=6 args1=6 args2=2
+	open ts=2720 pid=200 comm=sh sys=openat ret=7 dirfd=-100 flags=1 name="/tmp/p2" path="/tmp/p2" dev=0x800001 ino=94
+	rw ts=2730 pid=200 comm=sh sys=write ret=3 fd=7 count=3 offset=-1 dev=0x800001 ino=94
+	close ts=2740 pid=200 comm=sh sys=close ret=0 fd=6 dev=0x800001 ino=94
+	close ts=2750 pid=200 comm=sh sys=close ret=0 fd=7 dev=0x800001 ino=94
 	open ts=3000 pid=200 comm=sh sys=openat ret=3 dirfd=-100 flags=0 name="/tmp/h1" path="/tmp/h1" dev=0x800001 ino=60
 	open ts=3100 pid=200 comm=sh sys=openat ret=4 dirfd=-100 flags=1 name="/tmp/h2" path="/tmp/h2" dev=0x800001 ino=60
 	rw ts=3200 pid=200 comm=sh sys=write ret=7 fd=4 count=7 offset=-1 dev=0x800001 ino=60
@@ -509,6 +519,11 @@ must_fail db_missing "$S" analyze --db "$D/nope.db" --top-io
 	open ts=9600 pid=200 comm=true sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/d3" path="/tmp/d3" dev=0x800001 ino=91
 	rw ts=9700 pid=200 comm=true sys=write ret=1 fd=3 count=1 offset=-1 dev=0x800001 ino=91
 	close ts=9800 pid=200 comm=true sys=close ret=0 fd=3 dev=0x800001 ino=91
+	open ts=9900 pid=200 comm=true sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/q1" path="/tmp/q1" dev=0x800001 ino=93
+	syscall ts=9910 pid=200 comm=true sys=close_range ret=0 args0=3 args1=0xffffffff args2=2
+	open ts=9920 pid=200 comm=true sys=openat ret=3 dirfd=-100 flags=1 name="/tmp/q2" path="/tmp/q2" dev=0x800001 ino=93
+	rw ts=9930 pid=200 comm=true sys=write ret=2 fd=3 count=2 offset=-1 dev=0x800001 ino=93
+	close ts=9940 pid=200 comm=true sys=close ret=0 fd=3 dev=0x800001 ino=93
 	EOF
 csv reuse_top_io "path,reads,read_bytes,writes,write_bytes,host
 /tmp/w/g2,0,0,2,20,hostR
@@ -517,9 +532,11 @@ csv reuse_top_io "path,reads,read_bytes,writes,write_bytes,host
 /tmp/c2,0,0,1,6,hostR
 /tmp/w/g1,0,0,1,5,hostR
 /tmp/c1,0,0,1,4,hostR
+/tmp/p1,0,0,1,3,hostR
 /tmp/s1,0,0,1,3,hostR
 /tmp/d1,0,0,1,2,hostR
 /tmp/k1,0,0,1,2,hostR
+/tmp/q2,0,0,1,2,hostR
 /tmp/d3,0,0,1,1,hostR
 /tmp/k3,0,0,1,1,hostR" "$D/reuse.trc" --top-io --by file
 csv reuse_files "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host
@@ -529,16 +546,20 @@ csv reuse_files "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,
 /tmp/c2,1,0,1,0,0,1,6,hostR
 /tmp/w/g1,1,0,1,0,0,1,5,hostR
 /tmp/c1,1,0,1,0,0,1,4,hostR
+/tmp/p1,2,0,1,0,0,1,3,hostR
 /tmp/s1,1,0,1,0,0,1,3,hostR
 /tmp/d1,2,0,1,0,0,1,2,hostR
 /tmp/k1,2,0,1,0,0,1,2,hostR
+/tmp/q2,1,0,1,0,0,1,2,hostR
 /tmp/d3,1,0,1,0,0,1,1,hostR
-/tmp/k3,1,0,1,0,0,1,1,hostR" "$D/reuse.trc" --files
+/tmp/k3,1,0,1,0,0,1,1,hostR
+/tmp/q1,1,0,0,0,0,0,0,hostR" "$D/reuse.trc" --files
 csv reuse_files_table "path,dev,ino
 /tmp/s1,8388609,70
 /tmp/w/g1,8388609,50
 /tmp/w/g2,8388609,50
 /tmp/e1,8388609,92
+/tmp/p1,8388609,94
 /tmp/h1,8388609,60
 /tmp/k1,8388609,80
 /tmp/k3,8388609,80
@@ -546,7 +567,9 @@ csv reuse_files_table "path,dev,ino
 /tmp/c2,8388609,90
 /tmp/d1,8388609,91
 /usr/bin/true,0,0
-/tmp/d3,8388609,91" "$D/reuse.trc" --sql "SELECT path, dev, ino FROM files ORDER BY file_id"
+/tmp/d3,8388609,91
+/tmp/q1,8388609,93
+/tmp/q2,8388609,93" "$D/reuse.trc" --sql "SELECT path, dev, ino FROM files ORDER BY file_id"
 # the same with every row, through a kept database
 csv reuse_db_events "path,bytes
 /tmp/w/g1,5
