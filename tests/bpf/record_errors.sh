@@ -128,29 +128,31 @@ if command -v strace >/dev/null; then
 	check "record_errors: interrupted start, command runs: no FILE.new" test ! -e "$tmp/keep.trc.new"
 	"$SYSREC" info "$tmp/keep.trc" > /dev/null
 	expect_eq "record_errors: interrupted start, command runs: the trace reads" "$?" 0
-	# a Ctrl-C (recorder and its waiting child) while the BPF programs load:
-	# the command never runs, FILE stays, one line, exit 1
+	# a Ctrl-C (recorder and its waiting child) while the BPF programs load
+	# (perf_event_open held 2 s): the command never runs, exit 1
+	held_setup() {	# held_setup OUT RECORD-ARGS...
+		local out=$1 st rp
+
+		shift
+		strace -f -qq -o /dev/null -e trace=perf_event_open \
+			-e inject=perf_event_open:delay_enter=2000000:when=1 \
+			"$SYSREC" record -q -o "$out" "$@" 2>"$tmp/int.err" &
+		st=$!
+		sleep 1
+		rp=$(pgrep -f "^$SYSREC record -q -o $out" | head -1)
+		kill -INT "$rp" $(pgrep -P "$rp")
+		wait "$st"
+	}
+	# FILE stays, one line
 	cp "$tmp/keep.trc" "$tmp/keep.before"
-	strace -f -qq -o /dev/null -e trace=perf_event_open -e inject=perf_event_open:delay_enter=2000000:when=1 \
-		"$SYSREC" record -q -f -o "$tmp/keep.trc" -- sh -c "touch '$tmp/ran2'" 2>"$tmp/int.err" &
-	st=$!
-	sleep 1
-	rp=$(pgrep -f "^$SYSREC record -q -f -o $tmp/keep.trc" | head -1)
-	kill -INT "$rp" $(pgrep -P "$rp")
-	wait "$st"
+	held_setup "$tmp/keep.trc" -f -- sh -c "touch '$tmp/ran2'"
 	expect_eq "record_errors: interrupted setup: exit 1" "$?" 1
 	expect_eq "record_errors: interrupted setup: one line" "$(cat "$tmp/int.err")" "sysrec: interrupted before 'sh' started"
 	check "record_errors: interrupted setup: the command did not run" test ! -e "$tmp/ran2"
 	check "record_errors: interrupted setup: FILE kept" cmp -s "$tmp/keep.trc" "$tmp/keep.before"
 	check "record_errors: interrupted setup: no FILE.new" test ! -e "$tmp/keep.trc.new"
 	# the same without -f: no half-written file is left where the trace was to be
-	strace -f -qq -o /dev/null -e trace=perf_event_open -e inject=perf_event_open:delay_enter=2000000:when=1 \
-		"$SYSREC" record -q -o "$tmp/fresh.trc" -- true 2>/dev/null &
-	st=$!
-	sleep 1
-	rp=$(pgrep -f "^$SYSREC record -q -o $tmp/fresh.trc" | head -1)
-	kill -INT "$rp" $(pgrep -P "$rp")
-	wait "$st"
+	held_setup "$tmp/fresh.trc" -- true
 	expect_eq "record_errors: interrupted setup, new file: exit 1" "$?" 1
 	check "record_errors: interrupted setup, new file: none left" test ! -e "$tmp/fresh.trc"
 else
