@@ -267,8 +267,18 @@ static __always_inline void hdr_fill(struct sr_event *h, __u16 type, struct task
 	h->ts = now;
 }
 
-static __always_inline void sys_fill(struct sr_sys *s, struct pending *p, long ret, __u64 now)
+/*
+ * The header of a syscall's record and the syscall part that follows it
+ * (struct sr_sys, right after the header in every such record type).
+ */
+static __always_inline void sys_hdr_fill(struct sr_event *h, __u16 type, struct task_struct *t,
+					 struct pending *p, long ret, __u64 now)
 {
+	struct sr_sys *s = (void *)(h + 1);
+
+	hdr_fill(h, type, t, now);
+	if (p->compat)
+		h->flags |= SR_F_COMPAT;
 	s->dur_ns = now - p->ts;
 	s->ret = ret;
 	s->nr = p->nr;
@@ -289,10 +299,7 @@ static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct ta
 	if (!eb)
 		return NULL;
 	h = (void *)eb->b;
-	hdr_fill(h, type, task, now);
-	sys_fill((void *)(h + 1), p, ret, now);
-	if (p->compat)
-		h->flags |= SR_F_COMPAT;
+	sys_hdr_fill(h, type, task, p, ret, now);
 	return h;
 }
 
@@ -442,10 +449,7 @@ static __always_inline void *sys_begin_out(struct out *o, __u16 type, struct tas
 
 	if (!h)
 		return NULL;
-	hdr_fill(h, type, task, now);
-	sys_fill((void *)(h + 1), p, ret, now);
-	if (p->compat)
-		h->flags |= SR_F_COMPAT;
+	sys_hdr_fill(h, type, task, p, ret, now);
 	return h;
 }
 
@@ -1226,10 +1230,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	if (!eb)
 		return 0;
 	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_FORK, task, bpf_ktime_get_ns());
-	sys_fill(&e->s, p, child->pid, e->h.ts);
-	if (p->compat)
-		e->h.flags |= SR_F_COMPAT;
+	sys_hdr_fill(&e->h, SR_EV_FORK, task, p, child->pid, bpf_ktime_get_ns());
 	e->child_pid = ctgid;
 	e->child_tid = child->pid;
 	switch (p->nr) {
@@ -1275,10 +1276,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	if (!eb)
 		return 0;
 	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_EXEC, task, bpf_ktime_get_ns());
-	sys_fill(&e->s, p, 0, e->h.ts);
-	if (p->compat)
-		e->h.flags |= SR_F_COMPAT;
+	sys_hdr_fill(&e->h, SR_EV_EXEC, task, p, 0, bpf_ktime_get_ns());
 	e->old_tid = old_pid;
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->_pad = 0;
