@@ -134,12 +134,10 @@ struct rec {
 	char *path;		/* current file */
 	char *final_path;	/* -f with a command: path is FILE.new until the exec */
 	bool keep_old;		/* the first file is to be written as FILE.new */
-	bool new_created;	/* ... and FILE.new is ours: removed if never renamed */
 	char **kept;		/* rotated files, oldest first */
 	size_t nkept;
 	uint64_t events;	/* records written, all files */
 	uint64_t file_events;
-	uint64_t lost[MAX_CPUS];
 	uint64_t lost_total;
 	/* this file's: counted as they are written, so each file's END is its own */
 	uint64_t file_lost;
@@ -412,6 +410,12 @@ static char *rotated_name(const char *out, uint64_t idx)
 	return name;
 }
 
+/* The name of file number @idx of the recording: rotated, or -o as given. */
+static char *file_name(const struct opts *o, uint64_t idx)
+{
+	return o->rotate_size || o->rotate_ns ? rotated_name(o->output, idx) : strdup(o->output);
+}
+
 static int64_t clock_offset(void)
 {
 	struct timespec m1, rt, m2;
@@ -555,19 +559,18 @@ static bool cannot_replace(const char *path)
  * The new trace is written as FILE.new (open_file()) and renamed over FILE
  * after the exec, so that everything else that can go wrong with it still
  * goes wrong before the command runs.  What -f never replaces is refused
- * here.  *keep is set when there is a file to keep.
+ * here.  r->keep_old is set when there is a file to keep.
  */
-static int keep_until_exec(struct rec *r, bool *keep)
+static int keep_until_exec(struct rec *r)
 {
 	const struct opts *o = r->o;
 	char *path;
 	struct stat st;
 	int err = 0;
 
-	*keep = false;
 	if (!o->cmd || !o->force)
 		return 0;
-	path = o->rotate_size || o->rotate_ns ? rotated_name(o->output, 0) : strdup(o->output);
+	path = file_name(o, 0);
 	if (!path)
 		return -ENOMEM;
 	if (lstat(path, &st)) {
@@ -583,8 +586,8 @@ static int keep_until_exec(struct rec *r, bool *keep)
 	else if (cannot_replace(path))
 		sr_err("cannot replace %s: it is immutable or append-only", path);
 	else
-		*keep = true;
-	if (!*keep) {
+		r->keep_old = true;
+	if (!r->keep_old) {
 		err = -EEXIST;
 		r->reported = 1;
 	}
@@ -603,7 +606,6 @@ static void discard_file(struct rec *r)
 	sr_writer__free(r->w);
 	r->w = NULL;
 	unlink(r->path);
-	r->new_created = 0;
 }
 
 /* The command runs: the trace written as FILE.new takes FILE's place. */
@@ -638,8 +640,7 @@ static int open_file(struct rec *r, uint64_t ts)
 	int err;
 
 	free(r->path);
-	r->path = r->o->rotate_size || r->o->rotate_ns ? rotated_name(r->o->output, r->rotation)
-						       : strdup(r->o->output);
+	r->path = file_name(r->o, r->rotation);
 	if (!r->path)
 		return -ENOMEM;
 	if (r->keep_old) {	/* see keep_until_exec() */
@@ -652,8 +653,6 @@ static int open_file(struct rec *r, uint64_t ts)
 		wo.force = 0;	/* -f is for FILE: whatever is at FILE.new stays */
 	}
 	err = sr_writer__new(&r->w, r->path, &wo);
-	if (!err && r->final_path)
-		r->new_created = 1;
 	if (err) {
 		if (err == -EEXIST && r->final_path)
 			sr_err("%s exists: sysrec writes the new trace there until the command "
@@ -1043,7 +1042,6 @@ static void collect_drops(struct rec *r)
 			e.h.cpu = cpu;
 			e.h.ts = sr_mono_ns();
 			e.count = n;
-			r->lost[cpu] += n;
 			r->lost_total += n;
 			if (sr_reorder__push(r->ro, &e.h) && !r->err)
 				r->err = -ENOMEM;
@@ -1301,7 +1299,6 @@ int cmd_record(int argc, char **argv)
 	struct perf_event_attr attr = {};
 	uint64_t now, end_ns = 0, last_status = 0, last_events = 0;
 	int err, status = 0, go_fd = -1, err_fd = -1, cg_fd = -1, child_done = 0, exit_code;
-	bool keep_old = false;
 	int tty;
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -1484,8 +1481,7 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 	err = take_first_snapshot(&r, r.start_ns);
-	err = err ?: keep_until_exec(&r, &keep_old);
-	r.keep_old = keep_old;
+	err = err ?: keep_until_exec(&r);
 	err = err ?: open_file(&r, r.start_ns);
 	if (err)
 		goto cleanup;
@@ -1640,13 +1636,16 @@ cleanup:
 	perf_buffer__free(r.pb);
 	sysrec_bpf__destroy(r.skel);	/* sys_enter and sys_exit go before sched_switch */
 	bpf_link__destroy(r.switch_link);
-	if (r.w)
-		sr_writer__free(r.w);
-	if (r.final_path) {	/* the command never ran: FILE stays as it was */
-		if (r.new_created)
-			unlink(r.path);
+	/*
+	 * Never renamed: the command never ran, FILE stays as it was, and
+	 * FILE.new goes if it was made (the writer is ours only then).
+	 */
+	if (r.final_path) {
+		discard_file(&r);
 		free(r.final_path);
 	}
+	if (r.w)
+		sr_writer__free(r.w);
 	sr_reorder__free(r.ro);
 	sr_cgroups__free(r.cg);
 	for (size_t i = 0; i < r.nkept; i++)
