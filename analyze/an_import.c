@@ -371,6 +371,16 @@ static uint32_t file_new(struct an_imp *im, uint64_t a, uint64_t b, uint64_t c,
  * none was known.  A file with no dev/ino (an open that could not read them)
  * is known by its path alone.
  */
+/* File i, named @path if no record named it before. */
+static uint32_t file_named(struct an_imp *im, uint32_t i, const char *path, size_t len)
+{
+	if (path && !im->files[i].path) {
+		im->files[i].path = sr_memdup0(path, len);
+		im->files[i].path_len = im->files[i].path ? len : 0;
+	}
+	return i;
+}
+
 static uint32_t file_get(struct an_imp *im, uint64_t dev, uint64_t ino,
 			 const char *path, size_t len)
 {
@@ -390,11 +400,7 @@ static uint32_t file_get(struct an_imp *im, uint64_t dev, uint64_t ino,
 	i = sr_map__get(&im->file_map, dev, ino, 0);
 	if (i == NONE)
 		return file_new(im, dev, ino, 0, dev, ino, path, len);
-	if (path && !im->files[i].path) {
-		im->files[i].path = sr_memdup0(path, len);
-		im->files[i].path_len = im->files[i].path ? len : 0;
-	}
-	return i;
+	return file_named(im, i, path, len);
 }
 
 /*
@@ -416,12 +422,10 @@ static uint32_t file_of_open(struct an_imp *im, uint64_t dev, uint64_t ino,
 	if (!dev && !ino)
 		return file_get(im, dev, ino, path, len);
 	i = sr_map__get(&im->file_map, dev, ino, 0);
-	if (i == NONE)
-		return file_get(im, dev, ino, path, len);
-	f = &im->files[i];
-	if (f->path && !f->nopen && (f->path_len != len || memcmp(f->path, path, len)))
+	f = i == NONE ? NULL : &im->files[i];
+	if (!f || (f->path && !f->nopen && (f->path_len != len || memcmp(f->path, path, len))))
 		return file_new(im, dev, ino, 0, dev, ino, path, len);
-	return file_get(im, dev, ino, path, len);
+	return file_named(im, i, path, len);
 }
 
 /* A descriptor starts (+1) or stops (-1) referring to @file. */
