@@ -16,6 +16,8 @@ measures the programs' run time per call.  Variants:
     no-path   open records without the path walk (name as passed only)
     no-name   open records without the name as passed (path only)
     no-entry-clock  sys_enter takes no time stamp (durations are wrong)
+    lean      no-entry-clock and no-name together: the records without the
+              two parts that cost most, durations and the name as passed
     bare-exit sys_exit stops once it has the pending syscall and the time
               (nothing recorded: the cost of pairing and the exit clock)
     filter    sys_enter stops right after the pid filter (nothing recorded:
@@ -72,6 +74,9 @@ def variant(src, name):
             if NAME in src else None
     if name == "no-entry-clock":
         return src.replace(ENTRY_CLOCK, "p->ts = 0;", 1) if src.count(ENTRY_CLOCK) == 1 else None
+    if name == "lean":
+        src = variant(src, "no-entry-clock")
+        return src and variant(src, "no-name")
     if name == "bare-exit":
         return src.replace(EXIT_CLOCK, "now = bpf_ktime_get_ns();\n\tif (now)\n\t\treturn 0;\n\n\tswitch", 1) \
             if EXIT_CLOCK in src else None

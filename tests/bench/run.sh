@@ -29,8 +29,10 @@
 # about 1.2 s untraced here), BENCH_TOOLS (overhead columns, default
 # "untraced attach sysrec perf bpftrace strace"), BENCH_EVENTS (analysis
 # trace size, 10000000), BENCH_SAT_ROUNDS (3), BENCH_BIG_PAGES (8192),
-# BENCH_LEVELS, BENCH_CHUNKS (size), BENCH_KEEP=1 keeps the scratch
-# directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
+# BENCH_LEVELS, BENCH_CHUNKS (size), BENCH_VARIANTS (which variants, all
+# by default), BENCH_VAR_ROUNDS (3), BENCH_VAR_STATS (1; 0 leaves
+# kernel.bpf_stats_enabled off, for wall times without its clock reads),
+# BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
 # they, the loop binary and the files later benchmarks reuse (loop.trc,
 # perf.data) live in $OUTPUT/bench/.
 #
@@ -46,10 +48,12 @@ OUTPUT=${OUTPUT:-.output}
 case "$OUTPUT" in /*) OUT=$OUTPUT ;; *) OUT=$TOP/$OUTPUT ;; esac
 SYSREC=${SYSREC:-$TOP/sysrec}
 ROUNDS=${BENCH_ROUNDS:-5}
+VAR_STATS=${BENCH_VAR_STATS:-1}
 # Rounds for untraced, attach and sysrec: the loop's wall time moves by
 # 10-20 % between rounds on this VM, as much as the 1.15 target leaves, and
 # their rounds are cheap.  Never fewer than ROUNDS.
 FAST_ROUNDS=${BENCH_FAST_ROUNDS:-15}
+case $VAR_STATS in 0|1) ;; *) echo "bench: BENCH_VAR_STATS must be 0 or 1" >&2; exit 2 ;; esac
 case $ROUNDS$FAST_ROUNDS in *[!0-9]*) echo "bench: BENCH_ROUNDS and BENCH_FAST_ROUNDS must be numbers" >&2; exit 2 ;; esac
 [ "$FAST_ROUNDS" -lt "$ROUNDS" ] && FAST_ROUNDS=$ROUNDS
 LOOP_N=${BENCH_N:-60000}
@@ -849,10 +853,10 @@ bench_profile() {
 # --- variants: what each part of the BPF capture costs ---
 
 # stats_run BIN TAG [OPTS...]: record the loop with BIN, sample this
-# recorder's BPF run-time counters 2 s in; leaves $SCRATCH/var.TAG with
-# enter_ns= exit_ns= cpu_us= wall_ns=
+# recorder's BPF run-time counters 2 s in (when VAR_STATS is 1); leaves
+# $SCRATCH/var.TAG with enter_ns= exit_ns= cpu_us= wall_ns=
 stats_run() {
-	local bin=$1 tag=$2 trc=$SCRATCH/var.trc rp before st
+	local bin=$1 tag=$2 trc=$SCRATCH/var.trc rp before st=
 	shift 2
 	before=$(bpftool prog show 2>/dev/null | grep -oE '^[0-9]+')
 	rm -f "$trc" "$SCRATCH/bl.out"
@@ -861,7 +865,7 @@ stats_run() {
 	BG_PIDS+=("$rp")
 	wait_file "$trc" "$rp" 60 || { echo "failed=$(head -1 "$SCRATCH/var.err")" >"$SCRATCH/var.$tag"; return 1; }
 	sleep 2
-	st=$(bpftool prog show 2>/dev/null | awk -v before="$(echo $before)" '
+	[ "$VAR_STATS" = 1 ] && st=$(bpftool prog show 2>/dev/null | awk -v before="$(echo $before)" '
 		BEGIN { n = split(before, b, " "); for (i = 1; i <= n; i++) old[b[i]] = 1 }
 		/^[0-9]+: / && $2 == "tracing" {
 			id = $1; sub(":", "", id); if (id in old) next
@@ -875,7 +879,7 @@ stats_run() {
 }
 
 bench_variants() {
-	local tree=$SCRATCH/tree vars="base no-output unbatched ringbuf no-path no-name no-entry-clock bare-exit filter"
+	local tree=$SCRATCH/tree vars=${BENCH_VARIANTS:-"base no-output unbatched ringbuf no-path no-name no-entry-clock lean bare-exit filter"}
 	local v r ok=() old vmh=()
 	local rounds=${BENCH_VAR_ROUNDS:-3}
 	echo
@@ -903,7 +907,7 @@ bench_variants() {
 		return 0
 	fi
 	old=$(sysctl -n kernel.bpf_stats_enabled)
-	sysctl -qw kernel.bpf_stats_enabled=1
+	sysctl -qw kernel.bpf_stats_enabled="$VAR_STATS"
 	for r in $(seq 1 "$rounds"); do
 		stats_run "$SYSREC" "attach.$r" --attach-only
 		for v in "${ok[@]}"; do
@@ -912,20 +916,31 @@ bench_variants() {
 		printf '# round %d/%d done\n' "$r" "$rounds" >&2
 	done
 	sysctl -qw kernel.bpf_stats_enabled="$old"
-	note "ns/call: this recorder's programs, kernel.bpf_stats_enabled (which adds a clock read per run); medians of $rounds runs"
-	note "CPU s: the loop's user+sys (bpf_stats on)"
-	printf '%-30s %14s %13s %8s %12s\n' variant "sys_enter ns" "sys_exit ns" "CPU s" "CPU vs base"
+	if [ "$VAR_STATS" = 1 ]; then
+		note "ns/call: this recorder's programs, kernel.bpf_stats_enabled (which adds a clock read per run); medians of $rounds runs"
+	else
+		note "BENCH_VAR_STATS=0: kernel.bpf_stats_enabled off, no ns/call; medians of $rounds runs"
+	fi
+	note "CPU s: the loop's user+sys; wall vs attach: the median of the loop's wall time over attach-only's in the same round"
+	printf '%-30s %14s %13s %8s %12s %15s\n' variant "sys_enter ns" "sys_exit ns" "CPU s" "CPU vs base" "wall vs attach"
 	vm() { for r in $(seq 1 "$rounds"); do kv "$SCRATCH/var.$1.$r" "$2"; done | grep -E '^[0-9.]+$' | median; }
+	# the median over rounds of VARIANT's wall time over attach-only's in the same round
+	vr() {
+		for r in $(seq 1 "$rounds"); do
+			awk -v a="$(kv "$SCRATCH/var.attach.$r" wall_ns)" -v w="$(kv "$SCRATCH/var.$1.$r" wall_ns)" \
+				'BEGIN { if (a > 0 && w > 0) printf "%.4f\n", w / a }'
+		done | median
+	}
 	local basecpu
 	basecpu=$(vm base cpu_us)
 	for v in attach "${ok[@]}"; do
 		awk -v v="$([ "$v" = attach ] && echo "attach-only (floor)" || echo "$v")" -v en="$(vm "$v" enter_ns)" -v ex="$(vm "$v" exit_ns)" \
-			-v c="$(vm "$v" cpu_us)" -v b="$basecpu" '
+			-v c="$(vm "$v" cpu_us)" -v b="$basecpu" -v w="$(vr "$v")" '
 			BEGIN { ok = c ~ /^[0-9.]+$/
-				printf "%-30s %14s %13s %8s %12s\n", v, en, ex, ok ? sprintf("%.3f", c / 1e6) : "-",
-					(ok && b > 0) ? sprintf("%.2f", c / b) : "-" }'
+				printf "%-30s %14s %13s %8s %12s %15s\n", v, en, ex, ok ? sprintf("%.3f", c / 1e6) : "-",
+					(ok && b > 0) ? sprintf("%.2f", c / b) : "-", w ~ /^[0-9.]+$/ ? sprintf("%.3f", w) : "-" }'
 	done
-	unset -f vm
+	unset -f vm vr
 }
 
 # --- main ---
