@@ -765,7 +765,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	 */
 	if (filter_pids && !(mine && sl->p.followed) && !bpf_map_lookup_elem(&tracked, &tgid))
 		return 0;
-	if (filter_comm_on && !comm_matches())
+	/*
+	 * An exec changes the comm: it is matched at sched_process_exec, on
+	 * the comm it gives (a failed one at sys_exit, on the caller's).
+	 */
+	if (filter_comm_on && type != SR_EV_EXEC && !comm_matches())
 		return 0;
 	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
 		return 0;
@@ -1104,7 +1108,7 @@ static __always_inline int emit_exec_failed(void *ctx, struct task_struct *task,
 	e->argc = 0;
 	for (i = 0; i < SR_ARGS_MAX; i++) {
 		const char *arg = NULL;
-		__u32 used = off - start;
+		__u32 used = off - start, room;
 		long n;
 
 		if (p->compat) {	/* an array of 32-bit pointers */
@@ -1123,8 +1127,10 @@ static __always_inline int emit_exec_failed(void *ctx, struct task_struct *task,
 			break;
 		}
 		used &= SR_ARGV_FAILED - 1;
-		n = bpf_probe_read_user_str(&eb->b[start + used], (limit - used) & (SR_ARGV_FAILED - 1),
-					    arg);
+		room = limit - used;		/* at least 1: used < limit <= SR_ARGV_FAILED */
+		if (room > SR_ARGV_FAILED)
+			room = SR_ARGV_FAILED;
+		n = bpf_probe_read_user_str(&eb->b[start + used], room, arg);
 		if (n <= 0)
 			break;
 		off = start + used + n;
@@ -1195,7 +1201,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 			return emit_fork_failed(ctx, task, p, ret, now);
 		return 0;
 	case SR_EV_EXEC:
-		if (ret < 0)
+		if (ret < 0 && (!filter_comm_on || comm_matches()))
 			return emit_exec_failed(ctx, task, p, ret, now);
 		return 0;
 	default:
@@ -1272,6 +1278,8 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	if (!p || sys_type[p->nr & (SR_NR_MAX - 1)] != SR_EV_EXEC)
 		return 0;
 	p->active = 0;
+	if (filter_comm_on && !comm_matches())
+		return 0;
 	eb = evbuf();
 	if (!eb)
 		return 0;
@@ -1289,13 +1297,14 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	arg_start = BPF_CORE_READ(task, mm, arg_start);
 	arg_end = BPF_CORE_READ(task, mm, arg_end);
 	len = arg_end - arg_start;
-	if (limit > SR_ARGV_MAX - 1)
-		limit = SR_ARGV_MAX - 1;
+	if (limit > SR_ARGV_MAX)
+		limit = SR_ARGV_MAX;
 	if (len > limit) {
 		len = limit;
 		e->h.flags |= SR_F_ARGV_CUT;
 	}
-	len &= SR_ARGV_MAX - 1;		/* a no-op the verifier can see */
+	if (len > SR_ARGV_MAX)		/* never: for the verifier */
+		len = SR_ARGV_MAX;
 	e->argv.off = off;
 	e->argv.len = 0;
 	if (off <= EV_FIXED_MAX + 2 * SR_PATH_MAX && len > 0) {

@@ -72,4 +72,21 @@ check "record_long: the cut argv keeps the first 4 KiB" test "${b% *}" -ge 4000
 expect_eq "record_long: -A 8192 keeps it whole" "$(argv_of "$tmp/c.json")" "5990 False"
 "$SYSREC" dump --type exec "$tmp/b.trc" | grep -q '(cut)'
 expect_eq "record_long: the text dump shows the cut" "$?" 0
+
+# -A at its limits: 16384 bytes of argv (NULs included) kept whole, one more
+# cut; a failed exec keeps its argv up to 8192, -A 8192 and above included
+# ("/bin/echo" and its NUL are 10 bytes, the argument's NUL one more)
+a16=$(head -c 16373 /dev/zero | tr '\0' c)
+"$SYSREC" record -q -A 16384 -o "$tmp/d.trc" -- /bin/echo "$a16" > /dev/null
+"$SYSREC" record -q -A 16384 -o "$tmp/e.trc" -- /bin/echo "${a16}c" > /dev/null
+for f in d e; do
+	"$SYSREC" dump --json --type exec "$tmp/$f.trc" | head -1 > "$tmp/$f.json"
+done
+expect_eq "record_long: -A 16384 keeps 16384 bytes of argv whole" "$(argv_of "$tmp/d.json")" "16373 False"
+expect_eq "record_long: -A 16384 cuts 16385 bytes to 16384, flagged" "$(argv_of "$tmp/e.json")" "16374 True"
+for A in 4096 8191 8192 16384; do
+	"$SYSREC" record -q -A $A -o "$tmp/f$A.trc" -e execve -- sh -c '/nonexistent/x a b; true' 2>/dev/null
+	expect_eq "record_long: a failed exec keeps its argv with -A $A" \
+		"$("$SYSREC" dump --type execve "$tmp/f$A.trc" | grep -o 'argc=3 argv=\["/nonexistent/x","a","b"\] ret=-2 ' | wc -l)" 1
+done
 t_done
