@@ -1360,6 +1360,8 @@ static int parse_time(const char *opt, const char *arg, uint64_t *ns)
 	return 0;
 }
 
+#define DUMP_OPTS	":jp:c:t:s:u:T:h"	/* leading ':': a missing value returns ':' */
+
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "pid", required_argument, NULL, 'p' },
@@ -1390,7 +1392,7 @@ int cmd_dump(int argc, char **argv)
 	d->out = &d->ob;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":jp:c:t:s:u:T:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, DUMP_OPTS, long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			d->json = 1;
@@ -1432,7 +1434,7 @@ int cmd_dump(int argc, char **argv)
 			fputs(sr_usage_dump, stdout);
 			goto out;
 		default:
-			sr_opt_err("dump", argv, c);
+			sr_opt_err("dump", DUMP_OPTS, argv, c);
 			goto usage;
 		}
 	}

@@ -606,6 +606,8 @@ static void print_json(struct info *in)
 	sr_json__free(j);
 }
 
+#define INFO_OPTS	":jh"	/* leading ':': a missing value returns ':' */
+
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
@@ -620,7 +622,7 @@ int cmd_info(int argc, char **argv)
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":jh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, INFO_OPTS, long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -629,7 +631,7 @@ int cmd_info(int argc, char **argv)
 			fputs(sr_usage_info, stdout);
 			return SR_EXIT_OK;
 		default:
-			return sr_opt_err("info", argv, c);
+			return sr_opt_err("info", INFO_OPTS, argv, c);
 		}
 	}
 	if (optind >= argc) {

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -531,14 +532,27 @@ const char *sr_fmt_wall(int64_t wall_ns, char *buf, size_t n)
 
 /* --- option errors --- */
 
-int sr_opt_err(const char *cmd, char **argv, int c)
+int sr_opt_err(const char *cmd, const char *optstring, char **argv, int c)
 {
 	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	bool is_long;
 	char name[64];
 	size_t n;
 
-	/* a long option names itself in argv; a short one only through optopt */
-	if (arg && arg[0] == '-' && arg[1] == '-') {
+	/*
+	 * A missing value can only be the last argument, which getopt has
+	 * passed: argv[optind - 1] is the option.  Otherwise optopt tells: an
+	 * unknown short option sets it to itself, never one of ours (and
+	 * argv[optind - 1] may be the argument before, inside a cluster such as
+	 * -zq); an unknown long option sets it to 0, and a long option given a
+	 * value it does not take, to that option's value.
+	 */
+	if (c == ':')
+		is_long = arg && arg[0] == '-' && arg[1] == '-';
+	else
+		is_long = !optopt || optopt >= 256 ||
+			  (optopt != ':' && optopt != '+' && strchr(optstring, optopt));
+	if (is_long && arg && arg[0] == '-' && arg[1] == '-') {
 		n = strcspn(arg, "=");
 		snprintf(name, sizeof(name), "%.*s", (int)n, arg);
 		if (c == '?' && optopt && arg[n] == '=') {
@@ -547,7 +561,7 @@ int sr_opt_err(const char *cmd, char **argv, int c)
 			return SR_EXIT_USAGE;
 		}
 	} else {
-		snprintf(name, sizeof(name), "-%c", optopt ? optopt : '?');
+		snprintf(name, sizeof(name), "-%c", optopt > 0 && optopt < 128 ? optopt : '?');
 	}
 	if (c == ':')
 		sr_err("%s: option '%s' needs a value. See 'sysrec %s --help'.", cmd, name, cmd);

@@ -7,6 +7,7 @@
  * main flow, as libbpf-tools: parse options, open, set rodata, load,
  * attach, poll loop, one cleanup path.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -238,6 +239,8 @@ enum {
 	OPT_ROT_TIME, OPT_KEEP, OPT_LEVEL, OPT_ATTACH_ONLY,
 };
 
+#define RECORD_OPTS	"+:o:fp:c:e:d:qvA:h"	/* leading ':': a missing value returns ':' */
+
 static const struct option long_opts[] = {
 	{ "output",		required_argument, NULL, 'o' },
 	{ "force",		no_argument,       NULL, 'f' },
@@ -273,7 +276,7 @@ static int parse_opts(struct rec *r, int argc, char **argv)
 	o->flush_ns = 1000000000ull;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:fp:c:e:d:qvA:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, RECORD_OPTS, long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (!*optarg)
@@ -316,6 +319,9 @@ static int parse_opts(struct rec *r, int argc, char **argv)
 			o->print = 1;
 			break;
 		case OPT_CGROUP:
+			/* "$(...)" that found nothing: not the whole system */
+			if (!*optarg)
+				return usage_error("empty cgroup path%s", "");
 			o->cgroup = optarg;
 			break;
 		case OPT_BUFFER_PAGES:
@@ -346,10 +352,9 @@ static int parse_opts(struct rec *r, int argc, char **argv)
 		case OPT_ATTACH_ONLY:
 			o->attach_only = 1;
 			break;
-		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+		default:	/* '?' or ':' */
+			sr_opt_err("record", RECORD_OPTS, argv, c);
+			return -EINVAL;
 		}
 	}
 	if (optind < argc)
@@ -1084,27 +1089,74 @@ static long pid_tgid(uint32_t pid)
 	return tgid;
 }
 
-/* -p: like perf, stop once every process asked for has exited (zombies too). */
+/* Whether the task whose stat file is 'path' runs: not gone, not a zombie. */
+static int task_runs(const char *path)
+{
+	char buf[256], *p;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	p = p ? strrchr(buf, ')') : NULL;
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/*
+ * -p: like perf, stop once every process asked for has exited (zombies
+ * too).  A process lives while any of its threads does: a main thread
+ * that called pthread_exit() stays a zombie while the others run.
+ */
 static int pids_alive(const struct opts *o)
 {
 	for (int i = 0; i < o->npids; i++) {
-		char path[64], buf[256], *p;
-		FILE *f;
+		char path[96];
+		struct dirent *de;
+		DIR *d;
+		int alive = 0;
 
 		snprintf(path, sizeof(path), "/proc/%u/stat", o->pids[i]);
-		f = fopen(path, "re");
-		if (!f)
+		if (task_runs(path))
+			return 1;
+		snprintf(path, sizeof(path), "/proc/%u/task", o->pids[i]);
+		d = opendir(path);
+		if (!d)
 			continue;
-		p = fgets(buf, sizeof(buf), f);
-		fclose(f);
-		p = p ? strrchr(buf, ')') : NULL;
-		if (p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X')
+		while (!alive && (de = readdir(d))) {
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%u/task/%.16s/stat", o->pids[i], de->d_name);
+			alive = task_runs(path);
+		}
+		closedir(d);
+		if (alive)
 			return 1;
 	}
 	return 0;
 }
 
 /* --- the command to record --- */
+
+/*
+ * Wait for the command once recording is over, and take its status.  It is
+ * sent SIGTERM when recording failed ('term') or a stop signal came, before
+ * or during the wait: a signal interrupts waitpid() (the handlers are
+ * installed without SA_RESTART), and is never taken for the command's end.
+ */
+static void wait_command(pid_t child, int *status, bool term)
+{
+	bool sent = false;
+
+	for (;;) {
+		if ((term || stop_signal) && !sent) {
+			kill(child, SIGTERM);
+			sent = true;
+		}
+		if (waitpid(child, status, 0) == child || errno != EINTR)
+			return;
+	}
+}
 
 /*
  * Fork the command stopped on a pipe, so its pid can be tracked before it
@@ -1626,9 +1678,7 @@ cleanup:
 	if (cg_fd >= 0)
 		close(cg_fd);
 	if (r.child > 0 && !child_done) {
-		if (stop_signal || err)
-			kill(r.child, SIGTERM);
-		waitpid(r.child, &status, 0);
+		wait_command(r.child, &status, err != 0);
 		child_done = 1;
 	}
 	sr_printer__free(r.printer);

@@ -111,7 +111,7 @@ const char *sr_fmt_wall(int64_t wall_ns, char *buf, size_t n);
  * "sysrec: dump: unknown option '--x'. See 'sysrec dump --help'." and
  * SR_EXIT_USAGE to return.
  */
-int sr_opt_err(const char *cmd, char **argv, int c);
+int sr_opt_err(const char *cmd, const char *optstring, char **argv, int c);
 
 /*
  * Opening a trace for info, dump or analyze, with one-line errors:

@@ -55,6 +55,23 @@ wait "$rpid"
 expect_eq "record_basic pid: recorder stops when the process exits" "$?" 0
 check_run pid "$tmp/pid" "$tmp/pid.trc"
 
+# 2b. -p PID whose main thread exits first: the process lives on in its
+# other thread, and so does the recording, until the process exits
+mkdir "$tmp/leader"
+SR_WORK_READY=$tmp/leader.ready "$W" leader "$tmp/leader" 5 &
+wpid=$!
+wait_for "$tmp/leader.ready" || fail "record_basic leader: workload ready" "no ready file"
+"$SYSREC" record -q -o "$tmp/leader.trc" -e file -p "$wpid" &
+rpid=$!
+wait_for "$tmp/leader.trc" || fail "record_basic leader: recorder started" "no trace file"
+kill -USR1 "$wpid"
+wait "$wpid"
+expect_eq "record_basic leader: workload status" "$?" 9
+wait "$rpid"
+expect_eq "record_basic leader: recorder status" "$?" 0
+expect_eq "record_basic leader: every write of the thread that outlived main" \
+	"$("$SYSREC" dump --type write "$tmp/leader.trc" | grep -c ' write fd=.* count=10 .*ret=10 ')" 5
+
 # 3. system-wide with -c sr_work, stopped by SIGINT
 mkdir "$tmp/comm"
 SR_WORK_READY=$tmp/comm.ready "$W" basic "$tmp/comm" &
@@ -69,6 +86,26 @@ kill -INT "$rpid"
 wait "$rpid"
 expect_eq "record_basic comm: SIGINT stops cleanly" "$?" 0
 check_run comm "$tmp/comm" "$tmp/comm.trc"
+
+# 4. -c and exec: an exec is kept when the comm it gives is COMM (a failed
+# one when the caller's is), so every process that becomes COMM has its exec
+echo hi >"$tmp/in"
+script="/bin/cat $tmp/in >/dev/null; /nonexistent/zz 2>/dev/null; exec /bin/cat $tmp/in >/dev/null"
+"$SYSREC" record -q -o "$tmp/ccat.trc" -c cat -- sh -c "$script"
+"$SYSREC" record -q -o "$tmp/csh.trc" -c sh -- sh -c "$script"
+execs() {
+	"$SYSREC" dump --json --type exec "$1" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    e = json.loads(l)
+    print(e["comm"], e["ret"], " ".join(e["argv"][:1]))'
+}
+expect_eq "record_basic -c cat: both processes that became cat have their exec" \
+	"$(execs "$tmp/ccat.trc" | tr '\n' ';')" "cat 0 /bin/cat;cat 0 /bin/cat;"
+expect_eq "record_basic -c cat: their opens too" \
+	"$("$SYSREC" dump --type openat "$tmp/ccat.trc" | grep -c " cat openat .*\"$tmp/in\"")" 2
+expect_eq "record_basic -c sh: sh's own exec and its child's failed one, not those that left sh" \
+	"$(execs "$tmp/csh.trc" | tr '\n' ';')" "sh 0 sh;sh -2 /nonexistent/zz;"
 
 # the file is finalised, owned 0600
 expect_eq "record_basic: trace mode 0600" "$(stat -c %a "$tmp/cmd.trc")" 600

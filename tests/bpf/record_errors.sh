@@ -20,7 +20,23 @@ done
 must_fail "record_errors: empty pid list is a usage error" "$SYSREC" record -q -o "$tmp/x.trc" -p ""
 "$SYSREC" record -q -o "$tmp/x.trc" -p "" >/dev/null 2>&1
 expect_eq "record_errors: empty pid list exits 2" "$?" 2
+must_fail "record_errors: empty --cgroup is a usage error" "$SYSREC" record -q -o "$tmp/x.trc" --cgroup ""
+"$SYSREC" record -q -o "$tmp/x.trc" --cgroup "" >/dev/null 2>&1
+expect_eq "record_errors: empty --cgroup exits 2" "$?" 2
 check "record_errors: no file left by usage errors" test ! -e "$tmp/x.trc"
+# the option the error names is the one at fault, inside a cluster too
+usage_line() {
+	expect_eq "record_errors: $1" "$("$SYSREC" record "${@:3}" 2>&1 >/dev/null)" \
+		"sysrec: record: $2. See 'sysrec record --help'."
+}
+usage_line "-d without a value" "option '-d' needs a value" -o "$tmp/x.trc" -d
+usage_line "-qo without a value" "option '-o' needs a value" -qo
+usage_line "--rotate-size without a value" "option '--rotate-size' needs a value" -o "$tmp/x.trc" --rotate-size
+usage_line "-z in a cluster after a value" "unknown option '-z'" -q -o "$tmp/x.trc" -zq
+usage_line "-z in a cluster after a long option" "unknown option '-z'" --print -zq
+usage_line "an unknown long option" "unknown option '--frob'" --frob=1 -q
+usage_line "a value to --print" "option '--print' takes no value" --print=1
+usage_line "empty --cgroup" "empty cgroup path" --cgroup ""
 "$SYSREC" record --help > "$tmp/help.txt"
 expect_eq "record_errors: --help exits 0" "$?" 0
 check "record_errors: --help prints usage" grep -q '^usage: sysrec record' "$tmp/help.txt"

@@ -90,4 +90,25 @@ for p in "" --print; do
 	check "command ${p:-without --print}: SIGPIPE, SIGINT, SIGTERM, SIGHUP not ignored (SigIgn $ign)" \
 		test -n "$ign" -a $((0x${ign:-0} & ((1 << 12) | (1 << 1) | (1 << 14) | (1 << 0)))) -eq 0
 done
+
+# a stop signal while sysrec waits for the command after -d: the command
+# gets SIGTERM, and sysrec still waits for it and exits with its status
+"$SYSREC" record -q -o "$tmp/dw.trc" -d 300ms -- sleep 30 &
+rp=$!
+sleep 1
+cp=$(pgrep -P "$rp" sleep)
+kill -INT "$rp"
+wait "$rp"
+expect_eq "-d then SIGINT while waiting: the command's status (SIGTERM)" "$?" 143
+check "-d then SIGINT while waiting: the command is gone" test -n "$cp" -a ! -e "/proc/$cp"
+# a command that ignores the stop: two signals do not end the wait early
+"$SYSREC" record -q -o "$tmp/dt.trc" -- sh -c 'trap "" TERM INT; sleep 2; exit 7' &
+rp=$!
+wait_for "$tmp/dt.trc"
+sleep 0.3
+kill -INT "$rp"
+sleep 0.3
+kill -INT "$rp"
+wait "$rp"
+expect_eq "a command that ignores SIGTERM, two SIGINTs: its own status" "$?" 7
 t_done

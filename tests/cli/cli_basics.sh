@@ -106,6 +106,10 @@ expect_run "cli: dump unknown long option" 2 \
 	"sysrec: dump: unknown option '--x'. See 'sysrec dump --help'." "$S" dump --x
 expect_run "cli: dump unknown short option" 2 \
 	"sysrec: dump: unknown option '-Z'. See 'sysrec dump --help'." "$S" dump -Z a.trc
+expect_run "cli: dump unknown short option in a cluster after a long option" 2 \
+	"sysrec: dump: unknown option '-Z'. See 'sysrec dump --help'." "$S" dump --json -Zj a.trc
+expect_run "cli: info unknown short option in a cluster after a long option" 2 \
+	"sysrec: info: unknown option '-Z'. See 'sysrec info --help'." "$S" info --json -Zj a.trc
 expect_run "cli: dump --pid needs a value" 2 \
 	"sysrec: dump: option '--pid' needs a value. See 'sysrec dump --help'." "$S" dump a.trc --pid
 expect_run "cli: dump -p needs a value" 2 \

@@ -29,6 +29,10 @@
  *                          32-bit execve of /nonexistent ["nope", "arg1"] that
  *                          fails; prints the 32-bit open's return (-38,
  *                          ENOSYS, without ia32 emulation)
+ *   sr_work leader DIR N   the main thread exits (pthread_exit) once it
+ *                          has started a thread, which then writes 10
+ *                          bytes to DIR/wI for I < N, 100 ms apart, and
+ *                          exits the process with status 9
  *   sr_work child K DIR    (internal) the exec'd child: writes 100*K bytes
  *                          to DIR/childK.dat and exits 4+K
  *
@@ -397,6 +401,42 @@ static int do_slow(const char *dir, int n)
 	return 0;
 }
 
+struct leader_args {
+	const char *dir;
+	int n;
+};
+
+static void *leader_thread(void *arg)
+{
+	const struct leader_args *a = arg;
+
+	for (int i = 0; i < a->n; i++) {
+		char name[16];
+		int fd;
+
+		usleep(100000);
+		snprintf(name, sizeof(name), "w%d", i);
+		fd = xopen(join(a->dir, name), O_CREAT | O_WRONLY | O_TRUNC);
+		xwrite(fd, 10);
+		close(fd);
+	}
+	exit(9);
+}
+
+/* The process lives on in a thread after its main thread is gone. */
+static int do_leader(const char *dir, int n)
+{
+	static struct leader_args a;
+	pthread_t th;
+
+	a.dir = dir;
+	a.n = n;
+	wait_go();
+	if (pthread_create(&th, NULL, leader_thread, &a))
+		die("pthread_create");
+	pthread_exit(NULL);
+}
+
 #ifdef __x86_64__
 /* A 32-bit syscall: ia32 numbers, arguments in ebx, ecx, edx. */
 static long sys32(long nr, long a, long b, long c)
@@ -533,8 +573,10 @@ int main(int argc, char **argv)
 		return do_loop(atol(argv[2]), argv[3]);
 	if (argc >= 3 && !strcmp(argv[1], "compat"))
 		return do_compat(argv[2]);
+	if (argc >= 4 && !strcmp(argv[1], "leader"))
+		return do_leader(argv[2], atoi(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "child"))
 		return do_child(atoi(argv[2]), argv[3]);
-	fprintf(stderr, "usage: sr_work basic|paths|edge|compat DIR | forks N | slow DIR N | loop N DIR | child K DIR\n");
+	fprintf(stderr, "usage: sr_work basic|paths|edge|compat DIR | forks N | slow DIR N | leader DIR N | loop N DIR | child K DIR\n");
 	return 2;
 }
