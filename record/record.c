@@ -1597,6 +1597,13 @@ int cmd_record(int argc, char **argv)
 		perf_buffer__consume(r.pb);
 		collect_drops(&r);
 		err = r.err ?: sr_reorder__release(r.ro, now - r.window_ns, append_rec, &r);
+		/*
+		 * --rotate-time when no record comes to start the next file:
+		 * every record up to the horizon is out, so the file ends there.
+		 */
+		if (!err && r.w && o.rotate_ns && now - r.window_ns > r.file_start_ns &&
+		    now - r.window_ns - r.file_start_ns >= o.rotate_ns)
+			err = rotate(&r, now - r.window_ns);
 		err = err ?: (r.w ? sr_writer__error(r.w) : -EIO);
 		if (err) {
 			if (!r.reported)

@@ -67,4 +67,17 @@ expect_eq "record_rotate: the files' lost add up to the summary's" \
 mkdir "$tmp/keep"
 "$SYSREC" record -q -o "$tmp/keep/k.trc" --rotate-time 200ms --keep 2 -- "$W" slow "$tmp/one" 10
 expect_eq "record_rotate: --keep 2 leaves two files" "$(ls "$tmp/keep" | wc -l)" 2
+# --rotate-time with no event to start the next file: the time alone does
+mkdir "$tmp/idle"
+sleep 30 &
+sp=$!
+"$SYSREC" record -q -o "$tmp/idle/i.trc" -p "$sp" -e file --rotate-time 1s -d 3500ms
+kill "$sp"
+n=$(ls "$tmp/idle" | wc -l)
+check "record_rotate: an idle 3.5 s with --rotate-time 1s gives 3 or 4 files ($n)" test "$n" -ge 3 -a "$n" -le 4
+for f in "$tmp/idle"/*.trc; do
+	[ "$f" = "$(ls "$tmp/idle"/*.trc | tail -1)" ] && break
+	d=$("$SYSREC" info --json "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["duration_ns"] // 10**6)')
+	check "record_rotate: idle $(basename "$f") spans about 1 s ($d ms)" test "$d" -ge 1000 -a "$d" -le 1500
+done
 t_done
