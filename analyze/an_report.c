@@ -35,7 +35,7 @@
 #include "analyze.h"
 
 #define BUCKET_FAR	(1LL << 40)	/* beyond any bucket */
-#define TIMELINE_MAX	100000		/* rows a timeline may fill in */
+#define TIMELINE_FILL	100000		/* empty buckets a timeline fills in, in all */
 
 /* A recording, as the time filters need it. */
 struct rrec {
@@ -1390,10 +1390,11 @@ static int report_timeline(struct rctx *c)
 {
 	const struct sr_an_opts *o = c->o;
 	struct tlacc acc = { .iv = (int64_t)o->interval_ns };
-	int64_t start = 0, off = 0, rows = 0;
+	int64_t start = 0, off = 0, rows = 0, fill = 0;
 	struct sr_rs *rs = sr_rs__new();
 	sqlite3_stmt *st;
 	int err = 0, has_off = 0;
+	size_t skipped = 0;
 
 	if (!rs)
 		return -ENOMEM;
@@ -1417,29 +1418,38 @@ static int report_timeline(struct rctx *c)
 		goto out;
 	if (acc.n)	/* an empty window has no array: qsort(NULL) is undefined */
 		qsort(acc.v, acc.n, sizeof(*acc.v), cmp_tlb);
+	/*
+	 * Every busy bucket is a row (up to --limit).  The empty buckets
+	 * between them are rows of zeros, TIMELINE_FILL of them in all: past
+	 * that, a gap is left out whole, and a note says so.
+	 */
 	for (size_t i = 0; i < acc.n; i++) {
-		/* empty buckets between busy ones are rows of zeros, within reason */
-		for (int64_t g = i ? acc.v[i - 1].b + 1 : acc.v[i].b; g < acc.v[i].b; g++) {
+		int64_t gap = i ? acc.v[i].b - acc.v[i - 1].b - 1 : 0;
+
+		if (gap > 0 && fill + gap > TIMELINE_FILL) {
+			skipped++;
+			gap = 0;
+		}
+		for (int64_t g = acc.v[i].b - gap; g <= acc.v[i].b; g++) {
+			int busy = g == acc.v[i].b;
+
 			rs->more = c->limit && rows >= c->limit;
-			if (rs->more || rows >= TIMELINE_MAX)
+			if (rs->more)
 				break;
 			sr_rs__row(rs);
 			add_time(c, rs, 1, sr_sum(start, g * acc.iv), start, has_off, off);
-			sr_rs__int(rs, 0);
-			sr_rs__int(rs, 0);
-			sr_rs__int(rs, 0);
+			sr_rs__int(rs, busy ? acc.v[i].events : 0);
+			sr_rs__int(rs, busy ? acc.v[i].rb : 0);
+			sr_rs__int(rs, busy ? acc.v[i].wb : 0);
 			rows++;
+			fill += !busy;
 		}
-		rs->more = c->limit && rows >= c->limit;
-		if (rs->more || rows >= TIMELINE_MAX)
+		if (rs->more)
 			break;
-		sr_rs__row(rs);
-		add_time(c, rs, 1, sr_sum(start, acc.v[i].b * acc.iv), start, has_off, off);
-		sr_rs__int(rs, acc.v[i].events);
-		sr_rs__int(rs, acc.v[i].rb);
-		sr_rs__int(rs, acc.v[i].wb);
-		rows++;
 	}
+	if (skipped)
+		fprintf(c->hdr, "# %zu gap%s of empty buckets left out (past %d rows of zeros)\n",
+			skipped, skipped == 1 ? "" : "s", TIMELINE_FILL);
 	err = print_rs(c, rs);
 out:
 	sr_map__clear(&acc.map);

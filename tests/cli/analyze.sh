@@ -194,6 +194,36 @@ csv timeline_abs "time,events,read_bytes,write_bytes
 csv overview "duration_ns,recordings,traces,processes,events,lost_events,read_bytes,write_bytes
 3000000000,1,1,3,34,12,1024,12683" "$F"
 
+# --timeline: a short gap is filled with zeros; one of more empty buckets
+# than a timeline fills (100,000) is left out with a note, and every busy
+# bucket after it is still there
+gap_trace() {
+	"$MK" -o "$1" <<-EOF
+	meta recording_id ffff0001
+	meta start_ns 1000000000
+	open ts=1000000000 pid=700 comm=w sys=openat ret=3 dirfd=-100 flags=0x41 name="x" path="/x" dev=0x800001 ino=1 dur_ns=1000
+	rw ts=1100000000 pid=700 comm=w sys=write ret=111 fd=3 count=111 offset=-1 dev=0x800001 ino=1 dur_ns=1000
+	rw ts=$2 pid=700 comm=w sys=write ret=222 fd=3 count=222 offset=-1 dev=0x800001 ino=1 dur_ns=1000
+	rw ts=$(($2 + 1000000000)) pid=700 comm=w sys=write ret=333 fd=3 count=333 offset=-1 dev=0x800001 ino=1 dur_ns=1000
+	EOF
+}
+gap_trace "$D/gap3.trc" 4000000000 || fail mktrace gap3.trc
+gap_trace "$D/gapbig.trc" 150001000000000 || fail mktrace gapbig.trc
+csv timeline_gap_filled "time,events,read_bytes,write_bytes
+0.000000,2,0,111
+1.000000,0,0,0
+2.000000,0,0,0
+3.000000,1,0,222
+4.000000,1,0,333" "$D/gap3.trc" --timeline
+csv timeline_gap_left_out "time,events,read_bytes,write_bytes
+0.000000,2,0,111
+150000.000000,1,0,222
+150001.000000,1,0,333" "$D/gapbig.trc" --timeline
+expect_eq "timeline: the gap left out is noted in the table" \
+	"$("$S" analyze "$D/gapbig.trc" --timeline 2>/dev/null | grep -c '^# 1 gap of empty buckets left out')" 1
+expect_eq "timeline: ... and on stderr with --format csv" \
+	"$("$S" analyze "$D/gapbig.trc" --timeline --format csv 2>&1 >/dev/null | grep -c '^# 1 gap of empty buckets left out')" 1
+
 csv sql "n,bytes
 3,7433" "$F" --sql "SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM io WHERE path = '/tmp/out' AND dir = 'write' AND bytes > 0"
 
