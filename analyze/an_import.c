@@ -2263,6 +2263,13 @@ static int same_recording(const struct an_input *a, const struct an_input *b)
 	return !strcmp(a->recording_id, b->recording_id);
 }
 
+/*
+ * Whether in's recording is in the database already: 1 when this very file
+ * (recording and rotation index) is, skipped; 2 when other files of its
+ * rotated set are, which this import cannot join (a second recording of
+ * the same id would split the processes and descriptors that span files):
+ * refused.  0 otherwise.
+ */
 static int in_database(struct an_imp *im, const struct an_input *in)
 {
 	sqlite3_stmt *st;
@@ -2270,15 +2277,23 @@ static int in_database(struct an_imp *im, const struct an_input *in)
 
 	if (!in->recording_id)
 		return 0;
-	if (sr_an_prepare(im->db, "SELECT path FROM traces WHERE recording_id = ?"
-			  " AND rotation_index = ?", &st))
+	if (sr_an_prepare(im->db, "SELECT path, rotation_index = ?2 FROM traces"
+			  " WHERE recording_id = ?1 ORDER BY rotation_index = ?2 DESC,"
+			  " rotation_index LIMIT 1", &st))
 		return 0;
 	sqlite3_bind_text(st, 1, in->recording_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, in->rotation);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = 1;
-		sr_err("%s: already in the database (as %s): skipped", in->path,
-		       (const char *)sqlite3_column_text(st, 0));
+		const char *path = (const char *)sqlite3_column_text(st, 0);
+
+		if (sqlite3_column_int(st, 1)) {
+			found = 1;
+			sr_err("%s: already in the database (as %s): skipped", in->path, path);
+		} else {
+			found = 2;
+			sr_err("%s: other files of its rotated set are in the database (%s):"
+			       " import all of them in one run", in->path, path);
+		}
 	}
 	sqlite3_finalize(st);
 	return found;
@@ -2375,8 +2390,12 @@ int sr_an_import(struct sr_an_db *d, char **files, int n,
 			in[i].skip = 1;
 			break;
 		}
-		if (!in[i].skip && in_database(im, &in[i]))
-			in[i].skip = 1;
+		if (!in[i].skip) {
+			int found = in_database(im, &in[i]);
+
+			in[i].skip = found != 0;
+			*nfailed += found == 2;
+		}
 	}
 
 	/* one recording at a time, its files in rotation order */

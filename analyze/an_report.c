@@ -1763,6 +1763,30 @@ int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o)
 	}
 }
 
+/*
+ * --time abs on a recording without a wall clock (clock_offset_ns): its
+ * times stay relative, and a line on stderr says so.  The timeline takes
+ * the first recording's clock for all of them.
+ */
+static void note_no_clock(const struct rctx *c)
+{
+	sqlite3_stmt *st;
+
+	if (sr_an_prepare(c->db, "SELECT (SELECT path FROM traces t WHERE t.rec_id = r.rec_id"
+			  " ORDER BY rotation_index LIMIT 1) FROM recordings r"
+			  " WHERE r.clock_offset_ns IS NULL AND (?1 = 0 OR r.rec_id ="
+			  " (SELECT MIN(rec_id) FROM recordings)) ORDER BY r.rec_id", &st))
+		return;
+	sqlite3_bind_int(st, 1, c->o->report == SR_REP_TIMELINE);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *path = sqlite3_column_text(st, 0);
+
+		sr_err("analyze: --time abs: %s has no wall clock (clock_offset_ns): its times are relative",
+		       path ? (const char *)path : "a recording");
+	}
+	sqlite3_finalize(st);
+}
+
 int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 {
 	struct rctx c = { .db = db, .o = o, .src = "agg_all" };
@@ -1792,6 +1816,8 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 		if (err)
 			goto out;
 		print_header(&c);
+		if (o->time_abs)
+			note_no_clock(&c);
 	}
 	switch (o->report) {
 	case SR_REP_TOP_IO:	err = report_top_io(&c, o->by); break;

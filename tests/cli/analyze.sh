@@ -448,6 +448,22 @@ err=$("$S" analyze "$F" --db "$DB" --top-io --format csv 2>&1 >/dev/null | grep 
 expect_eq db_same_file_skipped "$err" 1
 csv db_not_doubled "events
 34" --db "$DB" --sql "SELECT COUNT(*) AS events FROM events"
+# a rotated set goes into a database in one run: a file of a set already
+# there is refused (exit 1), never made a second recording of the same id
+DBR="$D/rot.db"
+check db_rot_first quiet "$S" analyze "$R0" --db "$DBR" --format csv
+"$S" analyze "$R1" --db "$DBR" --format csv >/dev/null 2>"$D/err"
+expect_eq db_rot_other_file_status "$?" 1
+expect_eq db_rot_other_file_msg "$(grep -cxF "sysrec: $R1: other files of its rotated set are in the database ($R0): import all of them in one run" "$D/err")" 1
+csv db_rot_one_recording "recordings,traces
+1,1" --db "$DBR" --sql "SELECT (SELECT COUNT(*) FROM recordings) AS recordings,
+	(SELECT COUNT(*) FROM traces) AS traces"
+# --time abs on a recording without a wall clock says its times are relative
+"$S" analyze "$D/nometa.trc" --procs --time abs --format csv >/dev/null 2>"$D/err"
+expect_eq time_abs_no_clock_status "$?" 0
+expect_eq time_abs_no_clock_note "$(grep -c "^sysrec: analyze: --time abs: $D/nometa.trc has no wall clock (clock_offset_ns): its times are relative\$" "$D/err")" 1
+"$S" analyze "$F" --procs --time abs --format csv >/dev/null 2>"$D/err"
+expect_eq time_abs_clock_no_note "$(grep -c 'no wall clock' "$D/err")" 0
 check db_append quiet "$S" analyze "$D/hostb.trc" --db "$DB" --format csv
 csv db_appended "recordings,events,syscalls_write
 2,36,5" --db "$DB" --sql "SELECT (SELECT COUNT(*) FROM recordings) AS recordings,
