@@ -1409,6 +1409,33 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 }
 
 /*
+ * A cgroup v2 made during the recording, named as the kernel names it (the
+ * path below the hierarchy's root): user space learns the name from this
+ * record, so that a group gone before its first record is written still
+ * has one.  Not written to the trace itself.
+ */
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	struct sr_ev_cgroup *e;
+	struct evbuf *eb;
+	__u32 off;
+
+	if (attach_only || cgrp->root->hierarchy_id != 0)	/* 0: the v2 hierarchy */
+		return 0;
+	eb = evbuf();
+	if (!eb)
+		return 0;
+	e = (void *)eb->b;
+	hdr_fill(&e->h, SR_EV_CGROUP, bpf_get_current_task_btf(), bpf_ktime_get_ns());
+	e->id = cgrp->kn->id;
+	e->_pad = 0;
+	off = put_kernel_str(eb->b, sizeof(*e), path, &e->path);
+	emit(ctx, eb, off);
+	return 0;
+}
+
+/*
  * Run by user space on each CPU (BPF_PROG_TEST_RUN with
  * BPF_F_TEST_RUN_ON_CPU) before it reads the perf buffers, so that no
  * record waits in a batch longer than one poll.  Never attached.

@@ -917,6 +917,21 @@ static void unreverse_path(struct sr_event *e, struct sr_str *ref)
 }
 
 /*
+ * A cgroup made during the recording (bpf/sysrec.bpf.c's cgroup_mkdir):
+ * its name is learnt now, while the group may still be short of its first
+ * record, and written when a record first names its id (append_rec()).
+ */
+static void learn_cgroup(struct rec *r, struct sr_ev_cgroup *c)
+{
+	char *s = (char *)c;
+
+	if (c->h.size < sizeof(*c) || c->path.off < sizeof(*c) ||
+	    (size_t)c->path.off + c->path.len >= c->h.size || s[c->path.off + c->path.len])
+		return;
+	sr_cgroups__learn(r->cg, c->id, s + c->path.off);
+}
+
+/*
  * Hand the records of a batch (8-aligned, back to back, as bpf/sysrec.bpf.c
  * gathers them) to the reorder buffer, their paths in order.  A tail
  * shorter than a record is padding.
@@ -928,6 +943,12 @@ static void push_batch(struct rec *r, uint8_t *p, size_t left)
 
 		if (e->size < sizeof(struct sr_event) || e->size > left || e->size % 8)
 			break;
+		if (e->type == SR_EV_CGROUP) {
+			learn_cgroup(r, (struct sr_ev_cgroup *)e);
+			p += e->size;
+			left -= e->size;
+			continue;
+		}
 		if (e->type == SR_EV_OPEN && e->size >= sizeof(struct sr_ev_open))
 			unreverse_path(e, &((struct sr_ev_open *)e)->path);
 		else if (e->type == SR_EV_EXEC && e->size >= sizeof(struct sr_ev_exec))

@@ -151,6 +151,11 @@ const char *sr_cgroups__path(struct sr_cgroups *cg, uint64_t id)
 	return e ? e->path : NULL;
 }
 
+void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, const char *path)
+{
+	cg_add(cg, id, path);
+}
+
 int sr_cgroups__first_seen(struct sr_cgroups *cg, uint64_t id)
 {
 	struct cg_ent *e = cg_find(cg, id);

@@ -11,7 +11,11 @@ if [ -z "$mnt" ]; then skip record_cgroup "no cgroup2 mount in /proc/mounts"; ex
 tmp=$(mktemp -d /tmp/sysrec-t.XXXXXX)
 name=sysrec-test-$$
 cg=$mnt/$name
-cleanup() { [ -d "$cg" ] && rmdir "$cg" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() {
+	[ -d "$cg" ] && rmdir "$cg" 2>/dev/null
+	[ -d "$cg-short" ] && rmdir "$cg-short" 2>/dev/null
+	rm -rf "$tmp"
+}
 trap cleanup EXIT
 mkdir "$cg" || { fail record_cgroup "cannot create $cg"; exit 1; }
 
@@ -57,4 +61,23 @@ expect_eq "record_cgroup: a.dat inside" \
 "$SYSREC" analyze "$tmp/cg.trc" --top-io --by cgroup --cgroup "$cg" --format csv > "$tmp/cg2.csv"
 expect_eq "record_cgroup: analyze --cgroup with the full path" \
 	"$(grep "^/$name," "$tmp/cg2.csv" | cut -d, -f1-5)" "/$name,3,7433,6,9955"
+
+# a group made and removed during the recording, before the recorder writes
+# its first record: named all the same, and its write counted under it
+cat > "$tmp/short.sh" <<EOF
+mkdir $cg-short
+sh -c 'echo \$\$ > $cg-short/cgroup.procs && echo 0123456789 > $tmp/short.out'
+rmdir $cg-short
+EOF
+"$SYSREC" record -q -o "$tmp/short.trc" -e file,proc -- sh "$tmp/short.sh"
+expect_eq "record_cgroup: the recorder status, short-lived group" "$?" 0
+expect_eq "record_cgroup: a short-lived group keeps its name" \
+	"$("$SYSREC" dump --type cgroup "$tmp/short.trc" | grep -o "path=\"/$name-short\"")" "path=\"/$name-short\""
+# the 11-byte write names the group's id, and that id its path
+expect_eq "record_cgroup: the write in it carries its id" \
+	"$("$SYSREC" dump --json "$tmp/short.trc" | python3 -c 'import json, sys
+evs = [json.loads(l) for l in sys.stdin]
+names = {e["id"]: e["path"] for e in evs if e["type"] == "cgroup"}
+print(" ".join(names.get(e["cgroup_id"], "?") for e in evs
+               if e.get("syscall") == "write" and e.get("ret") == 11))')" "/$name-short"
 t_done
