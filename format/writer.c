@@ -81,7 +81,7 @@ struct sr_writer {
 	int stop;
 
 	/* stats, __atomic access: read from any thread */
-	uint64_t events, raw_bytes, file_bytes, chunks, queued;
+	uint64_t events, raw_bytes, raw_written, chunk_file_bytes, file_bytes, chunks, queued;
 };
 
 static void set_err(struct sr_writer *w, int err)
@@ -240,6 +240,8 @@ static int write_chunk(struct sr_writer *w, const struct chunk *c)
 	if (err)
 		return err;
 	stat_add(&w->chunks, 1);
+	stat_add(&w->raw_written, c->len);
+	stat_add(&w->chunk_file_bytes, w->off - off + SR_INDEX_ENTRY);
 	return index_add(w, off, &h);
 }
 
@@ -931,6 +933,8 @@ void sr_writer__stats(const struct sr_writer *w, struct sr_writer_stats *st)
 {
 	st->events = __atomic_load_n(&w->events, __ATOMIC_RELAXED);
 	st->raw_bytes = __atomic_load_n(&w->raw_bytes, __ATOMIC_RELAXED);
+	st->raw_written = __atomic_load_n(&w->raw_written, __ATOMIC_RELAXED);
+	st->chunk_bytes = __atomic_load_n(&w->chunk_file_bytes, __ATOMIC_RELAXED);
 	st->file_bytes = __atomic_load_n(&w->file_bytes, __ATOMIC_RELAXED);
 	st->chunks = __atomic_load_n(&w->chunks, __ATOMIC_RELAXED);
 	st->queued = __atomic_load_n(&w->queued, __ATOMIC_RELAXED);

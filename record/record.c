@@ -128,6 +128,8 @@ struct rec {
 	int64_t clock_offset;
 	uint64_t start_ns;
 	uint64_t file_start_ns;
+	double ratio;		/* chunk bytes per raw byte of the last file, 0 before one */
+	uint64_t file_base_raw;	/* raw bytes of the file's start: header, snapshot */
 	uint64_t chunk_first_ts;	/* ts of the oldest record not yet flushed, 0 if none */
 	uint64_t window_ns;		/* reorder window */
 	int reported;			/* the error at hand was already printed */
@@ -696,17 +698,19 @@ static int open_file(struct rec *r, uint64_t ts)
 		}
 		free(r->presnap);
 		r->presnap = NULL;
-		if (err && !r->reported) {
-			sr_err("cannot write the snapshot to %s: %s", r->path, strerror(-err));
-			r->reported = 1;
-		}
-		return err;
+	} else {
+		sr_cgroups__reset_seen(r->cg);
+		err = sr_snapshot(&flt, r->cg, ts, append_rec, r);
 	}
-	sr_cgroups__reset_seen(r->cg);
-	err = sr_snapshot(&flt, r->cg, ts, append_rec, r);
 	if (err && !r->reported) {
 		sr_err("cannot write the snapshot to %s: %s", r->path, strerror(-err));
 		r->reported = 1;
+	}
+	if (!err) {
+		struct sr_writer_stats st;
+
+		sr_writer__stats(r->w, &st);
+		r->file_base_raw = st.raw_bytes;
 	}
 	return err;
 }
@@ -734,6 +738,8 @@ static int close_file(struct rec *r, uint64_t stop_ns)
 		err = sr_writer__finish(r->w);
 	sr_writer__stats(r->w, &st);
 	r->bytes_prev_files += st.file_bytes;
+	if (st.raw_written)
+		r->ratio = (double)st.chunk_bytes / st.raw_written;
 	if (err && !r->reported) {
 		sr_err("cannot finish %s: %s", r->path, strerror(-err));
 		r->reported = 1;
@@ -776,16 +782,39 @@ static int rotate(struct rec *r, uint64_t ts)
 	return open_file(r, ts);
 }
 
+/*
+ * What 'raw' bytes of records will take in the file, compressed: at the
+ * compression of this file's chunks written so far, else of the last
+ * file's, else uncompressed (the first file may then end short of
+ * --rotate-size, never far past it).
+ */
+static uint64_t compressed(const struct rec *r, const struct sr_writer_stats *st, uint64_t raw)
+{
+	if (st->raw_written)
+		return (uint64_t)((double)raw * st->chunk_bytes / st->raw_written);
+	if (r->ratio > 0)
+		return (uint64_t)((double)raw * r->ratio);
+	return raw;
+}
+
 static int need_rotation(struct rec *r, uint64_t ts)
 {
 	struct sr_writer_stats st;
+	uint64_t size = r->o->rotate_size;
 
 	if (r->o->rotate_ns && ts - r->file_start_ns >= r->o->rotate_ns)
 		return 1;
-	if (r->o->rotate_size) {
+	if (size) {
 		sr_writer__stats(r->w, &st);
-		/* what is queued counts too, at its raw size as an upper bound */
-		if (st.file_bytes >= r->o->rotate_size)
+		/*
+		 * What is written, and what is appended but not yet written
+		 * (the open chunk, those queued for compression).  A file
+		 * takes at least SIZE/2 of records after its snapshot, so that
+		 * a SIZE below the snapshot's own does not make a file per
+		 * record.
+		 */
+		if (st.file_bytes + compressed(r, &st, st.raw_bytes - st.raw_written) >= size &&
+		    compressed(r, &st, st.raw_bytes - r->file_base_raw) >= size / 2)
 			return 1;
 	}
 	return 0;

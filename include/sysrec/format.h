@@ -131,6 +131,8 @@ int sr_writer__error(const struct sr_writer *w);
 struct sr_writer_stats {
 	uint64_t events;		/* records appended */
 	uint64_t raw_bytes;		/* their bytes before compression */
+	uint64_t raw_written;		/* ... of those in chunks written to the file */
+	uint64_t chunk_bytes;		/* what those chunks take in the file, index entries too */
 	uint64_t file_bytes;		/* bytes written to the file so far */
 	uint64_t chunks;		/* chunks written */
 	uint64_t queued;		/* chunks waiting for the thread */

@@ -67,6 +67,33 @@ expect_eq "record_rotate: the files' lost add up to the summary's" \
 mkdir "$tmp/keep"
 "$SYSREC" record -q -o "$tmp/keep/k.trc" --rotate-time 200ms --keep 2 -- "$W" slow "$tmp/one" 10
 expect_eq "record_rotate: --keep 2 leaves two files" "$(ls "$tmp/keep" | wc -l)" 2
+# --rotate-size: a file ends near SIZE, what is still queued for compression
+# counted at the compression seen so far; below the size of a file's own
+# start (header, snapshot) a file still takes SIZE/2 of records, so never
+# one file per record
+for sz in 100K:102400 4K:4096; do
+	mkdir "$tmp/size${sz%%:*}"
+	"$SYSREC" record -q -o "$tmp/size${sz%%:*}/s.trc" --rotate-size "${sz%%:*}" -e file -- \
+		"$W" loop 30000 "$tmp/one"
+	ls -l "$tmp/size${sz%%:*}" | awk 'NR > 1 { print $5 }' > "$tmp/sizes"
+	n=$(wc -l < "$tmp/sizes")
+	# all but the first (its compression unknown) and the last (cut short)
+	big=$(sed '1d;$d' "$tmp/sizes" | sort -n | tail -1)
+	case ${sz%%:*} in
+	100K)
+		check "record_rotate: --rotate-size 100K: $n files" test "$n" -ge 5
+		check "record_rotate: --rotate-size 100K: none past 130 % of SIZE ($big)" \
+			test "${big:-0}" -le $((${sz#*:} * 13 / 10))
+		med=$(sed '1d;$d' "$tmp/sizes" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+		check "record_rotate: --rotate-size 100K: the median file within 20 % of SIZE ($med)" \
+			test "$med" -ge $((${sz#*:} * 8 / 10)) -a "$med" -le $((${sz#*:} * 12 / 10)) ;;
+	4K)
+		ev=$((30000 * 7))	# the loop's file syscalls: two opens, two reads, a write, two closes
+		check "record_rotate: --rotate-size 4K: not a file per record ($n files for ~$ev records)" \
+			test "$n" -le $((ev / 50))
+		check "record_rotate: --rotate-size 4K: none past 4x SIZE ($big)" test "${big:-0}" -le 16384 ;;
+	esac
+done
 # --rotate-time with no event to start the next file: the time alone does
 mkdir "$tmp/idle"
 sleep 30 &
