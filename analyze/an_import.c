@@ -2292,7 +2292,7 @@ static int in_database(struct an_imp *im, const struct an_input *in)
 		} else {
 			found = 2;
 			sr_err("%s: other files of its rotated set are in the database (%s):"
-			       " import all of them in one run", in->path, path);
+			       " import the whole set in one run, into a new database", in->path, path);
 		}
 	}
 	sqlite3_finalize(st);

@@ -1427,6 +1427,10 @@ static int report_timeline(struct rctx *c)
 		int64_t gap = i ? acc.v[i].b - acc.v[i - 1].b - 1 : 0;
 
 		if (gap > 0 && fill + gap > TIMELINE_FILL) {
+			if (c->limit && rows >= c->limit) {
+				rs->more = 1;	/* the output ends before the gap */
+				break;
+			}
 			skipped++;
 			gap = 0;
 		}

@@ -802,7 +802,8 @@ static int need_rotation(struct rec *r, uint64_t ts)
 	struct sr_writer_stats st;
 	uint64_t size = r->o->rotate_size;
 
-	if (r->o->rotate_ns && ts - r->file_start_ns >= r->o->rotate_ns)
+	/* a late record (before the file's start) stays in this file */
+	if (r->o->rotate_ns && ts > r->file_start_ns && ts - r->file_start_ns >= r->o->rotate_ns)
 		return 1;
 	if (size) {
 		sr_writer__stats(r->w, &st);
@@ -1191,20 +1192,28 @@ static int pids_alive(const struct opts *o)
 /*
  * Wait for the command once recording is over, and take its status.  It is
  * sent SIGTERM when recording failed ('term') or a stop signal came, before
- * or during the wait: a signal interrupts waitpid() (the handlers are
- * installed without SA_RESTART), and is never taken for the command's end.
+ * or during the wait; a signal is never taken for the command's end.
  */
 static void wait_command(pid_t child, int *status, bool term)
 {
 	bool sent = false;
 
 	for (;;) {
+		struct timespec nap = { 0, 20 * 1000000 };
+		pid_t p;
+
 		if ((term || stop_signal) && !sent) {
 			kill(child, SIGTERM);
 			sent = true;
 		}
-		if (waitpid(child, status, 0) == child || errno != EINTR)
+		/*
+		 * Polled: a signal that came between the test above and a
+		 * blocking waitpid() would not interrupt it.
+		 */
+		p = waitpid(child, status, WNOHANG);
+		if (p == child || (p < 0 && errno != EINTR))
 			return;
+		nanosleep(&nap, NULL);
 	}
 }
 
@@ -1649,11 +1658,17 @@ int cmd_record(int argc, char **argv)
 		err = r.err ?: sr_reorder__release(r.ro, now - r.window_ns, append_rec, &r);
 		/*
 		 * --rotate-time when no record comes to start the next file:
-		 * every record up to the horizon is out, so the file ends there.
+		 * every record up to the horizon is out, and none came after
+		 * start + T (it would have rotated), so the file ends there, on
+		 * time; or at the last record written, if a lost-events record
+		 * (which starts no file) came later.
 		 */
-		if (!err && r.w && o.rotate_ns && now - r.window_ns > r.file_start_ns &&
-		    now - r.window_ns - r.file_start_ns >= o.rotate_ns)
-			err = rotate(&r, now - r.window_ns);
+		while (!err && r.w && o.rotate_ns && now - r.window_ns > r.file_start_ns &&
+		       now - r.window_ns - r.file_start_ns >= o.rotate_ns) {
+			uint64_t at = r.file_start_ns + o.rotate_ns;
+
+			err = rotate(&r, at > r.max_ts ? at : r.max_ts);
+		}
 		err = err ?: (r.w ? sr_writer__error(r.w) : -EIO);
 		if (err) {
 			if (!r.reported)

@@ -95,17 +95,18 @@ done
 # gets SIGTERM, and sysrec still waits for it and exits with its status
 "$SYSREC" record -q -o "$tmp/dw.trc" -d 300ms -- sleep 30 &
 rp=$!
-sleep 1
-cp=$(pgrep -P "$rp" sleep)
+# the child is named sleep once it runs; -d counts from before that
+cp=
+for _ in $(seq 100); do cp=$(pgrep -P "$rp" -x sleep) && break; sleep 0.1; done
+sleep 0.6
 kill -INT "$rp"
 wait "$rp"
 expect_eq "-d then SIGINT while waiting: the command's status (SIGTERM)" "$?" 143
 check "-d then SIGINT while waiting: the command is gone" test -n "$cp" -a ! -e "/proc/$cp"
 # a command that ignores the stop: two signals do not end the wait early
-"$SYSREC" record -q -o "$tmp/dt.trc" -- sh -c 'trap "" TERM INT; sleep 2; exit 7' &
+"$SYSREC" record -q -o "$tmp/dt.trc" -- sh -c "trap '' TERM INT; touch $tmp/trapped; sleep 2; exit 7" &
 rp=$!
-wait_for "$tmp/dt.trc"
-sleep 0.3
+wait_for "$tmp/trapped"
 kill -INT "$rp"
 sleep 0.3
 kill -INT "$rp"

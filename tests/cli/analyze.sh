@@ -221,6 +221,8 @@ csv timeline_gap_left_out "time,events,read_bytes,write_bytes
 150001.000000,1,0,333" "$D/gapbig.trc" --timeline
 expect_eq "timeline: the gap left out is noted in the table" \
 	"$("$S" analyze "$D/gapbig.trc" --timeline 2>/dev/null | grep -c '^# 1 gap of empty buckets left out')" 1
+expect_eq "timeline: no gap noted when --limit ends the output before it" \
+	"$("$S" analyze "$D/gapbig.trc" --timeline --limit 1 2>/dev/null | grep -c '^# .*gap.* left out\|^# first 1 rows')" 1
 expect_eq "timeline: ... and on stderr with --format csv" \
 	"$("$S" analyze "$D/gapbig.trc" --timeline --format csv 2>&1 >/dev/null | grep -c '^# 1 gap of empty buckets left out')" 1
 
@@ -454,7 +456,7 @@ DBR="$D/rot.db"
 check db_rot_first quiet "$S" analyze "$R0" --db "$DBR" --format csv
 "$S" analyze "$R1" --db "$DBR" --format csv >/dev/null 2>"$D/err"
 expect_eq db_rot_other_file_status "$?" 1
-expect_eq db_rot_other_file_msg "$(grep -cxF "sysrec: $R1: other files of its rotated set are in the database ($R0): import all of them in one run" "$D/err")" 1
+expect_eq db_rot_other_file_msg "$(grep -cxF "sysrec: $R1: other files of its rotated set are in the database ($R0): import the whole set in one run, into a new database" "$D/err")" 1
 csv db_rot_one_recording "recordings,traces
 1,1" --db "$DBR" --sql "SELECT (SELECT COUNT(*) FROM recordings) AS recordings,
 	(SELECT COUNT(*) FROM traces) AS traces"
