@@ -1135,6 +1135,15 @@ static __always_inline int emit_exec_failed(void *ctx, struct task_struct *task,
 			break;
 		off = start + used + n;
 		e->argc++;
+		if (n == room) {	/* it filled the room: cut, unless it ended there */
+			char last = 0;
+
+			bpf_probe_read_user(&last, 1, arg + n - 1);
+			if (last) {
+				e->h.flags |= SR_F_ARGV_CUT;
+				break;
+			}
+		}
 	}
 	if (i == SR_ARGS_MAX)
 		e->h.flags |= SR_F_ARGV_CUT;

@@ -89,4 +89,15 @@ for A in 4096 8191 8192 16384; do
 	expect_eq "record_long: a failed exec keeps its argv with -A $A" \
 		"$("$SYSREC" dump --type execve "$tmp/f$A.trc" | grep -o 'argc=3 argv=\["/nonexistent/x","a","b"\] ret=-2 ' | wc -l)" 1
 done
+# a failed exec whose last argument is cut is flagged; one that ends
+# exactly at the limit is not ("/nonexistent/x" and its NUL are 15 bytes)
+a40=$(head -c 4080 /dev/zero | tr '\0' d)
+for arg in "${a40}" "${a40}dd"; do
+	"$SYSREC" record -q -A 4096 -o "$tmp/g.trc" -f -e execve -- /bin/sh -c "/nonexistent/x $arg; true" 2>/dev/null
+	"$SYSREC" dump --json --type execve "$tmp/g.trc" | grep '"ret":-2' | head -1 > "$tmp/g.json"
+	case ${#arg} in
+	4080) expect_eq "record_long: a failed exec's argv that fits -A exactly is whole" "$(argv_of "$tmp/g.json")" "4080 False" ;;
+	*) expect_eq "record_long: a failed exec's cut last argument is flagged" "$(argv_of "$tmp/g.json")" "4080 True" ;;
+	esac
+done
 t_done
