@@ -1418,28 +1418,36 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 }
 
 /*
- * A cgroup v2 made during the recording, named as the kernel names it (the
- * path below the hierarchy's root): user space learns the name from this
- * record, so that a group gone before its first record is written still
- * has one.  Not written to the trace itself.
+ * A cgroup v2 made during the recording: its id, its own name (in 'path')
+ * and its parent's id (in the header's cgroup_id).  User space puts the
+ * name below the parent's path as its cgroup2 mount shows it (which, in a
+ * cgroup namespace, is not the path from the hierarchy's root that the
+ * tracepoint gives), so that a group gone before its first record is
+ * written still has its name.  Not written to the trace itself.
  */
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
+	struct cgroup *parent;
 	struct sr_ev_cgroup *e;
 	struct evbuf *eb;
 	__u32 off;
 
 	if (attach_only || cgrp->root->hierarchy_id != 0)	/* 0: the v2 hierarchy */
 		return 0;
+	if (!cgrp->self.parent)
+		return 0;
+	/* a cgroup starts with its css, 'self' */
+	parent = KPTR(struct cgroup, cgrp->self.parent);
 	eb = evbuf();
 	if (!eb)
 		return 0;
 	e = (void *)eb->b;
 	hdr_fill(&e->h, SR_EV_CGROUP, bpf_get_current_task_btf(), bpf_ktime_get_ns());
+	e->h.cgroup_id = parent->kn->id;
 	e->id = cgrp->kn->id;
 	e->_pad = 0;
-	off = put_kernel_str(eb->b, sizeof(*e), path, &e->path);
+	off = put_kernel_str(eb->b, sizeof(*e), cgrp->kn->name, &e->path);
 	emit(ctx, eb, off);
 	return 0;
 }

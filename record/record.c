@@ -947,8 +947,9 @@ static void unreverse_path(struct sr_event *e, struct sr_str *ref)
 }
 
 /*
- * A cgroup made during the recording (bpf/sysrec.bpf.c's cgroup_mkdir):
- * its name is learnt now, while the group may still be short of its first
+ * A cgroup made during the recording (bpf/sysrec.bpf.c's cgroup_mkdir: its
+ * id, its name in 'path', its parent's id in the header's cgroup_id): its
+ * path is learnt now, while the group may still be short of its first
  * record, and written when a record first names its id (append_rec()).
  */
 static void learn_cgroup(struct rec *r, struct sr_ev_cgroup *c)
@@ -958,7 +959,7 @@ static void learn_cgroup(struct rec *r, struct sr_ev_cgroup *c)
 	if (c->h.size < sizeof(*c) || c->path.off < sizeof(*c) ||
 	    (size_t)c->path.off + c->path.len >= c->h.size || s[c->path.off + c->path.len])
 		return;
-	sr_cgroups__learn(r->cg, c->id, s + c->path.off);
+	sr_cgroups__learn(r->cg, c->id, c->h.cgroup_id, s + c->path.off);
 }
 
 /*

@@ -45,8 +45,12 @@ const char *sr_cgroups__mount(const struct sr_cgroups *cg);
  * rescans the tree once; ids still unknown are remembered as such.
  */
 const char *sr_cgroups__path(struct sr_cgroups *cg, uint64_t id);
-/* A group made during the recording, named by the BPF side (a no-op if known). */
-void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, const char *path);
+/*
+ * A group made during the recording (the BPF side's cgroup_mkdir): named
+ * 'name' below its parent's path, when the parent is known.  A no-op for a
+ * group already named.
+ */
+void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name);
 /* Whether id was already handed out by sr_cgroups__first_seen(). */
 int sr_cgroups__first_seen(struct sr_cgroups *cg, uint64_t id);
 /* Forget which ids were seen (a new file of a rotated set names them again). */

@@ -151,8 +151,17 @@ const char *sr_cgroups__path(struct sr_cgroups *cg, uint64_t id)
 	return e ? e->path : NULL;
 }
 
-void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, const char *path)
+void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name)
 {
+	struct cg_ent *p = cg_find(cg, parent);
+	char path[PATH_MAX];
+
+	/* a parent unknown, or not below the mount (outside a cgroup namespace) */
+	if (!p || !p->path || strchr(name, '/'))
+		return;
+	if (snprintf(path, sizeof(path), "%s/%s", strcmp(p->path, "/") ? p->path : "",
+		     name) >= (int)sizeof(path))
+		return;
 	cg_add(cg, id, path);
 }
 
