@@ -166,7 +166,11 @@ static int parse_pids(struct opts *o, const char *arg)
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		uint64_t v;
 
-		if (sr_parse_u64(tok, 1, INT32_MAX, &v) || o->npids == (int)ARRAY_SIZE(o->pids)) {
+		if (o->npids == (int)ARRAY_SIZE(o->pids)) {
+			err = -E2BIG;
+			break;
+		}
+		if (sr_parse_u64(tok, 1, INT32_MAX, &v)) {
 			err = -EINVAL;
 			break;
 		}
@@ -288,10 +292,15 @@ static int parse_opts(struct rec *r, int argc, char **argv)
 		case 'f':
 			o->force = 1;
 			break;
-		case 'p':
-			if (parse_pids(o, optarg))
+		case 'p': {
+			int e = parse_pids(o, optarg);
+
+			if (e == -E2BIG)
+				return usage_error("more than 64 pids in -p%s", "");
+			if (e)
 				return usage_error("bad pid list '%s'", optarg);
 			break;
+		}
 		case 'c':
 			if (!*optarg || strlen(optarg) >= SR_COMM_LEN)
 				return usage_error("comm '%s' must be 1 to 15 characters", optarg);

@@ -37,6 +37,8 @@ usage_line "-z in a cluster after a long option" "unknown option '-z'" --print -
 usage_line "an unknown long option" "unknown option '--frob'" --frob=1 -q
 usage_line "a value to --print" "option '--print' takes no value" --print=1
 usage_line "empty --cgroup" "empty cgroup path" --cgroup ""
+usage_line "65 pids" "more than 64 pids in -p" -p "$(seq -s, 1 65)"
+usage_line "65 pids over two -p" "more than 64 pids in -p" -p "$(seq -s, 1 60)" -p "$(seq -s, 61 65)"
 "$SYSREC" record --help > "$tmp/help.txt"
 expect_eq "record_errors: --help exits 0" "$?" 0
 check "record_errors: --help prints usage" grep -q '^usage: sysrec record' "$tmp/help.txt"
