@@ -166,13 +166,13 @@ static int parse_pids(struct opts *o, const char *arg)
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		uint64_t v;
 
-		if (o->npids == (int)ARRAY_SIZE(o->pids)) {
-			err = -E2BIG;
-			break;
-		}
 		if (sr_parse_u64(tok, 1, INT32_MAX, &v)) {
 			err = -EINVAL;
 			break;
+		}
+		if (o->npids == (int)ARRAY_SIZE(o->pids)) {
+			err = -E2BIG;
+			continue;	/* a bad pid further on is named first */
 		}
 		o->pids[o->npids++] = (uint32_t)v;
 		n++;
@@ -1214,6 +1214,7 @@ static void wait_command(pid_t child, int *status, bool term)
 
 		if ((term || stop_signal) && !sent) {
 			kill(child, SIGTERM);
+			kill(child, SIGCONT);	/* a stopped command takes it only once running */
 			sent = true;
 		}
 		/*
@@ -1671,11 +1672,16 @@ int cmd_record(int argc, char **argv)
 		 * every record up to the horizon is out, and none came after
 		 * start + T (it would have rotated), so the file ends there, on
 		 * time; or at the last record written, if a lost-events record
-		 * (which starts no file) came later.
+		 * (which starts no file) came later.  One rotation per poll: a
+		 * file that would end more than T behind the horizon (a T
+		 * shorter than a poll, or than the snapshot takes) spans the
+		 * empty intervals up to the last one, so the recorder never
+		 * falls behind.
 		 */
-		while (!err && r.w && o.rotate_ns && now - r.window_ns > r.file_start_ns &&
-		       now - r.window_ns - r.file_start_ns >= o.rotate_ns) {
-			uint64_t at = r.file_start_ns + o.rotate_ns;
+		if (!err && r.w && o.rotate_ns && now - r.window_ns > r.file_start_ns &&
+		    now - r.window_ns - r.file_start_ns >= o.rotate_ns) {
+			uint64_t at = r.file_start_ns + (now - r.window_ns - r.file_start_ns) /
+				      o.rotate_ns * o.rotate_ns;
 
 			err = rotate(&r, at > r.max_ts ? at : r.max_ts);
 		}

@@ -42,10 +42,20 @@ struct cg_ent {
 	int seen;
 };
 
+/* A group made during the recording whose parent was not yet known. */
+struct cg_wait {
+	uint64_t id, parent;
+	char *name;
+};
+
+#define CG_WAIT_MAX	1024
+
 struct sr_cgroups {
 	char *mount;		/* NULL when there is no cgroup2 mount */
 	struct cg_ent *ents;
 	size_t n, cap;
+	struct cg_wait wait[CG_WAIT_MAX];	/* oldest first */
+	size_t nwait;
 };
 
 static struct cg_ent *cg_find(struct sr_cgroups *cg, uint64_t id)
@@ -151,18 +161,58 @@ const char *sr_cgroups__path(struct sr_cgroups *cg, uint64_t id)
 	return e ? e->path : NULL;
 }
 
-void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name)
+/* Name id below its parent; 0 when the parent has no path (yet). */
+static int cg_join(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name)
 {
 	struct cg_ent *p = cg_find(cg, parent);
 	char path[PATH_MAX];
 
-	/* a parent unknown, or not below the mount (outside a cgroup namespace) */
-	if (!p || !p->path || strchr(name, '/'))
-		return;
+	if (!p || !p->path)
+		return 0;
 	if (snprintf(path, sizeof(path), "%s/%s", strcmp(p->path, "/") ? p->path : "",
-		     name) >= (int)sizeof(path))
+		     name) < (int)sizeof(path))
+		cg_add(cg, id, path);
+	return 1;
+}
+
+/*
+ * The records of a group and of its parent may be read in either order
+ * (one batch per CPU): a group whose parent is not known yet waits for it.
+ * A parent never named (outside the mount's view, in a cgroup namespace)
+ * leaves its children waiting until newer ones push them out.
+ */
+void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name)
+{
+	int progress;
+
+	if (strchr(name, '/'))
 		return;
-	cg_add(cg, id, path);
+	if (!cg_join(cg, id, parent, name)) {
+		if (cg->nwait == CG_WAIT_MAX) {
+			free(cg->wait[0].name);
+			memmove(cg->wait, cg->wait + 1, --cg->nwait * sizeof(*cg->wait));
+		}
+		cg->wait[cg->nwait].name = strdup(name);
+		if (!cg->wait[cg->nwait].name)
+			return;
+		cg->wait[cg->nwait].id = id;
+		cg->wait[cg->nwait].parent = parent;
+		cg->nwait++;
+		return;
+	}
+	do {
+		progress = 0;
+		for (size_t i = 0; i < cg->nwait; i++) {
+			struct cg_wait *w = &cg->wait[i];
+
+			if (!cg_join(cg, w->id, w->parent, w->name))
+				continue;
+			free(w->name);
+			memmove(w, w + 1, (--cg->nwait - i) * sizeof(*w));
+			i--;
+			progress = 1;
+		}
+	} while (progress);
 }
 
 int sr_cgroups__first_seen(struct sr_cgroups *cg, uint64_t id)
@@ -193,6 +243,8 @@ void sr_cgroups__free(struct sr_cgroups *cg)
 		return;
 	for (size_t i = 0; i < cg->n; i++)
 		free(cg->ents[i].path);
+	for (size_t i = 0; i < cg->nwait; i++)
+		free(cg->wait[i].name);
 	free(cg->ents);
 	free(cg->mount);
 	free(cg);

@@ -14,6 +14,8 @@ cg=$mnt/$name
 cleanup() {
 	[ -d "$cg" ] && rmdir "$cg" 2>/dev/null
 	[ -d "$cg-short" ] && rmdir "$cg-short" 2>/dev/null
+	[ -d "$cg-nest/y" ] && rmdir "$cg-nest/y" 2>/dev/null
+	[ -d "$cg-nest" ] && rmdir "$cg-nest" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -80,4 +82,19 @@ evs = [json.loads(l) for l in sys.stdin]
 names = {e["id"]: e["path"] for e in evs if e["type"] == "cgroup"}
 print(" ".join(names.get(e["cgroup_id"], "?") for e in evs
                if e.get("syscall") == "write" and e.get("ret") == 11))')" "/$name-short"
+# a parent made on CPU 1, its child on CPU 0: the child's mkdir is read
+# first (the batches are read in CPU order) and waits for its parent's name
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	cat > "$tmp/nest.sh" <<EOF
+taskset -c 1 mkdir $cg-nest
+taskset -c 0 mkdir $cg-nest/y
+sh -c 'echo \$\$ > $cg-nest/y/cgroup.procs && echo 0123456789 > $tmp/nest.out'
+rmdir $cg-nest/y $cg-nest
+EOF
+	"$SYSREC" record -q -o "$tmp/nest.trc" -e file,proc -- sh "$tmp/nest.sh"
+	expect_eq "record_cgroup: a child group read before its parent is named" \
+		"$("$SYSREC" dump --type cgroup "$tmp/nest.trc" | grep -o "path=\"/$name-nest/y\"")" "path=\"/$name-nest/y\""
+else
+	skip "record_cgroup: a child group read before its parent" "needs two CPUs and taskset"
+fi
 t_done

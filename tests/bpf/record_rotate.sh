@@ -107,4 +107,19 @@ for f in "$tmp/idle"/*.trc; do
 	d=$("$SYSREC" info --json "$f" | python3 -c 'import json,sys; print(json.load(sys.stdin)["duration_ns"])')
 	expect_eq "record_rotate: idle $(basename "$f") spans 1 s exactly" "$d" 1000000000
 done
+# --rotate-time shorter than a file's start takes: one rotation per poll,
+# so the recorder keeps up and stops with the command
+mkdir "$tmp/fast"
+t0=$(date +%s%N)
+"$SYSREC" record -q -o "$tmp/fast/f.trc" -e file --rotate-time 1ms -- sleep 3
+t1=$(date +%s%N)
+# about 3.4 s here; a recorder catching up on every 1 ms took 5.7 s
+check "record_rotate: --rotate-time 1ms keeps up ($(( (t1 - t0) / 1000000 )) ms for a 3 s command)" \
+	test $(( (t1 - t0) / 1000000 )) -lt 4500
+for f in "$tmp/fast"/*.trc; do
+	"$SYSREC" info --json "$f" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+assert d["integrity"]["complete"] and d["duration_ns"] > 0, d' ||
+		{ fail "record_rotate: --rotate-time 1ms: $(basename "$f") complete, not empty in time" "see above"; break; }
+done
 t_done

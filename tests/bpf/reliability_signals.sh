@@ -112,4 +112,20 @@ sleep 0.3
 kill -INT "$rp"
 wait "$rp"
 expect_eq "a command that ignores SIGTERM, two SIGINTs: its own status" "$?" 7
+# a stopped command: the stop signal's SIGTERM comes with a SIGCONT, so
+# sysrec does not wait for it forever
+"$SYSREC" record -q -o "$tmp/st.trc" -d 300ms -- sh -c "touch $tmp/stopping; kill -STOP \$\$; exit 3" &
+rp=$!
+wait_for "$tmp/stopping"
+sleep 0.8
+kill -INT "$rp"
+for _ in $(seq 50); do kill -0 "$rp" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$rp" 2>/dev/null; then
+	fail "a stopped command: SIGINT ends the wait" "sysrec still waits 5 s later"
+	pkill -CONT -P "$rp"
+	wait "$rp"
+else
+	wait "$rp"
+	expect_eq "a stopped command: SIGINT ends the wait with its status (SIGTERM)" "$?" 143
+fi
 t_done
