@@ -1423,14 +1423,13 @@ static int report_timeline(struct rctx *c)
 	 * between them are rows of zeros, TIMELINE_FILL of them in all: past
 	 * that, a gap is left out whole, and a note says so.
 	 */
-	for (size_t i = 0; i < acc.n; i++) {
+	for (size_t i = 0; i < acc.n && !rs->more; i++) {
 		int64_t gap = i ? acc.v[i].b - acc.v[i - 1].b - 1 : 0;
 
+		rs->more = c->limit && rows >= c->limit;
+		if (rs->more)
+			break;		/* the output ends before this bucket and its gap */
 		if (gap > 0 && fill + gap > TIMELINE_FILL) {
-			if (c->limit && rows >= c->limit) {
-				rs->more = 1;	/* the output ends before the gap */
-				break;
-			}
 			skipped++;
 			gap = 0;
 		}
@@ -1448,8 +1447,6 @@ static int report_timeline(struct rctx *c)
 			rows++;
 			fill += !busy;
 		}
-		if (rs->more)
-			break;
 	}
 	if (skipped)
 		fprintf(c->hdr, "# %zu gap%s of empty buckets left out (past %d rows of zeros)\n",

@@ -806,13 +806,19 @@ static uint64_t compressed(const struct rec *r, const struct sr_writer_stats *st
 	return raw;
 }
 
+/* Whether --rotate-time ends the file by ts; a time before its start never does. */
+static int rotation_time(const struct rec *r, uint64_t ts)
+{
+	return r->o->rotate_ns && ts > r->file_start_ns && ts - r->file_start_ns >= r->o->rotate_ns;
+}
+
 static int need_rotation(struct rec *r, uint64_t ts)
 {
 	struct sr_writer_stats st;
 	uint64_t size = r->o->rotate_size;
 
 	/* a late record (before the file's start) stays in this file */
-	if (r->o->rotate_ns && ts > r->file_start_ns && ts - r->file_start_ns >= r->o->rotate_ns)
+	if (rotation_time(r, ts))
 		return 1;
 	if (size) {
 		sr_writer__stats(r->w, &st);
@@ -961,14 +967,15 @@ static void unreverse_path(struct sr_event *e, struct sr_str *ref)
  * path is learnt now, while the group may still be short of its first
  * record, and written when a record first names its id (append_rec()).
  */
-static void learn_cgroup(struct rec *r, struct sr_ev_cgroup *c)
+static void learn_cgroup(struct rec *r, const struct sr_ev_cgroup *c)
 {
-	char *s = (char *)c;
+	const char *name;
+	size_t len;
 
 	if (c->h.size < sizeof(*c) || c->path.off < sizeof(*c) ||
-	    (size_t)c->path.off + c->path.len >= c->h.size || s[c->path.off + c->path.len])
+	    sr_event__str(&c->h, c->path, &name, &len))
 		return;
-	sr_cgroups__learn(r->cg, c->id, c->h.cgroup_id, s + c->path.off);
+	sr_cgroups__learn(r->cg, c->id, c->h.cgroup_id, name, len);
 }
 
 /*
@@ -1678,8 +1685,7 @@ int cmd_record(int argc, char **argv)
 		 * empty intervals up to the last one, so the recorder never
 		 * falls behind.
 		 */
-		if (!err && r.w && o.rotate_ns && now - r.window_ns > r.file_start_ns &&
-		    now - r.window_ns - r.file_start_ns >= o.rotate_ns) {
+		if (!err && r.w && rotation_time(&r, now - r.window_ns)) {
 			uint64_t at = r.file_start_ns + (now - r.window_ns - r.file_start_ns) /
 				      o.rotate_ns * o.rotate_ns;
 

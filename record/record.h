@@ -47,10 +47,12 @@ const char *sr_cgroups__mount(const struct sr_cgroups *cg);
 const char *sr_cgroups__path(struct sr_cgroups *cg, uint64_t id);
 /*
  * A group made during the recording (the BPF side's cgroup_mkdir): named
- * 'name' below its parent's path, when the parent is known.  A no-op for a
+ * 'name' (len bytes, not NUL-terminated) below its parent's path, when the
+ * parent is known.  A no-op for a
  * group already named.
  */
-void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name);
+void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name,
+		       size_t len);
 /* Whether id was already handed out by sr_cgroups__first_seen(). */
 int sr_cgroups__first_seen(struct sr_cgroups *cg, uint64_t id);
 /* Forget which ids were seen (a new file of a rotated set names them again). */

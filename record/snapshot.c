@@ -162,15 +162,16 @@ const char *sr_cgroups__path(struct sr_cgroups *cg, uint64_t id)
 }
 
 /* Name id below its parent; 0 when the parent has no path (yet). */
-static int cg_join(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name)
+static int cg_join(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name,
+		   size_t len)
 {
 	struct cg_ent *p = cg_find(cg, parent);
 	char path[PATH_MAX];
 
 	if (!p || !p->path)
 		return 0;
-	if (snprintf(path, sizeof(path), "%s/%s", strcmp(p->path, "/") ? p->path : "",
-		     name) < (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/%.*s", strcmp(p->path, "/") ? p->path : "",
+		     (int)len, name) < (int)sizeof(path))
 		cg_add(cg, id, path);
 	return 1;
 }
@@ -181,18 +182,19 @@ static int cg_join(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const ch
  * A parent never named (outside the mount's view, in a cgroup namespace)
  * leaves its children waiting until newer ones push them out.
  */
-void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name)
+void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, uint64_t parent, const char *name,
+		       size_t len)
 {
 	int progress;
 
-	if (strchr(name, '/'))
+	if (memchr(name, '/', len))
 		return;
-	if (!cg_join(cg, id, parent, name)) {
+	if (!cg_join(cg, id, parent, name, len)) {
 		if (cg->nwait == CG_WAIT_MAX) {
 			free(cg->wait[0].name);
 			memmove(cg->wait, cg->wait + 1, --cg->nwait * sizeof(*cg->wait));
 		}
-		cg->wait[cg->nwait].name = strdup(name);
+		cg->wait[cg->nwait].name = strndup(name, len);
 		if (!cg->wait[cg->nwait].name)
 			return;
 		cg->wait[cg->nwait].id = id;
@@ -205,7 +207,7 @@ void sr_cgroups__learn(struct sr_cgroups *cg, uint64_t id, uint64_t parent, cons
 		for (size_t i = 0; i < cg->nwait; i++) {
 			struct cg_wait *w = &cg->wait[i];
 
-			if (!cg_join(cg, w->id, w->parent, w->name))
+			if (!cg_join(cg, w->id, w->parent, w->name, strlen(w->name)))
 				continue;
 			free(w->name);
 			memmove(w, w + 1, (--cg->nwait - i) * sizeof(*w));
