@@ -869,7 +869,7 @@ static int append_rec(void *ctx, const struct sr_event *ev)
 	struct rec *r = ctx;
 	int err;
 
-	if (r->w && ev->type < SR_EV_LOST && need_rotation(r, ev->ts)) {
+	if (r->w && sr_type_from_kernel(ev->type) && need_rotation(r, ev->ts)) {
 		err = rotate(r, ev->ts);
 		if (err)
 			return err;

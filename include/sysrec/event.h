@@ -31,30 +31,75 @@
 #define SR_IOV_MAX		16	/* iovecs summed for the requested size */
 #define SR_NR_MAX		512	/* syscall numbers below this are traceable */
 
+/*
+ * Every record type, declared once.  Each consumer (the schema, the
+ * database's type names, dump's printers, info, the importer) builds its
+ * table from this list with a macro that names a function or struct per
+ * type, so a type without its handler fails to build.
+ *
+ *   X(NAME, name, nr, has_sys, origin)
+ *   NAME     enum sr_event_type is SR_EV_NAME
+ *   name     struct sr_ev_<name> is its layout; also its name in the
+ *            schema, in dump and in the database ("rw")
+ *   nr       its number on disk: never reused, never renumbered, dense
+ *   has_sys  1 when struct sr_sys follows the header
+ *   origin   KERNEL (built by bpf/) or USER (built by the recorder)
+ */
+#define SR_EVENT_TYPES(X)						\
+	X(EXEC,		exec,	 1, 1, KERNEL) /* execve/execveat: success (sched_process_exec) or failure */ \
+	X(FORK,		fork,	 2, 1, KERNEL) /* fork/vfork/clone/clone3: a new process or thread */ \
+	X(EXIT,		exit,	 3, 0, KERNEL) /* a thread exited; SR_F_GROUP_DEAD when the process did */ \
+	X(OPEN,		open,	 4, 1, KERNEL) /* open/openat/openat2/creat */ \
+	X(RW,		rw,	 5, 1, KERNEL) /* read/write family */ \
+	X(CLOSE,	close,	 6, 1, KERNEL) /* close */ \
+	X(DUP,		dup,	 7, 1, KERNEL) /* dup/dup2/dup3/fcntl */ \
+	X(MMAP,		mmap,	 8, 1, KERNEL) /* mmap */ \
+	X(MUNMAP,	munmap,	 9, 1, KERNEL) /* munmap */ \
+	X(BRK,		brk,	10, 1, KERNEL) /* brk */ \
+	X(SYSCALL,	syscall, 11, 1, KERNEL) /* any other syscall asked for by name */ \
+	X(LOST,		lost,	12, 0, USER) /* samples the kernel dropped on one CPU */ \
+	X(PROC,		proc,	13, 0, USER) /* a process alive when the file began */ \
+	X(FD,		fd,	14, 0, USER) /* a descriptor open when the file began */ \
+	X(CGROUP,	cgroup,	15, 0, USER) /* the path of a cgroup v2 id */
+
+#define SR_ORIGIN_KERNEL	1
+#define SR_ORIGIN_USER		2
+
+#define SR_EV_ENUM_(N, n, nr, sys, origin)	SR_EV_##N = nr,
 enum sr_event_type {
 	SR_EV_NONE	= 0,
-	SR_EV_EXEC	= 1,	/* execve/execveat: success (from sched_process_exec) or failure */
-	SR_EV_FORK	= 2,	/* fork/vfork/clone/clone3: a new process or thread */
-	SR_EV_EXIT	= 3,	/* a thread exited; SR_F_GROUP_DEAD when the process did */
-	SR_EV_OPEN	= 4,	/* open/openat/openat2/creat */
-	SR_EV_RW	= 5,	/* read/write family */
-	SR_EV_CLOSE	= 6,	/* close */
-	SR_EV_DUP	= 7,	/* dup/dup2/dup3/fcntl */
-	SR_EV_MMAP	= 8,	/* mmap */
-	SR_EV_MUNMAP	= 9,	/* munmap */
-	SR_EV_BRK	= 10,	/* brk */
-	SR_EV_SYSCALL	= 11,	/* any other syscall asked for by name */
-	SR_EV_LOST	= 12,	/* user space: samples the kernel dropped on one CPU */
-	SR_EV_PROC	= 13,	/* user space: a process alive when the file began */
-	SR_EV_FD	= 14,	/* user space: a descriptor open when the file began */
-	SR_EV_CGROUP	= 15,	/* user space: the path of a cgroup v2 id */
+	SR_EVENT_TYPES(SR_EV_ENUM_)
 	SR_EV_TYPE_MAX
 };
+#undef SR_EV_ENUM_
+
+/* The numbers are dense: 1 .. SR_EV_TYPE_MAX - 1, each once. */
+#define SR_EV_COUNT_(N, n, nr, sys, origin)	+ 1
+_Static_assert(0 SR_EVENT_TYPES(SR_EV_COUNT_) == SR_EV_TYPE_MAX - 1,
+	       "SR_EVENT_TYPES: numbers must be dense from 1");
+#undef SR_EV_COUNT_
 
 /* Whether records of @type carry struct sr_sys right after the header. */
 static inline int sr_type_has_sys(unsigned int type)
 {
-	return type >= SR_EV_EXEC && type <= SR_EV_SYSCALL && type != SR_EV_EXIT;
+	switch (type) {
+#define SR_EV_SYS_(N, n, nr, sys, origin)	case SR_EV_##N: return sys;
+	SR_EVENT_TYPES(SR_EV_SYS_)
+#undef SR_EV_SYS_
+	}
+	return 0;
+}
+
+/* Whether records of @type are built by the BPF programs (not by the recorder). */
+static inline int sr_type_from_kernel(unsigned int type)
+{
+	switch (type) {
+#define SR_EV_KERN_(N, n, nr, sys, origin) \
+	case SR_EV_##N: return SR_ORIGIN_##origin == SR_ORIGIN_KERNEL;
+	SR_EVENT_TYPES(SR_EV_KERN_)
+#undef SR_EV_KERN_
+	}
+	return 0;
 }
 
 /* sr_event.flags */
@@ -257,5 +302,11 @@ struct sr_ev_cgroup {
 	_Static_assert(sizeof(struct sr_ev_cgroup) == 72, "sr_ev_cgroup")
 
 SR_EV_FIXED_SIZES_CHECK();
+
+/* Every type of the list has its struct, a whole number of 8-byte words. */
+#define SR_EV_ALIGN_(N, n, nr, sys, origin) \
+	_Static_assert(sizeof(struct sr_ev_##n) % 8 == 0, "struct sr_ev_" #n);
+SR_EVENT_TYPES(SR_EV_ALIGN_)
+#undef SR_EV_ALIGN_
 
 #endif /* SYSREC_EVENT_H */
