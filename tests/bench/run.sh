@@ -25,6 +25,9 @@
 #               (tests/bench/bpf_variants.py): the cost of each part
 #
 # Environment: OUTPUT (build directory, .output), SYSREC (the binary),
+# SYSREC_BEFORE (another build, e.g. of the commit before a change to bpf/:
+# with "before" in BENCH_TOOLS it is timed in the same rounds, so a change is
+# measured against what it replaces in one run),
 # BENCH_ROUNDS (5), BENCH_FAST_ROUNDS (15), BENCH_N (loop rounds, 60000:
 # about 1.2 s untraced here), BENCH_TOOLS (overhead columns, default
 # "untraced attach sysrec perf bpftrace strace"), BENCH_EVENTS (analysis
@@ -236,6 +239,9 @@ run_tool() {
 	sysrec)
 		"${tm[@]}" "$SYSREC" record -f -o "$SCRATCH/sysrec.trc" -- "${loop[@]}" 2>"$err" || rc=$?
 		;;
+	before)
+		"${tm[@]}" "$SYSREC_BEFORE" record -f -o "$SCRATCH/before.trc" -- "${loop[@]}" 2>"$err" || rc=$?
+		;;
 	perf)
 		"${tm[@]}" perf record -q -z -e "$(perf_events)" -o "$SCRATCH/perf.data" -- "${loop[@]}" 2>"$err" || rc=$?
 		;;
@@ -256,6 +262,11 @@ run_tool() {
 		lost=$(summary_lost "$err")
 		bytes=$(fsize "$SCRATCH/sysrec.trc")
 		cp "$SCRATCH/sysrec.trc" "$RES/loop.trc.tmp" && mv "$RES/loop.trc.tmp" "$RES/loop.trc"
+		;;
+	before)
+		ev=$(summary_events "$err")
+		lost=$(summary_lost "$err")
+		bytes=$(fsize "$SCRATCH/before.trc")
 		;;
 	perf)
 		bytes=$(fsize "$SCRATCH/perf.data")
@@ -293,6 +304,7 @@ tool_label() {
 	untraced) echo "untraced" ;;
 	attach) echo "sysrec --attach-only" ;;
 	sysrec) echo "sysrec record" ;;
+	before) echo "sysrec record (before)" ;;
 	perf) echo "perf record -z" ;;
 	bpftrace) echo "bpftrace" ;;
 	strace) echo "strace -f" ;;
@@ -305,6 +317,7 @@ tool_available() {
 	perf) have perf && mount_tracefs ;;
 	bpftrace) have bpftrace && mount_tracefs ;;
 	strace) have strace ;;
+	before) [ -n "${SYSREC_BEFORE:-}" ] && [ -x "$SYSREC_BEFORE" ] ;;
 	*) return 0 ;;
 	esac
 }
@@ -318,7 +331,7 @@ bench_overhead() {
 		if tool_available "$t"; then tools+=("$t"); else note "$(tool_label "$t"): not available, skipped"; fi
 	done
 	for t in "${tools[@]}"; do
-		case $t in untraced|attach|sysrec) fast+=("$t") ;; esac
+		case $t in untraced|attach|sysrec|before) fast+=("$t") ;; esac
 	done
 	note "$ROUNDS rounds of every tool, then untraced, attach and sysrec alone up to $FAST_ROUNDS rounds;"
 	note "tools alternating (order rotated each round); workload files on $(df --output=fstype "$LOOPDIR" | tail -1), traces on $(df --output=fstype "$SCRATCH" | tail -1)"
