@@ -4,6 +4,7 @@
  * (docs/SCHEMA.md is the reference; keep the two in step), the temporary
  * directory of a throw-away database, and small SQLite helpers.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -258,17 +259,146 @@ static int create_schema(sqlite3 *db)
 }
 
 /* 1 when the file starts like a SQLite database. */
-static int looks_like_sqlite(const char *path)
+static int looks_like_sqlite(int fd)
 {
 	char hdr[16];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t n = pread(fd, hdr, sizeof(hdr), 0);
 
-	if (fd < 0)
+	if (n < 0)
 		return -errno;
-	n = read(fd, hdr, sizeof(hdr));
-	close(fd);
 	return n == (ssize_t)sizeof(hdr) && !memcmp(hdr, "SQLite format 3", 16);
+}
+
+/*
+ * Whether a file that SQLite may write is the caller's alone: a database
+ * (or a journal SQLite would roll back into it) that another user owns or
+ * may write could hand that user the root-only data of the traces.
+ */
+static int check_private(const char *path, const struct stat *sb)
+{
+	if (!S_ISREG(sb->st_mode)) {
+		sr_err("%s: not a regular file", path);
+		return -EINVAL;
+	}
+	if (sb->st_uid != geteuid()) {
+		sr_err("%s: owned by uid %u, not by the caller (uid %u): refused",
+		       path, (unsigned)sb->st_uid, (unsigned)geteuid());
+		return -EPERM;
+	}
+	if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
+		sr_err("%s: writable by %s (mode %04o): refused", path,
+		       sb->st_mode & S_IWOTH ? "others" : "its group",
+		       (unsigned)(sb->st_mode & 07777));
+		return -EPERM;
+	}
+	if (sb->st_nlink != 1) {
+		sr_err("%s: has %lu hard links: refused", path, (unsigned long)sb->st_nlink);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The journal and WAL files SQLite would read back into DB, where present. */
+static int check_side_files(const char *path)
+{
+	static const char *const sfx[] = { "-journal", "-wal", "-shm" };
+	struct stat sb;
+	char *p;
+	int err = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sfx) && !err; i++) {
+		if (asprintf(&p, "%s%s", path, sfx[i]) < 0)
+			return -ENOMEM;
+		if (!lstat(p, &sb)) {
+			if (S_ISLNK(sb.st_mode)) {
+				sr_err("%s: a symbolic link: refused", p);
+				err = -ELOOP;
+			} else {
+				err = check_private(p, &sb);
+			}
+		}
+		free(p);
+	}
+	return err;
+}
+
+/*
+ * Whether a descriptor other than @self holds the file @self is open on:
+ * after sqlite3_open_v2(), the file SQLite opened by name is the one that
+ * was checked through @self, or the name was swapped in between.
+ */
+static int held_elsewhere(int self)
+{
+	struct stat mine, sb;
+	struct dirent *de;
+	DIR *dir;
+	int found = 0;
+
+	if (fstat(self, &mine))
+		return -errno;
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return -errno;
+	while (!found && (de = readdir(dir))) {
+		char *end;
+		long fd = strtol(de->d_name, &end, 10);
+
+		if (*end || end == de->d_name || fd == self || fd == dirfd(dir))
+			continue;
+		found = !fstat((int)fd, &sb) && sb.st_dev == mine.st_dev &&
+			sb.st_ino == mine.st_ino;
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * Opens or creates a kept database at @path without following a link,
+ * checks that it is the caller's alone, and sets *exists when it holds a
+ * database already.  Returns the open descriptor, or -errno (said).
+ */
+static int open_kept(const char *path, int *exists)
+{
+	struct stat sb;
+	int fd, err, r;
+
+	/* private like the traces it copies: 0600 whatever the umask */
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		*exists = 0;
+		return fd;
+	}
+	if (errno == EEXIST)
+		fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		err = -errno;
+		if (errno == ELOOP)
+			/* a link could point anywhere: never create or write through one */
+			sr_err("%s: a symbolic link: refused (give the real path)", path);
+		else
+			sr_err("cannot open %s: %s", path, strerror(errno));
+		return err;
+	}
+	err = fstat(fd, &sb) ? -errno : check_private(path, &sb);
+	if (!err)
+		err = check_side_files(path);
+	if (!err) {
+		r = looks_like_sqlite(fd);
+		if (r < 0) {
+			err = r;
+			sr_err("cannot read %s: %s", path, strerror(-r));
+		} else if (!r) {
+			err = -EINVAL;
+			sr_err("%s: %s, not a sysrec database: refused", path,
+			       sb.st_size ? "another kind of file" : "an empty file");
+		}
+	}
+	if (err) {
+		close(fd);
+		return err;
+	}
+	*exists = 1;
+	return fd;
 }
 
 static int check_existing(struct sr_an_db *d)
@@ -291,8 +421,7 @@ static int check_existing(struct sr_an_db *d)
 int sr_an_db__open(struct sr_an_db **dp, const char *path)
 {
 	struct sr_an_db *d = calloc(1, sizeof(*d));
-	struct stat sb;
-	int exists = 0, err, r;
+	int exists = 0, kept = -1, err, r;
 
 	*dp = NULL;
 	if (!d)
@@ -326,70 +455,56 @@ int sr_an_db__open(struct sr_an_db **dp, const char *path)
 			free(d);
 			return -ENOMEM;
 		}
-		if (!lstat(path, &sb) && S_ISLNK(sb.st_mode)) {
-			/* a link could point anywhere: never create or write through one */
-			sr_err("%s: a symbolic link: refused (give the real path)", path);
+		kept = open_kept(path, &exists);
+		if (kept < 0) {
 			sr_an_db__free(d);
-			return -ELOOP;
-		}
-		if (!stat(path, &sb)) {
-			if (!S_ISREG(sb.st_mode)) {
-				sr_err("%s: not a regular file", path);
-				sr_an_db__free(d);
-				return -EINVAL;
-			}
-			exists = sb.st_size > 0;
-			if (exists) {
-				r = looks_like_sqlite(path);
-				if (r < 0) {
-					sr_err("cannot open %s: %s", path, strerror(-r));
-					sr_an_db__free(d);
-					return r;
-				}
-				if (!r) {
-					sr_err("%s: not a sysrec database", path);
-					sr_an_db__free(d);
-					return -EINVAL;
-				}
-			}
-		} else if (errno == ENOENT) {
-			/* private like the traces it copies: 0600 whatever the umask */
-			int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-			if (fd < 0) {
-				err = -errno;
-				sr_err("cannot create %s: %s", path, strerror(errno));
-				sr_an_db__free(d);
-				return err;
-			}
-			close(fd);
+			return kept;
 		}
 	}
 	if (sqlite3_open_v2(d->path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			    SQLITE_OPEN_NOMUTEX,
+			    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
 			    NULL) != SQLITE_OK) {
 		sr_err("cannot open %s: %s", d->path,
 		       d->db ? sqlite3_errmsg(d->db) : "out of memory");
+		if (kept >= 0) {
+			close(kept);
+			if (!exists)
+				unlink(d->path);
+		}
 		sr_an_db__free(d);
 		return -EIO;
 	}
-	sqlite3_extended_result_codes(d->db, 0);
-	if (exists) {
-		err = check_existing(d);
-	} else {
-		err = create_schema(d->db);
-		d->created = 1;
+	if (kept >= 0) {
+		r = held_elsewhere(kept);
+		close(kept);
+		if (r <= 0) {
+			sr_err("%s: %s", d->path, r < 0 ? strerror(-r) :
+			       "replaced while it was opened: refused");
+			sr_an_db__free(d);
+			return r < 0 ? r : -EAGAIN;
+		}
 	}
+	sqlite3_extended_result_codes(d->db, 0);
 	/*
 	 * Speed over durability: a database is rebuilt from its traces, so an
 	 * interrupted import is redone rather than protected by a journal.
+	 * Set before the schema is written, so that no journal file is ever
+	 * made beside the database.
 	 */
-	if (!err)
-		err = sr_an_exec(d->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-				 "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+	err = sr_an_exec(d->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+			 "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+	if (!err && exists) {
+		err = check_existing(d);
+	} else if (!err) {
+		err = create_schema(d->db);
+		d->created = 1;
+	}
 	if (!err)
 		err = sr_an_db_functions(d->db);
 	if (err) {
+		/* a database this call created and could not fill is no database */
+		if (!exists && !d->tmpdir)
+			unlink(d->path);
 		sr_an_db__free(d);
 		return err;
 	}
