@@ -112,8 +112,9 @@ struct an_tl {
 /* Per syscall name: what --syscalls needs, gathered while importing. */
 struct an_sys {
 	char *name;
-	uint8_t rw;		/* RW_* */
+	uint8_t rw;		/* RW_*, from classify_rw() */
 	uint8_t close_range;	/* closes (or marks) a range of descriptors */
+	uint8_t fcntl;		/* its dup records are fcntl commands, not dup2/dup3 */
 	uint64_t calls, errors, total, max;
 	uint64_t *durs;
 	size_t ndurs, capdurs;
@@ -183,6 +184,7 @@ struct an_imp {
 	uint64_t tr_events, tr_lost, tr_unknown;
 };
 
+/* The columns of an events row that depend on the record's type. */
 struct ev_row {
 	int32_t fd;		/* -1: none */
 	uint32_t file;

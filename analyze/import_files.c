@@ -33,11 +33,6 @@ static uint32_t file_new(struct an_imp *im, uint64_t a, uint64_t b, uint64_t c,
 	return i;
 }
 
-/*
- * The file of (dev, ino), learning its path when the record gives one and
- * none was known.  A file with no dev/ino (an open that could not read them)
- * is known by its path alone.
- */
 /* File i, named @path if no record named it before. */
 static uint32_t file_named(struct an_imp *im, uint32_t i, const char *path, size_t len)
 {
@@ -48,8 +43,13 @@ static uint32_t file_named(struct an_imp *im, uint32_t i, const char *path, size
 	return i;
 }
 
+/*
+ * The file of (dev, ino), learning its path when the record gives one and
+ * none was known.  A file with no dev/ino (an open that could not read them)
+ * is known by its path alone.
+ */
 uint32_t file_get(struct an_imp *im, uint64_t dev, uint64_t ino,
-			 const char *path, size_t len)
+		  const char *path, size_t len)
 {
 	uint32_t i;
 
@@ -81,7 +81,7 @@ uint32_t file_get(struct an_imp *im, uint64_t dev, uint64_t ino,
  * link to the same file.
  */
 uint32_t file_of_open(struct an_imp *im, uint64_t dev, uint64_t ino,
-			     const char *path, size_t len)
+		      const char *path, size_t len)
 {
 	uint32_t i;
 	const struct an_file *f;
@@ -104,7 +104,7 @@ void file_ref(void *ctx, uint32_t file, int delta)
 }
 
 uint32_t file_of_fd(struct an_imp *im, uint32_t proc, int32_t fd,
-			   uint64_t dev, uint64_t ino)
+		    uint64_t dev, uint64_t ino)
 {
 	struct sr_fd *e;
 

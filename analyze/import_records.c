@@ -213,7 +213,7 @@ static int import_rw(struct an_imp *im, const struct sr_event *ev, uint32_t proc
 }
 
 static int import_close(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
-		        const struct sr_sys *s, uint32_t sys)
+			const struct sr_sys *s, uint32_t sys)
 {
 	const struct sr_ev_close *e = (const void *)ev;
 	struct ev_row x = { .fd = e->fd };
@@ -232,7 +232,7 @@ static int import_dup(struct an_imp *im, const struct sr_event *ev, uint32_t pro
 	struct ev_row x = { .fd = e->fd };
 	sqlite3_stmt *st = im->ins_dup;
 	int64_t id = event_id_now(im);
-	int is_fcntl = sys != NONE && !strcmp(im->sys[sys].name, "fcntl");
+	int is_fcntl = sys != NONE && im->sys[sys].fcntl;
 
 	x.file = file_of_fd(im, proc, e->fd, e->dev, e->ino);
 	if (sr_fdtrack__dup(&im->fdt, proc, e, s->ret, is_fcntl, x.file, (int64_t)ev->ts))
@@ -283,7 +283,7 @@ static int import_mmap(struct an_imp *im, const struct sr_event *ev, uint32_t pr
 }
 
 static int import_munmap(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
-		         const struct sr_sys *s, uint32_t sys)
+			 const struct sr_sys *s, uint32_t sys)
 {
 	const struct sr_ev_munmap *e = (const void *)ev;
 	struct ev_row x = { .fd = -1, .file = NONE, .has_len = 1, .len = e->len,
@@ -315,7 +315,7 @@ static int import_brk(struct an_imp *im, const struct sr_event *ev, uint32_t pro
 }
 
 static int import_syscall(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
-		          const struct sr_sys *s, uint32_t sys)
+			  const struct sr_sys *s, uint32_t sys)
 {
 	const struct sr_ev_syscall *e = (const void *)ev;
 	struct ev_row x = { .fd = -1, .file = NONE };
@@ -349,7 +349,7 @@ int record_has_sys(const struct sr_event *ev)
 }
 
 typedef int (*kernel_fn)(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
-			 const struct sr_sys *s, uint32_t sys);
+	     const struct sr_sys *s, uint32_t sys);
 typedef int (*user_fn)(struct an_imp *im, const struct sr_event *ev);
 
 /*

@@ -173,7 +173,7 @@ static int queue_event_row(struct an_imp *im, const struct sr_event *h, uint32_t
 }
 
 int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
-			const struct sr_sys *s, uint32_t sys, const struct ev_row *x)
+		 const struct sr_sys *s, uint32_t sys, const struct ev_row *x)
 {
 	uint8_t rw = RW_NONE;
 	struct an_agg *g;

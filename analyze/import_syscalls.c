@@ -13,6 +13,12 @@
 
 /* --- syscall names --- */
 
+/*
+ * Whether a syscall reads or writes its descriptor's data (RW_*): the one
+ * place the importer decides it.  Every event's direction is an_sys.rw,
+ * set from here when the name is interned, and so is the rw column of the
+ * syscalls table that the reports read.
+ */
 static int classify_rw(const char *name)
 {
 	if (strstr(name, "read") || !strncmp(name, "recv", 4))
@@ -42,6 +48,7 @@ static uint32_t sys_intern(struct an_imp *im, const char *name, int insert_db)
 		return NONE;
 	s->rw = (uint8_t)classify_rw(name);
 	s->close_range = !strcmp(name, "close_range");
+	s->fcntl = !strcmp(name, "fcntl");
 	if (insert_db) {
 		sqlite3_bind_int64(im->ins_sysname, 1, (int64_t)im->nsys + 1);
 		sqlite3_bind_text(im->ins_sysname, 2, name, (int)len, SQLITE_STATIC);
