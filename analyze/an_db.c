@@ -147,13 +147,11 @@ const char sr_an_query_index_sql[] =
 	"CREATE INDEX IF NOT EXISTS fds_file ON fds(file_id);\n"
 	"CREATE INDEX IF NOT EXISTS ev_exec_proc ON ev_exec(proc_id);\n";
 
+#define SR_TYPE_NAME_(N, n, nr, sys, origin)	[SR_EV_##N] = #n,
 static const char *const type_names[] = {
-	[SR_EV_EXEC] = "exec", [SR_EV_FORK] = "fork", [SR_EV_EXIT] = "exit",
-	[SR_EV_OPEN] = "open", [SR_EV_RW] = "rw", [SR_EV_CLOSE] = "close",
-	[SR_EV_DUP] = "dup", [SR_EV_MMAP] = "mmap", [SR_EV_MUNMAP] = "munmap",
-	[SR_EV_BRK] = "brk", [SR_EV_SYSCALL] = "syscall", [SR_EV_LOST] = "lost",
-	[SR_EV_PROC] = "proc", [SR_EV_FD] = "fd", [SR_EV_CGROUP] = "cgroup",
+	SR_EVENT_TYPES(SR_TYPE_NAME_)
 };
+#undef SR_TYPE_NAME_
 
 int sr_an_exec(sqlite3 *db, const char *sql)
 {

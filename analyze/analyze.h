@@ -2,10 +2,11 @@
 /*
  * analyze.h - the parts of "sysrec analyze" (private to analyze/).
  *
- *   an_util.c    pure helpers: cgroup paths, percentiles, hash map, text
+ *   cgroup.c, stats.c, text.c, hashmap.c
+ *                pure helpers: cgroup paths, percentiles, text, hash map
  *   an_db.c      the SQLite database: open/create, schema, temp dir
- *   an_feed.c    the records of a trace, read ahead on a second thread
- *   an_import.c  traces -> database (descriptor and process tracking)
+ *   readahead.c  the records of a trace, read ahead on a second thread
+ *   import*.c    traces -> database (import.h lists its files)
  *   an_out.c     result sets and their table/CSV/JSON printers
  *   an_report.c  the reports, filters and the coverage header
  *   analyze.c    options and the order of things
@@ -63,7 +64,7 @@ static inline int64_t sr_clamp_u64(uint64_t v, int64_t hi)
 	return v > (uint64_t)hi ? hi : (int64_t)v;
 }
 
-/* --- an_util.c --- */
+/* --- cgroup.c, stats.c, text.c, hashmap.c --- */
 
 /*
  * What a cgroup v2 path says about who runs in it: the container runtime and
@@ -154,7 +155,7 @@ int64_t sr_an_query_int(sqlite3 *db, const char *sql, int64_t def);
 /* Register the SQL functions the reports use (cg_under). */
 int sr_an_db_functions(sqlite3 *db);
 
-/* --- an_feed.c --- */
+/* --- readahead.c --- */
 
 struct sr_reader;
 struct sr_reader_stats;
@@ -182,7 +183,7 @@ void sr_an_feed__stats(const struct sr_an_feed *f, struct sr_reader_stats *st);
 /* Stop the thread (also midway); then the reader is the caller's again. */
 void sr_an_feed__free(struct sr_an_feed *f);
 
-/* --- an_import.c --- */
+/* --- import.c --- */
 
 #include <signal.h>
 /* Set by the signal handler of analyze.c; the import stops at the next check. */

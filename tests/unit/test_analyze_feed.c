@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * test_analyze_feed.c - the feed of analyze/an_feed.c: the records a reader
+ * test_analyze_feed.c - the feed of analyze/readahead.c: the records a reader
  * gives, read on another thread, arrive whole and in order across batches,
  * with the syscall names the reader gives and its statistics; the end (or
  * a read error) is said again on every call; a feed stopped midway (Ctrl-C,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * an_feed.c - the records of a trace, decoded on a second thread.
+ * readahead.c - the records of a trace, decoded on a second thread.
  *
  * Decompressing and decoding chunks is about half of the CPU time of an
  * import that does not insert event rows, and it does not depend on what

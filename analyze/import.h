@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * import.h - what the files of the importer (traces -> database) share;
+ * private to them.
+ *
+ * One pass over the records of each recording (its files in rotation order)
+ * keeps in memory what a record alone does not say: which process a pid is
+ * right now, what each descriptor refers to, which (dev, ino) has which path.
+ * Records come from a thread that reads ahead (readahead.c).  Events are
+ * inserted as they come, with prepared statements in one transaction;
+ * processes, files, descriptor lifetimes and the aggregation tables are
+ * written when the recording ends, indexes after everything.
+ *
+ * Every record is hostile: its size was checked by the reader against the
+ * fixed size of its type, strings go through sr_event__str, and nothing here
+ * trusts a pid, a descriptor or a length to be sensible.
+ *
+ *   import.c            sr_an_import: the order of things
+ *   import_inputs.c     the trace files: opened, given twice, imported before
+ *   import_recording.c  one recording: its row, its trace files read
+ *   import_records.c    the handler of each kernel record type; the dispatcher
+ *   import_snapshot.c   the handlers of the records the recorder writes
+ *   import_syscalls.c   syscall names, their direction, sys_stats
+ *   import_files.c      the file table: (dev, ino) or path -> file
+ *   import_procs.c      the process table: pid -> process
+ *   fdtrack.c           the descriptor tables (pure; fdtrack.h)
+ *   import_rows.c       event rows in batches; the agg and tl buckets
+ *   import_end.c        procs, files, fds, agg, tl rows when a recording ends
+ *   import_stmts.c      the prepared statements; binding helpers
+ */
+#ifndef SYSREC_IMPORT_H
+#define SYSREC_IMPORT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sysrec/format.h"
+#include "sysrec/util.h"
+#include "analyze.h"
+#include "fdtrack.h"
+
+#define NONE		UINT32_MAX
+#define DEAD		(UINT32_MAX - 1)	/* alive map: the pid's process exited */
+#define EV_COLS		23	/* columns of table events */
+#define EV_COL_COMM	13	/* the one text column */
+#define EV_BATCH	32	/* event rows per INSERT */
+#define FD_COLS		9	/* columns of table fds */
+#define AGG_COLS	11	/* of agg */
+#define AGGALL_COLS	10	/* of agg_all */
+#define ROW_BATCH	32	/* rows per INSERT of fds, agg and agg_all */
+#define START_SLACK_NS	50000000LL	/* /proc start times are in 10 ms ticks */
+#define SYS_ID_MAX	(1u << 20)	/* names interned; packed in 20 bits in the agg key */
+
+enum { RW_NONE, RW_READ, RW_WRITE };
+
+struct an_file {
+	uint64_t dev, ino;
+	char *path;		/* NULL until a record names it */
+	size_t path_len;
+	/*
+	 * Descriptors of processes alive now that refer to it: while there
+	 * are some, its inode cannot have been given to another file.
+	 */
+	uint32_t nopen;
+};
+struct an_proc {
+	uint32_t pid, ppid;
+	uint32_t parent;	/* index in procs, or NONE */
+	char comm[SR_COMM_LEN + 1];
+	char *exe, *cmdline, *cwd, *argv;
+	size_t argv_len;
+	uint32_t uid, gid;
+	uint64_t cgroup_id;
+	int64_t start_ts, exit_ts;
+	int32_t exit_code;
+	uint8_t has_start, exited, origin;
+	uint32_t threads, execs;
+	/*
+	 * A thread other than the first was seen (a clone of one, or a record
+	 * of one) since the process started or last exec'd: its table may be
+	 * shared.  Threads that end are not counted off: this only errs on
+	 * the side of "shared".
+	 */
+	uint8_t threaded;
+	/* memory */
+	uint64_t mmaps, mapped, munmaps, unmapped, brks, brk_first, brk_last;
+	int64_t cur, peak;
+	/*
+	 * Its last agg and tl rows (index + 1, 0: none): the next event of a
+	 * process mostly falls in the same ones, which spares two hash lookups.
+	 */
+	uint32_t agg_hint, tl_hint;
+};
+
+enum { ORIGIN_SNAPSHOT, ORIGIN_FORK, ORIGIN_SEEN };
+
+struct an_agg {
+	int64_t bucket;
+	uint32_t proc, file;
+	uint64_t cgroup;
+	uint64_t events, opens, reads, read_bytes, writes, write_bytes;
+};
+
+/* The timeline's finer buckets: events and bytes per 10 ms, process and cgroup. */
+struct an_tl {
+	int64_t bucket;
+	uint32_t proc;
+	uint64_t cgroup;
+	uint64_t events, read_bytes, write_bytes;
+};
+
+/* Per syscall name: what --syscalls needs, gathered while importing. */
+struct an_sys {
+	char *name;
+	uint8_t rw;		/* RW_*, from classify_rw() */
+	uint8_t close_range;	/* closes (or marks) a range of descriptors */
+	uint8_t fcntl;		/* its dup records are fcntl commands, not dup2/dup3 */
+	uint64_t calls, errors, total, max;
+	uint64_t *durs;
+	size_t ndurs, capdurs;
+};
+
+struct an_imp {
+	sqlite3 *db;
+	/* multi-row INSERTs: EV_BATCH or ROW_BATCH rows each */
+	sqlite3_stmt *ins_events, *ins_fds, *ins_aggs, *ins_aggalls;
+	sqlite3_stmt *ins_event, *ins_open, *ins_dup, *ins_mmap, *ins_fork,
+		     *ins_exit, *ins_exec, *ins_sys, *ins_lost, *ins_cgroup,
+		     *ins_proc, *ins_file, *ins_fd, *ins_agg, *ins_mem, *ins_trace,
+		     *ins_tmeta, *ins_sysname, *ins_tl, *ins_aggall, *ins_memev,
+		     *ins_filestats, *ins_cgstats;
+	int progress;
+	int event_rows;		/* rows of events and ev_*, or only their ids counted */
+	int64_t next_event;	/* events.id of the next event (also without rows) */
+	int64_t file_base, proc_base;	/* ids of index 0 in this recording */
+	int keep_durs;		/* the database was empty: sys_stats from memory */
+
+	/* syscall names, interned over the whole import; sys_id = index + 1 */
+	struct an_sys *sys;
+	size_t nsys, capsys;
+	struct sr_map sys_map;	/* (hash, len, 0) -> index */
+	int32_t *nr_sys;	/* per trace: nr -> sys index + 1, 0 = not looked up */
+
+	/* the recording being imported */
+	int64_t rec_id;
+	int64_t start;		/* bucket 0 begins here */
+	int have_start, ts_sorted;
+	int64_t last_ts;
+	int64_t first_event;
+	uint64_t rec_events, rec_lost;
+	int64_t rec_stop;
+	struct an_file *files;
+	size_t nfiles, capfiles;
+	struct sr_map file_map;
+	struct an_proc *procs;
+	size_t nprocs, capprocs;
+	struct sr_map alive;	/* pid -> proc index */
+	struct sr_fdtrack fdt;	/* descriptors; file refs count an_file.nopen */
+	struct an_agg *aggs;
+	size_t naggs, capaggs;
+	struct sr_map agg_map;
+	struct an_tl *tls;
+	size_t ntls, captls;
+	struct sr_map tl_map;
+
+	_Alignas(8) unsigned char tmp[65536];	/* a record with its ts clamped */
+
+	/*
+	 * Event rows wait here and go in EV_BATCH at a time: one multi-row
+	 * INSERT costs SQLite about a third less per row than single ones.
+	 */
+	struct ev_pending {
+		int64_t v[EV_COLS];
+		uint32_t nulls;		/* bit k: column k is NULL */
+		uint8_t comm_len;
+		char comm[SR_COMM_LEN];
+	} pend[EV_BATCH];
+	int npend;
+
+	/* the trace being read */
+	int64_t trace_id;
+	const struct sr_an_feed *feed;	/* its records, read on another thread */
+	const char *fname;
+	uint64_t tr_events, tr_lost, tr_unknown;
+};
+
+/* The columns of an events row that depend on the record's type. */
+struct ev_row {
+	int32_t fd;		/* -1: none */
+	uint32_t file;
+	int has_len, has_off, has_arg;
+	uint64_t len;
+	int64_t off, arg;
+};
+
+/* --- the files of a recording --- */
+
+struct an_input {
+	char *path;
+	dev_t dev;			/* the file itself, to see it named twice */
+	ino_t ino;
+	struct sr_reader *r;
+	const char *recording_id;	/* points into the reader's metadata */
+	int64_t rotation;
+	int skip;
+	/* damage found by the reader */
+	uint64_t ndamage, first_off;
+	char first_what[160];
+};
+
+/* A string field of a record, or NULL/0 when it points outside the record. */
+static inline const char *ev_str(const struct sr_event *ev, struct sr_str ref, size_t *len)
+{
+	const char *s;
+
+	if (sr_event__str(ev, ref, &s, len) || !*len) {
+		*len = 0;
+		return NULL;
+	}
+	return s;
+}
+
+static inline size_t comm_len(const uint8_t *comm)
+{
+	size_t n = 0;
+
+	while (n < SR_COMM_LEN && comm[n])
+		n++;
+	return n;
+}
+
+static inline int is_err(int64_t ret)
+{
+	return ret < 0 && ret >= -4095;
+}
+
+/* import_inputs.c */
+/*
+ * Open the @n files into in[]: those that cannot be read, that are given
+ * twice or that the database holds already are marked skip (and counted in
+ * *nfailed when that is a failure).
+ */
+void open_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int *nfailed);
+int same_recording(const struct an_input *a, const struct an_input *b);
+int64_t meta_int(const struct sr_reader *r, const char *key, int64_t def);
+/* A time from the metadata, clamped to [0, SR_TS_MAX]. */
+int64_t meta_ts(const struct sr_reader *r, const char *key);
+
+/* import_recording.c */
+void rec_reset(struct an_imp *im);
+int begin_recording(struct an_imp *im, struct an_input *first);
+int import_trace(struct an_imp *im, struct an_input *in, int *nfailed);
+
+/* import_records.c */
+int do_record(struct an_imp *im, const struct sr_event *ev);
+/*
+ * A record whose syscall do_record() names (sys_of()): every event but exit.
+ * The feed looks the name up when it reads the first of each number.
+ */
+int record_has_sys(const struct sr_event *ev);
+
+/* import_snapshot.c: the records of SR_ORIGIN_USER */
+int import_lost(struct an_imp *im, const struct sr_event *ev);
+int import_proc(struct an_imp *im, const struct sr_event *ev);
+int import_fd(struct an_imp *im, const struct sr_event *ev);
+int import_cgroup(struct an_imp *im, const struct sr_event *ev);
+
+/* import_syscalls.c */
+int load_sysnames(struct an_imp *im);
+/* The sys index for nr in the current trace (the file's own table first). */
+uint32_t sys_of(struct an_imp *im, unsigned int nr);
+int write_sys_stats(struct an_imp *im);
+
+/* import_files.c */
+uint32_t file_get(struct an_imp *im, uint64_t dev, uint64_t ino, const char *path, size_t len);
+uint32_t file_of_open(struct an_imp *im, uint64_t dev, uint64_t ino, const char *path, size_t len);
+/* A descriptor starts (+1) or stops (-1) referring to @file (sr_fdtrack_ref_fn). */
+void file_ref(void *im, uint32_t file, int delta);
+/* The file behind a descriptor: the record's dev/ino first, else what we tracked. */
+uint32_t file_of_fd(struct an_imp *im, uint32_t proc, int32_t fd, uint64_t dev, uint64_t ino);
+
+/* import_procs.c */
+uint32_t proc_new(struct an_imp *im, uint32_t pid, const struct sr_event *h, int origin);
+/* The live process of the record's pid, made up when none was seen. */
+uint32_t proc_of(struct an_imp *im, const struct sr_event *h);
+void set_str(char **dst, const char *s, size_t len);
+/* argv as one line: NULs between arguments become spaces. */
+void set_argv(struct an_proc *p, const char *s, size_t len);
+
+/* import_rows.c */
+/* Write the waiting event rows: a full batch in one statement, a rest one by one. */
+int flush_events(struct an_imp *im);
+/* An event: its row, its buckets, its syscall's statistics. */
+int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
+		 const struct sr_sys *s, uint32_t sys, const struct ev_row *x);
+
+/* import_end.c */
+int end_recording(struct an_imp *im, struct an_input *last);
+
+/* import_stmts.c */
+int imp_prepare(struct an_imp *im);
+void imp_free(struct an_imp *im);
+void bind_text_or_null(sqlite3_stmt *st, int i, const char *s, size_t len);
+void bind_id_or_null(sqlite3_stmt *st, int i, int64_t base, uint32_t idx);
+/* sqlite3_step and reset: 0, or -EIO said on stderr. */
+int step_reset(struct an_imp *im, sqlite3_stmt *st);
+
+#endif /* SYSREC_IMPORT_H */
