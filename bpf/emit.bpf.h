@@ -142,22 +142,23 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 	e->mode = 0;
 	e->resolve = 0;
 	e->_pad = 0;
+	_Static_assert(SR_NSYS_OPEN == 4, "emit_open: open, creat, openat2, openat");
 	switch (p->nr) {
-	case 2:		/* open(name, flags, mode) */
+	case SR_NR_open:	/* open(name, flags, mode) */
 		name = (void *)p->args[0];
 		e->flags = p->args[1];
 		e->mode = p->args[2];
 		break;
-	case 85:	/* creat(name, mode) */
+	case SR_NR_creat:	/* creat(name, mode) */
 		name = (void *)p->args[0];
 		e->flags = 0100 | 01 | 01000;	/* O_CREAT|O_WRONLY|O_TRUNC */
 		e->mode = p->args[1];
 		break;
-	case 437: {	/* openat2(dirfd, name, struct open_how *, size) */
+	case SR_NR_openat2: {	/* openat2(dirfd, name, struct open_how *, size) */
 		struct open_how how = {};
 
 		name = (void *)p->args[1];
-		e->dirfd = p->args[0];
+		e->dirfd = p->args[SR_FD_ARG_openat2];
 		bpf_probe_read_user(&how, sizeof(how), (void *)p->args[2]);
 		e->flags = how.flags;
 		e->mode = how.mode;
@@ -166,7 +167,7 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 	}
 	default:	/* openat(dirfd, name, flags, mode) */
 		name = (void *)p->args[1];
-		e->dirfd = p->args[0];
+		e->dirfd = p->args[SR_FD_ARG_openat];
 		e->flags = p->args[2];
 		e->mode = p->args[3];
 		break;
@@ -188,6 +189,32 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 	return 0;
 }
 
+/*
+ * The rw syscalls in the layouts emit_rw() reads: a buffer or an iovec
+ * array, with an offset or without, their arguments in the same places.
+ * The table (format/syscalls.c) says where each one's are, and the build
+ * checks here that they are where emit_rw() looks.
+ */
+#define RW_FD_ARG	SR_FD_ARG_read
+#define RW_BUF_ARG	SR_BUF_ARG_read
+#define RW_COUNT_ARG	SR_COUNT_ARG_read
+#define RW_OFF_ARG	SR_OFF_ARG_pread64
+#define RW_LIKE(n, buf, off)								\
+	_Static_assert(SR_FD_ARG_##n == RW_FD_ARG && SR_BUF_##n == (buf) &&		\
+		       SR_BUF_ARG_##n == RW_BUF_ARG && SR_COUNT_ARG_##n == RW_COUNT_ARG &&	\
+		       SR_OFF_ARG_##n == (off), "emit_rw: " #n " is not where it looks")
+RW_LIKE(read, SR_BUF_PLAIN, -1);
+RW_LIKE(write, SR_BUF_PLAIN, -1);
+RW_LIKE(pread64, SR_BUF_PLAIN, RW_OFF_ARG);
+RW_LIKE(pwrite64, SR_BUF_PLAIN, RW_OFF_ARG);
+RW_LIKE(readv, SR_BUF_IOV, -1);
+RW_LIKE(writev, SR_BUF_IOV, -1);
+RW_LIKE(preadv, SR_BUF_IOV, RW_OFF_ARG);
+RW_LIKE(pwritev, SR_BUF_IOV, RW_OFF_ARG);
+RW_LIKE(preadv2, SR_BUF_IOV, RW_OFF_ARG);
+RW_LIKE(pwritev2, SR_BUF_IOV, RW_OFF_ARG);
+_Static_assert(SR_NSYS_RW == 10 && RW_OFF_ARG >= 0, "emit_rw: the ten above");
+
 static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 				   struct pending *p, long ret, __u64 now)
 {
@@ -197,23 +224,23 @@ static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 
 	if (!e)
 		return 0;
-	e->fd = p->args[0];
+	e->fd = p->args[RW_FD_ARG];
 	e->offset = -1;
 	e->iovcnt = 0;
 	switch (p->nr) {
-	case 17: case 18:		/* pread64, pwrite64 */
-		e->offset = p->args[3];
+	case SR_NR_pread64: case SR_NR_pwrite64:
+		e->offset = p->args[RW_OFF_ARG];
 		/* fallthrough */
-	case 0: case 1:			/* read, write */
-		e->count = p->args[2];
+	case SR_NR_read: case SR_NR_write:
+		e->count = p->args[RW_COUNT_ARG];
 		break;
 	default: {			/* readv, writev, preadv(2), pwritev(2) */
-		const struct iovec *uiov = (void *)p->args[1];
-		__u32 cnt = p->args[2];
+		const struct iovec *uiov = (void *)p->args[RW_BUF_ARG];
+		__u32 cnt = p->args[RW_COUNT_ARG];
 		__u64 sum = 0;
 
-		if (p->nr != 19 && p->nr != 20)
-			e->offset = p->args[3];
+		if (p->nr != SR_NR_readv && p->nr != SR_NR_writev)
+			e->offset = p->args[RW_OFF_ARG];
 		e->iovcnt = cnt;
 		if (cnt > SR_IOV_MAX)
 			e->h.flags |= SR_F_IOV_CUT;
@@ -244,7 +271,7 @@ static __always_inline int emit_close(void *ctx, struct task_struct *task,
 
 	if (!e)
 		return 0;
-	e->fd = p->args[0];
+	e->fd = p->args[SR_FD_ARG_close];
 	e->_pad = 0;
 	e->dev = p->dev;
 	e->ino = p->ino;
@@ -263,16 +290,19 @@ static __always_inline int emit_dup(void *ctx, struct task_struct *task,
 
 	if (!e)
 		return 0;
-	e->fd = p->args[0];
+	_Static_assert(SR_NSYS_DUP == 4 && SR_FD_ARG_dup == 0 && SR_FD_ARG_dup2 == 0 &&
+		       SR_FD_ARG_dup3 == 0 && SR_FD_ARG_fcntl == 0,
+		       "emit_dup: dup, dup2, dup3, fcntl, their fd first");
+	e->fd = p->args[SR_FD_ARG_dup];
 	e->newfd = -1;
 	e->cmd = 0;
 	e->flags = 0;
 	e->arg = 0;
-	if (p->nr == 33 || p->nr == 292) {	/* dup2, dup3 */
+	if (p->nr == SR_NR_dup2 || p->nr == SR_NR_dup3) {
 		e->newfd = p->args[1];
-		if (p->nr == 292)
+		if (p->nr == SR_NR_dup3)
 			e->flags = p->args[2];
-	} else if (p->nr == 72) {		/* fcntl */
+	} else if (p->nr == SR_NR_fcntl) {
 		e->cmd = p->args[1];
 		e->arg = p->args[2];
 	}
@@ -296,7 +326,7 @@ static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 	e->len = p->args[1];
 	e->prot = p->args[2];
 	e->flags = p->args[3];
-	e->fd = p->args[4];
+	e->fd = p->args[SR_FD_ARG_mmap];
 	e->_pad = 0;
 	e->off = p->args[5];
 	e->dev = e->ino = 0;
@@ -357,7 +387,7 @@ static __always_inline int emit_fork_failed(void *ctx, struct task_struct *task,
 	if (!e)
 		return 0;
 	e->child_pid = e->child_tid = 0;
-	e->clone_flags = p->nr == 56 ? p->args[0] : 0;
+	e->clone_flags = p->nr == SR_NR_clone ? p->args[0] : 0;
 	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
@@ -378,7 +408,8 @@ static __always_inline int emit_exec_failed(void *ctx, struct task_struct *task,
 	e->old_tid = e->h.tid;
 	e->dev = e->ino = 0;
 	e->_pad = 0;
-	if (p->nr == 322) {	/* execveat(dirfd, name, argv, envp, flags) */
+	_Static_assert(SR_NSYS_EXEC == 2, "emit_exec_failed: execveat, execve");
+	if (p->nr == SR_NR_execveat) {	/* execveat(dirfd, name, argv, envp, flags) */
 		name = (void *)p->args[1];
 		argv = (void *)p->args[2];
 	} else {

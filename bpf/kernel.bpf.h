@@ -11,6 +11,13 @@
 #include <bpf/bpf_helpers.h>
 
 /*
+ * Syscall numbers (SR_NR_openat), argument places (SR_FD_ARG_close) and the
+ * like, generated from the syscall table user space reads too
+ * (format/syscalls.c, bpf/gen_syscalls.c): no number is written here.
+ */
+#include "sysrec_syscalls.h"
+
+/*
  * A kernel pointer read as a number becomes a typed, read-only pointer:
  * its fields are then plain loads the JIT guards, far cheaper than a
  * bpf_probe_read_kernel() call per field.
@@ -26,8 +33,5 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define CLONE_VM	0x00000100
 #define SIGCHLD		17
 #define TS_COMPAT	0x0002	/* x86 thread_info.status: in a 32-bit syscall */
-#define NR_RT_SIGRETURN	15
-#define NR_EXIT		60
-#define NR_EXIT_GROUP	231
 
 #endif /* SYSREC_KERNEL_BPF_H */

@@ -49,11 +49,10 @@ const volatile __u8 sys_type[SR_NR_MAX];	/* record type per syscall nr, 0 = off 
  * 32-bit (ia32) syscalls have numbers and argument registers of their own.
  * Only those that make processes are recorded, under their x86-64 twin's
  * number with SR_F_COMPAT, so that no process of a 32-bit program is an
- * orphan: fork, vfork, clone, clone3, execve, execveat.  0: not recorded.
+ * orphan: fork, vfork, clone, clone3, execve, execveat (the table's ia32
+ * numbers, format/syscalls.c).  0: not recorded.
  */
-static const __u16 compat_nr[SR_NR_MAX] = {
-	[2] = 57, [190] = 58, [120] = 56, [435] = 435, [11] = 59, [358] = 322,
-};
+static const __u16 compat_nr[SR_NR_MAX] = SR_NR_OF_IA32;
 
 /*
  * Set by user space once it has run the flush program on a CPU: without a

@@ -102,7 +102,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	p->forked = 0;
 	p->no_file = 0;
 	if (type == SR_EV_CLOSE) {
-		struct file *f = fd_file(task, (int)p->args[0]);
+		struct file *f = fd_file(task, (int)p->args[SR_FD_ARG_close]);
 
 		file_id(f, &p->dev, &p->ino);
 		p->no_file = !f;
@@ -123,8 +123,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	id = regs->orig_ax;
 	/* rt_sigreturn restores the interrupted registers, orig_ax -1 with them */
-	if (id == -1 && sys_type[NR_RT_SIGRETURN])
-		id = NR_RT_SIGRETURN;
+	if (id == -1 && sys_type[SR_NR_rt_sigreturn])
+		id = SR_NR_rt_sigreturn;
 	if (id < 0 || id >= SR_NR_MAX || (!sys_type[id] && !compat_nr[id]))
 		return 0;
 	task = bpf_get_current_task_btf();
@@ -206,14 +206,15 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	sys_hdr_fill(&e->h, SR_EV_FORK, task, p, child->pid, bpf_ktime_get_ns());
 	e->child_pid = ctgid;
 	e->child_tid = child->pid;
+	_Static_assert(SR_NSYS_FORK == 4, "sched_process_fork: fork, vfork, clone3, clone");
 	switch (p->nr) {
-	case 57:	/* fork */
+	case SR_NR_fork:
 		e->clone_flags = SIGCHLD;
 		break;
-	case 58:	/* vfork */
+	case SR_NR_vfork:
 		e->clone_flags = CLONE_VFORK | CLONE_VM | SIGCHLD;
 		break;
-	case 435:	/* clone3(struct clone_args *, size): flags come first */
+	case SR_NR_clone3:	/* clone3(struct clone_args *, size): flags come first */
 		e->clone_flags = 0;
 		bpf_probe_read_user(&e->clone_flags, sizeof(e->clone_flags), (void *)p->args[0]);
 		break;
@@ -327,7 +328,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 	p = pending_of(task);
 	if (p) {
 		p->active = 0;
-		if (p->nr == NR_EXIT || p->nr == NR_EXIT_GROUP)
+		if (p->nr == SR_NR_exit || p->nr == SR_NR_exit_group)
 			emit_syscall(ctx, task, p, 0, bpf_ktime_get_ns());
 	}
 	if (proc_on && wanted(tgid)) {
