@@ -2,14 +2,13 @@
 /*
  * gen_syscalls.c - write the header that gives the BPF programs the syscall
  * table's facts (format/syscalls.c) as constants: numbers, argument places,
- * how many syscalls each record type has, the ia32 twins.
+ * how many syscalls each record type has, the ia32 numbers' twins.
  *
  * A host program run by the build (Makefile: sysrec_syscalls.h), so that
  * bpf/ names every syscall and argument it reads, at no cost at run time,
  * from the one table user space reads too.  Output on stdout.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "sysrec/event.h"
 #include "sysrec/format.h"
@@ -64,10 +63,8 @@ int main(void)
 	SR_EVENT_TYPES(NSYS_)
 #undef NSYS_
 
-	printf("\n/* ia32 numbers of the syscalls recorded from 32-bit programs */\n");
-	for (i = 0; i < nc; i++)
-		printf("#define SR_NR32_%s\t%u\n", c[i].name, c[i].nr);
-	printf("/* ia32 number -> x86-64 number, 0 for the others */\n#define SR_NR_OF_IA32\t{");
+	printf("\n/* ia32 number -> x86-64 number of those recorded from 32-bit programs, else 0 */\n"
+	       "#define SR_NR_OF_IA32\t{");
 	for (i = 0; i < nc; i++) {
 		tw = sr_syscall_by_name(c[i].name);
 		if (!tw || c[i].nr >= SR_NR_MAX) {
