@@ -88,6 +88,21 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
+# --- generated: the syscall table's facts for bpf/ (one self-contained block) ---
+# bpf/gen_syscalls.c, a host program built on format/syscalls.c alone, writes
+# sysrec_syscalls.h: SR_NR_<name>, argument places, ia32 twins.  The BPF
+# objects include it, so they are rebuilt whenever the table changes.
+$(OUTPUT)/gen_syscalls: bpf/gen_syscalls.c format/syscalls.c include/sysrec/format.h include/sysrec/event.h | $(OUTPUT)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) bpf/gen_syscalls.c format/syscalls.c -lpthread -o $@
+
+$(OUTPUT)/sysrec_syscalls.h: $(OUTPUT)/gen_syscalls
+	$(call msg,GEN,$@)
+	$(Q)$(OUTPUT)/gen_syscalls > $@
+
+$(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c)): $(OUTPUT)/sysrec_syscalls.h
+# --- end of the generated syscall header block ---
+
 # --- user space ---
 $(REC_OBJS) $(ASAN_REC_OBJS): | $(SKELS)
 

@@ -67,17 +67,60 @@ enum sr_class {
 	SR_CLASS_OTHER = 1 << 3,	/* only when named with -e */
 };
 
+/* The way a syscall moves bytes through its fd (fd_arg). */
+enum sr_dir {
+	SR_DIR_NONE = 0,
+	SR_DIR_READ = 1,	/* from the fd to the caller */
+	SR_DIR_WRITE = 2,	/* to the fd; an fd-to-fd copy writes its output fd */
+};
+
+/* How the arguments of a read or write give its bytes. */
+enum sr_buf {
+	SR_BUF_NONE = 0,
+	SR_BUF_PLAIN = 1,	/* a buffer (buf_arg) and its size in bytes (count_arg) */
+	SR_BUF_IOV = 2,		/* a struct iovec array (buf_arg) and its length (count_arg) */
+};
+
+/*
+ * A syscall and what sysrec knows of it.  Argument indices count from 0 (the
+ * kernel's SYSCALL_DEFINE order) and are -1 where there is none.  fd_arg is
+ * given for the syscalls that have a record type of their own and for those
+ * with a direction; buf, buf_arg, count_arg and off_arg for the SR_EV_RW ones
+ * (an SR_EV_RW record's byte count is its return value).
+ */
 struct sr_syscall {
 	uint16_t nr;
 	uint16_t ev_type;	/* the record type it produces */
 	uint32_t class;		/* enum sr_class */
 	const char *name;	/* as the kernel names it: "pwrite64" */
+	uint8_t dir;		/* enum sr_dir */
+	uint8_t buf;		/* enum sr_buf */
+	int8_t fd_arg;		/* the fd it reads, writes, closes, dups, maps or looks up from */
+	int8_t buf_arg;		/* the buffer or iovec array */
+	int8_t count_arg;	/* the byte count (SR_BUF_PLAIN) or iovec count (SR_BUF_IOV) */
+	int8_t off_arg;		/* the file offset; -1: the fd's own position */
 };
 
 /* Sorted by name; n set to its length. */
 const struct sr_syscall *sr_syscalls(size_t *n);
 const struct sr_syscall *sr_syscall_by_name(const char *name);
 const struct sr_syscall *sr_syscall_by_nr(unsigned int nr);
+/*
+ * The direction (enum sr_dir) of the syscall @name as a trace's own syscall
+ * table names it; SR_DIR_NONE for a name this table does not know.
+ */
+int sr_syscall_dir(const char *name);
+
+/*
+ * A syscall recorded from 32-bit (ia32) programs too, under its x86-64 twin's
+ * number with SR_F_COMPAT.
+ */
+struct sr_syscall_ia32 {
+	uint16_t nr;		/* its ia32 number */
+	const char *name;	/* its x86-64 twin in sr_syscalls() */
+};
+
+const struct sr_syscall_ia32 *sr_syscalls_ia32(size_t *n);
 
 /* --- writer --- */
 

@@ -4,11 +4,12 @@
 
     bpf_variants.py SRC_BPF VARIANT OUT_BPF
 
-Writes to OUT_BPF a copy of SRC_BPF (bpf/sysrec.bpf.c) with one change, for
+Writes to OUT_BPF a copy of SRC_BPF (bpf/sysrec.bpf.c) with the bpf/*.bpf.h
+headers it includes written in place, and one change, for
 `tests/bench/run.sh variants`, which builds each copy in a scratch tree and
 measures the programs' run time per call.  Variants:
 
-    base      unchanged
+    base      unchanged (but for the headers in place)
     no-output records are built but never sent (no bpf_perf_event_output)
     unbatched every record sent alone, not gathered in the per-CPU batch
     ringbuf   unbatched, sent with bpf_ringbuf_output to a 256 MiB ring
@@ -26,6 +27,8 @@ measures the programs' run time per call.  Variants:
 Exit status 0, or 1 when the source no longer has the line a variant edits
 (the variant is then meaningless and run.sh says so).
 """
+import os
+import re
 import sys
 
 OUTPUT = "bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, "
@@ -36,7 +39,24 @@ NAME = "off = put_user_str(rec, sizeof(*e), name, &e->name);"
 ENTRY_CLOCK = "p->ts = bpf_ktime_get_ns();"
 EXIT_CLOCK = "now = bpf_ktime_get_ns();\n\n\tswitch"
 TASK = "if (filter_comm_on && !comm_matches())"
-MAPS = "char LICENSE[] SEC(\"license\") = \"GPL\";"
+# before the transport's first line: vmlinux.h and the libbpf headers are in
+MAPS = "#define SYSREC_TRANSPORT_BPF_H"
+LOCAL = re.compile(r'^#include "([a-z_]+\.bpf\.h)"$', re.M)
+
+
+def flatten(path, seen=None):
+    """path's text with each bpf/*.bpf.h it includes written in its place, once."""
+    seen = set() if seen is None else seen
+    with open(path) as f:
+        src = f.read()
+
+    def inline(m):
+        name = m.group(1)
+        if name in seen:
+            return ""
+        seen.add(name)
+        return flatten(os.path.join(os.path.dirname(path), name), seen).rstrip("\n")
+    return LOCAL.sub(inline, src)
 
 
 def outputs(src, define):
@@ -93,8 +113,7 @@ def main():
     if len(sys.argv) != 4:
         sys.stderr.write("usage: bpf_variants.py SRC_BPF VARIANT OUT_BPF\n")
         return 2
-    with open(sys.argv[1]) as f:
-        src = f.read()
+    src = flatten(sys.argv[1])
     out = variant(src, sys.argv[2])
     if out is None:
         sys.stderr.write("bpf_variants: variant %s does not apply to %s\n" % (sys.argv[2], sys.argv[1]))

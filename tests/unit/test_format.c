@@ -255,6 +255,105 @@ static void test_tables(void)
 	   "syscalls: unknown names and numbers give NULL");
 }
 
+/* The syscall table's meanings: direction, and the argument places against the prototypes. */
+static void test_syscall_meanings(void)
+{
+	/* from the kernel's SYSCALL_DEFINE prototypes (fs/read_write.c) */
+	static const struct {
+		const char *name;
+		int dir, buf, fd, bufp, count, off;
+	} rw[] = {
+		{ "read", SR_DIR_READ, SR_BUF_PLAIN, 0, 1, 2, -1 },	/* fd, buf, count */
+		{ "write", SR_DIR_WRITE, SR_BUF_PLAIN, 0, 1, 2, -1 },
+		{ "pread64", SR_DIR_READ, SR_BUF_PLAIN, 0, 1, 2, 3 },	/* fd, buf, count, pos */
+		{ "pwrite64", SR_DIR_WRITE, SR_BUF_PLAIN, 0, 1, 2, 3 },
+		{ "readv", SR_DIR_READ, SR_BUF_IOV, 0, 1, 2, -1 },	/* fd, vec, vlen */
+		{ "writev", SR_DIR_WRITE, SR_BUF_IOV, 0, 1, 2, -1 },
+		{ "preadv", SR_DIR_READ, SR_BUF_IOV, 0, 1, 2, 3 },	/* fd, vec, vlen, pos_l, pos_h */
+		{ "pwritev", SR_DIR_WRITE, SR_BUF_IOV, 0, 1, 2, 3 },
+		{ "preadv2", SR_DIR_READ, SR_BUF_IOV, 0, 1, 2, 3 },	/* ..., pos_h, flags */
+		{ "pwritev2", SR_DIR_WRITE, SR_BUF_IOV, 0, 1, 2, 3 },
+	};
+	static const struct { const char *name; int dir, fd; } other[] = {
+		/* not reads: no bytes through an fd, whatever the name says */
+		{ "readlink", SR_DIR_NONE, -1 }, { "readlinkat", SR_DIR_NONE, -1 },
+		{ "readahead", SR_DIR_NONE, -1 }, { "process_vm_readv", SR_DIR_NONE, -1 },
+		{ "process_vm_writev", SR_DIR_NONE, -1 }, { "vmsplice", SR_DIR_NONE, -1 },
+		{ "getpid", SR_DIR_NONE, -1 },
+		/* direction only, recorded as syscall */
+		{ "recvfrom", SR_DIR_READ, 0 }, { "recvmsg", SR_DIR_READ, 0 },
+		{ "sendto", SR_DIR_WRITE, 0 }, { "sendmsg", SR_DIR_WRITE, 0 },
+		{ "sendfile", SR_DIR_WRITE, 0 },		/* out_fd, in_fd, offset, count */
+		{ "splice", SR_DIR_WRITE, 2 },			/* fd_in, off_in, fd_out, ... */
+		{ "copy_file_range", SR_DIR_WRITE, 2 },		/* fd_in, off_in, fd_out, ... */
+		{ "tee", SR_DIR_WRITE, 1 },			/* fdin, fdout, len, flags */
+		/* the fd of the other record types */
+		{ "close", SR_DIR_NONE, 0 }, { "dup", SR_DIR_NONE, 0 }, { "dup2", SR_DIR_NONE, 0 },
+		{ "dup3", SR_DIR_NONE, 0 }, { "fcntl", SR_DIR_NONE, 0 },
+		{ "mmap", SR_DIR_NONE, 4 },			/* addr, len, prot, flags, fd, off */
+		{ "openat", SR_DIR_NONE, 0 }, { "openat2", SR_DIR_NONE, 0 },	/* dfd first */
+		{ "open", SR_DIR_NONE, -1 }, { "creat", SR_DIR_NONE, -1 },
+		{ "execveat", SR_DIR_NONE, 0 }, { "execve", SR_DIR_NONE, -1 },
+	};
+	const struct sr_syscall *sc, *all;
+	const struct sr_syscall_ia32 *c;
+	int right = 1, nrw = 0, consistent = 1, twins = 1;
+	size_t n, i;
+
+	for (i = 0; i < sizeof(rw) / sizeof(rw[0]); i++) {
+		sc = sr_syscall_by_name(rw[i].name);
+		if (!sc || sc->ev_type != SR_EV_RW || sc->dir != rw[i].dir || sc->buf != rw[i].buf ||
+		    sc->fd_arg != rw[i].fd || sc->buf_arg != rw[i].bufp ||
+		    sc->count_arg != rw[i].count || sc->off_arg != rw[i].off ||
+		    sr_syscall_dir(rw[i].name) != rw[i].dir) {
+			printf("# %s wrong\n", rw[i].name);
+			right = 0;
+		}
+	}
+	ok(right, "syscalls: read/write family: direction, fd, buffer, count, offset as declared");
+	right = 1;
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		sc = sr_syscall_by_name(other[i].name);
+		if (!sc || sc->dir != other[i].dir || sc->fd_arg != other[i].fd ||
+		    sc->buf != SR_BUF_NONE || sr_syscall_dir(other[i].name) != other[i].dir) {
+			printf("# %s wrong\n", other[i].name);
+			right = 0;
+		}
+	}
+	ok(right, "syscalls: readlink, readahead... are no reads; sockets and copies have a direction");
+	ok(sr_syscall_dir("nosuchcall") == SR_DIR_NONE && sr_syscall_dir("") == SR_DIR_NONE &&
+	   sr_syscall_dir(NULL) == SR_DIR_NONE && sr_syscall_dir("READ") == SR_DIR_NONE,
+	   "syscalls: an unknown name has no direction");
+
+	all = sr_syscalls(&n);
+	for (i = 0; i < n; i++) {
+		sc = &all[i];
+		nrw += sc->ev_type == SR_EV_RW;
+		/* a buffer exactly for the rw records, each with a direction and an fd */
+		if ((sc->ev_type == SR_EV_RW) != (sc->buf != SR_BUF_NONE) ||
+		    (sc->buf != SR_BUF_NONE && (sc->dir == SR_DIR_NONE || sc->fd_arg < 0 ||
+						sc->buf_arg < 0 || sc->count_arg < 0)) ||
+		    (sc->buf == SR_BUF_NONE && (sc->buf_arg != -1 || sc->count_arg != -1 ||
+						sc->off_arg != -1)) ||
+		    (sc->dir != SR_DIR_NONE && sc->fd_arg < 0) ||
+		    sc->fd_arg > 5 || sc->buf_arg > 5 || sc->count_arg > 5 || sc->off_arg > 5) {
+			printf("# %s inconsistent\n", sc->name);
+			consistent = 0;
+		}
+	}
+	ok_eq(nrw, 10, "syscalls: 10 read/write syscalls");
+	ok(consistent, "syscalls: the argument places of every row are consistent");
+
+	c = sr_syscalls_ia32(&n);
+	for (i = 0; i < n; i++) {
+		sc = sr_syscall_by_name(c[i].name);
+		if (!sc || (sc->ev_type != SR_EV_FORK && sc->ev_type != SR_EV_EXEC) ||
+		    c[i].nr >= SR_NR_MAX)
+			twins = 0;
+	}
+	ok(n == 6 && twins, "syscalls: 6 ia32 numbers, each of a fork or exec syscall");
+}
+
 /* --- round trips --- */
 
 struct wrote {
@@ -1480,6 +1579,7 @@ int main(void)
 		return 1;
 	}
 	test_tables();
+	test_syscall_meanings();
 	test_round_trip();
 	test_file_schema();
 	test_cut();
