@@ -51,7 +51,8 @@
 #define START_SLACK_NS	50000000LL	/* /proc start times are in 10 ms ticks */
 #define SYS_ID_MAX	(1u << 20)	/* names interned; packed in 20 bits in the agg key */
 
-enum { RW_NONE, RW_READ, RW_WRITE };
+/* an_sys.rw: enum sr_dir's values, as the syscalls table stores them */
+enum { RW_NONE = SR_DIR_NONE, RW_READ = SR_DIR_READ, RW_WRITE = SR_DIR_WRITE };
 
 struct an_file {
 	uint64_t dev, ino;

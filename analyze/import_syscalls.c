@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * import_syscalls.c - syscall names interned over an import (the syscalls table),
- * the direction of each (classify_rw), and their statistics (sys_stats):
+ * the direction of each (from format/syscalls.c's table), and their statistics (sys_stats):
  * exact nearest-rank percentiles of durations.
  */
 #include <errno.h>
@@ -12,21 +12,6 @@
 #include "import.h"
 
 /* --- syscall names --- */
-
-/*
- * Whether a syscall reads or writes its descriptor's data (RW_*): the one
- * place the importer decides it.  Every event's direction is an_sys.rw,
- * set from here when the name is interned, and so is the rw column of the
- * syscalls table that the reports read.
- */
-static int classify_rw(const char *name)
-{
-	if (strstr(name, "read") || !strncmp(name, "recv", 4))
-		return RW_READ;
-	if (strstr(name, "write") || !strncmp(name, "send", 4))
-		return RW_WRITE;
-	return RW_NONE;
-}
 
 /* Intern a name: returns its index, or NONE. */
 static uint32_t sys_intern(struct an_imp *im, const char *name, int insert_db)
@@ -46,7 +31,13 @@ static uint32_t sys_intern(struct an_imp *im, const char *name, int insert_db)
 	s->name = strdup(name);
 	if (!s->name || sr_map__set(&im->sys_map, h, len, 0, (uint32_t)im->nsys))
 		return NONE;
-	s->rw = (uint8_t)classify_rw(name);
+	/*
+	 * Whether it reads or writes its descriptor's data: the syscall
+	 * table's word (readlink is no read), the one place the importer
+	 * decides it.  Every event's direction is an_sys.rw, and so is the
+	 * rw column of the syscalls table that the reports read.
+	 */
+	s->rw = (uint8_t)sr_syscall_dir(name);
 	s->close_range = !strcmp(name, "close_range");
 	s->fcntl = !strcmp(name, "fcntl");
 	if (insert_db) {

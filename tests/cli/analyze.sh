@@ -820,4 +820,20 @@ fi
 csv hostile_comm_filter "pid,comm,reads,read_bytes,writes,write_bytes,host" \
 	"$D/hostile.trc" --top-io --comm "x' OR '1'='1"
 
+# A syscall's direction is the syscall table's: readlink and readahead
+# read no descriptor's data, recvfrom does, sendfile writes its output.
+"$MK" -o "$D/dirs.trc" <<'EOF2' || fail mktrace dirs.trc
+meta recording_id dirs
+syscall ts=1000 pid=7 comm=x sys=readlink ret=5
+syscall ts=2000 pid=7 comm=x sys=readahead ret=0
+syscall ts=3000 pid=7 comm=x sys=process_vm_readv ret=0
+syscall ts=4000 pid=7 comm=x sys=recvfrom ret=10
+syscall ts=5000 pid=7 comm=x sys=sendfile ret=10
+rw ts=6000 pid=7 comm=x sys=pread64 ret=4 fd=3 count=4 offset=0
+EOF2
+got=$("$S" analyze "$D/dirs.trc" --no-progress --format csv \
+	--sql 'SELECT name, rw FROM syscalls ORDER BY name' 2>/dev/null | tr '\n' ' ')
+expect_eq syscall_directions "$got" \
+	"name,rw pread64,1 process_vm_readv,0 readahead,0 readlink,0 recvfrom,1 sendfile,2 "
+
 t_done
