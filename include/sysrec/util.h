@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * util.h - small helpers shared by every subcommand: errors, output escaping,
- * a streaming JSON writer, number and time formatting.  Implemented in
+ * a streaming JSON writer, number and time formatting, pid lists, cgroup
+ * paths.  Implemented in
  * format/util.c and format/json.c; no BPF, no root.
  */
 #ifndef SYSREC_UTIL_H
@@ -99,6 +100,45 @@ int sr_parse_size(const char *s, uint64_t *out);
 int sr_parse_duration(const char *s, uint64_t *ns);
 /* A whole decimal number in [min, max] (no sign, no spaces); -EINVAL otherwise. */
 int sr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* What a list parser found wrong; every member set on error. */
+struct sr_list_err {
+	int err;		/* the error returned */
+	const char *item;	/* the item at fault, inside the string parsed (no NUL) */
+	size_t len;		/* its length: 0 for an empty item */
+	const char *why;	/* "empty item", "not a number", "out of range", "too many items" */
+};
+/*
+ * A comma-separated list of process ids, each a whole decimal number in
+ * [min, max] (record: 1..INT32_MAX; dump and analyze: 0..UINT32_MAX),
+ * appended to out[*n .. cap - 1]: a repeated option adds to its list.  *n is
+ * the count after; a string holds at most (strlen(s) + 1) / 2 items, for a
+ * caller that sizes @out to fit.  Returns 0 or, with @e (may be NULL) naming
+ * the item at fault:
+ *   -EINVAL  an empty item ("", "1,,2", "1,") or one that is not a number
+ *            ("x", "-1", "+1", " 1", "0x10")
+ *   -ERANGE  a number outside [min, max], however many digits it has
+ *   -E2BIG   more items than fit; every item is checked first, so a bad
+ *            item anywhere is reported rather than this
+ * On error *n stays as it was (out beyond it may have been written).
+ */
+int sr_parse_pids(const char *s, uint32_t min, uint32_t max, uint32_t *out, size_t cap,
+		  size_t *n, struct sr_list_err *e);
+
+/*
+ * Whether cgroup @path (@len bytes) is @prefix (@plen bytes) or below it;
+ * both are paths below the cgroup2 mount.  Leading and trailing slashes do
+ * not count: "/a", "a" and "/a/" are one cgroup; "" and "/" as a prefix are
+ * the root, which holds every cgroup.  "/a/b" is under "/a", "/ab" is not.
+ * An empty @path (a cgroup not known) is under nothing.
+ */
+int sr_cgroup_under(const char *path, size_t len, const char *prefix, size_t plen);
+/* Whether the @len bytes at @s end with @suffix. */
+int sr_ends_with(const char *s, size_t len, const char *suffix);
+/* @a / @b rounded toward minus infinity (C rounds toward zero); @b != 0, not INT64_MIN / -1. */
+static inline int64_t sr_floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a % b < 0) != (b < 0));
+}
 /*
  * "2026-11-26 21:00:15.123456" (local time, microseconds truncated) for a
  * wall-clock ns value; needs 27 bytes.

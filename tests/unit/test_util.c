@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* test_util.c - escaping, the JSON writer, sizes, durations and times (format/util.c, json.c). */
+/*
+ * test_util.c - escaping, the JSON writer, sizes, durations, times, pid
+ * lists and cgroup paths (format/util.c, json.c).
+ */
 #define TAP_PREFIX "util"
 #include "unit/tap.h"
 
@@ -380,6 +383,127 @@ static void test_parse_u64(void)
 	ok_eq(v, 7, "parse_u64 leaves out alone on error");
 }
 
+/* sr_parse_pids: "want" is the list after, or the item and reason of the error. */
+static void check_pids(const char *s, uint32_t min, uint32_t max, size_t cap, int want_err,
+		       const char *want)
+{
+	uint32_t out[8] = { 7 };
+	size_t n = 1;
+	struct sr_list_err e = { 0 };
+	char got[128];
+	int err = sr_parse_pids(s, min, max, out, cap, &n, &e);
+	int len = 0;
+
+	if (err) {
+		snprintf(got, sizeof(got), "'%.*s' %s", (int)e.len, e.item, e.why);
+		ok(err == want_err && e.err == err && n == 1 && out[0] == 7,
+		   "parse_pids '%s': error %d, list left alone", s, err);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			len += snprintf(got + len, sizeof(got) - len, "%s%u", i ? "," : "", out[i]);
+		ok(!want_err, "parse_pids '%s': succeeds", s);
+	}
+	check_str(s, got, want);
+}
+
+static void test_parse_pids(void)
+{
+	/* record's range: 1..INT32_MAX; the list starts with a pid already given */
+	check_pids("1", 1, INT32_MAX, 8, 0, "7,1");
+	check_pids("12,34,2147483647", 1, INT32_MAX, 8, 0, "7,12,34,2147483647");
+	check_pids("0", 1, INT32_MAX, 8, -ERANGE, "'0' out of range");
+	check_pids("2147483648", 1, INT32_MAX, 8, -ERANGE, "'2147483648' out of range");
+	check_pids("1,99999999999999999999999", 1, INT32_MAX, 8, -ERANGE,
+		   "'99999999999999999999999' out of range");
+	/* dump's and analyze's: 0..UINT32_MAX */
+	check_pids("0,4294967295", 0, UINT32_MAX, 8, 0, "7,0,4294967295");
+	check_pids("4294967296", 0, UINT32_MAX, 8, -ERANGE, "'4294967296' out of range");
+	/* empty items: strtok_r used to skip them */
+	check_pids("", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	check_pids("1,,2", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	check_pids(",1", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	check_pids("1,", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	check_pids(",", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	/* not numbers */
+	check_pids("1,x", 0, UINT32_MAX, 8, -EINVAL, "'x' not a number");
+	check_pids("-1", 0, UINT32_MAX, 8, -EINVAL, "'-1' not a number");
+	check_pids("+1", 0, UINT32_MAX, 8, -EINVAL, "'+1' not a number");
+	check_pids(" 1", 0, UINT32_MAX, 8, -EINVAL, "' 1' not a number");
+	check_pids("1 ", 0, UINT32_MAX, 8, -EINVAL, "'1 ' not a number");
+	check_pids("0x10", 0, UINT32_MAX, 8, -EINVAL, "'0x10' not a number");
+	check_pids("12a,3", 0, UINT32_MAX, 8, -EINVAL, "'12a' not a number");
+	/* too many: the first item that does not fit; a bad item anywhere first */
+	check_pids("1,2,3", 0, UINT32_MAX, 3, -E2BIG, "'3' too many items");
+	check_pids("1,2", 0, UINT32_MAX, 3, 0, "7,1,2");
+	check_pids("1,2,3,x", 0, UINT32_MAX, 3, -EINVAL, "'x' not a number");
+	check_pids("1,2,3,0", 1, INT32_MAX, 3, -ERANGE, "'0' out of range");
+}
+
+static void test_cgroup_under(void)
+{
+	static const struct {
+		const char *path, *prefix;
+		int want;
+	} cases[] = {
+		{ "/a", "/a", 1 },
+		{ "/a", "/", 1 },
+		{ "/a/b", "/a", 1 },
+		{ "/a/b/c", "/a/b", 1 },
+		{ "/ab", "/a", 0 },
+		{ "/a", "/a/b", 0 },
+		{ "/b", "/a", 0 },
+		{ "/", "/", 1 },
+		{ "/", "/a", 0 },
+		{ "/a/b", "", 1 },
+		/* where record/snapshot.c's under_cgroup() said no */
+		{ "/a", "/a/", 1 },
+		{ "/a/b", "/a//", 1 },
+		{ "/a", "a", 1 },
+		{ "/a/b", "a", 1 },
+		{ "/a", "//", 1 },
+		{ "a/b", "/a", 1 },
+		/* where analyze/an_util.c's sr_cg_under() said yes */
+		{ "", "/", 0 },
+		{ "", "", 0 },
+		/* where both agreed */
+		{ "/a/", "/a", 1 },
+		{ "/ab/", "/a/", 0 },
+		{ "/a.slice/b.scope", "/a.slice", 1 },
+		{ "/a.slice2", "/a.slice", 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		ok(sr_cgroup_under(cases[i].path, strlen(cases[i].path), cases[i].prefix,
+				   strlen(cases[i].prefix)) == cases[i].want,
+		   "cgroup_under '%s' '%s' is %d", cases[i].path, cases[i].prefix, cases[i].want);
+	ok(!sr_cgroup_under(NULL, 0, "/", 1), "cgroup_under NULL path");
+	ok(sr_cgroup_under("/a/bc", 4, "/a/b", 4), "cgroup_under counts len, not the NUL");
+	ok(sr_cgroup_under("/a/b", 4, "/a/bc", 4), "cgroup_under counts plen, not the NUL");
+}
+
+static void test_ends_with_floor_div(void)
+{
+	ok(sr_ends_with("x.scope", 7, ".scope"), "ends_with .scope");
+	ok(sr_ends_with(".scope", 6, ".scope"), "ends_with the whole");
+	ok(!sr_ends_with("scope", 5, ".scope"), "ends_with shorter");
+	ok(!sr_ends_with("x.scope", 6, ".scope"), "ends_with counts len");
+	ok(sr_ends_with("x.scopeZZ", 7, ".scope"), "ends_with ignores past len");
+	ok(sr_ends_with("abc", 3, ""), "ends_with empty suffix");
+	ok(sr_ends_with("", 0, ""), "ends_with empty both");
+	ok(!sr_ends_with("total_bytes", 11, "bytesx"), "ends_with no");
+
+	ok_eq(sr_floor_div(7, 2), 3, "floor_div 7/2");
+	ok_eq(sr_floor_div(-7, 2), -4, "floor_div -7/2");
+	ok_eq(sr_floor_div(7, -2), -4, "floor_div 7/-2");
+	ok_eq(sr_floor_div(-7, -2), 3, "floor_div -7/-2");
+	ok_eq(sr_floor_div(-8, 2), -4, "floor_div -8/2 exact");
+	ok_eq(sr_floor_div(0, 5), 0, "floor_div 0");
+	ok_eq(sr_floor_div(-1, 1000), -1, "floor_div -1/1000");
+	ok_eq(sr_floor_div(INT64_MIN, 1), INT64_MIN, "floor_div INT64_MIN/1");
+	ok_eq(sr_floor_div(INT64_MIN, 10), INT64_MIN / 10 - 1, "floor_div INT64_MIN/10");
+	ok_eq(sr_floor_div(INT64_MAX, -1), -INT64_MAX, "floor_div INT64_MAX/-1");
+}
+
 static void test_wall(void)
 {
 	char buf[64], small[12];
@@ -590,6 +714,9 @@ int main(void)
 	test_parse_size();
 	test_parse_duration();
 	test_parse_u64();
+	test_parse_pids();
+	test_cgroup_under();
+	test_ends_with_floor_div();
 	test_wall();
 	test_errno_name();
 	test_err();
