@@ -60,13 +60,30 @@ size_t sr_esc_json(char *dst, const char *s, size_t len);
 
 /*
  * Streaming JSON writer (bpftool's json_writer, smaller).  Owns nothing but
- * itself.  Inside an object, call sr_json__key() before each value.  Each
- * complete top-level value ends with a newline, so compact mode writes NDJSON
- * and pretty mode ends its document with a newline.  Doubles are printed so
- * they read back the same; NaN and infinities become null.
+ * itself and its buffer.  Inside an object, call sr_json__key() before each
+ * value.  Each complete top-level value ends with a newline, so compact mode
+ * writes NDJSON and the other styles end their document with a newline.
+ * Strings are escaped as sr_fput_json/sr_esc_json do; integers are printed
+ * as integers; doubles so that they read back the same; NaN and infinities
+ * become null.
  */
+#define SR_JSON_COMPACT	0	/* {"a":1,"b":[1,2]}: no spaces (dump --json) */
+#define SR_JSON_PRETTY	1	/* two-space indents, one member a line (info --json) */
+#define SR_JSON_ROWS	2	/* each member of the top-level container on a line of
+				 * its own, inside it ", " and ": " (analyze --format json):
+				 * [\n{"a": 1, "b": "x"},\n{...}\n]\n, or []\n */
 struct sr_json;
-struct sr_json *sr_json__new(FILE *f, int pretty);
+/* A writer to @f in one of the styles above. */
+struct sr_json *sr_json__new(FILE *f, int style);
+/*
+ * A writer into memory, for output built a record at a time: take the bytes
+ * with sr_json__mem(), then sr_json__mem_clear() before the next record.
+ */
+struct sr_json *sr_json__new_mem(int style);
+/* What a memory writer holds (not NUL-terminated); NULL when it ran out of memory. */
+const char *sr_json__mem(const struct sr_json *j, size_t *len);
+/* Empties a memory writer and forgets an allocation failure; the nesting stays. */
+void sr_json__mem_clear(struct sr_json *j);
 void sr_json__free(struct sr_json *j);
 void sr_json__obj_start(struct sr_json *j);
 void sr_json__obj_end(struct sr_json *j);
@@ -80,6 +97,11 @@ void sr_json__s64(struct sr_json *j, int64_t v);
 void sr_json__dbl(struct sr_json *j, double v);
 void sr_json__bool(struct sr_json *j, int v);
 void sr_json__null(struct sr_json *j);
+/*
+ * A value written as it is given, with the separators it needs: a number
+ * the caller formatted itself (analyze's "%.6f" times and "%.17g" doubles).
+ */
+void sr_json__raw(struct sr_json *j, const char *s, size_t len);
 
 /* "ENOENT" for ENOENT or -ENOENT; NULL for 0 and numbers with no name. */
 const char *sr_errno_name(int err);

@@ -154,11 +154,8 @@ static void test_esc_mem(void)
 	   "fput_json of 5000 mixed bytes equals esc_json");
 }
 
-static const char *json_doc(int pretty, int which)
+static void json_build(struct sr_json *j, int which)
 {
-	FILE *f = mem_open();
-	struct sr_json *j = sr_json__new(f, pretty);
-
 	if (which == 0) {
 		sr_json__obj_start(j);
 		sr_json__key(j, "a");
@@ -195,6 +192,14 @@ static const char *json_doc(int pretty, int which)
 		sr_json__u64(j, 2);
 		sr_json__obj_end(j);
 	}
+}
+
+static const char *json_doc(int pretty, int which)
+{
+	FILE *f = mem_open();
+	struct sr_json *j = sr_json__new(f, pretty);
+
+	json_build(j, which);
 	sr_json__free(j);
 	return mem_close(f);
 }
@@ -260,6 +265,80 @@ static void test_json_writer(void)
 	}
 	snprintf(want, sizeof(want), "%s", json_dbl(0.1));
 	check_str("json dbl stable", want, "[0.1]\n");
+}
+
+/* analyze's rows: what analyze/an_out.c's print_json() writes for the same values. */
+static const char *json_rows(int nrows)
+{
+	FILE *f = mem_open();
+	struct sr_json *j = sr_json__new(f, SR_JSON_ROWS);
+	char num[40];
+
+	sr_json__arr_start(j);
+	for (int r = 0; r < nrows; r++) {
+		sr_json__obj_start(j);
+		sr_json__key(j, "comm");
+		sr_json__str(j, "a\"b");
+		sr_json__key(j, "bytes");
+		sr_json__s64(j, -5 + r);
+		sr_json__key(j, "t");
+		snprintf(num, sizeof(num), "%.6f", 1.5);
+		sr_json__raw(j, num, strlen(num));
+		sr_json__key(j, "x");
+		sr_json__null(j);
+		sr_json__obj_end(j);
+	}
+	sr_json__arr_end(j);
+	sr_json__free(j);
+	return mem_close(f);
+}
+
+/* The same documents through a FILE and through memory. */
+static void check_mem_same(const char *name, int style, const char *s, size_t len)
+{
+	FILE *f = mem_open();
+	struct sr_json *jf = sr_json__new(f, style);
+	struct sr_json *jm = sr_json__new_mem(style);
+	const char *got;
+	size_t n;
+
+	for (int which = 0; which < 2; which++) {
+		json_build(jf, which);
+		json_build(jm, which);
+	}
+	sr_json__strn(jf, s, len);
+	sr_json__strn(jm, s, len);
+	mem_close(f);
+	got = sr_json__mem(jm, &n);
+	ok(got && mem_buf && n == mem_len && !memcmp(got, mem_buf, n),
+	   "json memory writer writes what the FILE writer does: %s", name);
+	sr_json__mem_clear(jm);
+	sr_json__null(jm);
+	got = sr_json__mem(jm, &n);
+	ok(got && n == 5 && !memcmp(got, "null\n", 5), "json memory writer cleared: %s", name);
+	sr_json__free(jf);
+	sr_json__free(jm);
+}
+
+static void test_json_styles(void)
+{
+	char big[5000];
+
+	check_str("json rows", json_rows(2),
+		  "[\n"
+		  "{\"comm\": \"a\\\"b\", \"bytes\": -5, \"t\": 1.500000, \"x\": null},\n"
+		  "{\"comm\": \"a\\\"b\", \"bytes\": -4, \"t\": 1.500000, \"x\": null}\n"
+		  "]\n");
+	check_str("json rows one", json_rows(1),
+		  "[\n{\"comm\": \"a\\\"b\", \"bytes\": -5, \"t\": 1.500000, \"x\": null}\n]\n");
+	check_str("json rows none", json_rows(0), "[]\n");
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7 % 251 < 32 ? 'a' : (i * 7 % 251));
+	check_mem_same("compact", SR_JSON_COMPACT, S("x\"y\n\xff\xc3\xa9"));
+	check_mem_same("pretty", SR_JSON_PRETTY, S("x\"y\n\xff\xc3\xa9"));
+	check_mem_same("rows", SR_JSON_ROWS, S("\x1b[31m"));
+	check_mem_same("5000 bytes", SR_JSON_COMPACT, big, sizeof(big));
 }
 
 static void test_human(void)
@@ -439,12 +518,14 @@ static void test_parse_pids(void)
 	check_pids("1,2,3,0", 1, INT32_MAX, 3, -ERANGE, "'0' out of range");
 }
 
+struct cg_case {
+	const char *path, *prefix;
+	int want;
+};
+
 static void test_cgroup_under(void)
 {
-	static const struct {
-		const char *path, *prefix;
-		int want;
-	} cases[] = {
+	static const struct cg_case cases[] = {
 		{ "/a", "/a", 1 },
 		{ "/a", "/", 1 },
 		{ "/a/b", "/a", 1 },
@@ -710,6 +791,7 @@ int main(void)
 	test_json_str();
 	test_esc_mem();
 	test_json_writer();
+	test_json_styles();
 	test_human();
 	test_parse_size();
 	test_parse_duration();
