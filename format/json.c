@@ -70,28 +70,34 @@ void sr_json__mem_clear(struct sr_json *j)
 }
 
 /* Room for @n more bytes in the buffer, or NULL (remembered in j->err). */
-static char *room(struct sr_json *j, size_t n)
+static char *room_slow(struct sr_json *j, size_t n)
 {
+	size_t cap = j->cap ? j->cap : 4096;
+	char *p;
+
 	if (j->err)
 		return NULL;
-	if (n > j->cap - j->len) {
-		size_t cap = j->cap ? j->cap : 4096;
-		char *p;
-
-		while (cap - j->len < n)
-			cap *= 2;
-		p = realloc(j->buf, cap);
-		if (!p) {
-			j->err = -ENOMEM;
-			return NULL;
-		}
-		j->buf = p;
-		j->cap = cap;
+	while (cap - j->len < n)
+		cap *= 2;
+	p = realloc(j->buf, cap);
+	if (!p) {
+		j->err = -ENOMEM;
+		return NULL;
 	}
+	j->buf = p;
+	j->cap = cap;
 	return j->buf + j->len;
 }
 
-static void put(struct sr_json *j, const char *s, size_t n)
+static inline char *room(struct sr_json *j, size_t n)
+{
+	if (n <= j->cap - j->len)
+		return j->buf + j->len;
+	return room_slow(j, n);
+}
+
+/* Memory writers build records of many short pieces: copied in line. */
+static inline void put(struct sr_json *j, const char *s, size_t n)
 {
 	char *d;
 
@@ -100,10 +106,16 @@ static void put(struct sr_json *j, const char *s, size_t n)
 		return;
 	}
 	d = room(j, n);
-	if (d) {
-		memcpy(d, s, n);
-		j->len += n;
-	}
+	if (!d)
+		return;
+	for (size_t i = 0; i < n; i++)
+		d[i] = s[i];
+	j->len += n;
+}
+
+static inline void put_c(struct sr_json *j, char c)
+{
+	put(j, &c, 1);
 }
 
 static void put_s(struct sr_json *j, const char *s)
@@ -114,6 +126,7 @@ static void put_s(struct sr_json *j, const char *s)
 /* A JSON string with its quotes: the same escapes to a FILE and into memory. */
 static void put_str(struct sr_json *j, const char *s, size_t len)
 {
+	size_t i;
 	char *d;
 
 	if (j->f) {
@@ -121,15 +134,30 @@ static void put_str(struct sr_json *j, const char *s, size_t len)
 		return;
 	}
 	d = room(j, SR_ESC_MAX(len));
-	if (d)
+	if (!d)
+		return;
+	/* keys and most values need no escape: copied as they are */
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			break;
+		d[i + 1] = (char)c;
+	}
+	if (i < len) {
 		j->len += sr_esc_json(d, s, len);
+		return;
+	}
+	d[0] = '"';
+	d[len + 1] = '"';
+	j->len += len + 2;
 }
 
 static void indent(struct sr_json *j)
 {
 	unsigned int i;
 
-	put(j, "\n", 1);
+	put_c(j, '\n');
 	for (i = 0; i < j->depth && i < SR_JSON_DEPTH; i++)
 		put(j, "  ", 2);
 }
@@ -154,27 +182,27 @@ static void sep(struct sr_json *j)
 		return;
 	had = *items(j);
 	if (had)
-		put(j, ",", 1);
+		put_c(j, ',');
 	*items(j) = 1;
 	if (j->style == SR_JSON_PRETTY)
 		indent(j);
 	else if (j->style == SR_JSON_ROWS && j->depth == 1)
-		put(j, "\n", 1);
+		put_c(j, '\n');
 	else if (j->style == SR_JSON_ROWS && had)
-		put(j, " ", 1);
+		put_c(j, ' ');
 }
 
 /* After a value: a top-level value ends its line (one document per line when compact). */
 static void done(struct sr_json *j)
 {
 	if (j->depth == 0)
-		put(j, "\n", 1);
+		put_c(j, '\n');
 }
 
 static void open_container(struct sr_json *j, char c)
 {
 	sep(j);
-	put(j, &c, 1);
+	put_c(j, c);
 	j->depth++;
 	*items(j) = 0;
 }
@@ -189,7 +217,7 @@ static void close_container(struct sr_json *j, char c)
 	if (had && (j->style == SR_JSON_PRETTY ||
 		    (j->style == SR_JSON_ROWS && j->depth == 0)))
 		indent(j);
-	put(j, &c, 1);
+	put_c(j, c);
 	done(j);
 }
 
