@@ -303,9 +303,14 @@ static void fput_pieces(FILE *f, const char *str, size_t len,
 	while (len) {
 		n = len;
 		if (n > ESC_PIECE) {
-			n = ESC_PIECE;
-			for (back = 0; back < 3 && (s[n] & 0xc0) == 0x80; back++)
-				n--;
+			/*
+			 * Back to the last byte that is not a continuation:
+			 * stray continuation bytes after a whole sequence
+			 * must not cut that sequence from its lead byte.
+			 */
+			for (back = ESC_PIECE; back > 0 && (s[back] & 0xc0) == 0x80; back--)
+				;
+			n = back ? back : ESC_PIECE;
 		}
 		out = inner(buf, s, n) - buf;
 		fwrite(buf, 1, out, f);

@@ -139,6 +139,17 @@ static void test_esc_mem(void)
 	memcpy(in + 1023, "\xe2\x82\xac" "b", 4);
 	in[1027] = 0;
 	check_str("fput_text keeps a character across pieces", esc(sr_fput_text, in, 1027), in);
+	/* a whole 4-byte character ending a piece, then a stray continuation byte */
+	memset(in, 'a', 1020);
+	memcpy(in + 1020, "\xf0\x9f\x98\x80\x80" "b", 6);
+	n = sr_esc_json(want, in, 1026);
+	want[n] = 0;
+	check_str("fput_json keeps a character before a stray byte across pieces",
+		  esc(sr_fput_json, in, 1026), want);
+	n = sr_esc_text(want, in, 1026);
+	want[n] = 0;
+	check_str("fput_text keeps a character before a stray byte across pieces",
+		  esc(sr_fput_text, in, 1026), want);
 	/* and an invalid byte stream of every value, long: FILE and memory forms agree */
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = (char)(i * 7 + (i >> 8));
