@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* block.c - block headers and schema checks shared by the writer and the reader. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layout.h"
@@ -76,4 +77,12 @@ const char *sr_type_problem(const struct sr_type *t)
 			return "field size does not match its kind";
 	}
 	return NULL;
+}
+
+void sr_type_free(struct sr_type *t)
+{
+	for (size_t f = 0; f < t->nfields; f++)
+		free((char *)t->fields[f].name);
+	free((void *)t->fields);
+	free((char *)t->name);
 }

@@ -108,6 +108,11 @@ int sr_bhdr_decode(const uint8_t in[SR_BLOCK_HDR_SIZE], struct sr_bhdr *h);
 int sr_kind_size(unsigned int kind);
 /* The checks a reader applies to a type of a schema block: 0 or a reason. */
 const char *sr_type_problem(const struct sr_type *t);
+/*
+ * Frees the name and the fields of a type copied to the heap (the reader's
+ * and the writer's copies; t->nfields counts the fields that hold a name).
+ */
+void sr_type_free(struct sr_type *t);
 
 /*
  * The column transform of a chunk (docs/FORMAT.md, "Chunk body").

@@ -178,23 +178,16 @@ static const struct sr_field cgroup_fields[] = {
 #define TYPE(num, tname, T, fields) \
 	[num] = { num, tname, sizeof(T), ARRAY_SIZE(fields), fields }
 
+/*
+ * One entry per type of SR_EVENT_TYPES: a type added there without its
+ * <name>_fields table above fails to build here.
+ */
+#define SR_SCHEMA_TYPE_(N, n, nr, sys, origin) \
+	TYPE(SR_EV_##N, #n, struct sr_ev_##n, n##_fields),
 static const struct sr_type types[SR_EV_TYPE_MAX] = {
-	TYPE(SR_EV_EXEC, "exec", struct sr_ev_exec, exec_fields),
-	TYPE(SR_EV_FORK, "fork", struct sr_ev_fork, fork_fields),
-	TYPE(SR_EV_EXIT, "exit", struct sr_ev_exit, exit_fields),
-	TYPE(SR_EV_OPEN, "open", struct sr_ev_open, open_fields),
-	TYPE(SR_EV_RW, "rw", struct sr_ev_rw, rw_fields),
-	TYPE(SR_EV_CLOSE, "close", struct sr_ev_close, close_fields),
-	TYPE(SR_EV_DUP, "dup", struct sr_ev_dup, dup_fields),
-	TYPE(SR_EV_MMAP, "mmap", struct sr_ev_mmap, mmap_fields),
-	TYPE(SR_EV_MUNMAP, "munmap", struct sr_ev_munmap, munmap_fields),
-	TYPE(SR_EV_BRK, "brk", struct sr_ev_brk, brk_fields),
-	TYPE(SR_EV_SYSCALL, "syscall", struct sr_ev_syscall, syscall_fields),
-	TYPE(SR_EV_LOST, "lost", struct sr_ev_lost, lost_fields),
-	TYPE(SR_EV_PROC, "proc", struct sr_ev_proc, proc_fields),
-	TYPE(SR_EV_FD, "fd", struct sr_ev_fd, fd_fields),
-	TYPE(SR_EV_CGROUP, "cgroup", struct sr_ev_cgroup, cgroup_fields),
+	SR_EVENT_TYPES(SR_SCHEMA_TYPE_)
 };
+#undef SR_SCHEMA_TYPE_
 
 const struct sr_type *sr_schema_type(unsigned int type)
 {

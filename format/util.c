@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* util.c - errors, escaping, number and time formatting (see sysrec/util.h). */
+/*
+ * util.c - errors, escaping, number and time formatting, pid lists and
+ * cgroup paths (see sysrec/util.h).
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -300,9 +303,14 @@ static void fput_pieces(FILE *f, const char *str, size_t len,
 	while (len) {
 		n = len;
 		if (n > ESC_PIECE) {
-			n = ESC_PIECE;
-			for (back = 0; back < 3 && (s[n] & 0xc0) == 0x80; back++)
-				n--;
+			/*
+			 * Back to the last byte that is not a continuation:
+			 * stray continuation bytes after a whole sequence
+			 * must not cut that sequence from its lead byte.
+			 */
+			for (back = ESC_PIECE; back > 0 && (s[back] & 0xc0) == 0x80; back--)
+				;
+			n = back ? back : ESC_PIECE;
 		}
 		out = inner(buf, s, n) - buf;
 		fwrite(buf, 1, out, f);
@@ -423,6 +431,99 @@ int sr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
+}
+
+/* One item of a list, [s, s + len) (no NUL needed): 0, -EINVAL or -ERANGE. */
+static int parse_item(const char *s, size_t len, uint64_t min, uint64_t max, uint64_t *v)
+{
+	uint64_t x = 0;
+	int over = 0;
+
+	if (!len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (!is_digit(s[i]))
+			return -EINVAL;
+		over |= __builtin_mul_overflow(x, 10, &x) ||
+			__builtin_add_overflow(x, (uint64_t)(s[i] - '0'), &x);
+	}
+	if (over || x < min || x > max)
+		return -ERANGE;
+	*v = x;
+	return 0;
+}
+
+static int list_err(struct sr_list_err *e, int err, const char *item, size_t len)
+{
+	if (e) {
+		e->err = err;
+		e->item = item;
+		e->len = len;
+		e->why = err == -E2BIG ? "too many items" :
+			 err == -ERANGE ? "out of range" :
+			 len ? "not a number" : "empty item";
+	}
+	return err;
+}
+
+int sr_parse_pids(const char *s, uint32_t min, uint32_t max, uint32_t *out, size_t cap,
+		  size_t *n, struct sr_list_err *e)
+{
+	const char *over = NULL;
+	size_t k = *n, over_len = 0;
+
+	for (;;) {
+		const char *end = strchr(s, ',');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		uint64_t v;
+		int err = parse_item(s, len, min, max, &v);
+
+		if (err)
+			return list_err(e, err, s, len);
+		if (k < cap) {
+			out[k++] = (uint32_t)v;
+		} else if (!over) {
+			/* a bad item further on is named first */
+			over = s;
+			over_len = len;
+		}
+		if (!end)
+			break;
+		s = end + 1;
+	}
+	if (over)
+		return list_err(e, -E2BIG, over, over_len);
+	*n = k;
+	return 0;
+}
+
+/* Leading and trailing slashes off: "/a/b/" is "a/b", "/" and "" are "". */
+static void strip_slashes(const char **s, size_t *len)
+{
+	while (*len && (*s)[0] == '/') {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && (*s)[*len - 1] == '/')
+		(*len)--;
+}
+
+int sr_cgroup_under(const char *path, size_t len, const char *prefix, size_t plen)
+{
+	if (!path || !len)
+		return 0;	/* an unknown cgroup is under nothing */
+	strip_slashes(&path, &len);
+	strip_slashes(&prefix, &plen);
+	if (!plen)
+		return 1;	/* the root */
+	return len >= plen && !memcmp(path, prefix, plen) && (len == plen || path[plen] == '/');
+}
+
+int sr_ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && !memcmp(s + len - n, suffix, n);
 }
 
 int sr_parse_size(const char *s, uint64_t *out)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * util.h - small helpers shared by every subcommand: errors, output escaping,
- * a streaming JSON writer, number and time formatting.  Implemented in
+ * a streaming JSON writer, number and time formatting, pid lists, cgroup
+ * paths.  Implemented in
  * format/util.c and format/json.c; no BPF, no root.
  */
 #ifndef SYSREC_UTIL_H
@@ -59,13 +60,30 @@ size_t sr_esc_json(char *dst, const char *s, size_t len);
 
 /*
  * Streaming JSON writer (bpftool's json_writer, smaller).  Owns nothing but
- * itself.  Inside an object, call sr_json__key() before each value.  Each
- * complete top-level value ends with a newline, so compact mode writes NDJSON
- * and pretty mode ends its document with a newline.  Doubles are printed so
- * they read back the same; NaN and infinities become null.
+ * itself and its buffer.  Inside an object, call sr_json__key() before each
+ * value.  Each complete top-level value ends with a newline, so compact mode
+ * writes NDJSON and the other styles end their document with a newline.
+ * Strings are escaped as sr_fput_json/sr_esc_json do; integers are printed
+ * as integers; doubles so that they read back the same; NaN and infinities
+ * become null.
  */
+#define SR_JSON_COMPACT	0	/* {"a":1,"b":[1,2]}: no spaces (dump --json) */
+#define SR_JSON_PRETTY	1	/* two-space indents, one member a line (info --json) */
+#define SR_JSON_ROWS	2	/* each member of the top-level container on a line of
+				 * its own, inside it ", " and ": " (analyze --format json):
+				 * [\n{"a": 1, "b": "x"},\n{...}\n]\n, or []\n */
 struct sr_json;
-struct sr_json *sr_json__new(FILE *f, int pretty);
+/* A writer to @f in one of the styles above. */
+struct sr_json *sr_json__new(FILE *f, int style);
+/*
+ * A writer into memory, for output built a record at a time: take the bytes
+ * with sr_json__mem(), then sr_json__mem_clear() before the next record.
+ */
+struct sr_json *sr_json__new_mem(int style);
+/* What a memory writer holds (not NUL-terminated); NULL when it ran out of memory. */
+const char *sr_json__mem(const struct sr_json *j, size_t *len);
+/* Empties a memory writer and forgets an allocation failure; the nesting stays. */
+void sr_json__mem_clear(struct sr_json *j);
 void sr_json__free(struct sr_json *j);
 void sr_json__obj_start(struct sr_json *j);
 void sr_json__obj_end(struct sr_json *j);
@@ -79,6 +97,11 @@ void sr_json__s64(struct sr_json *j, int64_t v);
 void sr_json__dbl(struct sr_json *j, double v);
 void sr_json__bool(struct sr_json *j, int v);
 void sr_json__null(struct sr_json *j);
+/*
+ * A value written as it is given, with the separators it needs: a number
+ * the caller formatted itself (analyze's "%.6f" times and "%.17g" doubles).
+ */
+void sr_json__raw(struct sr_json *j, const char *s, size_t len);
 
 /* "ENOENT" for ENOENT or -ENOENT; NULL for 0 and numbers with no name. */
 const char *sr_errno_name(int err);
@@ -99,6 +122,45 @@ int sr_parse_size(const char *s, uint64_t *out);
 int sr_parse_duration(const char *s, uint64_t *ns);
 /* A whole decimal number in [min, max] (no sign, no spaces); -EINVAL otherwise. */
 int sr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* What a list parser found wrong; every member set on error. */
+struct sr_list_err {
+	int err;		/* the error returned */
+	const char *item;	/* the item at fault, inside the string parsed (no NUL) */
+	size_t len;		/* its length: 0 for an empty item */
+	const char *why;	/* "empty item", "not a number", "out of range", "too many items" */
+};
+/*
+ * A comma-separated list of process ids, each a whole decimal number in
+ * [min, max] (record: 1..INT32_MAX; dump and analyze: 0..UINT32_MAX),
+ * appended to out[*n .. cap - 1]: a repeated option adds to its list.  *n is
+ * the count after; a string holds at most (strlen(s) + 1) / 2 items, for a
+ * caller that sizes @out to fit.  Returns 0 or, with @e (may be NULL) naming
+ * the item at fault:
+ *   -EINVAL  an empty item ("", "1,,2", "1,") or one that is not a number
+ *            ("x", "-1", "+1", " 1", "0x10")
+ *   -ERANGE  a number outside [min, max], however many digits it has
+ *   -E2BIG   more items than fit; every item is checked first, so a bad
+ *            item anywhere is reported rather than this
+ * On error *n stays as it was (out beyond it may have been written).
+ */
+int sr_parse_pids(const char *s, uint32_t min, uint32_t max, uint32_t *out, size_t cap,
+		  size_t *n, struct sr_list_err *e);
+
+/*
+ * Whether cgroup @path (@len bytes) is @prefix (@plen bytes) or below it;
+ * both are paths below the cgroup2 mount.  Leading and trailing slashes do
+ * not count: "/a", "a" and "/a/" are one cgroup; "" and "/" as a prefix are
+ * the root, which holds every cgroup.  "/a/b" is under "/a", "/ab" is not.
+ * An empty @path (a cgroup not known) is under nothing.
+ */
+int sr_cgroup_under(const char *path, size_t len, const char *prefix, size_t plen);
+/* Whether the @len bytes at @s end with @suffix. */
+int sr_ends_with(const char *s, size_t len, const char *suffix);
+/* @a / @b rounded toward minus infinity (C rounds toward zero); @b != 0, not INT64_MIN / -1. */
+static inline int64_t sr_floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a % b < 0) != (b < 0));
+}
 /*
  * "2026-11-26 21:00:15.123456" (local time, microseconds truncated) for a
  * wall-clock ns value; needs 27 bytes.

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* test_util.c - escaping, the JSON writer, sizes, durations and times (format/util.c, json.c). */
+/*
+ * test_util.c - escaping, the JSON writer, sizes, durations, times, pid
+ * lists and cgroup paths (format/util.c, json.c).
+ */
 #define TAP_PREFIX "util"
 #include "unit/tap.h"
 
@@ -136,6 +139,17 @@ static void test_esc_mem(void)
 	memcpy(in + 1023, "\xe2\x82\xac" "b", 4);
 	in[1027] = 0;
 	check_str("fput_text keeps a character across pieces", esc(sr_fput_text, in, 1027), in);
+	/* a whole 4-byte character ending a piece, then a stray continuation byte */
+	memset(in, 'a', 1020);
+	memcpy(in + 1020, "\xf0\x9f\x98\x80\x80" "b", 6);
+	n = sr_esc_json(want, in, 1026);
+	want[n] = 0;
+	check_str("fput_json keeps a character before a stray byte across pieces",
+		  esc(sr_fput_json, in, 1026), want);
+	n = sr_esc_text(want, in, 1026);
+	want[n] = 0;
+	check_str("fput_text keeps a character before a stray byte across pieces",
+		  esc(sr_fput_text, in, 1026), want);
 	/* and an invalid byte stream of every value, long: FILE and memory forms agree */
 	for (i = 0; i < sizeof(in); i++)
 		in[i] = (char)(i * 7 + (i >> 8));
@@ -151,11 +165,8 @@ static void test_esc_mem(void)
 	   "fput_json of 5000 mixed bytes equals esc_json");
 }
 
-static const char *json_doc(int pretty, int which)
+static void json_build(struct sr_json *j, int which)
 {
-	FILE *f = mem_open();
-	struct sr_json *j = sr_json__new(f, pretty);
-
 	if (which == 0) {
 		sr_json__obj_start(j);
 		sr_json__key(j, "a");
@@ -192,6 +203,14 @@ static const char *json_doc(int pretty, int which)
 		sr_json__u64(j, 2);
 		sr_json__obj_end(j);
 	}
+}
+
+static const char *json_doc(int pretty, int which)
+{
+	FILE *f = mem_open();
+	struct sr_json *j = sr_json__new(f, pretty);
+
+	json_build(j, which);
 	sr_json__free(j);
 	return mem_close(f);
 }
@@ -257,6 +276,80 @@ static void test_json_writer(void)
 	}
 	snprintf(want, sizeof(want), "%s", json_dbl(0.1));
 	check_str("json dbl stable", want, "[0.1]\n");
+}
+
+/* analyze's rows: what analyze/an_out.c's print_json() writes for the same values. */
+static const char *json_rows(int nrows)
+{
+	FILE *f = mem_open();
+	struct sr_json *j = sr_json__new(f, SR_JSON_ROWS);
+	char num[40];
+
+	sr_json__arr_start(j);
+	for (int r = 0; r < nrows; r++) {
+		sr_json__obj_start(j);
+		sr_json__key(j, "comm");
+		sr_json__str(j, "a\"b");
+		sr_json__key(j, "bytes");
+		sr_json__s64(j, -5 + r);
+		sr_json__key(j, "t");
+		snprintf(num, sizeof(num), "%.6f", 1.5);
+		sr_json__raw(j, num, strlen(num));
+		sr_json__key(j, "x");
+		sr_json__null(j);
+		sr_json__obj_end(j);
+	}
+	sr_json__arr_end(j);
+	sr_json__free(j);
+	return mem_close(f);
+}
+
+/* The same documents through a FILE and through memory. */
+static void check_mem_same(const char *name, int style, const char *s, size_t len)
+{
+	FILE *f = mem_open();
+	struct sr_json *jf = sr_json__new(f, style);
+	struct sr_json *jm = sr_json__new_mem(style);
+	const char *got;
+	size_t n;
+
+	for (int which = 0; which < 2; which++) {
+		json_build(jf, which);
+		json_build(jm, which);
+	}
+	sr_json__strn(jf, s, len);
+	sr_json__strn(jm, s, len);
+	mem_close(f);
+	got = sr_json__mem(jm, &n);
+	ok(got && mem_buf && n == mem_len && !memcmp(got, mem_buf, n),
+	   "json memory writer writes what the FILE writer does: %s", name);
+	sr_json__mem_clear(jm);
+	sr_json__null(jm);
+	got = sr_json__mem(jm, &n);
+	ok(got && n == 5 && !memcmp(got, "null\n", 5), "json memory writer cleared: %s", name);
+	sr_json__free(jf);
+	sr_json__free(jm);
+}
+
+static void test_json_styles(void)
+{
+	char big[5000];
+
+	check_str("json rows", json_rows(2),
+		  "[\n"
+		  "{\"comm\": \"a\\\"b\", \"bytes\": -5, \"t\": 1.500000, \"x\": null},\n"
+		  "{\"comm\": \"a\\\"b\", \"bytes\": -4, \"t\": 1.500000, \"x\": null}\n"
+		  "]\n");
+	check_str("json rows one", json_rows(1),
+		  "[\n{\"comm\": \"a\\\"b\", \"bytes\": -5, \"t\": 1.500000, \"x\": null}\n]\n");
+	check_str("json rows none", json_rows(0), "[]\n");
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7 % 251 < 32 ? 'a' : (i * 7 % 251));
+	check_mem_same("compact", SR_JSON_COMPACT, S("x\"y\n\xff\xc3\xa9"));
+	check_mem_same("pretty", SR_JSON_PRETTY, S("x\"y\n\xff\xc3\xa9"));
+	check_mem_same("rows", SR_JSON_ROWS, S("\x1b[31m"));
+	check_mem_same("5000 bytes", SR_JSON_COMPACT, big, sizeof(big));
 }
 
 static void test_human(void)
@@ -378,6 +471,129 @@ static void test_parse_u64(void)
 	ok_eq(sr_parse_u64("18446744073709551616", 0, UINT64_MAX, &v), -EINVAL,
 	      "parse_u64 overflow");
 	ok_eq(v, 7, "parse_u64 leaves out alone on error");
+}
+
+/* sr_parse_pids: "want" is the list after, or the item and reason of the error. */
+static void check_pids(const char *s, uint32_t min, uint32_t max, size_t cap, int want_err,
+		       const char *want)
+{
+	uint32_t out[8] = { 7 };
+	size_t n = 1;
+	struct sr_list_err e = { 0 };
+	char got[128];
+	int err = sr_parse_pids(s, min, max, out, cap, &n, &e);
+	int len = 0;
+
+	if (err) {
+		snprintf(got, sizeof(got), "'%.*s' %s", (int)e.len, e.item, e.why);
+		ok(err == want_err && e.err == err && n == 1 && out[0] == 7,
+		   "parse_pids '%s': error %d, list left alone", s, err);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			len += snprintf(got + len, sizeof(got) - len, "%s%u", i ? "," : "", out[i]);
+		ok(!want_err, "parse_pids '%s': succeeds", s);
+	}
+	check_str(s, got, want);
+}
+
+static void test_parse_pids(void)
+{
+	/* record's range: 1..INT32_MAX; the list starts with a pid already given */
+	check_pids("1", 1, INT32_MAX, 8, 0, "7,1");
+	check_pids("12,34,2147483647", 1, INT32_MAX, 8, 0, "7,12,34,2147483647");
+	check_pids("0", 1, INT32_MAX, 8, -ERANGE, "'0' out of range");
+	check_pids("2147483648", 1, INT32_MAX, 8, -ERANGE, "'2147483648' out of range");
+	check_pids("1,99999999999999999999999", 1, INT32_MAX, 8, -ERANGE,
+		   "'99999999999999999999999' out of range");
+	/* dump's and analyze's: 0..UINT32_MAX */
+	check_pids("0,4294967295", 0, UINT32_MAX, 8, 0, "7,0,4294967295");
+	check_pids("4294967296", 0, UINT32_MAX, 8, -ERANGE, "'4294967296' out of range");
+	/* empty items: strtok_r used to skip them */
+	check_pids("", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	check_pids("1,,2", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	check_pids(",1", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	check_pids("1,", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	check_pids(",", 0, UINT32_MAX, 8, -EINVAL, "'' empty item");
+	/* not numbers */
+	check_pids("1,x", 0, UINT32_MAX, 8, -EINVAL, "'x' not a number");
+	check_pids("-1", 0, UINT32_MAX, 8, -EINVAL, "'-1' not a number");
+	check_pids("+1", 0, UINT32_MAX, 8, -EINVAL, "'+1' not a number");
+	check_pids(" 1", 0, UINT32_MAX, 8, -EINVAL, "' 1' not a number");
+	check_pids("1 ", 0, UINT32_MAX, 8, -EINVAL, "'1 ' not a number");
+	check_pids("0x10", 0, UINT32_MAX, 8, -EINVAL, "'0x10' not a number");
+	check_pids("12a,3", 0, UINT32_MAX, 8, -EINVAL, "'12a' not a number");
+	/* too many: the first item that does not fit; a bad item anywhere first */
+	check_pids("1,2,3", 0, UINT32_MAX, 3, -E2BIG, "'3' too many items");
+	check_pids("1,2", 0, UINT32_MAX, 3, 0, "7,1,2");
+	check_pids("1,2,3,x", 0, UINT32_MAX, 3, -EINVAL, "'x' not a number");
+	check_pids("1,2,3,0", 1, INT32_MAX, 3, -ERANGE, "'0' out of range");
+}
+
+struct cg_case {
+	const char *path, *prefix;
+	int want;
+};
+
+static void test_cgroup_under(void)
+{
+	static const struct cg_case cases[] = {
+		{ "/a", "/a", 1 },
+		{ "/a", "/", 1 },
+		{ "/a/b", "/a", 1 },
+		{ "/a/b/c", "/a/b", 1 },
+		{ "/ab", "/a", 0 },
+		{ "/a", "/a/b", 0 },
+		{ "/b", "/a", 0 },
+		{ "/", "/", 1 },
+		{ "/", "/a", 0 },
+		{ "/a/b", "", 1 },
+		/* where record/snapshot.c's under_cgroup() said no */
+		{ "/a", "/a/", 1 },
+		{ "/a/b", "/a//", 1 },
+		{ "/a", "a", 1 },
+		{ "/a/b", "a", 1 },
+		{ "/a", "//", 1 },
+		{ "a/b", "/a", 1 },
+		/* where analyze/an_util.c's sr_cg_under() said yes */
+		{ "", "/", 0 },
+		{ "", "", 0 },
+		/* where both agreed */
+		{ "/a/", "/a", 1 },
+		{ "/ab/", "/a/", 0 },
+		{ "/a.slice/b.scope", "/a.slice", 1 },
+		{ "/a.slice2", "/a.slice", 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		ok(sr_cgroup_under(cases[i].path, strlen(cases[i].path), cases[i].prefix,
+				   strlen(cases[i].prefix)) == cases[i].want,
+		   "cgroup_under '%s' '%s' is %d", cases[i].path, cases[i].prefix, cases[i].want);
+	ok(!sr_cgroup_under(NULL, 0, "/", 1), "cgroup_under NULL path");
+	ok(sr_cgroup_under("/a/bc", 4, "/a/b", 4), "cgroup_under counts len, not the NUL");
+	ok(sr_cgroup_under("/a/b", 4, "/a/bc", 4), "cgroup_under counts plen, not the NUL");
+}
+
+static void test_ends_with_floor_div(void)
+{
+	ok(sr_ends_with("x.scope", 7, ".scope"), "ends_with .scope");
+	ok(sr_ends_with(".scope", 6, ".scope"), "ends_with the whole");
+	ok(!sr_ends_with("scope", 5, ".scope"), "ends_with shorter");
+	ok(!sr_ends_with("x.scope", 6, ".scope"), "ends_with counts len");
+	ok(sr_ends_with("x.scopeZZ", 7, ".scope"), "ends_with ignores past len");
+	ok(sr_ends_with("abc", 3, ""), "ends_with empty suffix");
+	ok(sr_ends_with("", 0, ""), "ends_with empty both");
+	ok(!sr_ends_with("total_bytes", 11, "bytesx"), "ends_with no");
+
+	ok_eq(sr_floor_div(7, 2), 3, "floor_div 7/2");
+	ok_eq(sr_floor_div(-7, 2), -4, "floor_div -7/2");
+	ok_eq(sr_floor_div(7, -2), -4, "floor_div 7/-2");
+	ok_eq(sr_floor_div(-7, -2), 3, "floor_div -7/-2");
+	ok_eq(sr_floor_div(-8, 2), -4, "floor_div -8/2 exact");
+	ok_eq(sr_floor_div(0, 5), 0, "floor_div 0");
+	ok_eq(sr_floor_div(-1, 1000), -1, "floor_div -1/1000");
+	ok_eq(sr_floor_div(INT64_MIN, 1), INT64_MIN, "floor_div INT64_MIN/1");
+	ok_eq(sr_floor_div(INT64_MIN, 10), INT64_MIN / 10 - 1, "floor_div INT64_MIN/10");
+	ok_eq(sr_floor_div(INT64_MAX, -1), -INT64_MAX, "floor_div INT64_MAX/-1");
 }
 
 static void test_wall(void)
@@ -586,10 +802,14 @@ int main(void)
 	test_json_str();
 	test_esc_mem();
 	test_json_writer();
+	test_json_styles();
 	test_human();
 	test_parse_size();
 	test_parse_duration();
 	test_parse_u64();
+	test_parse_pids();
+	test_cgroup_under();
+	test_ends_with_floor_div();
 	test_wall();
 	test_errno_name();
 	test_err();
