@@ -37,13 +37,6 @@ static void copy_str(char *dst, size_t size, const char *s, size_t len)
 	dst[len] = 0;
 }
 
-static int ends_with(const char *s, size_t len, const char *suf)
-{
-	size_t n = strlen(suf);
-
-	return len >= n && !memcmp(s + len - n, suf, n);
-}
-
 /*
  * The scopes the runtimes create under systemd: PREFIX<id>.scope.  The
  * conmon scopes of podman and CRI-O hold the monitor, not the container.
@@ -60,7 +53,7 @@ static const struct {
 
 static int scope_id(const char *c, size_t len, struct sr_cg_info *ci)
 {
-	if (!ends_with(c, len, ".scope"))
+	if (!sr_ends_with(c, len, ".scope"))
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(cg_scopes); i++) {
 		size_t pl = strlen(cg_scopes[i].prefix);
@@ -101,7 +94,7 @@ void sr_cg_parse(const char *path, size_t len, struct sr_cg_info *ci)
 		cl = (size_t)(path + i - c);
 		if (!cl)
 			break;
-		if (ends_with(c, cl, ".service") || ends_with(c, cl, ".scope"))
+		if (sr_ends_with(c, cl, ".service") || sr_ends_with(c, cl, ".scope"))
 			copy_str(ci->unit, sizeof(ci->unit), c, cl);
 		if (!scope_id(c, cl, ci) && cl >= 12 && all_hex(c, cl)) {
 			/* cgroupfs driver: /docker/<id>, /kubepods/.../<id> */
@@ -131,7 +124,7 @@ static size_t trim_slash(const char *s)
 
 int sr_cg_under(const char *path, const char *mount, const char *filter)
 {
-	size_t fl, ml, pl;
+	size_t fl, ml;
 
 	if (!path || !filter)
 		return 0;
@@ -146,19 +139,12 @@ int sr_cg_under(const char *path, const char *mount, const char *filter)
 			fl -= ml;
 		}
 	}
-	/* "x" and "/x" alike */
+	/* "x" and "/x" alike; the root filter takes every record, unknown cgroups too */
 	while (fl && filter[0] == '/') {
 		filter++;
 		fl--;
 	}
 	if (!fl)
 		return 1;
-	while (*path == '/')
-		path++;
-	pl = strlen(path);
-	while (pl && path[pl - 1] == '/')
-		pl--;
-	if (pl < fl || memcmp(path, filter, fl))
-		return 0;
-	return pl == fl || path[fl] == '/';
+	return sr_cgroup_under(path, strlen(path), filter, fl);
 }

@@ -50,16 +50,9 @@ static struct an_agg *agg_get(struct an_imp *im, int64_t ts, uint32_t proc, uint
 	return g;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 static struct an_tl *tl_get(struct an_imp *im, int64_t ts, uint32_t proc, uint64_t cgroup)
 {
-	int64_t bucket = floor_div(ts - im->start, SR_TL_NS);
+	int64_t bucket = sr_floor_div(ts - im->start, SR_TL_NS);
 	uint32_t i = im->procs[proc].tl_hint - 1;
 	struct an_tl *t;
 
