@@ -4,11 +4,11 @@
  * for, merge the per-CPU streams into time order and hand the records to
  * the trace writer.
  *
- * cmd_record() runs as libbpf-tools' mains do: parse options, open, set
- * rodata, load, attach, poll loop, one cleanup path; each step is a
- * function of the file named for its job (options.c, bpf_setup.c,
- * target.c, output.c, ingest.c).  This file holds the order, the stop
- * signals and the poll loop.
+ * cmd_record() runs as libbpf-tools' mains do: parse options,
+ * libbpf_set_print, open, set rodata, load, attach, poll loop, one cleanup
+ * path; each step is a function of the file named for its job (options.c,
+ * bpf_setup.c, target.c, output.c, ingest.c).  This file holds the order,
+ * the stop signals and the poll loop.
  */
 #include <errno.h>
 #include <malloc.h>
