@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * record.h - the recorder's internal pieces: the reorder buffer that merges
- * the per-CPU streams into one time order, and the /proc snapshot.
+ * the per-CPU streams into one time order, the /proc snapshot, and the
+ * recording in progress that the files of sysrec record share (options.c,
+ * bpf_setup.c, target.c, output.c, ingest.c, record.c).
  */
 #ifndef SYSREC_RECORD_H
 #define SYSREC_RECORD_H
 
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include <bpf/libbpf.h>
 
 #include "sysrec/event.h"
 
@@ -80,5 +89,138 @@ int sr_snapshot(const struct sr_snap_filter *flt, struct sr_cgroups *cg, uint64_
 uint64_t sr_kdev(uint64_t st_dev);
 
 uint64_t sr_mono_ns(void);
+
+/* --- the recording in progress (sysrec record) --- */
+
+#define MAX_CPUS		1024
+
+/* What the command line asked for (options.c). */
+struct sr_rec_opts {
+	const char *output;
+	int force;
+	int quiet;
+	int print;
+	int attach_only;
+	uint32_t pids[64];
+	int npids;
+	const char *comm;
+	const char *cgroup;
+	const char *events;
+	uint64_t duration_ns;
+	uint64_t argv_max;
+	uint64_t buffer_pages;
+	uint64_t flush_ns;
+	uint64_t rotate_size;
+	uint64_t rotate_ns;
+	uint64_t keep;
+	uint64_t level;
+	char **cmd;
+};
+
+/* One recording, from the options to the last file; cmd_record() owns it. */
+struct sr_rec {
+	struct sr_rec_opts *o;
+	struct sysrec_bpf *skel;
+	struct sr_writer *w;
+	struct sr_reorder *ro;
+	struct sr_cgroups *cg;
+	struct perf_buffer *pb;
+	struct bpf_link *switch_link;	/* sched_switch: attached first, detached last */
+	struct sr_printer *printer;	/* --print */
+	uint8_t *presnap;		/* the first file's snapshot, taken before it is created */
+	size_t presnap_len, presnap_cap;
+	uint8_t sys_type[SR_NR_MAX];
+	char classes[512];
+	char filters[512];
+	char cg_rel[PATH_MAX];		/* --cgroup below the cgroup2 mount: "/a/b" */
+	char cmdline[4096];
+	char recording_id[33];
+	char host[256];
+	int64_t clock_offset;
+	uint64_t start_ns;
+	uint64_t file_start_ns;
+	double ratio;		/* chunk bytes per raw byte of the last file, 0 before one */
+	uint64_t file_base_raw;	/* raw bytes of the file's start: header, snapshot */
+	uint64_t chunk_first_ts;	/* ts of the oldest record not yet flushed, 0 if none */
+	uint64_t window_ns;		/* reorder window */
+	int reported;			/* the error at hand was already printed */
+	int tty;			/* status line on stderr */
+	uint64_t rotation;
+	char *path;		/* current file */
+	char *final_path;	/* -f with a command: path is FILE.new until the exec */
+	bool keep_old;		/* the first file is to be written as FILE.new */
+	char **kept;		/* rotated files, oldest first */
+	size_t nkept;
+	uint64_t events;	/* records written, all files */
+	uint64_t file_events;
+	uint64_t lost_total;
+	/* this file's: counted as they are written, so each file's END is its own */
+	uint64_t file_lost;
+	uint64_t file_lost_cpu[MAX_CPUS];
+	uint64_t file_late;	/* written after a newer record */
+	uint64_t max_ts;	/* newest record written, all files */
+	uint64_t bytes_prev_files;
+	uid_t owner_uid;
+	gid_t owner_gid;
+	int cg_fd;		/* --cgroup's directory, for the BPF filter; -1 */
+	pid_t child;		/* the command; -1 */
+	int go_fd;		/* written once to let the command exec; -1 */
+	int err_fd;		/* exec's errno, or EOF once it ran; -1 */
+	int child_done;		/* the command's status is taken */
+	int status;		/* its wait status */
+	int err;		/* first runtime error */
+};
+
+/* The stop signal taken (SIGINT, SIGTERM, SIGHUP), 0 before one (record.c). */
+extern volatile sig_atomic_t sr_rec_stop_signal;
+
+/* options.c: 0, 1 for --help, or -EINVAL after printing the one-line error. */
+int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv);
+/* -p names running processes, not threads; -ESRCH or -EINVAL, said. */
+int sr_rec__check_pids(const struct sr_rec_opts *o);
+/* --cgroup: open its directory (r->cg_fd) and name it below the mount (r->cg_rel). */
+int sr_rec__open_cgroup(struct sr_rec *r);
+
+/* bpf_setup.c: the BPF side, in the order cmd_record() calls it. */
+int sr_rec__check_system(void);
+int sr_rec__libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args);
+int sr_rec__bpf_open(struct sr_rec *r);
+void sr_rec__set_rodata(struct sr_rec *r);
+int sr_rec__bpf_load(struct sr_rec *r);
+int sr_rec__fill_maps(struct sr_rec *r);
+int sr_rec__bpf_attach(struct sr_rec *r);
+void sr_rec__bpf_detach(struct sr_rec *r);
+void sr_rec__bpf_destroy(struct sr_rec *r);
+
+/* target.c: the command and the -p processes. */
+int sr_rec__fork_command(struct sr_rec *r);
+int sr_rec__run_command(struct sr_rec *r);
+int sr_rec__targets_ended(struct sr_rec *r);
+void sr_rec__wait_command(struct sr_rec *r, bool term);
+int sr_rec__exit_status(const struct sr_rec *r, int err);
+
+/* output.c: the trace files, their metadata, rotation and --keep. */
+void sr_rec__describe(struct sr_rec *r, int argc, char **argv);
+void sr_rec__find_owner(struct sr_rec *r);
+int64_t sr_rec__clock_offset(void);
+int sr_rec__open_first_file(struct sr_rec *r);
+int sr_rec__replace_kept(struct sr_rec *r);
+void sr_rec__discard_file(struct sr_rec *r);
+int sr_rec__close_file(struct sr_rec *r, uint64_t stop_ns);
+int sr_rec__need_rotation(struct sr_rec *r, uint64_t ts);
+int sr_rec__rotate(struct sr_rec *r, uint64_t ts);
+int sr_rec__rotate_on_time(struct sr_rec *r, uint64_t horizon);
+int sr_rec__write(struct sr_rec *r, const struct sr_event *ev);
+void sr_rec__free_files(struct sr_rec *r);
+
+/* ingest.c: from the perf buffers through the reorder buffer to the file and --print. */
+int sr_rec__open_buffers(struct sr_rec *r);
+void sr_rec__close_buffers(struct sr_rec *r);
+int sr_rec__ingest(struct sr_rec *r, uint64_t horizon);
+int sr_rec__drain(struct sr_rec *r);
+int sr_rec__append(void *ctx, const struct sr_event *ev);
+int sr_rec__print_open(struct sr_rec *r);
+void sr_rec__print_flush(struct sr_rec *r);
+void sr_rec__print_close(struct sr_rec *r);
 
 #endif /* SYSREC_RECORD_H */

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * options.c - sysrec record's command line: the usage text, the options
+ * and their values (-e's classes and syscalls, -p's pids, -c, -A, ...),
+ * and the checks of -p and --cgroup against the running system.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "record.h"
+#include "sysrec/builtin.h"
+#include "sysrec/format.h"
+#include "sysrec/util.h"
+
+#define CGROUP2_SUPER_MAGIC	0x63677270
+
+const char sr_usage_record[] =
+	"usage: sysrec record [-o FILE] [-p PID[,PID...]] [-c COMM] [-e CLASSES]\n"
+	"                     [-d SECONDS] [-f] [-q] [--print] [-- COMMAND [ARGS...]]\n"
+	"\n"
+	"Record process, memory and file activity into a trace file.\n"
+	"With a COMMAND, start it, record it and all its descendants, and exit\n"
+	"with its status; with -p, record those processes and their descendants;\n"
+	"with neither, the whole system.\n"
+	"\n"
+	"    -o, --output FILE       trace file (default sysrec.trc), created 0600\n"
+	"    -f, --force             replace FILE if it exists\n"
+	"    -p, --pid PID[,PID]     record these processes and their new children\n"
+	"    -c, --comm COMM         record only tasks whose comm is COMM\n"
+	"        --cgroup PATH       record only this cgroup v2 and its descendants\n"
+	"    -e, --events LIST       classes proc,mem,file (default all three) and/or\n"
+	"                            syscall names (openat,pwrite64,getpid,...)\n"
+	"    -d, --duration SECS     stop after SECS (1.5, 500ms, 2m)\n"
+	"    -q, --quiet             no status line, no summary\n"
+	"        --print             also print one line per event on stdout\n"
+	"    -A, --argv-max BYTES    argv bytes kept per exec (default 4096, max 16384)\n"
+	"        --buffer-pages N    perf buffer pages per CPU (default 2048)\n"
+	"        --flush-interval S  close a chunk at least this often (default 1s)\n"
+	"        --rotate-size SIZE  start a new file at SIZE (e.g. 100M)\n"
+	"        --rotate-time SECS  start a new file every SECS\n"
+	"        --keep N            with rotation, keep only the newest N files\n"
+	"        --level N           zstd level (default: the format's)\n"
+	"        --attach-only       attach the hooks but record nothing (benchmarks)\n"
+	"    -v, --verbose           libbpf debug output\n"
+	"\n"
+	"Rotated files are named FILE with .NNNNNN before the extension:\n"
+	"run.trc becomes run.000000.trc, run.000001.trc, ...\n";
+
+static int parse_pids(struct sr_rec_opts *o, const char *arg)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int err = 0, n = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint64_t v;
+
+		if (sr_parse_u64(tok, 1, INT32_MAX, &v)) {
+			err = -EINVAL;
+			break;
+		}
+		if (o->npids == (int)ARRAY_SIZE(o->pids)) {
+			err = -E2BIG;
+			continue;	/* a bad pid further on is named first */
+		}
+		o->pids[o->npids++] = (uint32_t)v;
+		n++;
+	}
+	free(copy);
+	/* "-p $(pgrep x)" with no x must not become the whole system */
+	return err ?: n ? 0 : -EINVAL;
+}
+
+/* Turn -e into a record type per syscall number; classes into words for the metadata. */
+static int parse_events(struct sr_rec *r, const char *list)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	size_t n, i;
+	const struct sr_syscall *all = sr_syscalls(&n);
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	r->classes[0] = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint32_t mask = 0;
+
+		if (!strcmp(tok, "proc"))
+			mask = SR_CLASS_PROC;
+		else if (!strcmp(tok, "mem"))
+			mask = SR_CLASS_MEM;
+		else if (!strcmp(tok, "file"))
+			mask = SR_CLASS_FILE;
+		else if (!strcmp(tok, "all"))
+			mask = SR_CLASS_PROC | SR_CLASS_MEM | SR_CLASS_FILE;
+		if (mask) {
+			for (i = 0; i < n; i++)
+				if ((all[i].class & mask) && all[i].nr < SR_NR_MAX)
+					r->sys_type[all[i].nr] = all[i].ev_type;
+		} else {
+			const struct sr_syscall *sc = sr_syscall_by_name(tok);
+
+			if (!sc || sc->nr >= SR_NR_MAX) {
+				sr_err("record: unknown event class or syscall '%s' (classes: proc, mem, file)", tok);
+				err = -EINVAL;
+				break;
+			}
+			r->sys_type[sc->nr] = sc->ev_type;
+		}
+		if (strlen(r->classes) + strlen(tok) + 2 < sizeof(r->classes)) {
+			if (r->classes[0])
+				strcat(r->classes, ",");
+			strcat(r->classes, tok);
+		}
+	}
+	free(copy);
+	if (!err && !r->classes[0]) {
+		sr_err("record: -e needs at least one class or syscall");
+		err = -EINVAL;
+	}
+	return err;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "sysrec: record: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, ". See 'sysrec record --help'.\n");
+	return -EINVAL;
+}
+
+enum {
+	OPT_PRINT = 256, OPT_CGROUP, OPT_BUFFER_PAGES, OPT_FLUSH, OPT_ROT_SIZE,
+	OPT_ROT_TIME, OPT_KEEP, OPT_LEVEL, OPT_ATTACH_ONLY,
+};
+
+#define RECORD_OPTS	"+:o:fp:c:e:d:qvA:h"	/* leading ':': a missing value returns ':' */
+
+static const struct option long_opts[] = {
+	{ "output",		required_argument, NULL, 'o' },
+	{ "force",		no_argument,       NULL, 'f' },
+	{ "pid",		required_argument, NULL, 'p' },
+	{ "comm",		required_argument, NULL, 'c' },
+	{ "events",		required_argument, NULL, 'e' },
+	{ "duration",		required_argument, NULL, 'd' },
+	{ "quiet",		no_argument,       NULL, 'q' },
+	{ "verbose",		no_argument,       NULL, 'v' },
+	{ "argv-max",		required_argument, NULL, 'A' },
+	{ "help",		no_argument,       NULL, 'h' },
+	{ "print",		no_argument,       NULL, OPT_PRINT },
+	{ "cgroup",		required_argument, NULL, OPT_CGROUP },
+	{ "buffer-pages",	required_argument, NULL, OPT_BUFFER_PAGES },
+	{ "flush-interval",	required_argument, NULL, OPT_FLUSH },
+	{ "rotate-size",	required_argument, NULL, OPT_ROT_SIZE },
+	{ "rotate-time",	required_argument, NULL, OPT_ROT_TIME },
+	{ "keep",		required_argument, NULL, OPT_KEEP },
+	{ "level",		required_argument, NULL, OPT_LEVEL },
+	{ "attach-only",	no_argument,       NULL, OPT_ATTACH_ONLY },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Returns 0, 1 for --help, or -EINVAL after printing the one-line error. */
+int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv)
+{
+	struct sr_rec_opts *o = r->o;
+	int c;
+
+	o->output = "sysrec.trc";
+	o->argv_max = SR_ARGV_DEFAULT;
+	o->buffer_pages = 2048;
+	o->flush_ns = 1000000000ull;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, RECORD_OPTS, long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (!*optarg)
+				return usage_error("empty output file name%s", "");
+			o->output = optarg;
+			break;
+		case 'f':
+			o->force = 1;
+			break;
+		case 'p': {
+			int e = parse_pids(o, optarg);
+
+			if (e == -E2BIG)
+				return usage_error("more than 64 pids in -p%s", "");
+			if (e)
+				return usage_error("bad pid list '%s'", optarg);
+			break;
+		}
+		case 'c':
+			if (!*optarg || strlen(optarg) >= SR_COMM_LEN)
+				return usage_error("comm '%s' must be 1 to 15 characters", optarg);
+			o->comm = optarg;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'd':
+			if (sr_parse_duration(optarg, &o->duration_ns) || !o->duration_ns)
+				return usage_error("bad duration '%s'", optarg);
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'v':
+			sr_verbose = 1;
+			break;
+		case 'A':
+			if (sr_parse_size(optarg, &o->argv_max) || o->argv_max < 64 ||
+			    o->argv_max > SR_ARGV_MAX)
+				return usage_error("--argv-max '%s' must be 64 to 16384 bytes", optarg);
+			break;
+		case 'h':
+			return 1;
+		case OPT_PRINT:
+			o->print = 1;
+			break;
+		case OPT_CGROUP:
+			/* "$(...)" that found nothing: not the whole system */
+			if (!*optarg)
+				return usage_error("empty cgroup path%s", "");
+			o->cgroup = optarg;
+			break;
+		case OPT_BUFFER_PAGES:
+			if (sr_parse_u64(optarg, 1, 1 << 20, &o->buffer_pages) ||
+			    (o->buffer_pages & (o->buffer_pages - 1)))
+				return usage_error("--buffer-pages '%s' must be a power of two", optarg);
+			break;
+		case OPT_FLUSH:
+			if (sr_parse_duration(optarg, &o->flush_ns) || o->flush_ns < 1000000)
+				return usage_error("bad --flush-interval '%s' (at least 1ms)", optarg);
+			break;
+		case OPT_ROT_SIZE:
+			if (sr_parse_size(optarg, &o->rotate_size) || o->rotate_size < 4096)
+				return usage_error("bad --rotate-size '%s' (at least 4K)", optarg);
+			break;
+		case OPT_ROT_TIME:
+			if (sr_parse_duration(optarg, &o->rotate_ns) || o->rotate_ns < 1000000)
+				return usage_error("bad --rotate-time '%s'", optarg);
+			break;
+		case OPT_KEEP:
+			if (sr_parse_u64(optarg, 1, 1000000, &o->keep))
+				return usage_error("bad --keep '%s'", optarg);
+			break;
+		case OPT_LEVEL:
+			if (sr_parse_u64(optarg, 1, 19, &o->level))
+				return usage_error("--level '%s' must be 1 to 19", optarg);
+			break;
+		case OPT_ATTACH_ONLY:
+			o->attach_only = 1;
+			break;
+		default:	/* '?' or ':' */
+			sr_opt_err("record", RECORD_OPTS, argv, c);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc)
+		o->cmd = &argv[optind];
+	if (o->keep && !o->rotate_size && !o->rotate_ns)
+		return usage_error("--keep needs --rotate-size or --rotate-time%s", "");
+	if (o->cmd && o->npids)
+		return usage_error("-p and a COMMAND cannot be combined%s", "");
+	return parse_events(r, o->events ? o->events : "proc,mem,file") ? -EINVAL : 0;
+}
+
+/* --- -p and --cgroup on this system --- */
+
+/* The process (thread group) that thread 'pid' belongs to, or -1. */
+static long pid_tgid(uint32_t pid)
+{
+	char path[64], line[128];
+	long tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %ld", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/* -p names running processes, not threads; said and -ESRCH or -EINVAL if not. */
+int sr_rec__check_pids(const struct sr_rec_opts *o)
+{
+	for (int i = 0; i < o->npids; i++) {
+		long tgid = pid_tgid(o->pids[i]);
+
+		if (tgid < 0 && kill(o->pids[i], 0) && errno == ESRCH) {
+			sr_err("record: no process with pid %u", o->pids[i]);
+			return -ESRCH;
+		}
+		/* the filter is by process: a thread id would match nothing */
+		if (tgid > 0 && tgid != o->pids[i]) {
+			sr_err("record: %u is a thread of process %ld: -p takes process ids",
+			       o->pids[i], tgid);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * --cgroup: open the group's directory (r->cg_fd, for the BPF filter) and
+ * name it below the cgroup2 mount (r->cg_rel, for the snapshot's filter).
+ */
+int sr_rec__open_cgroup(struct sr_rec *r)
+{
+	const char *mnt = sr_cgroups__mount(r->cg);
+	char path[PATH_MAX], real[PATH_MAX];
+	struct statfs sfs;
+	size_t mlen;
+	int *fd = &r->cg_fd;
+
+	if (!mnt) {
+		sr_err("--cgroup: no cgroup2 filesystem is mounted (see /proc/mounts)");
+		return -ENOENT;
+	}
+	mlen = strlen(mnt);
+	while (mlen > 1 && mnt[mlen - 1] == '/')
+		mlen--;
+	if (!strncmp(r->o->cgroup, mnt, strlen(mnt)))
+		snprintf(path, sizeof(path), "%s", r->o->cgroup);
+	else
+		snprintf(path, sizeof(path), "%s/%s", mnt, r->o->cgroup + (r->o->cgroup[0] == '/'));
+	*fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0) {
+		int e = errno;
+
+		sr_err("--cgroup: cannot open %s: %s", path, strerror(e));
+		return -e;
+	}
+	if (fstatfs(*fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		sr_err("--cgroup: %s is not a cgroup v2 directory", path);
+		close(*fd);
+		return -EINVAL;
+	}
+	/* as /proc/PID/cgroup names it, for the snapshot's filter */
+	if (!realpath(path, real) || strncmp(real, mnt, mlen) ||
+	    (real[mlen] && real[mlen] != '/')) {
+		sr_err("--cgroup: %s is not below the cgroup2 mount %s", path, mnt);
+		close(*fd);
+		return -EINVAL;
+	}
+	snprintf(r->cg_rel, sizeof(r->cg_rel), "%s", real[mlen] ? real + mlen : "/");
+	return 0;
+}
