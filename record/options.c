@@ -56,28 +56,11 @@ const char sr_usage_record[] =
 
 static int parse_pids(struct sr_rec_opts *o, const char *arg)
 {
-	char *copy = strdup(arg), *tok, *save = NULL;
-	int err = 0, n = 0;
+	size_t n = (size_t)o->npids;
+	int err = sr_parse_pids(arg, 1, INT32_MAX, o->pids, ARRAY_SIZE(o->pids), &n, NULL);
 
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint64_t v;
-
-		if (sr_parse_u64(tok, 1, INT32_MAX, &v)) {
-			err = -EINVAL;
-			break;
-		}
-		if (o->npids == (int)ARRAY_SIZE(o->pids)) {
-			err = -E2BIG;
-			continue;	/* a bad pid further on is named first */
-		}
-		o->pids[o->npids++] = (uint32_t)v;
-		n++;
-	}
-	free(copy);
-	/* "-p $(pgrep x)" with no x must not become the whole system */
-	return err ?: n ? 0 : -EINVAL;
+	o->npids = (int)n;
+	return err;
 }
 
 /* Turn -e into a record type per syscall number; classes into words for the metadata. */

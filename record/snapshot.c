@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sysrec/util.h"
 #include "record.h"
 
 #define REC_MAX		(sizeof(struct sr_ev_proc) + 3 * SR_PATH_MAX + SR_ARGV_MAX + 64)
@@ -448,18 +448,6 @@ static int snap_fds(const struct proc_info *pi, uint64_t ts, uint8_t *rec,
 	return err;
 }
 
-/* Whether cgroup path 'cg' is 'top' or below it, as --cgroup filters in BPF. */
-static bool under_cgroup(const char *cg, const char *top)
-{
-	size_t len = strlen(top);
-
-	if (cg[0] != '/')
-		return false;
-	if (!strcmp(top, "/"))
-		return true;
-	return !strncmp(cg, top, len) && (cg[len] == 0 || cg[len] == '/');
-}
-
 static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_cgroups *cg,
 		     uint64_t ts, uint8_t *rec, sr_release_fn fn, void *ctx)
 {
@@ -474,7 +462,9 @@ static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_c
 		return 0;
 	if (flt->comm && strncmp(pi.comm, flt->comm, SR_COMM_LEN))
 		return 0;
-	if (flt->cgroup && !under_cgroup(pi.cgroup, flt->cgroup))
+	/* as --cgroup filters in BPF; a process whose cgroup is not known is not under it */
+	if (flt->cgroup && !sr_cgroup_under(pi.cgroup, strlen(pi.cgroup), flt->cgroup,
+					    strlen(flt->cgroup)))
 		return 0;
 	if (pi.cgroup_id && sr_cgroups__first_seen(cg, pi.cgroup_id)) {
 		struct sr_ev_cgroup *c = (void *)rec;
