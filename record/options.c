@@ -317,7 +317,8 @@ int sr_rec__open_cgroup(struct sr_rec *r)
 	mlen = strlen(mnt);
 	while (mlen > 1 && mnt[mlen - 1] == '/')
 		mlen--;
-	if (!strncmp(r->o->cgroup, mnt, strlen(mnt)))
+	/* a path through the mount ("/sys/fs/cgroup/unified/x"), or one below it ("/x") */
+	if (r->o->cgroup[0] == '/' && sr_cgroup_under(r->o->cgroup, strlen(r->o->cgroup), mnt, mlen))
 		snprintf(path, sizeof(path), "%s", r->o->cgroup);
 	else
 		snprintf(path, sizeof(path), "%s/%s", mnt, r->o->cgroup + (r->o->cgroup[0] == '/'));
@@ -331,13 +332,14 @@ int sr_rec__open_cgroup(struct sr_rec *r)
 	if (fstatfs(*fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
 		sr_err("--cgroup: %s is not a cgroup v2 directory", path);
 		close(*fd);
+		*fd = -1;
 		return -EINVAL;
 	}
 	/* as /proc/PID/cgroup names it, for the snapshot's filter */
-	if (!realpath(path, real) || strncmp(real, mnt, mlen) ||
-	    (real[mlen] && real[mlen] != '/')) {
+	if (!realpath(path, real) || !sr_cgroup_under(real, strlen(real), mnt, mlen)) {
 		sr_err("--cgroup: %s is not below the cgroup2 mount %s", path, mnt);
 		close(*fd);
+		*fd = -1;
 		return -EINVAL;
 	}
 	snprintf(r->cg_rel, sizeof(r->cg_rel), "%s", real[mlen] ? real + mlen : "/");
