@@ -39,6 +39,7 @@
 #include "sysrec.skel.h"
 #include "sysrec/builtin.h"
 #include "sysrec/format.h"
+#include "sysrec/print.h"
 #include "sysrec/util.h"
 
 #define CGROUP2_SUPER_MAGIC	0x63677270
