@@ -260,12 +260,15 @@ static void line_u64(const char *key, int indent, uint64_t v)
 static void line_time(const struct info *in, const char *key, int have, uint64_t ts)
 {
 	char buf[64];
+	int64_t wall;
 
 	label(key, 0);
 	if (!have)
 		puts("-");
+	else if (in->have_offset && sr_wall_ns(ts, in->offset, &wall))
+		puts(SR_WALL_OUT_OF_RANGE);
 	else if (in->have_offset)
-		puts(sr_fmt_wall((int64_t)(ts + (uint64_t)in->offset), buf, sizeof(buf)));
+		puts(sr_fmt_wall(wall, buf, sizeof(buf)));
 	else
 		printf("%llu.%09llu (monotonic: no clock offset in the metadata)\n",
 		       (unsigned long long)(ts / NS_PER_SEC), (unsigned long long)(ts % NS_PER_SEC));
@@ -443,6 +446,7 @@ static void j_time(struct sr_json *j, const struct info *in, const char *key,
 		   int have, uint64_t ts)
 {
 	char buf[64], k[32];
+	int64_t wall;
 
 	snprintf(k, sizeof(k), "%s_ns", key);
 	sr_json__key(j, k);
@@ -451,8 +455,8 @@ static void j_time(struct sr_json *j, const struct info *in, const char *key,
 	else
 		sr_json__null(j);
 	sr_json__key(j, key);
-	if (have && in->have_offset)
-		sr_json__str(j, sr_fmt_wall((int64_t)(ts + (uint64_t)in->offset), buf, sizeof(buf)));
+	if (have && in->have_offset && !sr_wall_ns(ts, in->offset, &wall))
+		sr_json__str(j, sr_fmt_wall(wall, buf, sizeof(buf)));
 	else
 		sr_json__null(j);
 }

@@ -113,13 +113,14 @@ void pr_print_json(struct sr_printer *p, const struct sr_event *ev)
 	const char *name;
 	const struct sr_type *t = pr_record_schema(p, ev->type);
 	int nr = sr_event__sys_nr(ev);
+	int64_t wall;
 
 	put_s(f, "{\"ts_ns\":");
 	put_u64(f, ev->ts);
 	jkey(f, "time");
-	if (p->have_offset) {
+	if (p->have_offset && !sr_wall_ns(ev->ts, p->clock_offset, &wall)) {
 		put_c(f, '"');
-		pr_put_wall(p, (int64_t)(ev->ts + (uint64_t)p->clock_offset));
+		pr_put_wall(p, wall);
 		put_c(f, '"');
 	} else {
 		put_s(f, "null");

@@ -558,11 +558,14 @@ void pr_print_text(struct sr_printer *p, const struct sr_event *ev)
 	const char *name = NULL;
 	unsigned int t = ev->type;
 	int nr = sr_event__sys_nr(ev);
+	int64_t wall;
 
 	if (p->rel || !p->have_offset)
 		pr_put_rel(p, ev->ts);
+	else if (sr_wall_ns(ev->ts, p->clock_offset, &wall))
+		put_s(f, SR_WALL_OUT_OF_RANGE);
 	else
-		pr_put_wall(p, (int64_t)(ev->ts + (uint64_t)p->clock_offset));
+		pr_put_wall(p, wall);
 	put_s(f, " [");
 	put_frac(f, ev->cpu, ev->cpu < 1000 ? 3 : 5);
 	put_s(f, "] ");

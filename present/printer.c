@@ -84,7 +84,8 @@ void pr_put_wall(struct sr_printer *p, int64_t wall)
 		sec--;
 	}
 	if (!c->valid || c->sec != sec) {
-		sr_fmt_wall(sec * NS_PER_SEC, c->s, sizeof(c->s));
+		/* @wall itself: the start of its second may be below INT64_MIN */
+		sr_fmt_wall(wall, c->s, sizeof(c->s));
 		c->len = strlen(c->s);
 		/* keep "YYYY-MM-DD HH:MM:SS" and add the microseconds ourselves */
 		if (c->len >= 7)
