@@ -35,7 +35,9 @@ static void json_argv(struct obuf *f, const char *s, size_t len)
 	put_c(f, ']');
 }
 
-static void json_fields(struct sr_printer *p, const struct sr_event *ev, const struct sr_type *t)
+/* The fields of @t from offset @from on: the file's schema is hostile, each is checked. */
+static void json_fields(struct sr_printer *p, const struct sr_event *ev, const struct sr_type *t,
+			unsigned int from)
 {
 	struct obuf *f = &p->out;
 	uint64_t u;
@@ -57,7 +59,7 @@ static void json_fields(struct sr_printer *p, const struct sr_event *ev, const s
 		struct sr_str ref;
 		size_t len;
 
-		if (!pr_field_ok(ev, fl))
+		if (!pr_field_ok(ev, fl) || fl->offset < from)
 			continue;
 		put_c(f, ',');
 		put_json(f, fl->name, strlen(fl->name));
@@ -111,7 +113,8 @@ void pr_print_json(struct sr_printer *p, const struct sr_event *ev)
 {
 	struct obuf *f = &p->out;
 	const char *name;
-	const struct sr_type *t = pr_record_schema(p, ev->type);
+	const struct sr_type *t = sr_schema_type(ev->type);
+	const struct sr_type *ft = p->r ? sr_reader__file_type(p->r, ev->type) : NULL;
 	int nr = sr_event__sys_nr(ev);
 	int64_t wall;
 
@@ -169,7 +172,14 @@ void pr_print_json(struct sr_printer *p, const struct sr_event *ev)
 		put_s(f, ",\"count_cut\":true");
 	if (ev->flags & SR_F_COMPAT)
 		put_s(f, ",\"compat\":true");
-	json_fields(p, ev, t);
+	/*
+	 * A type this build knows by its own layout, never by the file's names
+	 * (the reader refuses a schema that contradicts it); then the fields a
+	 * later minor appended.  Other types by the file's schema.
+	 */
+	json_fields(p, ev, t ? t : ft, 0);
+	if (t && ft && ft->fixed_size > t->fixed_size)
+		json_fields(p, ev, ft, t->fixed_size);
 	if (nr >= 0 && ev->size >= sizeof(struct sr_event) + sizeof(struct sr_sys)) {
 		const struct sr_sys *sys = (const void *)(ev + 1);
 

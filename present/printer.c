@@ -64,14 +64,6 @@ const char *pr_type_name(const struct sr_printer *p, unsigned int type)
 	return t ? t->name : NULL;
 }
 
-/* The schema that describes a record: the file's own (it may have newer fields), else ours. */
-const struct sr_type *pr_record_schema(const struct sr_printer *p, unsigned int type)
-{
-	const struct sr_type *t = p->r ? sr_reader__file_type(p->r, type) : NULL;
-
-	return t ? t : sr_schema_type(type);
-}
-
 /* --- time --- */
 
 void pr_put_wall(struct sr_printer *p, int64_t wall)

@@ -181,8 +181,6 @@ void pr_put_comm(struct obuf *f, const struct sr_event *ev, int json);
 const char *pr_syscall_name(const struct sr_printer *p, unsigned int nr);
 /* The name this build gives a type, else the file's, else NULL. */
 const char *pr_type_name(const struct sr_printer *p, unsigned int type);
-/* The schema that describes a record: the file's own (it may have newer fields), else ours. */
-const struct sr_type *pr_record_schema(const struct sr_printer *p, unsigned int type);
 
 /* --- time --- */
 
