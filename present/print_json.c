@@ -16,25 +16,6 @@ static inline void jkey(struct obuf *f, const char *key)
 	put_s(f, "\":");
 }
 
-static void json_argv(struct obuf *f, const char *s, size_t len)
-{
-	const char *end = s + len, *z;
-	int first = 1;
-
-	put_c(f, '[');
-	while (s < end) {
-		z = memchr(s, 0, end - s);
-		if (!z)
-			z = end;
-		if (!first)
-			put_c(f, ',');
-		first = 0;
-		put_json(f, s, z - s);
-		s = z + 1;
-	}
-	put_c(f, ']');
-}
-
 /* The fields of @t from offset @from on: the file's schema is hostile, each is checked. */
 static void json_fields(struct sr_printer *p, const struct sr_event *ev, const struct sr_type *t,
 			unsigned int from)
@@ -76,7 +57,7 @@ static void json_fields(struct sr_printer *p, const struct sr_event *ev, const s
 				break;
 			}
 			if (!strcmp(fl->name, "argv"))
-				json_argv(f, str, len);
+				pr_put_argv(f, str, len, 1);
 			else
 				put_json(f, str, len);
 			if (pr_str_cut(ev, fl->name)) {

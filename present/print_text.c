@@ -132,28 +132,15 @@ static void kv_str(struct obuf *f, const struct sr_event *ev, const char *key,
 /* argv=["ls","-l"]: NUL-separated in the record, one trailing NUL optional. */
 static void kv_argv(struct obuf *f, const struct sr_event *ev, struct sr_str ref, int cut)
 {
-	const char *s, *end, *z;
+	const char *s;
 	size_t len;
-	int first = 1;
 
 	put_key(f, "argv");
 	if (sr_event__str(ev, ref, &s, &len)) {
 		put_s(f, "(bad)");
 		return;
 	}
-	put_c(f, '[');
-	end = s + len;
-	while (s < end) {
-		z = memchr(s, 0, end - s);
-		if (!z)
-			z = end;
-		if (!first)
-			put_c(f, ',');
-		first = 0;
-		put_quoted(f, s, z - s);
-		s = z + 1;
-	}
-	put_c(f, ']');
+	pr_put_argv(f, s, len, 0);
 	if (cut)
 		put_s(f, "(cut)");
 }

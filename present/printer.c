@@ -40,6 +40,28 @@ char *pr_ob_slow(struct obuf *o, size_t n)
 	return o->buf;
 }
 
+void pr_put_argv(struct obuf *f, const char *s, size_t len, int json)
+{
+	const char *end = s + len, *z;
+	int first = 1;
+
+	put_c(f, '[');
+	while (s < end) {
+		z = memchr(s, 0, end - s);
+		if (!z)
+			z = end;
+		if (!first)
+			put_c(f, ',');
+		first = 0;
+		if (json)
+			put_json(f, s, z - s);
+		else
+			put_quoted(f, s, z - s);
+		s = z + 1;
+	}
+	put_c(f, ']');
+}
+
 /* --- event names --- */
 
 const char *pr_syscall_name(const struct sr_printer *p, unsigned int nr)

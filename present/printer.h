@@ -172,6 +172,8 @@ static inline void put_hexbytes(struct obuf *f, const unsigned char *p, size_t n
 	}
 }
 
+/* ["ls","-l"] from NUL-separated arguments (one trailing NUL optional): JSON or text strings. */
+void pr_put_argv(struct obuf *f, const char *s, size_t len, int json);
 /* The comm: a JSON string, or text quoted when empty or holding a space. */
 void pr_put_comm(struct obuf *f, const struct sr_event *ev, int json);
 
