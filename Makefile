@@ -45,14 +45,37 @@ endif
 .SUFFIXES:
 .PHONY: all deps demo check test bench fuzz install clean asan tools
 
-# --- sources ---
-# libsysrec.a: everything that reads traces and needs no BPF (unit tests, tools)
-LIB_SRCS	:= $(wildcard format/*.c analyze/*.c)
-LIB_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(LIB_SRCS))
-ASAN_OBJS	:= $(patsubst %.c,$(OUTPUT)/asan/%.o,$(LIB_SRCS))
-REC_SRCS	:= $(wildcard record/*.c)
+# --- sources: one static library per part ---
+# A part may use only the parts below it; the layer checks below make the
+# build fail on any other call (docs/ARCHITECTURE.md, "Parts and layers"):
+#   record (and the BPF skeleton) -> present, format      + libbpf
+#   analyze                       -> present, format      + sqlite3
+#   present                       -> format
+#   format                        -> libc, zstd, zlib, pthread, m
+# A part's sources are its *.c, one level of subfolders included.
+part_srcs	= $(sort $(wildcard $(1)/*.c $(1)/*/*.c))
+FORMAT_SRCS	:= $(call part_srcs,format)
+PRESENT_SRCS	:= $(call part_srcs,present)
+ANALYZE_SRCS	:= $(call part_srcs,analyze)
+REC_SRCS	:= $(call part_srcs,record)
 REC_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(REC_SRCS))
 ASAN_REC_OBJS	:= $(patsubst %.c,$(OUTPUT)/asan/%.o,$(REC_SRCS))
+PARTS		:= format present record analyze
+# each part's library, then the libraries it may use
+PART_LIBS_format	:= format
+PART_LIBS_present	:= present format
+PART_LIBS_record	:= record present format
+PART_LIBS_analyze	:= analyze present format
+# the system libraries each part may use
+SYS_LIBS_format		:= -lz -lzstd -lpthread -lm
+SYS_LIBS_present	:= $(SYS_LIBS_format)
+SYS_LIBS_record		:= -lbpf -lelf $(SYS_LIBS_format)
+SYS_LIBS_analyze	:= -lsqlite3 $(SYS_LIBS_format)
+# sysrec links them all; the unit tests and fuzz replays what reads traces
+SYSREC_LIBS	:= record analyze present format
+TEST_LIBS	:= analyze present format
+libs_in		= $(foreach l,$(2),$(1)/lib$(l).a)
+LAYER_CHECKS	:= $(patsubst %,$(OUTPUT)/layers/%,$(PARTS))
 BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
 SKELS		:= $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
@@ -116,42 +139,65 @@ $(OUTPUT)/asan/%.o: %.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $(DEPFLAGS) -c $< -o $@
 
-$(OUTPUT)/libsysrec.a: $(LIB_OBJS)
+$(OUTPUT)/libformat.a: $(patsubst %.c,$(OUTPUT)/%.o,$(FORMAT_SRCS))
+$(OUTPUT)/libpresent.a: $(patsubst %.c,$(OUTPUT)/%.o,$(PRESENT_SRCS))
+$(OUTPUT)/librecord.a: $(REC_OBJS)
+$(OUTPUT)/libanalyze.a: $(patsubst %.c,$(OUTPUT)/%.o,$(ANALYZE_SRCS))
+$(OUTPUT)/asan/libformat.a: $(patsubst %.c,$(OUTPUT)/asan/%.o,$(FORMAT_SRCS))
+$(OUTPUT)/asan/libpresent.a: $(patsubst %.c,$(OUTPUT)/asan/%.o,$(PRESENT_SRCS))
+$(OUTPUT)/asan/librecord.a: $(ASAN_REC_OBJS)
+$(OUTPUT)/asan/libanalyze.a: $(patsubst %.c,$(OUTPUT)/asan/%.o,$(ANALYZE_SRCS))
+
+$(OUTPUT)/lib%.a:
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(OUTPUT)/asan/libsysrec.a: $(ASAN_OBJS)
+$(OUTPUT)/asan/lib%.a:
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(OUTPUT)/sysrec.o $(REC_OBJS) $(OUTPUT)/libsysrec.a
+# Layer checks: each part's library linked whole, with only the libraries
+# it may use, into a program that calls nothing: a call outside the
+# allowed graph is an undefined reference and fails the build.
+$(OUTPUT)/layers/stub.c: | $(OUTPUT)
+	$(Q)mkdir -p $(@D)
+	$(Q)echo 'int main(void) { return 0; }' > $@
+
+.SECONDEXPANSION:
+$(LAYER_CHECKS): $(OUTPUT)/layers/%: $(OUTPUT)/layers/stub.c $$(call libs_in,$(OUTPUT),$$(PART_LIBS_$$*))
+	$(call msg,LAYER,$*)
+	$(Q)$(CC) $(CFLAGS) $< -Wl,--whole-archive $(OUTPUT)/lib$*.a -Wl,--no-whole-archive \
+		$(call libs_in,$(OUTPUT),$(filter-out $*,$(PART_LIBS_$*))) $(SYS_LIBS_$*) -o $@
+
+$(BIN): $(OUTPUT)/sysrec.o $(call libs_in,$(OUTPUT),$(SYSREC_LIBS)) | $(LAYER_CHECKS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/asan/sysrec: $(OUTPUT)/asan/sysrec.o $(ASAN_REC_OBJS) $(OUTPUT)/asan/libsysrec.a
+$(OUTPUT)/asan/sysrec: $(OUTPUT)/asan/sysrec.o $(call libs_in,$(OUTPUT)/asan,$(SYSREC_LIBS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/asan/tests/%: tests/unit/%.c $(OUTPUT)/asan/libsysrec.a
+$(OUTPUT)/asan/tests/%: tests/unit/%.c $(call libs_in,$(OUTPUT)/asan,$(TEST_LIBS))
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -Itests -Irecord -O1 -g $(SAN) $(WARN) $< $(OUTPUT)/asan/libsysrec.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) -Itests -Irecord -O1 -g $(SAN) $(WARN) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/asan/tests/%_replay: tests/fuzz/%.c tests/fuzz/replay.c $(OUTPUT)/asan/libsysrec.a
+$(OUTPUT)/asan/tests/%_replay: tests/fuzz/%.c tests/fuzz/replay.c $(call libs_in,$(OUTPUT)/asan,$(TEST_LIBS))
 	$(call msg,FUZZ-RP,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $< tests/fuzz/replay.c $(OUTPUT)/asan/libsysrec.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FORMAT_SRCS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) \
-		-Wno-unused-command-line-argument $< $(wildcard format/*.c) $(LDLIBS) -o $@
+		-Wno-unused-command-line-argument $< $(FORMAT_SRCS) $(SYS_LIBS_format) -o $@
 
-$(OUTPUT)/tools/%: tests/tools/%.c $(OUTPUT)/libsysrec.a
+# the test tools write and read traces: format alone
+$(OUTPUT)/tools/%: tests/tools/%.c $(OUTPUT)/libformat.a
 	$(call msg,TOOL,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $< $(OUTPUT)/libsysrec.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $^ $(SYS_LIBS_format) -o $@
 
 $(OUTPUT)/workloads/%: tests/workloads/%.c
 	$(call msg,WORK,$@)

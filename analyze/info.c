@@ -60,13 +60,6 @@ static const char *const meta_used[] = {
 	"start_ns", "stop_ns", "clock_offset_ns", "events", "lost", "lost_per_cpu",
 };
 
-/* The types whose records carry struct sr_sys after the header. */
-static const uint8_t sys_types[SR_EV_TYPE_MAX] = {
-	[SR_EV_EXEC] = 1, [SR_EV_FORK] = 1, [SR_EV_OPEN] = 1, [SR_EV_RW] = 1,
-	[SR_EV_CLOSE] = 1, [SR_EV_DUP] = 1, [SR_EV_MMAP] = 1, [SR_EV_MUNMAP] = 1,
-	[SR_EV_BRK] = 1, [SR_EV_SYSCALL] = 1,
-};
-
 #define NSLOTS	65536	/* type, nr and cpu are all __u16 */
 
 struct info {
@@ -103,18 +96,14 @@ static void add_sat(uint64_t *a, uint64_t b)
 static void read_all(struct info *in)
 {
 	const struct sr_event *ev;
-	uint16_t nr;
-	int rc;
+	int nr, rc;
 
 	while ((rc = sr_reader__next(in->r, &ev)) == 1) {
 		in->events++;
 		in->by_type[ev->type]++;
-		if (ev->type < SR_EV_TYPE_MAX && sys_types[ev->type] &&
-		    ev->size >= sizeof(struct sr_event) + sizeof(struct sr_sys)) {
-			memcpy(&nr, (const char *)ev + sizeof(struct sr_event) +
-			       __builtin_offsetof(struct sr_sys, nr), sizeof(nr));
+		nr = sr_event__sys_nr(ev);
+		if (nr >= 0)
 			in->by_nr[nr]++;
-		}
 		if (ev->type == SR_EV_LOST && ev->size >= sizeof(struct sr_ev_lost)) {
 			const struct sr_ev_lost *l = (const void *)ev;
 
@@ -271,12 +260,15 @@ static void line_u64(const char *key, int indent, uint64_t v)
 static void line_time(const struct info *in, const char *key, int have, uint64_t ts)
 {
 	char buf[64];
+	int64_t wall;
 
 	label(key, 0);
 	if (!have)
 		puts("-");
+	else if (in->have_offset && sr_wall_ns(ts, in->offset, &wall))
+		puts(SR_WALL_OUT_OF_RANGE);
 	else if (in->have_offset)
-		puts(sr_fmt_wall((int64_t)(ts + (uint64_t)in->offset), buf, sizeof(buf)));
+		puts(sr_fmt_wall(wall, buf, sizeof(buf)));
 	else
 		printf("%llu.%09llu (monotonic: no clock offset in the metadata)\n",
 		       (unsigned long long)(ts / NS_PER_SEC), (unsigned long long)(ts % NS_PER_SEC));
@@ -454,6 +446,7 @@ static void j_time(struct sr_json *j, const struct info *in, const char *key,
 		   int have, uint64_t ts)
 {
 	char buf[64], k[32];
+	int64_t wall;
 
 	snprintf(k, sizeof(k), "%s_ns", key);
 	sr_json__key(j, k);
@@ -462,8 +455,8 @@ static void j_time(struct sr_json *j, const struct info *in, const char *key,
 	else
 		sr_json__null(j);
 	sr_json__key(j, key);
-	if (have && in->have_offset)
-		sr_json__str(j, sr_fmt_wall((int64_t)(ts + (uint64_t)in->offset), buf, sizeof(buf)));
+	if (have && in->have_offset && !sr_wall_ns(ts, in->offset, &wall))
+		sr_json__str(j, sr_fmt_wall(wall, buf, sizeof(buf)));
 	else
 		sr_json__null(j);
 }

@@ -113,6 +113,15 @@ const char *sr_type_problem(const struct sr_type *t);
  * and the writer's copies; t->nfields counts the fields that hold a name).
  */
 void sr_type_free(struct sr_type *t);
+/*
+ * A file's description @ft of a type this build knows, checked against the
+ * built-in one (schema.c): NULL when it agrees (the same name, the built-in
+ * fields first as they are, fields of a later minor only past the built-in
+ * fixed size), else a reason naming the type, written into @buf.  Records
+ * of built-in types are read by the built-in layout: a file that says
+ * otherwise is damaged for that type.
+ */
+const char *sr_type_conflict(const struct sr_type *ft, char *buf, size_t n);
 
 /*
  * The column transform of a chunk (docs/FORMAT.md, "Chunk body").

@@ -166,6 +166,7 @@ int sr_reader_parse_schema(struct sr_reader *r, uint64_t off, const struct sr_bh
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n; i++) {
 		struct sr_type *t = &r->types[r->ntypes];
+		char conflict[256];
 		const char *why;
 		int rc = parse_type(p, len, &pos, t);
 
@@ -179,6 +180,8 @@ int sr_reader_parse_schema(struct sr_reader *r, uint64_t off, const struct sr_bh
 			break;
 		}
 		why = sr_type_problem(t);
+		if (!why)
+			why = sr_type_conflict(t, conflict, sizeof(conflict));
 		for (size_t j = 0; !why && j < r->ntypes; j++)
 			if (r->types[j].type == t->type)
 				why = "described twice";

@@ -10,8 +10,10 @@
  * (conventions shared with dump, analyze and mktrace).
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "layout.h"
 #include "sysrec/format.h"
 #include "sysrec/util.h"
 
@@ -203,6 +205,61 @@ const struct sr_type *sr_schema_type_by_name(const char *name)
 
 		if (t && !strcmp(t->name, name))
 			return t;
+	}
+	return NULL;
+}
+
+static int same_field(const struct sr_field *a, const struct sr_field *b)
+{
+	return !strcmp(a->name, b->name) && a->kind == b->kind && a->offset == b->offset &&
+	       a->size == b->size;
+}
+
+const char *sr_type_conflict(const struct sr_type *ft, char *buf, size_t n)
+{
+	const struct sr_type *bt = sr_schema_type(ft->type);
+	const struct sr_field *f;
+	unsigned int i;
+
+	if (!bt)
+		return NULL;
+	if (strcmp(ft->name, bt->name)) {
+		snprintf(buf, n, "named '%s', not this build's %s", ft->name, bt->name);
+		return buf;
+	}
+	if (ft->fixed_size < bt->fixed_size) {
+		snprintf(buf, n, "%s: fixed size %u, less than this build's %u", bt->name,
+			 ft->fixed_size, bt->fixed_size);
+		return buf;
+	}
+	for (i = 0; i < bt->nfields; i++) {
+		if (i >= ft->nfields) {
+			snprintf(buf, n, "%s: %u fields, fewer than this build's %u", bt->name,
+				 ft->nfields, bt->nfields);
+			return buf;
+		}
+		if (!same_field(&ft->fields[i], &bt->fields[i])) {
+			f = &ft->fields[i];
+			snprintf(buf, n, "%s: field %u is '%s' (offset %u, %u bytes), not this build's '%s' (offset %u, %u bytes)",
+				 bt->name, i, f->name, f->offset, f->size, bt->fields[i].name,
+				 bt->fields[i].offset, bt->fields[i].size);
+			return buf;
+		}
+	}
+	for (; i < ft->nfields; i++) {
+		f = &ft->fields[i];
+		if (f->offset < bt->fixed_size) {
+			snprintf(buf, n, "%s: field '%s' at offset %u, inside this build's %u bytes",
+				 bt->name, f->name, f->offset, bt->fixed_size);
+			return buf;
+		}
+		/* a second "pid" would be a second JSON key of that name */
+		for (unsigned int j = 0; j < bt->nfields; j++) {
+			if (!strcmp(f->name, bt->fields[j].name)) {
+				snprintf(buf, n, "%s: a second field named '%s'", bt->name, f->name);
+				return buf;
+			}
+		}
 	}
 	return NULL;
 }

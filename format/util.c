@@ -631,6 +631,14 @@ const char *sr_fmt_wall(int64_t wall_ns, char *buf, size_t n)
 	return buf;
 }
 
+int sr_wall_ns(uint64_t ts, int64_t clock_offset, int64_t *wall)
+{
+	/* the builtin adds in infinite precision: no wrap, whatever the types */
+	if (__builtin_add_overflow(ts, clock_offset, wall))
+		return -ERANGE;
+	return 0;
+}
+
 /* --- option errors --- */
 
 int sr_opt_err(const char *cmd, const char *optstring, char **argv, int c)

@@ -18,8 +18,8 @@
 
 #include "record.h"
 #include "sysrec.skel.h"
-#include "sysrec/builtin.h"
 #include "sysrec/format.h"
+#include "sysrec/print.h"
 #include "sysrec/util.h"
 
 /*

@@ -18,19 +18,4 @@ extern const char sr_usage_analyze[];
 extern const char sr_usage_info[];
 extern const char sr_usage_dump[];
 
-/*
- * dump's line printer for one record at a time, without a reader (record
- * --print): names come from this build's tables.  Output is buffered until
- * sr_printer__flush().
- */
-#include <stdint.h>
-#include <stdio.h>
-struct sr_event;
-struct sr_printer;
-struct sr_printer *sr_printer__new(FILE *f, int json, int rel, uint64_t base_ns,
-				   int64_t clock_offset);
-void sr_printer__event(struct sr_printer *p, const struct sr_event *ev);
-void sr_printer__flush(struct sr_printer *p);
-void sr_printer__free(struct sr_printer *p);
-
 #endif /* SYSREC_BUILTIN_H */

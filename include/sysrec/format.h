@@ -223,6 +223,22 @@ int sr_reader__next(struct sr_reader *r, const struct sr_event **ev);
 int sr_event__str(const struct sr_event *ev, struct sr_str ref,
 		  const char **s, size_t *len);
 
+/*
+ * The syscall number of a record whose type carries struct sr_sys (and whose
+ * size reaches it), or -1.
+ */
+static inline int sr_event__sys_nr(const struct sr_event *ev)
+{
+	uint16_t nr;
+
+	if (!sr_type_has_sys(ev->type) ||
+	    ev->size < sizeof(*ev) + __builtin_offsetof(struct sr_sys, nr) + sizeof(nr))
+		return -1;
+	__builtin_memcpy(&nr, (const char *)ev + sizeof(*ev) + __builtin_offsetof(struct sr_sys, nr),
+			 sizeof(nr));
+	return nr;
+}
+
 /* Metadata by key (start block, then end block), or NULL. */
 const char *sr_reader__meta(const struct sr_reader *r, const char *key);
 /*

@@ -166,6 +166,15 @@ static inline int64_t sr_floor_div(int64_t a, int64_t b)
  * wall-clock ns value; needs 27 bytes.
  */
 const char *sr_fmt_wall(int64_t wall_ns, char *buf, size_t n);
+/*
+ * The wall-clock ns of CLOCK_MONOTONIC @ts in a recording whose metadata
+ * says clock_offset_ns = @clock_offset: 0 and *wall, or -ERANGE when the sum
+ * does not fit in int64 (a hostile offset).  info and dump both go through
+ * it, so they agree on every date, and print SR_WALL_OUT_OF_RANGE (text) or
+ * null (JSON) for the others.
+ */
+int sr_wall_ns(uint64_t ts, int64_t clock_offset, int64_t *wall);
+#define SR_WALL_OUT_OF_RANGE	"(time out of range)"
 
 /*
  * After getopt_long() returned '?' or ':' (optstring starting with ':' and

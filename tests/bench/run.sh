@@ -147,10 +147,10 @@ build_helpers() {
 	if [ ! -x "$BL" ] || [ tests/bench/bench_loop.c -nt "$BL" ]; then
 		$cc -O2 -Wall -Wextra -Werror -o "$BL" tests/bench/bench_loop.c || die "cannot build bench_loop"
 	fi
-	if [ ! -x "$FLOOR" ] || [ tests/bench/sqlite_floor.c -nt "$FLOOR" ] || [ "$OUT/libsysrec.a" -nt "$FLOOR" ]; then
+	if [ ! -x "$FLOOR" ] || [ tests/bench/sqlite_floor.c -nt "$FLOOR" ] || [ "$OUT/libformat.a" -nt "$FLOOR" ]; then
 		$cc -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -o "$FLOOR" tests/bench/sqlite_floor.c \
-			"$OUT/libsysrec.a" -lzstd -lz -lsqlite3 -lpthread -lm 2>"$SCRATCH/floor.log" ||
-			{ note "sqlite_floor not built (libsysrec.a: $(head -1 "$SCRATCH/floor.log"))"; rm -f "$FLOOR"; }
+			"$OUT/libformat.a" -lzstd -lz -lsqlite3 -lpthread -lm 2>"$SCRATCH/floor.log" ||
+			{ note "sqlite_floor not built (libformat.a: $(head -1 "$SCRATCH/floor.log"))"; rm -f "$FLOOR"; }
 	fi
 }
 

@@ -23,7 +23,7 @@
  *
  * (rates per wall-clock second; *_cpu_s: the process's CPU time in that phase)
  *
- * Built by tests/bench/run.sh against $OUTPUT/libsysrec.a.
+ * Built by tests/bench/run.sh against $OUTPUT/libformat.a.
  */
 #include <errno.h>
 #include <sqlite3.h>

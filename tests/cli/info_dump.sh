@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # info_dump.sh - sysrec info and sysrec dump on traces crafted with mktrace:
 # exact text and JSON, every filter, wall and relative time, hostile strings,
-# cut, damaged and newer files, types this build does not know.
+# cut, damaged and newer files, types this build does not know, schemas
+# that contradict this build's, hostile clock offsets.
 # Uses the ASan/UBSan build for everything; needs no root.
 . "$(dirname "$0")/../lib.sh"
 
@@ -586,4 +587,108 @@ expect_eq "dump to a full disk exits 1" "$?" 1
 expect_eq "dump to a full disk: one error, the next file not read" "$(cat "$D/err")" \
 	"sysrec: dump: cannot write the output: No space left on device"
 
+# --- a schema that contradicts this build's layout of a built-in type ---
+# (fields renamed to the header's "pid" and "type", a shrunk "open"): dump
+# prints those records by the built-in layout (one "pid" key in JSON, the
+# right values, path and ret kept) and reports the file as damaged, as info does.
+# how many times KEY is a key of the first JSON line of $D/out (duplicates counted)
+key_count() {
+	python3 -c 'import json,sys
+pairs = json.loads(sys.stdin.readline(), object_pairs_hook=lambda p: p)
+print(sum(1 for k, _ in pairs if k == sys.argv[1]))' "$1" <"$D/out"
+}
+# the value of KEY in the first JSON document of stdin (an NDJSON line, or
+# info's whole output), by jq when there is one (it keeps the last of
+# duplicate keys), else by python
+jval() {
+	if command -v jq >/dev/null; then
+		jq -r -s ".[0].$1"
+	else
+		python3 -c 'import json,sys
+v = json.JSONDecoder().raw_decode(sys.stdin.read())[0][sys.argv[1]]
+print("null" if v is None else v)' "$1"
+	fi
+}
+key_value() { jval "$1" <"$D/out"; }
+
+# --- rw's fd and iovcnt renamed to the header's "pid" and "type" ---
+cat >"$D/rw.spec" <<'EOF'
+meta clock_offset_ns 0
+schema rw fd=pid iovcnt=type
+rw pid=100 sys=read fd=3 iovcnt=2 count=10 ret=10
+EOF
+"$M" -o "$D/rw.trc" "$D/rw.spec" || fail "mktrace rw" "cannot write the trace"
+
+run "renamed rw: dump --json exits 1 (damaged)" 1 "$S" dump --json "$D/rw.trc"
+expect_eq "renamed rw: one pid key" "$(key_count pid)" 1
+expect_eq "renamed rw: one type key" "$(key_count type)" 1
+expect_eq "renamed rw: pid is the header's" "$(key_value pid)" 100
+expect_eq "renamed rw: type is rw" "$(key_value type)" rw
+expect_eq "renamed rw: fd by the built-in layout" "$(key_value fd)" 3
+expect_eq "renamed rw: iovcnt by the built-in layout" "$(key_value iovcnt)" 2
+expect_eq "renamed rw: stderr names the type" \
+	"$(grep -c 'schema block: type 5: rw: field .* is .pid.' "$D/err")" 1
+expect_eq "renamed rw: stderr says damaged" "$(grep -c 'rw.trc: damaged: 1 problem' "$D/err")" 1
+run "renamed rw: text dump exits 1" 1 "$S" dump "$D/rw.trc"
+expect_eq "renamed rw: text line by the built-in layout" "$(cat "$D/out")" \
+	'1970-01-01 00:00:00.000000 [000] 100/100 "" read fd=3 count=10 iovcnt=2 offset=0 ret=10 dur=0ns'
+run "renamed rw: info exits 0" 0 "$S" info "$D/rw.trc"
+expect_eq "renamed rw: info says damaged" "$(sed -n 's/^integrity: *//p' "$D/out")" "damaged (1 problem)"
+
+# --- open shrunk to 64 bytes: its name, path and ret are past that ---
+cat >"$D/open.spec" <<'EOF'
+meta clock_offset_ns 0
+schema open fixed=64
+open pid=7 sys=openat dirfd=-100 name="/etc/hosts" path="/etc/hosts" ret=3
+EOF
+"$M" -o "$D/open.trc" "$D/open.spec" || fail "mktrace open" "cannot write the trace"
+
+run "shrunk open: dump --json exits 1 (damaged)" 1 "$S" dump --json "$D/open.trc"
+expect_eq "shrunk open: path kept" "$(key_value path)" /etc/hosts
+expect_eq "shrunk open: name kept" "$(key_value name)" /etc/hosts
+expect_eq "shrunk open: ret kept" "$(key_value ret)" 3
+expect_eq "shrunk open: dirfd kept" "$(key_value dirfd)" -100
+expect_eq "shrunk open: stderr names the type" \
+	"$(grep -c 'schema block: type 4: open: fixed size 64, less than' "$D/err")" 1
+run "shrunk open: text dump exits 1" 1 "$S" dump "$D/open.trc"
+expect_eq "shrunk open: text keeps the path" "$(grep -c 'path="/etc/hosts" *$' "$D/out")" 1
+
+# --- the schema this build writes is no damage ---
+grep -v '^schema' "$D/rw.spec" >"$D/plain.spec"
+"$M" -o "$D/plain.trc" "$D/plain.spec" || fail "mktrace plain" "cannot write the trace"
+run "own schema: dump --json exits 0" 0 "$S" dump --json "$D/plain.trc"
+expect_eq "own schema: nothing on stderr" "$(cat "$D/err")" ""
+# --- hostile clock offsets, at and near the ends of int64 ---
+# info and dump compute wall-clock times without overflow (no UBSan report)
+# and print the same date, or the same "(time out of range)" (null in JSON).
+for off in -9223372036854775808 -9223372035854775808 9223372036854775807 \
+	9223372036854774807 -1000; do
+	n="offset $off"
+	printf 'meta clock_offset_ns %s\nmeta start_ns 1000\nexit pid=1 ts=1000\n' "$off" |
+		"$M" -o "$D/t.trc" -f || { fail "$n" "mktrace failed"; continue; }
+	"$S" info "$D/t.trc" >"$D/info" 2>"$D/info.err"; rc1=$?
+	"$S" info --json "$D/t.trc" >"$D/info.json" 2>>"$D/info.err"; rc2=$?
+	"$S" dump "$D/t.trc" >"$D/dump" 2>"$D/dump.err"; rc3=$?
+	"$S" dump --json "$D/t.trc" >"$D/dump.json" 2>>"$D/dump.err"; rc4=$?
+	if [ "$rc1$rc2$rc3$rc4" != 0000 ] || grep -q 'runtime error' "$D/info.err" "$D/dump.err"; then
+		fail "$n: info and dump run clean" "exit $rc1 $rc2 $rc3 $rc4: $(cat "$D/info.err" "$D/dump.err" | head -c 300)"
+		continue
+	fi
+	ok "$n: info and dump run clean"
+	info_start=$(sed -n 's/^start: *//p' "$D/info")
+	dump_time=$(sed -n '1s/ \[000\].*//p' "$D/dump")
+	expect_eq "$n: text: the same start in info and dump" "$dump_time" "$info_start"
+	expect_eq "$n: JSON: the same start in info and dump" \
+		"$(jval time <"$D/dump.json")" "$(jval start <"$D/info.json")"
+done
+
+# the ends themselves: INT64_MIN is a date (1677), past INT64_MAX is none
+printf 'meta clock_offset_ns -9223372036854775808\nexit pid=1 ts=1000\n' | "$M" -o "$D/min.trc" -f
+expect_eq "offset INT64_MIN: dump prints the date" \
+	"$("$S" dump "$D/min.trc" 2>&1 | cut -c1-26)" "1677-09-21 00:12:43.145225"
+printf 'meta clock_offset_ns 9223372036854775807\nexit pid=1 ts=1000\n' | "$M" -o "$D/max.trc" -f
+expect_eq "offset INT64_MAX: past int64, dump says so" \
+	"$("$S" dump "$D/max.trc" 2>&1 | cut -c1-19)" "(time out of range)"
+expect_eq "offset INT64_MAX: JSON time is null" \
+	"$("$S" dump --json "$D/max.trc" 2>&1 | jval time)" "null"
 t_done

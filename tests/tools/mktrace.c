@@ -11,6 +11,10 @@
  *   TYPE field=value ...     one record of a type named in the schema
  *   raw type=N field=value ... [bytes=HEX]   a record of any type number: the
  *                            56-byte header, then HEX bytes (padded to 8)
+ *   schema NAME [fixed=BYTES] [FIELD=NEWNAME ...]   the file's schema
+ *                            describes type NAME with that fixed size (fields
+ *                            past it dropped) and those fields renamed: a
+ *                            schema that contradicts the records
  *   flush                    ends the current chunk here
  *   cut                      stops like a killed recorder: what came before is
  *                            in complete chunks, no end block, no index
@@ -56,6 +60,8 @@ static size_t recs_len, recs_cap;
 static struct kv *metas, *endmetas;
 static size_t nmeta, nendmeta;
 static int cut;
+static struct sr_type *schemas;	/* the descriptions "schema" lines change */
+static size_t nschemas;
 static const char *created;	/* removed when writing it fails */
 
 static void die(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -393,6 +399,44 @@ static void parse_meta(int line, char *p, int end)
 		add_kv(&metas, &nmeta, key, value);
 }
 
+static void parse_schema(int line, char *p)
+{
+	const struct sr_type *bt;
+	struct sr_type *t;
+	struct sr_field *fields;
+	char *tok, *save = NULL, *eq;
+	unsigned int i;
+
+	tok = strtok_r(p, " \t", &save);
+	if (!tok || !(bt = sr_schema_type_by_name(tok)))
+		die(line, "schema: a type of this build wanted");
+	schemas = xrealloc(schemas, (nschemas + 1) * sizeof(*schemas));
+	t = &schemas[nschemas++];
+	*t = *bt;
+	fields = xrealloc(NULL, bt->nfields * sizeof(*fields));
+	memcpy(fields, bt->fields, bt->nfields * sizeof(*fields));
+	t->fields = fields;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (!(eq = strchr(tok, '=')))
+			die(line, "schema: '%s': FIELD=NEWNAME or fixed=BYTES wanted", tok);
+		*eq++ = 0;
+		if (!strcmp(tok, "fixed")) {
+			t->fixed_size = (uint16_t)strtoul(eq, NULL, 0);
+			continue;
+		}
+		for (i = 0; i < t->nfields && strcmp(fields[i].name, tok); i++)
+			;
+		if (i == t->nfields)
+			die(line, "schema: %s has no field '%s'", t->name, tok);
+		fields[i].name = strdup(eq);
+		if (!fields[i].name)
+			die(0, "out of memory");
+	}
+	for (i = t->nfields = 0; i < bt->nfields; i++)
+		if ((uint32_t)fields[i].offset + fields[i].size <= t->fixed_size)
+			fields[t->nfields++] = fields[i];
+}
+
 static void parse(FILE *f)
 {
 	char *line = NULL, *p, word[64];
@@ -418,6 +462,8 @@ static void parse(FILE *f)
 		p += n;
 		if (!strcmp(word, "meta") || !strcmp(word, "endmeta")) {
 			parse_meta(lineno, p, word[0] == 'e');
+		} else if (!strcmp(word, "schema")) {
+			parse_schema(lineno, p);
 		} else if (!strcmp(word, "flush")) {
 			add_item(lineno, 1, NULL, 0);
 		} else if (!strcmp(word, "cut")) {
@@ -475,6 +521,9 @@ int main(int argc, char **argv)
 	if (err)
 		die(0, "cannot create %s: %s", out, strerror(-err));
 	created = out;
+	for (size_t i = 0; i < nschemas; i++)
+		if ((err = sr_writer__add_type(w, &schemas[i])))
+			die(0, "schema %s: %s", schemas[i].name, strerror(-err));
 	for (size_t i = 0; i < nmeta; i++)
 		if ((err = sr_writer__meta(w, metas[i].key, metas[i].value)))
 			die(0, "meta %s: %s", metas[i].key, strerror(-err));

@@ -5,7 +5,7 @@
  *
  * The reader learns the types it knows from sr_schema_type().  This program
  * brings its own sr_schema_type() (the real table under another name), which
- * can hide one type, so the linker never takes schema.o from libsysrec.a:
+ * can hide one type, so the linker never takes schema.o from libformat.a:
  * the reader and the writer in this program are what an older (or newer)
  * build of them would be, without a line of test code inside them.
  */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * print.h - records as lines of text or NDJSON, for "sysrec dump" and
+ * "record --print".  Implemented in present/, which depends on format/
+ * only, so that both the recorder and the analyser may use it.
+ *
+ * Types this build knows are printed by hand-picked fields (text) or by
+ * their schema (JSON); other types from the schema the file carries.
+ * Output is buffered (no allocation per record) until sr_printer__flush().
+ */
+#ifndef SYSREC_PRINT_H
+#define SYSREC_PRINT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct sr_event;
+struct sr_reader;
+struct sr_printer;
+
+/*
+ * A printer writing to @f: JSON when @json, else text with times relative to
+ * @base_ns when @rel, else wall-clock times (ts + @clock_offset).  Names come
+ * from this build's tables until sr_printer__set_trace().  NULL on ENOMEM.
+ */
+struct sr_printer *sr_printer__new(FILE *f, int json, int rel, uint64_t base_ns,
+				   int64_t clock_offset);
+/* The start of the recording, for relative times. */
+void sr_printer__set_base(struct sr_printer *p, uint64_t base_ns);
+/*
+ * The records that follow come from @r (NULL: none): its syscall table and
+ * schema name them; @have_offset says whether it has a wall clock.  The
+ * reader is borrowed, and must be set again (or NULL) before it is freed.
+ */
+void sr_printer__set_trace(struct sr_printer *p, const struct sr_reader *r, int have_offset,
+			   int64_t clock_offset);
+/* One record, one line. */
+void sr_printer__event(struct sr_printer *p, const struct sr_event *ev);
+/* Write out what is buffered and fflush the stream. */
+void sr_printer__flush(struct sr_printer *p);
+/* Flushes, then frees; NULL is fine. */
+void sr_printer__free(struct sr_printer *p);
+
+#endif /* SYSREC_PRINT_H */
