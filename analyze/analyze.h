@@ -6,8 +6,8 @@
  *   an_db.c      the SQLite database: open/create, schema, temp dir
  *   an_feed.c    the records of a trace, read ahead on a second thread
  *   an_import.c  traces -> database (descriptor and process tracking)
- *   an_out.c     result sets and their table/CSV/JSON printers
- *   an_report.c  the reports, filters and the coverage header
+ *   resultset.c  result sets and their table/CSV/JSON printers
+ *   report*.c    the reports, filters and the coverage header (report.h)
  *   analyze.c    options and the order of things
  *
  * docs/SCHEMA.md describes the database; docs/sysrec-analyze.md the command.
@@ -207,7 +207,7 @@ struct sr_an_import_opts {
 int sr_an_import(struct sr_an_db *d, char **files, int n,
 		 const struct sr_an_import_opts *o, int *nfailed);
 
-/* --- an_out.c --- */
+/* --- resultset.c --- */
 
 enum sr_col_kind {
 	SR_COL_INT,		/* a number */
@@ -286,23 +286,12 @@ int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width);
  */
 int sr_out_err(FILE *f);
 
-/* --- an_report.c --- */
-
-enum sr_report {
-	SR_REP_OVERVIEW,
-	SR_REP_TOP_IO,
-	SR_REP_SYSCALLS,
-	SR_REP_PROCS,
-	SR_REP_MEM,
-	SR_REP_FILES,
-	SR_REP_TIMELINE,
-	SR_REP_SQL,
-};
+/* --- report.c --- */
 
 enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP };
 
 struct sr_an_opts {
-	int report;		/* enum sr_report */
+	int report;		/* enum sr_report_id (report.h) */
 	int by;			/* enum sr_by */
 	int fmt;		/* enum sr_fmt */
 	int time_abs;		/* --time abs */

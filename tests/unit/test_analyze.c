@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_analyze.c - the pure helpers of sysrec analyze (analyze/an_util.c,
- * an_out.c): container ids from cgroup paths, the cgroup filter, exact
+ * resultset.c): container ids from cgroup paths, the cgroup filter, exact
  * nearest-rank percentiles, sorting, shortening, the hash map, printers,
  * result sets cut at a limit, and write errors of the output.
  */
