@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * an_out.c - result sets and their three printers.  Every report, and --sql,
+ * resultset.c - result sets and their three printers.  Every report, and --sql,
  * builds a struct sr_rs (column names and kinds, rows of typed values) and
  * hands it to sr_rs__print, so the formats behave the same everywhere:
  *  - table: aligned, fits the width asked for; bytes get a human form,
