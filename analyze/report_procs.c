@@ -136,7 +136,8 @@ int report_procs(struct rctx *c)
 	sqlite3_finalize(st);
 	if (err)
 		goto out;
-	qsort(v, n, sizeof(*v), cmp_start);
+	if (n)		/* no process: no array, and qsort(NULL) is undefined */
+		qsort(v, n, sizeof(*v), cmp_start);
 	/* children lists, in start order; ids are looked up by a sorted copy */
 	{
 		struct sr_map ix = { 0 };
