@@ -46,7 +46,7 @@ const char sr_usage_analyze[] =
 
 enum {
 	OPT_DB = 256, OPT_BY, OPT_INTERVAL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
-	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS,
+	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS, OPT_TIMEOUT,
 	OPT_REPORT,		/* + enum sr_report_id: the options of sr_reports[] */
 };
 
@@ -55,6 +55,7 @@ static const struct option base_opts[] = {
 	{ "db",		required_argument,	NULL, OPT_DB },
 	{ "by",		required_argument,	NULL, OPT_BY },
 	{ "interval",	required_argument,	NULL, OPT_INTERVAL },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "pid",	required_argument,	NULL, OPT_PID },
 	{ "comm",	required_argument,	NULL, OPT_COMM },
 	{ "since",	required_argument,	NULL, OPT_SINCE },
@@ -200,6 +201,14 @@ int cmd_analyze(int argc, char **argv)
 			o.interval_ns = v;
 			interval_given = 1;
 			break;
+		case OPT_TIMEOUT:
+			if (sr_parse_duration(optarg, &v) || !v) {
+				sr_err("analyze: bad --timeout '%s': a duration such as 1.5, 500ms, 2m",
+				       optarg);
+				err = -EINVAL;
+			}
+			o.timeout_ns = v;
+			break;
 		case OPT_PID:
 			if (parse_pids(optarg, &o)) {
 				sr_err("analyze: bad --pid '%s': a list of process ids", optarg);
@@ -272,6 +281,10 @@ int cmd_analyze(int argc, char **argv)
 		sr_err("analyze: --interval goes with --timeline");
 		goto out;
 	}
+	if (o.timeout_ns && o.report != SR_REP_SQL) {
+		sr_err("analyze: --timeout goes with --sql");
+		goto out;
+	}
 	if (o.has_since && o.has_until && o.until_ns <= o.since_ns) {
 		sr_err("analyze: --until must come after --since");
 		goto out;
@@ -330,7 +343,9 @@ int cmd_analyze(int argc, char **argv)
 	if (oerr == -EPIPE) {
 		pipe_closed = 1;
 	} else if (oerr) {
-		sr_err("analyze: cannot write the output: %s", strerror(-oerr));
+		/* a write cut short by Ctrl-C: the report said "interrupted" */
+		if (!sr_an_stop)
+			sr_err("analyze: cannot write the output: %s", strerror(-oerr));
 	} else if (!err && !nfailed) {
 		rc = SR_EXIT_OK;
 	}

@@ -61,7 +61,8 @@
 	  "  --timeline [--interval S]  events and bytes per time bucket (1s)\n", \
 	  report_timeline, timeline_needs_rows, timeline_cols, 0)		\
 	X(SQL, "sql", 1,							\
-	  "  --sql QUERY         any query on the database (docs/SCHEMA.md)\n",	\
+	  "  --sql QUERY         any query on the database (docs/SCHEMA.md)\n"	\
+	  "  --timeout D         end the --sql query if it runs longer (1.5, 500ms)\n", \
 	  report_sql, sql_needs_rows, NULL, 0)
 
 #define SR_REPORT_ID(id, ...)	SR_REP_##id,

@@ -5,12 +5,16 @@
  * database is imported with them only when it does).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "sysrec/util.h"
 #include "report.h"
+
+#define SQL_TICK	10000	/* VM steps between checks of Ctrl-C and --timeout */
 
 /* The tables filled only with event rows (sr_an_import_opts.event_rows). */
 static const char *const event_tables[] = {
@@ -157,6 +161,75 @@ static int sql_reads_events(sqlite3 *db, const char *sql)
 	return ev;
 }
 
+/* The end of --timeout, and whether the query met it. */
+struct sql_clock {
+	struct timespec end;
+	int timeout;		/* --timeout was given */
+	int timed_out;
+};
+
+/* Called every SQL_TICK steps of SQLite's VM: 1 stops the query (SQLITE_INTERRUPT). */
+static int sql_progress(void *ctx)
+{
+	struct sql_clock *k = ctx;
+	struct timespec now;
+
+	if (sr_an_stop)
+		return 1;
+	if (!k->timeout || clock_gettime(CLOCK_MONOTONIC, &now))
+		return 0;
+	k->timed_out = now.tv_sec > k->end.tv_sec ||
+		       (now.tv_sec == k->end.tv_sec && now.tv_nsec >= k->end.tv_nsec);
+	return k->timed_out;
+}
+
+/* The coverage header, once the query has run its first step without error. */
+static void sql_header(void *ctx)
+{
+	print_header(ctx);
+}
+
+/*
+ * Step @st and print its rows as they come (sr_rs__stream), until its end,
+ * --limit, a reader that went away (the output error is the caller's to
+ * see), Ctrl-C or --timeout.
+ */
+static int sql_run(struct rctx *c, sqlite3_stmt *st, struct sr_rs *rs)
+{
+	const struct sr_an_opts *o = c->o;
+	/* --limit stops the query: its rows past the limit are never made */
+	struct sr_rs_stream so = { .fmt = o->fmt, .width = 80, .max = c->limit,
+				   .first = sql_header, .ctx = c };
+	struct sql_clock k = { .timeout = o->timeout_ns > 0 };
+	int err;
+
+	if (k.timeout && !clock_gettime(CLOCK_MONOTONIC, &k.end)) {
+		k.end.tv_sec += (time_t)(o->timeout_ns / SR_NS_PER_SEC);
+		k.end.tv_nsec += (long)(o->timeout_ns % SR_NS_PER_SEC);
+		if (k.end.tv_nsec >= SR_NS_PER_SEC) {
+			k.end.tv_sec++;
+			k.end.tv_nsec -= SR_NS_PER_SEC;
+		}
+	}
+	sqlite3_progress_handler(c->db, SQL_TICK, sql_progress, &k);
+	err = sr_rs__stream(rs, st, &so, stdout);
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	if (err == -EIO && k.timed_out) {
+		sr_err("sql: the query ran longer than --timeout %.9gs",
+		       (double)o->timeout_ns / 1e9);
+	} else if (err == -EIO || (err && sr_an_stop)) {
+		/* SQLite's "interrupted" for Ctrl-C, as the import says it */
+		sr_err("%s", sr_an_stop ? "interrupted" : sqlite3_errmsg(c->db));
+	} else if (err == -ENOMEM) {
+		sr_err("%s", strerror(ENOMEM));
+	}
+	if (err)
+		return err == -EIO || sr_an_stop ? -EINVAL : err;
+	if (o->fmt == SR_FMT_TABLE && rs->more)
+		fprintf(c->hdr, "# first %" PRId64 " rows (--limit 0 shows all)\n", rs->shown);
+	return sr_out_err(stdout);
+}
+
 int report_sql(struct rctx *c)
 {
 	struct sr_rs *rs = sr_rs__new();
@@ -189,19 +262,12 @@ int report_sql(struct rctx *c)
 		err = -EINVAL;
 		goto out;
 	}
-	/* --limit stops the query: its rows past the limit are never made */
-	err = sr_rs__from_stmt(rs, st, c->limit);
-	if (err) {
-		err = -EINVAL;
-		goto out;
-	}
 	/*
 	 * What the database covers, lost events included, like every report;
 	 * on stderr in every format, so that stdout is the query's alone.
 	 */
 	c->hdr = stderr;
-	print_header(c);
-	err = print_rs(c, rs);
+	err = sql_run(c, st, rs);
 out:
 	sqlite3_finalize(st);
 	sr_rs__free(rs);

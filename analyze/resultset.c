@@ -181,10 +181,10 @@ static int row_from_stmt(struct sr_rs *rs, sqlite3_stmt *st, int n)
 	return rs->err;
 }
 
-int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st, int64_t max)
+/* The columns of @st, unless @rs has them: 0, -ENOMEM, or -EINVAL when they differ. */
+static int cols_from_stmt(struct sr_rs *rs, sqlite3_stmt *st)
 {
-	int n = sqlite3_column_count(st), rc;
-	int64_t got = 0;
+	int n = sqlite3_column_count(st);
 
 	if (!rs->ncols) {
 		for (int i = 0; i < n; i++) {
@@ -194,8 +194,17 @@ int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st, int64_t max)
 				return -ENOMEM;
 		}
 	}
-	if ((size_t)n != rs->ncols)
-		return -EINVAL;
+	return (size_t)n == rs->ncols ? 0 : -EINVAL;
+}
+
+int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st, int64_t max)
+{
+	int n = sqlite3_column_count(st), rc;
+	int64_t got = 0;
+
+	rc = cols_from_stmt(rs, st);
+	if (rc)
+		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		/*
 		 * One row past @max only says that there are more: stepping
@@ -285,53 +294,72 @@ static char *cell_text(const struct sr_col *c, const struct sr_val *v, int compa
 	return strdup(buf);
 }
 
-static int print_table(struct sr_rs *rs, FILE *f, size_t width)
+/* How a table is laid out: the cells of its rows, and its columns. */
+struct layout {
+	char **cells;		/* nrows * ncols, as shown */
+	size_t *w;		/* the width of each column */
+	int *right;		/* right-aligned */
+	int compact;		/* bytes without their raw number */
+	size_t last;		/* the last column shown: not padded */
+};
+
+static void layout_free(struct layout *L, size_t ncells)
+{
+	if (L->cells)
+		for (size_t i = 0; i < ncells; i++)
+			free(L->cells[i]);
+	free(L->cells);
+	free(L->w);
+	free(L->right);
+}
+
+/* Size the columns on the rows of @rs so that the table fits @width if it can. */
+static int layout(struct sr_rs *rs, size_t width, struct layout *L)
 {
 	size_t nc = rs->ncols, nr = rs->nrows, total;
-	int err = -ENOMEM;
-	char **cells = calloc(nr * nc + 1, sizeof(*cells));
-	size_t *w = calloc(nc + 1, sizeof(*w));
-	int *right = calloc(nc + 1, sizeof(*right));
-	int compact = 0;
-	size_t last = 0;
 
-	if (!cells || !w || !right)
-		goto out;
+	L->cells = calloc(nr * nc + 1, sizeof(*L->cells));
+	L->w = calloc(nc + 1, sizeof(*L->w));
+	L->right = calloc(nc + 1, sizeof(*L->right));
+	L->compact = 0;
+	L->last = 0;
+	if (!L->cells || !L->w || !L->right)
+		return -ENOMEM;
 again:
 	for (size_t c = 0; c < nc; c++) {
 		const struct sr_col *col = &rs->cols[c];
 
-		w[c] = strlen(col->name);
-		right[c] = col->kind == SR_COL_INT || col->kind == SR_COL_BYTES ||
-			   col->kind == SR_COL_DUR || col->kind == SR_COL_REAL;
+		L->w[c] = strlen(col->name);
+		L->right[c] = col->kind == SR_COL_INT || col->kind == SR_COL_BYTES ||
+			      col->kind == SR_COL_DUR || col->kind == SR_COL_REAL;
 		if (col->flags & SR_COL_F_NOTABLE)
 			continue;
 		for (size_t r = 0; r < nr; r++) {
 			struct sr_val *v = sr_rs__at(rs, r, c);
-			char **cell = &cells[r * nc + c];
+			char **cell = &L->cells[r * nc + c];
 			size_t l;
 
 			free(*cell);
-			*cell = cell_text(col, v, compact);
+			*cell = cell_text(col, v, L->compact);
 			if (!*cell)
-				goto out;
+				return -ENOMEM;
 			l = cps(*cell, strlen(*cell));
-			if (l > w[c])
-				w[c] = l;
+			if (l > L->w[c])
+				L->w[c] = l;
 			/* times are numbers (rel) or wall-clock text (abs) */
 			if ((col->kind == SR_COL_AUTO || col->kind == SR_COL_TIME) &&
 			    v->type != SQLITE_NULL)
-				right[c] = v->type == SQLITE_INTEGER || v->type == SQLITE_FLOAT;
+				L->right[c] = v->type == SQLITE_INTEGER || v->type == SQLITE_FLOAT;
 		}
 		if (col->flags & SR_COL_F_LEFT)
-			right[c] = 0;
+			L->right[c] = 0;
 	}
 	total = 0;
 	for (size_t c = 0; c < nc; c++)
 		if (!(rs->cols[c].flags & SR_COL_F_NOTABLE))
-			total += w[c] + (total ? 2 : 0);
-	if (total > width && !compact) {
-		compact = 1;
+			total += L->w[c] + (total ? 2 : 0);
+	if (total > width && !L->compact) {
+		L->compact = 1;
 		goto again;
 	}
 	/* still too wide: give up columns of text, widest first, down to 12 */
@@ -339,69 +367,114 @@ again:
 		size_t best = nc;
 
 		for (size_t c = 0; c < nc; c++) {
-			if (rs->cols[c].flags & SR_COL_F_NOTABLE || right[c] || w[c] <= 12 ||
-			    w[c] <= strlen(rs->cols[c].name))
+			if (rs->cols[c].flags & SR_COL_F_NOTABLE || L->right[c] || L->w[c] <= 12 ||
+			    L->w[c] <= strlen(rs->cols[c].name))
 				continue;
-			if (best == nc || w[c] > w[best])
+			if (best == nc || L->w[c] > L->w[best])
 				best = c;
 		}
 		if (best == nc)
 			break;
-		w[best]--;
+		L->w[best]--;
 		total--;
 	}
 	for (size_t c = 0; c < nc; c++)
 		if (!(rs->cols[c].flags & SR_COL_F_NOTABLE))
-			last = c;
-	for (size_t r = 0; r <= nr; r++) {
-		int first = 1;
+			L->last = c;
+	return 0;
+}
 
-		for (size_t c = 0; c < nc; c++) {
-			const char *s;
-			char *cut = NULL;
-			size_t l, len;
+/*
+ * One line of the table: @cells (ncols of them), or the column names when
+ * NULL.  A value wider than its column is cut in the middle when @cut,
+ * else printed whole.
+ */
+static int table_line(const struct sr_rs *rs, const struct layout *L, char *const *cells,
+		      int cut, FILE *f)
+{
+	int first = 1;
 
-			if (rs->cols[c].flags & SR_COL_F_NOTABLE)
-				continue;
-			s = r ? cells[(r - 1) * nc + c] : rs->cols[c].name;
-			len = strlen(s);
-			l = cps(s, len);
-			if (l > w[c]) {
-				cut = malloc(len + 4 > w[c] * 4 + 4 ? len + 4 : w[c] * 4 + 4);
-				if (cut) {
-					sr_shorten_middle(s, len, w[c], cut);
-					s = cut;
-					len = strlen(s);
-					l = cps(s, len);
-				}
+	for (size_t c = 0; c < rs->ncols; c++) {
+		const char *s;
+		char *buf = NULL;
+		size_t l, len, pad;
+
+		if (rs->cols[c].flags & SR_COL_F_NOTABLE)
+			continue;
+		s = cells ? cells[c] : rs->cols[c].name;
+		len = strlen(s);
+		l = cps(s, len);
+		if (l > L->w[c] && cut) {
+			buf = malloc(len + 4 > L->w[c] * 4 + 4 ? len + 4 : L->w[c] * 4 + 4);
+			if (buf) {
+				sr_shorten_middle(s, len, L->w[c], buf);
+				s = buf;
+				len = strlen(s);
+				l = cps(s, len);
 			}
-			if (!first)
-				fputs("  ", f);
-			/* the last column is not padded: no trailing blanks */
-			if (right[c])
-				fprintf(f, "%*s%s", (int)(w[c] - l), "", s);
-			else if (c != last)
-				fprintf(f, "%s%*s", s, (int)(w[c] - l), "");
-			else
-				fputs(s, f);
-			first = 0;
-			free(cut);
 		}
-		fputc('\n', f);
-		err = sr_out_err(f);
-		if (err)
-			goto out;
+		pad = l < L->w[c] ? L->w[c] - l : 0;
+		if (!first)
+			fputs("  ", f);
+		/* the last column is not padded: no trailing blanks */
+		if (L->right[c])
+			fprintf(f, "%*s%s", (int)pad, "", s);
+		else if (c != L->last)
+			fprintf(f, "%s%*s", s, (int)pad, "");
+		else
+			fputs(s, f);
+		first = 0;
+		free(buf);
 	}
-	if (!nr)
+	fputc('\n', f);
+	return sr_out_err(f);
+}
+
+/* The names and the rows of @rs, laid out on them. */
+static int table_page(struct sr_rs *rs, const struct layout *L, FILE *f)
+{
+	int err = table_line(rs, L, NULL, 1, f);
+
+	for (size_t r = 0; r < rs->nrows && !err; r++)
+		err = table_line(rs, L, L->cells + r * rs->ncols, 1, f);
+	return err;
+}
+
+static int print_table(struct sr_rs *rs, FILE *f, size_t width)
+{
+	struct layout L = { .cells = NULL };
+	int err = layout(rs, width, &L);
+
+	if (!err)
+		err = table_page(rs, &L, f);
+	if (!err && !rs->nrows)
 		fputs("(no rows)\n", f);
-	err = sr_out_err(f);
-out:
-	if (cells)
-		for (size_t i = 0; i < nr * nc; i++)
-			free(cells[i]);
+	if (!err)
+		err = sr_out_err(f);
+	layout_free(&L, rs->nrows * rs->ncols);
+	return err;
+}
+
+/* A row after the first page: in the page's columns, cut nowhere. */
+static int table_more(struct sr_rs *rs, size_t row, const struct layout *L, FILE *f)
+{
+	char **cells = calloc(rs->ncols + 1, sizeof(*cells));
+	int err = 0;
+
+	if (!cells)
+		return -ENOMEM;
+	for (size_t c = 0; c < rs->ncols && !err; c++) {
+		if (rs->cols[c].flags & SR_COL_F_NOTABLE)
+			continue;
+		cells[c] = cell_text(&rs->cols[c], sr_rs__at(rs, row, c), L->compact);
+		if (!cells[c])
+			err = -ENOMEM;
+	}
+	if (!err)
+		err = table_line(rs, L, cells, 0, f);
+	for (size_t c = 0; c < rs->ncols; c++)
+		free(cells[c]);
 	free(cells);
-	free(w);
-	free(right);
 	return err;
 }
 
@@ -417,8 +490,10 @@ static void print_num(FILE *f, const struct sr_col *c, const struct sr_val *v)
 		fprintf(f, "%.17g", v->d);
 }
 
-static int print_csv(struct sr_rs *rs, FILE *f)
+/* The header row (@row SIZE_MAX) or row @row of @rs in CSV. */
+static int csv_line(struct sr_rs *rs, size_t row, FILE *f)
 {
+	struct sr_val *v;
 	int first = 1;
 
 	for (size_t c = 0; c < rs->ncols; c++) {
@@ -427,68 +502,77 @@ static int print_csv(struct sr_rs *rs, FILE *f)
 		if (!first)
 			fputc(',', f);
 		first = 0;
-		sr_fput_csv(f, rs->cols[c].name, strlen(rs->cols[c].name));
+		v = row == SIZE_MAX ? NULL : sr_rs__at(rs, row, c);
+		if (!v)
+			sr_fput_csv(f, rs->cols[c].name, strlen(rs->cols[c].name));
+		else if (v->type == SQLITE_TEXT)
+			sr_fput_csv(f, v->s, v->len);
+		else if (v->type == SQLITE_INTEGER || v->type == SQLITE_FLOAT)
+			print_num(f, &rs->cols[c], v);
 	}
 	fputc('\n', f);
-	for (size_t r = 0; r < rs->nrows; r++) {
-		first = 1;
-		for (size_t c = 0; c < rs->ncols; c++) {
-			struct sr_val *v = sr_rs__at(rs, r, c);
+	return sr_out_err(f);
+}
 
-			if (rs->cols[c].flags & SR_COL_F_TABLEONLY)
-				continue;
-			if (!first)
-				fputc(',', f);
-			first = 0;
-			if (v->type == SQLITE_TEXT)
-				sr_fput_csv(f, v->s, v->len);
-			else if (v->type == SQLITE_INTEGER || v->type == SQLITE_FLOAT)
-				print_num(f, &rs->cols[c], v);
-		}
-		fputc('\n', f);
-		if (sr_out_err(f))
-			break;
+static int print_csv(struct sr_rs *rs, FILE *f)
+{
+	int err = csv_line(rs, SIZE_MAX, f);
+
+	for (size_t r = 0; r < rs->nrows && !err; r++)
+		err = csv_line(rs, r, f);
+	return err;
+}
+
+/* Row @row of @rs as a JSON object, without what follows it. */
+static int json_object(struct sr_rs *rs, size_t row, FILE *f)
+{
+	int first = 1;
+
+	fputc('{', f);
+	for (size_t c = 0; c < rs->ncols; c++) {
+		struct sr_val *v = sr_rs__at(rs, row, c);
+
+		if (rs->cols[c].flags & SR_COL_F_TABLEONLY)
+			continue;
+		if (!first)
+			fputs(", ", f);
+		first = 0;
+		sr_fput_json(f, rs->cols[c].name, strlen(rs->cols[c].name));
+		fputs(": ", f);
+		if (v->type == SQLITE_TEXT)
+			sr_fput_json(f, v->s, v->len);
+		else if (v->type == SQLITE_INTEGER)
+			print_num(f, &rs->cols[c], v);
+		else if (v->type == SQLITE_FLOAT && v->d == v->d &&
+			 v->d - v->d == 0)	/* finite */
+			print_num(f, &rs->cols[c], v);
+		else
+			fputs("null", f);
 	}
+	fputc('}', f);
+	return sr_out_err(f);
+}
+
+/* The JSON array is "[\n", objects joined by ",\n", then "\n]\n"; or "[]\n". */
+static int json_row(struct sr_rs *rs, size_t row, int64_t index, FILE *f)
+{
+	fputs(index ? ",\n" : "[\n", f);
+	return json_object(rs, row, f);
+}
+
+static int json_end(int64_t rows, FILE *f)
+{
+	fputs(rows ? "\n]\n" : "[]\n", f);
 	return sr_out_err(f);
 }
 
 static int print_json(struct sr_rs *rs, FILE *f)
 {
-	if (!rs->nrows) {
-		fputs("[]\n", f);
-		return sr_out_err(f);
-	}
-	fputs("[\n", f);
-	for (size_t r = 0; r < rs->nrows; r++) {
-		int first = 1;
+	int err = 0;
 
-		fputc('{', f);
-		for (size_t c = 0; c < rs->ncols; c++) {
-			struct sr_val *v = sr_rs__at(rs, r, c);
-
-			if (rs->cols[c].flags & SR_COL_F_TABLEONLY)
-				continue;
-			if (!first)
-				fputs(", ", f);
-			first = 0;
-			sr_fput_json(f, rs->cols[c].name, strlen(rs->cols[c].name));
-			fputs(": ", f);
-			if (v->type == SQLITE_TEXT)
-				sr_fput_json(f, v->s, v->len);
-			else if (v->type == SQLITE_INTEGER)
-				print_num(f, &rs->cols[c], v);
-			else if (v->type == SQLITE_FLOAT && v->d == v->d &&
-				 v->d - v->d == 0)	/* finite */
-				print_num(f, &rs->cols[c], v);
-			else
-				fputs("null", f);
-		}
-		fputs(r + 1 < rs->nrows ? "},\n" : "}\n", f);
-		if (sr_out_err(f))
-			return sr_out_err(f);
-	}
-	fputs("]\n", f);
-	return sr_out_err(f);
+	for (size_t r = 0; r < rs->nrows && !err; r++)
+		err = json_row(rs, r, (int64_t)r, f);
+	return err ? err : json_end((int64_t)rs->nrows, f);
 }
 
 int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width)
@@ -501,4 +585,86 @@ int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width)
 	default:
 		return print_table(rs, f, width);
 	}
+}
+
+/* --- streaming --- */
+
+/* Forget the rows of @rs (its columns stay): the next row is row 0. */
+static void clear_rows(struct sr_rs *rs)
+{
+	for (size_t i = 0; i < rs->nrows * rs->ncols; i++)
+		free(rs->vals[i].s);
+	rs->nrows = 0;
+}
+
+/* Print the last row of @rs, the @index-th of the output, as it came. */
+static int stream_row(struct sr_rs *rs, int64_t index, int fmt, const struct layout *L, FILE *f)
+{
+	size_t row = rs->nrows - 1;
+
+	switch (fmt) {
+	case SR_FMT_CSV:
+		return csv_line(rs, row, f);
+	case SR_FMT_JSON:
+		return json_row(rs, row, index, f);
+	default:
+		return table_more(rs, row, L, f);
+	}
+}
+
+int sr_rs__stream(struct sr_rs *rs, sqlite3_stmt *st, const struct sr_rs_stream *o, FILE *f)
+{
+	int n = sqlite3_column_count(st), rc = SQLITE_DONE, err;
+	struct layout L = { .cells = NULL };
+	size_t ncells = 0;
+	int paged = 0;		/* table: the first page is out */
+
+	rs->shown = 0;
+	err = cols_from_stmt(rs, st);
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* one row past the limit only says that there are more */
+		if (o->max > 0 && rs->shown >= o->max) {
+			rs->more = 1;
+			rc = SQLITE_DONE;
+			break;
+		}
+		if (!rs->shown && o->first)
+			o->first(o->ctx);
+		if (!rs->shown && o->fmt == SR_FMT_CSV)
+			err = csv_line(rs, SIZE_MAX, f);
+		rs->shown++;
+		if (err || !n)
+			continue;
+		if (row_from_stmt(rs, st, n)) {
+			err = rs->err ? rs->err : -ENOMEM;
+			break;
+		}
+		if (o->fmt == SR_FMT_TABLE && !paged) {
+			/* the columns are sized on the first page, kept whole till then */
+			if (rs->nrows < SR_RS_PAGE)
+				continue;
+			err = layout(rs, o->width, &L);
+			ncells = rs->nrows * rs->ncols;
+			if (!err)
+				err = table_page(rs, &L, f);
+			paged = 1;
+		} else {
+			err = stream_row(rs, rs->shown - 1, o->fmt, &L, f);
+		}
+		clear_rows(rs);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = -EIO;	/* the statement failed: the caller says why */
+	if (!err && !rs->shown && o->first)
+		o->first(o->ctx);	/* no row, but the query ran */
+	if (!err) {
+		if (o->fmt == SR_FMT_CSV && !rs->shown)
+			err = csv_line(rs, SIZE_MAX, f);
+		else if (o->fmt == SR_FMT_JSON)
+			err = json_end(rs->shown, f);
+		else if (o->fmt == SR_FMT_TABLE && !paged)
+			err = print_table(rs, f, o->width);
+	}
+	layout_free(&L, ncells);
+	return err;
 }

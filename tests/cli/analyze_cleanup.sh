@@ -52,29 +52,26 @@ expect_eq left_after_errors "$(left)" 0
 # still under way for seconds) and during a query without end
 "$GEN" -o "$tmp/big.trc" -n 1000000 >/dev/null || { fail analyze_cleanup "gentrace failed"; exit 1; }
 endless='WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c'
-for sig in INT TERM; do
-	"$S" analyze "$tmp/big.trc" --no-progress --sql 'SELECT count(*) FROM events' \
-		>/dev/null 2>"$tmp/err" &
+# interrupt WHEN SIG TRACE QUERY: SIG once the temporary directory is there
+# and WHEN is under way; one line, status 1, nothing left behind
+interrupt() {
+	local when=$1 sig=$2 rc
+	"$S" analyze "$3" --no-progress --sql "$4" >/dev/null 2>"$tmp/err" &
 	p=$!
 	for _ in $(seq 100); do [ "$(left)" -gt 0 ] && break; sleep 0.05; done
-	sleep 0.3
+	sleep 0.5
 	kill -"$sig" $p
 	wait $p
 	rc=$?
-	[ $rc -ne 0 ] && [ $rc -lt 128 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
-		ok "SIG$sig during the import: one line, status $rc" ||
-		fail "sig${sig}_import" "status $rc: $(head -3 "$tmp/err")"
-	expect_eq "left_after_sig${sig}_import" "$(left)" 0
-
-	"$S" analyze "$tmp/empty.trc" --no-progress --sql "$endless" >/dev/null 2>"$tmp/err" &
-	p=$!
-	sleep 1
-	kill -"$sig" $p
-	wait $p
-	rc=$?
-	[ $rc -ne 0 ] && [ $rc -lt 128 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
-		ok "SIG$sig during a query: one line, status $rc" ||
-		fail "sig${sig}_query" "status $rc: $(head -3 "$tmp/err")"
-	expect_eq "left_after_sig${sig}_query" "$(left)" 0
+	if [ $rc -ne 0 ] && [ $rc -lt 128 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ]; then
+		ok "SIG$sig during $when: one line, status $rc"
+	else
+		fail "sig${sig}_$when" "status $rc: $(head -3 "$tmp/err")"
+	fi
+	expect_eq "left_after_sig${sig}_$when" "$(left)" 0
+}
+for sig in INT TERM; do
+	interrupt import $sig "$tmp/big.trc" 'SELECT count(*) FROM events'
+	interrupt query $sig "$tmp/empty.trc" "$endless"
 done
 t_done
