@@ -628,13 +628,15 @@ int sr_rs__stream(struct sr_rs *rs, sqlite3_stmt *st, const struct sr_rs_stream 
 			rc = SQLITE_DONE;
 			break;
 		}
+		if (!n)
+			continue;	/* a row of no column is no row, as in from_stmt */
 		if (!rs->shown && o->first)
 			o->first(o->ctx);
 		if (!rs->shown && o->fmt == SR_FMT_CSV)
 			err = csv_line(rs, SIZE_MAX, f);
 		rs->shown++;
-		if (err || !n)
-			continue;
+		if (err)
+			break;
 		if (row_from_stmt(rs, st, n)) {
 			err = rs->err ? rs->err : -ENOMEM;
 			break;
