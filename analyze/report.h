@@ -30,7 +30,7 @@
  *   option      the option that asks for it ("top-io": --top-io); NULL: the
  *               report when none is asked for
  *   arg         1 when the option takes a value (--sql QUERY)
- *   help        its line in --help, as printed
+ *   help        its lines in --help, as printed (--sql's include --timeout)
  *   run         prints it: int run(struct rctx *)
  *   needs_rows  1 when it reads rows of events or ev_* for these options:
  *               int needs_rows(sqlite3 *, const struct sr_an_opts *), or

@@ -213,6 +213,7 @@ static int sql_run(struct rctx *c, sqlite3_stmt *st, struct sr_rs *rs)
 	}
 	sqlite3_progress_handler(c->db, SQL_TICK, sql_progress, &k);
 	err = sr_rs__stream(rs, st, &so, stdout);
+	/* k is gone after this: no handler (an_db.c's is for the import and reports) */
 	sqlite3_progress_handler(c->db, 0, NULL, NULL);
 	if (err == -EIO && k.timed_out) {
 		sr_err("sql: the query ran longer than --timeout %.9gs",
