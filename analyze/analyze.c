@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * analyze.c - sysrec analyze: options, then import (an_import.c), then one
- * report (an_report.c).  Needs no root and no BPF.
+ * report (report.c).  Needs no root and no BPF.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +14,10 @@
 #include "sysrec/builtin.h"
 #include "sysrec/util.h"
 #include "analyze.h"
+#include "report.h"
+
+/* the help line of each report, from the table */
+#define REPORT_HELP(id, option, arg, help, ...)	help
 
 const char sr_usage_analyze[] =
 	"usage: sysrec analyze [FILE...] [--db DB] [REPORT] [OPTIONS]\n"
@@ -23,13 +27,7 @@ const char sr_usage_analyze[] =
 	"added later, and FILE may be left out to report on what it holds).\n"
 	"\n"
 	"Reports (one at a time; none: an overview):\n"
-	"  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n"
-	"  --syscalls          calls, errors, total/mean/p50/p99/max duration\n"
-	"  --procs             the process tree: forks, execs, lifetimes, exit codes\n"
-	"  --mem               mmap/munmap/brk per process: mapped, unmapped, peak\n"
-	"  --files             per file: opens, readers, writers, bytes\n"
-	"  --timeline [--interval S]  events and bytes per time bucket (1s)\n"
-	"  --sql QUERY         any query on the database (docs/SCHEMA.md)\n"
+	SR_REPORTS(REPORT_HELP)
 	"\n"
 	"Filters (every report):\n"
 	"  --pid PID[,PID...]  these processes\n"
@@ -47,22 +45,17 @@ const char sr_usage_analyze[] =
 	"  -h, --help          this text\n";
 
 enum {
-	OPT_DB = 256, OPT_TOP_IO, OPT_BY, OPT_SYSCALLS, OPT_PROCS, OPT_MEM, OPT_FILES,
-	OPT_TIMELINE, OPT_INTERVAL, OPT_SQL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
-	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS,
+	OPT_DB = 256, OPT_BY, OPT_INTERVAL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
+	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS, OPT_TIMEOUT,
+	OPT_REPORT,		/* + enum sr_report_id: the options of sr_reports[] */
 };
 
-static const struct option long_opts[] = {
+/* The options but the reports', which long_opts() adds from the table. */
+static const struct option base_opts[] = {
 	{ "db",		required_argument,	NULL, OPT_DB },
-	{ "top-io",	no_argument,		NULL, OPT_TOP_IO },
 	{ "by",		required_argument,	NULL, OPT_BY },
-	{ "syscalls",	no_argument,		NULL, OPT_SYSCALLS },
-	{ "procs",	no_argument,		NULL, OPT_PROCS },
-	{ "mem",	no_argument,		NULL, OPT_MEM },
-	{ "files",	no_argument,		NULL, OPT_FILES },
-	{ "timeline",	no_argument,		NULL, OPT_TIMELINE },
 	{ "interval",	required_argument,	NULL, OPT_INTERVAL },
-	{ "sql",	required_argument,	NULL, OPT_SQL },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "pid",	required_argument,	NULL, OPT_PID },
 	{ "comm",	required_argument,	NULL, OPT_COMM },
 	{ "since",	required_argument,	NULL, OPT_SINCE },
@@ -74,8 +67,23 @@ static const struct option long_opts[] = {
 	{ "no-progress", no_argument,		NULL, OPT_NO_PROGRESS },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
 };
+
+/* base_opts, then an option for each report that has one, then the end. */
+static void long_opts(struct option *opts)
+{
+	size_t n = ARRAY_SIZE(base_opts);
+
+	memcpy(opts, base_opts, sizeof(base_opts));
+	for (int i = 0; i < SR_REP_COUNT; i++) {
+		if (!sr_reports[i].option)
+			continue;
+		opts[n++] = (struct option){ sr_reports[i].option,
+					     sr_reports[i].arg ? required_argument : no_argument,
+					     NULL, OPT_REPORT + i };
+	}
+	opts[n] = (struct option){ NULL, 0, NULL, 0 };
+}
 
 static const struct {
 	const char *name;
@@ -157,38 +165,26 @@ int cmd_analyze(int argc, char **argv)
 	int named = 0, by_given = 0, interval_given = 0, nfailed = 0, err, oerr, c;
 	int pipe_closed = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct option opts[ARRAY_SIZE(base_opts) + SR_REP_COUNT + 1];
 	uint64_t v;
 	int rc = SR_EXIT_USAGE;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":vh", long_opts, NULL)) != -1) {
+	long_opts(opts);
+	while ((c = getopt_long(argc, argv, ":vh", opts, NULL)) != -1) {
 		err = 0;
+		if (c >= OPT_REPORT && c < OPT_REPORT + SR_REP_COUNT) {
+			err = set_report(&o, c - OPT_REPORT, &named);
+			if (sr_reports[c - OPT_REPORT].arg)
+				o.sql = optarg;		/* only --sql takes a value */
+			if (err)
+				goto out;
+			continue;
+		}
 		switch (c) {
 		case OPT_DB:
 			db_path = optarg;
-			break;
-		case OPT_TOP_IO:
-			err = set_report(&o, SR_REP_TOP_IO, &named);
-			break;
-		case OPT_SYSCALLS:
-			err = set_report(&o, SR_REP_SYSCALLS, &named);
-			break;
-		case OPT_PROCS:
-			err = set_report(&o, SR_REP_PROCS, &named);
-			break;
-		case OPT_MEM:
-			err = set_report(&o, SR_REP_MEM, &named);
-			break;
-		case OPT_FILES:
-			err = set_report(&o, SR_REP_FILES, &named);
-			break;
-		case OPT_TIMELINE:
-			err = set_report(&o, SR_REP_TIMELINE, &named);
-			break;
-		case OPT_SQL:
-			err = set_report(&o, SR_REP_SQL, &named);
-			o.sql = optarg;
 			break;
 		case OPT_BY:
 			err = lookup(optarg, "--by (process, file or cgroup)", &o.by, 1);
@@ -204,6 +200,14 @@ int cmd_analyze(int argc, char **argv)
 			}
 			o.interval_ns = v;
 			interval_given = 1;
+			break;
+		case OPT_TIMEOUT:
+			if (sr_parse_duration(optarg, &v) || !v) {
+				sr_err("analyze: bad --timeout '%s': a duration such as 1.5, 500ms, 2m",
+				       optarg);
+				err = -EINVAL;
+			}
+			o.timeout_ns = v;
 			break;
 		case OPT_PID:
 			if (parse_pids(optarg, &o)) {
@@ -277,6 +281,10 @@ int cmd_analyze(int argc, char **argv)
 		sr_err("analyze: --interval goes with --timeline");
 		goto out;
 	}
+	if (o.timeout_ns && o.report != SR_REP_SQL) {
+		sr_err("analyze: --timeout goes with --sql");
+		goto out;
+	}
 	if (o.has_since && o.has_until && o.until_ns <= o.since_ns) {
 		sr_err("analyze: --until must come after --since");
 		goto out;
@@ -335,7 +343,9 @@ int cmd_analyze(int argc, char **argv)
 	if (oerr == -EPIPE) {
 		pipe_closed = 1;
 	} else if (oerr) {
-		sr_err("analyze: cannot write the output: %s", strerror(-oerr));
+		/* a write cut short by Ctrl-C: the report said "interrupted" */
+		if (!sr_an_stop)
+			sr_err("analyze: cannot write the output: %s", strerror(-oerr));
 	} else if (!err && !nfailed) {
 		rc = SR_EXIT_OK;
 	}

@@ -7,8 +7,8 @@
  *   an_db.c      the SQLite database: open/create, schema, temp dir
  *   readahead.c  the records of a trace, read ahead on a second thread
  *   import*.c    traces -> database (import.h lists its files)
- *   an_out.c     result sets and their table/CSV/JSON printers
- *   an_report.c  the reports, filters and the coverage header
+ *   resultset.c  result sets and their table/CSV/JSON printers
+ *   report*.c    the reports, filters and the coverage header (report.h)
  *   analyze.c    options and the order of things
  *
  * docs/SCHEMA.md describes the database; docs/sysrec-analyze.md the command.
@@ -208,7 +208,7 @@ struct sr_an_import_opts {
 int sr_an_import(struct sr_an_db *d, char **files, int n,
 		 const struct sr_an_import_opts *o, int *nfailed);
 
-/* --- an_out.c --- */
+/* --- resultset.c --- */
 
 enum sr_col_kind {
 	SR_COL_INT,		/* a number */
@@ -247,6 +247,7 @@ struct sr_rs {
 	size_t nrows, cap;
 	int err;		/* -ENOMEM met while filling */
 	int more;		/* rows were left out for --limit */
+	int64_t shown;		/* rows sr_rs__stream printed */
 };
 
 struct sr_rs *sr_rs__new(void);
@@ -280,6 +281,29 @@ enum sr_fmt { SR_FMT_TABLE, SR_FMT_CSV, SR_FMT_JSON };
  */
 int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width);
 
+#define SR_RS_PAGE	1000	/* rows a streamed table sizes its columns on */
+
+/* How sr_rs__stream prints. */
+struct sr_rs_stream {
+	int fmt;		/* enum sr_fmt */
+	size_t width;		/* the table width to fit */
+	int64_t max;		/* rows at most (0: all), as sr_rs__from_stmt */
+	void (*first)(void *ctx);	/* once the query's first step is done */
+	void *ctx;
+};
+
+/*
+ * Print the rows of @st as sqlite3_step yields them, holding none but the
+ * one printed: CSV and JSON row by row; a table sizes its columns on the
+ * first SR_RS_PAGE rows, then prints each later row in those columns (a
+ * later value that is wider is printed whole, not cut, and the row is
+ * that much wider).  Stops at the first failed write.  rs->shown counts
+ * the rows, rs->more as sr_rs__from_stmt.  Returns 0, -errno of a write
+ * (sr_out_err), -ENOMEM, or -EIO when the statement failed (nothing
+ * printed about it: sqlite3_errmsg says why).
+ */
+int sr_rs__stream(struct sr_rs *rs, sqlite3_stmt *st, const struct sr_rs_stream *o, FILE *f);
+
 /*
  * 0 while every write to @f succeeded; else -errno of the first that failed
  * (-EIO when unknown), remembered from the first call that saw the error:
@@ -287,23 +311,12 @@ int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width);
  */
 int sr_out_err(FILE *f);
 
-/* --- an_report.c --- */
-
-enum sr_report {
-	SR_REP_OVERVIEW,
-	SR_REP_TOP_IO,
-	SR_REP_SYSCALLS,
-	SR_REP_PROCS,
-	SR_REP_MEM,
-	SR_REP_FILES,
-	SR_REP_TIMELINE,
-	SR_REP_SQL,
-};
+/* --- report.c --- */
 
 enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP };
 
 struct sr_an_opts {
-	int report;		/* enum sr_report */
+	int report;		/* enum sr_report_id (report.h) */
 	int by;			/* enum sr_by */
 	int fmt;		/* enum sr_fmt */
 	int time_abs;		/* --time abs */
@@ -316,6 +329,7 @@ struct sr_an_opts {
 	int64_t since_ns, until_ns;	/* from the start of each recording */
 	uint64_t interval_ns;
 	int64_t limit;		/* -1: the report's default; 0: no limit */
+	uint64_t timeout_ns;	/* --timeout: how long a --sql query may run, 0: no end */
 };
 
 /* Print the report @o asks for from the database.  0, or -errno (printed). */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_analyze.c - the pure helpers of sysrec analyze (analyze/cgroup.c,
- * stats.c, text.c, hashmap.c, an_out.c): container ids from cgroup paths,
+ * stats.c, text.c, hashmap.c, resultset.c): container ids from cgroup paths,
  * the cgroup filter, exact
  * nearest-rank percentiles, sorting, shortening, the hash map, printers,
- * result sets cut at a limit, and write errors of the output.
+ * result sets cut at a limit, write errors of the output, and streamed
+ * output the same as printed whole.
  */
 #define TAP_PREFIX "analyze"
 #include "unit/tap.h"
@@ -352,6 +353,58 @@ static void test_from_stmt_limit(void)
 	sqlite3_close(db);
 }
 
+/* @sql streamed (sr_rs__stream) or read whole and printed, in @fmt */
+static char *query_out(sqlite3 *db, const char *sql, int fmt, int64_t max, int stream,
+		       int *err)
+{
+	struct sr_rs_stream so = { .fmt = fmt, .width = 80, .max = max };
+	struct sr_rs *rs = sr_rs__new();
+	sqlite3_stmt *st = NULL;
+	char *buf = NULL;
+	size_t sz = 0;
+	FILE *f = open_memstream(&buf, &sz);
+
+	*err = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK ? 0 : -EINVAL;
+	if (!*err && stream)
+		*err = sr_rs__stream(rs, st, &so, f);
+	else if (!*err && !(*err = sr_rs__from_stmt(rs, st, max)))
+		*err = sr_rs__print(rs, f, fmt, 80);
+	fclose(f);
+	sqlite3_finalize(st);
+	sr_rs__free(rs);
+	return buf;
+}
+
+/* Streamed or not, the same bytes, up to a table's first page */
+static void test_stream(void)
+{
+	const char *const sqls[] = {
+		"SELECT 1 AS n, 'a,b\"c' AS path, NULL AS x, 2.5 AS read_bytes, 7000 AS write_bytes",
+		"SELECT 1 WHERE 0",
+		"WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r)"
+		" SELECT x, x * 1000 AS total_ns, printf('/p/%d', x) AS path FROM r LIMIT 1000",
+	};
+	const char *const fmts[] = { "table", "csv", "json" };
+	sqlite3 *db;
+	int e1, e2;
+
+	sqlite3_open(":memory:", &db);
+	for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+		for (int fmt = 0; fmt < 3; fmt++) {
+			for (int64_t max = 0; max < 3; max += 2) {
+				char *a = query_out(db, sqls[i], fmt, max, 1, &e1);
+				char *b = query_out(db, sqls[i], fmt, max, 0, &e2);
+
+				ok(!e1 && !e2 && !strcmp(a, b), "stream: query %zu in %s, max %d: as printed whole",
+				   i, fmts[fmt], (int)max);
+				free(a);
+				free(b);
+			}
+		}
+	}
+	sqlite3_close(db);
+}
+
 /* A full disk: the printers stop at the first row that fails, with its errno. */
 static void test_print_errors(void)
 {
@@ -389,5 +442,6 @@ int main(void)
 	test_printers();
 	test_from_stmt_limit();
 	test_print_errors();
+	test_stream();
 	return tap_done();
 }

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * report.c - the table of the reports (SR_REPORTS, report.h), their
+ * dispatcher and the query helpers they share.
+ *
+ * The reports read tables filled at import (docs/SCHEMA.md) rather than the
+ * events, which is what keeps them under a second on ten million events:
+ *  - agg_all: per recording, process, cgroup and file: events, opens,
+ *    reads and writes with their bytes (--top-io, --files, the overview);
+ *  - agg: the same per second, for --since/--until.  A window that does not
+ *    fall on whole seconds takes the whole seconds from agg and the partial
+ *    ones from the events, found by a binary search on events.id (the
+ *    events of a recording are stored in time order);
+ *  - tl: events and bytes per 10 ms, process and cgroup (--timeline);
+ *  - sys_stats: --syscalls with exact percentiles, unfiltered;
+ *  - proc_mem and mem_ev: --mem over the whole recording and over a window.
+ * --syscalls under a filter reads the events themselves (exact percentiles
+ * need every duration), within the window and the lives of the processes.
+ *
+ * Filters become temporary tables (fproc: process ids, fcg: cgroups, fwin:
+ * time windows) so that every query joins the same way and no value from
+ * the command line or a trace is ever spliced into SQL.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sysrec/util.h"
+#include "report.h"
+
+void q_add(struct qbuf *q, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (q->overflow)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(q->s + q->n, sizeof(q->s) - q->n, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= sizeof(q->s) - q->n)
+		q->overflow = 1;
+	else
+		q->n += (size_t)r;
+}
+
+void q_filters(struct rctx *c, struct qbuf *q, const char *a)
+{
+	if (c->fproc)
+		q_add(q, " AND %s.proc_id IN (SELECT proc_id FROM temp.fproc)", a);
+	if (c->fcg)
+		q_add(q, " AND (%s.rec_id, %s.cgroup_id) IN (SELECT rec_id, id FROM temp.fcg)", a, a);
+}
+
+int q_prepare(struct rctx *c, struct qbuf *q, sqlite3_stmt **st)
+{
+	if (q->overflow) {
+		sr_err("internal error: query too long");
+		return -E2BIG;
+	}
+	return sr_an_prepare(c->db, q->s, st);
+}
+
+int run_into(struct rctx *c, struct qbuf *q, struct sr_rs *rs)
+{
+	sqlite3_stmt *st;
+	int err = q_prepare(c, q, &st);
+
+	if (err)
+		return err;
+	/* one row more than shown, to know whether rows were left out */
+	if (c->limit > 0)
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"),
+				   c->limit < INT64_MAX ? c->limit + 1 : c->limit);
+	else
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), -1);
+	err = sr_rs__from_stmt(rs, st, c->limit);
+	sqlite3_finalize(st);
+	return err;
+}
+
+
+/*
+ * The table, then, in table format, a line that says when --limit left rows
+ * out: with the coverage header, so that the output of --sql stays the
+ * query's alone.
+ */
+int print_rs(struct rctx *c, struct sr_rs *rs)
+{
+	int err = rs->err;
+
+	if (!err)
+		err = sr_rs__print(rs, stdout, c->o->fmt, 80);
+	if (err == -ENOMEM)
+		sr_err("%s", strerror(ENOMEM));
+	if (err)
+		return err;
+	if (c->o->fmt == SR_FMT_TABLE && rs->more)
+		fprintf(c->hdr, "# first %zu rows (--limit 0 shows all)\n", rs->nrows);
+	return sr_out_err(stdout);
+}
+
+int unfiltered(const struct rctx *c)
+{
+	return !c->fproc && !c->fcg && !c->ftime;
+}
+
+void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
+	      int64_t start, int has_off, int64_t off)
+{
+	char buf[40];
+
+	if (!has) {
+		sr_rs__null(rs);
+	} else if (c->o->time_abs && has_off) {
+		sr_fmt_wall(sat_add(ts, off), buf, sizeof(buf));
+		sr_rs__str(rs, buf);
+	} else {
+		sr_rs__real(rs, ((double)ts - (double)start) / 1e9);
+	}
+}
+
+void q_proc_filters(struct rctx *c, struct qbuf *q)
+{
+	q_filters(c, q, "p");
+	if (c->ftime)
+		q_add(q, " AND EXISTS (SELECT 1 FROM temp.fwin w WHERE w.rec_id = p.rec_id"
+		      " AND (p.start_ts IS NULL OR p.start_ts < w.ts_hi)"
+		      " AND (p.exit_ts IS NULL OR p.exit_ts >= w.ts_lo))");
+}
+
+int temp_table(struct rctx *c, const char *create, const char *insert, sqlite3_stmt **ins)
+{
+	int err = sr_an_exec(c->db, create);
+
+	*ins = NULL;
+	return err ? err : sr_an_prepare(c->db, insert, ins);
+}
+
+void insert_row(sqlite3_stmt *ins, const int64_t *v, int n)
+{
+	for (int k = 0; k < n; k++)
+		sqlite3_bind_int64(ins, k + 1, v[k]);
+	sqlite3_step(ins);
+	sqlite3_reset(ins);
+}
+
+int src_rs(struct rctx *c, enum sr_report_id id, int by, struct sr_rs **rs)
+{
+	int err = setup_src(c);
+
+	if (err)
+		return err;
+	*rs = rep_rs(c, id, by);
+	return *rs ? 0 : -ENOMEM;
+}
+
+int run_print(struct rctx *c, struct qbuf *q, struct sr_rs *rs)
+{
+	int err = run_into(c, q, rs);
+
+	if (!err)
+		err = print_rs(c, rs);
+	sr_rs__free(rs);
+	return err;
+}
+
+static int multi_host(struct rctx *c)
+{
+	return sr_an_query_int(c->db, "SELECT COUNT(DISTINCT IFNULL(host, '')) FROM recordings", 0) > 1;
+}
+
+/* --- the table --- */
+
+#define HOST	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, 0 }
+#define END	{ .name = NULL }
+
+static const struct sr_report_col overview_cols[] = {
+	{ "duration_ns", SR_COL_DUR, 0, 0 },
+	{ "recordings", SR_COL_INT, 0, 0 },
+	{ "traces", SR_COL_INT, 0, 0 },
+	{ "processes", SR_COL_INT, 0, 0 },
+	{ "events", SR_COL_INT, 0, 0 },
+	{ "lost_events", SR_COL_INT, 0, 0 },
+	{ "read_bytes", SR_COL_BYTES, 0, 0 },
+	{ "write_bytes", SR_COL_BYTES, 0, 0 },
+	END
+};
+
+static const struct sr_report_col top_io_cols[] = {
+	{ "pid", SR_COL_INT, 0, SR_REPORT_BY(SR_BY_PROCESS) },
+	{ "comm", SR_COL_TEXT, 0, SR_REPORT_BY(SR_BY_PROCESS) },
+	{ "path", SR_COL_PATH, 0, SR_REPORT_BY(SR_BY_FILE) },
+	{ "cgroup", SR_COL_PATH, 0, SR_REPORT_BY(SR_BY_CGROUP) },
+	{ "reads", SR_COL_INT, 0, 0 },
+	{ "read_bytes", SR_COL_BYTES, 0, 0 },
+	{ "writes", SR_COL_INT, 0, 0 },
+	{ "write_bytes", SR_COL_BYTES, 0, 0 },
+	{ "runtime", SR_COL_TEXT, SR_COL_F_NOTABLE, SR_REPORT_BY(SR_BY_CGROUP) },
+	{ "container_id", SR_COL_TEXT, SR_COL_F_NOTABLE, SR_REPORT_BY(SR_BY_CGROUP) },
+	{ "unit", SR_COL_TEXT, SR_COL_F_NOTABLE, SR_REPORT_BY(SR_BY_CGROUP) },
+	HOST,
+	END
+};
+
+static const struct sr_report_col syscalls_cols[] = {
+	{ "syscall", SR_COL_TEXT, 0, 0 },
+	{ "calls", SR_COL_INT, 0, 0 },
+	{ "errors", SR_COL_INT, 0, 0 },
+	{ "total_ns", SR_COL_DUR, 0, 0 },
+	{ "mean_ns", SR_COL_DUR, 0, 0 },
+	{ "p50_ns", SR_COL_DUR, 0, 0 },
+	{ "p99_ns", SR_COL_DUR, 0, 0 },
+	{ "max_ns", SR_COL_DUR, 0, 0 },
+	END
+};
+
+static const struct sr_report_col procs_cols[] = {
+	{ "process", SR_COL_TEXT, SR_COL_F_LEFT | SR_COL_F_TABLEONLY, 0 },
+	{ "pid", SR_COL_INT, 0, 0 },
+	{ "ppid", SR_COL_INT, 0, 0 },
+	{ "comm", SR_COL_TEXT, SR_COL_F_NOTABLE, 0 },
+	{ "depth", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "start", SR_COL_TIME, 0, 0 },
+	{ "end", SR_COL_TIME, SR_COL_F_NOTABLE, 0 },
+	{ "duration_ns", SR_COL_DUR, 0, 0 },
+	{ "exit", SR_COL_TEXT, SR_COL_F_TABLEONLY, 0 },
+	{ "exit_code", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "exit_status", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "exit_signal", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "threads", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "execs", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "exe", SR_COL_PATH, SR_COL_F_NOTABLE, 0 },
+	{ "cmdline", SR_COL_PATH, 0, 0 },
+	HOST,
+	END
+};
+
+static const struct sr_report_col mem_cols[] = {
+	{ "pid", SR_COL_INT, 0, 0 },
+	{ "comm", SR_COL_TEXT, 0, 0 },
+	{ "mmaps", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "mapped_bytes", SR_COL_BYTES, 0, 0 },
+	{ "munmaps", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "unmapped_bytes", SR_COL_BYTES, 0, 0 },
+	{ "peak_bytes", SR_COL_BYTES, 0, 0 },
+	{ "brks", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "heap_growth_bytes", SR_COL_BYTES, 0, 0 },
+	END
+};
+
+static const struct sr_report_col files_cols[] = {
+	{ "path", SR_COL_PATH, 0, 0 },
+	{ "opens", SR_COL_INT, 0, 0 },
+	{ "readers", SR_COL_INT, 0, 0 },
+	{ "writers", SR_COL_INT, 0, 0 },
+	{ "reads", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "read_bytes", SR_COL_BYTES, 0, 0 },
+	{ "writes", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
+	{ "write_bytes", SR_COL_BYTES, 0, 0 },
+	HOST,
+	END
+};
+
+static const struct sr_report_col timeline_cols[] = {
+	{ "time", SR_COL_TIME, 0, 0 },
+	{ "events", SR_COL_INT, 0, 0 },
+	{ "read_bytes", SR_COL_BYTES, 0, 0 },
+	{ "write_bytes", SR_COL_BYTES, 0, 0 },
+	END
+};
+
+#define SR_REPORT_ENTRY(id, opt, has_arg, help_line, fn, needs, cols_, lim)	\
+	[SR_REP_##id] = { .option = opt, .arg = has_arg, .help = help_line,	\
+			  .run = fn, .needs_rows = needs, .cols = cols_, .limit = lim },
+
+const struct sr_report sr_reports[SR_REP_COUNT] = { SR_REPORTS(SR_REPORT_ENTRY) };
+
+struct sr_rs *rep_rs(struct rctx *c, enum sr_report_id id, int by)
+{
+	const struct sr_report *rep = &sr_reports[id];
+	struct sr_rs *rs = sr_rs__new();
+	int host = -1;
+
+	if (!rs)
+		return NULL;
+	for (const struct sr_report_col *col = rep->cols; col && col->name; col++) {
+		int flags = col->flags;
+
+		if (col->by && !(col->by & SR_REPORT_BY(by)))
+			continue;
+		if (flags & SR_REPORT_COL_HOST) {
+			if (host < 0)
+				host = multi_host(c);
+			flags = host ? 0 : SR_COL_F_NOTABLE;
+		}
+		sr_rs__col(rs, col->name, col->kind, flags);
+	}
+	return rs;
+}
+
+int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o)
+{
+	const struct sr_report *rep = &sr_reports[o->report];
+
+	return rep->needs_rows ? rep->needs_rows(db, o) : 0;
+}
+
+/*
+ * --time abs on a recording without a wall clock (clock_offset_ns): its
+ * times stay relative, and a line on stderr says so.  The timeline takes
+ * the first recording's clock for all of them.
+ */
+static void note_no_clock(const struct rctx *c)
+{
+	sqlite3_stmt *st;
+
+	if (sr_an_prepare(c->db, "SELECT (SELECT path FROM traces t WHERE t.rec_id = r.rec_id"
+			  " ORDER BY rotation_index LIMIT 1) FROM recordings r"
+			  " WHERE r.clock_offset_ns IS NULL AND (?1 = 0 OR r.rec_id ="
+			  " (SELECT MIN(rec_id) FROM recordings)) ORDER BY r.rec_id", &st))
+		return;
+	sqlite3_bind_int(st, 1, c->o->report == SR_REP_TIMELINE);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *path = sqlite3_column_text(st, 0);
+
+		sr_err("analyze: --time abs: %s has no wall clock (clock_offset_ns): its times are relative",
+		       path ? (const char *)path : "a recording");
+	}
+	sqlite3_finalize(st);
+}
+
+int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
+{
+	struct rctx c = { .db = db, .o = o, .rep = &sr_reports[o->report],
+			  .src = "agg_all" };
+	int err;
+
+	/* an older database without the key has every row */
+	c.event_rows = sr_an_query_int(db, "SELECT value FROM meta WHERE key = 'event_rows'",
+				       1) != 0;
+
+	c.hdr = o->fmt == SR_FMT_TABLE ? stdout : stderr;
+	c.limit = o->limit >= 0 ? o->limit : c.rep->limit;
+	if (o->report != SR_REP_SQL) {
+		err = load_recs(&c);
+		if (!err)
+			err = setup_proc_filter(&c);
+		if (!err)
+			err = narrow_scans(&c);
+		if (!err)
+			err = setup_cgroup_filter(&c);
+		if (!err)
+			err = setup_time_filter(&c);
+		if (err)
+			goto out;
+		print_header(&c);
+		if (o->time_abs)
+			note_no_clock(&c);
+	}
+	err = c.rep->run(&c);
+out:
+	free(c.recs);
+	free(c.rw);
+	return err;
+}

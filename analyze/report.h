@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * report.h - the reports of sysrec analyze: their table, and what the
+ * report files share (private to analyze/report*.c and analyze.c).
+ *
+ *   report.c           the table, the dispatcher, query helpers
+ *   report_filter.c    --pid/--comm, --cgroup and --since/--until as temp tables
+ *   report_events.c    event scans, and the I/O source of a time window
+ *   report_header.c    the coverage header every report starts with
+ *   report_<name>.c    one report each
+ *
+ * Adding a report: a line in SR_REPORTS, its columns in report.c, a file
+ * report_<name>.c with its run function (and a needs_rows function when it
+ * reads event rows).
+ */
+#ifndef SYSREC_REPORT_H
+#define SYSREC_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "analyze.h"
+
+/*
+ * The reports, once: X(ID, option, arg, help, run, needs_rows, cols, limit)
+ *   ID          SR_REP_<ID> in enum sr_report_id
+ *   option      the option that asks for it ("top-io": --top-io); NULL: the
+ *               report when none is asked for
+ *   arg         1 when the option takes a value (--sql QUERY)
+ *   help        its lines in --help, as printed (--sql's include --timeout)
+ *   run         prints it: int run(struct rctx *)
+ *   needs_rows  1 when it reads rows of events or ev_* for these options:
+ *               int needs_rows(sqlite3 *, const struct sr_an_opts *), or
+ *               NULL: never (sr_an_needs_event_rows)
+ *   cols        its columns in order (struct sr_report_col[]), NULL: the query's
+ *   limit       the rows shown when --limit is not given, 0: all
+ * analyze.c builds its options and --help from it, report.c struct sr_report.
+ */
+#define SR_REPORTS(X)								\
+	X(OVERVIEW, NULL, 0, "",						\
+	  report_overview, io_needs_rows, overview_cols, 5)			\
+	X(TOP_IO, "top-io", 0,							\
+	  "  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n", \
+	  report_top_io, io_needs_rows, top_io_cols, 20)			\
+	X(SYSCALLS, "syscalls", 0,						\
+	  "  --syscalls          calls, errors, total/mean/p50/p99/max duration\n", \
+	  report_syscalls, syscalls_needs_rows, syscalls_cols, 0)		\
+	X(PROCS, "procs", 0,							\
+	  "  --procs             the process tree: forks, execs, lifetimes, exit codes\n", \
+	  report_procs, NULL, procs_cols, 0)					\
+	X(MEM, "mem", 0,							\
+	  "  --mem               mmap/munmap/brk per process: mapped, unmapped, peak\n", \
+	  report_mem, NULL, mem_cols, 0)					\
+	X(FILES, "files", 0,							\
+	  "  --files             per file: opens, readers, writers, bytes\n",	\
+	  report_files, io_needs_rows, files_cols, 20)				\
+	X(TIMELINE, "timeline", 0,						\
+	  "  --timeline [--interval S]  events and bytes per time bucket (1s)\n", \
+	  report_timeline, timeline_needs_rows, timeline_cols, 0)		\
+	X(SQL, "sql", 1,							\
+	  "  --sql QUERY         any query on the database (docs/SCHEMA.md)\n"	\
+	  "  --timeout D         end the --sql query if it runs longer (1.5, 500ms)\n", \
+	  report_sql, sql_needs_rows, NULL, 0)
+
+#define SR_REPORT_ID(id, ...)	SR_REP_##id,
+enum sr_report_id { SR_REPORTS(SR_REPORT_ID) SR_REP_COUNT };
+#undef SR_REPORT_ID
+
+/* --top-io --by cgroup: shown only for these --by values (a bit each) */
+#define SR_REPORT_BY(by)	(1 << (by))
+/* a flag of sr_report_col: the host column, in tables only when there are several */
+#define SR_REPORT_COL_HOST	0x100
+
+struct sr_report_col {
+	const char *name;
+	int kind;		/* enum sr_col_kind */
+	int flags;		/* SR_COL_F_*, SR_REPORT_COL_HOST */
+	int by;			/* SR_REPORT_BY() of the --by values it is for; 0: all */
+};
+
+struct rctx;
+
+/* One line of SR_REPORTS. */
+struct sr_report {
+	const char *option;
+	int arg;
+	const char *help;
+	int (*run)(struct rctx *c);
+	int (*needs_rows)(sqlite3 *db, const struct sr_an_opts *o);
+	const struct sr_report_col *cols;	/* up to one without a name */
+	int64_t limit;
+};
+
+/* Indexed by enum sr_report_id. */
+extern const struct sr_report sr_reports[SR_REP_COUNT];
+
+/* --- what the report files share --- */
+
+/* A recording, as the time filters need it. */
+struct rrec {
+	int64_t rec_id, start, first, last;
+	int sorted;
+	int64_t ts_lo, ts_hi;	/* the window, in the recording's ts */
+	int64_t scan_lo, scan_hi;	/* the window cut to the filtered processes' lives */
+};
+
+struct rctx {
+	struct rrec *recs;
+	size_t nrecs;
+	int8_t *rw;		/* sys_id -> 1 read, 2 write, 0 */
+	size_t nrw;
+	sqlite3 *db;
+	const struct sr_an_opts *o;
+	const struct sr_report *rep;	/* the report being printed */
+	int fproc, fcg, ftime;
+	int event_rows;		/* meta event_rows: events holds a row per event */
+	const char *src;	/* "agg" or "temp.src" */
+	FILE *hdr;		/* where the coverage header goes */
+	int64_t limit;		/* 0: none */
+};
+
+/* A query built from constant fragments only. */
+struct qbuf {
+	char s[8192];
+	size_t n;
+	int overflow;
+};
+
+/* report.c */
+void q_add(struct qbuf *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Filters on a relation aliased @a with proc_id, rec_id, cgroup_id columns. */
+void q_filters(struct rctx *c, struct qbuf *q, const char *a);
+/* Filters on procs aliased p: the processes chosen, alive at some time in the window. */
+void q_proc_filters(struct rctx *c, struct qbuf *q);
+int q_prepare(struct rctx *c, struct qbuf *q, sqlite3_stmt **st);
+/* A result set with the columns of report @rep for --by @by (NULL: -ENOMEM). */
+struct sr_rs *rep_rs(struct rctx *c, enum sr_report_id rep, int by);
+/* setup_src(), then rep_rs(): 0 or -errno. */
+int src_rs(struct rctx *c, enum sr_report_id id, int by, struct sr_rs **rs);
+/*
+ * (Re)make a temporary table by the statements @create and prepare @insert
+ * into it: 0, or -errno (printed).
+ */
+int temp_table(struct rctx *c, const char *create, const char *insert, sqlite3_stmt **ins);
+/* Bind @n values to @ins in order and run it once: one row inserted. */
+void insert_row(sqlite3_stmt *ins, const int64_t *v, int n);
+/*
+ * Run @q (its :limit bound to the report's limit) into @rs, print it and
+ * free @rs: 0 or -errno.
+ */
+int run_print(struct rctx *c, struct qbuf *q, struct sr_rs *rs);
+/* Append the rows of @q, its :limit bound to the report's limit. */
+int run_into(struct rctx *c, struct qbuf *q, struct sr_rs *rs);
+/* Print @rs in the format asked for, and a line when --limit left rows out. */
+int print_rs(struct rctx *c, struct sr_rs *rs);
+/* No filter at all: the per file and per cgroup totals of the import answer. */
+int unfiltered(const struct rctx *c);
+
+/* report_filter.c */
+int load_recs(struct rctx *c);
+int setup_proc_filter(struct rctx *c);
+int narrow_scans(struct rctx *c);
+int setup_cgroup_filter(struct rctx *c);
+int setup_time_filter(struct rctx *c);
+int64_t sat_add(int64_t a, int64_t b);
+int64_t floor_div(int64_t a, int64_t b);
+
+/*
+ * A --since/--until window in buckets of @unit ns (agg: 1 s, tl: 10 ms):
+ * the whole buckets [lo, hi) inside it, and where the events themselves
+ * must be read: the partial bucket at its start (head) or end (tail), or
+ * all of it when no whole bucket fits (all).  The reports and
+ * sr_an_needs_event_rows() both decide by this.
+ */
+struct win {
+	int64_t lo, hi;
+	int all, head, tail;
+};
+void win_split(const struct sr_an_opts *o, int64_t unit, struct win *w);
+
+/* report_events.c */
+
+/* One event as the scanners hand it over. */
+struct sev {
+	int64_t rec_id, ts, start, proc_id, cgroup_id, sys_id, file_id, ret, dur, len;
+	int type;
+};
+
+typedef int (*sev_fn)(struct rctx *c, const struct sev *e, void *ctx);
+
+/*
+ * Every event of recording @r with ts in [lo, hi) that passes the process
+ * and cgroup filters, in id order, handed to @fn.
+ */
+int scan_events(struct rctx *c, const struct rrec *r, int64_t lo, int64_t hi,
+		sev_fn fn, void *ctx);
+/* 1 when @e is a read, 2 a write, else 0. */
+int sev_rw(struct rctx *c, const struct sev *e);
+/* c->src: agg_all, or with a window the temp view src of its seconds and edges. */
+int setup_src(struct rctx *c);
+
+/* report_header.c */
+void print_header(struct rctx *c);
+
+/* The reports (run and needs_rows of SR_REPORTS), and what they share. */
+int report_overview(struct rctx *c);
+int report_top_io(struct rctx *c);
+int report_top_io_by(struct rctx *c, int by);
+int report_syscalls(struct rctx *c);
+int report_procs(struct rctx *c);
+int report_mem(struct rctx *c);
+int report_files(struct rctx *c);
+int report_timeline(struct rctx *c);
+int report_sql(struct rctx *c);
+int io_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
+int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
+int timeline_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
+int sql_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
+/* A time column: relative seconds, or with --time abs the wall clock. */
+void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
+	      int64_t start, int has_off, int64_t off);
+
+#endif /* SYSREC_REPORT_H */
