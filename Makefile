@@ -131,7 +131,7 @@ $(OUTPUT)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) \
-		-Wno-unused-command-line-argument $< $(wildcard format/*.c) $(LDLIBS) -o $@
+		-Wno-unused-command-line-argument $< $(LIB_SRCS) $(LDLIBS) -o $@
 
 $(OUTPUT)/tools/%: tests/tools/%.c $(OUTPUT)/libsysrec.a
 	$(call msg,TOOL,$@)
