@@ -24,6 +24,11 @@ peak_kb() {
 	echo $? >"$tmp/rc"
 	tail -1 "$tmp/rss"
 }
+# within NAME KB MAX_KB WHAT: a peak RSS of KB KiB is at most MAX_KB (WHAT says which)
+within() {
+	if [ "$2" -le "$3" ]; then ok "$1: peak RSS $2 KiB within $4"
+	else fail "$1: peak RSS" "$2 KiB, over $3 KiB ($4)"; fi
+}
 
 # --- hostile files under --mem-limit 64M ---
 #
@@ -51,11 +56,7 @@ for kind in exit fork open; do
 	else
 		fail "hostile $kind: the error names the budget" "$(cat "$tmp/err")"
 	fi
-	if [ "$kb" -le $((LIMIT_KB + ALLOW_KB)) ]; then
-		ok "hostile $kind: peak RSS ${kb} KiB within 64M + 16M"
-	else
-		fail "hostile $kind: peak RSS" "${kb} KiB, over $((LIMIT_KB + ALLOW_KB)) KiB"
-	fi
+	within "hostile $kind" "$kb" $((LIMIT_KB + ALLOW_KB)) "64M + 16M"
 	if [ "$secs" -le 20 ]; then
 		ok "hostile $kind: stops in ${secs} s"
 	else
@@ -100,11 +101,7 @@ if [ "$rc" = 0 ] || { [ "$rc" = 1 ] && grep -q "memory budget" "$tmp/err"; }; th
 else
 	fail "default budget: completes or stops" "exit $rc: $(cat "$tmp/err")"
 fi
-if [ "$kb" -le $((default_kb + ALLOW_KB)) ]; then
-	ok "default budget: peak RSS ${kb} KiB within a quarter of RAM"
-else
-	fail "default budget: peak RSS" "${kb} KiB, over ${default_kb} KiB"
-fi
+within "default budget" "$kb" $((default_kb + ALLOW_KB)) "a quarter of RAM"
 
 # --- rotated sets: files one after another ---
 #
@@ -168,10 +165,6 @@ one_kb=$(peak_kb "$SYSREC" analyze "$tmp/all.trc" --no-progress --files --format
 set_kb=$(peak_kb "$SYSREC" analyze "$tmp"/set/*.trc --no-progress --files --format csv)
 expect_eq "1,000 files: the report of one file" "$(cat "$tmp/out")" \
 	"$("$SYSREC" analyze "$tmp/all.trc" --no-progress --files --format csv)"
-if [ "$set_kb" -le $((one_kb * 2)) ]; then
-	ok "1,000 files: peak RSS ${set_kb} KiB within twice one file's (${one_kb} KiB)"
-else
-	fail "1,000 files: peak RSS" "${set_kb} KiB, one file ${one_kb} KiB"
-fi
+within "1,000 files" "$set_kb" $((one_kb * 2)) "twice one file's, ${one_kb} KiB"
 
 exit $((T_FAILED > 0))
