@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hashmap.c - a small hash map of three 64-bit keys to an index,
- * and the growable arrays it and the importer use.  Pure
- * (tests/unit/test_analyze.c).
+ * the growable arrays it and the importer use, and the counter of their
+ * bytes against a limit (struct sr_mem).  Pure (tests/unit/test_analyze.c).
  */
 #include <errno.h>
 #include <inttypes.h>

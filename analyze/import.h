@@ -9,14 +9,17 @@
  * Records come from a thread that reads ahead (readahead.c).  Events are
  * inserted as they come, with prepared statements in one transaction;
  * processes, files, descriptor lifetimes and the aggregation tables are
- * written when the recording ends, indexes after everything.
+ * written when the recording ends, indexes after everything.  Every table
+ * that grows with what the records claim counts its bytes in im->mem,
+ * against the budget (--mem-limit): past it the import stops.
  *
  * Every record is hostile: its size was checked by the reader against the
  * fixed size of its type, strings go through sr_event__str, and nothing here
  * trusts a pid, a descriptor or a length to be sensible.
  *
  *   import.c            sr_an_import: the order of things
- *   import_inputs.c     the trace files: opened, given twice, imported before
+ *   import_inputs.c     the trace files: scanned, given twice, imported before,
+ *                       grouped into recordings, opened again in turn
  *   import_recording.c  one recording: its row, its trace files read
  *   import_records.c    the handler of each kernel record type; the dispatcher
  *   import_snapshot.c   the handlers of the records the recorder writes

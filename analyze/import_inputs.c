@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * import_inputs.c - the trace files given to an import: opened, damage noted,
- * the same file or recording given twice skipped, what the database
- * holds already skipped or refused.
+ * import_inputs.c - the trace files given to an import: their metadata read
+ * one file at a time, damage noted, the same file or recording given twice
+ * skipped, what the database holds already skipped or refused; then grouped
+ * into recordings by sorting, and each opened again when its turn comes.
+ * Memory and descriptors do not grow with the number of files.
  */
 #include <errno.h>
 #include <inttypes.h>
