@@ -187,11 +187,13 @@ $(OUTPUT)/asan/tests/%_replay: tests/fuzz/%.c tests/fuzz/replay.c $(call libs_in
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FORMAT_SRCS)
+# the fuzz targets drive the reader and the importer: format, present and analyze
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FORMAT_SRCS) $(PRESENT_SRCS) $(ANALYZE_SRCS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(WARN) \
-		-Wno-unused-command-line-argument $< $(FORMAT_SRCS) $(SYS_LIBS_format) -o $@
+		-Wno-unused-command-line-argument $< $(FORMAT_SRCS) $(PRESENT_SRCS) $(ANALYZE_SRCS) \
+		$(SYS_LIBS_analyze) -o $@
 
 # the test tools write and read traces: format alone
 $(OUTPUT)/tools/%: tests/tools/%.c $(OUTPUT)/libformat.a

@@ -491,6 +491,15 @@ int sr_an_db__open(struct sr_an_db **dp, const char *path)
 	 */
 	err = sr_an_exec(d->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 			 "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+	/*
+	 * Into a database that holds earlier imports, a failed import (past
+	 * its memory budget, interrupted) must roll back: without a journal
+	 * SQLite cannot, once its cache has spilled into the file.  In memory,
+	 * the journal holds only the pages of the earlier imports that the
+	 * import changes.
+	 */
+	if (!err && exists)
+		err = sr_an_exec(d->db, "PRAGMA journal_mode=MEMORY");
 	if (!err && exists) {
 		err = check_existing(d);
 	} else if (!err) {
@@ -515,6 +524,8 @@ void sr_an_db__free(struct sr_an_db *d)
 	if (!d)
 		return;
 	sqlite3_close_v2(d->db);
+	if (d->discard && d->path && !d->tmpdir)
+		unlink(d->path);
 	if (d->tmpdir) {
 		char *j;
 

@@ -41,12 +41,15 @@ const char sr_usage_analyze[] =
 	"                      the overview's top processes: 5)\n"
 	"  --time rel|abs      times from the start, or wall clock (rel)\n"
 	"  --no-progress       no progress bar while importing\n"
+	"  --mem-limit SIZE    memory for the import (K, M, G; default: a quarter\n"
+	"                      of RAM); past it, stop with an error\n"
 	"  -v, --verbose       debug output\n"
 	"  -h, --help          this text\n";
 
 enum {
 	OPT_DB = 256, OPT_BY, OPT_INTERVAL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
 	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS, OPT_TIMEOUT,
+	OPT_MEM_LIMIT,
 	OPT_REPORT,		/* + enum sr_report_id: the options of sr_reports[] */
 };
 
@@ -65,6 +68,7 @@ static const struct option base_opts[] = {
 	{ "cgroup",	required_argument,	NULL, OPT_CGROUP },
 	{ "time",	required_argument,	NULL, OPT_TIME },
 	{ "no-progress", no_argument,		NULL, OPT_NO_PROGRESS },
+	{ "mem-limit",	required_argument,	NULL, OPT_MEM_LIMIT },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 };
@@ -159,7 +163,8 @@ int cmd_analyze(int argc, char **argv)
 {
 	struct sr_an_opts o = { .report = SR_REP_OVERVIEW, .limit = -1,
 				.interval_ns = SR_NS_PER_SEC };
-	struct sr_an_import_opts io = { .progress = isatty(2) };
+	struct sr_an_import_opts io = { .progress = isatty(2),
+					.mem_limit = sr_an_default_mem_limit() };
 	const char *db_path = NULL;
 	struct sr_an_db *d = NULL;
 	int named = 0, by_given = 0, interval_given = 0, nfailed = 0, err, oerr, c;
@@ -254,6 +259,13 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_NO_PROGRESS:
 			io.progress = 0;
+			break;
+		case OPT_MEM_LIMIT:
+			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
+				sr_err("analyze: bad --mem-limit '%s' (a size such as 512M, at least 16M)",
+				       optarg);
+				err = -EINVAL;
+			}
 			break;
 		case 'v':
 			sr_verbose = 1;

@@ -107,12 +107,31 @@ const char *sr_human_short(uint64_t v, char *buf, size_t n);
 /* "1.234ms", "15us", "2.5s": a short duration for tables. */
 const char *sr_human_dur(uint64_t ns, char *buf, size_t n);
 
+/*
+ * Bytes held by tables that grow with what an input claims (the importer's),
+ * against a limit: every growth takes its bytes first and is refused past
+ * the limit, so that a hostile file meets a clear error and not the OOM
+ * killer.  A growth that moves an array takes the new size while the old
+ * one is still held, as realloc may.
+ */
+struct sr_mem {
+	uint64_t used;		/* bytes taken and not given back */
+	uint64_t peak;		/* the most used was */
+	uint64_t limit;		/* 0: no limit */
+	int over;		/* a growth was refused for the limit */
+};
+/* Take @n bytes: 0, or -ENOMEM (and over set) past the limit.  @m may be NULL. */
+int sr_mem__take(struct sr_mem *m, uint64_t n);
+/* Give back @n bytes taken before.  @m may be NULL. */
+void sr_mem__give(struct sr_mem *m, uint64_t n);
+
 /* Open-addressing hash map from a 3 x u64 key to a u32 value. */
 struct sr_map {
 	uint64_t *keys;		/* 3 per slot */
 	uint32_t *vals;		/* UINT32_MAX: empty slot */
 	size_t cap;		/* power of two */
 	size_t n;
+	struct sr_mem *mem;	/* its slots are counted here (NULL: not counted) */
 };
 /* The value of key (a, b, c), or UINT32_MAX. */
 uint32_t sr_map__get(const struct sr_map *m, uint64_t a, uint64_t b, uint64_t c);
@@ -122,11 +141,14 @@ uint32_t sr_map__get(const struct sr_map *m, uint64_t a, uint64_t b, uint64_t c)
  * *cap (doubled, from 16): 0, or -ENOMEM with the array as it was.
  */
 int sr_grow(void *pp, size_t *cap, size_t need, size_t elsz);
+/* sr_grow() with the bytes counted in @m (may be NULL): -ENOMEM past its limit too. */
+int sr_grow_mem(struct sr_mem *m, void *pp, size_t *cap, size_t need, size_t elsz);
 /* Set key (a, b, c) to v (v != UINT32_MAX).  0 or -ENOMEM. */
 int sr_map__set(struct sr_map *m, uint64_t a, uint64_t b, uint64_t c, uint32_t v);
 /* Remove key (a, b, c): 1 when it was there, else 0. */
 int sr_map__del(struct sr_map *m, uint64_t a, uint64_t b, uint64_t c);
-void sr_map__clear(struct sr_map *m);	/* frees; the map may be used again */
+/* Frees (giving back its bytes); the map may be used again, counted as before. */
+void sr_map__clear(struct sr_map *m);
 
 uint64_t sr_hash_bytes(const void *p, size_t len);
 
@@ -137,6 +159,7 @@ struct sr_an_db {
 	char *path;		/* the database file */
 	char *tmpdir;		/* the private directory of a temporary database, or NULL */
 	int created;		/* the schema was created by this run */
+	int discard;		/* the import into it failed: sr_an_db__free removes it */
 };
 
 /*
@@ -182,6 +205,8 @@ const char *sr_an_feed__syscall_name(const struct sr_an_feed *f, unsigned int nr
 void sr_an_feed__stats(const struct sr_an_feed *f, struct sr_reader_stats *st);
 /* Stop the thread (also midway); then the reader is the caller's again. */
 void sr_an_feed__free(struct sr_an_feed *f);
+/* What a feed holds, whatever it reads: its ring of batches and its name table. */
+#define SR_AN_FEED_BYTES	((32ull << 17) + 65536 * sizeof(char *) + 4096)
 
 /* --- import.c --- */
 
@@ -197,7 +222,20 @@ struct sr_an_import_opts {
 	int progress;		/* draw a progress bar on stderr */
 	int event_rows;		/* fill events and ev_*; else only count them */
 	int query_indexes;	/* build sr_an_query_index_sql too */
+	/*
+	 * The memory budget in bytes (0: none): the importer's tables, SQLite's
+	 * heap and the read-ahead ring stay within it, and past it the import
+	 * stops with one line naming it (docs/RELIABILITY.md).
+	 */
+	uint64_t mem_limit;
 };
+/* The smallest budget taken: below it even a small trace would not fit. */
+#define SR_AN_MEM_MIN	(16ull << 20)
+/*
+ * The default budget: a quarter of the physical memory, or 1 GiB when that
+ * cannot be read.
+ */
+uint64_t sr_an_default_mem_limit(void);
 
 /*
  * Import @n trace files.  Files with the same recording_id are one

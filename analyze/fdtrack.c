@@ -24,7 +24,7 @@ static struct sr_fdtab *tab_of(struct sr_fdtrack *t, uint32_t proc, int create)
 	if (proc < t->ntabs)
 		return &t->tabs[proc];
 	if (!create || proc == SR_FD_NONE ||
-	    sr_grow(&t->tabs, &t->captabs, (size_t)proc + 1, sizeof(*t->tabs)))
+	    sr_grow_mem(t->mem, &t->tabs, &t->captabs, (size_t)proc + 1, sizeof(*t->tabs)))
 		return NULL;
 	memset(&t->tabs[t->ntabs], 0, ((size_t)proc + 1 - t->ntabs) * sizeof(*t->tabs));
 	t->ntabs = (size_t)proc + 1;
@@ -97,7 +97,7 @@ int sr_fdtrack__assign(struct sr_fdtrack *t, uint32_t proc, int32_t fd, uint32_t
 	if (fd < 0)
 		return 0;
 	if (t->nlives + 1 >= SR_FD_NONE ||
-	    sr_grow(&t->lives, &t->caplives, t->nlives + 1, sizeof(*t->lives)))
+	    sr_grow_mem(t->mem, &t->lives, &t->caplives, t->nlives + 1, sizeof(*t->lives)))
 		return -ENOMEM;
 	p = tab_of(t, proc, 1);
 	if (!p)
@@ -109,7 +109,7 @@ int sr_fdtrack__assign(struct sr_fdtrack *t, uint32_t proc, int32_t fd, uint32_t
 	} else {
 		cap = p->capfds;
 		if (p->nfds + 1 >= SR_FD_NONE ||
-		    sr_grow(&p->fds, &cap, (size_t)p->nfds + 1, sizeof(*p->fds)))
+		    sr_grow_mem(t->mem, &p->fds, &cap, (size_t)p->nfds + 1, sizeof(*p->fds)))
 			return -ENOMEM;
 		p->capfds = (uint32_t)cap;
 		if (sr_map__set(&t->map, proc, (uint32_t)fd, 0, p->nfds))
@@ -236,6 +236,7 @@ void sr_fdtrack__end(struct sr_fdtrack *t, uint32_t proc, int64_t ts)
 	if (!p)
 		return;
 	fds_close_all(t, proc, ts, 0);
+	sr_mem__give(t->mem, (uint64_t)p->capfds * sizeof(*p->fds));
 	free(p->fds);
 	p->fds = NULL;
 	p->capfds = 0;
@@ -243,8 +244,12 @@ void sr_fdtrack__end(struct sr_fdtrack *t, uint32_t proc, int64_t ts)
 
 void sr_fdtrack__clear(struct sr_fdtrack *t)
 {
-	for (size_t i = 0; i < t->ntabs; i++)
+	for (size_t i = 0; i < t->ntabs; i++) {
+		sr_mem__give(t->mem, (uint64_t)t->tabs[i].capfds * sizeof(*t->tabs[i].fds));
 		free(t->tabs[i].fds);
+	}
+	sr_mem__give(t->mem, (uint64_t)t->captabs * sizeof(*t->tabs) +
+		     (uint64_t)t->caplives * sizeof(*t->lives));
 	free(t->tabs);
 	free(t->lives);
 	sr_map__clear(&t->map);

@@ -61,6 +61,8 @@ struct sr_fdtrack {
 	struct sr_map map;
 	sr_fdtrack_ref_fn ref;		/* may be NULL */
 	void *ctx;
+	/* where the tables' bytes are counted, or NULL; map.mem likewise */
+	struct sr_mem *mem;
 };
 
 /* The open descriptor @fd of @proc, or NULL. */
@@ -93,7 +95,7 @@ int sr_fdtrack__fork(struct sr_fdtrack *t, uint32_t parent, uint32_t child, int6
 void sr_fdtrack__exec(struct sr_fdtrack *t, uint32_t proc, int64_t ts);
 /* The process ended: every descriptor closes and its table is freed. */
 void sr_fdtrack__end(struct sr_fdtrack *t, uint32_t proc, int64_t ts);
-/* Frees everything but ref and ctx; the tracker may be used again. */
+/* Frees everything but ref, ctx and mem; the tracker may be used again. */
 void sr_fdtrack__clear(struct sr_fdtrack *t);
 
 #endif /* SYSREC_FDTRACK_H */

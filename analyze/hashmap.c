@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * hashmap.c - a small hash map of three 64-bit keys to an index,
- * and the growable arrays it and the importer use.  Pure
- * (tests/unit/test_analyze.c).
+ * the growable arrays it and the importer use, and the counter of their
+ * bytes against a limit (struct sr_mem).  Pure (tests/unit/test_analyze.c).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,9 @@
 #include "analyze.h"
 
 /* --- hash map --- */
+
+/* What a slot costs: its three keys and its value. */
+#define MAP_SLOT_BYTES	(3 * sizeof(uint64_t) + sizeof(uint32_t))
 
 static uint64_t mix64(uint64_t x)
 {
@@ -86,14 +90,20 @@ int sr_map__set(struct sr_map *m, uint64_t a, uint64_t b, uint64_t c, uint32_t v
 
 	if ((m->n + 1) * 2 > m->cap) {
 		size_t ncap = m->cap ? m->cap * 2 : 64;
-		uint64_t *nk = malloc(ncap * 3 * sizeof(*nk));
-		uint32_t *nv = malloc(ncap * sizeof(*nv));
+		uint64_t *nk;
+		uint32_t *nv;
 
+		if (sr_mem__take(m->mem, ncap * MAP_SLOT_BYTES))
+			return -ENOMEM;
+		nk = malloc(ncap * 3 * sizeof(*nk));
+		nv = malloc(ncap * sizeof(*nv));
 		if (!nk || !nv) {
 			free(nk);
 			free(nv);
+			sr_mem__give(m->mem, ncap * MAP_SLOT_BYTES);
 			return -ENOMEM;
 		}
+		sr_mem__give(m->mem, m->cap * MAP_SLOT_BYTES);
 		memset(nv, 0xff, ncap * sizeof(*nv));
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->vals[i] != UINT32_MAX)
@@ -147,13 +157,17 @@ int sr_map__del(struct sr_map *m, uint64_t a, uint64_t b, uint64_t c)
 
 void sr_map__clear(struct sr_map *m)
 {
+	struct sr_mem *mem = m->mem;
+
+	sr_mem__give(mem, m->cap * MAP_SLOT_BYTES);
 	free(m->keys);
 	free(m->vals);
 	memset(m, 0, sizeof(*m));
+	m->mem = mem;
 }
 
 /* Room for @need elements of @elsz bytes in *pp: the capacity doubles, from 16. */
-int sr_grow(void *pp, size_t *cap, size_t need, size_t elsz)
+int sr_grow_mem(struct sr_mem *m, void *pp, size_t *cap, size_t need, size_t elsz)
 {
 	void **p = pp;
 	size_t ncap;
@@ -164,10 +178,43 @@ int sr_grow(void *pp, size_t *cap, size_t need, size_t elsz)
 	ncap = *cap ? *cap * 2 : 16;
 	while (ncap < need)
 		ncap *= 2;
+	if (ncap > SIZE_MAX / elsz)
+		return -ENOMEM;
+	/* realloc may hold the old array and the new one at once */
+	if (sr_mem__take(m, (uint64_t)ncap * elsz))
+		return -ENOMEM;
 	n = realloc(*p, ncap * elsz);
+	sr_mem__give(m, (uint64_t)(n ? *cap : ncap) * elsz);
 	if (!n)
 		return -ENOMEM;
 	*p = n;
 	*cap = ncap;
 	return 0;
+}
+
+int sr_grow(void *pp, size_t *cap, size_t need, size_t elsz)
+{
+	return sr_grow_mem(NULL, pp, cap, need, elsz);
+}
+
+/* --- memory counted against a limit --- */
+
+int sr_mem__take(struct sr_mem *m, uint64_t n)
+{
+	if (!m)
+		return 0;
+	if (m->limit && (n > m->limit || m->used > m->limit - n)) {
+		m->over = 1;
+		return -ENOMEM;
+	}
+	m->used += n;
+	if (m->used > m->peak)
+		m->peak = m->used;
+	return 0;
+}
+
+void sr_mem__give(struct sr_mem *m, uint64_t n)
+{
+	if (m)
+		m->used = n < m->used ? m->used - n : 0;
 }

@@ -9,14 +9,17 @@
  * Records come from a thread that reads ahead (readahead.c).  Events are
  * inserted as they come, with prepared statements in one transaction;
  * processes, files, descriptor lifetimes and the aggregation tables are
- * written when the recording ends, indexes after everything.
+ * written when the recording ends, indexes after everything.  Every table
+ * that grows with what the records claim counts its bytes in im->mem,
+ * against the budget (--mem-limit): past it the import stops.
  *
  * Every record is hostile: its size was checked by the reader against the
  * fixed size of its type, strings go through sr_event__str, and nothing here
  * trusts a pid, a descriptor or a length to be sensible.
  *
  *   import.c            sr_an_import: the order of things
- *   import_inputs.c     the trace files: opened, given twice, imported before
+ *   import_inputs.c     the trace files: scanned, given twice, imported before,
+ *                       grouped into recordings, opened again in turn
  *   import_recording.c  one recording: its row, its trace files read
  *   import_records.c    the handler of each kernel record type; the dispatcher
  *   import_snapshot.c   the handlers of the records the recorder writes
@@ -183,6 +186,16 @@ struct an_imp {
 	const struct sr_an_feed *feed;	/* its records, read on another thread */
 	const char *fname;
 	uint64_t tr_events, tr_lost, tr_unknown;
+
+	/*
+	 * The bytes of every table above that grows with what the input
+	 * claims (processes, files, descriptors, names, buckets, durations),
+	 * against the budget's share of them (--mem-limit).
+	 */
+	struct sr_mem mem;
+	uint64_t budget;	/* --mem-limit in bytes: 0, none */
+	uint64_t sql_share;	/* SQLite's heap limit within it */
+	int sql_nomem;		/* SQLite ran out of its share */
 };
 
 /* The columns of an events row that depend on the record's type. */
@@ -200,9 +213,17 @@ struct an_input {
 	char *path;
 	dev_t dev;			/* the file itself, to see it named twice */
 	ino_t ino;
+	/*
+	 * Open only while the file is read (and from the scan on for a pipe,
+	 * which cannot be opened twice): memory and descriptors do not grow
+	 * with the number of files.
+	 */
 	struct sr_reader *r;
-	const char *recording_id;	/* points into the reader's metadata */
+	int reopen;			/* a regular file: closed after the scan */
+	char *recording_id;		/* a copy (im->mem), or NULL */
 	int64_t rotation;
+	int has_stop;			/* stop_ns of its metadata, clamped */
+	int64_t stop_ns;
 	int skip;
 	/* damage found by the reader */
 	uint64_t ndamage, first_off;
@@ -235,13 +256,30 @@ static inline int is_err(int64_t ret)
 	return ret < 0 && ret >= -4095;
 }
 
+/* The files of one recording: sorted files[start .. start + n), the first given first. */
+struct an_recset {
+	size_t start, n;
+	const struct an_input *first;	/* the first of them on the command line */
+};
+
 /* import_inputs.c */
 /*
- * Open the @n files into in[]: those that cannot be read, that are given
- * twice or that the database holds already are marked skip (and counted in
- * *nfailed when that is a failure).
+ * Read the metadata of the @n files into in[], one at a time, each closed
+ * again: those that cannot be read, that are given twice or that the
+ * database holds already are marked skip (and counted in *nfailed when that
+ * is a failure).  0, or -ENOMEM past the budget.
  */
-void open_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int *nfailed);
+int scan_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int *nfailed);
+/* Open a scanned file again for its turn: 0, or -errno said. */
+int reopen_input(struct an_input *in);
+void close_input(struct an_input *in);
+/*
+ * The files not skipped, sorted by (recording, rotation) into *files, and
+ * the recordings they make in the order of their first file given, in
+ * *sets (both freed by the caller).  0 or -ENOMEM.
+ */
+int group_inputs(struct an_input *in, int n, struct an_input ***files,
+		 struct an_recset **sets, size_t *nsets);
 int same_recording(const struct an_input *a, const struct an_input *b);
 int64_t meta_int(const struct sr_reader *r, const char *key, int64_t def);
 /* A time from the metadata, clamped to [0, SR_TS_MAX]. */
@@ -284,9 +322,13 @@ uint32_t file_of_fd(struct an_imp *im, uint32_t proc, int32_t fd, uint64_t dev, 
 uint32_t proc_new(struct an_imp *im, uint32_t pid, const struct sr_event *h, int origin);
 /* The live process of the record's pid, made up when none was seen. */
 uint32_t proc_of(struct an_imp *im, const struct sr_event *h);
-void set_str(char **dst, const char *s, size_t len);
+void set_str(struct an_imp *im, char **dst, const char *s, size_t len);
 /* argv as one line: NULs between arguments become spaces. */
-void set_argv(struct an_proc *p, const char *s, size_t len);
+void set_argv(struct an_imp *im, struct an_proc *p, const char *s, size_t len);
+/* A copy of @len bytes of @s and a NUL, counted in im->mem; NULL past the budget. */
+char *imp_memdup0(struct an_imp *im, const char *s, size_t len);
+/* Free a copy imp_memdup0() made of @len bytes (NULL: nothing). */
+void imp_free_str(struct an_imp *im, char *s, size_t len);
 
 /* import_rows.c */
 /* Write the waiting event rows: a full batch in one statement, a rest one by one. */
@@ -303,7 +345,12 @@ int imp_prepare(struct an_imp *im);
 void imp_free(struct an_imp *im);
 void bind_text_or_null(sqlite3_stmt *st, int i, const char *s, size_t len);
 void bind_id_or_null(sqlite3_stmt *st, int i, int64_t base, uint32_t idx);
-/* sqlite3_step and reset: 0, or -EIO said on stderr. */
+/*
+ * sqlite3_step and reset: 0, or -EIO said on stderr, or -ENOMEM (unsaid,
+ * sql_nomem set) when SQLite ran out of its share of the budget.
+ */
 int step_reset(struct an_imp *im, sqlite3_stmt *st);
+/* sr_an_exec() with the same -ENOMEM as step_reset(). */
+int imp_exec(struct an_imp *im, const char *sql);
 
 #endif /* SYSREC_IMPORT_H */

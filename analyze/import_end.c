@@ -203,12 +203,19 @@ static void bind_aggall_row(struct an_imp *im, sqlite3_stmt *st, int at, const v
  */
 static int write_file_cg_stats(struct an_imp *im, const struct an_agg *sum, size_t n)
 {
-	struct sr_map fm = { 0 }, cm = { 0 }, seen = { 0 };
-	struct an_agg *fs = calloc(n + 1, sizeof(*fs)), *cs = calloc(n + 1, sizeof(*cs));
-	uint64_t *readers = calloc(n + 1, sizeof(*readers)), *writers = calloc(n + 1, sizeof(*writers));
+	struct sr_map fm = { .mem = &im->mem }, cm = { .mem = &im->mem }, seen = { .mem = &im->mem };
+	uint64_t bytes = (n + 1) * (2 * sizeof(struct an_agg) + 2 * sizeof(uint64_t));
+	struct an_agg *fs = NULL, *cs = NULL;
+	uint64_t *readers = NULL, *writers = NULL;
 	size_t nf = 0, nc = 0;
-	int err = 0;
+	int err = sr_mem__take(&im->mem, bytes);
 
+	if (err)
+		return err;
+	fs = calloc(n + 1, sizeof(*fs));
+	cs = calloc(n + 1, sizeof(*cs));
+	readers = calloc(n + 1, sizeof(*readers));
+	writers = calloc(n + 1, sizeof(*writers));
 	if (!fs || !cs || !readers || !writers) {
 		err = -ENOMEM;
 		goto out;
@@ -283,20 +290,26 @@ out:
 	free(cs);
 	free(readers);
 	free(writers);
+	sr_mem__give(&im->mem, bytes);
 	return err;
 }
 
 /* agg summed over time: what the reports read when no --since/--until is given */
 static int write_agg_all(struct an_imp *im)
 {
-	struct sr_map m = { 0 };
+	struct sr_map m = { .mem = &im->mem };
+	uint64_t bytes = (im->naggs + 1) * sizeof(struct an_agg);
 	struct an_agg *sum = NULL;
 	size_t n = 0;
-	int err = 0;
+	int err = sr_mem__take(&im->mem, bytes);
 
-	sum = malloc((im->naggs + 1) * sizeof(*sum));
-	if (!sum)
+	if (err)
+		return err;
+	sum = malloc(bytes);
+	if (!sum) {
+		sr_mem__give(&im->mem, bytes);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < im->naggs; i++) {
 		struct an_agg *g = &im->aggs[i], *o;
 		uint32_t k = sr_map__get(&m, 0, ((uint64_t)g->proc << 32) | g->file, g->cgroup);
@@ -324,6 +337,7 @@ static int write_agg_all(struct an_imp *im)
 		err = write_file_cg_stats(im, sum, n);
 out:
 	free(sum);
+	sr_mem__give(&im->mem, bytes);
 	sr_map__clear(&m);
 	return err;
 }
@@ -372,8 +386,8 @@ int end_recording(struct an_imp *im, struct an_input *last)
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, im->start);
-	if (last && sr_reader__meta(last->r, "stop_ns") && meta_ts(last->r, "stop_ns") >= im->start)
-		sqlite3_bind_int64(st, 2, meta_ts(last->r, "stop_ns"));
+	if (last && last->has_stop && last->stop_ns >= im->start)
+		sqlite3_bind_int64(st, 2, last->stop_ns);
 	else if (im->rec_stop != INT64_MIN)
 		sqlite3_bind_int64(st, 2, im->rec_stop);
 	else

@@ -16,17 +16,17 @@ static uint32_t file_new(struct an_imp *im, uint64_t a, uint64_t b, uint64_t c,
 	struct an_file *f;
 	uint32_t i = (uint32_t)im->nfiles;
 
-	if (im->nfiles + 1 >= NONE || sr_grow(&im->files, &im->capfiles, im->nfiles + 1,
-					   sizeof(*im->files)))
+	if (im->nfiles + 1 >= NONE || sr_grow_mem(&im->mem, &im->files, &im->capfiles,
+						  im->nfiles + 1, sizeof(*im->files)))
 		return NONE;
 	f = &im->files[i];
 	f->dev = dev;
 	f->ino = ino;
-	f->path = path ? sr_memdup0(path, len) : NULL;
+	f->path = path ? imp_memdup0(im, path, len) : NULL;
 	f->path_len = f->path ? len : 0;
 	f->nopen = 0;
 	if (sr_map__set(&im->file_map, a, b, c, i)) {
-		free(f->path);
+		imp_free_str(im, f->path, f->path_len);
 		return NONE;
 	}
 	im->nfiles++;
@@ -37,7 +37,7 @@ static uint32_t file_new(struct an_imp *im, uint64_t a, uint64_t b, uint64_t c,
 static uint32_t file_named(struct an_imp *im, uint32_t i, const char *path, size_t len)
 {
 	if (path && !im->files[i].path) {
-		im->files[i].path = sr_memdup0(path, len);
+		im->files[i].path = imp_memdup0(im, path, len);
 		im->files[i].path_len = im->files[i].path ? len : 0;
 	}
 	return i;

@@ -16,7 +16,7 @@ uint32_t proc_new(struct an_imp *im, uint32_t pid, const struct sr_event *h, int
 	uint32_t i = (uint32_t)im->nprocs, old;
 
 	if (im->nprocs + 1 >= NONE ||
-	    sr_grow(&im->procs, &im->capprocs, im->nprocs + 1, sizeof(*im->procs)))
+	    sr_grow_mem(&im->mem, &im->procs, &im->capprocs, im->nprocs + 1, sizeof(*im->procs)))
 		return NONE;
 	old = sr_map__get(&im->alive, pid, 0, 0);
 	if (sr_map__set(&im->alive, pid, 0, 0, i))
@@ -55,25 +55,57 @@ uint32_t proc_of(struct an_imp *im, const struct sr_event *h)
 	return i;
 }
 
-void set_str(char **dst, const char *s, size_t len)
+/*
+ * What a string of @len bytes is counted as: its bytes, its NUL and what
+ * malloc keeps beside it.
+ */
+static uint64_t str_bytes(size_t len)
+{
+	return (uint64_t)len + 1 + 16;
+}
+
+char *imp_memdup0(struct an_imp *im, const char *s, size_t len)
+{
+	char *d;
+
+	if (sr_mem__take(&im->mem, str_bytes(len)))
+		return NULL;
+	d = sr_memdup0(s, len);
+	if (!d)
+		sr_mem__give(&im->mem, str_bytes(len));
+	return d;
+}
+
+void imp_free_str(struct an_imp *im, char *s, size_t len)
 {
 	if (!s)
 		return;
-	free(*dst);
-	*dst = sr_memdup0(s, len);
+	sr_mem__give(&im->mem, str_bytes(len));
+	free(s);
 }
 
-void set_argv(struct an_proc *p, const char *s, size_t len)
+void set_str(struct an_imp *im, char **dst, const char *s, size_t len)
+{
+	if (!s)
+		return;
+	if (*dst)
+		imp_free_str(im, *dst, strlen(*dst));
+	/* read as a C string: what follows a NUL would be counted, never freed */
+	*dst = imp_memdup0(im, s, strnlen(s, len));
+}
+
+void set_argv(struct an_imp *im, struct an_proc *p, const char *s, size_t len)
 {
 	if (!s)
 		return;
 	while (len && !s[len - 1])
 		len--;
-	free(p->argv);
-	free(p->cmdline);
-	p->argv = sr_memdup0(s, len);
+	imp_free_str(im, p->argv, p->argv_len);
+	if (p->cmdline)
+		imp_free_str(im, p->cmdline, strlen(p->cmdline));
+	p->argv = imp_memdup0(im, s, len);
 	p->argv_len = p->argv ? len : 0;
-	p->cmdline = sr_memdup0(s, len);
+	p->cmdline = imp_memdup0(im, s, len);
 	if (p->cmdline)
 		for (size_t i = 0; i < len; i++)
 			if (!p->cmdline[i])

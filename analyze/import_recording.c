@@ -13,15 +13,21 @@
 void rec_reset(struct an_imp *im)
 {
 	for (size_t i = 0; i < im->nfiles; i++)
-		free(im->files[i].path);
+		imp_free_str(im, im->files[i].path, im->files[i].path_len);
 	for (size_t i = 0; i < im->nprocs; i++) {
 		struct an_proc *p = &im->procs[i];
 
-		free(p->exe);
-		free(p->cmdline);
-		free(p->cwd);
-		free(p->argv);
+		if (p->exe)
+			imp_free_str(im, p->exe, strlen(p->exe));
+		if (p->cmdline)
+			imp_free_str(im, p->cmdline, strlen(p->cmdline));
+		if (p->cwd)
+			imp_free_str(im, p->cwd, strlen(p->cwd));
+		imp_free_str(im, p->argv, p->argv_len);
 	}
+	sr_mem__give(&im->mem, im->capfiles * sizeof(*im->files) +
+		     im->capprocs * sizeof(*im->procs) + im->capaggs * sizeof(*im->aggs) +
+		     im->captls * sizeof(*im->tls));
 	free(im->files);
 	free(im->procs);
 	free(im->aggs);
@@ -91,6 +97,9 @@ int import_trace(struct an_imp *im, struct an_input *in, int *nfailed)
 	im->feed = feed;
 	while ((rc = sr_an_feed__next(feed, &ev)) == 1) {
 		err = do_record(im, ev);
+		/* a table refused to grow, even where its caller went on without it */
+		if (!err && (im->mem.over || im->sql_nomem))
+			err = -ENOMEM;
 		if (err)
 			break;
 		if (!(++n & 0xffff)) {

@@ -39,8 +39,8 @@ static int import_exec(struct an_imp *im, const struct sr_event *ev, uint32_t pr
 		p->threaded = 0;	/* exec leaves the process one thread */
 		memcpy(p->comm, ev->comm, SR_COMM_LEN);
 		p->comm[comm_len(ev->comm)] = 0;
-		set_str(&p->exe, path ? path : fn, path ? pl : fnl);
-		set_argv(p, argv, al);
+		set_str(im, &p->exe, path ? path : fn, path ? pl : fnl);
+		set_argv(im, p, argv, al);
 		sr_fdtrack__exec(&im->fdt, proc, (int64_t)ev->ts);
 	}
 	if (im->event_rows) {
@@ -104,11 +104,11 @@ static int import_fork(struct an_imp *im, const struct sr_event *ev, uint32_t pr
 		c->start_ts = (int64_t)ev->ts;
 		c->has_start = 1;
 		if (!c->exe && p->exe)
-			c->exe = strdup(p->exe);
+			c->exe = imp_memdup0(im, p->exe, strlen(p->exe));
 		if (!c->argv && p->argv)
-			set_argv(c, p->argv, p->argv_len);
+			set_argv(im, c, p->argv, p->argv_len);
 		if (!c->cwd && p->cwd)
-			c->cwd = strdup(p->cwd);
+			c->cwd = imp_memdup0(im, p->cwd, strlen(p->cwd));
 		/* the child starts with a copy of the parent's table */
 		if (sr_fdtrack__fork(&im->fdt, proc, child, (int64_t)ev->ts))
 			return -ENOMEM;

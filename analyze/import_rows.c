@@ -36,7 +36,7 @@ static struct an_agg *agg_get(struct an_imp *im, int64_t ts, uint32_t proc, uint
 		return &im->aggs[i];
 	}
 	if (im->naggs + 1 >= NONE ||
-	    sr_grow(&im->aggs, &im->capaggs, im->naggs + 1, sizeof(*im->aggs)) ||
+	    sr_grow_mem(&im->mem, &im->aggs, &im->capaggs, im->naggs + 1, sizeof(*im->aggs)) ||
 	    sr_map__set(&im->agg_map, (uint64_t)bucket, ((uint64_t)proc << 32) | file, cgroup,
 			(uint32_t)im->naggs))
 		return NULL;
@@ -67,7 +67,7 @@ static struct an_tl *tl_get(struct an_imp *im, int64_t ts, uint32_t proc, uint64
 		return &im->tls[i];
 	}
 	if (im->ntls + 1 >= NONE ||
-	    sr_grow(&im->tls, &im->captls, im->ntls + 1, sizeof(*im->tls)) ||
+	    sr_grow_mem(&im->mem, &im->tls, &im->captls, im->ntls + 1, sizeof(*im->tls)) ||
 	    sr_map__set(&im->tl_map, (uint64_t)bucket, proc, cgroup, (uint32_t)im->ntls))
 		return NULL;
 	im->procs[proc].tl_hint = (uint32_t)im->ntls + 1;
@@ -232,7 +232,8 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 		if ((uint64_t)dur > y->max)
 			y->max = (uint64_t)dur;
 		if (im->keep_durs) {
-			if (sr_grow(&y->durs, &y->capdurs, y->ndurs + 1, sizeof(*y->durs)))
+			if (sr_grow_mem(&im->mem, &y->durs, &y->capdurs, y->ndurs + 1,
+					sizeof(*y->durs)))
 				return -ENOMEM;
 			y->durs[y->ndurs++] = (uint64_t)dur;
 		}

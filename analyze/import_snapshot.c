@@ -32,11 +32,11 @@ int import_proc(struct an_imp *im, const struct sr_event *ev)
 			 sr_clamp_u64(e->start_ns, SR_TS_MAX) <= im->procs[i].start_ts + START_SLACK_NS)) {
 		p = &im->procs[i];
 		if (!p->exe)
-			set_str(&p->exe, exe, el);
+			set_str(im, &p->exe, exe, el);
 		if (!p->argv)
-			set_argv(p, argv, al);
+			set_argv(im, p, argv, al);
 		if (!p->cwd)
-			set_str(&p->cwd, cwd, cl);
+			set_str(im, &p->cwd, cwd, cl);
 		if (!p->has_start && e->start_ns) {
 			p->start_ts = sr_clamp_u64(e->start_ns, SR_TS_MAX);
 			p->has_start = 1;
@@ -52,9 +52,9 @@ int import_proc(struct an_imp *im, const struct sr_event *ev)
 		p->start_ts = sr_clamp_u64(e->start_ns, SR_TS_MAX);
 		p->has_start = 1;
 	}
-	set_str(&p->exe, exe, el);
-	set_argv(p, argv, al);
-	set_str(&p->cwd, cwd, cl);
+	set_str(im, &p->exe, exe, el);
+	set_argv(im, p, argv, al);
+	set_str(im, &p->cwd, cwd, cl);
 	return 0;
 }
 

@@ -23,8 +23,31 @@ int step_reset(struct an_imp *im, sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
+	if (rc == SQLITE_NOMEM && im->budget) {
+		/* SQLite reached its share of the budget: sr_an_import() says so */
+		im->sql_nomem = 1;
+		return -ENOMEM;
+	}
 	if (rc != SQLITE_DONE) {
 		sr_err("database: %s", sqlite3_errmsg(im->db));
+		return -EIO;
+	}
+	return 0;
+}
+
+int imp_exec(struct an_imp *im, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(im->db, sql, NULL, NULL, &msg);
+
+	if (rc == SQLITE_NOMEM && im->budget) {
+		im->sql_nomem = 1;
+		sqlite3_free(msg);
+		return -ENOMEM;
+	}
+	if (rc != SQLITE_OK) {
+		sr_err("database: %s", msg ? msg : sqlite3_errmsg(im->db));
+		sqlite3_free(msg);
 		return -EIO;
 	}
 	return 0;

@@ -24,7 +24,7 @@ static uint32_t sys_intern(struct an_imp *im, const char *name, int insert_db)
 	if (i != NONE)
 		return i;
 	if (im->nsys + 1 >= SYS_ID_MAX ||
-	    sr_grow(&im->sys, &im->capsys, im->nsys + 1, sizeof(*im->sys)))
+	    sr_grow_mem(&im->mem, &im->sys, &im->capsys, im->nsys + 1, sizeof(*im->sys)))
 		return NONE;
 	s = &im->sys[im->nsys];
 	memset(s, 0, sizeof(*s));
@@ -136,7 +136,8 @@ int write_sys_stats(struct an_imp *im)
 			y->total = (uint64_t)sr_sum((int64_t)y->total, d);
 			if ((uint64_t)d > y->max)
 				y->max = (uint64_t)d;
-			if (sr_grow(&y->durs, &y->capdurs, y->ndurs + 1, sizeof(*y->durs))) {
+			if (sr_grow_mem(&im->mem, &y->durs, &y->capdurs, y->ndurs + 1,
+					sizeof(*y->durs))) {
 				sqlite3_finalize(st);
 				return -ENOMEM;
 			}
@@ -144,7 +145,7 @@ int write_sys_stats(struct an_imp *im)
 		}
 		sqlite3_finalize(st);
 	}
-	err = sr_an_exec(im->db, "DELETE FROM sys_stats");
+	err = imp_exec(im, "DELETE FROM sys_stats");
 	if (err)
 		return err;
 	err = sr_an_prepare(im->db, "INSERT INTO sys_stats VALUES(?,?,?,?,?,?,?)", &st);

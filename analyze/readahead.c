@@ -44,6 +44,8 @@
 #define FEED_BATCH	(128u << 10)
 #define FEED_WAKE	4
 _Static_assert(FEED_BATCH >= 65536, "a batch holds the largest record");
+_Static_assert((uint64_t)FEED_SLOTS * FEED_BATCH + 65536 * sizeof(char *) <= SR_AN_FEED_BYTES,
+	       "SR_AN_FEED_BYTES, what the memory budget sets aside for a feed, holds it");
 
 struct feed_batch {
 	unsigned char *buf;		/* records back to back, 8-aligned */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # run.sh - sysrec's benchmarks, each printing a table (docs/PERFORMANCE.md).
 #
-#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants]
+#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory]
 #
 #   overhead    the sr_work loop untraced, under sysrec --attach-only, sysrec
 #               record, perf record -z, bpftrace and strace -f, alternating,
@@ -23,6 +23,10 @@
 #               profiles of the recorder and of the traced loop
 #   variants    the BPF programs rebuilt with one part taken out at a time
 #               (tests/bench/bpf_variants.py): the cost of each part
+#   memory      peak RSS of analyze and its memory budget (--mem-limit) on a
+#               50M-event gentrace trace, a rotated set of 1,000 gentrace
+#               files and the hostile 50-chunk mkhostile file
+#               (docs/RELIABILITY.md)
 #
 # Environment: OUTPUT (build directory, .output), SYSREC (the binary),
 # SYSREC_BEFORE (another build, e.g. of the commit before a change to bpf/:
@@ -35,7 +39,9 @@
 # BENCH_LEVELS, BENCH_CHUNKS (size), BENCH_VARIANTS (which variants, all
 # by default), BENCH_VAR_ROUNDS (3), BENCH_VAR_STATS (1; 0 leaves
 # kernel.bpf_stats_enabled off, for wall times without its clock reads),
-# BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
+# BENCH_MEM_EVENTS (memory: the big trace, 50000000), BENCH_MEM_FILES
+# (memory: files of the rotated set, 1000, of BENCH_MEM_FILE_EVENTS 10000
+# events each), BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
 # they, the loop binary and the files later benchmarks reuse (loop.trc,
 # perf.data) live in $OUTPUT/bench/.
 #
@@ -956,14 +962,63 @@ bench_variants() {
 	unset -f vm vr
 }
 
+# --- memory: analyze within its budget ---
+
+# mem_line NAME EVENTS BUDGET CMD...: peak RSS, budget, wall time, status
+mem_line() {
+	local name=$1 ev=$2 budget=$3 t0 t1 rc kb
+	shift 3
+	t0=$(now_ns)
+	/usr/bin/time -f %M -o "$SCRATCH/mem.time" "$@" >/dev/null 2>"$SCRATCH/mem.err"
+	rc=$?
+	t1=$(now_ns)
+	kb=$(tail -1 "$SCRATCH/mem.time")
+	printf '%-40s %10s %9s %9s %8s %5s\n' "$name" "$ev" "$((kb / 1024))" "$budget" \
+		"$(awk -v t=$((t1 - t0)) 'BEGIN { printf "%.1f", t / 1e9 }')" "$rc"
+	[ $rc -eq 0 ] || note "  $(grep -v '^#' "$SCRATCH/mem.err" | tail -1)"
+}
+
+bench_memory() {
+	local big=$SCRATCH/mem-big.trc set=$SCRATCH/mem-set host=$SCRATCH/mem-hostile.trc
+	local n=${BENCH_MEM_EVENTS:-50000000} nf=${BENCH_MEM_FILES:-1000}
+	local fe=${BENCH_MEM_FILE_EVENTS:-10000} i def
+	local mkh=$OUT/tools/mkhostile
+	echo
+	echo "== memory: peak RSS of sysrec analyze against its budget (--mem-limit)"
+	[ -x "$GENTRACE" ] && [ -x "$mkh" ] || { echo "skipped: make tools"; return; }
+	def=$(awk '/MemTotal/ { printf "%d", $2 / 4 / 1024 }' /proc/meminfo)
+	note "default budget: a quarter of RAM, ${def} MiB here"
+	"$GENTRACE" -o "$big" -n "$n" -f >/dev/null || { echo "gentrace failed"; return; }
+	mkdir -p "$set"
+	for ((i = 0; i < nf; i++)); do
+		"$GENTRACE" -o "$set/$(printf %05d "$i").trc" -n "$fe" --seed $((i + 1)) \
+			--recording-id 0123456789abcdef --rotation "$i" -f >/dev/null || { echo "gentrace failed"; return; }
+	done
+	"$mkh" -o "$host" --chunks 50 -f || { echo "mkhostile failed"; return; }
+	note "traces: $(fsize "$big") bytes ($n events); $nf files of $fe events," \
+		"$(du -sb "$set" | awk '{ print $1 }') bytes; hostile $(fsize "$host") bytes (50 x 1M exits)"
+	printf '%-40s %10s %9s %9s %8s %5s\n' input events "RSS MiB" "budget" "wall s" exit
+	mem_line "gentrace, one file (--top-io)" "$n" "${def}M" \
+		"$SYSREC" analyze "$big" --top-io --no-progress
+	mem_line "gentrace, one file (--db, every row)" "$n" "${def}M" \
+		"$SYSREC" analyze "$big" --db "$SCRATCH/mem.db" --no-progress --sql 'SELECT 1'
+	rm -f "$SCRATCH/mem.db"
+	mem_line "rotated set of $nf files (--top-io)" "$((nf * fe))" "${def}M" \
+		"$SYSREC" analyze "$set"/*.trc --top-io --no-progress
+	mem_line "hostile 50-chunk file, --mem-limit 256M" 50000000 256M \
+		"$SYSREC" analyze "$host" --no-progress --mem-limit 256M
+	mem_line "hostile 50-chunk file, default budget" 50000000 "${def}M" \
+		"$SYSREC" analyze "$host" --no-progress
+}
+
 # --- main ---
 
 cmd=${1:-all}
 [ $# -gt 0 ] && shift
 case $cmd in
-overhead|saturation|size|analysis|all|soak|profile|variants) ;;
--h|--help|help) sed -n '3,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants)" ;;
+overhead|saturation|size|analysis|all|soak|profile|variants|memory) ;;
+-h|--help|help) sed -n '3,46p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory)" ;;
 esac
 [ -x "$SYSREC" ] || die "$SYSREC is not built (make)"
 build_helpers
@@ -978,6 +1033,7 @@ analysis) bench_analysis ;;
 soak) bench_soak "${1:-600}" ;;
 profile) bench_profile ;;
 variants) bench_variants ;;
+memory) bench_memory ;;
 all)
 	bench_overhead
 	bench_saturation

@@ -4,7 +4,7 @@
  * speed measurements and for tests that need millions of events.
  *
  *   gentrace -o FILE -n EVENTS [--seed N] [--processes N] [--level L]
- *            [--chunk BYTES] [--loop] [-f]
+ *            [--chunk BYTES] [--loop] [--recording-id ID --rotation I] [-f]
  *
  * The file starts like a recording: metadata, then the snapshot (cgroup,
  * proc and fd records).  Then processes fork, exec and exit; they open
@@ -559,7 +559,7 @@ static void mixed(void)
 
 static const char usage[] =
 	"usage: gentrace -o FILE -n EVENTS [--seed N] [--processes N] [--level L]\n"
-	"                [--chunk BYTES] [--loop] [-f]\n";
+	"                [--chunk BYTES] [--loop] [--recording-id ID --rotation I] [-f]\n";
 
 static uint64_t num(const char *opt, const char *s)
 {
@@ -585,6 +585,8 @@ int main(int argc, char **argv)
 		{ "level", required_argument, NULL, 'l' },
 		{ "chunk", required_argument, NULL, 'c' },
 		{ "loop", no_argument, NULL, 'L' },
+		{ "recording-id", required_argument, NULL, 'R' },
+		{ "rotation", required_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -592,7 +594,8 @@ int main(int argc, char **argv)
 	struct sr_writer_opts wo = { .threaded = 1, .owner_uid = (uid_t)-1, .owner_gid = (gid_t)-1 };
 	uint64_t seed = 1, nproc = 8;
 	int c, err, is_loop = 0, have_n = 0;
-	const char *out = NULL;
+	const char *out = NULL, *rec_id = NULL;
+	uint64_t rotation = 0;
 	struct sr_writer_stats st;
 	struct timespec t0, t1;
 	char v[256];
@@ -606,6 +609,8 @@ int main(int argc, char **argv)
 		case 'l': wo.level = atoi(optarg); break;
 		case 'c': wo.chunk_bytes = num("--chunk", optarg); break;
 		case 'L': is_loop = 1; break;
+		case 'R': rec_id = optarg; break;
+		case 'r': rotation = num("--rotation", optarg); break;
 		case 'f': wo.force = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
@@ -620,9 +625,11 @@ int main(int argc, char **argv)
 	err = sr_writer__new(&w, out, &wo);
 	if (err)
 		die("cannot create %s: %s", out, strerror(-err));
+	/* a rotated set: files of one id, rotation 0, 1, ... (e.g. a seed each) */
 	snprintf(v, sizeof(v), "%016llx", (unsigned long long)(seed * 0x9E3779B97F4A7C15ull));
-	sr_writer__meta(w, "recording_id", v);
-	sr_writer__meta(w, "rotation_index", "0");
+	sr_writer__meta(w, "recording_id", rec_id ? rec_id : v);
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)rotation);
+	sr_writer__meta(w, "rotation_index", v);
 	sr_writer__meta(w, "host", "gen-host");
 	sr_writer__meta(w, "kernel", "6.1.0-synthetic-amd64");
 	sr_writer__meta(w, "machine", "x86_64");

@@ -239,6 +239,40 @@ static void test_map(void)
 	ok_eq(sr_map__get(&m, 5, 35, 0), UINT32_MAX, "map: cleared");
 }
 
+/* Tables counted against a limit (struct sr_mem): refused past it, given back when freed. */
+static void test_mem(void)
+{
+	struct sr_mem mem = { .limit = 4096 };
+	struct sr_map m = { .mem = &mem };
+	uint64_t *a = NULL;
+	size_t cap = 0;
+	int good = 1;
+
+	ok_eq(sr_grow_mem(&mem, &a, &cap, 16, sizeof(*a)), 0, "mem: 16 elements fit");
+	ok_eq(mem.used, 16 * sizeof(*a), "mem: their bytes counted");
+	ok_eq(sr_grow_mem(&mem, &a, &cap, 200, sizeof(*a)), 0, "mem: 256 elements fit");
+	ok_eq(mem.used, 256 * sizeof(*a), "mem: the old array given back");
+	ok_eq(sr_grow_mem(&mem, &a, &cap, 300, sizeof(*a)), -ENOMEM, "mem: 512 do not");
+	ok(mem.over && cap == 256 && mem.used == 256 * sizeof(*a), "mem: refused, the array as it was");
+	free(a);
+	sr_mem__give(&mem, cap * sizeof(*a));
+	mem.over = 0;
+	mem.limit = 1 << 20;
+	for (uint32_t i = 0; i < 1000; i++)
+		if (sr_map__set(&m, i, 0, 0, i))
+			good = 0;
+	ok(good && mem.used > 0 && !mem.over, "mem: a map counts its slots (%llu bytes)",
+	   (unsigned long long)mem.used);
+	for (uint32_t i = 1000; i < 100000 && good; i++)
+		if (sr_map__set(&m, i, 0, 0, i))
+			good = 0;
+	ok(!good && mem.over && mem.used <= mem.limit, "mem: a map refused past the limit");
+	ok_eq(sr_map__get(&m, 999, 0, 0), 999, "mem: the refused map keeps its keys");
+	sr_map__clear(&m);
+	ok(mem.used == 0 && m.mem == &mem, "mem: a cleared map gives back all, still counted");
+	ok_eq(sr_mem__take(NULL, 1ull << 62), 0, "mem: no counter, no limit");
+}
+
 static char *print_rs(struct sr_rs *rs, int fmt, size_t width)
 {
 	char *buf = NULL;
@@ -439,6 +473,7 @@ int main(void)
 	test_shorten();
 	test_human();
 	test_map();
+	test_mem();
 	test_printers();
 	test_from_stmt_limit();
 	test_print_errors();
