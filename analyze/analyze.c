@@ -104,32 +104,24 @@ static void on_signal(int sig)
 	sr_an_stop = 1;
 }
 
+/* --pid: a repeated option replaces the list, as it always has */
 static int parse_pids(const char *s, struct sr_an_opts *o)
 {
-	char *copy = strdup(s), *save = NULL, *tok;
-	size_t n = 0;
+	size_t cap = (strlen(s) + 1) / 2 + 1, n = 0;
+	uint32_t *pids = calloc(cap, sizeof(*pids));
+	int err;
 
-	if (!copy)
+	if (!pids)
 		return -ENOMEM;
-	for (const char *p = s; *p; p++)
-		n += *p == ',';
-	o->pids = calloc(n + 1, sizeof(*o->pids));
-	if (!o->pids) {
-		free(copy);
-		return -ENOMEM;
+	err = sr_parse_pids(s, 0, UINT32_MAX, pids, cap, &n, NULL);
+	if (err) {
+		free(pids);
+		return err;
 	}
-	o->npids = 0;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint64_t v;
-
-		if (sr_parse_u64(tok, 0, UINT32_MAX, &v)) {
-			free(copy);
-			return -EINVAL;
-		}
-		o->pids[o->npids++] = (uint32_t)v;
-	}
-	free(copy);
-	return o->npids ? 0 : -EINVAL;
+	free(o->pids);
+	o->pids = pids;
+	o->npids = n;
+	return 0;
 }
 
 static int set_report(struct sr_an_opts *o, int r, int *named)

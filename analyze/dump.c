@@ -202,27 +202,26 @@ static int dump_file(struct dump *d, const char *path)
 
 /* --- options --- */
 
-static int add_pids(struct dump_filter *flt, char *arg)
+/* --pid: a repeated option adds to the list */
+static int add_pids(struct dump_filter *flt, const char *arg)
 {
-	char *tok, *save = NULL;
-	uint32_t *p;
-	uint64_t v;
+	size_t cap = flt->npids + (strlen(arg) + 1) / 2 + 1, n = flt->npids;
+	uint32_t *p = realloc(flt->pids, cap * sizeof(*p));
+	struct sr_list_err e;
 
-	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (sr_parse_u64(tok, 0, UINT32_MAX, &v)) {
-			sr_err("dump: invalid pid '%s'. See 'sysrec dump --help'.", tok);
-			return -EINVAL;
-		}
-		p = realloc(flt->pids, (flt->npids + 1) * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		flt->pids = p;
-		flt->pids[flt->npids++] = (uint32_t)v;
-	}
-	if (!flt->npids) {
-		sr_err("dump: --pid needs a pid. See 'sysrec dump --help'.");
+	if (!p)
+		return -ENOMEM;
+	flt->pids = p;
+	if (sr_parse_pids(arg, 0, UINT32_MAX, p, cap, &n, &e)) {
+		if (e.len)
+			sr_err("dump: invalid pid '%.*s'. See 'sysrec dump --help'.", (int)e.len, e.item);
+		else if (arg[strspn(arg, ",")])
+			sr_err("dump: invalid pid list '%s': %s. See 'sysrec dump --help'.", arg, e.why);
+		else
+			sr_err("dump: --pid needs a pid. See 'sysrec dump --help'.");
 		return -EINVAL;
 	}
+	flt->npids = n;
 	return 0;
 }
 

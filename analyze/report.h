@@ -22,6 +22,7 @@
 
 #include <sqlite3.h>
 
+#include "sysrec/util.h"
 #include "analyze.h"
 
 /*
@@ -166,7 +167,6 @@ int narrow_scans(struct rctx *c);
 int setup_cgroup_filter(struct rctx *c);
 int setup_time_filter(struct rctx *c);
 int64_t sat_add(int64_t a, int64_t b);
-int64_t floor_div(int64_t a, int64_t b);
 
 /*
  * A --since/--until window in buckets of @unit ns (agg: 1 s, tl: 10 ms):

@@ -121,22 +121,15 @@ int64_t sat_add(int64_t a, int64_t b)
 	return a + b;
 }
 
-int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 static int64_t ceil_div(int64_t a, int64_t b)
 {
-	return -floor_div(-a, b);
+	return -sr_floor_div(-a, b);
 }
 
 void win_split(const struct sr_an_opts *o, int64_t unit, struct win *w)
 {
 	w->lo = o->has_since ? ceil_div(o->since_ns, unit) : -BUCKET_FAR;
-	w->hi = o->has_until ? floor_div(o->until_ns, unit) : BUCKET_FAR;
+	w->hi = o->has_until ? sr_floor_div(o->until_ns, unit) : BUCKET_FAR;
 	w->all = w->lo >= w->hi;
 	w->head = !w->all && o->has_since && w->lo * unit > o->since_ns;
 	w->tail = !w->all && o->has_until && w->hi * unit < o->until_ns;

@@ -23,7 +23,7 @@ struct tlacc {
 
 static int tl_put(struct tlacc *a, int64_t rel, int64_t events, int64_t rb, int64_t wb)
 {
-	int64_t b = floor_div(rel, a->iv);
+	int64_t b = sr_floor_div(rel, a->iv);
 	uint32_t i = sr_map__get(&a->map, (uint64_t)b, 0, 0);
 
 	if (i == UINT32_MAX) {

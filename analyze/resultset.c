@@ -133,19 +133,12 @@ struct sr_val *sr_rs__at(struct sr_rs *rs, size_t row, size_t col)
 	return &rs->vals[row * rs->ncols + col];
 }
 
-static int ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
 static int guess_kind(const char *name)
 {
-	if (ends_with(name, "bytes") || !strcmp(name, "mapped") ||
+	if (sr_ends_with(name, strlen(name), "bytes") || !strcmp(name, "mapped") ||
 	    !strcmp(name, "unmapped") || !strcmp(name, "peak"))
 		return SR_COL_BYTES;
-	if (ends_with(name, "_ns"))
+	if (sr_ends_with(name, strlen(name), "_ns"))
 		return SR_COL_DUR;
 	if (!strcmp(name, "path") || !strcmp(name, "exe") || !strcmp(name, "name") ||
 	    !strcmp(name, "cgroup") || !strcmp(name, "cmdline"))

@@ -152,4 +152,22 @@ expect_run "cli: info --json missing file" 1 \
 expect_eq "cli: info --json error as JSON on stdout" "$OUT" \
 	'{"error":"cannot open /nonexistent/x.trc: No such file or directory"}'
 
+t_tmpdir; T=$tmp
+# one pid-list parser (format/util.c) for record, dump and analyze: an
+# empty item is an error everywhere, not skipped
+"$TOOLS/mktrace" -o "$T/pids.trc" <<'EOF2' || fail "cli: mktrace pids.trc" "mktrace failed"
+exit ts=1000 pid=7 exit_code=0
+EOF2
+expect_run "cli: dump --pid with an empty item" 2 \
+	"sysrec: dump: invalid pid list '1,,2': empty item. See 'sysrec dump --help'." \
+	"$S" dump "$T/pids.trc" --pid 1,,2
+expect_run "cli: analyze --pid with an empty item" 2 \
+	"sysrec: analyze: bad --pid '1,': a list of process ids" \
+	"$S" analyze "$T/pids.trc" --pid 1,
+expect_run "cli: record -p with an empty item" 2 \
+	"sysrec: record: bad pid list ',5'. See 'sysrec record --help'." \
+	"$S" record -o "$T/x.trc" -p ,5
+"$S" analyze "$T/pids.trc" --pid 0,4294967295 --no-progress --format csv --top-io >/dev/null 2>&1
+expect_eq "cli: analyze --pid 0 and 4294967295 are pids" "$?" 0
+
 t_done
