@@ -10,6 +10,7 @@
  * Strings from traces are hostile: they go through sr_fput_text/csv/json.
  */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,56 +517,67 @@ static int print_csv(struct sr_rs *rs, FILE *f)
 	return err;
 }
 
-/* Row @row of @rs as a JSON object, without what follows it. */
-static int json_object(struct sr_rs *rs, size_t row, FILE *f)
+/*
+ * Row @row of @rs as a JSON object of the array @j writes (format/json.c's
+ * writer, SR_JSON_ROWS: "[\n", objects joined by ",\n", then "\n]\n"; or
+ * "[]\n").
+ */
+static int json_row(struct sr_rs *rs, size_t row, struct sr_json *j, FILE *f)
 {
-	int first = 1;
+	char num[64];
 
-	fputc('{', f);
+	sr_json__obj_start(j);
 	for (size_t c = 0; c < rs->ncols; c++) {
 		struct sr_val *v = sr_rs__at(rs, row, c);
 
 		if (rs->cols[c].flags & SR_COL_F_TABLEONLY)
 			continue;
-		if (!first)
-			fputs(", ", f);
-		first = 0;
-		sr_fput_json(f, rs->cols[c].name, strlen(rs->cols[c].name));
-		fputs(": ", f);
+		sr_json__key(j, rs->cols[c].name);
 		if (v->type == SQLITE_TEXT)
-			sr_fput_json(f, v->s, v->len);
+			sr_json__strn(j, v->s, v->len);
 		else if (v->type == SQLITE_INTEGER)
-			print_num(f, &rs->cols[c], v);
-		else if (v->type == SQLITE_FLOAT && v->d == v->d &&
-			 v->d - v->d == 0)	/* finite */
-			print_num(f, &rs->cols[c], v);
+			sr_json__s64(j, v->i);
+		else if (v->type == SQLITE_FLOAT && isfinite(v->d))
+			sr_json__raw(j, num, (size_t)snprintf(num, sizeof(num),
+				rs->cols[c].kind == SR_COL_TIME ? "%.6f" : "%.17g", v->d));
 		else
-			fputs("null", f);
+			sr_json__null(j);
 	}
-	fputc('}', f);
+	sr_json__obj_end(j);
 	return sr_out_err(f);
 }
 
-/* The JSON array is "[\n", objects joined by ",\n", then "\n]\n"; or "[]\n". */
-static int json_row(struct sr_rs *rs, size_t row, int64_t index, FILE *f)
+/* The end of the array @j wrote, and @j. */
+static int json_end(struct sr_json *j, FILE *f)
 {
-	fputs(index ? ",\n" : "[\n", f);
-	return json_object(rs, row, f);
+	sr_json__arr_end(j);
+	sr_json__free(j);
+	return sr_out_err(f);
 }
 
-static int json_end(int64_t rows, FILE *f)
+static struct sr_json *json_start(FILE *f)
 {
-	fputs(rows ? "\n]\n" : "[]\n", f);
-	return sr_out_err(f);
+	struct sr_json *j = sr_json__new(f, SR_JSON_ROWS);
+
+	if (j)
+		sr_json__arr_start(j);
+	return j;
 }
 
 static int print_json(struct sr_rs *rs, FILE *f)
 {
+	struct sr_json *j = json_start(f);
 	int err = 0;
 
+	if (!j)
+		return -ENOMEM;
 	for (size_t r = 0; r < rs->nrows && !err; r++)
-		err = json_row(rs, r, (int64_t)r, f);
-	return err ? err : json_end((int64_t)rs->nrows, f);
+		err = json_row(rs, r, j, f);
+	if (err) {
+		sr_json__free(j);
+		return err;
+	}
+	return json_end(j, f);
 }
 
 int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width)
@@ -590,8 +602,12 @@ static void clear_rows(struct sr_rs *rs)
 	rs->nrows = 0;
 }
 
-/* Print the last row of @rs, the @index-th of the output, as it came. */
-static int stream_row(struct sr_rs *rs, int64_t index, int fmt, const struct layout *L, FILE *f)
+/*
+ * Print the last row of @rs as it came (JSON: into the array *@j writes,
+ * begun with the first row, so that a query that fails prints nothing).
+ */
+static int stream_row(struct sr_rs *rs, struct sr_json **j, int fmt, const struct layout *L,
+		      FILE *f)
 {
 	size_t row = rs->nrows - 1;
 
@@ -599,7 +615,9 @@ static int stream_row(struct sr_rs *rs, int64_t index, int fmt, const struct lay
 	case SR_FMT_CSV:
 		return csv_line(rs, row, f);
 	case SR_FMT_JSON:
-		return json_row(rs, row, index, f);
+		if (!*j && !(*j = json_start(f)))
+			return -ENOMEM;
+		return json_row(rs, row, *j, f);
 	default:
 		return table_more(rs, row, L, f);
 	}
@@ -609,11 +627,13 @@ int sr_rs__stream(struct sr_rs *rs, sqlite3_stmt *st, const struct sr_rs_stream 
 {
 	int n = sqlite3_column_count(st), rc = SQLITE_DONE, err;
 	struct layout L = { .cells = NULL };
+	struct sr_json *j = NULL;
 	size_t ncells = 0;
 	int paged = 0;		/* table: the first page is out */
 
 	rs->shown = 0;
 	err = cols_from_stmt(rs, st);
+
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		/* one row past the limit only says that there are more */
 		if (o->max > 0 && rs->shown >= o->max) {
@@ -644,7 +664,7 @@ int sr_rs__stream(struct sr_rs *rs, sqlite3_stmt *st, const struct sr_rs_stream 
 				err = table_page(rs, &L, f);
 			paged = 1;
 		} else {
-			err = stream_row(rs, rs->shown - 1, o->fmt, &L, f);
+			err = stream_row(rs, &j, o->fmt, &L, f);
 		}
 		clear_rows(rs);
 	}
@@ -655,11 +675,14 @@ int sr_rs__stream(struct sr_rs *rs, sqlite3_stmt *st, const struct sr_rs_stream 
 	if (!err) {
 		if (o->fmt == SR_FMT_CSV && !rs->shown)
 			err = csv_line(rs, SIZE_MAX, f);
+		else if (o->fmt == SR_FMT_JSON && (j || (j = json_start(f))))
+			err = json_end(j, f), j = NULL;
 		else if (o->fmt == SR_FMT_JSON)
-			err = json_end(rs->shown, f);
+			err = -ENOMEM;
 		else if (o->fmt == SR_FMT_TABLE && !paged)
 			err = print_table(rs, f, o->width);
 	}
 	layout_free(&L, ncells);
+	sr_json__free(j);
 	return err;
 }
