@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,8 +18,10 @@
 #include "analyze.h"
 
 /*
- * Tables.  Indexes come after the bulk insert (an_import.c) because building
- * them once is cheaper than keeping them up to date row by row.
+ * Tables.  Indexes come after the bulk insert (import*.c) because building
+ * them once is cheaper than keeping them up to date row by row.  A table
+ * filled only with event rows (sr_an_import_opts.event_rows) is named
+ * "events" or "ev_*": sr_an_is_event_table() goes by that name.
  */
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -257,6 +260,11 @@ static int create_schema(sqlite3 *db)
 }
 
 /* 1 when the file starts like a SQLite database. */
+int sr_an_is_event_table(const char *name)
+{
+	return !strcasecmp(name, "events") || !strncasecmp(name, "ev_", 3);
+}
+
 static int looks_like_sqlite(int fd)
 {
 	char hdr[16];

@@ -215,6 +215,8 @@ void sr_an_feed__free(struct sr_an_feed *f);
 extern volatile sig_atomic_t sr_an_stop;
 /* The indexes the reports use, built after each import. */
 extern const char sr_an_index_sql[];
+/* Whether table @name of the schema holds only event rows ("events", "ev_*"). */
+int sr_an_is_event_table(const char *name);
 /* The indexes only queries use (on fds and ev_exec, which no report reads). */
 extern const char sr_an_query_index_sql[];
 

@@ -16,12 +16,6 @@
 
 #define SQL_TICK	10000	/* VM steps between checks of Ctrl-C and --timeout */
 
-/* The tables filled only with event rows (sr_an_import_opts.event_rows). */
-static const char *const event_tables[] = {
-	"events", "ev_open", "ev_dup", "ev_mmap", "ev_fork", "ev_exit", "ev_exec",
-	"ev_syscall",
-};
-
 /* What the authorizer learns about a query while it is prepared. */
 struct sql_use {
 	char **tables;		/* the other tables of the main schema */
@@ -29,14 +23,6 @@ struct sql_use {
 	const char *self;	/* the view being checked: its own columns */
 	int events;		/* reads an event table, or may: 1 */
 };
-
-static int is_event_table(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(event_tables); i++)
-		if (!strcasecmp(name, event_tables[i]))
-			return 1;
-	return 0;
-}
 
 /*
  * Called by SQLite for every table a statement reads or writes (columns read
@@ -63,7 +49,7 @@ static int sql_auth(void *ctx, int action, const char *a, const char *b,
 	case SQLITE_UPDATE:
 	case SQLITE_DELETE:
 		/* the read of a table without columns (COUNT(*)) names no database */
-		if (!a || is_event_table(a) || (dbname && strcmp(dbname, "main")))
+		if (!a || sr_an_is_event_table(a) || (dbname && strcmp(dbname, "main")))
 			break;
 		known = u->self && !strcasecmp(a, u->self);
 		for (size_t i = 0; i < u->ntables && !known; i++)
@@ -134,7 +120,7 @@ static int sql_reads_events(sqlite3 *db, const char *sql)
 		const char *n = (const char *)sqlite3_column_text(st, 0);
 		char *q;
 
-		if (!n || is_event_table(n))
+		if (!n || sr_an_is_event_table(n))
 			continue;
 		if (!sqlite3_column_int(st, 1)) {
 			err = sql_known(&u, &cap, n);
