@@ -12,7 +12,7 @@
  * from the file up to the root, so it meets the names leaf first: it
  * writes them in that order, each after a NUL, which no name holds
  * ("\0f\0dir\0home" for /home/dir/f), straight into the record, and the
- * recorder puts them back in root-first order, separated by '/' (record.c,
+ * recorder puts them back in root-first order, separated by '/' (record/ingest.c,
  * unreverse_path()), before anything reads the record.  So the path is
  * built where it leaves from, with no buffer and no copy.
  */

@@ -70,7 +70,7 @@ int sr_rec__append(void *ctx, const struct sr_event *ev)
 
 /*
  * A file no mount reaches comes as "FSTYPE:NAME" or "FSTYPE:[INO]" (see
- * put_pseudo_name() in bpf/sysrec.bpf.c); these are named as /proc names
+ * put_pseudo_name() in bpf/pathwalk.bpf.h); these are named as /proc names
  * them.  None is longer than its filesystem's name, so it is done in place.
  */
 static const struct {
@@ -97,7 +97,7 @@ static void name_pseudo(char *s, size_t n, struct sr_str *ref)
 }
 
 /*
- * bpf/sysrec.bpf.c writes a path leaf first, each name after a NUL, which
+ * bpf/pathwalk.bpf.h writes a path leaf first, each name after a NUL, which
  * no name holds ("\0f\0dir\0home"): put the names back in root-first
  * order, each after a '/' ("/home/dir/f"), in place.  The root itself is
  * written as "/".
@@ -142,7 +142,7 @@ static void learn_cgroup(struct sr_rec *r, const struct sr_ev_cgroup *c)
 }
 
 /*
- * Hand the records of a batch (8-aligned, back to back, as bpf/sysrec.bpf.c
+ * Hand the records of a batch (8-aligned, back to back, as bpf/transport.bpf.h
  * gathers them) to the reorder buffer, their paths in order.  A tail
  * shorter than a record is padding.
  */
@@ -238,7 +238,7 @@ static void drain_offline_batches(struct sr_rec *r, const bool *offline)
 	}
 	if (!bpf_map__lookup_elem(map, &zero, sizeof(zero), vals, ncpu * vsize, 0)) {
 		for (int cpu = 0; cpu < ncpu && cpu < MAX_CPUS; cpu++) {
-			/* struct batch of bpf/sysrec.bpf.c */
+			/* struct batch of bpf/maps.bpf.h */
 			struct { __u32 len, nrec, busy, pad; } *b = (void *)(vals + cpu * vsize);
 
 			if (offline[cpu] && b->len <= vsize - sizeof(*b)) {

@@ -278,7 +278,7 @@ static void test_json_writer(void)
 	check_str("json dbl stable", want, "[0.1]\n");
 }
 
-/* analyze's rows: what analyze/an_out.c's print_json() writes for the same values. */
+/* analyze's rows: what analyze/resultset.c's print_json() writes for the same values. */
 static const char *json_rows(int nrows)
 {
 	FILE *f = mem_open();
@@ -554,7 +554,7 @@ static void test_cgroup_under(void)
 		{ "/a/b", "a", 1 },
 		{ "/a", "//", 1 },
 		{ "a/b", "/a", 1 },
-		/* where analyze/an_util.c's sr_cg_under() said yes */
+		/* where analyze/cgroup.c's sr_cg_under() said yes */
 		{ "", "/", 0 },
 		{ "", "", 0 },
 		/* where both agreed */
