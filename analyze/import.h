@@ -266,6 +266,16 @@ int import_proc(struct an_imp *im, const struct sr_event *ev);
 int import_fd(struct an_imp *im, const struct sr_event *ev);
 int import_cgroup(struct an_imp *im, const struct sr_event *ev);
 
+/* import_sched.c: the cpu class */
+int import_switch(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		  const struct sr_sys *s, uint32_t sys);
+int import_wakeup(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		  const struct sr_sys *s, uint32_t sys);
+int import_syscpu(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		  const struct sr_sys *s, uint32_t sys);
+int import_cputime(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		   const struct sr_sys *s, uint32_t sys);
+
 /* import_syscalls.c */
 int load_sysnames(struct an_imp *im);
 /* The sys index for nr in the current trace (the file's own table first). */
