@@ -19,7 +19,7 @@
 /* The tables filled only with event rows (sr_an_import_opts.event_rows). */
 static const char *const event_tables[] = {
 	"events", "ev_open", "ev_dup", "ev_mmap", "ev_fork", "ev_exit", "ev_exec",
-	"ev_syscall",
+	"ev_syscall", "sched",
 };
 
 /* What the authorizer learns about a query while it is prepared. */
