@@ -210,22 +210,30 @@ int import_wakeup(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 			 e->target_cpu, -1);
 }
 
+/* The thread of a syscpu or cputime record's header (a recorded one), or NULL: no memory. */
+static struct an_thread *header_thread(struct an_imp *im, const struct sr_event *ev, uint32_t proc)
+{
+	uint32_t i;
+
+	mark_cpu(im);
+	i = thread_get(im, ev->pid, ev->tid, proc, 1);
+	if (i == NONE)
+		return NULL;
+	set_comm(&im->threads[i], ev->comm);
+	return &im->threads[i];
+}
+
 /* Where the next syscall's time went: kept until its record comes. */
 int import_syscpu(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		  const struct sr_sys *s, uint32_t sys)
 {
 	const struct sr_ev_syscpu *e = (const void *)ev;
-	struct an_thread *t;
-	uint32_t i;
+	struct an_thread *t = header_thread(im, ev, proc);
 
 	(void)s;
 	(void)sys;
-	mark_cpu(im);
-	i = thread_get(im, ev->pid, ev->tid, proc, 1);
-	if (i == NONE)
+	if (!t)
 		return -ENOMEM;
-	t = &im->threads[i];
-	set_comm(t, ev->comm);
 	t->off_cpu = (uint64_t)sr_sum((int64_t)t->off_cpu, sr_clamp_u64(e->off_cpu_ns, SR_DUR_MAX));
 	t->blocked = (uint64_t)sr_sum((int64_t)t->blocked,
 				      sr_clamp_u64(e->blocked_ns < e->off_cpu_ns ?
@@ -260,17 +268,12 @@ int import_cputime(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		.vol = (uint64_t)sr_clamp_u64(e->vol_switches, SR_TS_MAX),
 		.invol = (uint64_t)sr_clamp_u64(e->invol_switches, SR_TS_MAX),
 	};
-	struct an_thread *t;
-	uint32_t i;
+	struct an_thread *t = header_thread(im, ev, proc);
 
 	(void)s;
 	(void)sys;
-	mark_cpu(im);
-	i = thread_get(im, ev->pid, ev->tid, proc, 1);
-	if (i == NONE)
+	if (!t)
 		return -ENOMEM;
-	t = &im->threads[i];
-	set_comm(t, ev->comm);
 	if (!t->has_last && (ev->flags & SR_F_CPU_START) && t->first_trace == im->trace_id) {
 		t->base = c;
 		t->has_base = 1;

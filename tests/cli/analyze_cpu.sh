@@ -13,8 +13,8 @@ S=$SYSREC_ASAN
 MK=$TOOLS/mktrace
 need_built analyze_cpu "$S" "$MK"
 export TZ=UTC
-D=$(mktemp -d)
-trap 'rm -rf "$D"' EXIT
+t_tmpdir
+D=$tmp
 
 # --- cpu.trc: one recording of 2 s with the cpu class ----------------------
 #
@@ -80,6 +80,11 @@ csv() {
 	shift 2
 	got=$("$S" analyze "$@" --no-progress --format csv 2>/dev/null)
 	expect_eq "$n" "$got" "$want"
+}
+# spec_head ID HOST CLASSES PID COMM: the metadata and the one process of a small trace
+spec_head() {
+	printf 'meta recording_id %s\nmeta host %s\nmeta classes %s\nmeta start_ns 1000000000\n' "$1" "$2" "$3"
+	printf 'proc ts=1000000000 pid=%s comm=%s ppid=1 start_ns=500000000\n' "$4" "$5"
 }
 # cpu_share as the CSV prints it: on / duration, %.17g
 share() { python3 -c 'import sys; print("%.17g" % (int(sys.argv[1]) / int(sys.argv[2])))' "$1" "$2"; }
@@ -231,18 +236,14 @@ expect_eq rotated_process "$got" "pid,comm,on_cpu_ns,runq_ns,off_cpu_ns,vol_swit
 
 # --- no switch records (record --sched-switches none): totals, no percentiles
 
-"$MK" -o "$D/nosw.trc" <<-'EOF' || fail mktrace nosw.trc
-	meta recording_id c0c0c0c2
-	meta host hostD
-	meta classes proc,file,cpu
-	meta start_ns 1000000000
-	proc ts=1000000000 pid=100 comm=nosw ppid=1 start_ns=500000000
+{ spec_head c0c0c0c2 hostD proc,file,cpu 100 nosw; cat <<-'EOF'
 	cputime ts=1000000000 pid=100 comm=nosw h.flags=0x400
 	syscpu ts=1500000000 pid=100 comm=nosw off_cpu_ns=7000000 blocked_ns=7000000 runq_ns=2000000 vol_switches=1 invol_switches=1 nr=0
 	rw ts=1500000000 pid=100 comm=nosw sys=read ret=1 fd=0 count=1 offset=-1 dur_ns=10000000
 	cputime ts=2000000000 pid=100 comm=nosw on_cpu_ns=4000000 runq_ns=1000000 timeslices=5 vol_switches=3 invol_switches=1
 	endmeta stop_ns 2000000000
 	EOF
+} | "$MK" -o "$D/nosw.trc" || fail mktrace nosw.trc
 csv nosw_cpu "pid,comm,on_cpu_ns,runq_ns,off_cpu_ns,vol_switches,invol_switches,blocked_ns,runq_p50_ns,runq_p99_ns,runq_max_ns,cpu_share,timeslices,runq_waits,threads,host
 100,nosw,4000000,1000000,7000000,3,1,7000000,,,,$(share 4000000 1000000000),5,,1,hostD" "$D/nosw.trc" --cpu
 got=$("$S" analyze "$D/nosw.trc" --slow --format csv 2>/dev/null | cut -d, -f5-12)
@@ -251,11 +252,7 @@ read,10000000,1000000,7000000,7000000,2000000,1,1"
 
 # --- the class shown only by its records: rows before the first have their split
 
-"$MK" -o "$D/late.trc" <<-'EOF' || fail mktrace late.trc
-	meta recording_id c0c0c0c3
-	meta host hostL
-	meta start_ns 1000000000
-	proc ts=1000000000 pid=300 comm=late ppid=1 start_ns=500000000
+{ spec_head c0c0c0c3 hostL proc,file 300 late; cat <<-'EOF'
 	open ts=1100000000 pid=300 comm=late sys=openat ret=3 dirfd=-100 flags=0 name="/x" path="/x" dev=0x800001 ino=7 dur_ns=3000
 	syscpu ts=1200000000 pid=300 comm=late off_cpu_ns=1000 runq_ns=500 vol_switches=1 nr=0
 	rw ts=1200000000 pid=300 comm=late sys=read ret=10 fd=3 count=10 offset=-1 dev=0x800001 ino=7 dur_ns=4000
@@ -263,6 +260,7 @@ read,10000000,1000000,7000000,7000000,2000000,1,1"
 	exit ts=1900000000 pid=300 comm=late exit_code=0 h.flags=2
 	endmeta stop_ns 2000000000
 	EOF
+} | "$MK" -o "$D/late.trc" || fail mktrace late.trc
 "$S" analyze "$D/late.trc" --db "$D/late.db" --no-progress >/dev/null 2>&1 || fail late_db "import failed"
 expect_eq late_rows "$(q --db "$D/late.db" --sql "SELECT sys_id, on_cpu_ns, off_cpu_ns, runq_ns FROM events ORDER BY id")" "1,3000,0,0
 2,2500,1000,500
@@ -279,11 +277,7 @@ expect_eq syscalls_two_imports "$(q --db "$D/two.db" --syscalls)" "$(q "$F" "$D/
 
 # --- a new child woken before its fork record; strangers make nothing ------
 
-"$MK" -o "$D/fork.trc" <<-'EOF' || fail mktrace fork.trc
-	meta recording_id c0c0c0c4
-	meta classes proc,cpu
-	meta start_ns 1000000000
-	proc ts=1000000000 pid=100 comm=app ppid=1 start_ns=500000000
+{ spec_head c0c0c0c4 hostF proc,cpu 100 app; cat <<-'EOF'
 	wakeup ts=1100000000 pid=100 comm=app wakee_pid=300 wakee_tid=300 target_cpu=1 h.flags=0x100
 	switch ts=1102000000 cpu=1 pid=0 comm=swapper/1 next_pid=300 next_tid=300 next_comm=app prev_state=0
 	fork ts=1103000000 pid=100 comm=app sys=clone ret=300 child_pid=300 child_tid=300 dur_ns=100000
@@ -291,6 +285,7 @@ expect_eq syscalls_two_imports "$(q --db "$D/two.db" --syscalls)" "$(q "$F" "$D/
 	switch ts=1300000000 pid=999 comm=stranger next_pid=998 next_tid=998 next_comm=other prev_state=0
 	cputime ts=2000000000 pid=300 comm=app on_cpu_ns=1000000
 	EOF
+} | "$MK" -o "$D/fork.trc" || fail mktrace fork.trc
 expect_eq fork_procs "$(q "$D/fork.trc" --sql "SELECT pid, ppid, origin FROM procs ORDER BY pid")" "100,1,snapshot
 300,100,fork"
 got=$("$S" analyze "$D/fork.trc" --cpu --by thread --format csv 2>/dev/null | cut -d, -f1-4,10,15)
@@ -299,15 +294,11 @@ expect_eq fork_child_wait "$got" "pid,tid,comm,on_cpu_ns,runq_p50_ns,runq_waits
 
 # --- traces without the class: no cpu columns, nothing else changes ---------
 
-"$MK" -o "$D/plain.trc" <<-'EOF' || fail mktrace plain.trc
-	meta recording_id c0c0c0c5
-	meta host hostP
-	meta classes proc,mem,file
-	meta start_ns 1000000000
-	proc ts=1000000000 pid=100 comm=plain ppid=1 start_ns=500000000
+{ spec_head c0c0c0c5 hostP proc,mem,file 100 plain; cat <<-'EOF'
 	open ts=1100000000 pid=100 comm=plain sys=openat ret=-2 dirfd=-100 flags=0 name="/nope" dur_ns=3000
 	rw ts=1200000000 pid=100 comm=plain sys=read ret=10 fd=0 count=10 offset=-1 h.flags=0x40 dur_ns=4000
 	EOF
+} | "$MK" -o "$D/plain.trc" || fail mktrace plain.trc
 csv plain_syscalls "syscall,calls,errors,total_ns,mean_ns,p50_ns,p99_ns,max_ns
 read,1,0,4000,4000,4000,4000,4000
 openat,1,1,3000,3000,3000,3000,3000" "$D/plain.trc" --syscalls
