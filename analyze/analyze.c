@@ -37,7 +37,7 @@ const char sr_usage_analyze[] =
 	"\n"
 	"Output:\n"
 	"  --format table|csv|json  (table; CSV and JSON carry raw numbers)\n"
-	"  --limit N           at most N rows (0: all; --top-io, --files: 20;\n"
+	"  --limit N           at most N rows (0: all; --top-io, --files, --slow: 20;\n"
 	"                      the overview's top processes: 5)\n"
 	"  --time rel|abs      times from the start, or wall clock (rel)\n"
 	"  --no-progress       no progress bar while importing\n"
