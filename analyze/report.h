@@ -46,7 +46,7 @@
 	  "  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n", \
 	  report_top_io, io_needs_rows, top_io_cols, 20)			\
 	X(SYSCALLS, "syscalls", 0,						\
-	  "  --syscalls          calls, errors, total/mean/p50/p99/max duration\n", \
+	  "  --syscalls          calls, errors, total/mean/p50/p99/max, on/off-CPU time\n", \
 	  report_syscalls, syscalls_needs_rows, syscalls_cols, 0)		\
 	X(SLOW, "slow", 0,							\
 	  "  --slow              the slowest calls (20): where their time went, path or fd\n", \
