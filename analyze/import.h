@@ -151,6 +151,7 @@ struct an_thread {
 	int64_t first_trace;	/* the trace_id of the file that made it known */
 	char comm[SR_COMM_LEN + 1];
 	uint8_t has_base, has_last, ended;
+	uint8_t running;	/* on a CPU: switched in and not out since */
 	uint8_t runnable;	/* waiting for a CPU since runnable_ts */
 	uint8_t pending;	/* a syscpu record waits for its syscall */
 	struct cpu_counters base, last;

@@ -81,6 +81,7 @@ static int wait_end(struct an_imp *im, uint32_t i, int64_t ts, int64_t *wait)
 	struct an_thread *t = &im->threads[i];
 
 	*wait = -1;
+	t->running = 1;
 	if (!t->runnable)
 		return 0;
 	t->runnable = 0;
@@ -93,11 +94,25 @@ static int wait_end(struct an_imp *im, uint32_t i, int64_t ts, int64_t *wait)
 	return 0;
 }
 
-static void runnable_from(struct an_thread *t, int64_t ts)
+/*
+ * A wakeup: the wait begins, unless the thread waits already (woken twice:
+ * at the first) or runs (the kernel traces wakeups of a running thread
+ * too, and a wakeup written after the switch that let it run, on another
+ * CPU's buffer, is one).
+ */
+static void woken(struct an_thread *t, int64_t ts)
 {
-	if (t->runnable)
-		return;		/* woken twice: the wait began at the first */
+	if (t->runnable || t->running)
+		return;
 	t->runnable = 1;
+	t->runnable_ts = ts;
+}
+
+/* Off its CPU: preempted, it waits from now; else it sleeps. */
+static void switched_out(struct an_thread *t, int64_t ts, uint32_t state)
+{
+	t->running = 0;
+	t->runnable = state == SR_TS_RUNNING;
 	t->runnable_ts = ts;
 }
 
@@ -168,10 +183,7 @@ int import_switch(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		if (pt == NONE)
 			return -ENOMEM;
 		set_comm(&im->threads[pt], ev->comm);
-		if (e->prev_state == SR_TS_RUNNING)
-			runnable_from(&im->threads[pt], ts);
-		else
-			im->threads[pt].runnable = 0;
+		switched_out(&im->threads[pt], ts, e->prev_state);
 	}
 	if (np != NONE) {
 		nt = thread_get(im, e->next_pid, e->next_tid, np, 1);
@@ -204,7 +216,7 @@ int import_wakeup(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		kt = thread_get(im, e->wakee_pid, e->wakee_tid, kp, 1);
 		if (kt == NONE)
 			return -ENOMEM;
-		runnable_from(&im->threads[kt], (int64_t)ev->ts);
+		woken(&im->threads[kt], (int64_t)ev->ts);
 	}
 	return sched_row(im, ev, proc, e->wakee_pid, e->wakee_tid, NULL, kp, NULL,
 			 e->target_cpu, -1);

@@ -292,6 +292,25 @@ got=$("$S" analyze "$D/fork.trc" --cpu --by thread --format csv 2>/dev/null | cu
 expect_eq fork_child_wait "$got" "pid,tid,comm,on_cpu_ns,runq_p50_ns,runq_waits
 300,300,app,1000000,2000000,1"
 
+# --- waits: a wakeup of a running thread, or written after its switch-in, starts none
+
+{ spec_head c0c0c0c6 hostO proc,cpu 100 app; cat <<-'EOF'
+	switch ts=1100000000 pid=0 comm=swapper/0 next_pid=100 next_tid=100 next_comm=app prev_state=0
+	wakeup ts=1150000000 pid=0 comm=swapper/0 wakee_pid=100 wakee_tid=100
+	switch ts=1200000000 pid=100 comm=app next_pid=0 next_tid=0 next_comm=swapper/0 prev_state=0
+	switch ts=1204000000 pid=0 comm=swapper/0 next_pid=100 next_tid=100 next_comm=app prev_state=0
+	switch ts=1300000000 pid=100 comm=app next_pid=0 next_tid=0 next_comm=swapper/0 prev_state=1
+	switch ts=1310000000 cpu=1 pid=0 comm=swapper/1 next_pid=100 next_tid=100 next_comm=app prev_state=0
+	wakeup ts=1309000000 pid=0 comm=swapper/0 wakee_pid=100 wakee_tid=100 target_cpu=1
+	switch ts=1400000000 cpu=1 pid=100 comm=app next_pid=0 next_tid=0 next_comm=swapper/1 prev_state=1
+	wakeup ts=1500000000 pid=0 comm=swapper/0 wakee_pid=100 wakee_tid=100
+	switch ts=1507000000 pid=0 comm=swapper/0 next_pid=100 next_tid=100 next_comm=app prev_state=0
+	EOF
+} | "$MK" -o "$D/order.trc" || fail mktrace order.trc
+got=$("$S" analyze "$D/order.trc" --cpu --by thread --format csv 2>/dev/null | cut -d, -f2,10-12,15)
+expect_eq waits_order "$got" "tid,runq_p50_ns,runq_p99_ns,runq_max_ns,runq_waits
+100,4000000,7000000,7000000,2"
+
 # --- traces without the class: no cpu columns, nothing else changes ---------
 
 { spec_head c0c0c0c5 hostP proc,mem,file 100 plain; cat <<-'EOF'
