@@ -85,17 +85,19 @@ int report_slow(struct rctx *c)
 	rs = rep_rs(c, SR_REP_SLOW, 0);
 	if (!rs)
 		return -ENOMEM;
+	/* durations clamped as every report does (a hostile one may be negative) */
 	q_add(&q, "SELECT e.ts, r.start_ns, r.clock_offset_ns, e.pid, e.tid, e.comm, s.name,"
-	      " e.dur_ns, e.on_cpu_ns, e.off_cpu_ns, e.blocked_ns, e.runq_ns, e.vol_switches,"
+	      " MIN(MAX(e.dur_ns, 0), %lld) AS dur, e.on_cpu_ns, e.off_cpu_ns, e.blocked_ns, e.runq_ns, e.vol_switches,"
 	      " e.invol_switches, e.ret, e.fd, f.name, r.host FROM events e"
 	      " JOIN recordings r ON r.rec_id = e.rec_id"
 	      " LEFT JOIN syscalls s ON s.sys_id = e.sys_id"
-	      " LEFT JOIN files f ON f.file_id = e.file_id WHERE e.dur_ns IS NOT NULL");
+	      " LEFT JOIN files f ON f.file_id = e.file_id WHERE e.dur_ns IS NOT NULL",
+	      (long long)SR_DUR_MAX);
 	q_filters(c, &q, "e");
 	if (c->ftime)
 		q_add(&q, " AND EXISTS (SELECT 1 FROM temp.fwin w WHERE w.rec_id = e.rec_id"
 		      " AND e.ts >= w.ts_lo AND e.ts < w.ts_hi)");
-	q_add(&q, " ORDER BY e.dur_ns DESC, e.id LIMIT :limit");
+	q_add(&q, " ORDER BY dur DESC, e.id LIMIT :limit");
 	err = q_prepare(c, &q, &st);
 	if (err) {
 		sr_rs__free(rs);
