@@ -29,7 +29,7 @@ static const char schema_sql[] =
 	" host TEXT, kernel TEXT, machine TEXT, ncpus INTEGER, start_ns INTEGER,"
 	" stop_ns INTEGER, clock_offset_ns INTEGER, cgroup2_mount TEXT,"
 	" first_event INTEGER, last_event INTEGER, ts_sorted INTEGER,"
-	" events INTEGER, lost INTEGER);\n"
+	" events INTEGER, lost INTEGER, cpu INTEGER);\n"
 	"CREATE TABLE traces(trace_id INTEGER PRIMARY KEY, rec_id INTEGER,"
 	" path TEXT, recording_id TEXT, rotation_index INTEGER, host TEXT,"
 	" start_ns INTEGER, stop_ns INTEGER, first_ts INTEGER, last_ts INTEGER,"
@@ -59,7 +59,8 @@ static const char schema_sql[] =
 	" proc_id INTEGER, pid INTEGER, tid INTEGER, uid INTEGER, gid INTEGER,"
 	" cgroup_id INTEGER, comm TEXT, sys_id INTEGER, nr INTEGER, ret INTEGER,"
 	" dur_ns INTEGER, fd INTEGER, file_id INTEGER, len INTEGER, off INTEGER,"
-	" arg INTEGER);\n"
+	" arg INTEGER, on_cpu_ns INTEGER, off_cpu_ns INTEGER, blocked_ns INTEGER,"
+	" runq_ns INTEGER, vol_switches INTEGER, invol_switches INTEGER);\n"
 	"CREATE TABLE ev_open(event_id INTEGER PRIMARY KEY, dirfd INTEGER,"
 	" flags INTEGER, mode INTEGER, resolve INTEGER, name TEXT, path TEXT);\n"
 	"CREATE TABLE ev_dup(event_id INTEGER PRIMARY KEY, newfd INTEGER,"
@@ -92,10 +93,27 @@ static const char schema_sql[] =
 	" type INTEGER, ret INTEGER, len INTEGER);\n"
 	"CREATE TABLE sys_stats(sys_id INTEGER PRIMARY KEY, calls INTEGER,"
 	" errors INTEGER, total_ns INTEGER, max_ns INTEGER, p50_ns INTEGER,"
-	" p99_ns INTEGER);\n"
+	" p99_ns INTEGER, on_cpu_ns INTEGER, off_cpu_ns INTEGER, blocked_ns INTEGER,"
+	" runq_ns INTEGER, vol_switches INTEGER, invol_switches INTEGER);\n"
 	"CREATE TABLE proc_mem(proc_id INTEGER PRIMARY KEY, mmaps INTEGER,"
 	" mapped INTEGER, munmaps INTEGER, unmapped INTEGER, peak INTEGER,"
 	" brks INTEGER, brk_first INTEGER, brk_last INTEGER);\n"
+	/* the cpu class (import_sched.c, import_threads.c) */
+	"CREATE TABLE ev_sched(rec_id INTEGER, trace_id INTEGER, ts INTEGER,"
+	" type INTEGER, cpu INTEGER, flags INTEGER, pid INTEGER, tid INTEGER,"
+	" comm TEXT, proc_id INTEGER, next_pid INTEGER, next_tid INTEGER,"
+	" next_comm TEXT, next_proc_id INTEGER, prev_state INTEGER,"
+	" prev_state_raw INTEGER, target_cpu INTEGER, wait_ns INTEGER);\n"
+	"CREATE TABLE thread_cpu(rec_id INTEGER, proc_id INTEGER, pid INTEGER,"
+	" tid INTEGER, comm TEXT, on_cpu_ns INTEGER, runq_ns INTEGER,"
+	" timeslices INTEGER, vol_switches INTEGER, invol_switches INTEGER,"
+	" off_cpu_ns INTEGER, blocked_ns INTEGER, runq_waits INTEGER,"
+	" runq_p50_ns INTEGER, runq_p99_ns INTEGER, runq_max_ns INTEGER);\n"
+	"CREATE TABLE proc_cpu(proc_id INTEGER PRIMARY KEY, rec_id INTEGER,"
+	" threads INTEGER, on_cpu_ns INTEGER, runq_ns INTEGER, timeslices INTEGER,"
+	" vol_switches INTEGER, invol_switches INTEGER, off_cpu_ns INTEGER,"
+	" blocked_ns INTEGER, runq_waits INTEGER, runq_p50_ns INTEGER,"
+	" runq_p99_ns INTEGER, runq_max_ns INTEGER);\n"
 	/* views for the common joins */
 	"CREATE VIEW events_v AS SELECT e.*, t.name AS type_name,"
 	" s.name AS syscall, f.name AS path, r.host AS host"
@@ -138,7 +156,8 @@ const char sr_an_index_sql[] =
 	"CREATE INDEX IF NOT EXISTS agg_all_proc ON agg_all(proc_id);\n"
 	"CREATE INDEX IF NOT EXISTS tl_bucket ON tl(rec_id, bucket);\n"
 	"CREATE INDEX IF NOT EXISTS mem_ev_proc ON mem_ev(proc_id, ts);\n"
-	"CREATE INDEX IF NOT EXISTS traces_rec ON traces(rec_id, rotation_index);\n";
+	"CREATE INDEX IF NOT EXISTS traces_rec ON traces(rec_id, rotation_index);\n"
+	"CREATE INDEX IF NOT EXISTS thread_cpu_proc ON thread_cpu(proc_id);\n";
 
 /*
  * On tables that no report reads, only queries: built for a kept database

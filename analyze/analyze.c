@@ -37,7 +37,7 @@ const char sr_usage_analyze[] =
 	"\n"
 	"Output:\n"
 	"  --format table|csv|json  (table; CSV and JSON carry raw numbers)\n"
-	"  --limit N           at most N rows (0: all; --top-io, --files: 20;\n"
+	"  --limit N           at most N rows (0: all; --top-io, --files, --slow: 20;\n"
 	"                      the overview's top processes: 5)\n"
 	"  --time rel|abs      times from the start, or wall clock (rel)\n"
 	"  --no-progress       no progress bar while importing\n"
@@ -96,6 +96,7 @@ static const struct {
 	{ "table", SR_FMT_TABLE }, { "csv", SR_FMT_CSV }, { "json", SR_FMT_JSON },
 }, bys[] = {
 	{ "process", SR_BY_PROCESS }, { "file", SR_BY_FILE }, { "cgroup", SR_BY_CGROUP },
+	{ "thread", SR_BY_THREAD },
 };
 
 static void on_signal(int sig)
@@ -184,7 +185,7 @@ int cmd_analyze(int argc, char **argv)
 			db_path = optarg;
 			break;
 		case OPT_BY:
-			err = lookup(optarg, "--by (process, file or cgroup)", &o.by, 1);
+			err = lookup(optarg, "--by (process, file, cgroup or thread)", &o.by, 1);
 			by_given = 1;
 			break;
 		case OPT_FORMAT:
@@ -277,8 +278,16 @@ int cmd_analyze(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	if (by_given && o.report != SR_REP_TOP_IO) {
-		sr_err("analyze: --by goes with --top-io");
+	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU) {
+		sr_err("analyze: --by goes with --top-io or --cpu");
+		goto out;
+	}
+	if (by_given && o.report == SR_REP_TOP_IO && o.by == SR_BY_THREAD) {
+		sr_err("analyze: --top-io --by: process, file or cgroup");
+		goto out;
+	}
+	if (by_given && o.report == SR_REP_CPU && o.by != SR_BY_PROCESS && o.by != SR_BY_THREAD) {
+		sr_err("analyze: --cpu --by: process or thread");
 		goto out;
 	}
 	if (interval_given && o.report != SR_REP_TIMELINE) {

@@ -23,6 +23,8 @@
  *   import_recording.c  one recording: its row, its trace files read
  *   import_records.c    the handler of each kernel record type; the dispatcher
  *   import_snapshot.c   the handlers of the records the recorder writes
+ *   import_sched.c      the cpu class: threads, switches, wakeups, syscall splits
+ *   import_threads.c    thread_cpu and proc_cpu rows when a recording ends
  *   import_syscalls.c   syscall names, their direction, sys_stats
  *   import_files.c      the file table: (dev, ino) or path -> file
  *   import_procs.c      the process table: pid -> process
@@ -44,7 +46,8 @@
 
 #define NONE		UINT32_MAX
 #define DEAD		(UINT32_MAX - 1)	/* alive map: the pid's process exited */
-#define EV_COLS		23	/* columns of table events */
+#define EV_COLS		29	/* columns of table events */
+#define EV_COL_CPU	23	/* the first of its six cpu split columns */
 #define EV_COL_COMM	13	/* the one text column */
 #define EV_BATCH	32	/* event rows per INSERT */
 #define FD_COLS		9	/* columns of table fds */
@@ -122,6 +125,47 @@ struct an_sys {
 	uint64_t calls, errors, total, max;
 	uint64_t *durs;
 	size_t ndurs, capdurs;
+	/*
+	 * The cpu class: calls and their time in recordings that have it
+	 * (on-CPU is cpu_total - off_cpu - runq), and the recording's own
+	 * figures until it ends and says whether it has it.
+	 */
+	uint64_t cpu_calls, cpu_total, off_cpu, blocked, runq, vol, invol;
+	uint64_t rec_calls, rec_total;
+};
+
+/* Where one syscall's time went (struct sr_ev_syscpu, clamped to its duration). */
+struct cpu_split {
+	int64_t on_cpu, off_cpu, blocked, runq, vol, invol;
+};
+
+/* The scheduler counters of struct sr_ev_cputime. */
+struct cpu_counters {
+	uint64_t on_cpu, runq, timeslices, vol, invol;
+};
+
+/*
+ * A thread of the recording met in a record of the cpu class (or a
+ * switch/wakeup naming it), keyed by tid in an_imp.thread_map.
+ */
+struct an_thread {
+	uint32_t tid, pid;
+	uint32_t proc;		/* index in procs */
+	int64_t first_trace;	/* the trace_id of the file that made it known */
+	char comm[SR_COMM_LEN + 1];
+	uint8_t has_base, has_last, ended;
+	uint8_t running;	/* on a CPU: switched in and not out since */
+	uint8_t runnable;	/* waiting for a CPU since runnable_ts */
+	uint8_t pending;	/* a syscpu record waits for its syscall */
+	struct cpu_counters base, last;
+	uint64_t off_cpu, blocked;	/* summed from syscpu records */
+	int64_t runnable_ts;
+	/* the pending syscpu record */
+	int64_t pend_ts;
+	struct cpu_split pend;
+	/* run-queue waits measured from switch/wakeup records */
+	uint64_t *waits;
+	size_t nwaits, capwaits;
 };
 
 struct an_imp {
@@ -132,7 +176,7 @@ struct an_imp {
 		     *ins_exit, *ins_exec, *ins_sys, *ins_lost, *ins_cgroup,
 		     *ins_proc, *ins_file, *ins_fd, *ins_agg, *ins_mem, *ins_trace,
 		     *ins_tmeta, *ins_sysname, *ins_tl, *ins_aggall, *ins_memev,
-		     *ins_filestats, *ins_cgstats;
+		     *ins_filestats, *ins_cgstats, *ins_threadcpu, *ins_proccpu, *ins_sched;
 	int progress;
 	int event_rows;		/* rows of events and ev_*, or only their ids counted */
 	int64_t next_event;	/* events.id of the next event (also without rows) */
@@ -166,6 +210,14 @@ struct an_imp {
 	struct an_tl *tls;
 	size_t ntls, captls;
 	struct sr_map tl_map;
+	/* the cpu class */
+	int rec_cpu;		/* the recording has it: metadata or a record of it */
+	int rec_switches;	/* it holds switch records: run-queue waits are measured */
+	int cpu_rows_late;	/* event rows written before rec_cpu was known */
+	struct an_thread *threads;
+	size_t nthreads, capthreads;
+	struct sr_map thread_map;	/* tid -> index */
+	uint64_t npending;	/* threads with a pending syscpu record */
 
 	_Alignas(8) unsigned char tmp[65536];	/* a record with its ts clamped */
 
@@ -303,6 +355,36 @@ int import_lost(struct an_imp *im, const struct sr_event *ev);
 int import_proc(struct an_imp *im, const struct sr_event *ev);
 int import_fd(struct an_imp *im, const struct sr_event *ev);
 int import_cgroup(struct an_imp *im, const struct sr_event *ev);
+
+/* import_sched.c: the cpu class */
+int import_switch(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		  const struct sr_sys *s, uint32_t sys);
+int import_wakeup(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		  const struct sr_sys *s, uint32_t sys);
+int import_syscpu(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		  const struct sr_sys *s, uint32_t sys);
+int import_cputime(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		   const struct sr_sys *s, uint32_t sys);
+
+/* import_sched.c: also */
+/* A thread's entry (made when @make and the pid is a live process), or NONE. */
+uint32_t thread_get(struct an_imp *im, uint32_t pid, uint32_t tid, uint32_t proc, int make);
+/*
+ * The split of syscall record @h: 1 with *sp filled when its recording has
+ * the cpu class (its syscpu record's, else all on-CPU), 0 when it has not.
+ */
+int syscall_split(struct an_imp *im, const struct sr_event *h, const struct sr_sys *s,
+		  struct cpu_split *sp);
+/* The metadata of a recording's first file says whether it has the class. */
+void sched_begin(struct an_imp *im, const struct sr_reader *first);
+void sched_reset(struct an_imp *im);
+
+/*
+ * import_threads.c: when a recording ends, its thread_cpu and proc_cpu
+ * rows, the split of the event rows written before the class was known,
+ * and its syscalls' figures added to the whole import's.
+ */
+int sched_end(struct an_imp *im);
 
 /* import_syscalls.c */
 int load_sysnames(struct an_imp *im);

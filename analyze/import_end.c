@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * import_end.c - the rows written when a recording ends: procs, proc_mem,
- * files, fds, agg, agg_all, file_stats, cg_stats, tl.
+ * files, fds, agg, agg_all, file_stats, cg_stats, tl (and through
+ * import_threads.c those of the cpu class).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -378,11 +379,13 @@ int end_recording(struct an_imp *im, struct an_input *last)
 		err = write_agg_all(im);
 	if (!err)
 		err = write_tl(im);
+	if (!err)
+		err = sched_end(im);
 	if (err)
 		return err;
 	err = sr_an_prepare(im->db, "UPDATE recordings SET start_ns = ?, stop_ns = ?,"
 			    " first_event = ?, last_event = ?, ts_sorted = ?, events = ?,"
-			    " lost = ? WHERE rec_id = ?", &st);
+			    " lost = ?, cpu = ? WHERE rec_id = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, im->start);
@@ -397,7 +400,8 @@ int end_recording(struct an_imp *im, struct an_input *last)
 	sqlite3_bind_int(st, 5, im->ts_sorted);
 	sqlite3_bind_int64(st, 6, (int64_t)im->rec_events);
 	sqlite3_bind_int64(st, 7, (int64_t)(im->rec_lost & INT64_MAX));
-	sqlite3_bind_int64(st, 8, im->rec_id);
+	sqlite3_bind_int(st, 8, im->rec_cpu);
+	sqlite3_bind_int64(st, 9, im->rec_id);
 	err = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	if (err)
 		sr_err("database: %s", sqlite3_errmsg(im->db));

@@ -44,6 +44,7 @@ void rec_reset(struct an_imp *im)
 	sr_map__clear(&im->alive);
 	sr_map__clear(&im->agg_map);
 	sr_fdtrack__clear(&im->fdt);
+	sched_reset(im);
 }
 
 static void progress(struct an_imp *im, const struct sr_an_feed *feed, int done)
@@ -197,6 +198,7 @@ int begin_recording(struct an_imp *im, struct an_input *first)
 	im->rec_events = im->rec_lost = 0;
 	im->first_event = im->next_event;
 	im->rec_stop = INT64_MIN;
+	sched_begin(im, r);
 
 	err = sr_an_prepare(im->db, "INSERT INTO recordings(rec_id, recording_id, host,"
 			    " kernel, machine, ncpus, clock_offset_ns, cgroup2_mount)"

@@ -398,6 +398,12 @@ int do_record(struct an_imp *im, const struct sr_event *ev)
 
 		return fn ? fn(im, ev) : 0;
 	}
+	/*
+	 * The header of a switch or wakeup may be the idle task or a thread
+	 * not recorded: those make no process (import_sched.c).
+	 */
+	if (ev->type == SR_EV_SWITCH || ev->type == SR_EV_WAKEUP)
+		return kernel_handlers[ev->type](im, ev, NONE, NULL, NONE);
 	proc = proc_of(im, ev);
 	if (proc == NONE)
 		return -ENOMEM;

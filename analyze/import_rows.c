@@ -109,7 +109,8 @@ int flush_events(struct an_imp *im)
 
 /* The events row of a record, queued for the next batch INSERT. */
 static int queue_event_row(struct an_imp *im, const struct sr_event *h, uint32_t proc,
-			   const struct sr_sys *s, uint32_t sys, const struct ev_row *x)
+			   const struct sr_sys *s, uint32_t sys, const struct ev_row *x,
+			   const struct cpu_split *sp)
 {
 	struct ev_pending *r = &im->pend[im->npend];
 
@@ -160,6 +161,16 @@ static int queue_event_row(struct an_imp *im, const struct sr_event *h, uint32_t
 		r->v[22] = x->arg;
 	else
 		r->nulls |= 1u << 22;
+	if (sp) {
+		r->v[EV_COL_CPU] = sp->on_cpu;
+		r->v[EV_COL_CPU + 1] = sp->off_cpu;
+		r->v[EV_COL_CPU + 2] = sp->blocked;
+		r->v[EV_COL_CPU + 3] = sp->runq;
+		r->v[EV_COL_CPU + 4] = sp->vol;
+		r->v[EV_COL_CPU + 5] = sp->invol;
+	} else {
+		r->nulls |= 0x3fu << EV_COL_CPU;
+	}
 	if (++im->npend == EV_BATCH && flush_events(im))
 		return -EIO;
 	return 0;
@@ -172,8 +183,10 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 	struct an_agg *g;
 	struct an_tl *t;
 	int64_t dur = 0;
+	struct cpu_split split;
+	int has_split = s && syscall_split(im, h, s, &split);
 
-	if (im->event_rows && queue_event_row(im, h, proc, s, sys, x))
+	if (im->event_rows && queue_event_row(im, h, proc, s, sys, x, has_split ? &split : NULL))
 		return -EIO;
 	/* ids are counted with or without rows: recordings.first_event is the same */
 	if (!im->rec_events)
@@ -231,6 +244,15 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 		y->total = (uint64_t)sr_sum((int64_t)y->total, dur);
 		if ((uint64_t)dur > y->max)
 			y->max = (uint64_t)dur;
+		y->rec_calls++;
+		y->rec_total = (uint64_t)sr_sum((int64_t)y->rec_total, dur);
+		if (has_split) {
+			y->off_cpu = (uint64_t)sr_sum((int64_t)y->off_cpu, split.off_cpu);
+			y->blocked = (uint64_t)sr_sum((int64_t)y->blocked, split.blocked);
+			y->runq = (uint64_t)sr_sum((int64_t)y->runq, split.runq);
+			y->vol = (uint64_t)sr_sum((int64_t)y->vol, split.vol);
+			y->invol = (uint64_t)sr_sum((int64_t)y->invol, split.invol);
+		}
 		if (im->keep_durs) {
 			if (sr_grow_mem(&im->mem, &y->durs, &y->capdurs, y->ndurs + 1,
 					sizeof(*y->durs)))

@@ -2,7 +2,7 @@
 /*
  * import_syscalls.c - syscall names interned over an import (the syscalls table),
  * the direction of each (from format/syscalls.c's table), and their statistics (sys_stats):
- * exact nearest-rank percentiles of durations.
+ * exact nearest-rank percentiles of durations, and where their time went (cpu class).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -100,6 +100,36 @@ uint32_t sys_of(struct an_imp *im, unsigned int nr)
 
 /* --- sys_stats: exact nearest-rank percentiles over the whole database --- */
 
+/* A call of a recording with the cpu class, from its events row (columns 4..8). */
+static void sys_add_split(struct an_sys *y, int64_t dur, sqlite3_stmt *st)
+{
+	y->cpu_calls++;
+	y->cpu_total = (uint64_t)sr_sum((int64_t)y->cpu_total, dur);
+	y->off_cpu = (uint64_t)sr_sum((int64_t)y->off_cpu, sqlite3_column_int64(st, 4));
+	y->blocked = (uint64_t)sr_sum((int64_t)y->blocked, sqlite3_column_int64(st, 5));
+	y->runq = (uint64_t)sr_sum((int64_t)y->runq, sqlite3_column_int64(st, 6));
+	y->vol = (uint64_t)sr_sum((int64_t)y->vol, sqlite3_column_int64(st, 7));
+	y->invol = (uint64_t)sr_sum((int64_t)y->invol, sqlite3_column_int64(st, 8));
+}
+
+/* The cpu columns of a sys_stats row from @at: NULL when no call had the class. */
+static void bind_sys_split(sqlite3_stmt *st, int at, const struct an_sys *y)
+{
+	int64_t off = (int64_t)y->off_cpu, runq = (int64_t)y->runq;
+
+	if (!y->cpu_calls) {
+		for (int k = 0; k < 6; k++)
+			sqlite3_bind_null(st, at + k);
+		return;
+	}
+	sqlite3_bind_int64(st, at, sr_clamp((int64_t)y->cpu_total - off - runq, 0, INT64_MAX));
+	sqlite3_bind_int64(st, at + 1, off);
+	sqlite3_bind_int64(st, at + 2, (int64_t)y->blocked);
+	sqlite3_bind_int64(st, at + 3, runq);
+	sqlite3_bind_int64(st, at + 4, (int64_t)y->vol);
+	sqlite3_bind_int64(st, at + 5, (int64_t)y->invol);
+}
+
 int write_sys_stats(struct an_imp *im)
 {
 	sqlite3_stmt *st;
@@ -117,8 +147,11 @@ int write_sys_stats(struct an_imp *im)
 
 			y->calls = y->errors = y->total = y->max = 0;
 			y->ndurs = 0;
+			y->cpu_calls = y->cpu_total = y->off_cpu = y->blocked = 0;
+			y->runq = y->vol = y->invol = 0;
 		}
-		err = sr_an_prepare(im->db, "SELECT sys_id, dur_ns, ret FROM events"
+		err = sr_an_prepare(im->db, "SELECT sys_id, dur_ns, ret, on_cpu_ns, off_cpu_ns,"
+				    " blocked_ns, runq_ns, vol_switches, invol_switches FROM events"
 				    " WHERE sys_id IS NOT NULL", &st);
 		if (err)
 			return err;
@@ -142,13 +175,15 @@ int write_sys_stats(struct an_imp *im)
 				return -ENOMEM;
 			}
 			y->durs[y->ndurs++] = (uint64_t)d;
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+				sys_add_split(y, d, st);
 		}
 		sqlite3_finalize(st);
 	}
 	err = imp_exec(im, "DELETE FROM sys_stats");
 	if (err)
 		return err;
-	err = sr_an_prepare(im->db, "INSERT INTO sys_stats VALUES(?,?,?,?,?,?,?)", &st);
+	err = sr_an_prepare(im->db, "INSERT INTO sys_stats VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", &st);
 	if (err)
 		return err;
 	for (size_t i = 0; i < im->nsys && !err; i++) {
@@ -164,6 +199,7 @@ int write_sys_stats(struct an_imp *im)
 		sqlite3_bind_int64(st, 5, (int64_t)y->max);
 		sqlite3_bind_int64(st, 6, (int64_t)sr_percentile(y->durs, y->ndurs, 50));
 		sqlite3_bind_int64(st, 7, (int64_t)sr_percentile(y->durs, y->ndurs, 99));
+		bind_sys_split(st, 8, y);
 		err = step_reset(im, st);
 	}
 	sqlite3_finalize(st);

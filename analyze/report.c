@@ -13,7 +13,8 @@
  *    events of a recording are stored in time order);
  *  - tl: events and bytes per 10 ms, process and cgroup (--timeline);
  *  - sys_stats: --syscalls with exact percentiles, unfiltered;
- *  - proc_mem and mem_ev: --mem over the whole recording and over a window.
+ *  - proc_mem and mem_ev: --mem over the whole recording and over a window;
+ *  - proc_cpu and thread_cpu: --cpu, and --procs's on-CPU time.
  * --syscalls under a filter reads the events themselves (exact percentiles
  * need every duration), within the window and the lives of the processes.
  *
@@ -105,6 +106,14 @@ int print_rs(struct rctx *c, struct sr_rs *rs)
 int unfiltered(const struct rctx *c)
 {
 	return !c->fproc && !c->fcg && !c->ftime;
+}
+
+int has_cpu(struct rctx *c)
+{
+	if (c->cpu < 0)
+		c->cpu = sr_an_query_int(c->db, "SELECT EXISTS (SELECT 1 FROM recordings"
+					 " WHERE cpu = 1)", 0) != 0;
+	return c->cpu;
 }
 
 void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
@@ -205,15 +214,73 @@ static const struct sr_report_col top_io_cols[] = {
 	END
 };
 
+#define CPU		SR_REPORT_COL_CPU
+#define NOCPU_TABLE	SR_REPORT_COL_NOCPU_TABLE
+#define NOTABLE		SR_COL_F_NOTABLE
+
 static const struct sr_report_col syscalls_cols[] = {
 	{ "syscall", SR_COL_TEXT, 0, 0 },
 	{ "calls", SR_COL_INT, 0, 0 },
 	{ "errors", SR_COL_INT, 0, 0 },
 	{ "total_ns", SR_COL_DUR, 0, 0 },
-	{ "mean_ns", SR_COL_DUR, 0, 0 },
-	{ "p50_ns", SR_COL_DUR, 0, 0 },
-	{ "p99_ns", SR_COL_DUR, 0, 0 },
+	{ "mean_ns", SR_COL_DUR, NOCPU_TABLE, 0 },
+	{ "p50_ns", SR_COL_DUR, NOCPU_TABLE, 0 },
+	{ "p99_ns", SR_COL_DUR, NOCPU_TABLE, 0 },
 	{ "max_ns", SR_COL_DUR, 0, 0 },
+	{ "on_cpu_ns", SR_COL_DUR, CPU, 0 },
+	{ "off_cpu_ns", SR_COL_DUR, CPU, 0 },
+	{ "blocked_ns", SR_COL_DUR, CPU | NOTABLE, 0 },
+	{ "runq_ns", SR_COL_DUR, CPU, 0 },
+	{ "vol_switches", SR_COL_INT, CPU | NOTABLE, 0 },
+	{ "invol_switches", SR_COL_INT, CPU | NOTABLE, 0 },
+	END
+};
+
+static const struct sr_report_col slow_cols[] = {
+	{ "time", SR_COL_TIME, NOTABLE, 0 },
+	{ "pid", SR_COL_INT, 0, 0 },
+	{ "tid", SR_COL_INT, 0, 0 },
+	{ "comm", SR_COL_TEXT, 0, 0 },
+	{ "syscall", SR_COL_TEXT, 0, 0 },
+	{ "dur_ns", SR_COL_DUR, 0, 0 },
+	{ "on_cpu_ns", SR_COL_DUR, 0, 0 },
+	{ "off_cpu_ns", SR_COL_DUR, 0, 0 },
+	{ "blocked_ns", SR_COL_DUR, NOTABLE, 0 },
+	{ "runq_ns", SR_COL_DUR, 0, 0 },
+	{ "vol_switches", SR_COL_INT, NOTABLE, 0 },
+	{ "invol_switches", SR_COL_INT, NOTABLE, 0 },
+	{ "ret", SR_COL_INT, NOTABLE, 0 },
+	{ "error", SR_COL_TEXT, NOTABLE, 0 },
+	{ "result", SR_COL_TEXT, SR_COL_F_TABLEONLY, 0 },
+	{ "fd", SR_COL_INT, NOTABLE, 0 },
+	{ "path", SR_COL_PATH, NOTABLE, 0 },
+	{ "file", SR_COL_PATH, SR_COL_F_TABLEONLY, 0 },
+	HOST,
+	END
+};
+
+#define BY_THREAD	SR_REPORT_BY(SR_BY_THREAD)
+#define BY_PROCESS	SR_REPORT_BY(SR_BY_PROCESS)
+
+static const struct sr_report_col cpu_cols[] = {
+	{ "pid", SR_COL_INT, 0, 0 },
+	{ "tid", SR_COL_INT, 0, BY_THREAD },
+	{ "comm", SR_COL_TEXT, 0, 0 },
+	{ "on_cpu_ns", SR_COL_DUR, 0, 0 },
+	{ "share", SR_COL_TEXT, SR_COL_F_TABLEONLY, 0 },
+	{ "runq_ns", SR_COL_DUR, 0, 0 },
+	{ "off_cpu_ns", SR_COL_DUR, 0, 0 },
+	{ "vol_switches", SR_COL_INT, NOTABLE, 0 },
+	{ "invol_switches", SR_COL_INT, NOTABLE, 0 },
+	{ "blocked_ns", SR_COL_DUR, 0, 0 },
+	{ "runq_p50_ns", SR_COL_DUR, NOTABLE, 0 },
+	{ "runq_p99_ns", SR_COL_DUR, 0, 0 },
+	{ "runq_max_ns", SR_COL_DUR, NOTABLE, 0 },
+	{ "cpu_share", SR_COL_REAL, NOTABLE, 0 },
+	{ "timeslices", SR_COL_INT, NOTABLE, 0 },
+	{ "runq_waits", SR_COL_INT, NOTABLE, 0 },
+	{ "threads", SR_COL_INT, NOTABLE, BY_PROCESS },
+	HOST,
 	END
 };
 
@@ -226,6 +293,7 @@ static const struct sr_report_col procs_cols[] = {
 	{ "start", SR_COL_TIME, 0, 0 },
 	{ "end", SR_COL_TIME, SR_COL_F_NOTABLE, 0 },
 	{ "duration_ns", SR_COL_DUR, 0, 0 },
+	{ "on_cpu_ns", SR_COL_DUR, CPU, 0 },
 	{ "exit", SR_COL_TEXT, SR_COL_F_TABLEONLY, 0 },
 	{ "exit_code", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "exit_status", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
@@ -291,6 +359,11 @@ struct sr_rs *rep_rs(struct rctx *c, enum sr_report_id id, int by)
 
 		if (col->by && !(col->by & SR_REPORT_BY(by)))
 			continue;
+		if ((flags & SR_REPORT_COL_CPU) && !has_cpu(c))
+			continue;
+		if (flags & SR_REPORT_COL_NOCPU_TABLE)
+			flags = has_cpu(c) ? SR_COL_F_NOTABLE : 0;
+		flags &= ~SR_REPORT_COL_CPU;
 		if (flags & SR_REPORT_COL_HOST) {
 			if (host < 0)
 				host = multi_host(c);
@@ -335,7 +408,7 @@ static void note_no_clock(const struct rctx *c)
 int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 {
 	struct rctx c = { .db = db, .o = o, .rep = &sr_reports[o->report],
-			  .src = "agg_all" };
+			  .src = "agg_all", .cpu = -1 };
 	int err;
 
 	/* an older database without the key has every row */

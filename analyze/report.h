@@ -7,7 +7,7 @@
  *   report_filter.c    --pid/--comm, --cgroup and --since/--until as temp tables
  *   report_events.c    event scans, and the I/O source of a time window
  *   report_header.c    the coverage header every report starts with
- *   report_<name>.c    one report each
+ *   report_<name>.c    one report each (report_cpu.c: --cpu)
  *
  * Adding a report: a line in SR_REPORTS, its columns in report.c, a file
  * report_<name>.c with its run function (and a needs_rows function when it
@@ -47,11 +47,17 @@
 	  "  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n", \
 	  report_top_io, io_needs_rows, top_io_cols, 20)			\
 	X(SYSCALLS, "syscalls", 0,						\
-	  "  --syscalls          calls, errors, total/mean/p50/p99/max duration\n", \
+	  "  --syscalls          calls, errors, total/mean/p50/p99/max, on/off-CPU time\n", \
 	  report_syscalls, syscalls_needs_rows, syscalls_cols, 0)		\
+	X(SLOW, "slow", 0,							\
+	  "  --slow              the slowest calls (20): where their time went, path or fd\n", \
+	  report_slow, slow_needs_rows, slow_cols, 20)				\
 	X(PROCS, "procs", 0,							\
 	  "  --procs             the process tree: forks, execs, lifetimes, exit codes\n", \
 	  report_procs, NULL, procs_cols, 0)					\
+	X(CPU, "cpu", 0,							\
+	  "  --cpu [--by process|thread]  on-CPU, run-queue and off-CPU time, switches\n", \
+	  report_cpu, NULL, cpu_cols, 0)					\
 	X(MEM, "mem", 0,							\
 	  "  --mem               mmap/munmap/brk per process: mapped, unmapped, peak\n", \
 	  report_mem, NULL, mem_cols, 0)					\
@@ -74,6 +80,10 @@ enum sr_report_id { SR_REPORTS(SR_REPORT_ID) SR_REP_COUNT };
 #define SR_REPORT_BY(by)	(1 << (by))
 /* a flag of sr_report_col: the host column, in tables only when there are several */
 #define SR_REPORT_COL_HOST	0x100
+/* a flag of sr_report_col: a column only when the data has the cpu class (has_cpu()) */
+#define SR_REPORT_COL_CPU	0x200
+/* a flag of sr_report_col: in tables only when the data has not (room for the cpu columns) */
+#define SR_REPORT_COL_NOCPU_TABLE	0x400
 
 struct sr_report_col {
 	const char *name;
@@ -121,6 +131,7 @@ struct rctx {
 	const char *src;	/* "agg" or "temp.src" */
 	FILE *hdr;		/* where the coverage header goes */
 	int64_t limit;		/* 0: none */
+	int cpu;		/* has_cpu(): -1 until asked */
 };
 
 /* A query built from constant fragments only. */
@@ -159,6 +170,12 @@ int run_into(struct rctx *c, struct qbuf *q, struct sr_rs *rs);
 int print_rs(struct rctx *c, struct sr_rs *rs);
 /* No filter at all: the per file and per cgroup totals of the import answer. */
 int unfiltered(const struct rctx *c);
+/*
+ * 1 when the data has the cpu class: a recording of the database has it
+ * (recordings.cpu: its `classes` metadata names cpu, or it holds a record
+ * of the class).  The cpu columns of the reports are shown only then.
+ */
+int has_cpu(struct rctx *c);
 
 /* report_filter.c */
 int load_recs(struct rctx *c);
@@ -187,6 +204,8 @@ void win_split(const struct sr_an_opts *o, int64_t unit, struct win *w);
 struct sev {
 	int64_t rec_id, ts, start, proc_id, cgroup_id, sys_id, file_id, ret, dur, len;
 	int type;
+	int has_split;		/* the cpu class: on_cpu .. invol are its split */
+	int64_t on_cpu, off_cpu, blocked, runq, vol, invol;
 };
 
 typedef int (*sev_fn)(struct rctx *c, const struct sev *e, void *ctx);
@@ -211,6 +230,8 @@ int report_top_io(struct rctx *c);
 int report_top_io_by(struct rctx *c, int by);
 int report_syscalls(struct rctx *c);
 int report_procs(struct rctx *c);
+int report_slow(struct rctx *c);
+int report_cpu(struct rctx *c);
 int report_mem(struct rctx *c);
 int report_files(struct rctx *c);
 int report_timeline(struct rctx *c);
@@ -219,6 +240,7 @@ int io_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int timeline_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int sql_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
+int slow_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 /* A time column: relative seconds, or with --time abs the wall clock. */
 void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
 	      int64_t start, int has_off, int64_t off);

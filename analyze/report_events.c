@@ -68,7 +68,8 @@ int scan_events(struct rctx *c, const struct rrec *r, int64_t lo, int64_t hi,
 			return 0;
 	}
 	q_add(&q, "SELECT e.ts, e.type, e.proc_id, e.cgroup_id, e.sys_id, e.file_id, e.ret,"
-	      " e.dur_ns, e.len FROM events e WHERE e.id BETWEEN ?1 AND ?2"
+	      " e.dur_ns, e.len, e.on_cpu_ns, e.off_cpu_ns, e.blocked_ns, e.runq_ns,"
+	      " e.vol_switches, e.invol_switches FROM events e WHERE e.id BETWEEN ?1 AND ?2"
 	      " AND e.ts >= ?3 AND e.ts < ?4");
 	q_filters(c, &q, "e");
 	err = q_prepare(c, &q, &st);
@@ -93,6 +94,13 @@ int scan_events(struct rctx *c, const struct rrec *r, int64_t lo, int64_t hi,
 			.ret = sqlite3_column_int64(st, 6),
 			.dur = sqlite3_column_int64(st, 7),
 			.len = sqlite3_column_int64(st, 8),
+			.has_split = sqlite3_column_type(st, 9) != SQLITE_NULL,
+			.on_cpu = sqlite3_column_int64(st, 9),
+			.off_cpu = sqlite3_column_int64(st, 10),
+			.blocked = sqlite3_column_int64(st, 11),
+			.runq = sqlite3_column_int64(st, 12),
+			.vol = sqlite3_column_int64(st, 13),
+			.invol = sqlite3_column_int64(st, 14),
 		};
 
 		err = fn(c, &e, ctx);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * report_procs.c - --procs: the process tree, each process under its
- * parent in start order, with its lifetime, exit and command line.
+ * parent in start order, with its lifetime, exit and command line (and
+ * its on-CPU time when the data has the cpu class).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,6 +16,8 @@ struct pnode {
 	int64_t start, exit_ts, rstart, off;
 	int has_start, has_exit, has_off, status, sig, code;
 	int64_t threads, execs;
+	int has_on_cpu;
+	int64_t on_cpu;		/* proc_cpu: on-CPU time within the recording */
 	char *comm, *exe, *cmdline, *host;
 	size_t first_child, next_sibling;	/* indexes + 1, 0 = none */
 	int in_tree;
@@ -60,6 +63,12 @@ static void proc_row(struct rctx *c, struct sr_rs *rs, struct pnode *p, int dept
 		sr_rs__int(rs, sr_sum(p->exit_ts, -p->start));
 	else
 		sr_rs__null(rs);
+	if (has_cpu(c)) {
+		if (p->has_on_cpu)
+			sr_rs__int(rs, p->on_cpu);
+		else
+			sr_rs__null(rs);
+	}
 	if (p->has_exit) {
 		if (p->sig)
 			snprintf(ex, sizeof(ex), "sig %d", p->sig);
@@ -97,8 +106,9 @@ int report_procs(struct rctx *c)
 		return -ENOMEM;
 	q_add(&q, "SELECT p.proc_id, p.parent_id, p.pid, p.ppid, p.start_ts, p.exit_ts,"
 	      " p.exit_code, p.exit_status, p.exit_signal, p.threads, p.execs, p.comm,"
-	      " p.exe, p.cmdline, r.host, r.start_ns, r.clock_offset_ns"
-	      " FROM procs p JOIN recordings r ON r.rec_id = p.rec_id WHERE 1");
+	      " p.exe, p.cmdline, r.host, r.start_ns, r.clock_offset_ns, pc.on_cpu_ns"
+	      " FROM procs p JOIN recordings r ON r.rec_id = p.rec_id"
+	      " LEFT JOIN proc_cpu pc ON pc.proc_id = p.proc_id WHERE 1");
 	q_proc_filters(c, &q);
 	err = q_prepare(c, &q, &st);
 	if (err)
@@ -132,6 +142,8 @@ int report_procs(struct rctx *c)
 		p->rstart = sqlite3_column_int64(st, 15);
 		p->has_off = sqlite3_column_type(st, 16) != SQLITE_NULL;
 		p->off = sqlite3_column_int64(st, 16);
+		p->has_on_cpu = sqlite3_column_type(st, 17) != SQLITE_NULL;
+		p->on_cpu = sqlite3_column_int64(st, 17);
 	}
 	sqlite3_finalize(st);
 	if (err)

@@ -143,6 +143,43 @@ static const struct sr_field syscall_fields[] = {
 	F(struct sr_ev_syscall, args[5], "args5", SR_FK_HEX),
 };
 
+static const struct sr_field switch_fields[] = {
+	HDR(struct sr_ev_switch),
+	F(struct sr_ev_switch, next_pid, "next_pid", SR_FK_U32),
+	F(struct sr_ev_switch, next_tid, "next_tid", SR_FK_U32),
+	F(struct sr_ev_switch, next_comm, "next_comm", SR_FK_COMM),
+	F(struct sr_ev_switch, prev_state, "prev_state", SR_FK_U32),
+	F(struct sr_ev_switch, prev_state_raw, "prev_state_raw", SR_FK_U32),
+};
+
+static const struct sr_field wakeup_fields[] = {
+	HDR(struct sr_ev_wakeup),
+	F(struct sr_ev_wakeup, wakee_pid, "wakee_pid", SR_FK_U32),
+	F(struct sr_ev_wakeup, wakee_tid, "wakee_tid", SR_FK_U32),
+	F(struct sr_ev_wakeup, target_cpu, "target_cpu", SR_FK_U32),
+	F(struct sr_ev_wakeup, _pad, "_pad", SR_FK_PAD),
+};
+
+static const struct sr_field syscpu_fields[] = {
+	HDR(struct sr_ev_syscpu),
+	F(struct sr_ev_syscpu, off_cpu_ns, "off_cpu_ns", SR_FK_U64),
+	F(struct sr_ev_syscpu, blocked_ns, "blocked_ns", SR_FK_U64),
+	F(struct sr_ev_syscpu, runq_ns, "runq_ns", SR_FK_U64),
+	F(struct sr_ev_syscpu, vol_switches, "vol_switches", SR_FK_U32),
+	F(struct sr_ev_syscpu, invol_switches, "invol_switches", SR_FK_U32),
+	F(struct sr_ev_syscpu, nr, "nr", SR_FK_U16),
+	F(struct sr_ev_syscpu, _pad, "_pad", SR_FK_PAD),
+};
+
+static const struct sr_field cputime_fields[] = {
+	HDR(struct sr_ev_cputime),
+	F(struct sr_ev_cputime, on_cpu_ns, "on_cpu_ns", SR_FK_U64),
+	F(struct sr_ev_cputime, runq_ns, "runq_ns", SR_FK_U64),
+	F(struct sr_ev_cputime, timeslices, "timeslices", SR_FK_U64),
+	F(struct sr_ev_cputime, vol_switches, "vol_switches", SR_FK_U64),
+	F(struct sr_ev_cputime, invol_switches, "invol_switches", SR_FK_U64),
+};
+
 static const struct sr_field lost_fields[] = {
 	HDR(struct sr_ev_lost),
 	F(struct sr_ev_lost, count, "count", SR_FK_U64),

@@ -457,6 +457,74 @@ static void text_cgroup(struct sr_printer *p, const struct sr_event *ev)
 	kv_str(&p->out, ev, "path", e->path, ev->flags & SR_F_PATH_CUT);
 }
 
+/* The letter ps(1) and /proc give a state of enum sr_task_state. */
+static char task_state_letter(uint32_t st)
+{
+	static const char letters[] = "RSDTXI";
+
+	return st < sizeof(letters) - 1 ? letters[st] : '?';
+}
+
+static void kv_dur(struct obuf *f, const char *key, uint64_t ns)
+{
+	put_key(f, key);
+	put_dur(f, ns);
+}
+
+static void text_switch(struct sr_printer *p, const struct sr_event *ev)
+{
+	const struct sr_ev_switch *e = (const void *)ev;
+	struct obuf *f = &p->out;
+
+	put_key(f, "prev_state");
+	put_c(f, task_state_letter(e->prev_state));
+	kv_u64(f, "next_pid", e->next_pid);
+	kv_u64(f, "next_tid", e->next_tid);
+	put_key(f, "next_comm");
+	put_quoted(f, (const char *)e->next_comm, strnlen((const char *)e->next_comm, SR_COMM_LEN));
+}
+
+static void text_wakeup(struct sr_printer *p, const struct sr_event *ev)
+{
+	const struct sr_ev_wakeup *e = (const void *)ev;
+	struct obuf *f = &p->out;
+
+	kv_u64(f, "wakee_pid", e->wakee_pid);
+	kv_u64(f, "wakee_tid", e->wakee_tid);
+	kv_u64(f, "target_cpu", e->target_cpu);
+	if (ev->flags & SR_F_WAKE_NEW)
+		put_s(f, " new");
+}
+
+static void text_syscpu(struct sr_printer *p, const struct sr_event *ev)
+{
+	const struct sr_ev_syscpu *e = (const void *)ev;
+	struct obuf *f = &p->out;
+
+	kv_u64(f, "nr", e->nr);
+	kv_dur(f, "off_cpu", e->off_cpu_ns);
+	kv_dur(f, "blocked", e->blocked_ns);
+	kv_dur(f, "runq", e->runq_ns);
+	kv_u64(f, "vol_switches", e->vol_switches);
+	kv_u64(f, "invol_switches", e->invol_switches);
+}
+
+static void text_cputime(struct sr_printer *p, const struct sr_event *ev)
+{
+	const struct sr_ev_cputime *e = (const void *)ev;
+	struct obuf *f = &p->out;
+
+	kv_dur(f, "on_cpu", e->on_cpu_ns);
+	kv_dur(f, "runq", e->runq_ns);
+	kv_u64(f, "timeslices", e->timeslices);
+	kv_u64(f, "vol_switches", e->vol_switches);
+	kv_u64(f, "invol_switches", e->invol_switches);
+	if (ev->flags & SR_F_CPU_EXIT)
+		put_s(f, " at_exit");
+	else if (ev->flags & SR_F_CPU_START)
+		put_s(f, " baseline");
+}
+
 /* One printer per type of SR_EVENT_TYPES: a type without its text_<name> fails to build. */
 static const struct {
 	void (*fn)(struct sr_printer *p, const struct sr_event *ev);

@@ -60,7 +60,11 @@
 	X(LOST,		lost,	12, 0, USER) /* samples the kernel dropped on one CPU */ \
 	X(PROC,		proc,	13, 0, USER) /* a process alive when the file began */ \
 	X(FD,		fd,	14, 0, USER) /* a descriptor open when the file began */ \
-	X(CGROUP,	cgroup,	15, 0, USER) /* the path of a cgroup v2 id */
+	X(CGROUP,	cgroup,	15, 0, USER) /* the path of a cgroup v2 id */ \
+	X(SWITCH,	switch,	16, 0, KERNEL) /* a context switch of a recorded thread */ \
+	X(WAKEUP,	wakeup,	17, 0, KERNEL) /* a recorded thread made runnable */ \
+	X(SYSCPU,	syscpu,	18, 0, KERNEL) /* where a syscall's time went, when it left the CPU */ \
+	X(CPUTIME,	cputime, 19, 0, KERNEL) /* a thread's scheduler counters (also from /proc) */
 
 #define SR_ORIGIN_KERNEL	1
 #define SR_ORIGIN_USER		2
@@ -111,6 +115,23 @@ static inline int sr_type_from_kernel(unsigned int type)
 #define SR_F_IOV_CUT	0x0020	/* RW: more than SR_IOV_MAX iovecs; count is a lower bound */
 #define SR_F_NO_FILE	0x0040	/* no struct file behind the descriptor: dev/ino are 0 */
 #define SR_F_COMPAT	0x0080	/* FORK/EXEC: made by a 32-bit syscall (nr is its x86-64 twin's) */
+#define SR_F_WAKE_NEW	0x0100	/* WAKEUP: sched_wakeup_new, a new task's first wakeup */
+#define SR_F_CPU_EXIT	0x0200	/* CPUTIME: read by the kernel as the thread exited */
+#define SR_F_CPU_START	0x0400	/* CPUTIME: read from /proc as the file began: a baseline */
+
+/*
+ * Why a thread left its CPU (SWITCH prev_state), from the kernel's task
+ * state bits: RUNNING means it was preempted and stays runnable.
+ */
+enum sr_task_state {
+	SR_TS_RUNNING	= 0,	/* preempted: runnable, waiting for a CPU */
+	SR_TS_SLEEPING	= 1,	/* S: interruptible sleep */
+	SR_TS_BLOCKED	= 2,	/* D: uninterruptible sleep */
+	SR_TS_STOPPED	= 3,	/* T, t: stopped or traced */
+	SR_TS_DEAD	= 4,	/* X, Z: exiting */
+	SR_TS_IDLE	= 5,	/* I: TASK_IDLE, a kernel thread waiting for work */
+	SR_TS_OTHER	= 6,
+};
 
 /* A string in a record's tail: off from the start of the record, len without NUL. */
 struct sr_str {
@@ -281,6 +302,67 @@ struct sr_ev_cgroup {
 	__u32 _pad;
 };
 
+/*
+ * A context switch on h.cpu.  The header is the thread that left the CPU
+ * (prev); pid 0 is the idle task.  Recorded when either thread is.
+ */
+struct sr_ev_switch {
+	struct sr_event h;	/* prev: pid, tid, comm */
+	__u32 next_pid;		/* the thread that took the CPU */
+	__u32 next_tid;
+	__u8 next_comm[SR_COMM_LEN];
+	__u32 prev_state;	/* enum sr_task_state */
+	__u32 prev_state_raw;	/* the tracepoint's prev_state bits, as the kernel gave them */
+};
+
+/*
+ * A thread made runnable (sched_wakeup, SR_F_WAKE_NEW for sched_wakeup_new).
+ * The header is the waker: the thread current on h.cpu (pid 0: the idle
+ * task, or an interrupt that came while it ran).
+ */
+struct sr_ev_wakeup {
+	struct sr_event h;
+	__u32 wakee_pid;	/* the woken thread */
+	__u32 wakee_tid;
+	__u32 target_cpu;	/* the CPU whose run queue it joined */
+	__u32 _pad;
+};
+
+/*
+ * Where the time of one syscall went, for a call during which the thread
+ * left its CPU at least once: it comes right before that syscall's record
+ * (same tid, same ts).  The call's duration is on-CPU time plus off_cpu_ns
+ * plus runq_ns, exactly; a syscall without this record never left its CPU
+ * (all of dur_ns was on-CPU).
+ */
+struct sr_ev_syscpu {
+	struct sr_event h;	/* the thread; ts that of its syscall record */
+	__u64 off_cpu_ns;	/* not runnable: sleeping or blocked */
+	__u64 blocked_ns;	/* of off_cpu_ns, in uninterruptible sleep (D) */
+	__u64 runq_ns;		/* runnable, waiting for a CPU */
+	__u32 vol_switches;	/* times it left the CPU to sleep or block */
+	__u32 invol_switches;	/* times it was preempted */
+	__u16 nr;		/* the syscall's number */
+	__u16 _pad[3];
+};
+
+/*
+ * A thread's scheduler counters since it started, as
+ * /proc/PID/task/TID/schedstat and .../status give them: at its exit
+ * (SR_F_CPU_EXIT, read by the kernel), as a file began (SR_F_CPU_START, a
+ * baseline from /proc), and as a file ends or rotates (neither flag, from
+ * /proc).  What a thread did within a recording is the last minus the
+ * baseline (none: it started during the recording).
+ */
+struct sr_ev_cputime {
+	struct sr_event h;	/* the thread */
+	__u64 on_cpu_ns;	/* se.sum_exec_runtime: schedstat's first field */
+	__u64 runq_ns;		/* sched_info.run_delay: schedstat's second */
+	__u64 timeslices;	/* sched_info.pcount: schedstat's third */
+	__u64 vol_switches;	/* nvcsw: voluntary_ctxt_switches */
+	__u64 invol_switches;	/* nivcsw: nonvoluntary_ctxt_switches */
+};
+
 /* The fixed part of every type; the tail follows it. */
 #define SR_EV_FIXED_SIZES_CHECK()						\
 	_Static_assert(sizeof(struct sr_event) == 56, "sr_event");		\
@@ -299,7 +381,11 @@ struct sr_ev_cgroup {
 	_Static_assert(sizeof(struct sr_ev_lost) == 64, "sr_ev_lost");		\
 	_Static_assert(sizeof(struct sr_ev_proc) == 88, "sr_ev_proc");		\
 	_Static_assert(sizeof(struct sr_ev_fd) == 96, "sr_ev_fd");		\
-	_Static_assert(sizeof(struct sr_ev_cgroup) == 72, "sr_ev_cgroup")
+	_Static_assert(sizeof(struct sr_ev_cgroup) == 72, "sr_ev_cgroup");	\
+	_Static_assert(sizeof(struct sr_ev_switch) == 88, "sr_ev_switch");	\
+	_Static_assert(sizeof(struct sr_ev_wakeup) == 72, "sr_ev_wakeup");	\
+	_Static_assert(sizeof(struct sr_ev_syscpu) == 96, "sr_ev_syscpu");	\
+	_Static_assert(sizeof(struct sr_ev_cputime) == 96, "sr_ev_cputime")
 
 SR_EV_FIXED_SIZES_CHECK();
 

@@ -111,7 +111,7 @@ check db_both quiet "$S" analyze "$D/mk.trc" "$D/gen.trc" --db "$DB_BOTH" --no-p
 expect_eq db_meta "$("$S" analyze --db "$DB_MK" --format csv --sql "SELECT value FROM meta WHERE key = 'event_rows'" 2>/dev/null | tail -1)" 1
 
 REPORTS=("" "--top-io" "--top-io --by file" "--top-io --by cgroup" "--syscalls" "--procs"
-	 "--mem" "--files" "--timeline")
+	 "--mem" "--files" "--timeline" "--slow" "--cpu")
 # same DB FILES OPTS: a report from a temporary database equals the kept one
 same() {
 	local db=$1 files=$2 opts=$3 fmt a b ra rb
@@ -193,11 +193,11 @@ mode() {
 for o in "" "--top-io" "--top-io --by file --pid 101" "--files --cgroup /svc/a" "--syscalls" \
 	 "--procs --since 0.5 --pid 101" "--mem --since 1.5 --until 2.5" "--timeline" \
 	 "--timeline --interval 20ms --since 10ms --until 2.5" "--top-io --since 1 --until 3" \
-	 "--files --since 2"; do
+	 "--files --since 2" "--cpu --by thread --since 1"; do
 	expect_eq "mode_without: $o" "$(mode "$o")" without
 done
 for o in "--top-io --since 0.5" "--files --until 2.5" "--since 1.2 --until 1.7" "--syscalls --pid 101" \
-	 "--syscalls --since 1" "--timeline --interval 15ms" "--timeline --since 5ms"; do
+	 "--syscalls --since 1" "--timeline --interval 15ms" "--timeline --since 5ms" "--slow"; do
 	expect_eq "mode_with: $o" "$(mode "$o")" with
 done
 
@@ -219,14 +219,15 @@ guard() {
 }
 for o in "--syscalls --pid 101" "--syscalls --cgroup /svc/a" "--top-io --since 0.5" \
 	 "--files --until 2.5" "--since 1.2 --until 1.7" "--top-io --by file --since 1.2 --until 1.21" \
-	 "--timeline --interval 15ms" "--timeline --since 5ms" "--timeline --until 2.001"; do
+	 "--timeline --interval 15ms" "--timeline --since 5ms" "--timeline --until 2.001" "--slow"; do
 	# shellcheck disable=SC2086
 	guard "$o" $o
 done
 guard "--sql events" --sql "SELECT COUNT(*) FROM events"
 guard "--sql io" --sql "SELECT * FROM io"
+guard "--sql ev_sched" --sql "SELECT COUNT(*) FROM ev_sched"
 # what needs no rows still works on it
-for o in "--top-io" "--syscalls" "--procs --since 0.5" "--timeline --interval 20ms"; do
+for o in "--top-io" "--syscalls" "--procs --since 0.5" "--timeline --interval 20ms" "--cpu"; do
 	# shellcheck disable=SC2086
 	check "guard_not_needed: $o" quiet "$S" analyze --db "$D/norows.db" $o
 done

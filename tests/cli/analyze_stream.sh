@@ -39,7 +39,7 @@ peak_rss() {
 # import alone takes about 220 MB.
 "$GEN" -o "$tmp/big.trc" -n 2000000 >/dev/null || { fail analyze_stream "gentrace failed"; exit 1; }
 CAP=400000	# KB
-header="id,trace_id,rec_id,ts,type,cpu,flags,proc_id,pid,tid,uid,gid,cgroup_id,comm,sys_id,nr,ret,dur_ns,fd,file_id,len,off,arg"
+header="id,trace_id,rec_id,ts,type,cpu,flags,proc_id,pid,tid,uid,gid,cgroup_id,comm,sys_id,nr,ret,dur_ns,fd,file_id,len,off,arg,on_cpu_ns,off_cpu_ns,blocked_ns,runq_ns,vol_switches,invol_switches"
 for fmt in csv json table; do
 	start=$(date +%s)
 	rss=$(peak_rss "$SYSREC" analyze "$tmp/big.trc" --no-progress --format $fmt \

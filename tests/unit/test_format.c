@@ -180,7 +180,8 @@ static void test_tables(void)
 {
 	static const char *const names[] = {
 		NULL, "exec", "fork", "exit", "open", "rw", "close", "dup", "mmap", "munmap",
-		"brk", "syscall", "lost", "proc", "fd", "cgroup",
+		"brk", "syscall", "lost", "proc", "fd", "cgroup", "switch", "wakeup", "syscpu",
+		"cputime",
 	};
 	int tiles = 1, named = 1;
 
@@ -207,7 +208,7 @@ static void test_tables(void)
 			tiles = 0;
 		}
 	}
-	ok(named, "schema: 15 types with their names");
+	ok(named, "schema: 19 types with their names");
 	ok(tiles, "schema: the fields of each type tile its struct exactly");
 	ok(!sr_schema_type(0) && !sr_schema_type(SR_EV_TYPE_MAX) && !sr_schema_type(70000),
 	   "schema: no type 0 or past the last");
@@ -499,7 +500,7 @@ static void test_file_schema(void)
 		return;
 	}
 	n = sr_reader__file_types(r, &types);
-	ok_eq(n, SR_EV_TYPE_MAX - 1, "file schema: 15 types");
+	ok_eq(n, SR_EV_TYPE_MAX - 1, "file schema: 19 types");
 	for (unsigned int t = 1; t < SR_EV_TYPE_MAX; t++) {
 		const struct sr_type *a = sr_schema_type(t), *b = sr_reader__file_type(r, t);
 
@@ -1092,7 +1093,7 @@ static void test_unknown_types(void)
 		{ "comm", SR_FK_COMM, 40, 16 }, { "target", SR_FK_U32, 56, 4 },
 		{ "what", SR_FK_STR, 60, 4 }, { "addr", SR_FK_HEX, 64, 8 },
 	};
-	static const struct sr_type future = { 16, "ptrace", 72, 14, future_fields };
+	static const struct sr_type future = { 40, "ptrace", 72, 14, future_fields };
 	struct sr_field rw_more[32];
 	struct sr_type rw2 = *sr_schema_type(SR_EV_RW);
 	struct sr_writer *w;
@@ -1102,7 +1103,7 @@ static void test_unknown_types(void)
 	struct sr_event *e = (void *)buf;
 	int err, n = 0, right = 1;
 
-	/* a newer writer: a type 16 this build lacks, and rw with a field appended */
+	/* a newer writer: a type 40 this build lacks, and rw with a field appended */
 	memcpy(rw_more, rw2.fields, rw2.nfields * sizeof(*rw_more));
 	rw_more[rw2.nfields] = (struct sr_field){ "latency_bucket", SR_FK_U64, 120, 8 };
 	rw2.fields = rw_more;
@@ -1112,7 +1113,7 @@ static void test_unknown_types(void)
 	unlink(tmp("future.trc"));
 	err = sr_writer__new(&w, tmp("future.trc"), &plain);
 	ok(!err && !sr_writer__add_type(w, &future) && !sr_writer__add_type(w, &rw2),
-	   "unknown types: a writer describing a type 16 and a longer rw");
+	   "unknown types: a writer describing a type 40 and a longer rw");
 	if (err)
 		return;
 	{
@@ -1126,7 +1127,7 @@ static void test_unknown_types(void)
 		struct sr_str s = { 72, 5 };
 
 		memset(buf, 0, sizeof(buf));
-		e->type = i % 2 ? 16 : SR_EV_RW;
+		e->type = i % 2 ? 40 : SR_EV_RW;
 		e->size = i % 2 ? 80 : 128;
 		e->ts = 1000 + (uint64_t)i;
 		e->pid = 77;
@@ -1155,7 +1156,7 @@ static void test_unknown_types(void)
 		size_t l;
 		struct sr_str ref;
 
-		if (ev->type == 16) {
+		if (ev->type == 40) {
 			memcpy(&ref, (const uint8_t *)ev + 60, 4);
 			if (ev->size != 80 || sr_event__str(ev, ref, &s, &l) || l != 5 || memcmp(s, "peek", 5))
 				right = 0;
@@ -1167,7 +1168,7 @@ static void test_unknown_types(void)
 			right = 0;
 	}
 	ok(right && n == 30, "unknown types: all 30 records back as written (%d)", n);
-	const struct sr_type *ft = sr_reader__file_type(r, 16);
+	const struct sr_type *ft = sr_reader__file_type(r, 40);
 
 	ok(ft && !strcmp(ft->name, "ptrace") && ft->fixed_size == 72 && ft->nfields == 14 &&
 	   !strcmp(ft->fields[12].name, "what") && ft->fields[12].kind == SR_FK_STR,
