@@ -55,8 +55,8 @@ static void check_str(const char *name, const char *got, const char *want)
 		ok(1, "%s", name);
 		return;
 	}
-	tap_failed++;
-	printf("not ok " TAP_PREFIX ": %s: got [", name);
+	tap_start(0, "%s", name);
+	printf(": got [");
 	if (got)
 		sr_fput_text(stdout, got, strlen(got));
 	printf("], want [");
@@ -380,12 +380,34 @@ static void test_human(void)
 	check_str("human bytes small buffer", sr_human_bytes(1572864, small, sizeof(small)), "1.5 M");
 }
 
+struct parse_case {
+	const char *s;
+	uint64_t want;
+};
+
+/* Each good string parses to its value; each bad one is -EINVAL and leaves the value alone. */
+static void check_parser(const char *name, int (*parse)(const char *, uint64_t *),
+			 const struct parse_case *good, size_t ngood,
+			 const char *const *bad, size_t nbad)
+{
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ngood; i++) {
+		v = 12345;
+		ok(parse(good[i].s, &v) == 0 && v == good[i].want,
+		   "%s '%s' = %llu (got %llu)", name, good[i].s,
+		   (unsigned long long)good[i].want, (unsigned long long)v);
+	}
+	for (i = 0; i < nbad; i++) {
+		v = 12345;
+		ok(parse(bad[i], &v) == -EINVAL && v == 12345, "%s rejects '%s'", name, bad[i]);
+	}
+}
+
 static void test_parse_size(void)
 {
-	static const struct {
-		const char *s;
-		uint64_t want;
-	} good[] = {
+	static const struct parse_case good[] = {
 		{ "0", 0 }, { "10", 10 }, { "10B", 10 }, { "1K", 1024 }, { "1k", 1024 },
 		{ "1KB", 1024 }, { "1KiB", 1024 }, { "64M", 67108864 }, { "64MiB", 67108864 },
 		{ "2G", 2147483648ULL }, { "2g", 2147483648ULL }, { "1T", 1099511627776ULL },
@@ -398,28 +420,14 @@ static void test_parse_size(void)
 		"1Kb", "1KiBx", "10bytes",
 	};
 	uint64_t v;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(good); i++) {
-		v = 12345;
-		ok(sr_parse_size(good[i].s, &v) == 0 && v == good[i].want,
-		   "parse_size '%s' = %llu (got %llu)", good[i].s,
-		   (unsigned long long)good[i].want, (unsigned long long)v);
-	}
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		v = 12345;
-		ok(sr_parse_size(bad[i], &v) == -EINVAL && v == 12345,
-		   "parse_size rejects '%s'", bad[i]);
-	}
+	check_parser("parse_size", sr_parse_size, good, ARRAY_SIZE(good), bad, ARRAY_SIZE(bad));
 	ok_eq(sr_parse_size(NULL, &v), -EINVAL, "parse_size NULL");
 }
 
 static void test_parse_duration(void)
 {
-	static const struct {
-		const char *s;
-		uint64_t want;
-	} good[] = {
+	static const struct parse_case good[] = {
 		{ "0", 0 }, { "1", 1000000000ULL }, { "1.5", 1500000000ULL },
 		{ "0.000000001", 1 }, { "0.0000000019", 1 }, { "2s", 2000000000ULL },
 		{ "500ms", 500000000ULL }, { "200ms", 200000000ULL }, { "1.25ms", 1250000 },
@@ -434,20 +442,9 @@ static void test_parse_duration(void)
 		"1S", "inf", "nan", "0x10", "1..2", "18446744074", "18446744073.709551616",
 		"5124096h", "99999999999999999999ns", "1,5",
 	};
-	uint64_t v;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(good); i++) {
-		v = 12345;
-		ok(sr_parse_duration(good[i].s, &v) == 0 && v == good[i].want,
-		   "parse_duration '%s' = %llu (got %llu)", good[i].s,
-		   (unsigned long long)good[i].want, (unsigned long long)v);
-	}
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		v = 12345;
-		ok(sr_parse_duration(bad[i], &v) == -EINVAL && v == 12345,
-		   "parse_duration rejects '%s'", bad[i]);
-	}
+	check_parser("parse_duration", sr_parse_duration, good, ARRAY_SIZE(good), bad,
+		     ARRAY_SIZE(bad));
 }
 
 static void test_parse_u64(void)
