@@ -28,6 +28,7 @@
 
 #include "sysrec/format.h"
 #include "sysrec/util.h"
+#include "../rng.h"
 
 #define MAX_PROCS	4096
 #define MAX_FDS		64
@@ -38,11 +39,7 @@ static uint64_t rng;
 
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
+	return splitmix64(&rng);
 }
 
 /* Skewed toward small values: the minimum of two uniform draws in [0, n). */
