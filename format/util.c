@@ -185,10 +185,17 @@ static char *esc_hex(char *d, unsigned char c)
 	return d;
 }
 
-/* The inside of a text string: at most 4 bytes out per byte in. */
-static char *text_inner(char *d, const unsigned char *s, size_t len)
+/*
+ * Copies to *d, moving it on, what both escapers pass as it is, up to the
+ * first byte that needs an escape: printable ASCII but backslash and quote,
+ * and whole UTF-8 sequences (but C1 controls where @c1_plain is 0).  Returns
+ * how many bytes it took; *seq is the length of the UTF-8 sequence at the
+ * byte it stopped at, 0 where that starts none.
+ */
+static size_t copy_plain(char **d, const unsigned char *s, size_t len, int c1_plain,
+			 size_t *seq)
 {
-	size_t i = 0, start = 0, n;
+	size_t i = 0, n;
 
 	while (i < len) {
 		unsigned char c = s[i];
@@ -199,56 +206,50 @@ static char *text_inner(char *d, const unsigned char *s, size_t len)
 			continue;
 		}
 		n = c < 0x80 ? 1 : utf8_seq(s + i, len - i);
-		if (n > 1 && !is_c1(s + i, n)) {
+		if (n > 1 && (c1_plain || !is_c1(s + i, n))) {
 			i += n;
 			continue;
 		}
-		memcpy(d, s + start, i - start);
-		d += i - start;
-		switch (c) {
-		case '\n': *d++ = '\\'; *d++ = 'n'; i++; break;
-		case '\t': *d++ = '\\'; *d++ = 't'; i++; break;
-		case '\r': *d++ = '\\'; *d++ = 'r'; i++; break;
-		case '\\': *d++ = '\\'; *d++ = '\\'; i++; break;
-		case '"': *d++ = '\\'; *d++ = '"'; i++; break;
+		*seq = n;
+		break;
+	}
+	memcpy(*d, s, i);
+	*d += i;
+	return i;
+}
+
+/* The inside of a text string: at most 4 bytes out per byte in. */
+static char *text_inner(char *d, const unsigned char *s, size_t len)
+{
+	size_t i = 0, n = 0;
+
+	while ((i += copy_plain(&d, s + i, len - i, 0, &n)) < len) {
+		switch (s[i]) {
+		case '\n': *d++ = '\\'; *d++ = 'n'; break;
+		case '\t': *d++ = '\\'; *d++ = 't'; break;
+		case '\r': *d++ = '\\'; *d++ = 'r'; break;
+		case '\\': *d++ = '\\'; *d++ = '\\'; break;
+		case '"': *d++ = '\\'; *d++ = '"'; break;
 		default:
 			if (n == 2) {
 				/* C1 control: both bytes, so the output stays readable UTF-8 */
-				d = esc_hex(d, s[i]);
-				d = esc_hex(d, s[i + 1]);
-				i += 2;
-			} else {
-				d = esc_hex(d, c);
-				i++;
+				d = esc_hex(d, s[i++]);
 			}
+			d = esc_hex(d, s[i]);
 		}
-		start = i;
+		i++;
 	}
-	memcpy(d, s + start, i - start);
-	return d + (i - start);
+	return d;
 }
 
 /* The inside of a JSON string: at most 6 bytes out per byte in. */
 static char *json_inner(char *d, const unsigned char *s, size_t len)
 {
-	size_t i = 0, start = 0, n;
+	size_t i = 0, n = 0;
 
-	while (i < len) {
-		unsigned char c = s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
-			i++;
-			continue;
-		}
-		n = c < 0x80 ? 1 : utf8_seq(s + i, len - i);
-		if (n > 1) {
-			i += n;
-			continue;
-		}
-		memcpy(d, s + start, i - start);
-		d += i - start;
+	while ((i += copy_plain(&d, s + i, len - i, 1, &n)) < len) {
 		*d++ = '\\';
-		switch (c) {
+		switch (s[i]) {
 		case '\n': *d++ = 'n'; break;
 		case '\t': *d++ = 't'; break;
 		case '\r': *d++ = 'r'; break;
@@ -261,14 +262,12 @@ static char *json_inner(char *d, const unsigned char *s, size_t len)
 			*d++ = 'u';
 			*d++ = '0';
 			*d++ = '0';
-			*d++ = hexdig[c >> 4];
-			*d++ = hexdig[c & 15];
+			*d++ = hexdig[s[i] >> 4];
+			*d++ = hexdig[s[i] & 15];
 		}
 		i++;
-		start = i;
 	}
-	memcpy(d, s + start, i - start);
-	return d + (i - start);
+	return d;
 }
 
 size_t sr_esc_text(char *dst, const char *s, size_t len)
