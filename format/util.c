@@ -26,19 +26,27 @@ int sr_json_errors;
  */
 static void put_message(FILE *f, const char *s, size_t len);
 
+/*
+ * @prefix and the message in @buf of @size bytes as one line on stderr; @n is
+ * what (v)snprintf() returned for it, which may be past the buffer or
+ * negative.  Returns the length of the message kept.
+ */
+static size_t put_line(const char *prefix, const char *buf, size_t size, int n)
+{
+	size_t len = n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
+
+	fputs(prefix, stderr);
+	put_message(stderr, buf, len);
+	fputc('\n', stderr);
+	return len;
+}
+
 static void vmessage(const char *fmt, va_list ap)
 {
 	char buf[1024];
-	int n;
+	size_t n;
 
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	fputs("sysrec: ", stderr);
-	put_message(stderr, buf, n);
-	fputc('\n', stderr);
+	n = put_line("sysrec: ", buf, sizeof(buf), vsnprintf(buf, sizeof(buf), fmt, ap));
 	if (sr_json_errors) {
 		fflush(stdout);
 		fputs("{\"error\":", stdout);
@@ -68,12 +76,7 @@ void sr_dbg(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	put_message(stderr, buf, n);
-	fputc('\n', stderr);
+	put_line("", buf, sizeof(buf), n);
 }
 
 /*
@@ -683,17 +686,10 @@ int sr_opt_err(const char *cmd, const char *optstring, char **argv, int c)
 static void damage_line(const char *path, uint64_t offset, const char *what)
 {
 	char buf[1024];
-	int n;
 
-	n = snprintf(buf, sizeof(buf), "%s: offset %llu: %s", path,
-		     (unsigned long long)offset, what ? what : "damaged");
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	fputs("sysrec: ", stderr);
-	put_message(stderr, buf, n);
-	fputc('\n', stderr);
+	put_line("sysrec: ", buf, sizeof(buf),
+		 snprintf(buf, sizeof(buf), "%s: offset %llu: %s", path,
+			  (unsigned long long)offset, what ? what : "damaged"));
 }
 
 static void release_held(struct sr_damage_log *log)
