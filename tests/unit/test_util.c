@@ -64,55 +64,78 @@ static void check_str(const char *name, const char *got, const char *want)
 	printf("]\n");
 }
 
+/* An escaper's input (a literal, NULs and all) and what it must print. */
+struct esc_case {
+	const char *name, *in;
+	size_t len;
+	const char *want;
+};
+
+#define ESC(name, lit, want) { name, lit, sizeof(lit) - 1, want }
+
+static void check_esc(put_fn fn, const struct esc_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		check_str(cases[i].name, esc(fn, cases[i].in, cases[i].len), cases[i].want);
+}
+
+static const struct esc_case text_cases[] = {
+	ESC("text plain", "/tmp/x y", "/tmp/x y"),
+	ESC("text empty", "", ""),
+	ESC("text newline tab cr", "a\nb\tc\rd", "a\\nb\\tc\\rd"),
+	ESC("text quote backslash", "say \"hi\" \\o/", "say \\\"hi\\\" \\\\o/"),
+	ESC("text control", "\x01\x1b[31m\x7f", "\\x01\\x1b[31m\\x7f"),
+	ESC("text nul", "a\0b", "a\\x00b"),
+	ESC("text utf8 passes", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+	ESC("text invalid ff", "a\xff" "b", "a\\xffb"),
+	ESC("text stray continuation", "\x80x", "\\x80x"),
+	ESC("text overlong", "\xc0\xaf", "\\xc0\\xaf"),
+	ESC("text overlong 3", "\xe0\x80\xaf", "\\xe0\\x80\\xaf"),
+	ESC("text surrogate", "\xed\xa0\x80", "\\xed\\xa0\\x80"),
+	ESC("text above 10ffff", "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"),
+	ESC("text cut sequence at end", "ok\xe2\x82", "ok\\xe2\\x82"),
+	ESC("text cut sequence before ascii", "\xe2\x82Z", "\\xe2\\x82Z"),
+	ESC("text C1 control", "a\xc2\x9b" "b", "a\\xc2\\x9bb"),
+	{ "text len not strlen", "abcdef", 3, "abc" },
+};
+
+static const struct esc_case csv_cases[] = {
+	ESC("csv plain", "/tmp/x", "/tmp/x"),
+	ESC("csv empty", "", ""),
+	ESC("csv comma quoted", "a,b", "\"a,b\""),
+	ESC("csv quote doubled", "say \"hi\"", "\"say \"\"hi\"\"\""),
+	ESC("csv newline escaped", "a\nb\r", "a\\x0ab\\x0d"),
+	ESC("csv backslash", "a\\x41", "a\\\\x41"),
+	ESC("csv invalid", "\xff\xfe,", "\"\\xff\\xfe,\""),
+	ESC("csv utf8 passes", "\xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9"),
+	ESC("csv tab and nul", "\t\0", "\\x09\\x00"),
+};
+
+static const struct esc_case json_str_cases[] = {
+	ESC("json plain", "/tmp/x", "\"/tmp/x\""),
+	ESC("json empty", "", "\"\""),
+	ESC("json escapes", "\"\\\n\t\r\b\f", "\"\\\"\\\\\\n\\t\\r\\b\\f\""),
+	ESC("json control", "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""),
+	ESC("json nul", "a\0", "\"a\\u0000\""),
+	ESC("json invalid bytes", "\xff\xc3", "\"\\u00ff\\u00c3\""),
+	ESC("json utf8 passes", "\xe2\x82\xac\xf0\x9f\x98\x80", "\"\xe2\x82\xac\xf0\x9f\x98\x80\""),
+	ESC("json slash not escaped", "a/b", "\"a/b\""),
+};
+
 static void test_text(void)
 {
-	check_str("text plain", esc(sr_fput_text, S("/tmp/x y")), "/tmp/x y");
-	check_str("text empty", esc(sr_fput_text, S("")), "");
-	check_str("text newline tab cr", esc(sr_fput_text, S("a\nb\tc\rd")), "a\\nb\\tc\\rd");
-	check_str("text quote backslash", esc(sr_fput_text, S("say \"hi\" \\o/")),
-		  "say \\\"hi\\\" \\\\o/");
-	check_str("text control", esc(sr_fput_text, S("\x01\x1b[31m\x7f")), "\\x01\\x1b[31m\\x7f");
-	check_str("text nul", esc(sr_fput_text, S("a\0b")), "a\\x00b");
-	check_str("text utf8 passes", esc(sr_fput_text, S("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80")),
-		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
-	check_str("text invalid ff", esc(sr_fput_text, S("a\xff" "b")), "a\\xffb");
-	check_str("text stray continuation", esc(sr_fput_text, S("\x80x")), "\\x80x");
-	check_str("text overlong", esc(sr_fput_text, S("\xc0\xaf")), "\\xc0\\xaf");
-	check_str("text overlong 3", esc(sr_fput_text, S("\xe0\x80\xaf")), "\\xe0\\x80\\xaf");
-	check_str("text surrogate", esc(sr_fput_text, S("\xed\xa0\x80")), "\\xed\\xa0\\x80");
-	check_str("text above 10ffff", esc(sr_fput_text, S("\xf4\x90\x80\x80")),
-		  "\\xf4\\x90\\x80\\x80");
-	check_str("text cut sequence at end", esc(sr_fput_text, S("ok\xe2\x82")), "ok\\xe2\\x82");
-	check_str("text cut sequence before ascii", esc(sr_fput_text, S("\xe2\x82Z")), "\\xe2\\x82Z");
-	check_str("text C1 control", esc(sr_fput_text, S("a\xc2\x9b" "b")), "a\\xc2\\x9bb");
-	check_str("text len not strlen", esc(sr_fput_text, "abcdef", 3), "abc");
+	check_esc(sr_fput_text, text_cases, ARRAY_SIZE(text_cases));
 }
 
 static void test_csv(void)
 {
-	check_str("csv plain", esc(sr_fput_csv, S("/tmp/x")), "/tmp/x");
-	check_str("csv empty", esc(sr_fput_csv, S("")), "");
-	check_str("csv comma quoted", esc(sr_fput_csv, S("a,b")), "\"a,b\"");
-	check_str("csv quote doubled", esc(sr_fput_csv, S("say \"hi\"")), "\"say \"\"hi\"\"\"");
-	check_str("csv newline escaped", esc(sr_fput_csv, S("a\nb\r")), "a\\x0ab\\x0d");
-	check_str("csv backslash", esc(sr_fput_csv, S("a\\x41")), "a\\\\x41");
-	check_str("csv invalid", esc(sr_fput_csv, S("\xff\xfe,")), "\"\\xff\\xfe,\"");
-	check_str("csv utf8 passes", esc(sr_fput_csv, S("\xc3\xa9t\xc3\xa9")), "\xc3\xa9t\xc3\xa9");
-	check_str("csv tab and nul", esc(sr_fput_csv, S("\t\0")), "\\x09\\x00");
+	check_esc(sr_fput_csv, csv_cases, ARRAY_SIZE(csv_cases));
 }
 
 static void test_json_str(void)
 {
-	check_str("json plain", esc(sr_fput_json, S("/tmp/x")), "\"/tmp/x\"");
-	check_str("json empty", esc(sr_fput_json, S("")), "\"\"");
-	check_str("json escapes", esc(sr_fput_json, S("\"\\\n\t\r\b\f")),
-		  "\"\\\"\\\\\\n\\t\\r\\b\\f\"");
-	check_str("json control", esc(sr_fput_json, S("\x01\x1f\x7f")), "\"\\u0001\\u001f\\u007f\"");
-	check_str("json nul", esc(sr_fput_json, S("a\0")), "\"a\\u0000\"");
-	check_str("json invalid bytes", esc(sr_fput_json, S("\xff\xc3")), "\"\\u00ff\\u00c3\"");
-	check_str("json utf8 passes", esc(sr_fput_json, S("\xe2\x82\xac\xf0\x9f\x98\x80")),
-		  "\"\xe2\x82\xac\xf0\x9f\x98\x80\"");
-	check_str("json slash not escaped", esc(sr_fput_json, S("a/b")), "\"a/b\"");
+	check_esc(sr_fput_json, json_str_cases, ARRAY_SIZE(json_str_cases));
 }
 
 /* The memory forms give what the FILE forms give, and long strings are not split badly. */
