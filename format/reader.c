@@ -489,7 +489,7 @@ static int read_header(struct sr_reader *r)
 	return 0;
 }
 
-static int reader_open(struct sr_reader *r)
+static int reader_start(struct sr_reader *r)
 {
 	int err;
 
@@ -518,6 +518,22 @@ static int reader_open(struct sr_reader *r)
 	return 0;
 }
 
+/*
+ * Reads the start of the trace @r was set up for, unless setting it up failed
+ * (@err): *rp = @r, or @r freed and -errno.
+ */
+static int reader_open(struct sr_reader *r, int err, struct sr_reader **rp)
+{
+	if (!err)
+		err = reader_start(r);
+	if (err) {
+		sr_reader__free(r);
+		return err;
+	}
+	*rp = r;
+	return 0;
+}
+
 static struct sr_reader *reader_alloc(sr_damage_fn damage_fn, void *ctx)
 {
 	struct sr_reader *r = calloc(1, sizeof(*r));
@@ -535,20 +551,13 @@ int sr_reader__open_mem(struct sr_reader **rp, const void *buf, size_t len,
 			sr_damage_fn damage_fn, void *ctx)
 {
 	struct sr_reader *r = reader_alloc(damage_fn, ctx);
-	int err;
 
 	*rp = NULL;
 	if (!r)
 		return -ENOMEM;
 	r->mem = buf ? buf : (const uint8_t *)"";
 	r->size = buf ? len : 0;
-	err = reader_open(r);
-	if (err) {
-		sr_reader__free(r);
-		return err;
-	}
-	*rp = r;
-	return 0;
+	return reader_open(r, 0, rp);
 }
 
 /* A pipe or a device: read whole into memory, up to STREAM_MAX. */
@@ -588,35 +597,21 @@ int sr_reader__open(struct sr_reader **rp, const char *path, sr_damage_fn damage
 {
 	struct sr_reader *r = reader_alloc(damage_fn, ctx);
 	struct stat st;
-	int err;
+	int err = 0;
 
 	*rp = NULL;
 	if (!r)
 		return -ENOMEM;
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0 || fstat(r->fd, &st)) {
+	if (r->fd < 0 || fstat(r->fd, &st))
 		err = -errno;
-		goto fail;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	else if (S_ISDIR(st.st_mode))
 		err = -EISDIR;
-		goto fail;
-	}
-	if (S_ISREG(st.st_mode)) {
+	else if (S_ISREG(st.st_mode))
 		r->size = (uint64_t)st.st_size;
-	} else {
+	else
 		err = slurp(r);
-		if (err)
-			goto fail;
-	}
-	err = reader_open(r);
-	if (err)
-		goto fail;
-	*rp = r;
-	return 0;
-fail:
-	sr_reader__free(r);
-	return err;
+	return reader_open(r, err, rp);
 }
 
 int sr_reader__next(struct sr_reader *r, const struct sr_event **ev)
