@@ -64,46 +64,39 @@ static inline void transpose8(uint64_t x[8])
 	}
 }
 
-/*
- * Row-major rows (n of fx bytes) to columns (fx of n bytes) and back; eight
- * rows and eight columns at a time, the odd rows at the end byte by byte.
- */
-static void rows_to_cols(uint8_t *cols, const uint8_t *rows, uint32_t n, unsigned int fx)
+/* The 8x8 bytes at src, rows @sstride apart, to dst transposed, rows @dstride apart. */
+static inline void block8(uint8_t *dst, size_t dstride, const uint8_t *src, size_t sstride)
 {
-	uint32_t r0 = 0;
 	uint64_t x[8];
 
-	for (; r0 + 8 <= n; r0 += 8) {
-		for (unsigned int k = 0; k < fx / 8; k++) {
-			for (int i = 0; i < 8; i++)
-				x[i] = get64(rows + (size_t)(r0 + i) * fx + 8 * k);
-			transpose8(x);
-			for (int b = 0; b < 8; b++)
-				put64(cols + (size_t)(8 * k + b) * n + r0, x[b]);
-		}
-	}
-	for (; r0 < n; r0++)
-		for (unsigned int j = 0; j < fx; j++)
-			cols[(size_t)j * n + r0] = rows[(size_t)r0 * fx + j];
+	for (int i = 0; i < 8; i++)
+		x[i] = get64(src + i * sstride);
+	transpose8(x);
+	for (int i = 0; i < 8; i++)
+		put64(dst + i * dstride, x[i]);
 }
 
-static void cols_to_rows(uint8_t *rows, const uint8_t *cols, uint32_t n, unsigned int fx)
+/*
+ * Row-major rows (n of fx bytes, fx a multiple of 8) to columns (fx of n
+ * bytes), or back: byte j of row r sits at r * fx + j in the rows and at
+ * j * n + r in the columns.  Eight rows and eight columns at a time, the odd
+ * rows at the end byte by byte.
+ */
+static void transpose(uint8_t *dst, const uint8_t *src, uint32_t n, unsigned int fx, int to_cols)
 {
-	uint32_t r0 = 0;
-	uint64_t x[8];
+	/* byte j of row r: at r * sr + j * sj in src, at r * dr + j * dj in dst */
+	size_t sr = to_cols ? fx : 1, sj = to_cols ? 1 : n;
+	size_t dr = to_cols ? 1 : fx, dj = to_cols ? n : 1;
+	/* a line of eight bytes in src and in dst, and the next one */
+	size_t sline = to_cols ? fx : n, dline = to_cols ? n : fx;
+	size_t r = 0;
 
-	for (; r0 + 8 <= n; r0 += 8) {
-		for (unsigned int k = 0; k < fx / 8; k++) {
-			for (int b = 0; b < 8; b++)
-				x[b] = get64(cols + (size_t)(8 * k + b) * n + r0);
-			transpose8(x);
-			for (int i = 0; i < 8; i++)
-				put64(rows + (size_t)(r0 + i) * fx + 8 * k, x[i]);
-		}
-	}
-	for (; r0 < n; r0++)
-		for (unsigned int j = 0; j < fx; j++)
-			rows[(size_t)r0 * fx + j] = cols[(size_t)j * n + r0];
+	for (; r + 8 <= n; r += 8)
+		for (size_t j = 0; j < fx; j += 8)
+			block8(dst + r * dr + j * dj, dline, src + r * sr + j * sj, sline);
+	for (; r < n; r++)
+		for (size_t j = 0; j < fx; j++)
+			dst[r * dr + j * dj] = src[r * sr + j * sj];
 }
 
 /* The words of struct sr_event that are xor'ed: 0, 2, 3, 5 and 6. */
@@ -212,7 +205,7 @@ size_t sr_cols_encode(uint8_t *out, const uint8_t *data, size_t data_len, uint32
 	}
 	/* pass 3: each group column by column */
 	for (g = 0; g < ng; g++)
-		rows_to_cols(mat + moff[g], scratch + moff[g], rows[g], gfixed[g]);
+		transpose(mat + moff[g], scratch + moff[g], rows[g], gfixed[g], 1);
 	return sr_cols_size(nrec, ng, data_len);
 }
 
@@ -296,7 +289,7 @@ uint32_t sr_cols_decode(const uint8_t *body, size_t body_len, uint32_t nrec_hdr,
 		uint8_t *dst = scratch + moff[g];
 		unsigned int fx = gfixed[g];
 
-		cols_to_rows(dst, mat + moff[g], rows[g], fx);
+		transpose(dst, mat + moff[g], rows[g], fx, 0);
 		for (uint32_t r = 0; r < rows[g]; r++) {
 			uint8_t *cur = dst + (size_t)r * fx;
 

@@ -359,6 +359,37 @@ static int step(struct sr_reader *r)
 }
 
 /*
+ * The block of @type whose header is at @off and which ends right at @end,
+ * read whole and checked (flags outside @flags_ok, a payload over @max or a
+ * checksum mismatch: not it): 1 with *h and *payload set, 0 when it is not
+ * there, or -errno.
+ */
+static int tail_block(struct sr_reader *r, uint64_t off, uint64_t end, unsigned int type,
+		      uint32_t max, uint32_t flags_ok, struct sr_bhdr *h, const uint8_t **payload)
+{
+	uint8_t hb[SR_BLOCK_HDR_SIZE];
+	const uint8_t *p;
+	ssize_t n;
+
+	n = src_get(r, off, SR_BLOCK_HDR_SIZE, &p);
+	if (n < SR_BLOCK_HDR_SIZE)
+		return n < 0 ? (int)n : 0;
+	memcpy(hb, p, sizeof(hb));
+	if (!header_ok(r, hb, h) || h->type != type ||
+	    off + SR_BLOCK_HDR_SIZE + h->payload_len != end ||
+	    h->payload_len > max || (h->flags & ~flags_ok))
+		return 0;
+	n = src_get(r, off + SR_BLOCK_HDR_SIZE, h->payload_len, &p);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n != h->payload_len ||
+	    (sr_crc32c(0, p, h->payload_len) != h->payload_crc && !r->fuzzing))
+		return 0;
+	*payload = p;
+	return 1;
+}
+
+/*
  * A good trailer at the very end gives the end metadata and the index
  * without reading the file: info and seeks use them.  Any doubt, and the
  * sequential read will find them (or not) on its own.
@@ -368,7 +399,6 @@ static int read_tail(struct sr_reader *r)
 	const uint8_t *p;
 	struct sr_bhdr h, ih, eh;
 	uint64_t toff, ioff, eoff;
-	uint8_t hb[SR_BLOCK_HDR_SIZE];
 	ssize_t n;
 	int err;
 
@@ -389,40 +419,18 @@ static int read_tail(struct sr_reader *r)
 	    eoff < SR_FILE_HDR_SIZE)
 		return 0;
 
-	/* the index: right before the trailer */
-	n = src_get(r, ioff, SR_BLOCK_HDR_SIZE, &p);
-	if (n < SR_BLOCK_HDR_SIZE)
-		return n < 0 ? (int)n : 0;
-	memcpy(hb, p, sizeof(hb));
-	if (!header_ok(r, hb, &ih) || ih.type != SR_BLK_INDEX ||
-	    ioff + SR_BLOCK_HDR_SIZE + ih.payload_len != toff ||
-	    ih.payload_len > SR_INDEX_PAYLOAD_MAX)
-		return 0;
-	n = src_get(r, ioff + SR_BLOCK_HDR_SIZE, ih.payload_len, &p);
-	if (n < 0)
-		return (int)n;
-	if ((size_t)n != ih.payload_len ||
-	    (sr_crc32c(0, p, ih.payload_len) != ih.payload_crc && !r->fuzzing))
-		return 0;
+	/* the index: right before the trailer; its flags are not looked at */
+	err = tail_block(r, ioff, toff, SR_BLK_INDEX, SR_INDEX_PAYLOAD_MAX, ~0u, &ih, &p);
+	if (err <= 0)
+		return err;
 	err = load_index(r, ioff, &ih, p);
 	if (err || !r->index)
 		return err;
 
 	/* the end metadata: right before the index */
-	n = src_get(r, eoff, SR_BLOCK_HDR_SIZE, &p);
-	if (n < SR_BLOCK_HDR_SIZE)
-		return n < 0 ? (int)n : 0;
-	memcpy(hb, p, sizeof(hb));
-	if (!header_ok(r, hb, &eh) || eh.type != SR_BLK_END ||
-	    eoff + SR_BLOCK_HDR_SIZE + eh.payload_len != ioff ||
-	    eh.payload_len > SR_META_PAYLOAD_MAX || (eh.flags & ~SR_BF_ZSTD))
-		return 0;
-	n = src_get(r, eoff + SR_BLOCK_HDR_SIZE, eh.payload_len, &p);
-	if (n < 0)
-		return (int)n;
-	if ((size_t)n != eh.payload_len ||
-	    (sr_crc32c(0, p, eh.payload_len) != eh.payload_crc && !r->fuzzing))
-		return 0;
+	err = tail_block(r, eoff, ioff, SR_BLK_END, SR_META_PAYLOAD_MAX, SR_BF_ZSTD, &eh, &p);
+	if (err <= 0)
+		return err;
 	p = sr_reader_decode_payload(r, eoff, &eh, p, SR_META_PAYLOAD_MAX);
 	if (!p)
 		return 0;
@@ -481,7 +489,7 @@ static int read_header(struct sr_reader *r)
 	return 0;
 }
 
-static int reader_open(struct sr_reader *r)
+static int reader_start(struct sr_reader *r)
 {
 	int err;
 
@@ -510,6 +518,22 @@ static int reader_open(struct sr_reader *r)
 	return 0;
 }
 
+/*
+ * Reads the start of the trace @r was set up for, unless setting it up failed
+ * (@err): *rp = @r, or @r freed and -errno.
+ */
+static int reader_open(struct sr_reader *r, int err, struct sr_reader **rp)
+{
+	if (!err)
+		err = reader_start(r);
+	if (err) {
+		sr_reader__free(r);
+		return err;
+	}
+	*rp = r;
+	return 0;
+}
+
 static struct sr_reader *reader_alloc(sr_damage_fn damage_fn, void *ctx)
 {
 	struct sr_reader *r = calloc(1, sizeof(*r));
@@ -527,20 +551,13 @@ int sr_reader__open_mem(struct sr_reader **rp, const void *buf, size_t len,
 			sr_damage_fn damage_fn, void *ctx)
 {
 	struct sr_reader *r = reader_alloc(damage_fn, ctx);
-	int err;
 
 	*rp = NULL;
 	if (!r)
 		return -ENOMEM;
 	r->mem = buf ? buf : (const uint8_t *)"";
 	r->size = buf ? len : 0;
-	err = reader_open(r);
-	if (err) {
-		sr_reader__free(r);
-		return err;
-	}
-	*rp = r;
-	return 0;
+	return reader_open(r, 0, rp);
 }
 
 /* A pipe or a device: read whole into memory, up to STREAM_MAX. */
@@ -580,35 +597,21 @@ int sr_reader__open(struct sr_reader **rp, const char *path, sr_damage_fn damage
 {
 	struct sr_reader *r = reader_alloc(damage_fn, ctx);
 	struct stat st;
-	int err;
+	int err = 0;
 
 	*rp = NULL;
 	if (!r)
 		return -ENOMEM;
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0 || fstat(r->fd, &st)) {
+	if (r->fd < 0 || fstat(r->fd, &st))
 		err = -errno;
-		goto fail;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	else if (S_ISDIR(st.st_mode))
 		err = -EISDIR;
-		goto fail;
-	}
-	if (S_ISREG(st.st_mode)) {
+	else if (S_ISREG(st.st_mode))
 		r->size = (uint64_t)st.st_size;
-	} else {
+	else
 		err = slurp(r);
-		if (err)
-			goto fail;
-	}
-	err = reader_open(r);
-	if (err)
-		goto fail;
-	*rp = r;
-	return 0;
-fail:
-	sr_reader__free(r);
-	return err;
+	return reader_open(r, err, rp);
 }
 
 int sr_reader__next(struct sr_reader *r, const struct sr_event **ev)

@@ -26,19 +26,27 @@ int sr_json_errors;
  */
 static void put_message(FILE *f, const char *s, size_t len);
 
+/*
+ * @prefix and the message in @buf of @size bytes as one line on stderr; @n is
+ * what (v)snprintf() returned for it, which may be past the buffer or
+ * negative.  Returns the length of the message kept.
+ */
+static size_t put_line(const char *prefix, const char *buf, size_t size, int n)
+{
+	size_t len = n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
+
+	fputs(prefix, stderr);
+	put_message(stderr, buf, len);
+	fputc('\n', stderr);
+	return len;
+}
+
 static void vmessage(const char *fmt, va_list ap)
 {
 	char buf[1024];
-	int n;
+	size_t n;
 
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	fputs("sysrec: ", stderr);
-	put_message(stderr, buf, n);
-	fputc('\n', stderr);
+	n = put_line("sysrec: ", buf, sizeof(buf), vsnprintf(buf, sizeof(buf), fmt, ap));
 	if (sr_json_errors) {
 		fflush(stdout);
 		fputs("{\"error\":", stdout);
@@ -68,12 +76,7 @@ void sr_dbg(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	put_message(stderr, buf, n);
-	fputc('\n', stderr);
+	put_line("", buf, sizeof(buf), n);
 }
 
 /*
@@ -185,10 +188,17 @@ static char *esc_hex(char *d, unsigned char c)
 	return d;
 }
 
-/* The inside of a text string: at most 4 bytes out per byte in. */
-static char *text_inner(char *d, const unsigned char *s, size_t len)
+/*
+ * Copies to *d, moving it on, what both escapers pass as it is, up to the
+ * first byte that needs an escape: printable ASCII but backslash and quote,
+ * and whole UTF-8 sequences (but C1 controls where @c1_plain is 0).  Returns
+ * how many bytes it took; *seq is the length of the UTF-8 sequence at the
+ * byte it stopped at, 0 where that starts none.
+ */
+static size_t copy_plain(char **d, const unsigned char *s, size_t len, int c1_plain,
+			 size_t *seq)
 {
-	size_t i = 0, start = 0, n;
+	size_t i = 0, n;
 
 	while (i < len) {
 		unsigned char c = s[i];
@@ -199,56 +209,50 @@ static char *text_inner(char *d, const unsigned char *s, size_t len)
 			continue;
 		}
 		n = c < 0x80 ? 1 : utf8_seq(s + i, len - i);
-		if (n > 1 && !is_c1(s + i, n)) {
+		if (n > 1 && (c1_plain || !is_c1(s + i, n))) {
 			i += n;
 			continue;
 		}
-		memcpy(d, s + start, i - start);
-		d += i - start;
-		switch (c) {
-		case '\n': *d++ = '\\'; *d++ = 'n'; i++; break;
-		case '\t': *d++ = '\\'; *d++ = 't'; i++; break;
-		case '\r': *d++ = '\\'; *d++ = 'r'; i++; break;
-		case '\\': *d++ = '\\'; *d++ = '\\'; i++; break;
-		case '"': *d++ = '\\'; *d++ = '"'; i++; break;
+		*seq = n;
+		break;
+	}
+	memcpy(*d, s, i);
+	*d += i;
+	return i;
+}
+
+/* The inside of a text string: at most 4 bytes out per byte in. */
+static char *text_inner(char *d, const unsigned char *s, size_t len)
+{
+	size_t i = 0, n = 0;
+
+	while ((i += copy_plain(&d, s + i, len - i, 0, &n)) < len) {
+		switch (s[i]) {
+		case '\n': *d++ = '\\'; *d++ = 'n'; break;
+		case '\t': *d++ = '\\'; *d++ = 't'; break;
+		case '\r': *d++ = '\\'; *d++ = 'r'; break;
+		case '\\': *d++ = '\\'; *d++ = '\\'; break;
+		case '"': *d++ = '\\'; *d++ = '"'; break;
 		default:
 			if (n == 2) {
 				/* C1 control: both bytes, so the output stays readable UTF-8 */
-				d = esc_hex(d, s[i]);
-				d = esc_hex(d, s[i + 1]);
-				i += 2;
-			} else {
-				d = esc_hex(d, c);
-				i++;
+				d = esc_hex(d, s[i++]);
 			}
+			d = esc_hex(d, s[i]);
 		}
-		start = i;
+		i++;
 	}
-	memcpy(d, s + start, i - start);
-	return d + (i - start);
+	return d;
 }
 
 /* The inside of a JSON string: at most 6 bytes out per byte in. */
 static char *json_inner(char *d, const unsigned char *s, size_t len)
 {
-	size_t i = 0, start = 0, n;
+	size_t i = 0, n = 0;
 
-	while (i < len) {
-		unsigned char c = s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
-			i++;
-			continue;
-		}
-		n = c < 0x80 ? 1 : utf8_seq(s + i, len - i);
-		if (n > 1) {
-			i += n;
-			continue;
-		}
-		memcpy(d, s + start, i - start);
-		d += i - start;
+	while ((i += copy_plain(&d, s + i, len - i, 1, &n)) < len) {
 		*d++ = '\\';
-		switch (c) {
+		switch (s[i]) {
 		case '\n': *d++ = 'n'; break;
 		case '\t': *d++ = 't'; break;
 		case '\r': *d++ = 'r'; break;
@@ -261,14 +265,12 @@ static char *json_inner(char *d, const unsigned char *s, size_t len)
 			*d++ = 'u';
 			*d++ = '0';
 			*d++ = '0';
-			*d++ = hexdig[c >> 4];
-			*d++ = hexdig[c & 15];
+			*d++ = hexdig[s[i] >> 4];
+			*d++ = hexdig[s[i] & 15];
 		}
 		i++;
-		start = i;
 	}
-	memcpy(d, s + start, i - start);
-	return d + (i - start);
+	return d;
 }
 
 size_t sr_esc_text(char *dst, const char *s, size_t len)
@@ -684,17 +686,10 @@ int sr_opt_err(const char *cmd, const char *optstring, char **argv, int c)
 static void damage_line(const char *path, uint64_t offset, const char *what)
 {
 	char buf[1024];
-	int n;
 
-	n = snprintf(buf, sizeof(buf), "%s: offset %llu: %s", path,
-		     (unsigned long long)offset, what ? what : "damaged");
-	if (n < 0)
-		n = 0;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	fputs("sysrec: ", stderr);
-	put_message(stderr, buf, n);
-	fputc('\n', stderr);
+	put_line("sysrec: ", buf, sizeof(buf),
+		 snprintf(buf, sizeof(buf), "%s: offset %llu: %s", path,
+			  (unsigned long long)offset, what ? what : "damaged"));
 }
 
 static void release_held(struct sr_damage_log *log)

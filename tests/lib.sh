@@ -52,6 +52,40 @@ need_bpf() {
 wait_for() { for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
 # wait_for_data FILE: until FILE is not empty, up to 10 s
 wait_for_data() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
+# start_ready NAME READY CMD...: CMD (an sr_work) in the background, told to
+# create READY once it is set up, until it does; wpid is its pid
+start_ready() {
+	local n=$1 ready=$2
+	shift 2
+	SR_WORK_READY=$ready "$@" &
+	wpid=$!
+	wait_for "$ready" || fail "$n: workload ready" "no ready file"
+}
+# start_record NAME TRACE ARG...: `sysrec record -q -o TRACE ARG...` in the
+# background, until TRACE appears (its programs attached); rpid is its pid
+start_record() {
+	local n=$1 trace=$2
+	shift 2
+	"$SYSREC" record -q -o "$trace" "$@" &
+	rpid=$!
+	wait_for "$trace" || fail "$n: recorder started" "no trace file"
+}
+# record_pid NAME TRACE STATUS [RECORD-ARG...] -- CMD...: records CMD (an
+# sr_work) with -p once it is ready, lets it go on (SIGUSR1), and checks
+# that it exits with STATUS and that the recorder stops with it, status 0
+record_pid() {
+	local n=$1 trace=$2 status=$3 args=()
+	shift 3
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	start_ready "$n" "$trace.ready" "$@"
+	start_record "$n" "$trace" "${args[@]}" -p "$wpid"
+	kill -USR1 "$wpid"
+	wait "$wpid"
+	expect_eq "$n: workload status" "$?" "$status"
+	wait "$rpid"
+	expect_eq "$n: recorder stops when the process exits" "$?" 0
+}
 # t_tmpdir: $tmp, a private directory.  At exit t_cleanup kills the
 # script's jobs still running (only its own, from `jobs -p`: never a pid
 # that was reused, and stopped ones too), runs t_cleanup_more when the

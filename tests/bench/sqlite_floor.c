@@ -85,8 +85,7 @@ static void fill(struct row *r, const struct sr_event *ev)
 	r->gid = ev->gid;
 	r->cgroup_id = ev->cgroup_id;
 	memcpy(r->comm, ev->comm, SR_COMM_LEN);
-	if (ev->type >= SR_EV_EXEC && ev->type <= SR_EV_SYSCALL && ev->type != SR_EV_EXIT &&
-	    ev->size >= sizeof(*ev) + sizeof(*s)) {
+	if (sr_type_has_sys(ev->type) && ev->size >= sizeof(*ev) + sizeof(*s)) {
 		r->has_sys = 1;
 		r->nr = s->nr;
 		r->ret = s->ret;
@@ -139,6 +138,72 @@ static int exec_sql(sqlite3 *db, const char *sql)
 		return -1;
 	}
 	return 0;
+}
+
+/* The syscall part's nr, ret and dur_ns into columns @col.., or NULLs. */
+static void bind_sys(sqlite3_stmt *st, int col, const struct row *r)
+{
+	if (r->has_sys) {
+		sqlite3_bind_int(st, col, r->nr);
+		sqlite3_bind_int64(st, col + 1, r->ret);
+		sqlite3_bind_int64(st, col + 2, (sqlite3_int64)r->dur_ns);
+	} else {
+		for (int c = col; c <= col + 2; c++)
+			sqlite3_bind_null(st, c);
+	}
+}
+
+/* Row @i as the narrow table's: id, ts, type, pid, the syscall part, fd. */
+static void bind_narrow(sqlite3_stmt *st, size_t i, const struct row *r)
+{
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)r->ts);
+	sqlite3_bind_int(st, 3, r->type);
+	sqlite3_bind_int64(st, 4, r->pid);
+	bind_sys(st, 5, r);
+	if (r->has_fd)
+		sqlite3_bind_int(st, 8, r->fd);
+	else
+		sqlite3_bind_null(st, 8);
+}
+
+/* Row @i as analyze's events table has it, ids standing in for what it resolves. */
+static void bind_wide(sqlite3_stmt *st, size_t i, const struct row *r)
+{
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
+	sqlite3_bind_int(st, 2, 1);
+	sqlite3_bind_int(st, 3, 1);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)r->ts);
+	sqlite3_bind_int(st, 5, r->type);
+	sqlite3_bind_int(st, 6, r->cpu);
+	sqlite3_bind_int(st, 7, r->flags);
+	sqlite3_bind_int64(st, 8, r->pid);	/* proc_id: analyze resolves one; the pid stands in */
+	sqlite3_bind_int64(st, 9, r->pid);
+	sqlite3_bind_int64(st, 10, r->tid);
+	sqlite3_bind_int64(st, 11, r->uid);
+	sqlite3_bind_int64(st, 12, r->gid);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)r->cgroup_id);
+	sqlite3_bind_text(st, 14, r->comm, -1, SQLITE_STATIC);
+	if (r->has_sys)
+		sqlite3_bind_int(st, 15, r->nr + 1);
+	else
+		sqlite3_bind_null(st, 15);
+	bind_sys(st, 16, r);
+	if (r->has_fd) {
+		sqlite3_bind_int(st, 19, r->fd);
+		sqlite3_bind_int(st, 20, r->fd + 1);	/* file_id: stands in for the resolved file */
+	} else {
+		sqlite3_bind_null(st, 19);
+		sqlite3_bind_null(st, 20);
+	}
+	if (r->has_len) {
+		sqlite3_bind_int64(st, 21, (sqlite3_int64)r->len);
+		sqlite3_bind_int64(st, 22, r->off);
+	} else {
+		sqlite3_bind_null(st, 21);
+		sqlite3_bind_null(st, 22);
+	}
+	sqlite3_bind_null(st, 23);
 }
 
 int main(int argc, char **argv)
@@ -234,72 +299,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sqlite_floor: prepare: %s\n", sqlite3_errmsg(db));
 		return 1;
 	}
-	for (size_t i = 0; i < n && narrow; i++) {
-		const struct row *r = &rows[i];
-
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)r->ts);
-		sqlite3_bind_int(st, 3, r->type);
-		sqlite3_bind_int64(st, 4, r->pid);
-		if (r->has_sys) {
-			sqlite3_bind_int(st, 5, r->nr);
-			sqlite3_bind_int64(st, 6, r->ret);
-			sqlite3_bind_int64(st, 7, (sqlite3_int64)r->dur_ns);
-		} else {
-			for (int c = 5; c <= 7; c++)
-				sqlite3_bind_null(st, c);
-		}
-		if (r->has_fd)
-			sqlite3_bind_int(st, 8, r->fd);
+	for (size_t i = 0; i < n; i++) {
+		if (narrow)
+			bind_narrow(st, i, &rows[i]);
 		else
-			sqlite3_bind_null(st, 8);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			fprintf(stderr, "sqlite_floor: insert: %s\n", sqlite3_errmsg(db));
-			return 1;
-		}
-		sqlite3_reset(st);
-	}
-	for (size_t i = 0; i < n && !narrow; i++) {
-		const struct row *r = &rows[i];
-
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)i + 1);
-		sqlite3_bind_int(st, 2, 1);
-		sqlite3_bind_int(st, 3, 1);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)r->ts);
-		sqlite3_bind_int(st, 5, r->type);
-		sqlite3_bind_int(st, 6, r->cpu);
-		sqlite3_bind_int(st, 7, r->flags);
-		sqlite3_bind_int64(st, 8, r->pid);	/* proc_id: analyze resolves one; the pid stands in */
-		sqlite3_bind_int64(st, 9, r->pid);
-		sqlite3_bind_int64(st, 10, r->tid);
-		sqlite3_bind_int64(st, 11, r->uid);
-		sqlite3_bind_int64(st, 12, r->gid);
-		sqlite3_bind_int64(st, 13, (sqlite3_int64)r->cgroup_id);
-		sqlite3_bind_text(st, 14, r->comm, -1, SQLITE_STATIC);
-		if (r->has_sys) {
-			sqlite3_bind_int(st, 15, r->nr + 1);
-			sqlite3_bind_int(st, 16, r->nr);
-			sqlite3_bind_int64(st, 17, r->ret);
-			sqlite3_bind_int64(st, 18, (sqlite3_int64)r->dur_ns);
-		} else {
-			for (int c = 15; c <= 18; c++)
-				sqlite3_bind_null(st, c);
-		}
-		if (r->has_fd) {
-			sqlite3_bind_int(st, 19, r->fd);
-			sqlite3_bind_int(st, 20, r->fd + 1);	/* file_id: stands in for the resolved file */
-		} else {
-			sqlite3_bind_null(st, 19);
-			sqlite3_bind_null(st, 20);
-		}
-		if (r->has_len) {
-			sqlite3_bind_int64(st, 21, (sqlite3_int64)r->len);
-			sqlite3_bind_int64(st, 22, r->off);
-		} else {
-			sqlite3_bind_null(st, 21);
-			sqlite3_bind_null(st, 22);
-		}
-		sqlite3_bind_null(st, 23);
+			bind_wide(st, i, &rows[i]);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			fprintf(stderr, "sqlite_floor: insert: %s\n", sqlite3_errmsg(db));
 			return 1;

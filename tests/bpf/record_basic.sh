@@ -42,44 +42,20 @@ check_run command "$tmp/cmd" "$tmp/cmd.trc"
 
 # 2. -p PID on a workload started before the recorder
 mkdir "$tmp/pid"
-SR_WORK_READY=$tmp/pid.ready "$W" basic "$tmp/pid" &
-wpid=$!
-wait_for "$tmp/pid.ready" || fail "record_basic pid: workload ready" "no ready file"
-"$SYSREC" record -q -o "$tmp/pid.trc" -p "$wpid" &
-rpid=$!
-wait_for "$tmp/pid.trc" || fail "record_basic pid: recorder started" "no trace file"
-kill -USR1 "$wpid"
-wait "$wpid"
-expect_eq "record_basic pid: workload status" "$?" 0
-wait "$rpid"
-expect_eq "record_basic pid: recorder stops when the process exits" "$?" 0
+record_pid "record_basic pid" "$tmp/pid.trc" 0 -- "$W" basic "$tmp/pid"
 check_run pid "$tmp/pid" "$tmp/pid.trc"
 
 # 2b. -p PID whose main thread exits first: the process lives on in its
 # other thread, and so does the recording, until the process exits
 mkdir "$tmp/leader"
-SR_WORK_READY=$tmp/leader.ready "$W" leader "$tmp/leader" 5 &
-wpid=$!
-wait_for "$tmp/leader.ready" || fail "record_basic leader: workload ready" "no ready file"
-"$SYSREC" record -q -o "$tmp/leader.trc" -e file -p "$wpid" &
-rpid=$!
-wait_for "$tmp/leader.trc" || fail "record_basic leader: recorder started" "no trace file"
-kill -USR1 "$wpid"
-wait "$wpid"
-expect_eq "record_basic leader: workload status" "$?" 9
-wait "$rpid"
-expect_eq "record_basic leader: recorder status" "$?" 0
+record_pid "record_basic leader" "$tmp/leader.trc" 9 -e file -- "$W" leader "$tmp/leader" 5
 expect_eq "record_basic leader: every write of the thread that outlived main" \
 	"$("$SYSREC" dump --type write "$tmp/leader.trc" | grep -c ' write fd=.* count=10 .*ret=10 ')" 5
 
 # 3. system-wide with -c sr_work, stopped by SIGINT
 mkdir "$tmp/comm"
-SR_WORK_READY=$tmp/comm.ready "$W" basic "$tmp/comm" &
-wpid=$!
-wait_for "$tmp/comm.ready" || fail "record_basic comm: workload ready" "no ready file"
-"$SYSREC" record -q -o "$tmp/comm.trc" -c sr_work &
-rpid=$!
-wait_for "$tmp/comm.trc" || fail "record_basic comm: recorder started" "no trace file"
+start_ready "record_basic comm" "$tmp/comm.ready" "$W" basic "$tmp/comm"
+start_record "record_basic comm" "$tmp/comm.trc" -c sr_work
 kill -USR1 "$wpid"
 wait "$wpid"
 kill -INT "$rpid"

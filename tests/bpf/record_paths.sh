@@ -12,17 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 d=$tmp/w
 mkdir "$d"
-SR_WORK_READY=$tmp/ready "$WORKLOADS/sr_work" paths "$d" &
-wpid=$!
-wait_for "$tmp/ready" || fail "record_paths: workload ready" "no ready file"
-"$SYSREC" record -q -o "$tmp/p.trc" -p "$wpid" &
-rpid=$!
-wait_for "$tmp/p.trc" || fail "record_paths: recorder started" "no trace file"
-kill -USR1 "$wpid"
-wait "$wpid"
-expect_eq "record_paths: workload status" "$?" 0
-wait "$rpid"
-expect_eq "record_paths: recorder status" "$?" 0
+record_pid record_paths "$tmp/p.trc" 0 -- "$WORKLOADS/sr_work" paths "$d"
 
 "$SYSREC" analyze "$tmp/p.trc" --top-io --by file --format csv > "$tmp/files.csv" ||
 	fail "record_paths: analyze" "failed"

@@ -28,6 +28,8 @@
 
 #include "sysrec/format.h"
 #include "sysrec/util.h"
+#include "../rng.h"
+#include "tool.h"
 
 #define MAX_PROCS	4096
 #define MAX_FDS		64
@@ -38,11 +40,7 @@ static uint64_t rng;
 
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
+	return splitmix64(&rng);
 }
 
 /* Skewed toward small values: the minimum of two uniform draws in [0, n). */
@@ -561,20 +559,6 @@ static const char usage[] =
 	"usage: gentrace -o FILE -n EVENTS [--seed N] [--processes N] [--level L]\n"
 	"                [--chunk BYTES] [--loop] [--recording-id ID --rotation I] [-f]\n";
 
-static uint64_t num(const char *opt, const char *s)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (*s == '-' || *end || errno) {
-		fprintf(stderr, "gentrace: %s: '%s' is not a number\n", opt, s);
-		exit(2);
-	}
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -582,13 +566,11 @@ int main(int argc, char **argv)
 		{ "events", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "processes", required_argument, NULL, 'p' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "chunk", required_argument, NULL, 'c' },
 		{ "loop", no_argument, NULL, 'L' },
 		{ "recording-id", required_argument, NULL, 'R' },
 		{ "rotation", required_argument, NULL, 'r' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
+		TOOL_WRITER_OPTIONS,
+		TOOL_COMMON_OPTIONS,
 		{ 0 }
 	};
 	struct sr_writer_opts wo = { .threaded = 1, .owner_uid = (uid_t)-1, .owner_gid = (gid_t)-1 };
@@ -603,23 +585,17 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:n:fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 'n': target = num("-n", optarg); have_n = 1; break;
-		case 's': seed = num("--seed", optarg); break;
-		case 'p': nproc = num("--processes", optarg); break;
-		case 'l': wo.level = atoi(optarg); break;
-		case 'c': wo.chunk_bytes = num("--chunk", optarg); break;
+		case 'n': target = tool_num("-n", optarg, 0, UINT64_MAX); have_n = 1; break;
+		case 's': seed = tool_num("--seed", optarg, 0, UINT64_MAX); break;
+		case 'p': nproc = tool_num("--processes", optarg, 1, MAX_PROCS / 2); break;
 		case 'L': is_loop = 1; break;
 		case 'R': rec_id = optarg; break;
-		case 'r': rotation = num("--rotation", optarg); break;
-		case 'f': wo.force = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		case 'r': rotation = tool_num("--rotation", optarg, 0, UINT64_MAX); break;
+		default: tool_option(c, &wo, usage);
 		}
 	}
-	if (!out || !have_n || optind != argc || !nproc || nproc > MAX_PROCS / 2) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (!out || !have_n || optind != argc)
+		tool_usage(usage);
 	rng = seed;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err = sr_writer__new(&w, out, &wo);

@@ -20,23 +20,10 @@
 
 #include "sysrec/format.h"
 #include "sysrec/util.h"
+#include "tool.h"
 
 static const char usage[] =
 	"usage: mkhostile -o OUT.trc [-f] [--chunks N] [--per-chunk M] [--kind exit|fork|open]\n";
-
-static unsigned long long num(const char *opt, const char *s, unsigned long long max)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (*s == '-' || *end || errno || !v || v > max) {
-		fprintf(stderr, "mkhostile: %s: '%s' is not a number from 1 to %llu\n", opt, s, max);
-		exit(2);
-	}
-	return v;
-}
 
 int main(int argc, char **argv)
 {
@@ -45,8 +32,7 @@ int main(int argc, char **argv)
 		{ "chunks", required_argument, NULL, 'c' },
 		{ "per-chunk", required_argument, NULL, 'm' },
 		{ "kind", required_argument, NULL, 'k' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
+		TOOL_COMMON_OPTIONS,
 		{ 0 }
 	};
 	struct sr_writer_opts wo = { .threaded = 1, .owner_uid = (uid_t)-1, .owner_gid = (gid_t)-1,
@@ -68,18 +54,14 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 'c': chunks = num("--chunks", optarg, 100000); break;
-		case 'm': per = num("--per-chunk", optarg, 1000000); break;
+		case 'c': chunks = tool_num("--chunks", optarg, 1, 100000); break;
+		case 'm': per = tool_num("--per-chunk", optarg, 1, 1000000); break;
 		case 'k': kind = optarg; break;
-		case 'f': wo.force = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: tool_option(c, &wo, usage);
 		}
 	}
-	if (!out || optind != argc) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (!out || optind != argc)
+		tool_usage(usage);
 	memset(&r, 0, sizeof(r));
 	if (!strcmp(kind, "exit")) {
 		r.h.type = SR_EV_EXIT;

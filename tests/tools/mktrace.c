@@ -40,6 +40,7 @@
 
 #include "sysrec/format.h"
 #include "sysrec/util.h"
+#include "tool.h"
 
 #define REC_MAX 65528	/* the biggest multiple of 8 a u16 size holds */
 
@@ -485,10 +486,8 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "chunk", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
+		TOOL_WRITER_OPTIONS,
+		TOOL_COMMON_OPTIONS,
 		{ 0 }
 	};
 	struct sr_writer_opts wo = { .owner_uid = (uid_t)-1, .owner_gid = (gid_t)-1 };
@@ -500,17 +499,11 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
-		case 'f': wo.force = 1; break;
-		case 'l': wo.level = atoi(optarg); break;
-		case 'c': wo.chunk_bytes = strtoul(optarg, NULL, 0); break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: tool_option(c, &wo, usage);
 		}
 	}
-	if (!out || argc - optind > 1) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (!out || argc - optind > 1)
+		tool_usage(usage);
 	if (optind < argc && !(in = fopen(argv[optind], "r")))
 		die(0, "cannot open %s: %s", argv[optind], strerror(errno));
 	parse(in);

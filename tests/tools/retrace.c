@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "sysrec/format.h"
+#include "tool.h"
 
 #define BATCH (4u << 20)
 
@@ -69,11 +70,9 @@ static int copy_types(struct sr_writer *w, struct sr_reader *r)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "level", required_argument, NULL, 'l' },
-		{ "chunk", required_argument, NULL, 'c' },
 		{ "threaded", no_argument, NULL, 't' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
+		TOOL_WRITER_OPTIONS,
+		TOOL_COMMON_OPTIONS,
 		{ 0 }
 	};
 	static const char usage[] =
@@ -92,18 +91,12 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'l': wo.level = atoi(optarg); break;
-		case 'c': wo.chunk_bytes = strtoul(optarg, NULL, 0); break;
 		case 't': wo.threaded = 1; break;
-		case 'f': wo.force = 1; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: fputs(usage, stderr); return 2;
+		default: tool_option(c, &wo, usage);
 		}
 	}
-	if (argc - optind != 2) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (argc - optind != 2)
+		tool_usage(usage);
 	in = argv[optind];
 	out = argv[optind + 1];
 	batch = malloc(BATCH + 65536);

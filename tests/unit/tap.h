@@ -19,34 +19,36 @@ static int tap_failed;
 #define TAP_PREFIX "unit"
 #endif
 
-#define ok(cond, ...) do {						\
-	if (cond) {							\
-		printf("ok " TAP_PREFIX ": ");				\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	} else {							\
+/*
+ * A check's verdict and name, counted; the caller ends the line, with the
+ * reason on failure.
+ */
+#define tap_start(pass, ...) do {					\
+	if (!(pass))							\
 		tap_failed++;						\
-		printf("not ok " TAP_PREFIX ": ");			\
-		printf(__VA_ARGS__);					\
+	printf("%s " TAP_PREFIX ": ", (pass) ? "ok" : "not ok");	\
+	printf(__VA_ARGS__);						\
+} while (0)
+
+#define ok(cond, ...) do {						\
+	int _pass = !!(cond);						\
+	tap_start(_pass, __VA_ARGS__);					\
+	if (_pass)							\
+		printf("\n");						\
+	else								\
 		printf(": %s at %s:%d\n", #cond, __FILE__, __LINE__);	\
-	}								\
 	fflush(stdout);							\
 } while (0)
 
 /* Equality of two integers, printing both on failure. */
 #define ok_eq(got, want, ...) do {					\
 	long long _g = (long long)(got), _w = (long long)(want);	\
-	if (_g == _w) {							\
-		printf("ok " TAP_PREFIX ": ");				\
-		printf(__VA_ARGS__);					\
+	tap_start(_g == _w, __VA_ARGS__);				\
+	if (_g == _w)							\
 		printf("\n");						\
-	} else {							\
-		tap_failed++;						\
-		printf("not ok " TAP_PREFIX ": ");			\
-		printf(__VA_ARGS__);					\
+	else								\
 		printf(": got %lld, want %lld at %s:%d\n", _g, _w,	\
 		       __FILE__, __LINE__);				\
-	}								\
 	fflush(stdout);							\
 } while (0)
 

@@ -8,6 +8,7 @@
  */
 #define TAP_PREFIX "analyze_feed"
 #include "unit/tap.h"
+#include "rng.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -25,11 +26,7 @@ static uint64_t rng_state = 42;
 
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
+	return splitmix64(&rng_state);
 }
 
 /* Records with a syscall part: the ones whose names the test asks for. */

@@ -8,6 +8,7 @@
  */
 #define TAP_PREFIX "format"
 #include "unit/tap.h"
+#include "rng.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,11 +37,7 @@ static uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
+	return splitmix64(&rng_state);
 }
 
 struct recs {
@@ -529,22 +526,32 @@ static void test_file_schema(void)
 	free(wr.rs.buf);
 }
 
+/* A trace of @n records in 4 KiB chunks, read back whole; its blocks in b[]. */
+static uint8_t *small_trace(const char *name, size_t n, uint64_t seed, struct wrote *wr,
+			    struct blk *b, size_t max, size_t *nb, size_t *len)
+{
+	struct sr_writer_opts o = plain;
+	uint8_t *f;
+
+	o.chunk_bytes = 4096;
+	unlink(tmp(name));
+	write_trace(tmp(name), n, &o, wr, seed);
+	f = slurp(tmp(name), len);
+	*nb = f ? walk(f, *len, b, max) : 0;
+	return f;
+}
+
 /* --- cut files --- */
 
 static void test_cut(void)
 {
-	struct sr_writer_opts o = plain;
 	struct blk b[4096];
 	struct wrote wr;
 	uint8_t *f;
 	size_t len, nb;
 	int bad = 0, tested = 0;
 
-	o.chunk_bytes = 4096;
-	unlink(tmp("cut.trc"));
-	write_trace(tmp("cut.trc"), 150, &o, &wr, 11);
-	f = slurp(tmp("cut.trc"), &len);
-	nb = walk(f, len, b, 4096);
+	f = small_trace("cut.trc", 150, 11, &wr, b, 4096, &nb, &len);
 	ok(nb > 8 && b[nb - 1].end == len && b[nb - 1].type == 7,
 	   "cut: the layout walks to a trailer at the end (%zu blocks, %zu bytes)", nb, len);
 
@@ -608,18 +615,13 @@ static void test_cut(void)
 
 static void test_flips(void)
 {
-	struct sr_writer_opts o = plain;
 	struct blk b[4096];
 	struct wrote wr;
 	uint8_t *f;
 	size_t len, nb;
 	int bad = 0, tested = 0, header_bad = 0;
 
-	o.chunk_bytes = 4096;
-	unlink(tmp("flip.trc"));
-	write_trace(tmp("flip.trc"), 400, &o, &wr, 13);
-	f = slurp(tmp("flip.trc"), &len);
-	nb = walk(f, len, b, 4096);
+	f = small_trace("flip.trc", 400, 13, &wr, b, 4096, &nb, &len);
 
 	/* each byte of the file header and the block headers, every 31st of payloads */
 	for (size_t c = 0; c < len; c++) {
@@ -751,21 +753,6 @@ static void fix_header_crc(uint8_t *f)
 	uint32_t c = sr_crc32c(0, f, 60);
 
 	memcpy(f + 60, &c, 4);
-}
-
-/* A trace of @n records in 4 KiB chunks, read back whole; its blocks in b[]. */
-static uint8_t *small_trace(const char *name, size_t n, uint64_t seed, struct wrote *wr,
-			    struct blk *b, size_t max, size_t *nb, size_t *len)
-{
-	struct sr_writer_opts o = plain;
-	uint8_t *f;
-
-	o.chunk_bytes = 4096;
-	unlink(tmp(name));
-	write_trace(tmp(name), n, &o, wr, seed);
-	f = slurp(tmp(name), len);
-	*nb = f ? walk(f, *len, b, max) : 0;
-	return f;
 }
 
 /* The first block of @type in b[], or nb when there is none. */
@@ -1376,15 +1363,11 @@ static void test_many_types(void)
 
 static void test_seek(void)
 {
-	struct sr_writer_opts o = plain;
 	struct wrote wr;
 	uint8_t *f;
-	size_t len;
+	size_t len, nb;
 
-	o.chunk_bytes = 4096;
-	unlink(tmp("seek.trc"));
-	write_trace(tmp("seek.trc"), 2000, &o, &wr, 21);
-	f = slurp(tmp("seek.trc"), &len);
+	f = small_trace("seek.trc", 2000, 21, &wr, NULL, 0, &nb, &len);
 
 	for (int cut = 0; cut < 2; cut++) {
 		struct sr_reader *r;

@@ -55,8 +55,8 @@ static void check_str(const char *name, const char *got, const char *want)
 		ok(1, "%s", name);
 		return;
 	}
-	tap_failed++;
-	printf("not ok " TAP_PREFIX ": %s: got [", name);
+	tap_start(0, "%s", name);
+	printf(": got [");
 	if (got)
 		sr_fput_text(stdout, got, strlen(got));
 	printf("], want [");
@@ -64,55 +64,78 @@ static void check_str(const char *name, const char *got, const char *want)
 	printf("]\n");
 }
 
+/* An escaper's input (a literal, NULs and all) and what it must print. */
+struct esc_case {
+	const char *name, *in;
+	size_t len;
+	const char *want;
+};
+
+#define ESC(name, lit, want) { name, lit, sizeof(lit) - 1, want }
+
+static void check_esc(put_fn fn, const struct esc_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		check_str(cases[i].name, esc(fn, cases[i].in, cases[i].len), cases[i].want);
+}
+
+static const struct esc_case text_cases[] = {
+	ESC("text plain", "/tmp/x y", "/tmp/x y"),
+	ESC("text empty", "", ""),
+	ESC("text newline tab cr", "a\nb\tc\rd", "a\\nb\\tc\\rd"),
+	ESC("text quote backslash", "say \"hi\" \\o/", "say \\\"hi\\\" \\\\o/"),
+	ESC("text control", "\x01\x1b[31m\x7f", "\\x01\\x1b[31m\\x7f"),
+	ESC("text nul", "a\0b", "a\\x00b"),
+	ESC("text utf8 passes", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+	ESC("text invalid ff", "a\xff" "b", "a\\xffb"),
+	ESC("text stray continuation", "\x80x", "\\x80x"),
+	ESC("text overlong", "\xc0\xaf", "\\xc0\\xaf"),
+	ESC("text overlong 3", "\xe0\x80\xaf", "\\xe0\\x80\\xaf"),
+	ESC("text surrogate", "\xed\xa0\x80", "\\xed\\xa0\\x80"),
+	ESC("text above 10ffff", "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"),
+	ESC("text cut sequence at end", "ok\xe2\x82", "ok\\xe2\\x82"),
+	ESC("text cut sequence before ascii", "\xe2\x82Z", "\\xe2\\x82Z"),
+	ESC("text C1 control", "a\xc2\x9b" "b", "a\\xc2\\x9bb"),
+	{ "text len not strlen", "abcdef", 3, "abc" },
+};
+
+static const struct esc_case csv_cases[] = {
+	ESC("csv plain", "/tmp/x", "/tmp/x"),
+	ESC("csv empty", "", ""),
+	ESC("csv comma quoted", "a,b", "\"a,b\""),
+	ESC("csv quote doubled", "say \"hi\"", "\"say \"\"hi\"\"\""),
+	ESC("csv newline escaped", "a\nb\r", "a\\x0ab\\x0d"),
+	ESC("csv backslash", "a\\x41", "a\\\\x41"),
+	ESC("csv invalid", "\xff\xfe,", "\"\\xff\\xfe,\""),
+	ESC("csv utf8 passes", "\xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9"),
+	ESC("csv tab and nul", "\t\0", "\\x09\\x00"),
+};
+
+static const struct esc_case json_str_cases[] = {
+	ESC("json plain", "/tmp/x", "\"/tmp/x\""),
+	ESC("json empty", "", "\"\""),
+	ESC("json escapes", "\"\\\n\t\r\b\f", "\"\\\"\\\\\\n\\t\\r\\b\\f\""),
+	ESC("json control", "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""),
+	ESC("json nul", "a\0", "\"a\\u0000\""),
+	ESC("json invalid bytes", "\xff\xc3", "\"\\u00ff\\u00c3\""),
+	ESC("json utf8 passes", "\xe2\x82\xac\xf0\x9f\x98\x80", "\"\xe2\x82\xac\xf0\x9f\x98\x80\""),
+	ESC("json slash not escaped", "a/b", "\"a/b\""),
+};
+
 static void test_text(void)
 {
-	check_str("text plain", esc(sr_fput_text, S("/tmp/x y")), "/tmp/x y");
-	check_str("text empty", esc(sr_fput_text, S("")), "");
-	check_str("text newline tab cr", esc(sr_fput_text, S("a\nb\tc\rd")), "a\\nb\\tc\\rd");
-	check_str("text quote backslash", esc(sr_fput_text, S("say \"hi\" \\o/")),
-		  "say \\\"hi\\\" \\\\o/");
-	check_str("text control", esc(sr_fput_text, S("\x01\x1b[31m\x7f")), "\\x01\\x1b[31m\\x7f");
-	check_str("text nul", esc(sr_fput_text, S("a\0b")), "a\\x00b");
-	check_str("text utf8 passes", esc(sr_fput_text, S("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80")),
-		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
-	check_str("text invalid ff", esc(sr_fput_text, S("a\xff" "b")), "a\\xffb");
-	check_str("text stray continuation", esc(sr_fput_text, S("\x80x")), "\\x80x");
-	check_str("text overlong", esc(sr_fput_text, S("\xc0\xaf")), "\\xc0\\xaf");
-	check_str("text overlong 3", esc(sr_fput_text, S("\xe0\x80\xaf")), "\\xe0\\x80\\xaf");
-	check_str("text surrogate", esc(sr_fput_text, S("\xed\xa0\x80")), "\\xed\\xa0\\x80");
-	check_str("text above 10ffff", esc(sr_fput_text, S("\xf4\x90\x80\x80")),
-		  "\\xf4\\x90\\x80\\x80");
-	check_str("text cut sequence at end", esc(sr_fput_text, S("ok\xe2\x82")), "ok\\xe2\\x82");
-	check_str("text cut sequence before ascii", esc(sr_fput_text, S("\xe2\x82Z")), "\\xe2\\x82Z");
-	check_str("text C1 control", esc(sr_fput_text, S("a\xc2\x9b" "b")), "a\\xc2\\x9bb");
-	check_str("text len not strlen", esc(sr_fput_text, "abcdef", 3), "abc");
+	check_esc(sr_fput_text, text_cases, ARRAY_SIZE(text_cases));
 }
 
 static void test_csv(void)
 {
-	check_str("csv plain", esc(sr_fput_csv, S("/tmp/x")), "/tmp/x");
-	check_str("csv empty", esc(sr_fput_csv, S("")), "");
-	check_str("csv comma quoted", esc(sr_fput_csv, S("a,b")), "\"a,b\"");
-	check_str("csv quote doubled", esc(sr_fput_csv, S("say \"hi\"")), "\"say \"\"hi\"\"\"");
-	check_str("csv newline escaped", esc(sr_fput_csv, S("a\nb\r")), "a\\x0ab\\x0d");
-	check_str("csv backslash", esc(sr_fput_csv, S("a\\x41")), "a\\\\x41");
-	check_str("csv invalid", esc(sr_fput_csv, S("\xff\xfe,")), "\"\\xff\\xfe,\"");
-	check_str("csv utf8 passes", esc(sr_fput_csv, S("\xc3\xa9t\xc3\xa9")), "\xc3\xa9t\xc3\xa9");
-	check_str("csv tab and nul", esc(sr_fput_csv, S("\t\0")), "\\x09\\x00");
+	check_esc(sr_fput_csv, csv_cases, ARRAY_SIZE(csv_cases));
 }
 
 static void test_json_str(void)
 {
-	check_str("json plain", esc(sr_fput_json, S("/tmp/x")), "\"/tmp/x\"");
-	check_str("json empty", esc(sr_fput_json, S("")), "\"\"");
-	check_str("json escapes", esc(sr_fput_json, S("\"\\\n\t\r\b\f")),
-		  "\"\\\"\\\\\\n\\t\\r\\b\\f\"");
-	check_str("json control", esc(sr_fput_json, S("\x01\x1f\x7f")), "\"\\u0001\\u001f\\u007f\"");
-	check_str("json nul", esc(sr_fput_json, S("a\0")), "\"a\\u0000\"");
-	check_str("json invalid bytes", esc(sr_fput_json, S("\xff\xc3")), "\"\\u00ff\\u00c3\"");
-	check_str("json utf8 passes", esc(sr_fput_json, S("\xe2\x82\xac\xf0\x9f\x98\x80")),
-		  "\"\xe2\x82\xac\xf0\x9f\x98\x80\"");
-	check_str("json slash not escaped", esc(sr_fput_json, S("a/b")), "\"a/b\"");
+	check_esc(sr_fput_json, json_str_cases, ARRAY_SIZE(json_str_cases));
 }
 
 /* The memory forms give what the FILE forms give, and long strings are not split badly. */
@@ -380,12 +403,34 @@ static void test_human(void)
 	check_str("human bytes small buffer", sr_human_bytes(1572864, small, sizeof(small)), "1.5 M");
 }
 
+struct parse_case {
+	const char *s;
+	uint64_t want;
+};
+
+/* Each good string parses to its value; each bad one is -EINVAL and leaves the value alone. */
+static void check_parser(const char *name, int (*parse)(const char *, uint64_t *),
+			 const struct parse_case *good, size_t ngood,
+			 const char *const *bad, size_t nbad)
+{
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ngood; i++) {
+		v = 12345;
+		ok(parse(good[i].s, &v) == 0 && v == good[i].want,
+		   "%s '%s' = %llu (got %llu)", name, good[i].s,
+		   (unsigned long long)good[i].want, (unsigned long long)v);
+	}
+	for (i = 0; i < nbad; i++) {
+		v = 12345;
+		ok(parse(bad[i], &v) == -EINVAL && v == 12345, "%s rejects '%s'", name, bad[i]);
+	}
+}
+
 static void test_parse_size(void)
 {
-	static const struct {
-		const char *s;
-		uint64_t want;
-	} good[] = {
+	static const struct parse_case good[] = {
 		{ "0", 0 }, { "10", 10 }, { "10B", 10 }, { "1K", 1024 }, { "1k", 1024 },
 		{ "1KB", 1024 }, { "1KiB", 1024 }, { "64M", 67108864 }, { "64MiB", 67108864 },
 		{ "2G", 2147483648ULL }, { "2g", 2147483648ULL }, { "1T", 1099511627776ULL },
@@ -398,28 +443,14 @@ static void test_parse_size(void)
 		"1Kb", "1KiBx", "10bytes",
 	};
 	uint64_t v;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(good); i++) {
-		v = 12345;
-		ok(sr_parse_size(good[i].s, &v) == 0 && v == good[i].want,
-		   "parse_size '%s' = %llu (got %llu)", good[i].s,
-		   (unsigned long long)good[i].want, (unsigned long long)v);
-	}
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		v = 12345;
-		ok(sr_parse_size(bad[i], &v) == -EINVAL && v == 12345,
-		   "parse_size rejects '%s'", bad[i]);
-	}
+	check_parser("parse_size", sr_parse_size, good, ARRAY_SIZE(good), bad, ARRAY_SIZE(bad));
 	ok_eq(sr_parse_size(NULL, &v), -EINVAL, "parse_size NULL");
 }
 
 static void test_parse_duration(void)
 {
-	static const struct {
-		const char *s;
-		uint64_t want;
-	} good[] = {
+	static const struct parse_case good[] = {
 		{ "0", 0 }, { "1", 1000000000ULL }, { "1.5", 1500000000ULL },
 		{ "0.000000001", 1 }, { "0.0000000019", 1 }, { "2s", 2000000000ULL },
 		{ "500ms", 500000000ULL }, { "200ms", 200000000ULL }, { "1.25ms", 1250000 },
@@ -434,20 +465,9 @@ static void test_parse_duration(void)
 		"1S", "inf", "nan", "0x10", "1..2", "18446744074", "18446744073.709551616",
 		"5124096h", "99999999999999999999ns", "1,5",
 	};
-	uint64_t v;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(good); i++) {
-		v = 12345;
-		ok(sr_parse_duration(good[i].s, &v) == 0 && v == good[i].want,
-		   "parse_duration '%s' = %llu (got %llu)", good[i].s,
-		   (unsigned long long)good[i].want, (unsigned long long)v);
-	}
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		v = 12345;
-		ok(sr_parse_duration(bad[i], &v) == -EINVAL && v == 12345,
-		   "parse_duration rejects '%s'", bad[i]);
-	}
+	check_parser("parse_duration", sr_parse_duration, good, ARRAY_SIZE(good), bad,
+		     ARRAY_SIZE(bad));
 }
 
 static void test_parse_u64(void)
