@@ -99,6 +99,10 @@ static const struct {
 	{ "thread", SR_BY_THREAD },
 };
 
+static const int stop_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGPROF, SIGXCPU,
+};
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -312,9 +316,14 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/*
+	 * Every signal whose default would end the process without a word
+	 * ends it through the cleanup instead, so no temporary database is
+	 * left behind; a file grown past RLIMIT_FSIZE fails its write (EFBIG).
+	 */
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+	signal(SIGXFSZ, SIG_IGN);
 	/*
 	 * A reader that goes away (| head) must not stop the cleanup of a temp
 	 * db: writes fail with EPIPE instead, the printers stop at the first

@@ -74,4 +74,15 @@ for sig in INT TERM; do
 	interrupt import $sig "$tmp/big.trc" 'SELECT count(*) FROM events'
 	interrupt query $sig "$tmp/empty.trc" "$endless"
 done
+# the other signals that end a process by default end it through the cleanup too
+for sig in HUP ALRM USR1 USR2 XCPU; do
+	interrupt import $sig "$tmp/big.trc" 'SELECT count(*) FROM events'
+done
+# a file limit below the temporary database's size: its write fails (EFBIG), cleaned up
+(ulimit -f 1000; "$S" analyze "$tmp/big.trc" --no-progress --sql 'SELECT count(*) FROM events' \
+	>/dev/null 2>"$tmp/err")
+rc=$?
+if [ $rc -ne 0 ] && [ $rc -lt 128 ]; then ok "RLIMIT_FSIZE: a failed write, status $rc"
+else fail rlimit_fsize "status $rc: $(head -3 "$tmp/err")"; fi
+expect_eq left_after_rlimit_fsize "$(left)" 0
 t_done
