@@ -169,7 +169,7 @@ int scan_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int
 			++*nfailed;
 			continue;
 		}
-		if (!stat(in[i].path, &sb)) {
+		if (!sr_reader__stat(in[i].r, &sb)) {
 			in[i].dev = sb.st_dev;
 			in[i].ino = sb.st_ino;
 			/* a pipe cannot be read twice: it stays open until its turn */
@@ -216,13 +216,26 @@ int scan_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int
 
 int reopen_input(struct an_input *in)
 {
+	struct stat sb;
+	int err;
+
 	if (in->r)
 		return 0;
 	/* the damage the first open saw is seen again, and counted once */
 	in->ndamage = 0;
 	in->first_off = 0;
 	in->first_what[0] = 0;
-	return open_input(in);
+	err = open_input(in);
+	if (err)
+		return err;
+	/* the file scanned, not another put under its name since */
+	if (in->ino && (sr_reader__stat(in->r, &sb) || sb.st_dev != in->dev ||
+			sb.st_ino != in->ino)) {
+		sr_err("%s: replaced since it was first read: skipped", in->path);
+		close_input(in);
+		return -ESTALE;
+	}
+	return 0;
 }
 
 void close_input(struct an_input *in)

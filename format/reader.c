@@ -614,6 +614,13 @@ int sr_reader__open(struct sr_reader **rp, const char *path, sr_damage_fn damage
 	return reader_open(r, err, rp);
 }
 
+int sr_reader__stat(const struct sr_reader *r, struct stat *st)
+{
+	if (r->fd < 0)
+		return -EBADF;
+	return fstat(r->fd, st) ? -errno : 0;
+}
+
 int sr_reader__next(struct sr_reader *r, const struct sr_event **ev)
 {
 	for (;;) {

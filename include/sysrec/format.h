@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "sysrec/event.h"
@@ -202,6 +203,11 @@ typedef void (*sr_damage_fn)(void *ctx, uint64_t offset, const char *what);
  */
 int sr_reader__open(struct sr_reader **r, const char *path,
 		    sr_damage_fn damage, void *ctx);
+/*
+ * fstat(2) of the file @r reads (0 or -errno; -EBADF for a reader from
+ * memory): what was opened, not what the name points at by now.
+ */
+int sr_reader__stat(const struct sr_reader *r, struct stat *st);
 /* The same from memory (the fuzz target); @buf must outlive the reader. */
 int sr_reader__open_mem(struct sr_reader **r, const void *buf, size_t len,
 			sr_damage_fn damage, void *ctx);

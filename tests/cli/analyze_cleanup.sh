@@ -74,6 +74,24 @@ for sig in INT TERM; do
 	interrupt import $sig "$tmp/big.trc" 'SELECT count(*) FROM events'
 	interrupt query $sig "$tmp/empty.trc" "$endless"
 done
+# a file replaced under its name between the scan and its turn is not
+# imported with the scanned file's metadata: it is skipped, said, status 1
+"$GEN" -o "$tmp/second.trc" -n 1000 --recording-id cafe0001 >/dev/null
+"$GEN" -o "$tmp/other.trc" -n 500 --recording-id cafe0002 >/dev/null
+"$S" analyze "$tmp/big.trc" "$tmp/second.trc" --no-progress --db "$tmp/swap.db" \
+	--format csv >/dev/null 2>"$tmp/err" &
+p=$!
+for _ in $(seq 100); do [ -e "$tmp/swap.db" ] && break; sleep 0.05; done
+sleep 0.3	# scanned by now; big.trc takes seconds
+mv "$tmp/other.trc" "$tmp/second.trc"
+wait $p
+rc=$?
+expect_eq "a file replaced before its turn: status" "$rc" 1
+expect_eq "a file replaced before its turn: said" "$(grep -c 'replaced since it was first read' "$tmp/err")" 1
+expect_eq "a file replaced before its turn: not imported" \
+	"$("$S" analyze --db "$tmp/swap.db" --no-progress --format csv --sql \
+	   "SELECT COUNT(*) FROM recordings WHERE recording_id LIKE 'cafe%'" 2>/dev/null | tail -1)" 0
+
 # the other signals that end a process by default end it through the cleanup too
 for sig in HUP ALRM USR1 USR2 XCPU; do
 	interrupt import $sig "$tmp/big.trc" 'SELECT count(*) FROM events'
