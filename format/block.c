@@ -55,6 +55,47 @@ int sr_kind_size(unsigned int kind)
 	return kind_size[kind];
 }
 
+/*
+ * Keys that `dump --json` writes itself for every record (present/
+ * print_json.c: the header's, the syscall's, the flags'), which no field
+ * past the header may take: two keys of one name in an object are read as
+ * the last one by most parsers, so a file could show a value that is not
+ * the record's.
+ */
+static const char *const json_keys[] = {
+	"type", "cpu", "pid", "tid", "uid", "gid", "cgroup_id", "comm", "ts_ns", "time",
+	"syscall", "errno", "thread", "group_dead", "no_file", "count_cut", "compat", "data",
+};
+
+/* Whether field @i of @t would print as a JSON key that another already is. */
+static int key_taken(const struct sr_type *t, unsigned int i)
+{
+	const char *name = t->fields[i].name;
+	size_t n = strlen(name);
+
+	if (t->fields[i].offset < sizeof(struct sr_event))
+		return 0;	/* the header, printed by its own keys */
+	for (size_t k = 0; k < sizeof(json_keys) / sizeof(json_keys[0]); k++)
+		if (!strcmp(name, json_keys[k]))
+			return 1;
+	/* a cut string adds NAME_cut */
+	if (n > 4 && !strcmp(name + n - 4, "_cut"))
+		return 1;
+	for (unsigned int k = 0; k < i; k++)
+		if (t->fields[k].kind != SR_FK_PAD && t->fields[k].offset >= sizeof(struct sr_event) &&
+		    !strcmp(name, t->fields[k].name))
+			return 1;
+	return 0;
+}
+
+const char *sr_type_key_clash(const struct sr_type *t)
+{
+	for (unsigned int i = 0; i < t->nfields; i++)
+		if (t->fields[i].kind != SR_FK_PAD && key_taken(t, i))
+			return "a field past the header named like another key of the record";
+	return NULL;
+}
+
 const char *sr_type_problem(const struct sr_type *t)
 {
 	size_t n;

@@ -109,6 +109,12 @@ int sr_kind_size(unsigned int kind);
 /* The checks a reader applies to a type of a schema block: 0 or a reason. */
 const char *sr_type_problem(const struct sr_type *t);
 /*
+ * The reader's check that no field of @t past the header would print as a
+ * JSON key that dump writes itself or that another field already is: 0 or a
+ * reason.  Not the writer's: test tools write such files on purpose.
+ */
+const char *sr_type_key_clash(const struct sr_type *t);
+/*
  * Frees the name and the fields of a type copied to the heap (the reader's
  * and the writer's copies; t->nfields counts the fields that hold a name).
  */

@@ -182,6 +182,8 @@ int sr_reader_parse_schema(struct sr_reader *r, uint64_t off, const struct sr_bh
 		why = sr_type_problem(t);
 		if (!why)
 			why = sr_type_conflict(t, conflict, sizeof(conflict));
+		if (!why)
+			why = sr_type_key_clash(t);
 		for (size_t j = 0; !why && j < r->ntypes; j++)
 			if (r->types[j].type == t->type)
 				why = "described twice";

@@ -290,6 +290,13 @@ const char *sr_type_conflict(const struct sr_type *ft, char *buf, size_t n)
 				 bt->name, f->name, f->offset, bt->fixed_size);
 			return buf;
 		}
+		/* a syscall's object gets the split of its time under these keys */
+		if (sr_type_has_sys(bt->type) && (!strcmp(f->name, "on_cpu_ns") ||
+		    !strcmp(f->name, "off_cpu_ns") || !strcmp(f->name, "runq_ns"))) {
+			snprintf(buf, n, "%s: a field named '%s', a key dump gives syscalls", bt->name,
+				 f->name);
+			return buf;
+		}
 		/* a second "pid" would be a second JSON key of that name */
 		for (unsigned int j = 0; j < bt->nfields; j++) {
 			if (!strcmp(f->name, bt->fields[j].name)) {
