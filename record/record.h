@@ -114,6 +114,7 @@ struct sr_rec_opts {
 	uint64_t rotate_ns;
 	uint64_t keep;
 	uint64_t level;
+	int sched_switches;	/* --sched-switches all (1) or none (0) */
 	char **cmd;
 };
 
@@ -130,6 +131,7 @@ struct sr_rec {
 	uint8_t *presnap;		/* the first file's snapshot, taken before it is created */
 	size_t presnap_len, presnap_cap;
 	uint8_t sys_type[SR_NR_MAX];
+	uint32_t class_mask;	/* the enum sr_class bits -e named */
 	char classes[512];
 	char filters[512];
 	char cg_rel[PATH_MAX];		/* --cgroup below the cgroup2 mount: "/a/b" */
