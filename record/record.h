@@ -76,11 +76,15 @@ struct sr_snap_filter {
 	const char *cgroup;	/* NULL: any; else this cgroup v2 and below ("/x/y") */
 	uint32_t self;					/* never this tgid */
 	uint32_t argv_max;
+	int cputime;		/* also a CPUTIME record per thread (the cpu class) */
+	int cputime_only;	/* only those: the totals a file ends with */
+	uint16_t cputime_flags;	/* SR_F_CPU_START for the baseline a file begins with */
 };
 
 /*
- * Emit proc, fd and cgroup records for every process alive now, all stamped
- * with ts, through fn.  Processes that vanish during the scan are skipped.
+ * Emit proc, fd and cgroup records for every process alive now, and CPUTIME
+ * records for each of its threads when asked, all stamped with ts, through
+ * fn.  Processes and threads that vanish during the scan are skipped.
  */
 int sr_snapshot(const struct sr_snap_filter *flt, struct sr_cgroups *cg, uint64_t ts,
 		sr_release_fn fn, void *ctx);
@@ -221,6 +225,7 @@ void sr_rec__close_buffers(struct sr_rec *r);
 int sr_rec__ingest(struct sr_rec *r, uint64_t horizon);
 int sr_rec__drain(struct sr_rec *r);
 int sr_rec__append(void *ctx, const struct sr_event *ev);
+int sr_rec__put(void *ctx, const struct sr_event *ev);
 int sr_rec__print_open(struct sr_rec *r);
 void sr_rec__print_flush(struct sr_rec *r);
 void sr_rec__print_close(struct sr_rec *r);
