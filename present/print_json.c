@@ -153,6 +153,12 @@ void pr_print_json(struct sr_printer *p, const struct sr_event *ev)
 		put_s(f, ",\"count_cut\":true");
 	if (ev->flags & SR_F_COMPAT)
 		put_s(f, ",\"compat\":true");
+	if (ev->type == SR_EV_WAKEUP && (ev->flags & SR_F_WAKE_NEW))
+		put_s(f, ",\"new\":true");
+	if (ev->type == SR_EV_CPUTIME && (ev->flags & SR_F_CPU_EXIT))
+		put_s(f, ",\"at_exit\":true");
+	if (ev->type == SR_EV_CPUTIME && (ev->flags & SR_F_CPU_START))
+		put_s(f, ",\"baseline\":true");
 	/*
 	 * A type this build knows by its own layout, never by the file's names
 	 * (the reader refuses a schema that contradicts it); then the fields a
