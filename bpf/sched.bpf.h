@@ -152,8 +152,15 @@ static __always_inline void emit_syscpu(void *ctx, struct task_struct *task, str
 					__u64 now)
 {
 	struct out o;
-	struct sr_ev_syscpu *e = out_begin(&o);
+	struct sr_ev_syscpu *e;
 
+	/*
+	 * Still away: the kernel brought it back without a sched_switch
+	 * naming it (perf sees the same gap), so the absence ends now.
+	 */
+	if (p->out_ts)
+		syscall_in(p, now);
+	e = out_begin(&o);
 	if (!e)
 		return;
 	hdr_fill(&e->h, SR_EV_SYSCPU, task, now);
