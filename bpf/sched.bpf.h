@@ -94,6 +94,14 @@ static __always_inline bool task_wanted(struct task_struct *t)
 	return true;
 }
 
+/* The time, read once by a program and only if it needs it: *now is 0 until then. */
+static __always_inline __u64 clock_once(__u64 *now)
+{
+	if (!*now)
+		*now = bpf_ktime_get_ns();
+	return *now;
+}
+
 /* --- the split of a pending syscall's time --- */
 
 /* The task of p left its CPU in the middle of the call, at now. */

@@ -402,11 +402,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	sl = bpf_map_lookup_elem(&slots, &zero);
 	if (!sl)
 		return 0;
-	if (cpu_on)
-		now = bpf_ktime_get_ns();
 	if (sl->p.active && sl->owner == (__u64)prev) {
 		if (cpu_on)
-			syscall_out(&sl->p, preempt, prev_state, now);
+			syscall_out(&sl->p, preempt, prev_state, clock_once(&now));
 		sl->p.active = 0;
 		sp = bpf_task_storage_get(&pending, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (sp) {
@@ -420,13 +418,13 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		return 0;
 	sp = bpf_task_storage_get(&pending, next, 0, 0);
 	if (sp && sp->active) {
-		syscall_in(sp, now);
+		syscall_in(sp, clock_once(&now));
 		slot_take(sl, next);
 		sl->p = *sp;
 		sp->active = 0;
 	}
 	if (switches_on && (task_wanted(prev) || task_wanted(next)))
-		emit_switch(ctx, prev, next, preempt, prev_state, now);
+		emit_switch(ctx, prev, next, preempt, prev_state, clock_once(&now));
 	return 0;
 }
 
@@ -439,16 +437,15 @@ SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
 	struct pending *sp;
-	__u64 now;
+	__u64 now = 0;
 
 	if (attach_only)
 		return 0;
-	now = bpf_ktime_get_ns();
 	sp = bpf_task_storage_get(&pending, p, 0, 0);
 	if (sp && sp->active && sp->out_ts && !sp->wake_ts)
-		sp->wake_ts = now;
+		sp->wake_ts = clock_once(&now);
 	if (switches_on && task_wanted(p))
-		emit_wakeup(ctx, p, 0, now);
+		emit_wakeup(ctx, p, 0, clock_once(&now));
 	return 0;
 }
 
