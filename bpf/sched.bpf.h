@@ -152,6 +152,17 @@ static __always_inline void syscall_in(struct pending *p, __u64 now)
 
 /* --- records --- */
 
+/* out_begin() for a record of the class: the header filled in, for task t. */
+static __always_inline void *sched_begin_out(struct out *o, __u16 type, struct task_struct *t,
+					     __u64 now)
+{
+	struct sr_event *h = out_begin(o);
+
+	if (h)
+		hdr_fill(h, type, t, now);
+	return h;
+}
+
 /*
  * Where the time of the syscall of p went, right before its record (same
  * ts): only for a call that left its CPU.
@@ -168,10 +179,9 @@ static __always_inline void emit_syscpu(void *ctx, struct task_struct *task, str
 	 */
 	if (p->out_ts)
 		syscall_in(p, now);
-	e = out_begin(&o);
+	e = sched_begin_out(&o, SR_EV_SYSCPU, task, now);
 	if (!e)
 		return;
-	hdr_fill(&e->h, SR_EV_SYSCPU, task, now);
 	e->off_cpu_ns = p->off_cpu_ns;
 	e->blocked_ns = p->blocked_ns;
 	e->runq_ns = p->runq_ns;
@@ -187,12 +197,11 @@ static __always_inline void emit_switch(void *ctx, struct task_struct *prev,
 					unsigned int state, __u64 now)
 {
 	struct out o;
-	struct sr_ev_switch *e = out_begin(&o);
+	struct sr_ev_switch *e = sched_begin_out(&o, SR_EV_SWITCH, prev, now);
 	__u64 *c;
 
 	if (!e)
 		return;
-	hdr_fill(&e->h, SR_EV_SWITCH, prev, now);
 	e->next_pid = next->tgid;
 	e->next_tid = next->pid;
 	c = (__u64 *)e->next_comm;
@@ -207,11 +216,10 @@ static __always_inline void emit_switch(void *ctx, struct task_struct *prev,
 static __always_inline void emit_wakeup(void *ctx, struct task_struct *p, __u16 flags, __u64 now)
 {
 	struct out o;
-	struct sr_ev_wakeup *e = out_begin(&o);
+	struct sr_ev_wakeup *e = sched_begin_out(&o, SR_EV_WAKEUP, bpf_get_current_task_btf(), now);
 
 	if (!e)
 		return;
-	hdr_fill(&e->h, SR_EV_WAKEUP, bpf_get_current_task_btf(), now);
 	e->h.flags |= flags;
 	e->wakee_pid = p->tgid;
 	e->wakee_tid = p->pid;
@@ -228,11 +236,10 @@ static __always_inline void emit_wakeup(void *ctx, struct task_struct *p, __u16 
 static __always_inline void emit_cputime(void *ctx, struct task_struct *t, __u16 flags, __u64 now)
 {
 	struct out o;
-	struct sr_ev_cputime *e = out_begin(&o);
+	struct sr_ev_cputime *e = sched_begin_out(&o, SR_EV_CPUTIME, t, now);
 
 	if (!e)
 		return;
-	hdr_fill(&e->h, SR_EV_CPUTIME, t, now);
 	e->h.flags |= flags;
 	e->on_cpu_ns = BPF_CORE_READ(t, se.sum_exec_runtime);
 	e->runq_ns = BPF_CORE_READ(t, sched_info.run_delay);

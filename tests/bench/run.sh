@@ -968,7 +968,8 @@ bench_variants() {
 # sched_run TOOL ROUND: one timed pingpong; leaves $SCRATCH/sc.TOOL.ROUND
 # with wall_ns= events= lost= bytes=, or failed=WHY
 sched_run() {
-	local tool=$1 r=$2 res=$SCRATCH/sc.$1.$2 out=$SCRATCH/sc.bl err=$SCRATCH/sc.err rc=0 ev=- lost=- bytes=-
+	local tool=$1 r=$2 res=$SCRATCH/sc.$1.$2 out=$SCRATCH/sc.bl err=$SCRATCH/sc.err rc=0 ev lost bytes
+	local counts="- - -"
 	local work=("$BL" "$out" -- "$OUT/workloads/sr_cpu" pingpong "$SCHED_N")
 
 	rm -f "$out" "$err" "$SCRATCH/sc.trc" "$SCRATCH/sched.data"
@@ -978,19 +979,19 @@ sched_run() {
 	sysrec_cpu) "$SYSREC" record -f -e cpu -o "$SCRATCH/sc.trc" -- "${work[@]}" 2>"$err" || rc=$? ;;
 	perf) perf sched record -q -o "$SCRATCH/sched.data" -- "${work[@]}" >/dev/null 2>"$err" || rc=$? ;;
 	esac
+	# events lost bytes: sysrec's summary line; perf's samples and lost counts
 	case $tool in
-	sysrec|sysrec_cpu)
-		ev=$(summary_events "$err")
-		lost=$(summary_lost "$err")
-		bytes=$(fsize "$SCRATCH/sc.trc")
-		;;
+	sysrec|sysrec_cpu) counts="$(summary_events "$err") $(summary_lost "$err") $(fsize "$SCRATCH/sc.trc")" ;;
 	perf)
-		bytes=$(fsize "$SCRATCH/sched.data")
-		perf report --stats -i "$SCRATCH/sched.data" >"$SCRATCH/sched.stats" 2>/dev/null
-		ev=$(awk '/^ *SAMPLE events:/ { print $3; exit }' "$SCRATCH/sched.stats")
-		lost=$(awk '/^ *LOST(_SAMPLES)? events:/ && !seen[$1]++ { n += $3 } /stats:$/ { exit } END { print n + 0 }' "$SCRATCH/sched.stats")
+		perf report --stats -i "$SCRATCH/sched.data" 2>/dev/null | awk -v b="$(fsize "$SCRATCH/sched.data")" '
+			/^ *SAMPLE events:/ && !ev { ev = $3 }
+			/^ *LOST(_SAMPLES)? events:/ && !seen[$1]++ { lost += $3 }
+			/^[a-z_]+:[a-z_]+ stats:$/ { exit }	# the aggregate ends: per-event sections
+			END { print (ev ? ev : "-"), lost + 0, b }' >"$SCRATCH/sched.stats"
+		counts=$(cat "$SCRATCH/sched.stats")
 		;;
 	esac
+	read -r ev lost bytes <<<"$counts"
 	if [ $rc -ne 0 ] || [ ! -s "$out" ]; then
 		echo "failed=status_$rc:$(head -c 200 "$err" | tr -s ' \n' '_')" >"$res"
 		return 1

@@ -95,12 +95,10 @@ static void take_oracle(int i)
 		die("schedstat");
 	snprintf(path, sizeof(path), "/proc/self/task/%d/status", o->tid);
 	read_text(path, buf, sizeof(buf));
-	p = strstr(buf, "\nvoluntary_ctxt_switches:");
-	if (p)
-		o->vol = strtoull(p + 25, NULL, 10);
-	p = strstr(buf, "\nnonvoluntary_ctxt_switches:");
-	if (p)
-		o->invol = strtoull(p + 28, NULL, 10);
+	for (p = strtok(buf, "\n"); p; p = strtok(NULL, "\n")) {
+		sscanf(p, "voluntary_ctxt_switches: %llu", &o->vol);
+		sscanf(p, "nonvoluntary_ctxt_switches: %llu", &o->invol);
+	}
 }
 
 /* Spin until this thread has had ns of CPU. */
