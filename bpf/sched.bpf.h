@@ -102,6 +102,22 @@ static __always_inline __u64 clock_once(__u64 *now)
 	return *now;
 }
 
+/*
+ * The pending syscall t left in task storage, if any.  Most tasks never
+ * had task storage (they never left a CPU in the middle of a recorded
+ * syscall): for them a plain load answers, where the lookup would cost a
+ * helper call on every switch and wakeup.
+ */
+static __always_inline struct pending *pending_stored(struct task_struct *t)
+{
+	struct pending *sp;
+
+	if (bpf_core_field_exists(t->bpf_storage) && !t->bpf_storage)
+		return NULL;
+	sp = bpf_task_storage_get(&pending, t, 0, 0);
+	return sp && sp->active ? sp : NULL;
+}
+
 /* --- the split of a pending syscall's time --- */
 
 /* The task of p left its CPU in the middle of the call, at now. */

@@ -416,8 +416,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	}
 	if (!cpu_on)
 		return 0;
-	sp = bpf_task_storage_get(&pending, next, 0, 0);
-	if (sp && sp->active) {
+	sp = pending_stored(next);
+	if (sp) {
 		syscall_in(sp, clock_once(&now));
 		slot_take(sl, next);
 		sl->p = *sp;
@@ -441,8 +441,8 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 
 	if (attach_only)
 		return 0;
-	sp = bpf_task_storage_get(&pending, p, 0, 0);
-	if (sp && sp->active && sp->out_ts && !sp->wake_ts)
+	sp = pending_stored(p);
+	if (sp && sp->out_ts && !sp->wake_ts)
 		sp->wake_ts = clock_once(&now);
 	if (switches_on && task_wanted(p))
 		emit_wakeup(ctx, p, 0, clock_once(&now));
