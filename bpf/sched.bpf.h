@@ -198,13 +198,13 @@ static __always_inline void emit_syscpu(void *ctx, struct task_struct *task, str
 	e = sched_begin_out(&o, SR_EV_SYSCPU, task, now);
 	if (!e)
 		return;
+	e->nr = p->nr;
+	e->_pad[0] = e->_pad[1] = e->_pad[2] = 0;
 	e->off_cpu_ns = p->off_cpu_ns;
 	e->blocked_ns = p->blocked_ns;
 	e->runq_ns = p->runq_ns;
 	e->vol_switches = p->vol;
 	e->invol_switches = p->invol;
-	e->nr = p->nr;
-	e->_pad[0] = e->_pad[1] = e->_pad[2] = 0;
 	out_end(ctx, &o, sizeof(*e));
 }
 

@@ -504,28 +504,29 @@ static int snap_thread(const struct proc_info *pi, uint32_t tid, const struct sr
 	return fn(ctx, &e->h);
 }
 
-/* A CPUTIME record per thread of the process. */
+/*
+ * A CPUTIME record per thread of the process.  The list is read whole
+ * first: the directory is not held open while records are written.
+ */
 static int snap_threads(const struct proc_info *pi, const struct sr_snap_filter *flt, uint64_t ts,
 			uint8_t *rec, sr_release_fn fn, void *ctx)
 {
-	struct dirent *de;
+	struct dirent **tids;
 	char dir[64];
-	int err = 0;
-	DIR *d;
+	int n, err = 0;
 
 	snprintf(dir, sizeof(dir), "/proc/%u/task", pi->pid);
-	d = opendir(dir);
-	if (!d)
-		return 0;
-	while (!err && (de = readdir(d))) {
+	n = scandir(dir, &tids, NULL, NULL);
+	for (int i = 0; i < n; i++) {
 		char *end;
-		unsigned long tid = strtoul(de->d_name, &end, 10);
+		unsigned long tid = strtoul(tids[i]->d_name, &end, 10);
 
-		if (*end || !tid)
-			continue;
-		err = snap_thread(pi, tid, flt, ts, rec, fn, ctx);
+		if (!err && !*end && tid)
+			err = snap_thread(pi, tid, flt, ts, rec, fn, ctx);
+		free(tids[i]);
 	}
-	closedir(d);
+	if (n >= 0)
+		free(tids);
 	return err;
 }
 
