@@ -86,7 +86,7 @@ static ssize_t read_text(const char *path, char *buf, size_t size)
 static void take_oracle(int i)
 {
 	struct oracle *o = &oracle[i];
-	char path[96], buf[4096], *p;
+	char path[96], buf[4096], *p, *save = NULL;
 
 	o->tid = gettid();
 	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", o->tid);
@@ -95,7 +95,7 @@ static void take_oracle(int i)
 		die("schedstat");
 	snprintf(path, sizeof(path), "/proc/self/task/%d/status", o->tid);
 	read_text(path, buf, sizeof(buf));
-	for (p = strtok(buf, "\n"); p; p = strtok(NULL, "\n")) {
+	for (p = strtok_r(buf, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
 		sscanf(p, "voluntary_ctxt_switches: %llu", &o->vol);
 		sscanf(p, "nonvoluntary_ctxt_switches: %llu", &o->invol);
 	}
