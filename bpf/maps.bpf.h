@@ -44,6 +44,9 @@ const volatile __u8 proc_on;			/* emit exit records */
 const volatile __u8 attach_only;		/* benchmark floor: hooks run, emit nothing */
 const volatile __u32 argv_max = SR_ARGV_DEFAULT;
 const volatile __u8 sys_type[SR_NR_MAX];	/* record type per syscall nr, 0 = off */
+const volatile __u8 cpu_on;			/* the cpu class: syscall splits, thread totals */
+const volatile __u8 switches_on;		/* --sched-switches all: switch, wakeup records */
+const volatile __u64 filter_cgroup_id;		/* --cgroup's id, for tasks other than current */
 
 /*
  * 32-bit (ia32) syscalls have numbers and argument registers of their own.
@@ -73,6 +76,22 @@ struct pending {
 	__u8 no_file;
 	__u8 followed;		/* the task's tgid was found in 'tracked' */
 	__u8 compat;		/* a 32-bit syscall: nr is its x86-64 twin's */
+	/*
+	 * The cpu class: where the call's time went, once it left its CPU
+	 * ('left'; the counters below are valid only then).  sched_switch
+	 * adds each time off CPU when the task comes back, sched_wakeup
+	 * marks when a sleep ended.
+	 */
+	__u8 left;
+	__u8 out_state;		/* enum sr_task_state at the last switch-out */
+	__u8 _pad[5];
+	__u64 out_ts;		/* the last switch-out; 0 while on a CPU */
+	__u64 wake_ts;		/* its wakeup, 0 before one */
+	__u64 off_cpu_ns;
+	__u64 blocked_ns;
+	__u64 runq_ns;
+	__u32 vol;
+	__u32 invol;
 };
 
 struct {

@@ -19,7 +19,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "sysrec/event.h"
-#include "emit.bpf.h"
+#include "sched.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -101,6 +101,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	}
 	p->forked = 0;
 	p->no_file = 0;
+	if (cpu_on)
+		p->left = 0;
 	if (type == SR_EV_CLOSE) {
 		struct file *f = fd_file(task, (int)p->args[SR_FD_ARG_close]);
 
@@ -117,6 +119,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	struct task_struct *task;
 	struct pending *p;
 	__u64 now;
+	__u8 type;
 	long id;
 
 	if (attach_only)
@@ -147,8 +150,16 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	 * one is out, so they still leave in time order.
 	 */
 	now = bpf_ktime_get_ns();
+	type = sys_type[id & (SR_NR_MAX - 1)];
+	/*
+	 * A call that left its CPU: where its time went, right before its
+	 * record (a fork's was written at the fork, an exec's at the exec).
+	 */
+	if (cpu_on && p->left && !(type == SR_EV_FORK && p->forked) &&
+	    !(type == SR_EV_EXEC && !(ret < 0 && (!filter_comm_on || comm_matches()))))
+		emit_syscpu(ctx, task, p, now);
 
-	switch (sys_type[id & (SR_NR_MAX - 1)]) {
+	switch (type) {
 	case SR_EV_OPEN:
 		return emit_open(ctx, task, p, ret, now);
 	case SR_EV_RW:
@@ -187,6 +198,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	struct pending *p;
 	struct evbuf *eb;
 	__u8 one = 1;
+	__u64 now;
 
 	if (attach_only)
 		return 0;
@@ -199,11 +211,14 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	p = pending_of(task);
 	if (!p || sys_type[p->nr & (SR_NR_MAX - 1)] != SR_EV_FORK)
 		return 0;
+	now = bpf_ktime_get_ns();
+	if (cpu_on && p->left)
+		emit_syscpu(ctx, task, p, now);	/* before the scratch buffer is taken */
 	eb = evbuf();
 	if (!eb)
 		return 0;
 	e = (void *)eb->b;
-	sys_hdr_fill(&e->h, SR_EV_FORK, task, p, child->pid, bpf_ktime_get_ns());
+	sys_hdr_fill(&e->h, SR_EV_FORK, task, p, child->pid, now);
 	e->child_pid = ctgid;
 	e->child_tid = child->pid;
 	_Static_assert(SR_NSYS_FORK == 4, "sched_process_fork: fork, vfork, clone3, clone");
@@ -239,6 +254,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	struct pending *p;
 	struct evbuf *eb;
 	struct file *f;
+	__u64 now;
 
 	if (attach_only)
 		return 0;
@@ -248,11 +264,14 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	p->active = 0;
 	if (filter_comm_on && !comm_matches())
 		return 0;
+	now = bpf_ktime_get_ns();
+	if (cpu_on && p->left)
+		emit_syscpu(ctx, task, p, now);	/* before the scratch buffer is taken */
 	eb = evbuf();
 	if (!eb)
 		return 0;
 	e = (void *)eb->b;
-	sys_hdr_fill(&e->h, SR_EV_EXEC, task, p, 0, bpf_ktime_get_ns());
+	sys_hdr_fill(&e->h, SR_EV_EXEC, task, p, 0, now);
 	e->old_tid = old_pid;
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->_pad = 0;
@@ -317,6 +336,8 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 	struct sr_ev_exit *e;
 	struct pending *p;
 	struct evbuf *eb;
+	bool want = false;
+	__u64 now;
 
 	if (attach_only)
 		return 0;
@@ -328,10 +349,19 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 	p = pending_of(task);
 	if (p) {
 		p->active = 0;
-		if (p->nr == SR_NR_exit || p->nr == SR_NR_exit_group)
-			emit_syscall(ctx, task, p, 0, bpf_ktime_get_ns());
+		if (p->nr == SR_NR_exit || p->nr == SR_NR_exit_group) {
+			now = bpf_ktime_get_ns();
+			if (cpu_on && p->left)
+				emit_syscpu(ctx, task, p, now);
+			emit_syscall(ctx, task, p, 0, now);
+		}
 	}
-	if (proc_on && wanted(tgid)) {
+	if (proc_on || cpu_on)
+		want = wanted(tgid);
+	/* the thread's totals, as /proc would have given them a moment ago */
+	if (cpu_on && want)
+		emit_cputime(ctx, task, SR_F_CPU_EXIT, bpf_ktime_get_ns());
+	if (proc_on && want) {
 		eb = evbuf();
 		if (eb) {
 			e = (void *)eb->b;
@@ -352,27 +382,80 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
  * A task switched out in the middle of a syscall (it blocked, or was
  * preempted, and may wake on another CPU) takes its pending syscall along
  * in task storage; the slot is free for the next task.
+ *
+ * With the cpu class, the syscall notes when and why it left; the task
+ * coming in, if it has a syscall waiting in storage, adds the time it was
+ * away and takes the syscall back into this CPU's slot (so that its next
+ * switch-out and its sys_exit find it there, as if it had never left).
  */
 SEC("tp_btf/sched_switch")
-int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+	     unsigned int prev_state)
 {
 	struct pending *sp;
 	struct slot *sl;
 	__u32 zero = 0;
+	__u64 now = 0;
 
 	if (attach_only)
 		return 0;
 	sl = bpf_map_lookup_elem(&slots, &zero);
-	if (!sl || !sl->p.active || sl->owner != (__u64)prev)
+	if (!sl)
 		return 0;
-	sl->p.active = 0;
-	sp = bpf_task_storage_get(&pending, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (sp) {
-		*sp = sl->p;
-		sp->active = 1;
-	} else {
-		count_drops(1);		/* its record is lost: say so */
+	if (sl->p.active && sl->owner == (__u64)prev) {
+		if (cpu_on)
+			syscall_out(&sl->p, preempt, prev_state, clock_once(&now));
+		sl->p.active = 0;
+		sp = bpf_task_storage_get(&pending, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (sp) {
+			*sp = sl->p;
+			sp->active = 1;
+		} else {
+			count_drops(1);		/* its record is lost: say so */
+		}
 	}
+	if (!cpu_on)
+		return 0;
+	sp = pending_stored(next);
+	if (sp) {
+		syscall_in(sp, clock_once(&now));
+		slot_take(sl, next);
+		sl->p = *sp;
+		sp->active = 0;
+	}
+	if (switches_on && (task_wanted(prev) || task_wanted(next)))
+		emit_switch(ctx, prev, next, preempt, prev_state, clock_once(&now));
+	return 0;
+}
+
+/*
+ * A thread made runnable: a syscall of it waiting off CPU notes when its
+ * sleep ended; with --sched-switches all, a wakeup record (the waker is
+ * the current task).
+ */
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	struct pending *sp;
+	__u64 now = 0;
+
+	if (attach_only)
+		return 0;
+	sp = pending_stored(p);
+	if (sp && sp->out_ts && !sp->wake_ts)
+		sp->wake_ts = clock_once(&now);
+	if (switches_on && task_wanted(p))
+		emit_wakeup(ctx, p, 0, clock_once(&now));
+	return 0;
+}
+
+/* A new task's first wakeup: it has no syscall yet.  Loaded with switch records only. */
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	if (attach_only || !task_wanted(p))
+		return 0;
+	emit_wakeup(ctx, p, SR_F_WAKE_NEW, bpf_ktime_get_ns());
 	return 0;
 }
 

@@ -422,6 +422,46 @@ static const struct sr_syscall_ia32 ia32[] = {
 	{ 358, "execveat" }, { 435, "clone3" },
 };
 
+static const struct sr_class_name class_names[] = {
+	{ "proc", SR_CLASS_PROC },
+	{ "mem", SR_CLASS_MEM },
+	{ "file", SR_CLASS_FILE },
+	{ "cpu", SR_CLASS_CPU },
+	{ "all", SR_CLASS_PROC | SR_CLASS_MEM | SR_CLASS_FILE | SR_CLASS_CPU },
+};
+
+const struct sr_class_name *sr_class_names(size_t *n)
+{
+	*n = ARRAY_SIZE(class_names);
+	return class_names;
+}
+
+uint32_t sr_class_by_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(class_names); i++)
+		if (!strcmp(name, class_names[i].name))
+			return class_names[i].mask;
+	return 0;
+}
+
+uint32_t sr_classes_in(const char *list)
+{
+	char name[32];
+	uint32_t mask = 0;
+	size_t len;
+
+	while (list && *list) {
+		len = strcspn(list, ",");
+		if (len < sizeof(name)) {
+			memcpy(name, list, len);
+			name[len] = 0;
+			mask |= sr_class_by_name(name);
+		}
+		list += len + (list[len] == ',');
+	}
+	return mask;
+}
+
 const struct sr_syscall *sr_syscalls(size_t *n)
 {
 	*n = ARRAY_SIZE(syscalls);

@@ -153,6 +153,12 @@ void pr_print_json(struct sr_printer *p, const struct sr_event *ev)
 		put_s(f, ",\"count_cut\":true");
 	if (ev->flags & SR_F_COMPAT)
 		put_s(f, ",\"compat\":true");
+	if (ev->type == SR_EV_WAKEUP && (ev->flags & SR_F_WAKE_NEW))
+		put_s(f, ",\"new\":true");
+	if (ev->type == SR_EV_CPUTIME && (ev->flags & SR_F_CPU_EXIT))
+		put_s(f, ",\"at_exit\":true");
+	if (ev->type == SR_EV_CPUTIME && (ev->flags & SR_F_CPU_START))
+		put_s(f, ",\"baseline\":true");
 	/*
 	 * A type this build knows by its own layout, never by the file's names
 	 * (the reader refuses a schema that contradicts it); then the fields a
@@ -164,11 +170,32 @@ void pr_print_json(struct sr_printer *p, const struct sr_event *ev)
 	if (nr >= 0 && ev->size >= sizeof(struct sr_event) + sizeof(struct sr_sys)) {
 		const struct sr_sys *sys = (const void *)(ev + 1);
 
+		struct pr_split sp;
+
 		if (sys->ret < 0 && sys->ret >= -4095 && (name = sr_errno_name((int)-sys->ret))) {
 			jkey(f, "errno");
 			put_c(f, '"');
 			put_s(f, name);
 			put_c(f, '"');
+		}
+		/*
+		 * Where the call's time went: its SYSCPU record's split; with
+		 * none, all on CPU in a trace of the cpu class, and unknown
+		 * (null) in a trace without it.
+		 */
+		if (pr_syscpu_take(p, ev, &sp)) {
+			jkey(f, "on_cpu_ns");
+			put_s64(f, sp.on_cpu_ns);
+			jkey(f, "off_cpu_ns");
+			put_u64(f, sp.off_cpu_ns);
+			jkey(f, "runq_ns");
+			put_u64(f, sp.runq_ns);
+		} else if (p->cpu_class) {
+			jkey(f, "on_cpu_ns");
+			put_u64(f, sys->dur_ns);
+			put_s(f, ",\"off_cpu_ns\":0,\"runq_ns\":0");
+		} else {
+			put_s(f, ",\"on_cpu_ns\":null,\"off_cpu_ns\":null,\"runq_ns\":null");
 		}
 	}
 	put_s(f, "}\n");

@@ -525,6 +525,24 @@ static void text_cputime(struct sr_printer *p, const struct sr_event *ev)
 		put_s(f, " baseline");
 }
 
+/* A syscall that left its CPU: where its time went, from its SYSCPU record. */
+static void text_split(struct sr_printer *p, const struct sr_event *ev)
+{
+	struct pr_split sp;
+
+	if (!pr_syscpu_take(p, ev, &sp))
+		return;
+	put_key(&p->out, "on_cpu");
+	if (sp.on_cpu_ns < 0) {
+		put_c(&p->out, '-');
+		put_dur(&p->out, -(uint64_t)sp.on_cpu_ns);
+	} else {
+		put_dur(&p->out, (uint64_t)sp.on_cpu_ns);
+	}
+	kv_dur(&p->out, "off_cpu", sp.off_cpu_ns);
+	kv_dur(&p->out, "runq", sp.runq_ns);
+}
+
 /* One printer per type of SR_EVENT_TYPES: a type without its text_<name> fails to build. */
 static const struct {
 	void (*fn)(struct sr_printer *p, const struct sr_event *ev);
@@ -647,6 +665,8 @@ void pr_print_text(struct sr_printer *p, const struct sr_event *ev)
 		text_printers[t].fn(p, ev);
 	else
 		text_generic(p, ev, p->r ? sr_reader__file_type(p->r, t) : NULL);
+	if (nr >= 0)
+		text_split(p, ev);
 	if (ev->flags & SR_F_COMPAT)
 		put_s(f, " compat");
 	put_c(f, '\n');

@@ -215,10 +215,51 @@ void sr_printer__set_trace(struct sr_printer *p, const struct sr_reader *r, int 
 	p->have_offset = have_offset;
 	p->clock_offset = have_offset ? clock_offset : 0;
 	p->wc.valid = 0;
+	/* each file of a rotated set says what it recorded */
+	p->cpu_class = r && (sr_classes_in(sr_reader__meta(r, "classes")) & SR_CLASS_CPU);
+	memset(p->syscpu, 0, sizeof(p->syscpu));
+}
+
+/* --- the cpu class --- */
+
+void pr_syscpu_note(struct sr_printer *p, const struct sr_event *ev)
+{
+	const struct sr_ev_syscpu *e = (const void *)ev;
+	struct pr_syscpu *k;
+
+	if (ev->type != SR_EV_SYSCPU || ev->size < sizeof(*e))
+		return;
+	k = &p->syscpu[ev->tid % PR_SYSCPU_SLOTS];
+	k->tid = ev->tid;
+	k->valid = 1;
+	k->ts = ev->ts;
+	k->off_cpu_ns = e->off_cpu_ns;
+	k->runq_ns = e->runq_ns;
+}
+
+int pr_syscpu_take(struct sr_printer *p, const struct sr_event *ev, struct pr_split *s)
+{
+	struct pr_syscpu *k = &p->syscpu[ev->tid % PR_SYSCPU_SLOTS];
+	const struct sr_sys *sys = (const void *)(ev + 1);
+
+	if (!k->valid || k->tid != ev->tid || k->ts != ev->ts ||
+	    ev->size < sizeof(*ev) + sizeof(*sys))
+		return 0;
+	k->valid = 0;
+	s->off_cpu_ns = k->off_cpu_ns;
+	s->runq_ns = k->runq_ns;
+	s->on_cpu_ns = (int64_t)(sys->dur_ns - k->off_cpu_ns - k->runq_ns);
+	return 1;
+}
+
+void sr_printer__note(struct sr_printer *p, const struct sr_event *ev)
+{
+	pr_syscpu_note(p, ev);
 }
 
 void sr_printer__event(struct sr_printer *p, const struct sr_event *ev)
 {
+	pr_syscpu_note(p, ev);
 	if (p->json)
 		pr_print_json(p, ev);
 	else

@@ -38,6 +38,27 @@ struct wall_cache {
 	char s[48];
 };
 
+/*
+ * A SYSCPU record, kept until the record of its syscall (same tid, same
+ * ts), which follows it: direct-mapped by tid.
+ */
+#define PR_SYSCPU_SLOTS	64
+
+struct pr_syscpu {
+	uint32_t tid;
+	uint32_t valid;
+	uint64_t ts;
+	uint64_t off_cpu_ns;
+	uint64_t runq_ns;
+};
+
+/* Where a syscall's time went. */
+struct pr_split {
+	int64_t on_cpu_ns;	/* dur_ns minus the other two: signed, should a record lie */
+	uint64_t off_cpu_ns;
+	uint64_t runq_ns;
+};
+
 struct sr_printer {
 	struct obuf out;
 	int json;
@@ -47,6 +68,8 @@ struct sr_printer {
 	int have_offset;
 	int64_t clock_offset;		/* wall ns = ts + clock_offset */
 	struct wall_cache wc;
+	int cpu_class;			/* the trace's classes include cpu */
+	struct pr_syscpu syscpu[PR_SYSCPU_SLOTS];
 };
 
 /* --- output (printer.c) --- */
@@ -196,6 +219,16 @@ int pr_field_ok(const struct sr_event *ev, const struct sr_field *fl);
 int pr_field_int(const struct sr_event *ev, const struct sr_field *fl, uint64_t *u, int64_t *s);
 /* Which header flag says a string field was cut. */
 int pr_str_cut(const struct sr_event *ev, const char *name);
+
+/* --- the cpu class --- */
+
+/* Keep @ev if it is a SYSCPU record, for the syscall record that follows it. */
+void pr_syscpu_note(struct sr_printer *p, const struct sr_event *ev);
+/*
+ * The split of syscall record @ev (nr >= 0): 1 from its SYSCPU record, 0
+ * when it had none (all of it on CPU, if the trace recorded the cpu class).
+ */
+int pr_syscpu_take(struct sr_printer *p, const struct sr_event *ev, struct pr_split *s);
 
 /* --- the two forms --- */
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -84,10 +85,16 @@ int sr_rec__bpf_open(struct sr_rec *r)
 	return 0;
 }
 
-/* The filters and the record type of each syscall, fixed before the load. */
+/*
+ * The filters and the record type of each syscall, fixed before the load;
+ * the cpu class's programs loaded only when it is asked for, so that
+ * without it (or without switch records) they cost nothing.
+ */
 void sr_rec__set_rodata(struct sr_rec *r)
 {
 	const struct sr_rec_opts *o = r->o;
+	bool cpu = r->class_mask & SR_CLASS_CPU;
+	struct stat st;
 
 	r->skel->rodata->self_tgid = getpid();
 	r->skel->rodata->filter_pids = o->npids || o->cmd;
@@ -96,6 +103,13 @@ void sr_rec__set_rodata(struct sr_rec *r)
 		strncpy((char *)r->skel->rodata->filter_comm, o->comm, SR_COMM_LEN - 1);
 	}
 	r->skel->rodata->filter_cgroup = o->cgroup != NULL;
+	/* tasks other than the current one are matched by id: kernfs ids are inode numbers */
+	if (r->cg_fd >= 0 && !fstat(r->cg_fd, &st))
+		r->skel->rodata->filter_cgroup_id = st.st_ino;
+	r->skel->rodata->cpu_on = cpu;
+	r->skel->rodata->switches_on = cpu && o->sched_switches;
+	bpf_program__set_autoload(r->skel->progs.sched_wakeup, cpu);
+	bpf_program__set_autoload(r->skel->progs.sched_wakeup_new, cpu && o->sched_switches);
 	r->skel->rodata->argv_max = (uint32_t)o->argv_max;
 	r->skel->rodata->attach_only = o->attach_only;
 	memcpy((void *)r->skel->rodata->sys_type, r->sys_type, sizeof(r->sys_type));

@@ -37,6 +37,20 @@ int sr_rec__append(void *ctx, const struct sr_event *ev)
 		if (err)
 			return err;
 	}
+	return sr_rec__put(r, ev);
+}
+
+/*
+ * A record into the file at hand, whatever its time: the cgroup it names
+ * named first, then printed (--print).  The records a file begins and
+ * ends with (snapshot, thread totals) come this way, never starting a
+ * file themselves.
+ */
+int sr_rec__put(void *ctx, const struct sr_event *ev)
+{
+	struct sr_rec *r = ctx;
+	int err;
+
 	/* Name each cgroup the first time a file sees it. */
 	if (ev->cgroup_id && ev->type != SR_EV_CGROUP && sr_cgroups__first_seen(r->cg, ev->cgroup_id)) {
 		const char *path = sr_cgroups__path(r->cg, ev->cgroup_id);

@@ -26,7 +26,7 @@ const char sr_usage_record[] =
 	"usage: sysrec record [-o FILE] [-p PID[,PID...]] [-c COMM] [-e CLASSES]\n"
 	"                     [-d SECONDS] [-f] [-q] [--print] [-- COMMAND [ARGS...]]\n"
 	"\n"
-	"Record process, memory and file activity into a trace file.\n"
+	"Record process, memory, file and CPU activity into a trace file.\n"
 	"With a COMMAND, start it, record it and all its descendants, and exit\n"
 	"with its status; with -p, record those processes and their descendants;\n"
 	"with neither, the whole system.\n"
@@ -36,8 +36,11 @@ const char sr_usage_record[] =
 	"    -p, --pid PID[,PID]     record these processes and their new children\n"
 	"    -c, --comm COMM         record only tasks whose comm is COMM\n"
 	"        --cgroup PATH       record only this cgroup v2 and its descendants\n"
-	"    -e, --events LIST       classes proc,mem,file (default all three) and/or\n"
+	"    -e, --events LIST       classes proc,mem,file,cpu (default all four) and/or\n"
 	"                            syscall names (openat,pwrite64,getpid,...)\n"
+	"        --sched-switches W  cpu: all (default) records every context switch\n"
+	"                            and wakeup; none keeps only each syscall's split\n"
+	"                            and each thread's totals\n"
 	"    -d, --duration SECS     stop after SECS (1.5, 500ms, 2m)\n"
 	"    -q, --quiet             no status line, no summary\n"
 	"        --print             also print one line per event on stdout\n"
@@ -63,6 +66,18 @@ static int parse_pids(struct sr_rec_opts *o, const char *arg)
 	return err;
 }
 
+/* "proc, mem, file, cpu": the classes -e takes, for its error message. */
+static void class_list(char *buf, size_t size)
+{
+	size_t n, len = 0;
+	const struct sr_class_name *cn = sr_class_names(&n);
+
+	buf[0] = 0;
+	for (size_t i = 0; i < n && len < size; i++)
+		if (strcmp(cn[i].name, "all"))
+			len += snprintf(buf + len, size - len, "%s%s", len ? ", " : "", cn[i].name);
+}
+
 /* Turn -e into a record type per syscall number; classes into words for the metadata. */
 static int parse_events(struct sr_rec *r, const char *list)
 {
@@ -74,17 +89,11 @@ static int parse_events(struct sr_rec *r, const char *list)
 	if (!copy)
 		return -ENOMEM;
 	r->classes[0] = 0;
+	r->class_mask = 0;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint32_t mask = 0;
+		uint32_t mask = sr_class_by_name(tok);
 
-		if (!strcmp(tok, "proc"))
-			mask = SR_CLASS_PROC;
-		else if (!strcmp(tok, "mem"))
-			mask = SR_CLASS_MEM;
-		else if (!strcmp(tok, "file"))
-			mask = SR_CLASS_FILE;
-		else if (!strcmp(tok, "all"))
-			mask = SR_CLASS_PROC | SR_CLASS_MEM | SR_CLASS_FILE;
+		r->class_mask |= mask;
 		if (mask) {
 			for (i = 0; i < n; i++)
 				if ((all[i].class & mask) && all[i].nr < SR_NR_MAX)
@@ -93,7 +102,10 @@ static int parse_events(struct sr_rec *r, const char *list)
 			const struct sr_syscall *sc = sr_syscall_by_name(tok);
 
 			if (!sc || sc->nr >= SR_NR_MAX) {
-				sr_err("record: unknown event class or syscall '%s' (classes: proc, mem, file)", tok);
+				char names[128];
+
+				class_list(names, sizeof(names));
+				sr_err("record: unknown event class or syscall '%s' (classes: %s)", tok, names);
 				err = -EINVAL;
 				break;
 			}
@@ -123,7 +135,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 enum {
 	OPT_PRINT = 256, OPT_CGROUP, OPT_BUFFER_PAGES, OPT_FLUSH, OPT_ROT_SIZE,
-	OPT_ROT_TIME, OPT_KEEP, OPT_LEVEL, OPT_ATTACH_ONLY,
+	OPT_ROT_TIME, OPT_KEEP, OPT_LEVEL, OPT_ATTACH_ONLY, OPT_SCHED_SWITCHES,
 };
 
 #define RECORD_OPTS	"+:o:fp:c:e:d:qvA:h"	/* leading ':': a missing value returns ':' */
@@ -148,6 +160,7 @@ static const struct option long_opts[] = {
 	{ "keep",		required_argument, NULL, OPT_KEEP },
 	{ "level",		required_argument, NULL, OPT_LEVEL },
 	{ "attach-only",	no_argument,       NULL, OPT_ATTACH_ONLY },
+	{ "sched-switches",	required_argument, NULL, OPT_SCHED_SWITCHES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -161,6 +174,7 @@ int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv)
 	o->argv_max = SR_ARGV_DEFAULT;
 	o->buffer_pages = 2048;
 	o->flush_ns = 1000000000ull;
+	o->sched_switches = 1;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, RECORD_OPTS, long_opts, NULL)) != -1) {
@@ -244,6 +258,11 @@ int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv)
 		case OPT_ATTACH_ONLY:
 			o->attach_only = 1;
 			break;
+		case OPT_SCHED_SWITCHES:
+			if (strcmp(optarg, "all") && strcmp(optarg, "none"))
+				return usage_error("--sched-switches '%s' must be all or none", optarg);
+			o->sched_switches = !strcmp(optarg, "all");
+			break;
 		default:	/* '?' or ':' */
 			sr_opt_err("record", RECORD_OPTS, argv, c);
 			return -EINVAL;
@@ -255,7 +274,7 @@ int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv)
 		return usage_error("--keep needs --rotate-size or --rotate-time%s", "");
 	if (o->cmd && o->npids)
 		return usage_error("-p and a COMMAND cannot be combined%s", "");
-	return parse_events(r, o->events ? o->events : "proc,mem,file") ? -EINVAL : 0;
+	return parse_events(r, o->events ? o->events : "proc,mem,file,cpu") ? -EINVAL : 0;
 }
 
 /* --- -p and --cgroup on this system --- */

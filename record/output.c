@@ -147,6 +147,8 @@ static struct sr_snap_filter snap_filter(struct sr_rec *r)
 		.cgroup = r->o->cgroup ? r->cg_rel : NULL,
 		.self = getpid(),
 		.argv_max = (uint32_t)r->o->argv_max,
+		.cputime = !!(r->class_mask & SR_CLASS_CPU),
+		.cputime_flags = SR_F_CPU_START,
 	};
 }
 
@@ -323,7 +325,7 @@ static int open_file(struct sr_rec *r, uint64_t ts)
 		r->presnap = NULL;
 	} else {
 		sr_cgroups__reset_seen(r->cg);
-		err = sr_snapshot(&flt, r->cg, ts, sr_rec__append, r);
+		err = sr_snapshot(&flt, r->cg, ts, sr_rec__put, r);
 	}
 	if (err && !r->reported) {
 		sr_err("cannot write the snapshot to %s: %s", r->path, strerror(-err));
@@ -338,6 +340,28 @@ static int open_file(struct sr_rec *r, uint64_t ts)
 	return err;
 }
 
+/*
+ * The cpu class: every recorded thread's totals as the file ends, so that
+ * a file says what each thread did in it (these minus its baseline) even
+ * where no switch was recorded.
+ */
+static int write_end_cputime(struct sr_rec *r, uint64_t stop_ns)
+{
+	struct sr_snap_filter flt = snap_filter(r);
+	int err;
+
+	if (!flt.cputime)
+		return 0;
+	flt.cputime_only = 1;
+	flt.cputime_flags = 0;
+	err = sr_snapshot(&flt, r->cg, stop_ns, sr_rec__put, r);
+	if (err && !r->reported) {
+		sr_err("cannot write the threads' CPU times to %s: %s", r->path, strerror(-err));
+		r->reported = 1;
+	}
+	return err;
+}
+
 /* Write the file's end metadata (its own counts) and finish it. */
 int sr_rec__close_file(struct sr_rec *r, uint64_t stop_ns)
 {
@@ -347,6 +371,7 @@ int sr_rec__close_file(struct sr_rec *r, uint64_t stop_ns)
 
 	if (!r->w)
 		return 0;
+	err = write_end_cputime(r, stop_ns);
 	for (int i = 0; i < ncpu && i < MAX_CPUS; i++) {
 		size_t len = strlen(lpc);
 

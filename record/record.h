@@ -76,11 +76,15 @@ struct sr_snap_filter {
 	const char *cgroup;	/* NULL: any; else this cgroup v2 and below ("/x/y") */
 	uint32_t self;					/* never this tgid */
 	uint32_t argv_max;
+	int cputime;		/* also a CPUTIME record per thread (the cpu class) */
+	int cputime_only;	/* only those: the totals a file ends with */
+	uint16_t cputime_flags;	/* SR_F_CPU_START for the baseline a file begins with */
 };
 
 /*
- * Emit proc, fd and cgroup records for every process alive now, all stamped
- * with ts, through fn.  Processes that vanish during the scan are skipped.
+ * Emit proc, fd and cgroup records for every process alive now, and CPUTIME
+ * records for each of its threads when asked, all stamped with ts, through
+ * fn.  Processes and threads that vanish during the scan are skipped.
  */
 int sr_snapshot(const struct sr_snap_filter *flt, struct sr_cgroups *cg, uint64_t ts,
 		sr_release_fn fn, void *ctx);
@@ -114,6 +118,7 @@ struct sr_rec_opts {
 	uint64_t rotate_ns;
 	uint64_t keep;
 	uint64_t level;
+	int sched_switches;	/* --sched-switches all (1) or none (0) */
 	char **cmd;
 };
 
@@ -130,6 +135,7 @@ struct sr_rec {
 	uint8_t *presnap;		/* the first file's snapshot, taken before it is created */
 	size_t presnap_len, presnap_cap;
 	uint8_t sys_type[SR_NR_MAX];
+	uint32_t class_mask;	/* the enum sr_class bits -e named */
 	char classes[512];
 	char filters[512];
 	char cg_rel[PATH_MAX];		/* --cgroup below the cgroup2 mount: "/a/b" */
@@ -219,6 +225,7 @@ void sr_rec__close_buffers(struct sr_rec *r);
 int sr_rec__ingest(struct sr_rec *r, uint64_t horizon);
 int sr_rec__drain(struct sr_rec *r);
 int sr_rec__append(void *ctx, const struct sr_event *ev);
+int sr_rec__put(void *ctx, const struct sr_event *ev);
 int sr_rec__print_open(struct sr_rec *r);
 void sr_rec__print_flush(struct sr_rec *r);
 void sr_rec__print_close(struct sr_rec *r);

@@ -448,6 +448,88 @@ static int snap_fds(const struct proc_info *pi, uint64_t ts, uint8_t *rec,
 	return err;
 }
 
+/* The number after "key:" in a /proc status text, or 0. */
+static uint64_t status_u64(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+/*
+ * A CPUTIME record of thread tid of process pi->pid: the counters
+ * schedstat and status give, which the kernel's own at-exit record reads
+ * from the same fields.  0 and no record for a thread gone, or not
+ * recorded (the BPF filter matches each thread's own comm).
+ */
+static int snap_thread(const struct proc_info *pi, uint32_t tid, const struct sr_snap_filter *flt,
+		       uint64_t ts, uint8_t *rec, sr_release_fn fn, void *ctx)
+{
+	struct sr_ev_cputime *e = (void *)rec;
+	unsigned long long on, runq, slices;
+	char path[96], buf[4096];
+	ssize_t n;
+
+	hdr_init(&e->h, SR_EV_CPUTIME, ts, pi);
+	e->h.tid = tid;
+	e->h.flags = flt->cputime_flags;
+	e->h.size = sizeof(*e);
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/comm", pi->pid, tid);
+	n = read_file(path, buf, SR_COMM_LEN);
+	if (n <= 0)
+		return 0;
+	if (buf[n - 1] == '\n')
+		n--;
+	memset(e->h.comm, 0, SR_COMM_LEN);
+	memcpy(e->h.comm, buf, n);
+	if (flt->comm && strncmp((const char *)e->h.comm, flt->comm, SR_COMM_LEN))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/schedstat", pi->pid, tid);
+	n = read_file(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	if (sscanf(buf, "%llu %llu %llu", &on, &runq, &slices) != 3)
+		return 0;
+	e->on_cpu_ns = on;
+	e->runq_ns = runq;
+	e->timeslices = slices;
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/status", pi->pid, tid);
+	n = read_file(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	e->vol_switches = status_u64(buf, "\nvoluntary_ctxt_switches:");
+	e->invol_switches = status_u64(buf, "\nnonvoluntary_ctxt_switches:");
+	return fn(ctx, &e->h);
+}
+
+/*
+ * A CPUTIME record per thread of the process.  The list is read whole
+ * first: the directory is not held open while records are written.
+ */
+static int snap_threads(const struct proc_info *pi, const struct sr_snap_filter *flt, uint64_t ts,
+			uint8_t *rec, sr_release_fn fn, void *ctx)
+{
+	struct dirent **tids;
+	char dir[64];
+	int n, err = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%u/task", pi->pid);
+	n = scandir(dir, &tids, NULL, NULL);
+	for (int i = 0; i < n; i++) {
+		char *end;
+		unsigned long tid = strtoul(tids[i]->d_name, &end, 10);
+
+		if (!err && !*end && tid)
+			err = snap_thread(pi, tid, flt, ts, rec, fn, ctx);
+		free(tids[i]);
+	}
+	if (n >= 0)
+		free(tids);
+	return err;
+}
+
 static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_cgroups *cg,
 		     uint64_t ts, uint8_t *rec, sr_release_fn fn, void *ctx)
 {
@@ -460,11 +542,13 @@ static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_c
 
 	if (proc_info(pid, cg, &pi))
 		return 0;
-	if (flt->comm && strncmp(pi.comm, flt->comm, SR_COMM_LEN))
-		return 0;
 	/* as --cgroup filters in BPF; a process whose cgroup is not known is not under it */
 	if (flt->cgroup && !sr_cgroup_under(pi.cgroup, strlen(pi.cgroup), flt->cgroup,
 					    strlen(flt->cgroup)))
+		return 0;
+	if (flt->cputime_only)
+		return snap_threads(&pi, flt, ts, rec, fn, ctx);
+	if (flt->comm && strncmp(pi.comm, flt->comm, SR_COMM_LEN))
 		return 0;
 	if (pi.cgroup_id && sr_cgroups__first_seen(cg, pi.cgroup_id)) {
 		struct sr_ev_cgroup *c = (void *)rec;
@@ -509,7 +593,10 @@ static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_c
 	err = fn(ctx, &e->h);
 	if (err)
 		return err;
-	return snap_fds(&pi, ts, rec, fn, ctx);
+	err = snap_fds(&pi, ts, rec, fn, ctx);
+	if (!err && flt->cputime)
+		err = snap_threads(&pi, flt, ts, rec, fn, ctx);
+	return err;
 }
 
 int sr_snapshot(const struct sr_snap_filter *flt, struct sr_cgroups *cg, uint64_t ts,

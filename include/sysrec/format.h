@@ -66,7 +66,24 @@ enum sr_class {
 	SR_CLASS_MEM = 1 << 1,
 	SR_CLASS_FILE = 1 << 2,
 	SR_CLASS_OTHER = 1 << 3,	/* only when named with -e */
+	SR_CLASS_CPU = 1 << 4,		/* no syscall: the scheduler's records (switch ... cputime) */
 };
+
+/* A class as record -e and a trace's "classes" metadata name it. */
+struct sr_class_name {
+	const char *name;	/* "proc"; "all" names every class but other */
+	uint32_t mask;		/* enum sr_class bits */
+};
+
+/* The names of the classes, the one list of them; n set to its length. */
+const struct sr_class_name *sr_class_names(size_t *n);
+/* The class bits of one name, 0 for a name that is no class ("openat"). */
+uint32_t sr_class_by_name(const char *name);
+/*
+ * The classes a comma list names ("proc,mem,openat", a trace's "classes"
+ * metadata), syscall names ignored; 0 for NULL.
+ */
+uint32_t sr_classes_in(const char *list);
 
 /* The way a syscall moves bytes through its fd (fd_arg). */
 enum sr_dir {

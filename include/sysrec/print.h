@@ -36,6 +36,12 @@ void sr_printer__set_trace(struct sr_printer *p, const struct sr_reader *r, int 
 			   int64_t clock_offset);
 /* One record, one line. */
 void sr_printer__event(struct sr_printer *p, const struct sr_event *ev);
+/*
+ * A record read but not printed (a filter left it out): the printer still
+ * learns from it what it needs for the records it prints (a SYSCPU
+ * record's split, for the line of its syscall).
+ */
+void sr_printer__note(struct sr_printer *p, const struct sr_event *ev);
 /* Write out what is buffered and fflush the stream. */
 void sr_printer__flush(struct sr_printer *p);
 /* Flushes, then frees; NULL is fine. */

@@ -37,7 +37,7 @@ PATH = "off = put_file_path(rec, off, f, &e->path, &e->h.flags);"
 ENTER = "int BPF_PROG(sys_enter,"
 NAME = "off = put_user_str(rec, sizeof(*e), name, &e->name);"
 ENTRY_CLOCK = "p->ts = bpf_ktime_get_ns();"
-EXIT_CLOCK = "now = bpf_ktime_get_ns();\n\n\tswitch"
+EXIT_CLOCK = "now = bpf_ktime_get_ns();\n\ttype = sys_type"
 TASK = "if (filter_comm_on && !comm_matches())"
 # before the transport's first line: vmlinux.h and the libbpf headers are in
 MAPS = "#define SYSREC_TRANSPORT_BPF_H"
@@ -98,7 +98,7 @@ def variant(src, name):
         src = variant(src, "no-entry-clock")
         return src and variant(src, "no-name")
     if name == "bare-exit":
-        return src.replace(EXIT_CLOCK, "now = bpf_ktime_get_ns();\n\tif (now)\n\t\treturn 0;\n\n\tswitch", 1) \
+        return src.replace(EXIT_CLOCK, "now = bpf_ktime_get_ns();\n\tif (now)\n\t\treturn 0;\n\ttype = sys_type", 1) \
             if EXIT_CLOCK in src else None
     if name == "filter":
         i = src.find(ENTER)

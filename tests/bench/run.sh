@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # run.sh - sysrec's benchmarks, each printing a table (docs/PERFORMANCE.md).
 #
-#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory]
+#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory|sched]
 #
 #   overhead    the sr_work loop untraced, under sysrec --attach-only, sysrec
 #               record, perf record -z, bpftrace and strace -f, alternating,
@@ -27,6 +27,10 @@
 #               50M-event gentrace trace, a rotated set of 1,000 gentrace
 #               files and the hostile 50-chunk mkhostile file
 #               (docs/RELIABILITY.md)
+#   sched       context switches: two processes passing a byte back and
+#               forth over pipes (sr_cpu pingpong), untraced, under sysrec
+#               record (all classes, cpu included), sysrec record -e cpu
+#               and perf sched record, alternating, medians, lost records
 #
 # Environment: OUTPUT (build directory, .output), SYSREC (the binary),
 # SYSREC_BEFORE (another build, e.g. of the commit before a change to bpf/:
@@ -41,7 +45,9 @@
 # kernel.bpf_stats_enabled off, for wall times without its clock reads),
 # BENCH_MEM_EVENTS (memory: the big trace, 50000000), BENCH_MEM_FILES
 # (memory: files of the rotated set, 1000, of BENCH_MEM_FILE_EVENTS 10000
-# events each), BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
+# events each),
+# BENCH_SCHED_N (sched: round trips, 100000), BENCH_SCHED_ROUNDS (5),
+# BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
 # they, the loop binary and the files later benchmarks reuse (loop.trc,
 # perf.data) live in $OUTPUT/bench/.
 #
@@ -66,6 +72,8 @@ case $VAR_STATS in 0|1) ;; *) echo "bench: BENCH_VAR_STATS must be 0 or 1" >&2; 
 case $ROUNDS$FAST_ROUNDS in *[!0-9]*) echo "bench: BENCH_ROUNDS and BENCH_FAST_ROUNDS must be numbers" >&2; exit 2 ;; esac
 [ "$FAST_ROUNDS" -lt "$ROUNDS" ] && FAST_ROUNDS=$ROUNDS
 LOOP_N=${BENCH_N:-60000}
+SCHED_N=${BENCH_SCHED_N:-100000}
+SCHED_ROUNDS=${BENCH_SCHED_ROUNDS:-5}
 TOOLS=${BENCH_TOOLS:-"untraced attach sysrec perf bpftrace strace"}
 GEN_EVENTS=${BENCH_EVENTS:-10000000}
 SR_WORK=$OUT/bench/sr_bench
@@ -1011,14 +1019,108 @@ bench_memory() {
 		"$SYSREC" analyze "$host" --no-progress
 }
 
+# --- benchmark: sched ---
+
+# sched_run TOOL ROUND: one timed pingpong; leaves $SCRATCH/sc.TOOL.ROUND
+# with wall_ns= events= lost= bytes=, or failed=WHY
+sched_run() {
+	local tool=$1 r=$2 res=$SCRATCH/sc.$1.$2 out=$SCRATCH/sc.bl err=$SCRATCH/sc.err rc=0 ev lost bytes
+	local counts="- - -"
+	local work=("$BL" "$out" -- "$OUT/workloads/sr_cpu" pingpong "$SCHED_N")
+
+	rm -f "$out" "$err" "$SCRATCH/sc.trc" "$SCRATCH/sched.data"
+	case $tool in
+	untraced) "${work[@]}" 2>"$err" || rc=$? ;;
+	sysrec) "$SYSREC" record -f -o "$SCRATCH/sc.trc" -- "${work[@]}" 2>"$err" || rc=$? ;;
+	sysrec_cpu) "$SYSREC" record -f -e cpu -o "$SCRATCH/sc.trc" -- "${work[@]}" 2>"$err" || rc=$? ;;
+	perf) perf sched record -q -o "$SCRATCH/sched.data" -- "${work[@]}" >/dev/null 2>"$err" || rc=$? ;;
+	esac
+	# events lost bytes: sysrec's summary line; perf's samples and lost counts
+	case $tool in
+	sysrec|sysrec_cpu) counts="$(summary_events "$err") $(summary_lost "$err") $(fsize "$SCRATCH/sc.trc")" ;;
+	perf)
+		perf report --stats -i "$SCRATCH/sched.data" 2>/dev/null | awk -v b="$(fsize "$SCRATCH/sched.data")" '
+			/^ *SAMPLE events:/ && !ev { ev = $3 }
+			/^ *LOST(_SAMPLES)? events:/ && !seen[$1]++ { lost += $3 }
+			/^[a-z_]+:[a-z_]+ stats:$/ { exit }	# the aggregate ends: per-event sections
+			END { print (ev ? ev : "-"), lost + 0, b }' >"$SCRATCH/sched.stats"
+		counts=$(cat "$SCRATCH/sched.stats")
+		;;
+	esac
+	read -r ev lost bytes <<<"$counts"
+	if [ $rc -ne 0 ] || [ ! -s "$out" ]; then
+		echo "failed=status_$rc:$(head -c 200 "$err" | tr -s ' \n' '_')" >"$res"
+		return 1
+	fi
+	echo "wall_ns=$(kv "$out" wall_ns) events=${ev:--} lost=${lost:--} bytes=${bytes:--}" >"$res"
+}
+
+sched_label() {
+	case $1 in
+	untraced) echo "untraced" ;;
+	sysrec) echo "sysrec record" ;;
+	sysrec_cpu) echo "sysrec record -e cpu" ;;
+	perf) echo "perf sched record" ;;
+	esac
+}
+
+bench_sched() {
+	local tools=(untraced sysrec sysrec_cpu) r k n i t base
+	echo
+	echo "== sched: sr_cpu pingpong $SCHED_N (two processes, a byte back and forth over two pipes)"
+	need_root || return 0
+	[ -x "$OUT/workloads/sr_cpu" ] || die "$OUT/workloads/sr_cpu missing: run 'make OUTPUT=$OUTPUT tools'"
+	if have perf && mount_tracefs; then tools+=(perf); else note "perf sched record: not available, skipped"; fi
+	note "$SCHED_ROUNDS rounds, tools alternating (order rotated each round); wall: the workload from its start to its exit"
+	"$BL" "$SCRATCH/sc.bl" -- "$OUT/workloads/sr_cpu" pingpong 2000 >/dev/null 2>&1	# warm-up
+	n=${#tools[@]}
+	for r in $(seq 1 "$SCHED_ROUNDS"); do
+		for k in $(seq 0 $((n - 1))); do
+			i=$(( (k + r - 1) % n ))
+			sched_run "${tools[$i]}" "$r" ||
+				note "round $r: $(sched_label "${tools[$i]}") failed: $(kv "$SCRATCH/sc.${tools[$i]}.$r" failed)"
+		done
+		printf '# round %d/%d done\n' "$r" "$SCHED_ROUNDS" >&2
+	done
+	scm() { for r in $(seq 1 "$SCHED_ROUNDS"); do kv "$SCRATCH/sc.$1.$r" "$2"; done | grep -E '^[0-9.]+$' | median; }
+	base=$(scm untraced wall_ns)
+	echo
+	printf '%-22s %8s %10s %9s %10s %8s %11s %8s\n' tool "wall s" "x untraced" "added s" events lost "out bytes" B/event
+	for t in "${tools[@]}"; do
+		awk -v t="$(sched_label "$t")" -v w="$(scm "$t" wall_ns)" -v e="$(scm "$t" events)" -v l="$(scm "$t" lost)" \
+			-v b="$(scm "$t" bytes)" -v base="$base" '
+		function num(x) { return x ~ /^[0-9.e+]+$/ }
+		BEGIN {
+			if (!num(w)) { printf "%-22s %8s\n", t, "failed"; exit }
+			printf "%-22s %8.3f %10s %9s %10s %8s %11s %8s\n", t, w / 1e9,
+				num(base) ? sprintf("%.2f", w / base) : "-", num(base) ? sprintf("%.3f", (w - base) / 1e9) : "-",
+				num(e) ? sprintf("%d", e) : "-", num(l) ? sprintf("%d", l) : "-", num(b) ? sprintf("%d", b) : "-",
+				(num(b) && num(e) && e > 0) ? sprintf("%.2f", b / e) : "-"
+		}'
+	done
+	echo
+	# the target: sysrec recording what perf sched records (the scheduler's
+	# events, -e cpu); with every class it also records each read and write
+	for t in sysrec_cpu sysrec; do
+		awk -v t="$(sched_label "$t")" -v s="$(scm "$t" wall_ns)" -v p="$(scm perf wall_ns)" -v base="$base" \
+			-v tgt="$([ "$t" = sysrec_cpu ] && echo "target: " || echo "for comparison: ")" 'BEGIN {
+			if (s !~ /^[0-9.e+]+$/ || p !~ /^[0-9.e+]+$/ || base !~ /^[0-9.e+]+$/ || p <= base) { print "# " tgt t ": not measured"; exit }
+			printf "# %s%s added time <= half of perf sched record'"'"'s: %.3f s vs %.3f s (%.2f): %s\n", tgt, t,
+				(s - base) / 1e9, (p - base) / 1e9, (s - base) / (p - base), (s - base) <= (p - base) / 2 ? "met" : "MISSED" }'
+	done
+	note "events: sysrec records (switches, wakeups; with every class also the reads and writes and their splits);"
+	note "perf: samples (its sched_* tracepoints)"
+	unset -f scm
+}
+
 # --- main ---
 
 cmd=${1:-all}
 [ $# -gt 0 ] && shift
 case $cmd in
-overhead|saturation|size|analysis|all|soak|profile|variants|memory) ;;
--h|--help|help) sed -n '3,46p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory)" ;;
+overhead|saturation|size|analysis|all|soak|profile|variants|memory|sched) ;;
+-h|--help|help) sed -n '3,52p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory, sched)" ;;
 esac
 [ -x "$SYSREC" ] || die "$SYSREC is not built (make)"
 build_helpers
@@ -1034,6 +1136,7 @@ soak) bench_soak "${1:-600}" ;;
 profile) bench_profile ;;
 variants) bench_variants ;;
 memory) bench_memory ;;
+sched) bench_sched ;;
 all)
 	bench_overhead
 	bench_saturation

@@ -38,6 +38,14 @@ def load(path):
     return evs
 
 
+# A switch names two threads (the header's leaves the CPU, next_* takes
+# it), a wakeup two (the header's is the waker): recorded when one of them
+# is, so the header's may be any thread, the recorder's own included.
+PAIRED = ("switch", "wakeup")
+# The cpu class's records, which come between a syscall and the next.
+CPU_CLASS = PAIRED + ("syscpu", "cputime")
+
+
 def common(evs):
     ts = [e["ts_ns"] for e in evs]
     check("records are in non-decreasing time order",
@@ -45,7 +53,7 @@ def common(evs):
           "first inversion at index %d" % next(
               (i for i, (a, b) in enumerate(zip(ts, ts[1:])) if a > b), -1))
     check("nothing recorded from the recorder itself",
-          not any(e.get("comm") == "sysrec" and e["type"] not in ("proc", "fd", "cgroup")
+          not any(e.get("comm") == "sysrec" and e["type"] not in ("proc", "fd", "cgroup") + PAIRED
                   for e in evs), "found sysrec's own events")
 
 
@@ -140,16 +148,16 @@ def scenario_basic(evs, args):
         ex = [e for e in evs if e["type"] == "exec" and e["pid"] == pid]
         eq("the command's own exec", [(e["ret"], e.get("argv")) for e in ex],
            [(0, [args["exe"], "basic", args["dir"]])])
-        first = [e for e in evs if e["type"] not in ("proc", "fd", "cgroup", "lost")]
+        first = [e for e in evs if e["type"] not in ("proc", "fd", "cgroup", "lost") + CPU_CLASS]
         check("the command's first recorded syscall is its execve",
               first and first[0]["type"] == "exec" and first[0]["pid"] == pid,
               f"first is {first[0] if first else None}")
     if mode in ("command", "pid"):
-        others = {e["pid"] for e in evs if e["type"] not in ("proc", "fd", "cgroup", "lost")}
+        others = {e["pid"] for e in evs if e["type"] not in ("proc", "fd", "cgroup", "lost") + PAIRED}
         eq("only the workload and its children", others - {pid} - set(kids), set())
     if mode == "comm":
         check("only sr_work tasks", all(e.get("comm") == "sr_work" for e in evs
-                                        if e["type"] not in ("proc", "fd", "cgroup", "lost")),
+                                        if e["type"] not in ("proc", "fd", "cgroup", "lost") + PAIRED),
               "other comms recorded")
 
 
