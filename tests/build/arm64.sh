@@ -6,7 +6,8 @@
 # `sysrec help analyze` lists them) in table, csv and json, on traces from
 # gentrace and mktrace, damaged ones of the fuzz corpus, and one recorded
 # here when this build can record (root, BTF).  A trace keeps the x86-64
-# syscall names it was recorded with on an aarch64 host.  Its objects are in
+# syscall names it was recorded with on an aarch64 host.  Then the quick CLI
+# tests (tests/cli) run with it as sysrec.  Its objects are in
 # $OUTPUT-test-arm64, built once and reused by later runs.
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP" || exit 1
@@ -125,4 +126,16 @@ done
 # the names come from the trace's table: x86-64's, whatever the host
 names=$("${ARM[@]}" dump --json "$tmp/names.trc" | sed -n 's/.*"syscall":"\([a-z0-9_]*\)".*/\1/p' | tr '\n' ' ')
 expect_eq "arm64: x86-64 syscall names on aarch64" "$names" "read clone openat write "
+
+# --- CLI tests with the aarch64 binary as sysrec (and as its ASan build) ---
+# The quick ones: analyze_rows and analyze_stream take minutes under
+# emulation, and the comparison above covers the reports they read.
+printf '#!/bin/sh\nexec qemu-aarch64 %s "$@"\n' "$(cd "$(dirname "$A")" && pwd)/$(basename "$A")/sysrec" >"$tmp/sysrec"
+chmod 755 "$tmp" "$tmp/sysrec"	# the tests of unreadable files run it as nobody
+for t in cli_basics info_dump reliability_inputs analyze analyze_db; do
+	env -u CI SYSREC="$tmp/sysrec" SYSREC_ASAN="$tmp/sysrec" bash "tests/cli/$t.sh" >"$tmp/cli.log" 2>&1
+	rc=$?
+	relay "arm64 $t" "$tmp/cli.log"
+	[ $rc -eq 0 ] || grep -q '^not ok' "$tmp/cli.log" || fail "arm64 $t" "exited with status $rc"
+done
 t_done
