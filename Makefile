@@ -8,10 +8,12 @@
 #                   in .output-nobpf/ (docs/BUILDING.md)
 #   make static     ./sysrec-static: that analyzer linked statically (glibc)
 #   make arm64      ./sysrec-arm64: the same for aarch64, cross-compiled
-#   make deps       install the Debian packages sysrec needs (root)
+#   make deps       install the Debian packages sysrec needs (root; with
+#                   NO_BPF=1 only the analyzer's)
 #   make demo       deps, build, record the bundled demo workload, print --top-io
 #   make check      deps, build (plain and ASan/UBSan), run every test
-#   make test       build and run every test (no deps step)
+#   make test       build and run every test (no deps step; with NO_BPF=1
+#                   the analyzer's: unit, fuzz replays, CLI)
 #   make bench      build and run the benchmarks (tests/bench/)
 #   make fuzz       build the libFuzzer targets (clang)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -289,7 +291,7 @@ tools: $(TOOL_BINS) $(WORK_BINS)
 
 # --- the two commands of the README ---
 deps:
-	./tests/deps.sh
+	./tests/deps.sh $(if $(WITH_BPF),,--analyze)
 
 demo: deps
 	$(MAKE) $(BIN) tools
@@ -319,7 +321,8 @@ install: $(BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysrec
 	install -m 0644 docs/sysrec.1 $(DESTDIR)$(MANDIR)/man1/sysrec.1
 
+# (and the builds of tests/build/, beside OUTPUT)
 clean:
-	rm -rf $(OUTPUT) $(BIN) $(STATIC_BIN)
+	rm -rf $(OUTPUT) $(OUTPUT)-test-nobpf $(OUTPUT)-test-arm64 $(BIN) $(STATIC_BIN)
 
 -include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)
