@@ -229,9 +229,9 @@ $(BIN): $(OUTPUT)/sysrec FORCE
 endif
 
 # The analyzer linked statically: glibc's static libc, libzstd.a and
-# libsqlite3.a (Debian's -dev packages ship them), no NSS or dlopen
-# (docs/BUILDING.md).  Always the analyzer alone: libbpf is no use on a
-# machine the binary is copied to without its BPF objects' kernel.
+# libsqlite3.a (Debian's -dev packages ship them); nothing that needs NSS,
+# and SQLite's dlopen (its one link warning) is never reached
+# (docs/BUILDING.md).  Always the analyzer alone.
 ifndef WITH_BPF
 static: $(STATIC_BIN)
 else
