@@ -118,8 +118,10 @@ for tr in $traces; do
 	if cmp -s "$tmp/$n.x86" "$tmp/$n.arm"; then
 		ok "arm64: $n.trc: $(grep -c '^## rc=' "$tmp/$n.x86") commands print the same"
 	else
+		# the first difference, the aarch64 side's lines first
 		fail "arm64: $n.trc: outputs differ" \
-			"$(diff "$tmp/$n.x86" "$tmp/$n.arm" | head -8 | tr '\n' '|')"
+			"$(diff "$tmp/$n.x86" "$tmp/$n.arm" | awk '/^[0-9]/ && n++ { exit } { print }' |
+			   sort -r -s -k1,1 | head -12 | tr '\n' '|')"
 	fi
 done
 
