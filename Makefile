@@ -3,24 +3,49 @@
 # sysrec: one Makefile, objects out of tree in .output/.
 #
 #   make            build ./sysrec
-#   make deps       install the Debian packages sysrec needs (root)
+#   make NO_BPF=1   build ./sysrec without the recorder (analyze, info, dump):
+#                   needs only a C compiler, make, zstd and sqlite3; objects
+#                   in .output-nobpf/ (docs/BUILDING.md)
+#   make static     ./sysrec-static: that analyzer linked statically (glibc)
+#   make arm64      ./sysrec-arm64: the same for aarch64, cross-compiled
+#   make deps       install the Debian packages sysrec needs (root; with
+#                   NO_BPF=1 only the analyzer's)
 #   make demo       deps, build, record the bundled demo workload, print --top-io
 #   make check      deps, build (plain and ASan/UBSan), run every test
-#   make test       build and run every test (no deps step)
+#   make test       build and run every test (no deps step; with NO_BPF=1
+#                   the analyzer's: unit, fuzz replays, CLI)
 #   make bench      build and run the benchmarks (tests/bench/)
 #   make fuzz       build the libFuzzer targets (clang)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show full commands
 #   VMLINUX_BTF=    BTF to generate vmlinux.h from (default: the running kernel's)
 #   VMLINUX_H=      use this vmlinux.h instead of generating one
+#   CROSS_COMPILE=  a cross toolchain's prefix (aarch64-linux-gnu-): implies NO_BPF
+#   OUTPUT=         where the objects go; each variant needs its own
 
+# The variant: the whole of sysrec, or the analyzer alone (NO_BPF=1),
+# which is what a cross build makes.  Each variant has its own OUTPUT.
+ifneq ($(CROSS_COMPILE),)
+override NO_BPF	:= 1
+CROSS_ARCH	:= $(firstword $(subst -, ,$(CROSS_COMPILE)))
+CC		= $(CROSS_COMPILE)gcc
+AR		= $(CROSS_COMPILE)ar
+endif
+ifeq ($(NO_BPF),1)
+OUTPUT		?= .output-nobpf$(if $(CROSS_ARCH),-$(CROSS_ARCH))
+VARIANT		:= nobpf$(if $(CROSS_ARCH), $(CROSS_COMPILE))
+WITH_BPF	:=
+else
 OUTPUT		?= .output
+VARIANT		:= full
+WITH_BPF	:= 1
+endif
 BIN		?= sysrec
+STATIC_BIN	?= sysrec-static$(if $(CROSS_ARCH),-$(CROSS_ARCH))
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 MANDIR		?= $(PREFIX)/share/man
 
-CC		?= cc
 CLANG		?= clang
 BPFTOOL		?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
 VMLINUX_BTF	?= /sys/kernel/btf/vmlinux
@@ -30,7 +55,6 @@ WARN		:= -Wall -Wextra -Werror
 CFLAGS		?= -O2 -g
 CPPFLAGS	+= -Iinclude -I$(OUTPUT) -D_GNU_SOURCE
 DEPFLAGS	= -MMD -MP
-LDLIBS		+= -lbpf -lelf -lz -lzstd -lsqlite3 -lpthread -lm
 SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 ifeq ($(V),1)
@@ -43,15 +67,25 @@ endif
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all deps demo check test bench fuzz install clean asan tools
+.PHONY: all deps demo check test bench fuzz install clean asan tools static arm64 FORCE
+
+# An OUTPUT holds one variant's objects, as its file "variant" says: a
+# build of another variant there stops here instead of mixing them.
+built_variant	:= $(if $(filter clean,$(MAKECMDGOALS)),,$(shell cat $(OUTPUT)/variant 2>/dev/null))
+ifneq ($(built_variant),)
+ifneq ($(built_variant),$(VARIANT))
+$(error $(OUTPUT) holds the objects of another build ($(built_variant)), not of this one ($(VARIANT)): pass another OUTPUT=)
+endif
+endif
 
 # --- sources: one static library per part ---
 # A part may use only the parts below it; the layer checks below make the
 # build fail on any other call (docs/ARCHITECTURE.md, "Parts and layers"):
-#   record (and the BPF skeleton) -> present, format      + libbpf
+#   record (and the BPF skeleton) -> present, format      + libbpf, libelf, zlib
 #   analyze                       -> present, format      + sqlite3
 #   present                       -> format
-#   format                        -> libc, zstd, zlib, pthread, m
+#   format                        -> libc, zstd, pthread, m
+# The analyzer-only build (NO_BPF=1) leaves record out.
 # A part's sources are its *.c, one level of subfolders included.
 part_srcs	= $(sort $(wildcard $(1)/*.c $(1)/*/*.c))
 FORMAT_SRCS	:= $(call part_srcs,format)
@@ -60,25 +94,31 @@ ANALYZE_SRCS	:= $(call part_srcs,analyze)
 REC_SRCS	:= $(call part_srcs,record)
 REC_OBJS	:= $(patsubst %.c,$(OUTPUT)/%.o,$(REC_SRCS))
 ASAN_REC_OBJS	:= $(patsubst %.c,$(OUTPUT)/asan/%.o,$(REC_SRCS))
-PARTS		:= format present record analyze
+PARTS		:= format present $(if $(WITH_BPF),record) analyze
 # each part's library, then the libraries it may use
 PART_LIBS_format	:= format
 PART_LIBS_present	:= present format
 PART_LIBS_record	:= record present format
 PART_LIBS_analyze	:= analyze present format
 # the system libraries each part may use
-SYS_LIBS_format		:= -lz -lzstd -lpthread -lm
+SYS_LIBS_format		:= -lzstd -lpthread -lm
 SYS_LIBS_present	:= $(SYS_LIBS_format)
-SYS_LIBS_record		:= -lbpf -lelf $(SYS_LIBS_format)
+BPF_LIBS		:= -lbpf -lelf -lz
+SYS_LIBS_record		:= $(BPF_LIBS) $(SYS_LIBS_format)
 SYS_LIBS_analyze	:= -lsqlite3 $(SYS_LIBS_format)
 # sysrec links them all; the unit tests and fuzz replays what reads traces
-SYSREC_LIBS	:= record analyze present format
+SYSREC_LIBS	:= $(if $(WITH_BPF),record) analyze present format
 TEST_LIBS	:= analyze present format
+LDLIBS		+= $(if $(WITH_BPF),$(BPF_LIBS)) $(SYS_LIBS_analyze)
 libs_in		= $(foreach l,$(2),$(1)/lib$(l).a)
 LAYER_CHECKS	:= $(patsubst %,$(OUTPUT)/layers/%,$(PARTS))
 BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
 SKELS		:= $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
+ifndef WITH_BPF
+# the recorder's unit tests (they include record/'s sources) need libbpf
+UNIT_SRCS	:= $(filter-out $(shell grep -l '\.\./record/' $(UNIT_SRCS)),$(UNIT_SRCS))
+endif
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(OUTPUT)/asan/tests/%,$(UNIT_SRCS))
 TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 TOOL_BINS	:= $(patsubst tests/tools/%.c,$(OUTPUT)/tools/%,$(TOOL_SRCS))
@@ -90,6 +130,7 @@ FUZZ_BINS	:= $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 
 all: $(BIN)
 
+ifdef WITH_BPF
 # --- BPF: vmlinux.h, objects, skeletons ---
 ifdef VMLINUX_H
 $(OUTPUT)/vmlinux.h: $(VMLINUX_H) | $(OUTPUT)
@@ -126,15 +167,17 @@ $(OUTPUT)/sysrec_syscalls.h: $(OUTPUT)/gen_syscalls
 $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.o,$(wildcard bpf/*.bpf.c)): $(OUTPUT)/sysrec_syscalls.h
 # --- end of the generated syscall header block ---
 
-# --- user space ---
 $(REC_OBJS) $(ASAN_REC_OBJS): | $(SKELS)
+endif # WITH_BPF
 
-$(OUTPUT)/%.o: %.c
+# --- user space ---
+
+$(OUTPUT)/%.o: %.c | $(OUTPUT)/variant
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) -c $< -o $@
 
-$(OUTPUT)/asan/%.o: %.c
+$(OUTPUT)/asan/%.o: %.c | $(OUTPUT)/variant
 	$(call msg,CC-ASAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $(DEPFLAGS) -c $< -o $@
@@ -150,11 +193,11 @@ $(OUTPUT)/asan/libanalyze.a: $(patsubst %.c,$(OUTPUT)/asan/%.o,$(ANALYZE_SRCS))
 
 $(OUTPUT)/lib%.a:
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(OUTPUT)/asan/lib%.a:
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # Layer checks: each part's library linked whole, with only the libraries
 # it may use, into a program that calls nothing: a call outside the
@@ -169,9 +212,41 @@ $(LAYER_CHECKS): $(OUTPUT)/layers/%: $(OUTPUT)/layers/stub.c $$(call libs_in,$(O
 	$(Q)$(CC) $(CFLAGS) $< -Wl,--whole-archive $(OUTPUT)/lib$*.a -Wl,--no-whole-archive \
 		$(call libs_in,$(OUTPUT),$(filter-out $*,$(PART_LIBS_$*))) $(SYS_LIBS_$*) -o $@
 
-$(BIN): $(OUTPUT)/sysrec.o $(call libs_in,$(OUTPUT),$(SYSREC_LIBS)) | $(LAYER_CHECKS)
+ifndef WITH_BPF
+# the dispatcher's record command says this build cannot record
+$(OUTPUT)/sysrec.o $(OUTPUT)/asan/sysrec.o: CPPFLAGS += -DSR_NO_RECORD
+endif
+
+$(OUTPUT)/sysrec: $(OUTPUT)/sysrec.o $(call libs_in,$(OUTPUT),$(SYSREC_LIBS)) | $(LAYER_CHECKS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# ./sysrec is a copy of the variant built last: a newer one of the other
+# variant is replaced all the same.
+ifneq ($(abspath $(BIN)),$(abspath $(OUTPUT)/sysrec))
+$(BIN): $(OUTPUT)/sysrec FORCE
+	$(Q)cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+endif
+
+# The analyzer linked statically: glibc's static libc, libzstd.a and
+# libsqlite3.a (Debian's -dev packages ship them); nothing that needs NSS,
+# and SQLite's dlopen (its one link warning) is never reached
+# (docs/BUILDING.md).  Always the analyzer alone.
+ifndef WITH_BPF
+static: $(STATIC_BIN)
+else
+static:
+	$(Q)$(MAKE) --no-print-directory NO_BPF=1 static
+endif
+
+$(STATIC_BIN): $(OUTPUT)/sysrec.o $(call libs_in,$(OUTPUT),$(SYSREC_LIBS)) | $(LAYER_CHECKS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# the static analyzer for aarch64 (make deps installs the cross compiler and
+# the arm64 -dev packages)
+arm64:
+	$(Q)$(MAKE) --no-print-directory CROSS_COMPILE=aarch64-linux-gnu- STATIC_BIN=sysrec-arm64 static
 
 $(OUTPUT)/asan/sysrec: $(OUTPUT)/asan/sysrec.o $(call libs_in,$(OUTPUT)/asan,$(SYSREC_LIBS))
 	$(call msg,LINK,$@)
@@ -209,12 +284,16 @@ $(OUTPUT)/workloads/%: tests/workloads/%.c
 $(OUTPUT):
 	$(Q)mkdir -p $@
 
+$(OUTPUT)/variant:
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '$(VARIANT)' > $@
+
 asan: $(OUTPUT)/asan/sysrec $(UNIT_BINS) $(FUZZ_REPLAY)
 tools: $(TOOL_BINS) $(WORK_BINS)
 
 # --- the two commands of the README ---
 deps:
-	./tests/deps.sh
+	./tests/deps.sh $(if $(WITH_BPF),,--analyze)
 
 demo: deps
 	$(MAKE) $(BIN) tools
@@ -223,8 +302,16 @@ demo: deps
 check: deps
 	$(MAKE) test
 
+ifdef WITH_BPF
 test: $(BIN) asan tools
 	OUTPUT=$(OUTPUT) SYSREC=$(abspath $(BIN)) ./tests/run.sh
+else
+# the analyzer alone: its unit tests, fuzz replays and CLI tests
+test: $(BIN) asan tools
+	for t in test_ fuzz_ cli/; do \
+		OUTPUT=$(OUTPUT) SYSREC=$(abspath $(BIN)) ./tests/run.sh $$t || exit 1; \
+	done
+endif
 
 bench: $(BIN) tools
 	OUTPUT=$(OUTPUT) SYSREC=$(abspath $(BIN)) ./tests/bench/run.sh
@@ -236,7 +323,8 @@ install: $(BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysrec
 	install -m 0644 docs/sysrec.1 $(DESTDIR)$(MANDIR)/man1/sysrec.1
 
+# (and the builds of tests/build/, beside OUTPUT)
 clean:
-	rm -rf $(OUTPUT) $(BIN)
+	rm -rf $(OUTPUT) $(OUTPUT)-test-nobpf $(OUTPUT)-test-arm64 $(BIN) $(STATIC_BIN)
 
 -include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)

@@ -8,11 +8,41 @@
 #include "sysrec/builtin.h"
 #include "sysrec/util.h"
 
+#ifdef SR_NO_RECORD
+/*
+ * The analyzer-only build (make NO_BPF=1, docs/BUILDING.md) has neither
+ * libbpf nor the BPF objects, so no recorder: record stays a command so
+ * that it says so in one line instead of "not a sysrec command".
+ */
+static int no_record(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	sr_err("this build cannot record: it was made with NO_BPF=1 (analyze, info and dump only)");
+	return SR_EXIT_USAGE;
+}
+
+static const char no_record_usage[] =
+	"usage: sysrec record [options] [-- COMMAND [ARG...]]\n"
+	"\n"
+	"This sysrec cannot record: it was built with NO_BPF=1, without libbpf and\n"
+	"the BPF programs.  It analyses traces recorded elsewhere (analyze, info,\n"
+	"dump).  Build sysrec with 'make' on a Linux machine with BTF to record.\n";
+
+#define RECORD_CMD	no_record
+#define RECORD_USAGE	no_record_usage
+#define RECORD_SUMMARY	"(not in this build, made with NO_BPF=1: it cannot record)"
+#else
+#define RECORD_CMD	cmd_record
+#define RECORD_USAGE	sr_usage_record
+#define RECORD_SUMMARY	"record process, memory and file activity with BPF into a trace"
+#endif
+
 static const char usage[] =
 	"usage: sysrec [--version] [--help] <command> [<args>]\n"
 	"\n"
 	"Commands:\n"
-	"   record    record process, memory and file activity with BPF into a trace\n"
+	"   record    " RECORD_SUMMARY "\n"
 	"   analyze   import traces into SQLite and print reports\n"
 	"   info      what a trace holds: host, time range, events, integrity\n"
 	"   dump      print a trace event by event\n"
@@ -25,7 +55,7 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *usage;
 } cmds[] = {
-	{ "record",	cmd_record,	sr_usage_record },
+	{ "record",	RECORD_CMD,	RECORD_USAGE },
 	{ "analyze",	cmd_analyze,	sr_usage_analyze },
 	{ "info",	cmd_info,	sr_usage_info },
 	{ "dump",	cmd_dump,	sr_usage_dump },

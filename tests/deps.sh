@@ -1,9 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # deps.sh - installs what sysrec needs to build, test and benchmark on Debian 12.
+#
+#   tests/deps.sh            all of it: make deps, make check
+#   tests/deps.sh --analyze  what the analyzer-only build needs: make deps NO_BPF=1
+#
+# The arm64 packages (the aarch64 analyzer of tests/build/arm64.sh) come from
+# Debian's multiarch: the arm64 architecture is added to dpkg first.
 set -e
-pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
-libsqlite3-dev sqlite3 zstd pkg-config strace linux-perf bpftrace"
+analyze="make gcc libc6-dev libzstd-dev libsqlite3-dev"
+pkgs="$analyze clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev sqlite3 zstd
+pkg-config strace linux-perf bpftrace
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libzstd-dev:arm64 libsqlite3-dev:arm64"
+case ${1:-} in
+--analyze) pkgs=$analyze ;;
+"") ;;
+*) echo "usage: tests/deps.sh [--analyze]" >&2; exit 2 ;;
+esac
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
@@ -17,6 +30,10 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "sysrec: deps:$missing are missing; run 'make deps' as root" >&2
 	exit 1
 fi
+case $missing in
+*:arm64*)
+	dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64 ;;
+esac
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

@@ -3,7 +3,8 @@
 # run.sh - runs every test and ends with "N passed, N failed, N skipped".
 #
 # Unit tests and fuzz replays are the ASan/UBSan builds in $OUTPUT/asan/tests;
-# CLI tests are tests/cli/*.sh; BPF tests are tests/bpf/*.sh (root, BTF).
+# CLI tests are tests/cli/*.sh; BPF tests are tests/bpf/*.sh (root, BTF);
+# build tests are tests/build/*.sh (the analyzer-only, static and arm64 builds).
 # A test program that exits non-zero without a "not ok" line counts as a failure.
 # Usage: tests/run.sh [PATTERN]   (only tests whose file name contains PATTERN)
 set -u
@@ -46,7 +47,7 @@ for t in $OUTPUT/asan/tests/fuzz_*_replay; do
 	corpus=tests/fuzz/corpus/$(basename "$t" _replay | sed 's/^fuzz_//')
 	run_one "$(basename "$t")" "$t" "$corpus"
 done
-for t in tests/cli/*.sh tests/bpf/*.sh; do
+for t in tests/cli/*.sh tests/bpf/*.sh tests/build/*.sh; do
 	[ -f "$t" ] && run_one "$t" bash "$t"
 done
 

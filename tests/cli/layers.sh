@@ -14,6 +14,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 PARTS="format present record analyze"
+can_record || PARTS="format present analyze"	# make NO_BPF=1 has no record
 declare -A USES=([format]="" [present]="format" [record]="present format"
 		 [analyze]="present format")
 BASE_SYS="c m z zstd pthread"
