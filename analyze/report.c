@@ -416,7 +416,11 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 				       1) != 0;
 
 	c.hdr = o->fmt == SR_FMT_TABLE ? stdout : stderr;
-	c.limit = o->limit >= 0 ? o->limit : c.rep->limit;
+	/* a table is read by a person: its top rows; CSV and JSON feed programs: every row */
+	if (o->limit >= 0)
+		c.limit = o->limit;
+	else
+		c.limit = o->fmt == SR_FMT_TABLE ? c.rep->limit : 0;
 	if (o->report != SR_REP_SQL) {
 		err = load_recs(&c);
 		if (!err)

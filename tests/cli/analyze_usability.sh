@@ -48,6 +48,16 @@ an() { "$S" analyze --no-progress "$@"; }
 MANY=$D/many.trc
 check "mktrace many" "$M" -o "$MANY" "$D/many.spec"
 
+# --- 10: CSV and JSON get every row unless --limit; a table its top 20 ---
+run "top-io table" 0 an "$MANY" --top-io
+expect_eq "top-io table keeps 20 rows" "$(grep -c '^ *1[0-9][0-9] ' "$D/out")" 20
+run "top-io csv" 0 an "$MANY" --top-io --format csv
+expect_eq "top-io csv: every row" "$(tail -n +2 "$D/out" | wc -l)" 25
+run "files json" 0 an "$MANY" --files --format json
+expect_eq "files json: every row" "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$D/out" 2>&1)" 25
+run "top-io csv --limit 3" 0 an "$MANY" --top-io --format csv --limit 3
+expect_eq "top-io csv --limit 3" "$(tail -n +2 "$D/out" | wc -l)" 3
+
 # --- 10: help record's usage names every option of its option list ---
 "$S" help record >"$D/help"
 syn=$(sed '/^$/q' "$D/help")
