@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -126,10 +128,22 @@ static int parse_pids(const char *s, struct sr_an_opts *o)
 	return 0;
 }
 
+/* A usage error: one line that ends by saying where the options are explained. */
+static void __attribute__((format(printf, 1, 2))) usage_err(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sr_err("analyze: %s. See 'sysrec analyze --help'.", msg);
+}
+
 static int set_report(struct sr_an_opts *o, int r, int *named)
 {
 	if (*named && o->report != r) {
-		sr_err("analyze: one report at a time");
+		usage_err("one report at a time");
 		return -EINVAL;
 	}
 	*named = 1;
@@ -149,7 +163,7 @@ static int lookup(const char *s, const char *what, int *out, int is_by)
 			return 0;
 		}
 	}
-	sr_err("analyze: bad %s '%s'", what, s);
+	usage_err("bad %s '%s'", what, s);
 	return -EINVAL;
 }
 
@@ -194,7 +208,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_INTERVAL:
 			if (sr_parse_duration(optarg, &v) || !v || v > (uint64_t)INT64_MAX / 4) {
-				sr_err("analyze: bad --interval '%s'", optarg);
+				usage_err("bad --interval '%s'", optarg);
 				err = -EINVAL;
 			}
 			o.interval_ns = v;
@@ -202,7 +216,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_TIMEOUT:
 			if (sr_parse_duration(optarg, &v) || !v) {
-				sr_err("analyze: bad --timeout '%s': a duration such as 1.5, 500ms, 2m",
+				usage_err("bad --timeout '%s': a duration such as 1.5, 500ms, 2m",
 				       optarg);
 				err = -EINVAL;
 			}
@@ -210,7 +224,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_PID:
 			if (parse_pids(optarg, &o)) {
-				sr_err("analyze: bad --pid '%s': a list of process ids", optarg);
+				usage_err("bad --pid '%s': a list of process ids", optarg);
 				err = -EINVAL;
 			}
 			break;
@@ -223,7 +237,7 @@ int cmd_analyze(int argc, char **argv)
 		case OPT_SINCE:
 		case OPT_UNTIL:
 			if (sr_parse_duration(optarg, &v) || v > (uint64_t)INT64_MAX / 2) {
-				sr_err("analyze: bad --%s '%s': a duration such as 1.5, 500ms, 2m",
+				usage_err("bad --%s '%s': a duration such as 1.5, 500ms, 2m",
 				       c == OPT_SINCE ? "since" : "until", optarg);
 				err = -EINVAL;
 			} else if (c == OPT_SINCE) {
@@ -236,7 +250,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_LIMIT:
 			if (sr_parse_u64(optarg, 0, INT64_MAX, &v)) {
-				sr_err("analyze: bad --limit '%s'", optarg);
+				usage_err("bad --limit '%s'", optarg);
 				err = -EINVAL;
 			}
 			o.limit = (int64_t)v;
@@ -247,7 +261,7 @@ int cmd_analyze(int argc, char **argv)
 			} else if (!strcmp(optarg, "rel")) {
 				o.time_abs = 0;
 			} else {
-				sr_err("analyze: bad --time '%s' (abs or rel)", optarg);
+				usage_err("bad --time '%s' (abs or rel)", optarg);
 				err = -EINVAL;
 			}
 			break;
@@ -256,7 +270,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_MEM_LIMIT:
 			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
-				sr_err("analyze: bad --mem-limit '%s' (a size such as 512M, at least 16M)",
+				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 16M)",
 				       optarg);
 				err = -EINVAL;
 			}
@@ -269,10 +283,10 @@ int cmd_analyze(int argc, char **argv)
 			rc = SR_EXIT_OK;
 			goto out;
 		case ':':
-			sr_err("analyze: option '%s' needs a value", argv[optind - 1]);
+			usage_err("option '%s' needs a value", argv[optind - 1]);
 			goto out;
 		default:
-			sr_err("analyze: unknown option '%s'. See 'sysrec analyze --help'.",
+			usage_err("unknown option '%s'",
 			       argv[optind - 1]);
 			goto out;
 		}
@@ -280,31 +294,31 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 	}
 	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU) {
-		sr_err("analyze: --by goes with --top-io or --cpu");
+		usage_err("--by goes with --top-io or --cpu");
 		goto out;
 	}
 	if (by_given && o.report == SR_REP_TOP_IO && o.by == SR_BY_THREAD) {
-		sr_err("analyze: --top-io --by: process, file or cgroup");
+		usage_err("--top-io --by: process, file or cgroup");
 		goto out;
 	}
 	if (by_given && o.report == SR_REP_CPU && o.by != SR_BY_PROCESS && o.by != SR_BY_THREAD) {
-		sr_err("analyze: --cpu --by: process or thread");
+		usage_err("--cpu --by: process or thread");
 		goto out;
 	}
 	if (interval_given && o.report != SR_REP_TIMELINE) {
-		sr_err("analyze: --interval goes with --timeline");
+		usage_err("--interval goes with --timeline");
 		goto out;
 	}
 	if (o.timeout_ns && o.report != SR_REP_SQL) {
-		sr_err("analyze: --timeout goes with --sql");
+		usage_err("--timeout goes with --sql");
 		goto out;
 	}
 	if (o.has_since && o.has_until && o.until_ns <= o.since_ns) {
-		sr_err("analyze: --until must come after --since");
+		usage_err("--until must come after --since");
 		goto out;
 	}
 	if (optind >= argc && !db_path) {
-		sr_err("analyze: no trace file given. See 'sysrec analyze --help'.");
+		usage_err("no trace file given");
 		goto out;
 	}
 	rc = SR_EXIT_FAIL;

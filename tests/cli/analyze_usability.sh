@@ -69,4 +69,17 @@ for o in $(sed -n 's/^ \{4,\}\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\1\2/p' "$D/h
 done
 expect_eq "help record: usage names every option" "$missing" ""
 
+# --- 10: every analyze usage error ends with the hint dump's give ---
+bad=
+for args in "--bogus" "--by nope --top-io" "--interval 1" "--limit x" "--time x" \
+	    "--since x" "--top-io --syscalls" "--format x" "--pid x" "--until 1 --since 2"; do
+	# shellcheck disable=SC2086
+	err=$(an "$MANY" $args 2>&1 >/dev/null); rc=$?
+	case "$rc:$err" in
+	"2:sysrec: analyze: "*". See 'sysrec analyze --help'.") ;;
+	*) bad="$bad [$args: $rc $err]" ;;
+	esac
+done
+expect_eq "analyze usage errors end with the help hint" "$bad" ""
+
 exit $T_FAILED

@@ -162,7 +162,7 @@ expect_run "cli: dump --pid with an empty item" 2 \
 	"sysrec: dump: invalid pid list '1,,2': empty item. See 'sysrec dump --help'." \
 	"$S" dump "$T/pids.trc" --pid 1,,2
 expect_run "cli: analyze --pid with an empty item" 2 \
-	"sysrec: analyze: bad --pid '1,': a list of process ids" \
+	"sysrec: analyze: bad --pid '1,': a list of process ids. See 'sysrec analyze --help'." \
 	"$S" analyze "$T/pids.trc" --pid 1,
 expect_run "cli: record -p with an empty item" 2 \
 	"sysrec: record: bad pid list ',5'. See 'sysrec record --help'." \
