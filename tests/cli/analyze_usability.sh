@@ -82,4 +82,12 @@ for args in "--bogus" "--by nope --top-io" "--interval 1" "--limit x" "--time x"
 done
 expect_eq "analyze usage errors end with the help hint" "$bad" ""
 
+# --- 10: dump's page names rotated files as record writes them ---
+name=$("$S" help record | grep -o 'run\.000000\.trc' | head -1)
+if [ -n "$name" ] && grep -q "$name" "$TOP/docs/sysrec-dump.md"; then
+	ok "sysrec-dump.md names rotated files as record does"
+else
+	fail "sysrec-dump.md names rotated files as record does" "no '$name' in docs/sysrec-dump.md"
+fi
+
 exit $T_FAILED
