@@ -90,4 +90,22 @@ else
 	fail "sysrec-dump.md names rotated files as record does" "no '$name' in docs/sysrec-dump.md"
 fi
 
+# --- 10: the bash completion: commands, each command's options, reports, values ---
+# comp WORDS...: what _sysrec offers for the last word, sorted, on one line
+comp() {
+	PATH="$(dirname "$S"):$PATH" bash -c '
+		. "$1/completions/sysrec.bash" || exit 1
+		shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_sysrec
+		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$TOP" "$@" 2>&1
+}
+expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze dump help info record "
+expect_eq "completion: help's commands" "$(comp sysrec help d)" "dump "
+expect_eq "completion: reports" "$(comp sysrec analyze x.trc --s)" "--since --slow --sql --syscalls "
+expect_eq "completion: record's options" "$(comp sysrec record --c)" "--cgroup --comm "
+expect_eq "completion: --format values" "$(comp sysrec analyze x.trc --format '')" "csv json table "
+expect_eq "completion: --by values" "$(comp sysrec analyze --top-io --by '')" "cgroup file process thread "
+expect_eq "completion: dump --time values" "$(comp sysrec dump --time '')" "abs rel "
+
 exit $T_FAILED
