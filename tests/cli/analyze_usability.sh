@@ -107,5 +107,12 @@ expect_eq "completion: record's options" "$(comp sysrec record --c)" "--cgroup -
 expect_eq "completion: --format values" "$(comp sysrec analyze x.trc --format '')" "csv json table "
 expect_eq "completion: --by values" "$(comp sysrec analyze --top-io --by '')" "cgroup file process thread "
 expect_eq "completion: dump --time values" "$(comp sysrec dump --time '')" "abs rel "
+rm -rf "$D/inst"
+if make -s -C "$TOP" install DESTDIR="$D/inst" PREFIX=/usr >/dev/null 2>&1 &&
+   cmp -s "$D/inst/usr/share/bash-completion/completions/sysrec" "$TOP/completions/sysrec.bash"; then
+	ok "make install installs the bash completion"
+else
+	fail "make install installs the bash completion" "not in $D/inst/usr/share/bash-completion/completions/sysrec"
+fi
 
 exit $T_FAILED
