@@ -115,4 +115,11 @@ else
 	fail "make install installs the bash completion" "not in $D/inst/usr/share/bash-completion/completions/sysrec"
 fi
 
+# --- 10: help names the man page where it is before it is installed ---
+if "$S" help | grep -q "man ./docs/sysrec.1"; then
+	ok "help points at man ./docs/sysrec.1"
+else
+	fail "help points at man ./docs/sysrec.1" "$("$S" help | tail -1)"
+fi
+
 exit $T_FAILED
