@@ -384,4 +384,8 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *o);
  */
 int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o);
 
+struct sr_event;
+/* 1 when import makes @ev a row of events (import_records.c): info counts those as events. */
+int sr_an_is_event(const struct sr_event *ev);
+
 #endif /* SYSREC_ANALYZE_H */

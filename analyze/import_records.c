@@ -348,6 +348,24 @@ int record_has_sys(const struct sr_event *ev)
 	return known_record(ev) && sr_type_has_sys(ev->type);
 }
 
+/*
+ * What do_record() makes a row of events: a known record of what a process
+ * did.  The recorder's own records (proc, fd, cgroup, lost) are state, and
+ * the cpu class's (import_sched.c) go elsewhere.  sysrec info counts events
+ * with this too, so both say the same number.
+ */
+int sr_an_is_event(const struct sr_event *ev)
+{
+	switch (ev->type) {
+	case SR_EV_SWITCH:
+	case SR_EV_WAKEUP:
+	case SR_EV_SYSCPU:
+	case SR_EV_CPUTIME:
+		return 0;
+	}
+	return known_record(ev) && sr_type_from_kernel(ev->type);
+}
+
 typedef int (*kernel_fn)(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 	     const struct sr_sys *s, uint32_t sys);
 typedef int (*user_fn)(struct an_imp *im, const struct sr_event *ev);

@@ -122,4 +122,36 @@ else
 	fail "help points at man ./docs/sysrec.1" "$("$S" help | tail -1)"
 fi
 
+# --- cmd: shaped like `sysrec record -- sh -c ...`: the command's exec and
+# exit are there, its fork (the recorder's) is not; a child is forked ---
+cat >"$D/cmd.spec" <<'EOS'
+meta recording_id 0000c0de
+meta host h2
+meta start_ns 1000000000
+meta stop_ns 3000000000
+meta clock_offset_ns 1795381214000000000
+meta classes proc,mem,file
+cgroup ts=1100000000 id=1 path="/"
+exec ts=1100000000 pid=200 comm=sh sys=execve ret=0 dur_ns=100000000 argc=2 argv="sh\0-c\0" filename="/bin/sh" path="/usr/bin/dash" dev=0x800001 ino=5 old_tid=200
+open ts=1200000000 pid=200 comm=sh sys=openat ret=3 dur_ns=1000 dirfd=-100 flags=0 name="/etc/passwd" path="/etc/passwd" dev=0x800001 ino=6
+rw ts=1300000000 pid=200 comm=sh sys=read fd=3 count=4096 ret=100 dur_ns=2000 dev=0x800001 ino=6
+close ts=1400000000 pid=200 comm=sh sys=close fd=3 ret=0 dur_ns=300 dev=0x800001 ino=6
+fork ts=1500000000 pid=200 comm=sh sys=clone ret=201 dur_ns=50000 child_pid=201 child_tid=201 clone_flags=0x1200011
+exit ts=1600000000 pid=201 comm=sh exit_code=0 h.flags=2
+exit ts=2100000000 pid=200 comm=sh exit_code=0 h.flags=2
+endmeta events 8
+EOS
+CMD=$D/cmd.trc
+check "mktrace cmd" "$M" -o "$CMD" "$D/cmd.spec"
+
+# --- 1: info and analyze count the same events, and info names the others ---
+"$S" info "$CMD" >"$D/info"
+ev_info=$(sed -n 's/^events: *//p' "$D/info")
+ev_an=$(an "$CMD" --syscalls 2>/dev/null | sed -n 's/^# recording .*: \([0-9]*\) events in .*/\1/p')
+expect_eq "info and analyze: the same events" "$ev_info" "$ev_an"
+expect_eq "info: the other records" "$(sed -n 's/^other_records: *//p' "$D/info")" 1
+expect_eq "info --json: events, other records, records" \
+	"$("$S" info --json "$CMD" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["events"], d["other_records"], d["records"])')" \
+	"7 1 8"
+
 exit $T_FAILED

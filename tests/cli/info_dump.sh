@@ -102,7 +102,7 @@ else:
         if t < 10240: break
     print('%d.%d %s' % (t//10, t%10, ['B','KiB','MiB','GiB'][u]))"; }
 RATIO=$(python3 -c "print('%.2f' % ($RAW / $CHUNK_PAYLOAD))")
-BPE=$(python3 -c "print('%.2f' % ($SIZE / 12))")
+BPE=$(python3 -c "print('%.2f' % ($SIZE / 8))")
 
 run "info t1" 0 "$S" info "$T1"
 cat >"$D/want" <<EOF
@@ -121,7 +121,7 @@ filters:            none
 start:              2026-11-22 21:00:15.000000
 stop:               2026-11-22 21:00:17.500000
 duration:           2.500000000 s
-events:             12
+events:             8
   exec:             1
   fork:             1
   exit:             1
@@ -129,6 +129,7 @@ events:             12
   rw:               1
   close:            1
   mmap:             1
+other_records:      4
   lost:             1
   proc:             1
   fd:               1
@@ -150,7 +151,7 @@ lost_per_cpu:       1:12
 integrity:          complete
 damaged_chunks:     0
 skipped_bytes:      0
-end_events:         12 (matches the events read)
+end_events:         12 (matches the records read)
 metadata:
   page_size: 4096
   clock: CLOCK_MONOTONIC
@@ -171,13 +172,15 @@ want = {
     "cmdline": "sysrec record -o t1.trc -- ls -l", "filters": "none",
     "start_ns": 1000000000, "start": "2026-11-22 21:00:15.000000",
     "stop_ns": 3500000000, "stop": "2026-11-22 21:00:17.500000",
-    "duration_ns": 2500000000, "events": 12,
+    "duration_ns": 2500000000, "events": 8,
     "events_by_type": {"exec": 1, "fork": 1, "exit": 1, "open": 2, "rw": 1, "close": 1,
-                       "mmap": 1, "lost": 1, "proc": 1, "fd": 1, "cgroup": 1},
+                       "mmap": 1},
+    "other_records": 4, "other_records_by_type": {"lost": 1, "proc": 1, "fd": 1, "cgroup": 1},
+    "records": 12,
     "events_by_syscall": {"openat": 2, "clone3": 1, "close": 1, "execve": 1, "mmap": 1,
                           "pwrite64": 1},
     "chunks": 1, "compressed_bytes": int(sys.argv[4]), "uncompressed_bytes": 1344,
-    "compression_ratio": 1344 / int(sys.argv[4]), "bytes_per_event": int(sys.argv[3]) / 12,
+    "compression_ratio": 1344 / int(sys.argv[4]), "bytes_per_event": int(sys.argv[3]) / 8,
     "lost": 12, "lost_per_cpu": {"1": 12}, "lost_meta": 12,
     "integrity": {"complete": True, "cut": False, "ended": True, "damaged": False,
                   "damaged_chunks": 0, "skipped_bytes": 0,
@@ -351,7 +354,8 @@ expect_eq "dump comm with a newline matches" "$(wc -l <"$D/out")" 1
 run "info cut file exits 0" 0 "$S" info "$T2"
 expect_eq "info cut integrity" "$(grep '^integrity:' "$D/out")" "integrity:          cut (no end block)"
 expect_eq "info cut end_events" "$(grep '^end_events:' "$D/out")" "end_events:         - (no end metadata)"
-expect_eq "info cut events" "$(grep '^events:' "$D/out")" "events:             5"
+expect_eq "info cut events" "$(grep '^events:' "$D/out")" "events:             3"
+expect_eq "info cut other records" "$(grep '^other_records:' "$D/out")" "other_records:      2"
 expect_eq "info cut type99 counted" "$(grep '^  type99:' "$D/out")" "  type99:           1"
 expect_eq "info cut stop is the last event" "$(grep '^stop:' "$D/out")" "stop:               2026-11-22 21:00:15.600000"
 expect_eq "info cut stderr" "$(cat "$D/err")" "$ERR_CUT"
@@ -396,7 +400,7 @@ run "info damaged file exits 0" 0 "$S" info "$D/t3bad.trc"
 expect_eq "info damaged integrity" "$(grep '^integrity:' "$D/out")" "integrity:          damaged (1 chunk skipped)"
 expect_eq "info damaged chunks" "$(grep -E '^(chunks|damaged_chunks|events):' "$D/out" | tr -s ' ' | tr '\n' ' ')" \
 	"events: 4 chunks: 2 damaged_chunks: 1 "
-expect_eq "info damaged end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (does not match: 4 read)"
+expect_eq "info damaged end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (does not match: 4 records read)"
 expect_eq "info damaged stderr" "$(cat "$D/err")" \
 	"sysrec: $D/t3bad.trc: offset $BAD_OFF: chunk block: payload checksum mismatch, block skipped"
 # damage outside the chunks: a flipped byte in t3's START payload
@@ -433,7 +437,7 @@ head -c "$end_at" "$D/t3.trc" > "$D/t3end.trc"
 run "info cut after END" 0 "$S" info "$D/t3end.trc"
 expect_eq "info cut after END: integrity" "$(grep '^integrity:' "$D/out")" \
 	"integrity:          cut (no trailer after the end block)"
-expect_eq "info cut after END: end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (matches the events read)"
+expect_eq "info cut after END: end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (matches the records read)"
 # through a pipe: its size is what was read; a non-trace is refused at once
 run "info from a pipe" 0 sh -c "cat '$D/t3.trc' | '$S' info /dev/stdin"
 expect_eq "info from a pipe: size" "$(grep '^size:' "$D/out" | awk '{ print $2 }')" "$(wc -c <"$D/t3.trc")"
