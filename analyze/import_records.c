@@ -35,6 +35,16 @@ static int import_exec(struct an_imp *im, const struct sr_event *ev, uint32_t pr
 		x.file = file_get(im, e->dev, e->ino, path, pl);
 	if (!is_err(s->ret)) {
 		p = &im->procs[proc];
+		/*
+		 * A process first seen at its exec, with neither a fork nor a
+		 * snapshot: the recorded command, forked by the recorder (not
+		 * recorded).  It began being the command when its exec began.
+		 */
+		if (!p->has_start && p->origin == ORIGIN_SEEN && !p->execs &&
+		    p->first_ts == (int64_t)ev->ts) {
+			p->start_ts = sr_sum((int64_t)ev->ts, -sr_clamp_u64(s->dur_ns, SR_DUR_MAX));
+			p->has_start = 1;
+		}
 		p->execs++;
 		p->threaded = 0;	/* exec leaves the process one thread */
 		memcpy(p->comm, ev->comm, SR_COMM_LEN);

@@ -154,4 +154,9 @@ expect_eq "info --json: events, other records, records" \
 	"$("$S" info --json "$CMD" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["events"], d["other_records"], d["records"])')" \
 	"7 1 8"
 
+# --- 2: the recorded command's own process: start and duration from its exec and exit ---
+an "$CMD" --procs --format csv 2>/dev/null >"$D/procs"
+expect_eq "procs: the command's start and duration" \
+	"$(grep '^200,' "$D/procs" | cut -d, -f1,5,7)" "200,0.000000,1100000000"
+
 exit $T_FAILED
