@@ -7,17 +7,20 @@
  * shares.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sysrec/builtin.h"
 #include "sysrec/event.h"
 #include "sysrec/format.h"
 #include "sysrec/print.h"
 #include "sysrec/util.h"
+#include "analyze.h"
 
 const char sr_usage_dump[] =
 	"usage: sysrec dump [options] FILE...\n"
@@ -37,6 +40,11 @@ const char sr_usage_dump[] =
 	"  -u, --until TIME    only events before TIME from the start\n"
 	"  -T, --time abs|rel  text times as local wall clock (abs, the default) or\n"
 	"                      seconds since the start (rel)\n"
+	"  -P, --path GLOB     only calls on a file whose path matches GLOB (opens,\n"
+	"                      execs; reads, writes, closes... by the file's open)\n"
+	"  -e, --errno E       only calls that failed with E (ENOENT or 2)\n"
+	"  -F, --failed        only calls that failed\n"
+	"  -m, --min-dur D     only calls that took D or longer (1ms, 0.5)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"Exit status: 0 when every file was read (a cut file included), 1 when a\n"
@@ -52,6 +60,24 @@ struct dump_filter {
 	uint8_t nrs[65536 / 8];		/* syscall numbers asked for */
 	int has_since, has_until;
 	uint64_t since, until;		/* ns from the start of the recording */
+	const char *path;		/* --path GLOB */
+	int err;			/* --errno: its number, 0: none */
+	int failed;			/* --failed */
+	int has_min_dur;
+	uint64_t min_dur;		/* --min-dur, ns */
+};
+
+/*
+ * The path of each file met so far, by its (dev, ino): reads, writes,
+ * closes, dups and mmaps carry the (dev, ino) of the file behind their
+ * descriptor, opens and the snapshot's fd records its path too.  Keyed by
+ * the file, not by (pid, fd): a descriptor inherited over fork or moved by
+ * dup2 needs no bookkeeping.  Only with --path.
+ */
+struct dump_paths {
+	struct sr_map map;		/* (dev, ino, 0) -> index in v */
+	char **v;
+	size_t n, cap;
 };
 
 
@@ -63,6 +89,7 @@ struct dump {
 	int have_base;
 	uint64_t base;			/* start of the recording (monotonic ns) */
 	struct sr_reader *r;		/* the file being printed */
+	struct dump_paths paths;
 };
 
 static inline void bit_set(uint8_t *map, unsigned int i)
@@ -73,6 +100,137 @@ static inline void bit_set(uint8_t *map, unsigned int i)
 static inline int bit_test(const uint8_t *map, unsigned int i)
 {
 	return map[i >> 3] >> (i & 7) & 1;
+}
+
+/* --- paths of files, for --path --- */
+
+/* The (dev, ino) a record names the file by, 0 when it has none. */
+static int rec_file(const struct sr_event *ev, uint64_t *dev, uint64_t *ino)
+{
+	const struct sr_type *t = sr_schema_type(ev->type);
+
+	if (!t || ev->size < t->fixed_size)
+		return 0;
+	switch (ev->type) {
+#define FILE_OF_(N, type)							\
+	case SR_EV_##N: {							\
+		const struct type *e = (const void *)ev;			\
+		*dev = e->dev;							\
+		*ino = e->ino;							\
+		break;								\
+	}
+	FILE_OF_(OPEN, sr_ev_open)
+	FILE_OF_(EXEC, sr_ev_exec)
+	FILE_OF_(RW, sr_ev_rw)
+	FILE_OF_(CLOSE, sr_ev_close)
+	FILE_OF_(DUP, sr_ev_dup)
+	FILE_OF_(MMAP, sr_ev_mmap)
+	FILE_OF_(FD, sr_ev_fd)
+#undef FILE_OF_
+	default:
+		return 0;
+	}
+	return *dev || *ino;
+}
+
+/* The path a record carries itself (open, exec, fd), or NULL. */
+static const char *rec_path(const struct sr_event *ev, size_t *len)
+{
+	const struct sr_type *t = sr_schema_type(ev->type);
+	struct sr_str ref;
+	const char *p;
+
+	if (!t || ev->size < t->fixed_size)
+		return NULL;
+	if (ev->type == SR_EV_OPEN)
+		ref = ((const struct sr_ev_open *)ev)->path;
+	else if (ev->type == SR_EV_EXEC)
+		ref = ((const struct sr_ev_exec *)ev)->path;
+	else if (ev->type == SR_EV_FD)
+		ref = ((const struct sr_ev_fd *)ev)->path;
+	else
+		return NULL;
+	if (sr_event__str(ev, ref, &p, len) || !*len)
+		return NULL;
+	return p;
+}
+
+/* Learn the path of the file of @ev, when it says both. 0 or -ENOMEM. */
+static int paths_learn(struct dump_paths *t, const struct sr_event *ev)
+{
+	uint64_t dev = 0, ino = 0;
+	size_t len;
+	const char *p = rec_path(ev, &len);
+	uint32_t i;
+	char *copy;
+
+	if (!p || !rec_file(ev, &dev, &ino))
+		return 0;
+	i = sr_map__get(&t->map, dev, ino, 0);
+	if (i != UINT32_MAX && strlen(t->v[i]) == len && !memcmp(t->v[i], p, len))
+		return 0;
+	copy = strndup(p, len);
+	if (!copy)
+		return -ENOMEM;
+	if (i != UINT32_MAX) {
+		free(t->v[i]);		/* renamed, or another link of the file */
+		t->v[i] = copy;
+		return 0;
+	}
+	if (t->n >= UINT32_MAX - 1 || sr_grow(&t->v, &t->cap, t->n + 1, sizeof(*t->v)) ||
+	    sr_map__set(&t->map, dev, ino, 0, (uint32_t)t->n)) {
+		free(copy);
+		return -ENOMEM;
+	}
+	t->v[t->n++] = copy;
+	return 0;
+}
+
+/* Does the file @ev acted on have a path matching @glob? */
+static int path_match(const struct dump_paths *t, const struct sr_event *ev, const char *glob)
+{
+	uint64_t dev = 0, ino = 0;
+	size_t len;
+	const char *p = rec_path(ev, &len);
+	char buf[4096];
+	uint32_t i;
+
+	if (p) {
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, p, len);
+		buf[len] = 0;
+		return !fnmatch(glob, buf, 0);
+	}
+	/* a failed open or exec has no path: the name it was given */
+	if (ev->type == SR_EV_OPEN || ev->type == SR_EV_EXEC) {
+		const struct sr_type *ty = sr_schema_type(ev->type);
+		struct sr_str ref;
+
+		if (!ty || ev->size < ty->fixed_size)
+			return 0;
+		ref = ev->type == SR_EV_OPEN ? ((const struct sr_ev_open *)ev)->name :
+					       ((const struct sr_ev_exec *)ev)->filename;
+		if (sr_event__str(ev, ref, &p, &len) || !len)
+			return 0;
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, p, len);
+		buf[len] = 0;
+		return !fnmatch(glob, buf, 0);
+	}
+	if (!rec_file(ev, &dev, &ino))
+		return 0;
+	i = sr_map__get(&t->map, dev, ino, 0);
+	return i != UINT32_MAX && !fnmatch(glob, t->v[i], 0);
+}
+
+static void paths_free(struct dump_paths *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+	sr_map__clear(&t->map);
 }
 
 /* --- filters --- */
@@ -105,6 +263,20 @@ static int match(const struct dump *d, const struct sr_event *ev)
 	}
 	if (flt->by_type && !bit_test(flt->types, ev->type) &&
 	    !(nr >= 0 && bit_test(flt->nrs, nr)))
+		return 0;
+	if (flt->err || flt->failed || flt->has_min_dur) {
+		const struct sr_sys *sy = (const void *)(ev + 1);
+
+		if (nr < 0)
+			return 0;	/* not a call */
+		if (flt->failed && !(sy->ret < 0 && sy->ret >= -4095))
+			return 0;
+		if (flt->err && sy->ret != -flt->err)
+			return 0;
+		if (flt->has_min_dur && sy->dur_ns < flt->min_dur)
+			return 0;
+	}
+	if (flt->path && !path_match(&d->paths, ev, flt->path))
 		return 0;
 	if (flt->has_since || flt->has_until) {
 		int64_t rel = (int64_t)(ev->ts - d->base);
@@ -145,8 +317,11 @@ static int dump_file(struct dump *d, const char *path)
 		d->have_base = 1;
 		sr_printer__set_base(d->p, d->base);
 	}
-	/* chunks wholly before --since are passed over without decompressing them */
-	if (d->flt.has_since && d->have_base && d->base + d->flt.since >= d->base) {
+	/*
+	 * Chunks wholly before --since are passed over without decompressing
+	 * them, but not for --path: the opens there name the files.
+	 */
+	if (d->flt.has_since && !d->flt.path && d->have_base && d->base + d->flt.since >= d->base) {
 		rc = sr_reader__seek(d->r, d->base + d->flt.since);
 		if (rc < 0) {
 			sr_err("cannot read %s: %s", path, strerror(-rc));
@@ -161,6 +336,10 @@ static int dump_file(struct dump *d, const char *path)
 			d->base = ev->ts;
 			d->have_base = 1;
 			sr_printer__set_base(d->p, d->base);
+		}
+		if (d->flt.path && paths_learn(&d->paths, ev)) {
+			rc = -ENOMEM;
+			break;
 		}
 		if (!match(d, ev))
 			continue;
@@ -288,7 +467,29 @@ static int parse_time(const char *opt, const char *arg, uint64_t *ns)
 	return 0;
 }
 
-#define DUMP_OPTS	":jp:c:t:s:u:T:h"	/* leading ':': a missing value returns ':' */
+/* --errno: a name (ENOENT) or a number (2) */
+static int parse_errno(const char *arg, int *err)
+{
+	uint64_t v;
+
+	if (!sr_parse_u64(arg, 1, 4095, &v)) {
+		*err = (int)v;
+		return 0;
+	}
+	for (int e = 1; e <= 4095; e++) {
+		const char *n = sr_errno_name(e);
+
+		if (n && !strcasecmp(n, arg)) {
+			*err = e;
+			return 0;
+		}
+	}
+	sr_err("dump: unknown errno '%s': a name such as ENOENT or a number. See 'sysrec dump --help'.",
+	       arg);
+	return -EINVAL;
+}
+
+#define DUMP_OPTS	":jp:c:t:s:u:T:P:e:Fm:h"	/* leading ':': a missing value returns ':' */
 
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -298,6 +499,10 @@ static const struct option long_opts[] = {
 	{ "since", required_argument, NULL, 's' },
 	{ "until", required_argument, NULL, 'u' },
 	{ "time", required_argument, NULL, 'T' },
+	{ "path", required_argument, NULL, 'P' },
+	{ "errno", required_argument, NULL, 'e' },
+	{ "failed", no_argument, NULL, 'F' },
+	{ "min-dur", required_argument, NULL, 'm' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -352,6 +557,21 @@ int cmd_dump(int argc, char **argv)
 				goto usage;
 			}
 			break;
+		case 'P':
+			d->flt.path = optarg;
+			break;
+		case 'e':
+			if (parse_errno(optarg, &d->flt.err))
+				goto usage;
+			break;
+		case 'F':
+			d->flt.failed = 1;
+			break;
+		case 'm':
+			if (parse_time("--min-dur", optarg, &d->flt.min_dur))
+				goto usage;
+			d->flt.has_min_dur = 1;
+			break;
 		case 'h':
 			fputs(sr_usage_dump, stdout);
 			goto out;
@@ -387,6 +607,7 @@ out:
 	sr_printer__free(d->p);
 	free(d->flt.pids);
 	free(d->flt.comms);
+	paths_free(&d->paths);
 	free(d);
 	return status;
 }

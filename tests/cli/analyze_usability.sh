@@ -159,4 +159,34 @@ an "$CMD" --procs --format csv 2>/dev/null >"$D/procs"
 expect_eq "procs: the command's start and duration" \
 	"$(grep '^200,' "$D/procs" | cut -d, -f1,5,7)" "200,0.000000,1100000000"
 
+# --- 8: dump --path, --errno, --failed, --min-dur ---
+cat >"$D/files.spec" <<'EOS'
+meta start_ns 1000000000
+fd ts=1000000000 pid=300 comm=a fd=5 flags=0x2 dev=0x800001 ino=9 pos=0 path="/var/log/x.log"
+open ts=1100000000 pid=300 comm=a sys=openat ret=3 dur_ns=1000 dirfd=-100 flags=0 name="/tmp/d.dat" path="/tmp/d.dat" dev=0x800001 ino=7
+dup ts=1150000000 pid=300 comm=a sys=dup2 ret=100 dur_ns=100 fd=3 newfd=100 dev=0x800001 ino=7
+rw ts=1200000000 pid=300 comm=a sys=read fd=100 count=10 ret=10 dur_ns=5000000 dev=0x800001 ino=7
+open ts=1300000000 pid=300 comm=a sys=openat ret=-2 dur_ns=800 dirfd=-100 flags=0 name="/tmp/none"
+fork ts=1400000000 pid=300 comm=a sys=clone ret=301 dur_ns=50000 child_pid=301 child_tid=301 clone_flags=0x1200011
+rw ts=1500000000 pid=301 comm=a sys=write fd=5 count=4 ret=-28 dur_ns=3000 dev=0x800001 ino=9
+close ts=1600000000 pid=301 comm=a sys=close fd=5 ret=0 dur_ns=300 dev=0x800001 ino=9
+exit ts=1700000000 pid=301 comm=a exit_code=0 h.flags=2
+EOS
+FILES=$D/files.trc
+check "mktrace files" "$M" -o "$FILES" "$D/files.spec"
+# dumped NAME ARGS...: the times (rel) of the records dump prints
+dumped() { "$S" dump --time rel "$@" "$FILES" 2>&1 | cut -d' ' -f1 | tr '\n' ' '; }
+expect_eq "dump --path: open, dup, read by the opened file" "$(dumped --path '/tmp/d*')" \
+	"0.100000000 0.150000000 0.200000000 "
+expect_eq "dump --path: inherited fd, by the snapshot's path" "$(dumped --path '*.log')" \
+	"0.000000000 0.500000000 0.600000000 "
+expect_eq "dump --path: a failed open by its name" "$(dumped --path /tmp/none)" "0.300000000 "
+expect_eq "dump --failed" "$(dumped --failed)" "0.300000000 0.500000000 "
+expect_eq "dump --errno ENOSPC" "$(dumped --errno ENOSPC)" "0.500000000 "
+expect_eq "dump --errno 2" "$(dumped --errno 2)" "0.300000000 "
+expect_eq "dump --min-dur 1ms" "$(dumped --min-dur 1ms)" "0.200000000 "
+expect_eq "dump --min-dur with --failed" "$(dumped --min-dur 2us --failed)" "0.500000000 "
+expect_eq "dump --path with --since" "$(dumped --path '/tmp/d*' --since 0.18)" "0.200000000 "
+run "dump --errno bogus: usage" 2 "$S" dump --errno EBOGUS "$FILES"
+
 exit $T_FAILED
