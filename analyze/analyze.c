@@ -35,7 +35,8 @@ const char sr_usage_analyze[] =
 	"  --pid PID[,PID...]  these processes\n"
 	"  --comm NAME         processes of this name (exact)\n"
 	"  --cgroup PATH       this cgroup and below (/x or /sys/fs/cgroup/x)\n"
-	"  --since D, --until D  time from the start of the recording (1.5, 500ms)\n"
+	"  --since D, --until D  time from the start of the recording (1.5, 500ms),\n"
+	"                      or wall clock as dump prints it (2026-11-26 21:00:15)\n"
 	"\n"
 	"Output:\n"
 	"  --format table|csv|json  (table; CSV and JSON carry raw numbers)\n"
@@ -235,19 +236,27 @@ int cmd_analyze(int argc, char **argv)
 			o.cgroup = optarg;
 			break;
 		case OPT_SINCE:
-		case OPT_UNTIL:
-			if (sr_parse_duration(optarg, &v) || v > (uint64_t)INT64_MAX / 2) {
-				usage_err("bad --%s '%s': a duration such as 1.5, 500ms, 2m",
-				       c == OPT_SINCE ? "since" : "until", optarg);
+		case OPT_UNTIL: {
+			int64_t wall = 0;
+			int is_wall = strchr(optarg, ':') != NULL;
+
+			if (is_wall ? sr_parse_wall(optarg, &wall) :
+			    sr_parse_duration(optarg, &v) || v > (uint64_t)INT64_MAX / 2) {
+				usage_err("bad --%s '%s': a duration such as 1.5, 500ms, 2m, or a time as"
+					  " dump prints it (2026-11-26 21:00:15.123456)",
+					  c == OPT_SINCE ? "since" : "until", optarg);
 				err = -EINVAL;
 			} else if (c == OPT_SINCE) {
 				o.has_since = 1;
-				o.since_ns = (int64_t)v;
+				o.since_wall = is_wall;
+				o.since_ns = is_wall ? wall : (int64_t)v;
 			} else {
 				o.has_until = 1;
-				o.until_ns = (int64_t)v;
+				o.until_wall = is_wall;
+				o.until_ns = is_wall ? wall : (int64_t)v;
 			}
 			break;
+		}
 		case OPT_LIMIT:
 			if (sr_parse_u64(optarg, 0, INT64_MAX, &v)) {
 				usage_err("bad --limit '%s'", optarg);
@@ -313,7 +322,7 @@ int cmd_analyze(int argc, char **argv)
 		usage_err("--timeout goes with --sql");
 		goto out;
 	}
-	if (o.has_since && o.has_until && o.until_ns <= o.since_ns) {
+	if (o.has_since && o.has_until && o.since_wall == o.until_wall && o.until_ns <= o.since_ns) {
 		usage_err("--until must come after --since");
 		goto out;
 	}

@@ -67,6 +67,13 @@ static inline int64_t sr_clamp_u64(uint64_t v, int64_t hi)
 /* --- cgroup.c, stats.c, text.c, hashmap.c --- */
 
 /*
+ * A wall-clock time as dump prints it ("2026-11-26 21:00:15.123456", local
+ * time; 'T' for the space and up to nine decimals accepted) into ns since
+ * the epoch: 0, or -EINVAL (text.c).
+ */
+int sr_parse_wall(const char *s, int64_t *wall_ns);
+
+/*
  * What a cgroup v2 path says about who runs in it: the container runtime and
  * id (docker-<id>.scope, /docker/<id>, cri-containerd-<id>.scope,
  * crio-<id>.scope, libpod-<id>.scope) and the innermost systemd unit
@@ -367,6 +374,7 @@ struct sr_an_opts {
 	size_t npids;
 	int has_since, has_until;
 	int64_t since_ns, until_ns;	/* from the start of each recording */
+	int since_wall, until_wall;	/* since_ns/until_ns are wall-clock ns */
 	uint64_t interval_ns;
 	int64_t limit;		/* -1: the report's default; 0: no limit */
 	uint64_t timeout_ns;	/* --timeout: how long a --sql query may run, 0: no end */

@@ -7,6 +7,7 @@
  * shares.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -36,7 +37,8 @@ const char sr_usage_dump[] =
 	"                      close, dup, mmap, munmap, brk, syscall, lost, proc,\n"
 	"                      fd, cgroup, or a number) or syscalls (openat, ...)\n"
 	"  -s, --since TIME    only events at or after TIME from the start of the\n"
-	"                      recording (seconds, or with ns/us/ms/s/m/h: 1.5, 200ms)\n"
+	"                      recording (seconds, or with ns/us/ms/s/m/h: 1.5, 200ms),\n"
+	"                      or at a wall-clock time as printed (2026-11-26 21:00:15)\n"
 	"  -u, --until TIME    only events before TIME from the start\n"
 	"  -T, --time abs|rel  text times as local wall clock (abs, the default) or\n"
 	"                      seconds since the start (rel)\n"
@@ -60,6 +62,7 @@ struct dump_filter {
 	uint8_t nrs[65536 / 8];		/* syscall numbers asked for */
 	int has_since, has_until;
 	uint64_t since, until;		/* ns from the start of the recording */
+	int since_wall, until_wall;	/* since/until are wall-clock ns, until the start is known */
 	const char *path;		/* --path GLOB */
 	int err;			/* --errno: its number, 0: none */
 	int failed;			/* --failed */
@@ -81,6 +84,14 @@ struct dump_paths {
 };
 
 
+struct dump_seen {
+	int procs;			/* a record of a process was read */
+	uint32_t pid_lo, pid_hi;
+	int pid_hit, comm_hit;		/* a record of a --pid, a --comm */
+	int has_end;
+	uint64_t end;			/* the last file's end (monotonic ns) */
+};
+
 struct dump {
 	struct sr_printer *p;
 	struct dump_filter flt;
@@ -90,6 +101,7 @@ struct dump {
 	uint64_t base;			/* start of the recording (monotonic ns) */
 	struct sr_reader *r;		/* the file being printed */
 	struct dump_paths paths;
+	struct dump_seen seen;
 };
 
 static inline void bit_set(uint8_t *map, unsigned int i)
@@ -235,32 +247,78 @@ static void paths_free(struct dump_paths *t)
 
 /* --- filters --- */
 
+static int match_pid(const struct dump_filter *flt, const struct sr_event *ev)
+{
+	for (size_t i = 0; i < flt->npids; i++)
+		if (ev->pid == flt->pids[i] || ev->tid == flt->pids[i])
+			return 1;
+	return 0;
+}
+
+static int match_comm(const struct dump_filter *flt, const struct sr_event *ev)
+{
+	size_t n = strnlen((const char *)ev->comm, SR_COMM_LEN);
+
+	for (size_t i = 0; i < flt->ncomms; i++) {
+		size_t want = strlen(flt->comms[i]);
+
+		if (!memcmp(flt->comms[i], ev->comm, n < want ? n : want) &&
+		    (want == n || (want > n && n >= SR_COMM_LEN - 1)))
+			return 1;
+	}
+	return 0;
+}
+
+/* What the files held, for saying why a --pid, --comm or --since matched nothing. */
+static void seen_note(struct dump *d, const struct sr_event *ev)
+{
+	struct dump_seen *w = &d->seen;
+
+	if (ev->pid || ev->tid) {
+		if (!w->procs || ev->pid < w->pid_lo)
+			w->pid_lo = ev->pid;
+		if (!w->procs || ev->pid > w->pid_hi)
+			w->pid_hi = ev->pid;
+		w->procs = 1;
+	}
+	if (d->flt.npids && !w->pid_hit)
+		w->pid_hit = match_pid(&d->flt, ev);
+	if (d->flt.ncomms && !w->comm_hit)
+		w->comm_hit = match_comm(&d->flt, ev);
+}
+
+/* One line on stderr for a --pid, --comm or --since that matched no record. */
+static void seen_say(const struct dump *d)
+{
+	const struct dump_seen *w = &d->seen;
+
+	if (d->flt.npids && !w->pid_hit) {
+		if (w->procs)
+			sr_err("dump: no process %" PRIu32 "%s in the trace (pids %" PRIu32 "-%" PRIu32 ")",
+			       d->flt.pids[0], d->flt.npids > 1 ? " (nor the other pids of --pid)" : "",
+			       w->pid_lo, w->pid_hi);
+		else
+			sr_err("dump: no process %" PRIu32 " in the trace (it has no processes)",
+			       d->flt.pids[0]);
+	}
+	if (d->flt.ncomms && !w->comm_hit)
+		sr_err("dump: no task named '%s'%s in the trace", d->flt.comms[0],
+		       d->flt.ncomms > 1 ? " (nor the other names of --comm)" : "");
+	if (d->flt.has_since && d->have_base && w->has_end && w->end >= d->base &&
+	    d->flt.since > w->end - d->base)
+		sr_err("dump: --since %.3f s is past the end of the recording (%.3f s)",
+		       (double)d->flt.since / 1e9, (double)(w->end - d->base) / 1e9);
+}
+
 static int match(const struct dump *d, const struct sr_event *ev)
 {
 	const struct dump_filter *flt = &d->flt;
 	int nr = sr_event__sys_nr(ev);
-	size_t i;
 
-	if (flt->npids) {
-		for (i = 0; i < flt->npids; i++)
-			if (ev->pid == flt->pids[i] || ev->tid == flt->pids[i])
-				break;
-		if (i == flt->npids)
-			return 0;
-	}
-	if (flt->ncomms) {
-		size_t n = strnlen((const char *)ev->comm, SR_COMM_LEN);
-
-		for (i = 0; i < flt->ncomms; i++) {
-			size_t want = strlen(flt->comms[i]);
-
-			if (!memcmp(flt->comms[i], ev->comm, n < want ? n : want) &&
-			    (want == n || (want > n && n >= SR_COMM_LEN - 1)))
-				break;
-		}
-		if (i == flt->ncomms)
-			return 0;
-	}
+	if (flt->npids && !match_pid(flt, ev))
+		return 0;
+	if (flt->ncomms && !match_comm(flt, ev))
+		return 0;
 	if (flt->by_type && !bit_test(flt->types, ev->type) &&
 	    !(nr >= 0 && bit_test(flt->nrs, nr)))
 		return 0;
@@ -291,6 +349,34 @@ static int match(const struct dump *d, const struct sr_event *ev)
 
 /* --- files --- */
 
+/*
+ * A --since or --until given as wall-clock time: from the start, by the
+ * clock offset of the first file.  0, or -EINVAL (said) when it has none.
+ */
+static int wall_to_rel(struct dump *d, int have_offset, int64_t off)
+{
+	struct dump_filter *f = &d->flt;
+	int64_t rel;
+
+	if (!f->since_wall && !f->until_wall)
+		return 0;
+	if (!have_offset) {
+		sr_err("dump: --since/--until as a wall-clock time needs the trace's clock offset,"
+		       " which it does not have: give a time from its start (1.5, 200ms)");
+		return -EINVAL;
+	}
+	if (f->since_wall) {
+		rel = (int64_t)f->since - off - (int64_t)d->base;
+		f->since = rel > 0 ? (uint64_t)rel : 0;
+	}
+	if (f->until_wall) {
+		rel = (int64_t)f->until - off - (int64_t)d->base;
+		f->until = rel > 0 ? (uint64_t)rel : 0;
+	}
+	f->since_wall = f->until_wall = 0;
+	return 0;
+}
+
 /* Everything printed so far, out: before a message on stderr, so the two stay in order. */
 static void out_flush(void *arg)
 {
@@ -305,17 +391,23 @@ static int dump_file(struct dump *d, const char *path)
 	struct sr_reader_stats st;
 	const struct sr_event *ev;
 	uint64_t printed = 0;
-	int64_t v;
+	int64_t v, off = 0;
 	int have_offset, rc, status = SR_EXIT_OK;
 
 	if (sr_trace_open(&d->r, path, &log))
 		return SR_EXIT_FAIL;
-	have_offset = !sr_meta_s64(d->r, "clock_offset_ns", &v);
-	sr_printer__set_trace(d->p, d->r, have_offset, v);
+	have_offset = !sr_meta_s64(d->r, "clock_offset_ns", &off);
+	sr_printer__set_trace(d->p, d->r, have_offset, off);
 	if (!d->have_base && !sr_meta_s64(d->r, "start_ns", &v) && v >= 0) {
 		d->base = (uint64_t)v;
 		d->have_base = 1;
 		sr_printer__set_base(d->p, d->base);
+		if (wall_to_rel(d, have_offset, off)) {
+			sr_printer__set_trace(d->p, NULL, 0, 0);
+			sr_reader__free(d->r);
+			d->r = NULL;
+			return SR_EXIT_FAIL;
+		}
 	}
 	/*
 	 * Chunks wholly before --since are passed over without decompressing
@@ -336,11 +428,16 @@ static int dump_file(struct dump *d, const char *path)
 			d->base = ev->ts;
 			d->have_base = 1;
 			sr_printer__set_base(d->p, d->base);
+			if (wall_to_rel(d, have_offset, off)) {
+				status = SR_EXIT_FAIL;
+				break;
+			}
 		}
 		if (d->flt.path && paths_learn(&d->paths, ev)) {
 			rc = -ENOMEM;
 			break;
 		}
+		seen_note(d, ev);
 		if (!match(d, ev))
 			continue;
 		sr_printer__event(d->p, ev);
@@ -354,6 +451,13 @@ static int dump_file(struct dump *d, const char *path)
 		status = SR_EXIT_FAIL;
 	}
 	sr_reader__stats(d->r, &st);
+	if (!sr_meta_s64(d->r, "stop_ns", &v) && v >= 0) {
+		d->seen.end = (uint64_t)v;
+		d->seen.has_end = 1;
+	} else if (st.ts_last) {
+		d->seen.end = st.ts_last;
+		d->seen.has_end = 1;
+	}
 	/* a damaged header or metadata block loses records too: any damage fails */
 	if (st.damaged) {
 		unsigned long long nc = st.bad_chunks, np = st.damaged;
@@ -457,15 +561,25 @@ static int add_types(struct dump_filter *flt, char *arg)
 	return 0;
 }
 
-static int parse_time(const char *opt, const char *arg, uint64_t *ns)
+/* A duration, or with @wall a wall-clock time as dump prints it (*wall set when it is one). */
+static int parse_time(const char *opt, const char *arg, uint64_t *ns, int *wall)
 {
-	if (sr_parse_duration(arg, ns)) {
-		sr_err("dump: invalid %s '%s': a duration such as 1.5 or 200ms. See 'sysrec dump --help'.",
-		       opt, arg);
-		return -EINVAL;
+	int64_t w;
+
+	if (wall && strchr(arg, ':')) {
+		if (!sr_parse_wall(arg, &w) && w >= 0) {
+			*ns = (uint64_t)w;
+			*wall = 1;
+			return 0;
+		}
+	} else if (!sr_parse_duration(arg, ns)) {
+		return 0;
 	}
-	return 0;
+	sr_err("dump: invalid %s '%s': a duration such as 1.5 or 200ms%s. See 'sysrec dump --help'.",
+	       opt, arg, wall ? ", or a time as dump prints it (2026-11-26 21:00:15.123456)" : "");
+	return -EINVAL;
 }
+
 
 /* --errno: a name (ENOENT) or a number (2) */
 static int parse_errno(const char *arg, int *err)
@@ -537,12 +651,12 @@ int cmd_dump(int argc, char **argv)
 				goto usage;
 			break;
 		case 's':
-			if (parse_time("--since", optarg, &d->flt.since))
+			if (parse_time("--since", optarg, &d->flt.since, &d->flt.since_wall))
 				goto usage;
 			d->flt.has_since = 1;
 			break;
 		case 'u':
-			if (parse_time("--until", optarg, &d->flt.until))
+			if (parse_time("--until", optarg, &d->flt.until, &d->flt.until_wall))
 				goto usage;
 			d->flt.has_until = 1;
 			break;
@@ -568,7 +682,7 @@ int cmd_dump(int argc, char **argv)
 			d->flt.failed = 1;
 			break;
 		case 'm':
-			if (parse_time("--min-dur", optarg, &d->flt.min_dur))
+			if (parse_time("--min-dur", optarg, &d->flt.min_dur, NULL))
 				goto usage;
 			d->flt.has_min_dur = 1;
 			break;
@@ -596,6 +710,7 @@ int cmd_dump(int argc, char **argv)
 			status = SR_EXIT_FAIL;
 	}
 	sr_printer__flush(d->p);
+	seen_say(d);
 	if (fflush(stdout) || ferror(stdout)) {
 		sr_err("dump: cannot write the output: %s", strerror(errno ? errno : EIO));
 		status = SR_EXIT_FAIL;

@@ -183,6 +183,8 @@ int setup_proc_filter(struct rctx *c);
 int narrow_scans(struct rctx *c);
 int setup_cgroup_filter(struct rctx *c);
 int setup_time_filter(struct rctx *c);
+/* report_unmatched.c: a line on stderr for each filter that matches nothing */
+void say_unmatched(struct rctx *c);
 int64_t sat_add(int64_t a, int64_t b);
 
 /*

@@ -189,4 +189,42 @@ expect_eq "dump --min-dur with --failed" "$(dumped --min-dur 2us --failed)" "0.5
 expect_eq "dump --path with --since" "$(dumped --path '/tmp/d*' --since 0.18)" "0.200000000 "
 run "dump --errno bogus: usage" 2 "$S" dump --errno EBOGUS "$FILES"
 
+# --- 6: filters that match nothing say so, with what the trace holds ---
+run "analyze --pid not in the trace" 0 an "$CMD" --syscalls --pid 999
+expect_eq "analyze --pid: says so" "$(cat "$D/err")" \
+	"sysrec: analyze: no process 999 in the trace (pids 200-201)"
+run "analyze --comm never seen" 0 an "$CMD" --syscalls --comm nope
+expect_eq "analyze --comm: says so" "$(cat "$D/err")" \
+	"sysrec: analyze: no process named 'nope' in the trace (names: sh)"
+run "analyze --cgroup never seen" 0 an "$CMD" --top-io --cgroup /nope
+expect_eq "analyze --cgroup: says so" "$(cat "$D/err")" \
+	"sysrec: analyze: no cgroup /nope in the trace (cgroups: /)"
+run "analyze --since past the end" 0 an "$CMD" --syscalls --since 50s
+expect_eq "analyze --since: says so" "$(cat "$D/err")" \
+	"sysrec: analyze: --since 50.000 s is past the end of the recording (2.000 s)"
+run "analyze --pid that matches: silent" 0 an "$CMD" --syscalls --pid 200
+expect_eq "analyze --pid that matches: nothing on stderr" "$(cat "$D/err")" ""
+run "dump --pid not in the trace" 0 "$S" dump "$CMD" --pid 999
+expect_eq "dump --pid: says so" "$(cat "$D/err")" \
+	"sysrec: dump: no process 999 in the trace (pids 200-201)"
+run "dump --comm never seen" 0 "$S" dump "$CMD" --comm nope
+expect_eq "dump --comm: says so" "$(cat "$D/err")" "sysrec: dump: no task named 'nope' in the trace"
+run "dump --since past the end" 0 "$S" dump "$CMD" --since 50
+expect_eq "dump --since: says so" "$(cat "$D/err")" \
+	"sysrec: dump: --since 50.000 s is past the end of the recording (2.000 s)"
+
+# --- 6: --since/--until accept wall-clock times as dump prints them ---
+"$S" dump "$CMD" >"$D/dump"
+t_open=$(grep ' openat ' "$D/dump" | cut -c1-26)
+t_close=$(grep ' close ' "$D/dump" | cut -c1-26)
+expect_eq "dump: the times to use" "$t_open $t_close" \
+	"2026-11-22 21:00:15.200000 2026-11-22 21:00:15.400000"
+run "dump --since/--until wall clock" 0 "$S" dump "$CMD" --since "$t_open" --until "$t_close"
+expect_eq "dump --since/--until wall clock: the records" "$(cut -d' ' -f6 "$D/out" | tr '\n' ' ')" "openat read "
+run "analyze --since/--until wall clock" 0 an "$CMD" --syscalls --format csv --since "$t_open" --until "$t_close"
+expect_eq "analyze --since/--until wall clock: the calls" "$(tail -n +2 "$D/out" | cut -d, -f1,2 | sort | tr '\n' ' ')" \
+	"openat,1 read,1 "
+run "analyze --since: not a time" 2 an "$CMD" --syscalls --since "2026-13-01 00:00:00"
+run "dump --since wall clock, no clock offset" 1 "$S" dump "$FILES" --since "2026-11-22 21:00:15"
+
 exit $T_FAILED

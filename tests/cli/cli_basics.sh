@@ -128,10 +128,10 @@ expect_run "cli: dump bad type" 2 \
 	"sysrec: dump: unknown event type or syscall 'frob'. See 'sysrec dump --help'." \
 	"$S" dump --type open,frob a.trc
 expect_run "cli: dump bad since" 2 \
-	"sysrec: dump: invalid --since '1.5x': a duration such as 1.5 or 200ms. See 'sysrec dump --help'." \
+	"sysrec: dump: invalid --since '1.5x': a duration such as 1.5 or 200ms, or a time as dump prints it (2026-11-26 21:00:15.123456). See 'sysrec dump --help'." \
 	"$S" dump --since 1.5x a.trc
 expect_run "cli: dump negative until" 2 \
-	"sysrec: dump: invalid --until '-1': a duration such as 1.5 or 200ms. See 'sysrec dump --help'." \
+	"sysrec: dump: invalid --until '-1': a duration such as 1.5 or 200ms, or a time as dump prints it (2026-11-26 21:00:15.123456). See 'sysrec dump --help'." \
 	"$S" dump --until=-1 a.trc
 expect_run "cli: dump bad time" 2 \
 	"sysrec: dump: --time must be abs or rel, not 'utc'. See 'sysrec dump --help'." \
