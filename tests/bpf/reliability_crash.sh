@@ -140,7 +140,7 @@ run_crash() {
 	expect_eq "$name: dump of the cut file exits 0" "$?" 0
 	expect_eq "$name: dump says it is cut in one line" "$(wc -l < "$d/dump.err")" 1
 	expect_eq "$name: dump has every record info counted" "$(wc -l < "$d/c.ndjson")" \
-		"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["events"])' "$d/info.json")"
+		"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["records"])' "$d/info.json")"
 	python3 "$tmp/check.py" "$d/c.ndjson" "$d/tick.log" "$tpid" "$(cat "$d/tick.ready")" \
 		"$K" "$f_ns" "$name" || T_FAILED=$((T_FAILED + 1))
 
