@@ -48,7 +48,12 @@ const char sr_usage_analyze[] =
 	"  --mem-limit SIZE    memory for the import (K, M, G; default: a quarter\n"
 	"                      of RAM); past it, stop with an error\n"
 	"  -v, --verbose       debug output\n"
-	"  -h, --help          this text\n";
+	"  -h, --help          this text\n"
+	"\n"
+	"Exit status (as info and dump): 0 when every record was read, a cut file\n"
+	"included (the header says so); 1 when a file cannot be read or records\n"
+	"were lost to damage (the report covers what could be read); 2 for bad\n"
+	"usage.\n";
 
 enum {
 	OPT_DB = 256, OPT_BY, OPT_INTERVAL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,

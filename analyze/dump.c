@@ -49,8 +49,9 @@ const char sr_usage_dump[] =
 	"  -m, --min-dur D     only calls that took D or longer (1ms, 0.5)\n"
 	"  -h, --help          show this help\n"
 	"\n"
-	"Exit status: 0 when every file was read (a cut file included), 1 when a\n"
-	"file could not be read or had damaged chunks, 2 for bad usage.\n";
+	"Exit status (as info and analyze): 0 when every record was read, a cut\n"
+	"file included (stderr says so); 1 when a file cannot be read or records\n"
+	"were lost to damage (what could be read is printed); 2 for bad usage.\n";
 
 struct dump_filter {
 	uint32_t *pids;

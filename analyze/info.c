@@ -35,9 +35,10 @@ const char sr_usage_info[] =
 	"  -j, --json   one JSON object instead of text\n"
 	"  -h, --help   show this help\n"
 	"\n"
-	"Exit status: 0 when the file was read, cut or damaged ones included (the\n"
-	"integrity section says so); 1 when it cannot be opened or is not a trace\n"
-	"this sysrec reads; 2 for bad usage.\n";
+	"Exit status (as dump and analyze): 0 when every record was read, a cut\n"
+	"file included (the integrity line says so); 1 when the file cannot be\n"
+	"read or records were lost to damage (what could be read is shown); 2 for\n"
+	"bad usage.\n";
 
 /* Metadata keys shown on lines of their own, in this order. */
 static const struct {
@@ -697,7 +698,8 @@ int cmd_info(int argc, char **argv)
 	if (ferror(stdout)) {
 		sr_err("info: cannot write the output");
 		status = SR_EXIT_FAIL;
-	} else if (in.read_err) {
+	} else if (in.read_err || in.st.damaged) {
+		/* records were lost to the damage: as dump and analyze, 1 */
 		status = SR_EXIT_FAIL;
 	}
 out:

@@ -227,4 +227,52 @@ expect_eq "analyze --since/--until wall clock: the calls" "$(tail -n +2 "$D/out"
 run "analyze --since: not a time" 2 an "$CMD" --syscalls --since "2026-13-01 00:00:00"
 run "dump --since wall clock, no clock offset" 1 "$S" dump "$FILES" --since "2026-11-22 21:00:15"
 
+# --- 5: cut and damaged files: the same exit status from info, dump and analyze ---
+{
+	echo "meta clock_offset_ns 1795381214000000000"
+	echo "meta start_ns 1000000000"
+	for i in 1 2 3; do
+		echo "rw ts=${i}000000000 pid=$i comm=c$i sys=read fd=1 count=10 offset=-1 ret=10"
+		echo "rw ts=${i}000000001 pid=$i comm=c$i sys=read fd=2 count=10 offset=-1 ret=10"
+		echo flush
+	done
+	echo "endmeta events 6"
+} >"$D/three.spec"
+check "mktrace three" "$M" -o "$D/three.trc" "$D/three.spec"
+# cut: the bytes up to the end of the second chunk, as a killed recorder leaves them;
+# damaged: a byte of the second chunk's payload flipped
+python3 - "$D/three.trc" "$D/cut.trc" "$D/bad.trc" <<'EOP'
+import sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+i, chunks = 64, []
+while i + 64 <= len(d) and d[i:i+4] == b'\x95SRB':
+    n = 64 + int.from_bytes(d[i+16:i+20], 'little')
+    if int.from_bytes(d[i+4:i+6], 'little') == 4:
+        chunks.append((i, i + n))
+    i += n
+open(sys.argv[2], 'wb').write(d[:chunks[1][1]])
+d[chunks[1][0] + 64 + 5] ^= 0xff
+open(sys.argv[3], 'wb').write(d)
+EOP
+head -c $(($(stat -c %s "$D/three.trc") - 7)) "$D/three.trc" >"$D/headc.trc"
+statuses() {
+	local f=$1 a b c
+	"$S" info "$f" >/dev/null 2>&1; a=$?
+	"$S" dump "$f" >/dev/null 2>&1; b=$?
+	an "$f" --syscalls >/dev/null 2>&1; c=$?
+	echo "$a $b $c"
+}
+expect_eq "whole file: 0 0 0" "$(statuses "$D/three.trc")" "0 0 0"
+expect_eq "cut after a chunk: 0 0 0" "$(statuses "$D/cut.trc")" "0 0 0"
+expect_eq "cut by head -c: 0 0 0" "$(statuses "$D/headc.trc")" "0 0 0"
+expect_eq "damaged chunk: 1 1 1" "$(statuses "$D/bad.trc")" "1 1 1"
+# every readable event is used, and the header says what was lost and why
+expect_eq "damaged: dump prints the readable events" "$("$S" dump "$D/bad.trc" 2>/dev/null | wc -l)" 4
+expect_eq "damaged: info counts them" "$("$S" info "$D/bad.trc" 2>/dev/null | sed -n 's/^events: *//p')" 4
+an "$D/bad.trc" --syscalls >"$D/out" 2>"$D/err"
+expect_eq "damaged: analyze uses them" "$(grep '^read ' "$D/out" | awk '{print $2}')" 4
+expect_eq "damaged: the header says what was lost" "$(grep -c '^#   file .*bad.trc (damaged: 1 chunk skipped, the events in it lost)' "$D/out")" 1
+an "$D/cut.trc" --syscalls >"$D/out" 2>"$D/err"
+expect_eq "cut: the header says why" "$(grep -c '^#   file .*cut.trc (cut short: ' "$D/out")" 1
+
 exit $T_FAILED

@@ -396,7 +396,7 @@ expect_eq "dump damaged: the good chunks" "$(cut -d' ' -f1,3 "$D/out" | tr '\n' 
 expect_eq "dump damaged: stderr" "$(cat "$D/err")" \
 	"sysrec: $D/t3bad.trc: offset $BAD_OFF: chunk block: payload checksum mismatch, block skipped
 sysrec: $D/t3bad.trc: 1 damaged chunk skipped"
-run "info damaged file exits 0" 0 "$S" info "$D/t3bad.trc"
+run "info damaged file exits 1, as dump" 1 "$S" info "$D/t3bad.trc"
 expect_eq "info damaged integrity" "$(grep '^integrity:' "$D/out")" "integrity:          damaged (1 chunk skipped)"
 expect_eq "info damaged chunks" "$(grep -E '^(chunks|damaged_chunks|events):' "$D/out" | tr -s ' ' | tr '\n' ' ')" \
 	"events: 4 chunks: 2 damaged_chunks: 1 "
@@ -417,9 +417,9 @@ run "dump damaged START exits 1" 1 "$S" dump "$D/t3start.trc"
 expect_eq "dump damaged START: every record" "$(wc -l <"$D/out")" 6
 expect_eq "dump damaged START: says so" "$(tail -1 "$D/err" | sed "s|$D/||")" \
 	"sysrec: t3start.trc: damaged: 1 problem"
-run "info damaged START exits 0" 0 "$S" info "$D/t3start.trc"
+run "info damaged START exits 1, as dump" 1 "$S" info "$D/t3start.trc"
 expect_eq "info damaged START integrity" "$(grep '^integrity:' "$D/out")" "integrity:          damaged (1 problem)"
-run "info damaged START --json" 0 "$S" info --json "$D/t3start.trc"
+run "info damaged START --json" 1 "$S" info --json "$D/t3start.trc"
 expect_eq "info damaged START json" \
 	"$(python3 -c 'import json,sys; j=json.load(sys.stdin)["integrity"]; print(j["complete"], j["cut"], j["ended"], j["damaged"], j["damaged_chunks"])' <"$D/out")" \
 	"False False True True 0"
@@ -636,7 +636,7 @@ expect_eq "renamed rw: stderr says damaged" "$(grep -c 'rw.trc: damaged: 1 probl
 run "renamed rw: text dump exits 1" 1 "$S" dump "$D/rw.trc"
 expect_eq "renamed rw: text line by the built-in layout" "$(cat "$D/out")" \
 	'1970-01-01 00:00:00.000000 [000] 100/100 "" read fd=3 count=10 iovcnt=2 offset=0 ret=10 dur=0ns'
-run "renamed rw: info exits 0" 0 "$S" info "$D/rw.trc"
+run "renamed rw: info exits 1, as dump" 1 "$S" info "$D/rw.trc"
 expect_eq "renamed rw: info says damaged" "$(sed -n 's/^integrity: *//p' "$D/out")" "damaged (1 problem)"
 
 # --- open shrunk to 64 bytes: its name, path and ret are past that ---
