@@ -275,4 +275,12 @@ expect_eq "damaged: the header says what was lost" "$(grep -c '^#   file .*bad.t
 an "$D/cut.trc" --syscalls >"$D/out" 2>"$D/err"
 expect_eq "cut: the header says why" "$(grep -c '^#   file .*cut.trc (cut short: ' "$D/out")" 1
 
+# --- 7: each call's start next to its end, in dump --json and SQL ---
+expect_eq "dump --json: ts_start_ns of the read" \
+	"$("$S" dump --json --type read "$FILES" | python3 -c 'import json,sys; e=json.loads(sys.stdin.readline()); print(e["ts_ns"], e["ts_start_ns"])')" \
+	"1200000000 1195000000"
+expect_eq "SQL: events_v.ts_start_ns" \
+	"$(an "$FILES" --format csv --sql "SELECT ts, ts_start_ns FROM events_v WHERE dur_ns = 5000000" 2>/dev/null | tail -1)" \
+	"1200000000,1195000000"
+
 exit $T_FAILED

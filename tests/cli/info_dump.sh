@@ -233,11 +233,11 @@ run "dump t1 --json" 0 "$S" dump --json "$T1"
 if json_ok "$D/out"; then ok "dump t1 json parses"; else fail "dump t1 json parses" "invalid JSON"; fi
 expect_eq "dump t1 json lines" "$(wc -l <"$D/out")" 12
 expect_eq "dump t1 json open" "$(sed -n 6p "$D/out")" \
-	'{"ts_ns":1200000000,"time":"2026-11-22 21:00:15.200000","cpu":1,"pid":43,"tid":43,"type":"open","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"openat","dur_ns":1200,"ret":3,"nr":257,"dirfd":-100,"flags":0,"mode":0,"resolve":0,"dev":8388609,"ino":12,"name":"x","path":"/tmp/x"}'
+	'{"ts_ns":1200000000,"ts_start_ns":1199998800,"time":"2026-11-22 21:00:15.200000","cpu":1,"pid":43,"tid":43,"type":"open","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"openat","dur_ns":1200,"ret":3,"nr":257,"dirfd":-100,"flags":0,"mode":0,"resolve":0,"dev":8388609,"ino":12,"name":"x","path":"/tmp/x"}'
 expect_eq "dump t1 json failed open" "$(sed -n 8p "$D/out")" \
-	'{"ts_ns":1400000000,"time":"2026-11-22 21:00:15.400000","cpu":0,"pid":43,"tid":43,"type":"open","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"openat","dur_ns":800,"ret":-2,"nr":257,"dirfd":-100,"flags":577,"mode":420,"resolve":0,"dev":0,"ino":0,"name":"nope","path":"","errno":"ENOENT"}'
+	'{"ts_ns":1400000000,"ts_start_ns":1399999200,"time":"2026-11-22 21:00:15.400000","cpu":0,"pid":43,"tid":43,"type":"open","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"openat","dur_ns":800,"ret":-2,"nr":257,"dirfd":-100,"flags":577,"mode":420,"resolve":0,"dev":0,"ino":0,"name":"nope","path":"","errno":"ENOENT"}'
 expect_eq "dump t1 json exec argv" "$(sed -n 5p "$D/out")" \
-	'{"ts_ns":1100000000,"time":"2026-11-22 21:00:15.100000","cpu":0,"pid":43,"tid":43,"type":"exec","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"execve","dur_ns":250000,"ret":0,"nr":59,"old_tid":43,"argc":2,"dev":8388609,"ino":1001,"filename":"/bin/ls","path":"/usr/bin/ls","argv":["ls","-l"]}'
+	'{"ts_ns":1100000000,"ts_start_ns":1099750000,"time":"2026-11-22 21:00:15.100000","cpu":0,"pid":43,"tid":43,"type":"exec","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"execve","dur_ns":250000,"ret":0,"nr":59,"old_tid":43,"argc":2,"dev":8388609,"ino":1001,"filename":"/bin/ls","path":"/usr/bin/ls","argv":["ls","-l"]}'
 expect_eq "dump t1 json exit" "$(sed -n 12p "$D/out")" \
 	'{"ts_ns":2000000000,"time":"2026-11-22 21:00:16.000000","cpu":0,"pid":43,"tid":43,"type":"exit","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"group_dead":true,"exit_code":256}'
 expect_eq "dump t1 json types" \
