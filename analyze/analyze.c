@@ -176,7 +176,7 @@ static int lookup(const char *s, const char *what, int *out, int is_by)
 int cmd_analyze(int argc, char **argv)
 {
 	struct sr_an_opts o = { .report = SR_REP_OVERVIEW, .limit = -1,
-				.interval_ns = SR_NS_PER_SEC };
+				.interval_ns = 0 /* --timeline: from the recording's length */ };
 	struct sr_an_import_opts io = { .progress = isatty(2),
 					.mem_limit = sr_an_default_mem_limit() };
 	const char *db_path = NULL;

@@ -375,7 +375,7 @@ struct sr_an_opts {
 	int has_since, has_until;
 	int64_t since_ns, until_ns;	/* from the start of each recording */
 	int since_wall, until_wall;	/* since_ns/until_ns are wall-clock ns */
-	uint64_t interval_ns;
+	uint64_t interval_ns;	/* --timeline's bucket; 0: scaled to the recording's length */
 	int64_t limit;		/* -1: the report's default; 0: no limit */
 	uint64_t timeout_ns;	/* --timeout: how long a --sql query may run, 0: no end */
 };

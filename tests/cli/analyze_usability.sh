@@ -283,4 +283,14 @@ expect_eq "SQL: events_v.ts_start_ns" \
 	"$(an "$FILES" --format csv --sql "SELECT ts, ts_start_ns FROM events_v WHERE dur_ns = 5000000" 2>/dev/null | tail -1)" \
 	"1200000000,1195000000"
 
+# --- 7: the default --timeline bucket scales to the recording's length ---
+expect_eq "timeline: 2 s recording, 50 ms buckets" \
+	"$(an "$CMD" --timeline 2>/dev/null | grep '^# bucket:')" \
+	"# bucket: 50.00ms (about 100 over the recording; --interval sets it)"
+expect_eq "timeline: 2 s recording, rows from the first busy bucket to the last" \
+	"$(an "$CMD" --timeline --format csv 2>/dev/null | tail -n +2 | wc -l)" 21
+expect_eq "timeline: --interval still sets it" \
+	"$(an "$CMD" --timeline --interval 1 --format csv 2>/dev/null | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" \
+	"0.000000 1.000000 "
+
 exit $T_FAILED
