@@ -7,29 +7,12 @@
 # mktrace.  Uses the ASan/UBSan build; needs no root.
 . "$(dirname "$0")/../lib.sh"
 
-S=$SYSREC_ASAN
-M=$TOOLS/mktrace
-for x in "$S" "$M"; do
-	if [ ! -x "$x" ]; then
-		fail analyze_usability "not built: $x (make asan tools)"
-		exit 1
-	fi
-done
-export TZ=UTC
-t_tmpdir
-D=$tmp
+S=$SYSREC_ASAN M=$TOOLS/mktrace
+need_built analyze_usability "$S" "$M"
+export TZ=UTC	# the wall-clock times below are UTC
+t_tmpdir; D=$tmp
 
-# run NAME WANT_RC CMD...: stdout to $D/out, stderr to $D/err, exit status checked.
-run() {
-	local n=$1 want=$2 rc
-	shift 2
-	"$@" >"$D/out" 2>"$D/err"; rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$n" "exit status $rc, want $want: $(head -c 300 "$D/err")"
-	else
-		ok "$n"
-	fi
-}
+run() { run_in "$D" "$@"; }
 an() { "$S" analyze --no-progress "$@"; }
 
 # --- many: 25 processes, each writes its own file ---
@@ -228,16 +211,16 @@ run "analyze --since: not a time" 2 an "$CMD" --syscalls --since "2026-13-01 00:
 run "dump --since wall clock, no clock offset" 1 "$S" dump "$FILES" --since "2026-11-22 21:00:15"
 
 # --- 5: cut and damaged files: the same exit status from info, dump and analyze ---
-{
-	echo "meta clock_offset_ns 1795381214000000000"
-	echo "meta start_ns 1000000000"
-	for i in 1 2 3; do
-		echo "rw ts=${i}000000000 pid=$i comm=c$i sys=read fd=1 count=10 offset=-1 ret=10"
-		echo "rw ts=${i}000000001 pid=$i comm=c$i sys=read fd=2 count=10 offset=-1 ret=10"
-		echo flush
+# three chunks of two reads each
+printf 'meta clock_offset_ns 1795381214000000000\nmeta start_ns 1000000000\n' >"$D/three.spec"
+for c in 1 2 3; do
+	for fd in 1 2; do
+		printf 'rw ts=%d pid=%d comm=r%d sys=read fd=%d count=10 offset=-1 ret=10\n' \
+			$((c * 1000000000 + fd)) "$c" "$c" "$fd"
 	done
-	echo "endmeta events 6"
-} >"$D/three.spec"
+	echo flush
+done >>"$D/three.spec"
+echo "endmeta events 6" >>"$D/three.spec"
 check "mktrace three" "$M" -o "$D/three.trc" "$D/three.spec"
 # cut: the bytes up to the end of the second chunk, as a killed recorder leaves them;
 # damaged: a byte of the second chunk's payload flipped

@@ -21,16 +21,7 @@ D=$(mktemp -d /tmp/sysrec-info-dump.XXXXXX)
 trap 'rm -rf "$D"' EXIT
 
 # run NAME WANT_RC CMD...: stdout to $D/out, stderr to $D/err, exit status checked.
-run() {
-	local n=$1 want=$2 rc
-	shift 2
-	"$@" >"$D/out" 2>"$D/err"; rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$n" "exit status $rc, want $want: $(head -c 300 "$D/err")"
-	else
-		ok "$n"
-	fi
-}
+run() { run_in "$D" "$@"; }
 # same_file NAME GOT WANT: exact content, with a diff on failure.
 same_file() {
 	if cmp -s "$2" "$3"; then ok "$1"; else fail "$1" "$(diff "$3" "$2" | head -10 | tr '\n' '|')"; fi
