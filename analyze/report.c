@@ -378,6 +378,9 @@ int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o)
 {
 	const struct sr_report *rep = &sr_reports[o->report];
 
+	/* a wall-clock window is placed once the recording is imported: its edges may be partial */
+	if ((o->since_wall || o->until_wall) && o->report != SR_REP_SQL)
+		return 1;
 	return rep->needs_rows ? rep->needs_rows(db, o) : 0;
 }
 

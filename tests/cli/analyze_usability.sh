@@ -207,6 +207,11 @@ expect_eq "dump --since/--until wall clock: the records" "$(cut -d' ' -f6 "$D/ou
 run "analyze --since/--until wall clock" 0 an "$CMD" --syscalls --format csv --since "$t_open" --until "$t_close"
 expect_eq "analyze --since/--until wall clock: the calls" "$(tail -n +2 "$D/out" | cut -d, -f1,2 | sort | tr '\n' ' ')" \
 	"openat,1 read,1 "
+# a clock offset that is no whole 10 ms: the window's edge is partial only once placed
+sed 's/^meta clock_offset_ns .*/meta clock_offset_ns 1795381214003000001/' "$D/cmd.spec" >"$D/odd.spec"
+check "mktrace odd" "$M" -o "$D/odd.trc" "$D/odd.spec"
+run "analyze --timeline --since wall clock, odd offset" 0 an "$D/odd.trc" --timeline --format csv --since "2026-11-22 21:00:15.21"
+expect_eq "analyze --timeline --since wall clock, odd offset: the read" "$(grep -c '^0.300000,1,100,0$' "$D/out")" 1
 run "analyze --since: not a time" 2 an "$CMD" --syscalls --since "2026-13-01 00:00:00"
 run "dump --since wall clock, no clock offset" 1 "$S" dump "$FILES" --since "2026-11-22 21:00:15"
 
