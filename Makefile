@@ -322,6 +322,7 @@ install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/sysrec
 	install -m 0644 docs/sysrec.1 $(DESTDIR)$(MANDIR)/man1/sysrec.1
+	install -D -m 0644 completions/sysrec.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sysrec
 
 # (and the builds of tests/build/, beside OUTPUT)
 clean:

@@ -48,7 +48,8 @@ static const char usage[] =
 	"   dump      print a trace event by event\n"
 	"   help      show help for a command\n"
 	"\n"
-	"See 'sysrec help <command>' or 'man sysrec' for more.\n";
+	"See 'sysrec help <command>', or 'man sysrec' for more ('man ./docs/sysrec.1'\n"
+	"in the source tree until 'make install' has put the page in place).\n";
 
 static const struct {
 	const char *name;

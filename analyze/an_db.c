@@ -115,7 +115,8 @@ static const char schema_sql[] =
 	" blocked_ns INTEGER, runq_waits INTEGER, runq_p50_ns INTEGER,"
 	" runq_p99_ns INTEGER, runq_max_ns INTEGER);\n"
 	/* views for the common joins */
-	"CREATE VIEW events_v AS SELECT e.*, t.name AS type_name,"
+	"CREATE VIEW events_v AS SELECT e.*, e.ts - IFNULL(e.dur_ns, 0) AS ts_start_ns,"
+	" t.name AS type_name,"
 	" s.name AS syscall, f.name AS path, r.host AS host"
 	" FROM events e LEFT JOIN event_types t ON t.type = e.type"
 	" LEFT JOIN syscalls s ON s.sys_id = e.sys_id"

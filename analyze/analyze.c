@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,18 +35,25 @@ const char sr_usage_analyze[] =
 	"  --pid PID[,PID...]  these processes\n"
 	"  --comm NAME         processes of this name (exact)\n"
 	"  --cgroup PATH       this cgroup and below (/x or /sys/fs/cgroup/x)\n"
-	"  --since D, --until D  time from the start of the recording (1.5, 500ms)\n"
+	"  --since D, --until D  time from the start of the recording (1.5, 500ms),\n"
+	"                      or wall clock as dump prints it (2026-11-26 21:00:15)\n"
 	"\n"
 	"Output:\n"
 	"  --format table|csv|json  (table; CSV and JSON carry raw numbers)\n"
-	"  --limit N           at most N rows (0: all; --top-io, --files, --slow: 20;\n"
-	"                      the overview's top processes: 5)\n"
+	"  --limit N           at most N rows (0: all); without it a table shows\n"
+	"                      20 (--top-io, --files, --slow) or the overview's\n"
+	"                      top 5 processes, CSV and JSON every row\n"
 	"  --time rel|abs      times from the start, or wall clock (rel)\n"
 	"  --no-progress       no progress bar while importing\n"
 	"  --mem-limit SIZE    memory for the import (K, M, G; default: a quarter\n"
 	"                      of RAM); past it, stop with an error\n"
 	"  -v, --verbose       debug output\n"
-	"  -h, --help          this text\n";
+	"  -h, --help          this text\n"
+	"\n"
+	"Exit status (as info and dump): 0 when every record was read, a cut file\n"
+	"included (the header says so); 1 when a file cannot be read or records\n"
+	"were lost to damage (the report covers what could be read); 2 for bad\n"
+	"usage.\n";
 
 enum {
 	OPT_DB = 256, OPT_BY, OPT_INTERVAL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
@@ -129,10 +138,22 @@ static int parse_pids(const char *s, struct sr_an_opts *o)
 	return 0;
 }
 
+/* A usage error: one line that ends by saying where the options are explained. */
+static void __attribute__((format(printf, 1, 2))) usage_err(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sr_err("analyze: %s. See 'sysrec analyze --help'.", msg);
+}
+
 static int set_report(struct sr_an_opts *o, int r, int *named)
 {
 	if (*named && o->report != r) {
-		sr_err("analyze: one report at a time");
+		usage_err("one report at a time");
 		return -EINVAL;
 	}
 	*named = 1;
@@ -152,14 +173,14 @@ static int lookup(const char *s, const char *what, int *out, int is_by)
 			return 0;
 		}
 	}
-	sr_err("analyze: bad %s '%s'", what, s);
+	usage_err("bad %s '%s'", what, s);
 	return -EINVAL;
 }
 
 int cmd_analyze(int argc, char **argv)
 {
 	struct sr_an_opts o = { .report = SR_REP_OVERVIEW, .limit = -1,
-				.interval_ns = SR_NS_PER_SEC };
+				.interval_ns = 0 /* --timeline: from the recording's length */ };
 	struct sr_an_import_opts io = { .progress = isatty(2),
 					.mem_limit = sr_an_default_mem_limit() };
 	const char *db_path = NULL;
@@ -197,7 +218,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_INTERVAL:
 			if (sr_parse_duration(optarg, &v) || !v || v > (uint64_t)INT64_MAX / 4) {
-				sr_err("analyze: bad --interval '%s'", optarg);
+				usage_err("bad --interval '%s'", optarg);
 				err = -EINVAL;
 			}
 			o.interval_ns = v;
@@ -205,7 +226,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_TIMEOUT:
 			if (sr_parse_duration(optarg, &v) || !v) {
-				sr_err("analyze: bad --timeout '%s': a duration such as 1.5, 500ms, 2m",
+				usage_err("bad --timeout '%s': a duration such as 1.5, 500ms, 2m",
 				       optarg);
 				err = -EINVAL;
 			}
@@ -213,7 +234,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_PID:
 			if (parse_pids(optarg, &o)) {
-				sr_err("analyze: bad --pid '%s': a list of process ids", optarg);
+				usage_err("bad --pid '%s': a list of process ids", optarg);
 				err = -EINVAL;
 			}
 			break;
@@ -224,22 +245,30 @@ int cmd_analyze(int argc, char **argv)
 			o.cgroup = optarg;
 			break;
 		case OPT_SINCE:
-		case OPT_UNTIL:
-			if (sr_parse_duration(optarg, &v) || v > (uint64_t)INT64_MAX / 2) {
-				sr_err("analyze: bad --%s '%s': a duration such as 1.5, 500ms, 2m",
-				       c == OPT_SINCE ? "since" : "until", optarg);
+		case OPT_UNTIL: {
+			int64_t wall = 0;
+			int is_wall = strchr(optarg, ':') != NULL;
+
+			if (is_wall ? sr_parse_wall(optarg, &wall) :
+			    sr_parse_duration(optarg, &v) || v > (uint64_t)INT64_MAX / 2) {
+				usage_err("bad --%s '%s': a duration such as 1.5, 500ms, 2m, or a time as"
+					  " dump prints it (2026-11-26 21:00:15.123456)",
+					  c == OPT_SINCE ? "since" : "until", optarg);
 				err = -EINVAL;
 			} else if (c == OPT_SINCE) {
 				o.has_since = 1;
-				o.since_ns = (int64_t)v;
+				o.since_wall = is_wall;
+				o.since_ns = is_wall ? wall : (int64_t)v;
 			} else {
 				o.has_until = 1;
-				o.until_ns = (int64_t)v;
+				o.until_wall = is_wall;
+				o.until_ns = is_wall ? wall : (int64_t)v;
 			}
 			break;
+		}
 		case OPT_LIMIT:
 			if (sr_parse_u64(optarg, 0, INT64_MAX, &v)) {
-				sr_err("analyze: bad --limit '%s'", optarg);
+				usage_err("bad --limit '%s'", optarg);
 				err = -EINVAL;
 			}
 			o.limit = (int64_t)v;
@@ -250,7 +279,7 @@ int cmd_analyze(int argc, char **argv)
 			} else if (!strcmp(optarg, "rel")) {
 				o.time_abs = 0;
 			} else {
-				sr_err("analyze: bad --time '%s' (abs or rel)", optarg);
+				usage_err("bad --time '%s' (abs or rel)", optarg);
 				err = -EINVAL;
 			}
 			break;
@@ -259,7 +288,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_MEM_LIMIT:
 			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
-				sr_err("analyze: bad --mem-limit '%s' (a size such as 512M, at least 16M)",
+				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 16M)",
 				       optarg);
 				err = -EINVAL;
 			}
@@ -272,10 +301,10 @@ int cmd_analyze(int argc, char **argv)
 			rc = SR_EXIT_OK;
 			goto out;
 		case ':':
-			sr_err("analyze: option '%s' needs a value", argv[optind - 1]);
+			usage_err("option '%s' needs a value", argv[optind - 1]);
 			goto out;
 		default:
-			sr_err("analyze: unknown option '%s'. See 'sysrec analyze --help'.",
+			usage_err("unknown option '%s'",
 			       argv[optind - 1]);
 			goto out;
 		}
@@ -283,31 +312,31 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 	}
 	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU) {
-		sr_err("analyze: --by goes with --top-io or --cpu");
+		usage_err("--by goes with --top-io or --cpu");
 		goto out;
 	}
 	if (by_given && o.report == SR_REP_TOP_IO && o.by == SR_BY_THREAD) {
-		sr_err("analyze: --top-io --by: process, file or cgroup");
+		usage_err("--top-io --by: process, file or cgroup");
 		goto out;
 	}
 	if (by_given && o.report == SR_REP_CPU && o.by != SR_BY_PROCESS && o.by != SR_BY_THREAD) {
-		sr_err("analyze: --cpu --by: process or thread");
+		usage_err("--cpu --by: process or thread");
 		goto out;
 	}
 	if (interval_given && o.report != SR_REP_TIMELINE) {
-		sr_err("analyze: --interval goes with --timeline");
+		usage_err("--interval goes with --timeline");
 		goto out;
 	}
 	if (o.timeout_ns && o.report != SR_REP_SQL) {
-		sr_err("analyze: --timeout goes with --sql");
+		usage_err("--timeout goes with --sql");
 		goto out;
 	}
-	if (o.has_since && o.has_until && o.until_ns <= o.since_ns) {
-		sr_err("analyze: --until must come after --since");
+	if (o.has_since && o.has_until && o.since_wall == o.until_wall && o.until_ns <= o.since_ns) {
+		usage_err("--until must come after --since");
 		goto out;
 	}
 	if (optind >= argc && !db_path) {
-		sr_err("analyze: no trace file given. See 'sysrec analyze --help'.");
+		usage_err("no trace file given");
 		goto out;
 	}
 	rc = SR_EXIT_FAIL;

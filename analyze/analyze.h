@@ -67,6 +67,13 @@ static inline int64_t sr_clamp_u64(uint64_t v, int64_t hi)
 /* --- cgroup.c, stats.c, text.c, hashmap.c --- */
 
 /*
+ * A wall-clock time as dump prints it ("2026-11-26 21:00:15.123456", local
+ * time; 'T' for the space and up to nine decimals accepted) into ns since
+ * the epoch: 0, or -EINVAL (text.c).
+ */
+int sr_parse_wall(const char *s, int64_t *wall_ns);
+
+/*
  * What a cgroup v2 path says about who runs in it: the container runtime and
  * id (docker-<id>.scope, /docker/<id>, cri-containerd-<id>.scope,
  * crio-<id>.scope, libpod-<id>.scope) and the innermost systemd unit
@@ -367,7 +374,8 @@ struct sr_an_opts {
 	size_t npids;
 	int has_since, has_until;
 	int64_t since_ns, until_ns;	/* from the start of each recording */
-	uint64_t interval_ns;
+	int since_wall, until_wall;	/* since_ns/until_ns are wall-clock ns */
+	uint64_t interval_ns;	/* --timeline's bucket; 0: scaled to the recording's length */
 	int64_t limit;		/* -1: the report's default; 0: no limit */
 	uint64_t timeout_ns;	/* --timeout: how long a --sql query may run, 0: no end */
 };
@@ -383,5 +391,9 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *o);
  * on a database without their rows fails with "internal error".
  */
 int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o);
+
+struct sr_event;
+/* 1 when import makes @ev a row of events (import_records.c): info counts those as events. */
+int sr_an_is_event(const struct sr_event *ev);
 
 #endif /* SYSREC_ANALYZE_H */

@@ -79,6 +79,7 @@ struct an_proc {
 	uint32_t uid, gid;
 	uint64_t cgroup_id;
 	int64_t start_ts, exit_ts;
+	int64_t first_ts;	/* its first record's time (ORIGIN_SEEN) */
 	int32_t exit_code;
 	uint8_t has_start, exited, origin;
 	uint32_t threads, execs;

@@ -33,6 +33,7 @@ uint32_t proc_new(struct an_imp *im, uint32_t pid, const struct sr_event *h, int
 	p->gid = h->gid;
 	p->cgroup_id = h->cgroup_id;
 	p->origin = (uint8_t)origin;
+	p->first_ts = (int64_t)h->ts;
 	im->nprocs++;
 	return i;
 }

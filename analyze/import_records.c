@@ -35,6 +35,16 @@ static int import_exec(struct an_imp *im, const struct sr_event *ev, uint32_t pr
 		x.file = file_get(im, e->dev, e->ino, path, pl);
 	if (!is_err(s->ret)) {
 		p = &im->procs[proc];
+		/*
+		 * A process first seen at its exec, with neither a fork nor a
+		 * snapshot: the recorded command, forked by the recorder (not
+		 * recorded).  It began being the command when its exec began.
+		 */
+		if (!p->has_start && p->origin == ORIGIN_SEEN && !p->execs &&
+		    p->first_ts == (int64_t)ev->ts) {
+			p->start_ts = sr_sum((int64_t)ev->ts, -sr_clamp_u64(s->dur_ns, SR_DUR_MAX));
+			p->has_start = 1;
+		}
 		p->execs++;
 		p->threaded = 0;	/* exec leaves the process one thread */
 		memcpy(p->comm, ev->comm, SR_COMM_LEN);
@@ -346,6 +356,24 @@ static int known_record(const struct sr_event *ev)
 int record_has_sys(const struct sr_event *ev)
 {
 	return known_record(ev) && sr_type_has_sys(ev->type);
+}
+
+/*
+ * What do_record() makes a row of events: a known record of what a process
+ * did.  The recorder's own records (proc, fd, cgroup, lost) are state, and
+ * the cpu class's (import_sched.c) go elsewhere.  sysrec info counts events
+ * with this too, so both say the same number.
+ */
+int sr_an_is_event(const struct sr_event *ev)
+{
+	switch (ev->type) {
+	case SR_EV_SWITCH:
+	case SR_EV_WAKEUP:
+	case SR_EV_SYSCPU:
+	case SR_EV_CPUTIME:
+		return 0;
+	}
+	return known_record(ev) && sr_type_from_kernel(ev->type);
 }
 
 typedef int (*kernel_fn)(struct an_imp *im, const struct sr_event *ev, uint32_t proc,

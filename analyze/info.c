@@ -19,6 +19,7 @@
 #include "sysrec/event.h"
 #include "sysrec/format.h"
 #include "sysrec/util.h"
+#include "analyze.h"
 
 #define NS_PER_SEC	1000000000ULL
 #define KEY_WIDTH	20
@@ -34,9 +35,10 @@ const char sr_usage_info[] =
 	"  -j, --json   one JSON object instead of text\n"
 	"  -h, --help   show this help\n"
 	"\n"
-	"Exit status: 0 when the file was read, cut or damaged ones included (the\n"
-	"integrity section says so); 1 when it cannot be opened or is not a trace\n"
-	"this sysrec reads; 2 for bad usage.\n";
+	"Exit status (as dump and analyze): 0 when every record was read, a cut\n"
+	"file included (the integrity line says so); 1 when the file cannot be\n"
+	"read or records were lost to damage (what could be read is shown); 2 for\n"
+	"bad usage.\n";
 
 /* Metadata keys shown on lines of their own, in this order. */
 static const struct {
@@ -68,10 +70,12 @@ struct info {
 	struct sr_reader_stats st;
 	struct sr_damage_log log;
 	uint64_t file_size;
-	uint64_t *by_type;	/* [NSLOTS] */
+	uint64_t *by_type;	/* [NSLOTS] events */
+	uint64_t *by_other;	/* [NSLOTS] the other records */
 	uint64_t *by_nr;	/* [NSLOTS] */
 	uint64_t *lost_cpu;	/* [NSLOTS] */
-	uint64_t events;
+	uint64_t records;	/* every record read */
+	uint64_t events;	/* those that are events, as analyze counts them */
 	uint64_t lost;
 	int read_err;
 	/* derived */
@@ -99,8 +103,13 @@ static void read_all(struct info *in)
 	int nr, rc;
 
 	while ((rc = sr_reader__next(in->r, &ev)) == 1) {
-		in->events++;
-		in->by_type[ev->type]++;
+		in->records++;
+		if (sr_an_is_event(ev)) {
+			in->events++;
+			in->by_type[ev->type]++;
+		} else {
+			in->by_other[ev->type]++;
+		}
 		nr = sr_event__sys_nr(ev);
 		if (nr >= 0)
 			in->by_nr[nr]++;
@@ -127,14 +136,14 @@ static void derive(struct info *in)
 	if (!sr_meta_s64(in->r, "start_ns", &v) && v >= 0) {
 		in->start = (uint64_t)v;
 		in->have_start = 1;
-	} else if (in->events) {
+	} else if (in->records) {
 		in->start = in->st.ts_first;
 		in->have_start = 1;
 	}
 	if (!sr_meta_s64(in->r, "stop_ns", &v) && v >= 0) {
 		in->stop = (uint64_t)v;
 		in->have_stop = 1;
-	} else if (in->events) {
+	} else if (in->records) {
 		/* a cut file: the last record is the best stop there is */
 		in->stop = in->st.ts_last;
 		in->have_stop = 1;
@@ -257,6 +266,22 @@ static void line_u64(const char *key, int indent, uint64_t v)
 	printf("%llu\n", (unsigned long long)v);
 }
 
+/* "key: total", then the count of each type, indented */
+static void line_counts(const struct info *in, const char *key, uint64_t total,
+			const uint64_t *by_type)
+{
+	struct count *c = NULL;
+	size_t i, n;
+
+	line_u64(key, 0, total);
+	n = collect(in, by_type, 0, &c);
+	for (i = 0; i < n; i++) {
+		label(c[i].name, 2);
+		printf("%llu\n", (unsigned long long)c[i].n);
+	}
+	free(c);
+}
+
 static void line_time(const struct info *in, const char *key, int have, uint64_t ts)
 {
 	char buf[64];
@@ -319,14 +344,8 @@ static void print_text(struct info *in)
 		puts("-");
 	}
 
-	line_u64("events", 0, in->events);
-	n = collect(in, in->by_type, 0, &c);
-	for (i = 0; i < n; i++) {
-		label(c[i].name, 2);
-		printf("%llu\n", (unsigned long long)c[i].n);
-	}
-	free(c);
-	c = NULL;
+	line_counts(in, "events", in->events, in->by_type);
+	line_counts(in, "other_records", in->records - in->events, in->by_other);
 	n = collect(in, in->by_nr, 1, &c);
 	if (n)
 		puts("syscalls:");
@@ -408,10 +427,11 @@ static void print_text(struct info *in)
 		int64_t v;
 
 		sr_fput_text(stdout, end_events, strlen(end_events));
-		if (!sr_meta_s64(in->r, "events", &v) && (uint64_t)v == in->events)
-			puts(" (matches the events read)");
+		if (!sr_meta_s64(in->r, "events", &v) && (uint64_t)v == in->records)
+			puts(" (matches the records read)");
 		else
-			printf(" (does not match: %llu read)\n", (unsigned long long)in->events);
+			printf(" (does not match: %llu records read)\n",
+			       (unsigned long long)in->records);
 	}
 
 	/* the rest of the metadata, so that nothing the file says is hidden */
@@ -461,6 +481,24 @@ static void j_time(struct sr_json *j, const struct info *in, const char *key,
 		sr_json__null(j);
 }
 
+/* "key": { "type": count, ... } */
+static void j_counts(struct sr_json *j, const struct info *in, const char *key,
+		     const uint64_t *by_type)
+{
+	struct count *c = NULL;
+	size_t i, n;
+
+	sr_json__key(j, key);
+	sr_json__obj_start(j);
+	n = collect(in, by_type, 0, &c);
+	for (i = 0; i < n; i++) {
+		sr_json__key(j, c[i].name);
+		sr_json__u64(j, c[i].n);
+	}
+	free(c);
+	sr_json__obj_end(j);
+}
+
 static void print_json(struct info *in)
 {
 	const char *const *keys, *const *vals;
@@ -502,16 +540,12 @@ static void print_json(struct info *in)
 
 	sr_json__key(j, "events");
 	sr_json__u64(j, in->events);
-	sr_json__key(j, "events_by_type");
-	sr_json__obj_start(j);
-	n = collect(in, in->by_type, 0, &c);
-	for (i = 0; i < n; i++) {
-		sr_json__key(j, c[i].name);
-		sr_json__u64(j, c[i].n);
-	}
-	free(c);
-	c = NULL;
-	sr_json__obj_end(j);
+	j_counts(j, in, "events_by_type", in->by_type);
+	sr_json__key(j, "other_records");
+	sr_json__u64(j, in->records - in->events);
+	j_counts(j, in, "other_records_by_type", in->by_other);
+	sr_json__key(j, "records");
+	sr_json__u64(j, in->records);
 	sr_json__key(j, "events_by_syscall");
 	sr_json__obj_start(j);
 	n = collect(in, in->by_nr, 1, &c);
@@ -580,7 +614,7 @@ static void print_json(struct info *in)
 		sr_json__null(j);
 	sr_json__key(j, "events_match");
 	if (!sr_meta_s64(in->r, "events", &v))
-		sr_json__bool(j, (uint64_t)v == in->events);
+		sr_json__bool(j, (uint64_t)v == in->records);
 	else
 		sr_json__null(j);
 	sr_json__obj_end(j);
@@ -643,9 +677,10 @@ int cmd_info(int argc, char **argv)
 	if (c)
 		return SR_EXIT_FAIL;
 	in.by_type = calloc(NSLOTS, sizeof(*in.by_type));
+	in.by_other = calloc(NSLOTS, sizeof(*in.by_other));
 	in.by_nr = calloc(NSLOTS, sizeof(*in.by_nr));
 	in.lost_cpu = calloc(NSLOTS, sizeof(*in.lost_cpu));
-	if (!in.by_type || !in.by_nr || !in.lost_cpu) {
+	if (!in.by_type || !in.by_other || !in.by_nr || !in.lost_cpu) {
 		sr_err("info: %s", strerror(ENOMEM));
 		status = SR_EXIT_FAIL;
 		goto out;
@@ -663,12 +698,14 @@ int cmd_info(int argc, char **argv)
 	if (ferror(stdout)) {
 		sr_err("info: cannot write the output");
 		status = SR_EXIT_FAIL;
-	} else if (in.read_err) {
+	} else if (in.read_err || in.st.damaged) {
+		/* records were lost to the damage: as dump and analyze, 1 */
 		status = SR_EXIT_FAIL;
 	}
 out:
 	sr_reader__free(in.r);
 	free(in.by_type);
+	free(in.by_other);
 	free(in.by_nr);
 	free(in.lost_cpu);
 	return status;

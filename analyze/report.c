@@ -378,6 +378,9 @@ int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o)
 {
 	const struct sr_report *rep = &sr_reports[o->report];
 
+	/* a wall-clock window is placed once the recording is imported: its edges may be partial */
+	if ((o->since_wall || o->until_wall) && o->report != SR_REP_SQL)
+		return 1;
 	return rep->needs_rows ? rep->needs_rows(db, o) : 0;
 }
 
@@ -405,8 +408,55 @@ static void note_no_clock(const struct rctx *c)
 	sqlite3_finalize(st);
 }
 
-int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
+/*
+ * A --since or --until given as wall-clock time, turned into time from the
+ * start of the first recording (the clock of the others is theirs: the
+ * same offset from their start).  0, or -EINVAL (said) without a clock.
+ */
+static int wall_to_rel(sqlite3 *db, struct sr_an_opts *o)
 {
+	sqlite3_stmt *st;
+	int64_t start = 0, off = 0;
+	int ok = 0;
+
+	if (!o->since_wall && !o->until_wall)
+		return 0;
+	if (sr_an_prepare(db, "SELECT start_ns, clock_offset_ns FROM recordings"
+			  " ORDER BY rec_id LIMIT 1", &st))
+		return -EIO;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
+		start = sqlite3_column_int64(st, 0);
+		off = sqlite3_column_int64(st, 1);
+		ok = 1;
+	}
+	sqlite3_finalize(st);
+	if (!ok) {
+		sr_err("analyze: --since/--until as a wall-clock time needs the recording's clock"
+		       " offset, which it does not have: give a time from its start (1.5, 500ms)");
+		return -EINVAL;
+	}
+	if (o->since_wall) {
+		o->since_ns = sat_add(sat_add(o->since_ns, -off), -start);
+		if (o->since_ns < 0)
+			o->since_ns = 0;
+	}
+	if (o->until_wall) {
+		o->until_ns = sat_add(sat_add(o->until_ns, -off), -start);
+		if (o->until_ns < 0)
+			o->until_ns = 0;
+	}
+	o->since_wall = o->until_wall = 0;
+	if (o->has_since && o->has_until && o->until_ns <= o->since_ns) {
+		sr_err("analyze: --until must come after --since");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int sr_an_report(sqlite3 *db, const struct sr_an_opts *opts)
+{
+	struct sr_an_opts rel = *opts;
+	const struct sr_an_opts *o = &rel;
 	struct rctx c = { .db = db, .o = o, .rep = &sr_reports[o->report],
 			  .src = "agg_all", .cpu = -1 };
 	int err;
@@ -416,8 +466,15 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 				       1) != 0;
 
 	c.hdr = o->fmt == SR_FMT_TABLE ? stdout : stderr;
-	c.limit = o->limit >= 0 ? o->limit : c.rep->limit;
+	/* a table is read by a person: its top rows; CSV and JSON feed programs: every row */
+	if (o->limit >= 0)
+		c.limit = o->limit;
+	else
+		c.limit = o->fmt == SR_FMT_TABLE ? c.rep->limit : 0;
 	if (o->report != SR_REP_SQL) {
+		err = wall_to_rel(db, &rel);
+		if (err)
+			goto out;
 		err = load_recs(&c);
 		if (!err)
 			err = setup_proc_filter(&c);
@@ -429,6 +486,7 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 			err = setup_time_filter(&c);
 		if (err)
 			goto out;
+		say_unmatched(&c);
 		print_header(&c);
 		if (o->time_abs)
 			note_no_clock(&c);

@@ -65,7 +65,7 @@
 	  "  --files             per file: opens, readers, writers, bytes\n",	\
 	  report_files, io_needs_rows, files_cols, 20)				\
 	X(TIMELINE, "timeline", 0,						\
-	  "  --timeline [--interval S]  events and bytes per time bucket (1s)\n", \
+	  "  --timeline [--interval S]  events and bytes per time bucket (about 100)\n", \
 	  report_timeline, timeline_needs_rows, timeline_cols, 0)		\
 	X(SQL, "sql", 1,							\
 	  "  --sql QUERY         any query on the database (docs/SCHEMA.md)\n"	\
@@ -183,6 +183,8 @@ int setup_proc_filter(struct rctx *c);
 int narrow_scans(struct rctx *c);
 int setup_cgroup_filter(struct rctx *c);
 int setup_time_filter(struct rctx *c);
+/* report_unmatched.c: a line on stderr for each filter that matches nothing */
+void say_unmatched(struct rctx *c);
 int64_t sat_add(int64_t a, int64_t b);
 
 /*

@@ -20,7 +20,7 @@ void print_header(struct rctx *c)
 	if (sr_an_prepare(c->db, "SELECT rec_id, recording_id, host, start_ns, stop_ns,"
 			  " clock_offset_ns, events, lost FROM recordings ORDER BY rec_id", &st))
 		return;
-	sr_an_prepare(c->db, "SELECT path, rotation_index, complete FROM traces"
+	sr_an_prepare(c->db, "SELECT path, rotation_index, complete, bad_chunks FROM traces"
 		      " WHERE rec_id = ? ORDER BY rotation_index, trace_id", &tr);
 	sr_an_prepare(c->db, "SELECT cpu, SUM(count) FROM lost WHERE rec_id = ?"
 		      " GROUP BY cpu HAVING SUM(count) > 0 ORDER BY cpu", &lo);
@@ -63,8 +63,16 @@ void print_header(struct rctx *c)
 				fputs("#   file ", f);
 				if (p)
 					sr_fput_text(f, (const char *)p, strlen((const char *)p));
-				if (!sqlite3_column_int(tr, 2))
-					fputs(" (incomplete)", f);
+				int64_t bad = sqlite3_column_int64(tr, 3);
+
+				/* what was lost and why: a cut loses only what was never written */
+				if (bad > 0)
+					fprintf(f, " (damaged: %" PRId64 " chunk%s skipped, the"
+						" events in %s lost)", bad, bad == 1 ? "" : "s",
+						bad == 1 ? "it" : "them");
+				else if (!sqlite3_column_int(tr, 2))
+					fputs(" (cut short: no end; events after its last"
+					      " whole chunk are not in the file)", f);
 				fputc('\n', f);
 			}
 			sqlite3_reset(tr);

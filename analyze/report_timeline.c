@@ -94,18 +94,51 @@ static int timeline_rec(struct rctx *c, const struct rrec *r, struct tlacc *acc)
 	return err;
 }
 
+/*
+ * The default bucket: the first of a ladder of round steps that cuts the
+ * longest recording into at most 100 (10 ms for a second, 1 s for a
+ * minute, 1 min for an hour).  All are whole 10 ms: table tl serves them.
+ */
+static int64_t auto_interval(struct rctx *c)
+{
+	static const int64_t ms = 1000000, steps[] = {
+		10 * ms, 20 * ms, 50 * ms, 100 * ms, 200 * ms, 500 * ms,
+		1000 * ms, 2000 * ms, 5000 * ms, 10000 * ms, 30000 * ms,
+		60000 * ms, 120000 * ms, 300000 * ms, 600000 * ms, 1800000 * ms,
+		3600000 * ms, 7200000 * ms, 21600000 * ms, 43200000 * ms, 86400000 * ms,
+	};
+	int64_t len = sr_an_query_int(c->db, "SELECT IFNULL(MAX(stop_ns - start_ns), 0)"
+				      " FROM recordings", 0);
+	size_t i;
+
+	if (c->o->has_since || c->o->has_until) {
+		int64_t lo = c->o->has_since ? c->o->since_ns : 0;
+		int64_t hi = c->o->has_until && c->o->until_ns < len ? c->o->until_ns : len;
+
+		len = hi > lo ? hi - lo : 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(steps) - 1; i++)
+		if (len / steps[i] < 100)
+			break;
+	return steps[i];
+}
+
 int report_timeline(struct rctx *c)
 {
 	const struct sr_an_opts *o = c->o;
-	struct tlacc acc = { .iv = (int64_t)o->interval_ns };
+	struct tlacc acc = { .iv = o->interval_ns ? (int64_t)o->interval_ns : auto_interval(c) };
 	int64_t start = 0, off = 0, rows = 0, fill = 0;
 	struct sr_rs *rs = rep_rs(c, SR_REP_TIMELINE, 0);
 	sqlite3_stmt *st;
 	int err = 0, has_off = 0;
 	size_t skipped = 0;
+	char hbuf[32];
 
 	if (!rs)
 		return -ENOMEM;
+	if (!o->interval_ns)
+		fprintf(c->hdr, "# bucket: %s (about 100 over the recording; --interval sets it)\n",
+			sr_human_dur((uint64_t)acc.iv, hbuf, sizeof(hbuf)));
 	/* times are from the start of each recording; --time abs shows the first's clock */
 	if (sr_an_prepare(c->db, "SELECT start_ns, clock_offset_ns FROM recordings"
 			  " ORDER BY rec_id LIMIT 1", &st) == 0) {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sysrec/util.h"
 #include "analyze.h"
@@ -88,4 +89,39 @@ const char *sr_human_dur(uint64_t ns, char *buf, size_t n)
 	else
 		snprintf(buf, n, "%.3fs", ns / 1e9);
 	return buf;
+}
+
+/*
+ * The inverse of sr_fmt_wall: "2026-11-26 21:00:15.123456" (or a 'T' for
+ * the space, any number of decimals up to nine, none), local time, into
+ * wall-clock ns.  0, or -EINVAL when @s is not such a time.
+ */
+int sr_parse_wall(const char *s, int64_t *wall_ns)
+{
+	struct tm tm = { .tm_isdst = -1 };
+	int64_t frac = 0, scale = 100000000;
+	const char *p;
+	time_t t;
+
+	p = strptime(s, "%Y-%m-%d", &tm);
+	if (!p || (*p != ' ' && *p != 'T'))
+		return -EINVAL;
+	p = strptime(p + 1, "%H:%M:%S", &tm);
+	if (!p)
+		return -EINVAL;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (!scale)
+				return -EINVAL;
+			frac += (*p - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*p)
+		return -EINVAL;
+	t = mktime(&tm);
+	if (t == (time_t)-1 || t > INT64_MAX / 1000000000 || t < INT64_MIN / 1000000000 + 1)
+		return -EINVAL;
+	*wall_ns = (int64_t)t * 1000000000 + frac;
+	return 0;
 }

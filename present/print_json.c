@@ -101,6 +101,13 @@ void pr_print_json(struct sr_printer *p, const struct sr_event *ev)
 
 	put_s(f, "{\"ts_ns\":");
 	put_u64(f, ev->ts);
+	if (nr >= 0) {
+		/* when the call began: ts is its end */
+		const struct sr_sys *s = (const void *)(ev + 1);
+
+		jkey(f, "ts_start_ns");
+		put_u64(f, s->dur_ns < ev->ts ? ev->ts - s->dur_ns : 0);
+	}
 	jkey(f, "time");
 	if (p->have_offset && !sr_wall_ns(ev->ts, p->clock_offset, &wall)) {
 		put_c(f, '"');

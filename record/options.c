@@ -23,8 +23,12 @@
 #define CGROUP2_SUPER_MAGIC	0x63677270
 
 const char sr_usage_record[] =
-	"usage: sysrec record [-o FILE] [-p PID[,PID...]] [-c COMM] [-e CLASSES]\n"
-	"                     [-d SECONDS] [-f] [-q] [--print] [-- COMMAND [ARGS...]]\n"
+	"usage: sysrec record [-o FILE] [-f] [-p PID[,PID...]] [-c COMM] [--cgroup PATH]\n"
+	"                     [-e CLASSES] [-d SECONDS] [-q] [--print] [-A BYTES]\n"
+	"                     [--buffer-pages N] [--flush-interval S] [--rotate-size SIZE]\n"
+	"                     [--rotate-time SECS] [--keep N] [--level N] [--attach-only]\n"
+	"                     [--sched-switches all|none]\n"
+	"                     [-v] [-h] [-- COMMAND [ARGS...]]\n"
 	"\n"
 	"Record process, memory, file and CPU activity into a trace file.\n"
 	"With a COMMAND, start it, record it and all its descendants, and exit\n"

@@ -146,3 +146,21 @@ relay() {
 	grep -E '^[0-9]+ passed, [0-9]+ failed' "$2" | sed "s/^/# $1: /"
 }
 t_done() { [ "$T_FAILED" -eq 0 ]; }
+# need_built NAME FILE...: every FILE is an executable, else a failure and exit
+need_built() {
+	local n=$1 x; shift
+	for x in "$@"; do
+		[ -x "$x" ] || { fail "$n" "not built: $x (make asan tools)"; exit 1; }
+	done
+}
+# run_in DIR NAME WANT_RC CMD...: stdout to DIR/out, stderr to DIR/err, the exit status checked
+run_in() {
+	local d=$1 n=$2 want=$3 rc
+	shift 3
+	"$@" >"$d/out" 2>"$d/err"; rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		fail "$n" "exit status $rc, want $want: $(head -c 300 "$d/err")"
+	else
+		ok "$n"
+	fi
+}

@@ -80,7 +80,7 @@ print(g["cut"], g["damaged_chunks"], i["events"] > 1000)' "$tmp/info.json")" "Tr
 "$SYSREC" dump --json "$mnt/full.trc" > "$tmp/full.ndjson" 2> "$tmp/dump.err"
 expect_eq "single: dump reads the file" "$?" 0
 expect_eq "single: dump prints every record info counted" "$(wc -l < "$tmp/full.ndjson")" \
-	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["events"])' "$tmp/info.json")"
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["records"])' "$tmp/info.json")"
 # what is in the file is a consistent prefix of the loop: N rounds of
 # open/read/read/close + open/write/close, the last one possibly cut short
 python3 - "$tmp/full.ndjson" "$(realpath "$tmp/loop")" <<'EOF'

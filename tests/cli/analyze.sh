@@ -178,7 +178,7 @@ csv files "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host
 csv timeline "time,events,read_bytes,write_bytes
 0.000000,25,1024,7683
 1.000000,5,0,0
-2.000000,4,0,5000" "$F" --timeline
+2.000000,4,0,5000" "$F" --timeline --interval 1
 
 csv timeline_500ms "time,events,read_bytes,write_bytes
 0.000000,21,1024,7433
@@ -189,7 +189,7 @@ csv timeline_500ms "time,events,read_bytes,write_bytes
 2.500000,1,0,0" "$F" --timeline --interval 500ms
 
 csv timeline_abs "time,events,read_bytes,write_bytes
-2023-11-14 22:13:21.000000,25,1024,7683" "$F" --timeline --time abs --limit 1
+2023-11-14 22:13:21.000000,25,1024,7683" "$F" --timeline --interval 1 --time abs --limit 1
 
 csv overview "duration_ns,recordings,traces,processes,events,lost_events,read_bytes,write_bytes
 3000000000,1,1,3,34,12,1024,12683" "$F"
@@ -214,17 +214,17 @@ csv timeline_gap_filled "time,events,read_bytes,write_bytes
 1.000000,0,0,0
 2.000000,0,0,0
 3.000000,1,0,222
-4.000000,1,0,333" "$D/gap3.trc" --timeline
+4.000000,1,0,333" "$D/gap3.trc" --timeline --interval 1
 csv timeline_gap_left_out "time,events,read_bytes,write_bytes
 0.000000,2,0,111
 150000.000000,1,0,222
-150001.000000,1,0,333" "$D/gapbig.trc" --timeline
+150001.000000,1,0,333" "$D/gapbig.trc" --timeline --interval 1
 expect_eq "timeline: the gap left out is noted in the table" \
-	"$("$S" analyze "$D/gapbig.trc" --timeline 2>/dev/null | grep -c '^# 1 gap of empty buckets left out')" 1
+	"$("$S" analyze "$D/gapbig.trc" --timeline --interval 1 2>/dev/null | grep -c '^# 1 gap of empty buckets left out')" 1
 expect_eq "timeline: no gap noted when --limit ends the output before it" \
-	"$("$S" analyze "$D/gapbig.trc" --timeline --limit 1 2>/dev/null | grep -c '^# .*gap.* left out\|^# first 1 rows')" 1
+	"$("$S" analyze "$D/gapbig.trc" --timeline --interval 1 --limit 1 2>/dev/null | grep -c '^# .*gap.* left out\|^# first 1 rows')" 1
 expect_eq "timeline: ... and on stderr with --format csv" \
-	"$("$S" analyze "$D/gapbig.trc" --timeline --format csv 2>&1 >/dev/null | grep -c '^# 1 gap of empty buckets left out')" 1
+	"$("$S" analyze "$D/gapbig.trc" --timeline --interval 1 --format csv 2>&1 >/dev/null | grep -c '^# 1 gap of empty buckets left out')" 1
 
 csv sql "n,bytes
 3,7433" "$F" --sql "SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM io WHERE path = '/tmp/out' AND dir = 'write' AND bytes > 0"
@@ -346,7 +346,7 @@ write,1,0,10000,10000,10000,10000,10000" "$F" --syscalls --since 205ms --until 2
 csv filter_edges "time,events,read_bytes,write_bytes
 0.000000,4,0,250
 1.000000,5,0,0
-2.000000,1,0,5000" "$F" --timeline --since 0.5 --until 2.25
+2.000000,1,0,5000" "$F" --timeline --interval 1 --since 0.5 --until 2.25
 csv filter_pid_syscalls "syscall,calls,errors,total_ns,mean_ns,p50_ns,p99_ns,max_ns
 nanosleep,1,0,1000000,1000000,1000000,1000000,1000000
 execve,1,0,200000,200000,200000,200000,200000

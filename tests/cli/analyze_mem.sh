@@ -89,7 +89,7 @@ expect_eq "hostile: an existing --db holds what it held" "$got" "1,2,0,1"
 "$SYSREC" analyze "$tmp/small.trc" --mem-limit 1M >/dev/null 2>"$tmp/err"
 expect_eq "--mem-limit 1M: exit 2" $? 2
 expect_eq "--mem-limit 1M: says why" "$(cat "$tmp/err")" \
-	"sysrec: analyze: bad --mem-limit '1M' (a size such as 512M, at least 16M)"
+	"sysrec: analyze: bad --mem-limit '1M' (a size such as 512M, at least 16M). See 'sysrec analyze --help'."
 
 # the default budget: a small hostile file completes, or stops within it
 "$HOSTILE" -o "$tmp/one.trc" --chunks 1 --per-chunk 100000 --kind exit

@@ -128,10 +128,10 @@ expect_run "cli: dump bad type" 2 \
 	"sysrec: dump: unknown event type or syscall 'frob'. See 'sysrec dump --help'." \
 	"$S" dump --type open,frob a.trc
 expect_run "cli: dump bad since" 2 \
-	"sysrec: dump: invalid --since '1.5x': a duration such as 1.5 or 200ms. See 'sysrec dump --help'." \
+	"sysrec: dump: invalid --since '1.5x': a duration such as 1.5 or 200ms, or a time as dump prints it (2026-11-26 21:00:15.123456). See 'sysrec dump --help'." \
 	"$S" dump --since 1.5x a.trc
 expect_run "cli: dump negative until" 2 \
-	"sysrec: dump: invalid --until '-1': a duration such as 1.5 or 200ms. See 'sysrec dump --help'." \
+	"sysrec: dump: invalid --until '-1': a duration such as 1.5 or 200ms, or a time as dump prints it (2026-11-26 21:00:15.123456). See 'sysrec dump --help'." \
 	"$S" dump --until=-1 a.trc
 expect_run "cli: dump bad time" 2 \
 	"sysrec: dump: --time must be abs or rel, not 'utc'. See 'sysrec dump --help'." \
@@ -162,7 +162,7 @@ expect_run "cli: dump --pid with an empty item" 2 \
 	"sysrec: dump: invalid pid list '1,,2': empty item. See 'sysrec dump --help'." \
 	"$S" dump "$T/pids.trc" --pid 1,,2
 expect_run "cli: analyze --pid with an empty item" 2 \
-	"sysrec: analyze: bad --pid '1,': a list of process ids" \
+	"sysrec: analyze: bad --pid '1,': a list of process ids. See 'sysrec analyze --help'." \
 	"$S" analyze "$T/pids.trc" --pid 1,
 expect_run "cli: record -p with an empty item" 2 \
 	"sysrec: record: bad pid list ',5'. See 'sysrec record --help'." \

@@ -21,16 +21,7 @@ D=$(mktemp -d /tmp/sysrec-info-dump.XXXXXX)
 trap 'rm -rf "$D"' EXIT
 
 # run NAME WANT_RC CMD...: stdout to $D/out, stderr to $D/err, exit status checked.
-run() {
-	local n=$1 want=$2 rc
-	shift 2
-	"$@" >"$D/out" 2>"$D/err"; rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$n" "exit status $rc, want $want: $(head -c 300 "$D/err")"
-	else
-		ok "$n"
-	fi
-}
+run() { run_in "$D" "$@"; }
 # same_file NAME GOT WANT: exact content, with a diff on failure.
 same_file() {
 	if cmp -s "$2" "$3"; then ok "$1"; else fail "$1" "$(diff "$3" "$2" | head -10 | tr '\n' '|')"; fi
@@ -102,7 +93,7 @@ else:
         if t < 10240: break
     print('%d.%d %s' % (t//10, t%10, ['B','KiB','MiB','GiB'][u]))"; }
 RATIO=$(python3 -c "print('%.2f' % ($RAW / $CHUNK_PAYLOAD))")
-BPE=$(python3 -c "print('%.2f' % ($SIZE / 12))")
+BPE=$(python3 -c "print('%.2f' % ($SIZE / 8))")
 
 run "info t1" 0 "$S" info "$T1"
 cat >"$D/want" <<EOF
@@ -121,7 +112,7 @@ filters:            none
 start:              2026-11-22 21:00:15.000000
 stop:               2026-11-22 21:00:17.500000
 duration:           2.500000000 s
-events:             12
+events:             8
   exec:             1
   fork:             1
   exit:             1
@@ -129,6 +120,7 @@ events:             12
   rw:               1
   close:            1
   mmap:             1
+other_records:      4
   lost:             1
   proc:             1
   fd:               1
@@ -150,7 +142,7 @@ lost_per_cpu:       1:12
 integrity:          complete
 damaged_chunks:     0
 skipped_bytes:      0
-end_events:         12 (matches the events read)
+end_events:         12 (matches the records read)
 metadata:
   page_size: 4096
   clock: CLOCK_MONOTONIC
@@ -171,13 +163,15 @@ want = {
     "cmdline": "sysrec record -o t1.trc -- ls -l", "filters": "none",
     "start_ns": 1000000000, "start": "2026-11-22 21:00:15.000000",
     "stop_ns": 3500000000, "stop": "2026-11-22 21:00:17.500000",
-    "duration_ns": 2500000000, "events": 12,
+    "duration_ns": 2500000000, "events": 8,
     "events_by_type": {"exec": 1, "fork": 1, "exit": 1, "open": 2, "rw": 1, "close": 1,
-                       "mmap": 1, "lost": 1, "proc": 1, "fd": 1, "cgroup": 1},
+                       "mmap": 1},
+    "other_records": 4, "other_records_by_type": {"lost": 1, "proc": 1, "fd": 1, "cgroup": 1},
+    "records": 12,
     "events_by_syscall": {"openat": 2, "clone3": 1, "close": 1, "execve": 1, "mmap": 1,
                           "pwrite64": 1},
     "chunks": 1, "compressed_bytes": int(sys.argv[4]), "uncompressed_bytes": 1344,
-    "compression_ratio": 1344 / int(sys.argv[4]), "bytes_per_event": int(sys.argv[3]) / 12,
+    "compression_ratio": 1344 / int(sys.argv[4]), "bytes_per_event": int(sys.argv[3]) / 8,
     "lost": 12, "lost_per_cpu": {"1": 12}, "lost_meta": 12,
     "integrity": {"complete": True, "cut": False, "ended": True, "damaged": False,
                   "damaged_chunks": 0, "skipped_bytes": 0,
@@ -230,11 +224,11 @@ run "dump t1 --json" 0 "$S" dump --json "$T1"
 if json_ok "$D/out"; then ok "dump t1 json parses"; else fail "dump t1 json parses" "invalid JSON"; fi
 expect_eq "dump t1 json lines" "$(wc -l <"$D/out")" 12
 expect_eq "dump t1 json open" "$(sed -n 6p "$D/out")" \
-	'{"ts_ns":1200000000,"time":"2026-11-22 21:00:15.200000","cpu":1,"pid":43,"tid":43,"type":"open","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"openat","dur_ns":1200,"ret":3,"nr":257,"dirfd":-100,"flags":0,"mode":0,"resolve":0,"dev":8388609,"ino":12,"name":"x","path":"/tmp/x","on_cpu_ns":null,"off_cpu_ns":null,"runq_ns":null}'
+	'{"ts_ns":1200000000,"ts_start_ns":1199998800,"time":"2026-11-22 21:00:15.200000","cpu":1,"pid":43,"tid":43,"type":"open","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"openat","dur_ns":1200,"ret":3,"nr":257,"dirfd":-100,"flags":0,"mode":0,"resolve":0,"dev":8388609,"ino":12,"name":"x","path":"/tmp/x","on_cpu_ns":null,"off_cpu_ns":null,"runq_ns":null}'
 expect_eq "dump t1 json failed open" "$(sed -n 8p "$D/out")" \
-	'{"ts_ns":1400000000,"time":"2026-11-22 21:00:15.400000","cpu":0,"pid":43,"tid":43,"type":"open","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"openat","dur_ns":800,"ret":-2,"nr":257,"dirfd":-100,"flags":577,"mode":420,"resolve":0,"dev":0,"ino":0,"name":"nope","path":"","errno":"ENOENT","on_cpu_ns":null,"off_cpu_ns":null,"runq_ns":null}'
+	'{"ts_ns":1400000000,"ts_start_ns":1399999200,"time":"2026-11-22 21:00:15.400000","cpu":0,"pid":43,"tid":43,"type":"open","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"openat","dur_ns":800,"ret":-2,"nr":257,"dirfd":-100,"flags":577,"mode":420,"resolve":0,"dev":0,"ino":0,"name":"nope","path":"","errno":"ENOENT","on_cpu_ns":null,"off_cpu_ns":null,"runq_ns":null}'
 expect_eq "dump t1 json exec argv" "$(sed -n 5p "$D/out")" \
-	'{"ts_ns":1100000000,"time":"2026-11-22 21:00:15.100000","cpu":0,"pid":43,"tid":43,"type":"exec","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"execve","dur_ns":250000,"ret":0,"nr":59,"old_tid":43,"argc":2,"dev":8388609,"ino":1001,"filename":"/bin/ls","path":"/usr/bin/ls","argv":["ls","-l"],"on_cpu_ns":null,"off_cpu_ns":null,"runq_ns":null}'
+	'{"ts_ns":1100000000,"ts_start_ns":1099750000,"time":"2026-11-22 21:00:15.100000","cpu":0,"pid":43,"tid":43,"type":"exec","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"syscall":"execve","dur_ns":250000,"ret":0,"nr":59,"old_tid":43,"argc":2,"dev":8388609,"ino":1001,"filename":"/bin/ls","path":"/usr/bin/ls","argv":["ls","-l"],"on_cpu_ns":null,"off_cpu_ns":null,"runq_ns":null}'
 expect_eq "dump t1 json exit" "$(sed -n 12p "$D/out")" \
 	'{"ts_ns":2000000000,"time":"2026-11-22 21:00:16.000000","cpu":0,"pid":43,"tid":43,"type":"exit","comm":"ls","uid":0,"gid":0,"cgroup_id":0,"group_dead":true,"exit_code":256}'
 expect_eq "dump t1 json types" \
@@ -351,7 +345,8 @@ expect_eq "dump comm with a newline matches" "$(wc -l <"$D/out")" 1
 run "info cut file exits 0" 0 "$S" info "$T2"
 expect_eq "info cut integrity" "$(grep '^integrity:' "$D/out")" "integrity:          cut (no end block)"
 expect_eq "info cut end_events" "$(grep '^end_events:' "$D/out")" "end_events:         - (no end metadata)"
-expect_eq "info cut events" "$(grep '^events:' "$D/out")" "events:             5"
+expect_eq "info cut events" "$(grep '^events:' "$D/out")" "events:             3"
+expect_eq "info cut other records" "$(grep '^other_records:' "$D/out")" "other_records:      2"
 expect_eq "info cut type99 counted" "$(grep '^  type99:' "$D/out")" "  type99:           1"
 expect_eq "info cut stop is the last event" "$(grep '^stop:' "$D/out")" "stop:               2026-11-22 21:00:15.600000"
 expect_eq "info cut stderr" "$(cat "$D/err")" "$ERR_CUT"
@@ -392,11 +387,11 @@ expect_eq "dump damaged: the good chunks" "$(cut -d' ' -f1,3 "$D/out" | tr '\n' 
 expect_eq "dump damaged: stderr" "$(cat "$D/err")" \
 	"sysrec: $D/t3bad.trc: offset $BAD_OFF: chunk block: payload checksum mismatch, block skipped
 sysrec: $D/t3bad.trc: 1 damaged chunk skipped"
-run "info damaged file exits 0" 0 "$S" info "$D/t3bad.trc"
+run "info damaged file exits 1, as dump" 1 "$S" info "$D/t3bad.trc"
 expect_eq "info damaged integrity" "$(grep '^integrity:' "$D/out")" "integrity:          damaged (1 chunk skipped)"
 expect_eq "info damaged chunks" "$(grep -E '^(chunks|damaged_chunks|events):' "$D/out" | tr -s ' ' | tr '\n' ' ')" \
 	"events: 4 chunks: 2 damaged_chunks: 1 "
-expect_eq "info damaged end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (does not match: 4 read)"
+expect_eq "info damaged end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (does not match: 4 records read)"
 expect_eq "info damaged stderr" "$(cat "$D/err")" \
 	"sysrec: $D/t3bad.trc: offset $BAD_OFF: chunk block: payload checksum mismatch, block skipped"
 # damage outside the chunks: a flipped byte in t3's START payload
@@ -413,9 +408,9 @@ run "dump damaged START exits 1" 1 "$S" dump "$D/t3start.trc"
 expect_eq "dump damaged START: every record" "$(wc -l <"$D/out")" 6
 expect_eq "dump damaged START: says so" "$(tail -1 "$D/err" | sed "s|$D/||")" \
 	"sysrec: t3start.trc: damaged: 1 problem"
-run "info damaged START exits 0" 0 "$S" info "$D/t3start.trc"
+run "info damaged START exits 1, as dump" 1 "$S" info "$D/t3start.trc"
 expect_eq "info damaged START integrity" "$(grep '^integrity:' "$D/out")" "integrity:          damaged (1 problem)"
-run "info damaged START --json" 0 "$S" info --json "$D/t3start.trc"
+run "info damaged START --json" 1 "$S" info --json "$D/t3start.trc"
 expect_eq "info damaged START json" \
 	"$(python3 -c 'import json,sys; j=json.load(sys.stdin)["integrity"]; print(j["complete"], j["cut"], j["ended"], j["damaged"], j["damaged_chunks"])' <"$D/out")" \
 	"False False True True 0"
@@ -433,7 +428,7 @@ head -c "$end_at" "$D/t3.trc" > "$D/t3end.trc"
 run "info cut after END" 0 "$S" info "$D/t3end.trc"
 expect_eq "info cut after END: integrity" "$(grep '^integrity:' "$D/out")" \
 	"integrity:          cut (no trailer after the end block)"
-expect_eq "info cut after END: end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (matches the events read)"
+expect_eq "info cut after END: end_events" "$(grep '^end_events:' "$D/out")" "end_events:         6 (matches the records read)"
 # through a pipe: its size is what was read; a non-trace is refused at once
 run "info from a pipe" 0 sh -c "cat '$D/t3.trc' | '$S' info /dev/stdin"
 expect_eq "info from a pipe: size" "$(grep '^size:' "$D/out" | awk '{ print $2 }')" "$(wc -c <"$D/t3.trc")"
@@ -632,7 +627,7 @@ expect_eq "renamed rw: stderr says damaged" "$(grep -c 'rw.trc: damaged: 1 probl
 run "renamed rw: text dump exits 1" 1 "$S" dump "$D/rw.trc"
 expect_eq "renamed rw: text line by the built-in layout" "$(cat "$D/out")" \
 	'1970-01-01 00:00:00.000000 [000] 100/100 "" read fd=3 count=10 iovcnt=2 offset=0 ret=10 dur=0ns'
-run "renamed rw: info exits 0" 0 "$S" info "$D/rw.trc"
+run "renamed rw: info exits 1, as dump" 1 "$S" info "$D/rw.trc"
 expect_eq "renamed rw: info says damaged" "$(sed -n 's/^integrity: *//p' "$D/out")" "damaged (1 problem)"
 
 # --- open shrunk to 64 bytes: its name, path and ret are past that ---

@@ -807,10 +807,11 @@ static void test_file_schema(void)
 		  "\"a\":7,\"b\":-3,\"addr\":57005,\"label\":\"hi\\n\",\"label_cut\":true,"
 		  "\"x\\ny\":1,\"who\":\"sub\"}\n");
 	ok_eq(run_cmd(cmd_info, info, out), 0, "file schema: info exits 0");
-	got = strstr(slurp(out), "events:");
+	/* a type this build does not know is not an event: one of the other records */
+	got = strstr(slurp(out), "other_records:");
 	snprintf(part, sizeof(part), "%.50s", got ? got : "(none)");
 	check_str("file schema: info counts the type by its file name", part,
-		  "events:             1\n  fr\\tob:           1\nsyscal");
+		  "other_records:      1\n  fr\\tob:           1\nsyscal");
 	unlink(trc);
 	unlink(out);
 }
