@@ -259,6 +259,17 @@ static const struct sr_report_col slow_cols[] = {
 	END
 };
 
+static const struct sr_report_col errors_cols[] = {
+	{ "syscall", SR_COL_TEXT, 0, 0 },
+	{ "error", SR_COL_TEXT, 0, 0 },
+	{ "errno", SR_COL_INT, NOTABLE, 0 },
+	{ "path", SR_COL_PATH, 0, 0 },
+	{ "failures", SR_COL_INT, 0, 0 },
+	{ "processes", SR_COL_INT, 0, 0 },
+	HOST,
+	END
+};
+
 #define BY_THREAD	SR_REPORT_BY(SR_BY_THREAD)
 #define BY_PROCESS	SR_REPORT_BY(SR_BY_PROCESS)
 

@@ -52,6 +52,9 @@
 	X(SLOW, "slow", 0,							\
 	  "  --slow              the slowest calls (20): where their time went, path or fd\n", \
 	  report_slow, slow_needs_rows, slow_cols, 20)				\
+	X(ERRORS, "errors", 0,							\
+	  "  --errors            failed calls (20) by syscall, errno and file\n",	\
+	  report_errors, errors_needs_rows, errors_cols, 20)			\
 	X(PROCS, "procs", 0,							\
 	  "  --procs             the process tree: forks, execs, lifetimes, exit codes\n", \
 	  report_procs, NULL, procs_cols, 0)					\
@@ -231,6 +234,7 @@ int report_top_io_by(struct rctx *c, int by);
 int report_syscalls(struct rctx *c);
 int report_procs(struct rctx *c);
 int report_slow(struct rctx *c);
+int report_errors(struct rctx *c);
 int report_cpu(struct rctx *c);
 int report_mem(struct rctx *c);
 int report_files(struct rctx *c);
@@ -241,6 +245,7 @@ int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int timeline_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int sql_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int slow_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
+int errors_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 /* A time column: relative seconds, or with --time abs the wall clock. */
 void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
 	      int64_t start, int has_off, int64_t off);
