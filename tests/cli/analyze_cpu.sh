@@ -327,9 +327,9 @@ csv plain_procs "pid,ppid,comm,depth,start,end,duration_ns,exit_code,exit_status
 100,1,plain,0,-0.500000,,,,,,0,0,,,hostP" "$D/plain.trc" --procs
 csv plain_slow "time,pid,tid,comm,syscall,dur_ns,on_cpu_ns,off_cpu_ns,blocked_ns,runq_ns,vol_switches,invol_switches,ret,error,fd,path,host
 0.200000,100,100,plain,read,4000,,,,,,,10,,0,,hostP
-0.100000,100,100,plain,openat,3000,,,,,,,-2,ENOENT,,,hostP" "$D/plain.trc" --slow
+0.100000,100,100,plain,openat,3000,,,,,,,-2,ENOENT,,/nope,hostP" "$D/plain.trc" --slow
 got=$("$S" analyze "$D/plain.trc" --slow 2>/dev/null | grep -v '^#' | tail -1)
-expect_eq plain_slow_table "$got" "100  100  plain  openat    3.0us          -           -        -  ENOENT  -"
+expect_eq plain_slow_table "$got" "100  100  plain  openat    3.0us          -           -        -  ENOENT  /nope"
 csv plain_cpu "pid,comm,on_cpu_ns,runq_ns,off_cpu_ns,vol_switches,invol_switches,blocked_ns,runq_p50_ns,runq_p99_ns,runq_max_ns,cpu_share,timeslices,runq_waits,threads,host" "$D/plain.trc" --cpu
 expect_eq plain_cpu_note "$("$S" analyze "$D/plain.trc" --cpu 2>/dev/null | grep -c 'no recording has the cpu class')" 1
 expect_eq plain_no_split "$(q "$D/plain.trc" --sql "SELECT COUNT(on_cpu_ns) FROM events")" 0

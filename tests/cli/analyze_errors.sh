@@ -68,4 +68,15 @@ write,EBADF,9,,1,1,hostE" "$F" --errors --since 145ms
 csv errors_pid_none "syscall,error,errno,path,failures,processes,host" "$F" --errors --pid 7
 expect_eq errors_help "$("$S" analyze --help | grep -c -- '--errors ')" 1
 
+# --- --slow: the process, the file or descriptor, the duration ---------------
+
+csv slow "time,pid,tid,comm,syscall,dur_ns,on_cpu_ns,off_cpu_ns,blocked_ns,runq_ns,vol_switches,invol_switches,ret,error,fd,path,host
+0.190000,100,100,app,read,10000000,,,,,,,100,,3,/data/in,hostE
+0.110000,100,100,app,read,3000,,,,,,,10,,4,/etc/hosts,hostE
+0.150000,100,100,app,openat,2500,,,,,,,-2,ENOENT,,/nope,hostE" "$F" --slow --limit 3
+# a failed open names the path it asked for, a bad descriptor its number
+expect_eq slow_table "$(table "$F" --slow --limit 0 | sed -n '4p;10,11p')" "100  100  app   openat     2.5us          -           -        -  ENOENT  /nope
+100  100  app   openat     100ns          -           -        -  EACCES  rel
+100  100  app   write      100ns          -           -        -  EBADF   fd 9"
+
 t_done
