@@ -49,7 +49,7 @@ const char sr_usage_analyze[] =
 enum {
 	OPT_DB = 256, OPT_BY, OPT_INTERVAL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
 	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS, OPT_TIMEOUT,
-	OPT_MEM_LIMIT,
+	OPT_MEM_LIMIT, OPT_HIST,
 	OPT_REPORT,		/* + enum sr_report_id: the options of sr_reports[] */
 };
 
@@ -69,6 +69,7 @@ static const struct option base_opts[] = {
 	{ "time",	required_argument,	NULL, OPT_TIME },
 	{ "no-progress", no_argument,		NULL, OPT_NO_PROGRESS },
 	{ "mem-limit",	required_argument,	NULL, OPT_MEM_LIMIT },
+	{ "hist",	no_argument,		NULL, OPT_HIST },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 };
@@ -253,6 +254,9 @@ int cmd_analyze(int argc, char **argv)
 		case OPT_NO_PROGRESS:
 			io.progress = 0;
 			break;
+		case OPT_HIST:
+			o.hist = 1;
+			break;
 		case OPT_MEM_LIMIT:
 			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
 				sr_err("analyze: bad --mem-limit '%s' (a size such as 512M, at least 16M)",
@@ -292,6 +296,10 @@ int cmd_analyze(int argc, char **argv)
 	}
 	if (interval_given && o.report != SR_REP_TIMELINE) {
 		sr_err("analyze: --interval goes with --timeline");
+		goto out;
+	}
+	if (o.hist && o.report != SR_REP_SYSCALLS) {
+		sr_err("analyze: --hist goes with --syscalls");
 		goto out;
 	}
 	if (o.timeout_ns && o.report != SR_REP_SQL) {

@@ -370,6 +370,7 @@ struct sr_an_opts {
 	uint64_t interval_ns;
 	int64_t limit;		/* -1: the report's default; 0: no limit */
 	uint64_t timeout_ns;	/* --timeout: how long a --sql query may run, 0: no end */
+	int hist;		/* --syscalls --hist */
 };
 
 /* Print the report @o asks for from the database.  0, or -errno (printed). */

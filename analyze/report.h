@@ -47,7 +47,8 @@
 	  "  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n", \
 	  report_top_io, io_needs_rows, top_io_cols, 20)			\
 	X(SYSCALLS, "syscalls", 0,						\
-	  "  --syscalls          calls, errors, total/mean/p50/p99/max, on/off-CPU time\n", \
+	  "  --syscalls [--hist]  calls, errors, total/mean/p50/p99/max, on/off-CPU time;\n" \
+	  "                      --hist: a latency histogram per syscall (log2 buckets)\n", \
 	  report_syscalls, syscalls_needs_rows, syscalls_cols, 0)		\
 	X(SLOW, "slow", 0,							\
 	  "  --slow              the slowest calls (20): where their time went, path or fd\n", \
@@ -232,6 +233,8 @@ int report_overview(struct rctx *c);
 int report_top_io(struct rctx *c);
 int report_top_io_by(struct rctx *c, int by);
 int report_syscalls(struct rctx *c);
+/* report_hist.c: --syscalls --hist */
+int report_syscalls_hist(struct rctx *c);
 int report_procs(struct rctx *c);
 int report_slow(struct rctx *c);
 int report_errors(struct rctx *c);

@@ -79,4 +79,39 @@ expect_eq slow_table "$(table "$F" --slow --limit 0 | sed -n '4p;10,11p')" "100 
 100  100  app   openat     100ns          -           -        -  EACCES  rel
 100  100  app   write      100ns          -           -        -  EBADF   fd 9"
 
+# --- --syscalls --hist: log2 buckets, from the lowest used to the highest -----
+
+csv hist "syscall,bucket_lo_ns,bucket_hi_ns,count
+read,256,511,1
+read,512,1023,1
+read,1024,2047,0
+read,2048,4095,1
+read,4096,8191,0
+read,8192,16383,0
+read,16384,32767,0
+read,32768,65535,0
+read,65536,131071,0
+read,131072,262143,0
+read,262144,524287,0
+read,524288,1048575,0
+read,1048576,2097151,0
+read,2097152,4194303,0
+read,4194304,8388607,0
+read,8388608,16777215,1
+openat,64,127,1
+openat,128,255,0
+openat,256,511,0
+openat,512,1023,0
+openat,1024,2047,2
+openat,2048,4095,1
+close,128,255,1
+write,64,127,1" "$F" --syscalls --hist
+expect_eq hist_table "$(table "$F" --syscalls --hist --since 135ms | head -4)" "syscall  bucket_lo_ns  bucket_hi_ns  count  distribution
+read          8388608      16777215      1  |************************|
+openat             64           127      1  |************************|
+openat            128           255      0  |                        |"
+csv hist_pid "syscall,bucket_lo_ns,bucket_hi_ns,count
+read,256,511,1" "$F" --syscalls --hist --pid 100 --limit 1
+must_fail hist_alone "$S" analyze "$F" --procs --hist
+
 t_done
