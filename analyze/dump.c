@@ -162,8 +162,11 @@ static int dump_file(struct dump *d, const char *path)
 			d->have_base = 1;
 			sr_printer__set_base(d->p, d->base);
 		}
-		if (!match(d, ev))
+		if (!match(d, ev)) {
+			/* an open not shown still names the fd of a read shown */
+			sr_printer__track(d->p, ev);
 			continue;
+		}
 		sr_printer__event(d->p, ev);
 		/* output that cannot be written (a full disk): stop reading */
 		if (!(++printed & 4095) && ferror(stdout))

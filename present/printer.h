@@ -6,6 +6,7 @@
  *   printer.c     the printer: output buffer, names, times, schema fields
  *   print_text.c  one line of text per record
  *   print_json.c  one JSON object per record
+ *   fdpath.c      the path behind each descriptor, for the text lines
  *
  * Lines are built in a buffer with no allocation per record: dump's
  * throughput is benchmarked, so the small writers below are inline.
@@ -38,8 +39,11 @@ struct wall_cache {
 	char s[48];
 };
 
+struct pr_fdpath;
+
 struct sr_printer {
 	struct obuf out;
+	struct pr_fdpath *fds;		/* text only: fd -> path per process; NULL: none */
 	int json;
 	int rel;			/* --time rel */
 	uint64_t base;			/* start of the recording (monotonic ns) */
@@ -196,6 +200,17 @@ int pr_field_ok(const struct sr_event *ev, const struct sr_field *fl);
 int pr_field_int(const struct sr_event *ev, const struct sr_field *fl, uint64_t *u, int64_t *s);
 /* Which header flag says a string field was cut. */
 int pr_str_cut(const struct sr_event *ev, const char *name);
+
+/* --- descriptors' paths (fdpath.c) --- */
+
+/* An empty table (NULL on ENOMEM: lines then show no paths). */
+struct pr_fdpath *pr_fdpath__new(void);
+void pr_fdpath__free(struct pr_fdpath *t);
+/* What record @ev changes: opens, dups, closes, fd records, forks, execs, exits. */
+void pr_fdpath__track(struct pr_fdpath *t, const struct sr_event *ev);
+/* 1 and the path of @fd of @pid in *s, *len (not NUL-terminated for the caller); 0: unknown. */
+int pr_fdpath__get(const struct pr_fdpath *t, uint32_t pid, int64_t fd,
+		   const char **s, size_t *len);
 
 /* --- the two forms --- */
 

@@ -34,8 +34,13 @@ void sr_printer__set_base(struct sr_printer *p, uint64_t base_ns);
  */
 void sr_printer__set_trace(struct sr_printer *p, const struct sr_reader *r, int have_offset,
 			   int64_t clock_offset);
-/* One record, one line. */
+/*
+ * One record, one line.  Text lines show a descriptor's path as strace -y
+ * does (fd=3</etc/passwd>), from the records given so far.
+ */
 void sr_printer__event(struct sr_printer *p, const struct sr_event *ev);
+/* A record not printed (filtered out) that may open, dup or close descriptors. */
+void sr_printer__track(struct sr_printer *p, const struct sr_event *ev);
 /* Write out what is buffered and fflush the stream. */
 void sr_printer__flush(struct sr_printer *p);
 /* Flushes, then frees; NULL is fine. */
