@@ -40,6 +40,8 @@ const char sr_usage_analyze[] =
 	"  --limit N           at most N rows (0: all; --top-io, --files, --slow: 20;\n"
 	"                      the overview's top processes: 5)\n"
 	"  --time rel|abs      times from the start, or wall clock (rel)\n"
+	"  --wide              tables never cut a value (else they fit the terminal;\n"
+	"                      piped: COLUMNS when set, else uncut)\n"
 	"  --no-progress       no progress bar while importing\n"
 	"  --mem-limit SIZE    memory for the import (K, M, G; default: a quarter\n"
 	"                      of RAM); past it, stop with an error\n"
@@ -49,7 +51,7 @@ const char sr_usage_analyze[] =
 enum {
 	OPT_DB = 256, OPT_BY, OPT_INTERVAL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
 	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS, OPT_TIMEOUT,
-	OPT_MEM_LIMIT, OPT_HIST,
+	OPT_MEM_LIMIT, OPT_HIST, OPT_WIDE,
 	OPT_REPORT,		/* + enum sr_report_id: the options of sr_reports[] */
 };
 
@@ -70,6 +72,7 @@ static const struct option base_opts[] = {
 	{ "no-progress", no_argument,		NULL, OPT_NO_PROGRESS },
 	{ "mem-limit",	required_argument,	NULL, OPT_MEM_LIMIT },
 	{ "hist",	no_argument,		NULL, OPT_HIST },
+	{ "wide",	no_argument,		NULL, OPT_WIDE },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 };
@@ -256,6 +259,9 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_HIST:
 			o.hist = 1;
+			break;
+		case OPT_WIDE:
+			o.wide = 1;
 			break;
 		case OPT_MEM_LIMIT:
 			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {

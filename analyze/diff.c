@@ -35,6 +35,7 @@ const char sr_usage_diff[] =
 	"Options:\n"
 	"  --format table|csv|json  (table; CSV and JSON carry raw numbers)\n"
 	"  --limit N           at most N rows (0: all, the default)\n"
+	"  --wide              tables never cut a value (else they fit the terminal)\n"
 	"  --no-progress       no progress bar while importing\n"
 	"  -h, --help          this text\n";
 
@@ -90,7 +91,7 @@ static const char out_sql[] =
 	" ORDER BY kind, ord, ABS(IFNULL(b, 0) - IFNULL(a, 0)) DESC, name LIMIT ?";
 
 struct diff_opts {
-	int fmt;
+	int fmt, wide;
 	int64_t limit;
 	struct sr_an_import_opts io;
 };
@@ -176,7 +177,7 @@ static int print_diff(sqlite3 *out, const struct diff_opts *o)
 	if (!err)
 		err = rs->err;
 	if (!err)
-		err = sr_rs__print(rs, stdout, o->fmt, 80);
+		err = sr_rs__print(rs, stdout, o->fmt, sr_out_width(o->wide));
 	if (!err && o->fmt == SR_FMT_TABLE && rs->more)
 		printf("# first %zu rows (--limit 0 shows all)\n", rs->nrows);
 	if (err == -ENOMEM)
@@ -231,6 +232,7 @@ int cmd_diff(int argc, char **argv)
 		{ "format",	required_argument,	NULL, 'f' },
 		{ "limit",	required_argument,	NULL, 'l' },
 		{ "no-progress", no_argument,		NULL, 'P' },
+		{ "wide",	no_argument,		NULL, 'w' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -266,6 +268,9 @@ int cmd_diff(int argc, char **argv)
 			break;
 		case 'P':
 			o.io.progress = 0;
+			break;
+		case 'w':
+			o.wide = 1;
 			break;
 		case 'h':
 			fputs(sr_usage_diff, stdout);

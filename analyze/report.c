@@ -93,7 +93,7 @@ int print_rs(struct rctx *c, struct sr_rs *rs)
 	int err = rs->err;
 
 	if (!err)
-		err = sr_rs__print(rs, stdout, c->o->fmt, 80);
+		err = sr_rs__print(rs, stdout, c->o->fmt, sr_out_width(c->o->wide));
 	if (err == -ENOMEM)
 		sr_err("%s", strerror(ENOMEM));
 	if (err)
@@ -312,7 +312,7 @@ static const struct sr_report_col procs_cols[] = {
 	{ "threads", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "execs", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "exe", SR_COL_PATH, SR_COL_F_NOTABLE, 0 },
-	{ "cmdline", SR_COL_PATH, 0, 0 },
+	{ "cmdline", SR_COL_TEXT, 0, 0 },	/* cut in the middle: the program stays */
 	HOST,
 	END
 };
