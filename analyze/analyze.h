@@ -332,6 +332,12 @@ int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width);
  * redirected, none (SIZE_MAX), and 80 on a terminal that does not say.
  */
 size_t sr_out_width(int wide);
+/*
+ * The length of a column's title in a table (a prefix of its name): a
+ * duration column shows human durations (3.0us), so its title drops the
+ * "_ns" that its CSV and JSON name keeps (their values are ns).
+ */
+size_t sr_col_title_len(const struct sr_col *col);
 
 #define SR_RS_PAGE	1000	/* rows a streamed table sizes its columns on */
 

@@ -45,10 +45,14 @@ const char sr_usage_diff[] =
  * only when both sides have the class (else every process would look new).
  */
 static const char side_sql[] =
-	"SELECT 1, s.name, 0, 'calls', t.calls FROM sys_stats t JOIN syscalls s USING (sys_id)"
-	" UNION ALL SELECT 1, s.name, 1, 'errors', t.errors FROM sys_stats t JOIN syscalls s USING (sys_id)"
-	" UNION ALL SELECT 1, s.name, 2, 'p50_ns', t.p50_ns FROM sys_stats t JOIN syscalls s USING (sys_id)"
-	" UNION ALL SELECT 1, s.name, 3, 'p99_ns', t.p99_ns FROM sys_stats t JOIN syscalls s USING (sys_id)"
+	"SELECT 1, s.name, 0, 'calls', t.calls"
+	"  FROM sys_stats t JOIN syscalls s USING (sys_id)"
+	" UNION ALL SELECT 1, s.name, 1, 'errors', t.errors"
+	"  FROM sys_stats t JOIN syscalls s USING (sys_id)"
+	" UNION ALL SELECT 1, s.name, 2, 'p50_ns', t.p50_ns"
+	"  FROM sys_stats t JOIN syscalls s USING (sys_id)"
+	" UNION ALL SELECT 1, s.name, 3, 'p99_ns', t.p99_ns"
+	"  FROM sys_stats t JOIN syscalls s USING (sys_id)"
 	" UNION ALL SELECT 2, f.name, 0, 'opens', SUM(a.opens) FROM file_stats a"
 	"  JOIN files f ON f.file_id = a.file_id GROUP BY f.name"
 	" UNION ALL SELECT 2, f.name, 1, 'read_bytes', SUM(a.read_bytes) FROM file_stats a"

@@ -306,6 +306,15 @@ static char *cell_text(const struct sr_col *c, const struct sr_val *v, int compa
 	return strdup(buf);
 }
 
+size_t sr_col_title_len(const struct sr_col *col)
+{
+	size_t len = strlen(col->name);
+
+	if (col->kind == SR_COL_DUR && len > 3 && !strcmp(col->name + len - 3, "_ns"))
+		len -= 3;
+	return len;
+}
+
 /* How a table is laid out: the cells of its rows, and its columns. */
 struct layout {
 	char **cells;		/* nrows * ncols, as shown */
@@ -341,7 +350,7 @@ again:
 	for (size_t c = 0; c < nc; c++) {
 		const struct sr_col *col = &rs->cols[c];
 
-		L->w[c] = strlen(col->name);
+		L->w[c] = sr_col_title_len(col);
 		L->right[c] = col->kind == SR_COL_INT || col->kind == SR_COL_BYTES ||
 			      col->kind == SR_COL_DUR || col->kind == SR_COL_REAL;
 		if (col->flags & SR_COL_F_NOTABLE)
@@ -381,7 +390,7 @@ again:
 		for (size_t c = 0; c < nc; c++) {
 			/* numbers and times are never cut: wall-clock text is left-aligned */
 			if (rs->cols[c].flags & SR_COL_F_NOTABLE || L->right[c] || L->w[c] <= 12 ||
-			    rs->cols[c].kind == SR_COL_TIME || L->w[c] <= strlen(rs->cols[c].name))
+			    rs->cols[c].kind == SR_COL_TIME || L->w[c] <= sr_col_title_len(&rs->cols[c]))
 				continue;
 			if (best == nc || L->w[c] > L->w[best])
 				best = c;
@@ -415,7 +424,7 @@ static int table_line(const struct sr_rs *rs, const struct layout *L, char *cons
 		if (rs->cols[c].flags & SR_COL_F_NOTABLE)
 			continue;
 		s = cells ? cells[c] : rs->cols[c].name;
-		len = strlen(s);
+		len = cells ? strlen(s) : sr_col_title_len(&rs->cols[c]);
 		l = cps(s, len);
 		if (l > L->w[c] && cut) {
 			buf = malloc(len + 4 > L->w[c] * 4 + 4 ? len + 4 : L->w[c] * 4 + 4);
@@ -434,11 +443,11 @@ static int table_line(const struct sr_rs *rs, const struct layout *L, char *cons
 			fputs("  ", f);
 		/* the last column is not padded: no trailing blanks */
 		if (L->right[c])
-			fprintf(f, "%*s%s", (int)pad, "", s);
+			fprintf(f, "%*s%.*s", (int)pad, "", (int)len, s);
 		else if (c != L->last)
-			fprintf(f, "%s%*s", s, (int)pad, "");
+			fprintf(f, "%.*s%*s", (int)len, s, (int)pad, "");
 		else
-			fputs(s, f);
+			fwrite(s, 1, len, f);
 		first = 0;
 		free(buf);
 	}

@@ -75,9 +75,9 @@ csv slow "time,pid,tid,comm,syscall,dur_ns,on_cpu_ns,off_cpu_ns,blocked_ns,runq_
 0.110000,100,100,app,read,3000,,,,,,,10,,4,/etc/hosts,hostE
 0.150000,100,100,app,openat,2500,,,,,,,-2,ENOENT,,/nope,hostE" "$F" --slow --limit 3
 # a failed open names the path it asked for, a bad descriptor its number
-expect_eq slow_table "$(table "$F" --slow --limit 0 | sed -n '4p;10,11p')" "100  100  app   openat     2.5us          -           -        -  ENOENT  /nope
-100  100  app   openat     100ns          -           -        -  EACCES  rel
-100  100  app   write      100ns          -           -        -  EBADF   fd 9"
+expect_eq slow_table "$(table "$F" --slow --limit 0 | sed -n '4p;10,11p')" "100  100  app   openat     2.5us       -        -     -  ENOENT  /nope
+100  100  app   openat     100ns       -        -     -  EACCES  rel
+100  100  app   write      100ns       -        -     -  EBADF   fd 9"
 
 # --- --syscalls --hist: log2 buckets, from the lowest used to the highest -----
 

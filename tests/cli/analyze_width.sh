@@ -36,8 +36,13 @@ expect_eq width_columns "$(COLUMNS=65 table --files)" "path             opens  r
 .../resultset.c      1        1        0        7.3K            0"
 expect_eq width_bad_columns "$(COLUMNS=x table --files)" "$WHOLE"
 # the command line keeps its program; the wall-clock start is never cut
-expect_eq width_procs "$(COLUMNS=30 table --procs --time abs)" "process  pid  ppid  start                       duration_ns  exit  cmdline
-app      100     1  2023-11-14 22:13:20.500000            -  -     app ...-more"
+expect_eq width_procs "$(COLUMNS=30 table --procs --time abs)" "process  pid  ppid  start                       duration  exit  cmdline
+app      100     1  2023-11-14 22:13:20.500000         -  -     app ...-more"
+# a duration column's title drops _ns in tables (the value is human), not in CSV
+expect_eq title_overview "$(table | head -1)" "duration     110.00ms"
+expect_eq title_syscalls "$(table --syscalls | head -1)" "syscall  calls  errors  total   mean    p50    p99    max"
+expect_eq title_csv "$("$S" analyze "$F" --syscalls --format csv 2>/dev/null | head -1)" \
+	"syscall,calls,errors,total_ns,mean_ns,p50_ns,p99_ns,max_ns"
 expect_eq width_help "$("$S" analyze --help | grep -c -- '--wide ')" 1
 
 t_done
