@@ -441,6 +441,7 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *o)
 		if (err)
 			goto out;
 		print_header(&c);
+		print_summed(&c);
 		if (o->time_abs)
 			note_no_clock(&c);
 	}

@@ -227,6 +227,8 @@ int setup_src(struct rctx *c);
 
 /* report_header.c */
 void print_header(struct rctx *c);
+/* The line that says a report adds several recordings up (none: one, or a host column). */
+void print_summed(struct rctx *c);
 
 /* The reports (run and needs_rows of SR_REPORTS), and what they share. */
 int report_overview(struct rctx *c);
