@@ -7,20 +7,20 @@
 # no root and no BPF.
 . "$(dirname "$0")/../lib.sh"
 
-S=$SYSREC_ASAN
-MK=$TOOLS/mktrace
-need_built diff "$S" "$MK"
 export TZ=UTC
+S=$SYSREC_ASAN MK=$TOOLS/mktrace
+need_built diff "$S" "$MK"
 t_tmpdir
 D=$tmp
+# spec_head ID PID: the metadata and the app process of a side
+spec_head() {
+	printf 'meta recording_id %s\nmeta host hostD\nmeta start_ns 1000000000\n' "$1"
+	printf 'proc ts=1000000000 pid=%s comm=app ppid=1 start_ns=500000000 exe="/bin/app" argv="app"\n' "$2"
+}
 
 # before: 100 app reads /etc/hosts 10 bytes and fails a lot; closes it;
 # reads /data/in 100 bytes in 10 ms
-cat >"$D/a.spec" <<-'EOF'
-	meta recording_id d1ff0001
-	meta host hostD
-	meta start_ns 1000000000
-	proc ts=1000000000 pid=100 comm=app ppid=1 start_ns=500000000 exe="/bin/app" argv="app"
+{ spec_head d1ff0001 100; cat <<-'EOF'
 	fd ts=1000000000 pid=100 fd=3 dev=0x800001 ino=12 path="/data/in"
 	open ts=1100000000 pid=100 comm=app sys=openat ret=4 dirfd=-100 flags=0 name="/etc/hosts" path="/etc/hosts" dev=0x800002 ino=40 dur_ns=1500
 	rw ts=1110000000 pid=100 comm=app sys=read ret=10 fd=4 count=100 offset=-1 dev=0x800002 ino=40 dur_ns=3000
@@ -29,14 +29,11 @@ cat >"$D/a.spec" <<-'EOF'
 	close ts=1180000000 pid=100 comm=app sys=close ret=0 fd=4 dev=0x800002 ino=40 dur_ns=200
 	rw ts=1190000000 pid=100 comm=app sys=read ret=100 fd=3 count=100 offset=-1 dev=0x800001 ino=12 dur_ns=10000000
 	EOF
+} >"$D/a.spec"
 # after: the same app as pid 200 reads /etc/hosts 50 bytes, no failure, no
 # close; forks 201, which execs cat /x and writes /tmp/new 4096 bytes;
 # /data/in read in 20 ms
-cat >"$D/b.spec" <<-'EOF'
-	meta recording_id d1ff0002
-	meta host hostD
-	meta start_ns 1000000000
-	proc ts=1000000000 pid=200 comm=app ppid=1 start_ns=500000000 exe="/bin/app" argv="app"
+{ spec_head d1ff0002 200; cat <<-'EOF'
 	fd ts=1000000000 pid=200 fd=3 dev=0x800001 ino=12 path="/data/in"
 	open ts=1100000000 pid=200 comm=app sys=openat ret=4 dirfd=-100 flags=0 name="/etc/hosts" path="/etc/hosts" dev=0x800002 ino=40 dur_ns=1500
 	rw ts=1110000000 pid=200 comm=app sys=read ret=50 fd=4 count=100 offset=-1 dev=0x800002 ino=40 dur_ns=3000
@@ -46,6 +43,7 @@ cat >"$D/b.spec" <<-'EOF'
 	rw ts=1170000000 pid=201 comm=cat sys=write ret=4096 fd=5 count=4096 offset=-1 dev=0x800002 ino=41 dur_ns=2000
 	rw ts=1190000000 pid=200 comm=app sys=read ret=100 fd=3 count=100 offset=-1 dev=0x800001 ino=12 dur_ns=20000000
 	EOF
+} >"$D/b.spec"
 "$MK" -o "$D/a.trc" "$D/a.spec" || fail mktrace a.trc
 "$MK" -o "$D/b.trc" "$D/b.spec" || fail mktrace b.trc
 

@@ -6,12 +6,10 @@
 # Uses the ASan/UBSan build; needs no root and no BPF.
 . "$(dirname "$0")/../lib.sh"
 
-S=$SYSREC_ASAN
-MK=$TOOLS/mktrace
-need_built dump_fdpath "$S" "$MK"
 export TZ=UTC
-t_tmpdir
-D=$tmp
+S=$SYSREC_ASAN MK=$TOOLS/mktrace
+need_built dump_fdpath "$S" "$MK"
+t_tmpdir && D=$tmp
 
 # 100 has fd 3 /data/in (snapshot, close-on-exec) and opens /etc/hosts as 4;
 # dup2(4, 1); forks 101, which reads 4 and 3 (inherited), execs (3 goes),
