@@ -46,6 +46,7 @@ static const char usage[] =
 	"   analyze   import traces into SQLite and print reports\n"
 	"   info      what a trace holds: host, time range, events, integrity\n"
 	"   dump      print a trace event by event\n"
+	"   diff      compare two recordings: syscalls, files, processes\n"
 	"   help      show help for a command\n"
 	"\n"
 	"See 'sysrec help <command>', or 'man sysrec' for more ('man ./docs/sysrec.1'\n"
@@ -60,6 +61,7 @@ static const struct {
 	{ "analyze",	cmd_analyze,	sr_usage_analyze },
 	{ "info",	cmd_info,	sr_usage_info },
 	{ "dump",	cmd_dump,	sr_usage_dump },
+	{ "diff",	cmd_diff,	sr_usage_diff },
 };
 
 static int find_cmd(const char *name)

@@ -44,6 +44,8 @@ const char sr_usage_analyze[] =
 	"                      20 (--top-io, --files, --slow) or the overview's\n"
 	"                      top 5 processes, CSV and JSON every row\n"
 	"  --time rel|abs      times from the start, or wall clock (rel)\n"
+	"  --wide              tables never cut a value (else they fit the terminal;\n"
+	"                      piped: COLUMNS when set, else uncut)\n"
 	"  --no-progress       no progress bar while importing\n"
 	"  --mem-limit SIZE    memory for the import (K, M, G; default: a quarter\n"
 	"                      of RAM); past it, stop with an error\n"
@@ -58,7 +60,7 @@ const char sr_usage_analyze[] =
 enum {
 	OPT_DB = 256, OPT_BY, OPT_INTERVAL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
 	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS, OPT_TIMEOUT,
-	OPT_MEM_LIMIT,
+	OPT_MEM_LIMIT, OPT_HIST, OPT_WIDE,
 	OPT_REPORT,		/* + enum sr_report_id: the options of sr_reports[] */
 };
 
@@ -78,6 +80,8 @@ static const struct option base_opts[] = {
 	{ "time",	required_argument,	NULL, OPT_TIME },
 	{ "no-progress", no_argument,		NULL, OPT_NO_PROGRESS },
 	{ "mem-limit",	required_argument,	NULL, OPT_MEM_LIMIT },
+	{ "hist",	no_argument,		NULL, OPT_HIST },
+	{ "wide",	no_argument,		NULL, OPT_WIDE },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 };
@@ -286,6 +290,12 @@ int cmd_analyze(int argc, char **argv)
 		case OPT_NO_PROGRESS:
 			io.progress = 0;
 			break;
+		case OPT_HIST:
+			o.hist = 1;
+			break;
+		case OPT_WIDE:
+			o.wide = 1;
+			break;
 		case OPT_MEM_LIMIT:
 			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
 				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 16M)",
@@ -325,6 +335,10 @@ int cmd_analyze(int argc, char **argv)
 	}
 	if (interval_given && o.report != SR_REP_TIMELINE) {
 		usage_err("--interval goes with --timeline");
+		goto out;
+	}
+	if (o.hist && o.report != SR_REP_SYSCALLS) {
+		sr_err("analyze: --hist goes with --syscalls");
 		goto out;
 	}
 	if (o.timeout_ns && o.report != SR_REP_SQL) {

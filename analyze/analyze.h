@@ -108,6 +108,12 @@ void sr_sort_u64(uint64_t *v, size_t n);
  * cuts inside a UTF-8 sequence.
  */
 size_t sr_shorten_middle(const char *s, size_t len, size_t width, char *out);
+/*
+ * The same for a path, keeping its end, which tells paths apart: "..." and
+ * the last width - 3 code points, from a '/' when one is there and more
+ * than the file name follows it (".../dir/file.c").
+ */
+size_t sr_shorten_path(const char *s, size_t len, size_t width, char *out);
 
 /* "7.3K", "512", "1.5G": a short human form for tables. */
 const char *sr_human_short(uint64_t v, char *buf, size_t n);
@@ -322,11 +328,23 @@ int sr_rs__from_stmt(struct sr_rs *rs, sqlite3_stmt *st, int64_t max);
 enum sr_fmt { SR_FMT_TABLE, SR_FMT_CSV, SR_FMT_JSON };
 
 /*
- * Print in a format.  @width: the table width to fit (80).  Stops after the
+ * Print in a format.  @width: the table width to fit (sr_out_width()).  Stops after the
  * row that a write failed on: 0, -errno of that write (sr_out_err), or
  * -ENOMEM.
  */
 int sr_rs__print(struct sr_rs *rs, FILE *f, int fmt, size_t width);
+/*
+ * The width tables fit: none with @wide (--wide); a terminal's width on
+ * standard output; else COLUMNS when set (20 or more); else, piped or
+ * redirected, none (SIZE_MAX), and 80 on a terminal that does not say.
+ */
+size_t sr_out_width(int wide);
+/*
+ * The length of a column's title in a table (a prefix of its name): a
+ * duration column shows human durations (3.0us), so its title drops the
+ * "_ns" that its CSV and JSON name keeps (their values are ns).
+ */
+size_t sr_col_title_len(const struct sr_col *col);
 
 #define SR_RS_PAGE	1000	/* rows a streamed table sizes its columns on */
 
@@ -378,6 +396,8 @@ struct sr_an_opts {
 	uint64_t interval_ns;	/* --timeline's bucket; 0: scaled to the recording's length */
 	int64_t limit;		/* -1: the report's default; 0: no limit */
 	uint64_t timeout_ns;	/* --timeout: how long a --sql query may run, 0: no end */
+	int hist;		/* --syscalls --hist */
+	int wide;		/* --wide: tables never cut */
 };
 
 /* Print the report @o asks for from the database.  0, or -errno (printed). */

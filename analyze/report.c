@@ -93,7 +93,7 @@ int print_rs(struct rctx *c, struct sr_rs *rs)
 	int err = rs->err;
 
 	if (!err)
-		err = sr_rs__print(rs, stdout, c->o->fmt, 80);
+		err = sr_rs__print(rs, stdout, c->o->fmt, sr_out_width(c->o->wide));
 	if (err == -ENOMEM)
 		sr_err("%s", strerror(ENOMEM));
 	if (err)
@@ -259,6 +259,17 @@ static const struct sr_report_col slow_cols[] = {
 	END
 };
 
+static const struct sr_report_col errors_cols[] = {
+	{ "syscall", SR_COL_TEXT, 0, 0 },
+	{ "error", SR_COL_TEXT, 0, 0 },
+	{ "errno", SR_COL_INT, NOTABLE, 0 },
+	{ "path", SR_COL_PATH, 0, 0 },
+	{ "failures", SR_COL_INT, 0, 0 },
+	{ "processes", SR_COL_INT, 0, 0 },
+	HOST,
+	END
+};
+
 #define BY_THREAD	SR_REPORT_BY(SR_BY_THREAD)
 #define BY_PROCESS	SR_REPORT_BY(SR_BY_PROCESS)
 
@@ -301,7 +312,7 @@ static const struct sr_report_col procs_cols[] = {
 	{ "threads", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "execs", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "exe", SR_COL_PATH, SR_COL_F_NOTABLE, 0 },
-	{ "cmdline", SR_COL_PATH, 0, 0 },
+	{ "cmdline", SR_COL_TEXT, 0, 0 },	/* cut in the middle: the program stays */
 	HOST,
 	END
 };
@@ -488,6 +499,7 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *opts)
 			goto out;
 		say_unmatched(&c);
 		print_header(&c);
+		print_summed(&c);
 		if (o->time_abs)
 			note_no_clock(&c);
 	}

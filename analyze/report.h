@@ -47,11 +47,15 @@
 	  "  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n", \
 	  report_top_io, io_needs_rows, top_io_cols, 20)			\
 	X(SYSCALLS, "syscalls", 0,						\
-	  "  --syscalls          calls, errors, total/mean/p50/p99/max, on/off-CPU time\n", \
+	  "  --syscalls [--hist]  calls, errors, total/mean/p50/p99/max, on/off-CPU time;\n" \
+	  "                      --hist: a latency histogram per syscall (log2 buckets)\n", \
 	  report_syscalls, syscalls_needs_rows, syscalls_cols, 0)		\
 	X(SLOW, "slow", 0,							\
 	  "  --slow              the slowest calls (20): where their time went, path or fd\n", \
 	  report_slow, slow_needs_rows, slow_cols, 20)				\
+	X(ERRORS, "errors", 0,							\
+	  "  --errors            failed calls (20) by syscall, errno and file\n",	\
+	  report_errors, errors_needs_rows, errors_cols, 20)			\
 	X(PROCS, "procs", 0,							\
 	  "  --procs             the process tree: forks, execs, lifetimes, exit codes\n", \
 	  report_procs, NULL, procs_cols, 0)					\
@@ -225,14 +229,19 @@ int setup_src(struct rctx *c);
 
 /* report_header.c */
 void print_header(struct rctx *c);
+/* The line that says a report adds several recordings up (none: one, or a host column). */
+void print_summed(struct rctx *c);
 
 /* The reports (run and needs_rows of SR_REPORTS), and what they share. */
 int report_overview(struct rctx *c);
 int report_top_io(struct rctx *c);
 int report_top_io_by(struct rctx *c, int by);
 int report_syscalls(struct rctx *c);
+/* report_hist.c: --syscalls --hist */
+int report_syscalls_hist(struct rctx *c);
 int report_procs(struct rctx *c);
 int report_slow(struct rctx *c);
+int report_errors(struct rctx *c);
 int report_cpu(struct rctx *c);
 int report_mem(struct rctx *c);
 int report_files(struct rctx *c);
@@ -243,6 +252,7 @@ int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int timeline_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int sql_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int slow_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
+int errors_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 /* A time column: relative seconds, or with --time abs the wall clock. */
 void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
 	      int64_t start, int has_off, int64_t off);

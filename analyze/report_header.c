@@ -120,3 +120,37 @@ void print_header(struct rctx *c)
 		fputc('\n', f);
 	}
 }
+
+/*
+ * A report without a host column over several recordings adds their
+ * figures up: a line says so, and names the hosts.
+ */
+void print_summed(struct rctx *c)
+{
+	sqlite3_stmt *st;
+	int64_t n = sr_an_query_int(c->db, "SELECT COUNT(*) FROM recordings", 0);
+	int64_t nh = sr_an_query_int(c->db, "SELECT COUNT(DISTINCT IFNULL(host, ''))"
+				     " FROM recordings", 0);
+	int first = 1;
+
+	if (n < 2 || !c->rep->cols)
+		return;
+	for (const struct sr_report_col *col = c->rep->cols; col->name; col++)
+		if (col->flags & SR_REPORT_COL_HOST)
+			return;
+	if (sr_an_prepare(c->db, "SELECT DISTINCT IFNULL(host, '(unknown)') FROM recordings"
+			  " ORDER BY 1", &st))
+		return;
+	fprintf(c->hdr, "# %" PRId64 " recordings (%s ", n, nh > 1 ? "hosts" : "host");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(st, 0);
+
+		if (!first)
+			fputs(", ", c->hdr);
+		if (h)
+			sr_fput_text(c->hdr, h, strlen(h));
+		first = 0;
+	}
+	sqlite3_finalize(st);
+	fputs("): figures summed\n", c->hdr);
+}

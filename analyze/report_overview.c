@@ -51,7 +51,7 @@ int report_overview(struct rctx *c)
 		struct sr_val *v = sr_rs__at(rs, 0, i);
 		char h[32];
 
-		printf("%-12s ", rs->cols[i].name);
+		printf("%-12.*s ", (int)sr_col_title_len(&rs->cols[i]), rs->cols[i].name);
 		if (v->type != SQLITE_INTEGER) {
 			puts("-");
 		} else if (rs->cols[i].kind == SR_COL_DUR) {

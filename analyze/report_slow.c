@@ -2,8 +2,9 @@
 /*
  * report_slow.c - --slow: the slowest individual calls (20 unless --limit
  * says otherwise), each with its thread, the file or descriptor it worked
- * on, its result, and where its time went (on-CPU, off-CPU, run queue)
- * when its recording has the cpu class ('-' without).  It reads the event
+ * on (for a failed open, the path it asked for), its result, and where its
+ * time went (on-CPU, off-CPU, run queue) when its recording has the cpu
+ * class ('-' without).  It reads the event
  * rows, so a temporary database gets them (slow_needs_rows).
  */
 #include <errno.h>
@@ -88,10 +89,11 @@ int report_slow(struct rctx *c)
 	/* durations clamped as every report does (a hostile one may be negative) */
 	q_add(&q, "SELECT e.ts, r.start_ns, r.clock_offset_ns, e.pid, e.tid, e.comm, s.name,"
 	      " MIN(MAX(e.dur_ns, 0), %lld) AS dur, e.on_cpu_ns, e.off_cpu_ns, e.blocked_ns, e.runq_ns, e.vol_switches,"
-	      " e.invol_switches, e.ret, e.fd, f.name, r.host FROM events e"
-	      " JOIN recordings r ON r.rec_id = e.rec_id"
+	      " e.invol_switches, e.ret, e.fd, COALESCE(f.name, o.path, o.name), r.host"
+	      " FROM events e JOIN recordings r ON r.rec_id = e.rec_id"
 	      " LEFT JOIN syscalls s ON s.sys_id = e.sys_id"
-	      " LEFT JOIN files f ON f.file_id = e.file_id WHERE e.dur_ns IS NOT NULL",
+	      " LEFT JOIN files f ON f.file_id = e.file_id"
+	      " LEFT JOIN ev_open o ON o.event_id = e.id WHERE e.dur_ns IS NOT NULL",
 	      (long long)SR_DUR_MAX);
 	q_filters(c, &q, "e");
 	if (c->ftime)

@@ -184,7 +184,7 @@ static int sql_run(struct rctx *c, sqlite3_stmt *st, struct sr_rs *rs)
 {
 	const struct sr_an_opts *o = c->o;
 	/* --limit stops the query: its rows past the limit are never made */
-	struct sr_rs_stream so = { .fmt = o->fmt, .width = 80, .max = c->limit,
+	struct sr_rs_stream so = { .fmt = o->fmt, .width = sr_out_width(o->wide), .max = c->limit,
 				   .first = sql_header, .ctx = c };
 	struct sql_clock k = { .timeout = o->timeout_ns > 0 };
 	int err;

@@ -104,6 +104,8 @@ int report_syscalls(struct rctx *c)
 	struct sr_rs *rs;
 	int err;
 
+	if (c->o->hist)
+		return report_syscalls_hist(c);
 	/* filtered: exact percentiles need the durations themselves */
 	err = unfiltered(c) ? 0 : filtered_stats(c);
 	if (err)
@@ -122,9 +124,9 @@ int report_syscalls(struct rctx *c)
 	return run_print(c, &q, rs);
 }
 
-/* sys_stats only without any filter */
+/* sys_stats only without any filter; a histogram needs every duration */
 int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o)
 {
 	(void)db;
-	return o->npids || o->comm || o->cgroup || o->has_since || o->has_until;
+	return o->hist || o->npids || o->comm || o->cgroup || o->has_since || o->has_until;
 }

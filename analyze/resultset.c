@@ -3,8 +3,9 @@
  * resultset.c - result sets and their three printers.  Every report, and --sql,
  * builds a struct sr_rs (column names and kinds, rows of typed values) and
  * hands it to sr_rs__print, so the formats behave the same everywhere:
- *  - table: aligned, fits the width asked for; bytes get a human form,
- *    durations are shown human, long paths are cut in the middle;
+ *  - table: aligned, fits the width asked for (sr_out_width); bytes get a
+ *    human form, durations are shown human, long text is cut in the
+ *    middle and long paths at their start, numbers and times never;
  *  - csv: a header row, raw numbers, RFC 4180 fields;
  *  - json: an array of objects, numbers as numbers, one object a line.
  * Strings from traces are hostile: they go through sr_fput_text/csv/json.
@@ -14,6 +15,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "sysrec/util.h"
 #include "analyze.h"
@@ -232,6 +235,21 @@ int sr_out_err(FILE *f)
 
 /* --- table --- */
 
+size_t sr_out_width(int wide)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	uint64_t v;
+
+	if (wide)
+		return SIZE_MAX;
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	if (cols && !sr_parse_u64(cols, 20, 100000, &v))
+		return (size_t)v;
+	return isatty(STDOUT_FILENO) ? 80 : SIZE_MAX;
+}
+
 static size_t cps(const char *s, size_t len)
 {
 	size_t n = 0;
@@ -288,6 +306,15 @@ static char *cell_text(const struct sr_col *c, const struct sr_val *v, int compa
 	return strdup(buf);
 }
 
+size_t sr_col_title_len(const struct sr_col *col)
+{
+	size_t len = strlen(col->name);
+
+	if (col->kind == SR_COL_DUR && len > 3 && !strcmp(col->name + len - 3, "_ns"))
+		len -= 3;
+	return len;
+}
+
 /* How a table is laid out: the cells of its rows, and its columns. */
 struct layout {
 	char **cells;		/* nrows * ncols, as shown */
@@ -323,7 +350,7 @@ again:
 	for (size_t c = 0; c < nc; c++) {
 		const struct sr_col *col = &rs->cols[c];
 
-		L->w[c] = strlen(col->name);
+		L->w[c] = sr_col_title_len(col);
 		L->right[c] = col->kind == SR_COL_INT || col->kind == SR_COL_BYTES ||
 			      col->kind == SR_COL_DUR || col->kind == SR_COL_REAL;
 		if (col->flags & SR_COL_F_NOTABLE)
@@ -361,8 +388,9 @@ again:
 		size_t best = nc;
 
 		for (size_t c = 0; c < nc; c++) {
+			/* numbers and times are never cut: wall-clock text is left-aligned */
 			if (rs->cols[c].flags & SR_COL_F_NOTABLE || L->right[c] || L->w[c] <= 12 ||
-			    L->w[c] <= strlen(rs->cols[c].name))
+			    rs->cols[c].kind == SR_COL_TIME || L->w[c] <= sr_col_title_len(&rs->cols[c]))
 				continue;
 			if (best == nc || L->w[c] > L->w[best])
 				best = c;
@@ -396,12 +424,15 @@ static int table_line(const struct sr_rs *rs, const struct layout *L, char *cons
 		if (rs->cols[c].flags & SR_COL_F_NOTABLE)
 			continue;
 		s = cells ? cells[c] : rs->cols[c].name;
-		len = strlen(s);
+		len = cells ? strlen(s) : sr_col_title_len(&rs->cols[c]);
 		l = cps(s, len);
 		if (l > L->w[c] && cut) {
 			buf = malloc(len + 4 > L->w[c] * 4 + 4 ? len + 4 : L->w[c] * 4 + 4);
 			if (buf) {
-				sr_shorten_middle(s, len, L->w[c], buf);
+				if (rs->cols[c].kind == SR_COL_PATH)
+					sr_shorten_path(s, len, L->w[c], buf);
+				else
+					sr_shorten_middle(s, len, L->w[c], buf);
 				s = buf;
 				len = strlen(s);
 				l = cps(s, len);
@@ -412,11 +443,11 @@ static int table_line(const struct sr_rs *rs, const struct layout *L, char *cons
 			fputs("  ", f);
 		/* the last column is not padded: no trailing blanks */
 		if (L->right[c])
-			fprintf(f, "%*s%s", (int)pad, "", s);
+			fprintf(f, "%*s%.*s", (int)pad, "", (int)len, s);
 		else if (c != L->last)
-			fprintf(f, "%s%*s", s, (int)pad, "");
+			fprintf(f, "%.*s%*s", (int)len, s, (int)pad, "");
 		else
-			fputs(s, f);
+			fwrite(s, 1, len, f);
 		first = 0;
 		free(buf);
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * text.c - short human forms for tables: paths shortened in the middle,
- * counts and durations.  Pure (tests/unit/test_analyze.c).
+ * text.c - short human forms for tables: text shortened in the middle,
+ * paths at their start (their end tells them apart), counts and durations.  Pure (tests/unit/test_analyze.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -54,6 +54,32 @@ size_t sr_shorten_middle(const char *s, size_t len, size_t width, char *out)
 	memcpy(out + hb + 3, s + tb, len - tb);
 	out[hb + 3 + len - tb] = 0;
 	return hb + 3 + len - tb;
+}
+
+size_t sr_shorten_path(const char *s, size_t len, size_t width, char *out)
+{
+	size_t cps = 0, tb, k, slash;
+
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			cps++;
+	if (cps <= width || width < 4)
+		return sr_shorten_middle(s, len, width, out);
+	/* byte offset where the last width - 3 code points begin */
+	for (tb = len, k = 0; tb > 0 && k < width - 3;) {
+		tb--;
+		if (((unsigned char)s[tb] & 0xc0) != 0x80)
+			k++;
+	}
+	/* start at a directory when the rest still names one: .../dir/file.c */
+	for (slash = tb; slash < len && s[slash] != '/'; slash++)
+		;
+	if (slash < len && memchr(s + slash + 1, '/', len - slash - 1))
+		tb = slash;
+	memcpy(out, "...", 3);
+	memcpy(out + 3, s + tb, len - tb);
+	out[3 + len - tb] = 0;
+	return 3 + len - tb;
 }
 
 const char *sr_human_short(uint64_t v, char *buf, size_t n)

@@ -250,6 +250,21 @@ static void kv_fd(struct obuf *f, const char *key, int32_t fd)
 
 /* --- text --- */
 
+/* fd=3</etc/passwd>: the descriptor and, when known, the path behind it */
+static void kv_fd_path(struct sr_printer *p, const struct sr_event *ev, int32_t fd)
+{
+	struct obuf *f = &p->out;
+	const char *s;
+	size_t len;
+
+	kv_s64(f, "fd", fd);
+	if (p->fds && pr_fdpath__get(p->fds, ev->pid, fd, &s, &len)) {
+		put_c(f, '<');
+		put_text(f, s, len);
+		put_c(f, '>');
+	}
+}
+
 static void text_exec(struct sr_printer *p, const struct sr_event *ev)
 {
 	const struct sr_ev_exec *e = (const void *)ev;
@@ -328,7 +343,7 @@ static void text_rw(struct sr_printer *p, const struct sr_event *ev)
 	const struct sr_ev_rw *e = (const void *)ev;
 	struct obuf *f = &p->out;
 
-	kv_s64(f, "fd", e->fd);
+	kv_fd_path(p, ev, e->fd);
 	kv_u64(f, "count", e->count);
 	if (ev->flags & SR_F_IOV_CUT)
 		put_s(f, "(cut)");
@@ -345,7 +360,7 @@ static void text_close(struct sr_printer *p, const struct sr_event *ev)
 	const struct sr_ev_close *e = (const void *)ev;
 	struct obuf *f = &p->out;
 
-	kv_s64(f, "fd", e->fd);
+	kv_fd_path(p, ev, e->fd);
 	kv_sys_tail(f, &e->s, 0);
 	kv_devino(f, e->dev, e->ino);
 }
@@ -355,7 +370,7 @@ static void text_dup(struct sr_printer *p, const struct sr_event *ev)
 	const struct sr_ev_dup *e = (const void *)ev;
 	struct obuf *f = &p->out;
 
-	kv_s64(f, "fd", e->fd);
+	kv_fd_path(p, ev, e->fd);
 	if (e->newfd != -1)
 		kv_s64(f, "newfd", e->newfd);
 	if (e->cmd)
@@ -379,7 +394,7 @@ static void text_mmap(struct sr_printer *p, const struct sr_event *ev)
 	put_flags(f, e->prot, prot_flags, ARRAY_SIZE(prot_flags), "PROT_NONE");
 	put_key(f, "flags");
 	put_flags(f, e->flags, map_flags, ARRAY_SIZE(map_flags), "0");
-	kv_s64(f, "fd", e->fd);
+	kv_fd_path(p, ev, e->fd);
 	kv_hex(f, "off", e->off);
 	kv_sys_tail(f, &e->s, 1);
 	kv_devino(f, e->dev, e->ino);

@@ -196,6 +196,9 @@ struct sr_printer *sr_printer__new(FILE *f, int json, int rel, uint64_t base_ns,
 		return NULL;
 	}
 	p->json = json;
+	/* the text lines name descriptors' paths; without it they do not */
+	if (!json)
+		p->fds = pr_fdpath__new();
 	p->rel = rel;
 	p->base = base_ns;
 	p->have_offset = 1;
@@ -252,18 +255,29 @@ int pr_syscpu_take(struct sr_printer *p, const struct sr_event *ev, struct pr_sp
 	return 1;
 }
 
+/* What @ev opens, dups or closes: the paths of the fds of the lines to come. */
+static void fd_track(struct sr_printer *p, const struct sr_event *ev)
+{
+	if (p->fds)
+		pr_fdpath__track(p->fds, ev);
+}
+
 void sr_printer__note(struct sr_printer *p, const struct sr_event *ev)
 {
 	pr_syscpu_note(p, ev);
+	fd_track(p, ev);
 }
 
 void sr_printer__event(struct sr_printer *p, const struct sr_event *ev)
 {
 	pr_syscpu_note(p, ev);
-	if (p->json)
+	if (p->json) {
 		pr_print_json(p, ev);
-	else
+	} else {
 		pr_print_text(p, ev);
+		/* after the line: a close shows the path it closed */
+		fd_track(p, ev);
+	}
 }
 
 void sr_printer__flush(struct sr_printer *p)
@@ -277,6 +291,7 @@ void sr_printer__free(struct sr_printer *p)
 	if (!p)
 		return;
 	sr_printer__flush(p);
+	pr_fdpath__free(p->fds);
 	free(p->out.buf);
 	free(p);
 }

@@ -6,6 +6,7 @@
  *   printer.c     the printer: output buffer, names, times, schema fields
  *   print_text.c  one line of text per record
  *   print_json.c  one JSON object per record
+ *   fdpath.c      the path behind each descriptor, for the text lines
  *
  * Lines are built in a buffer with no allocation per record: dump's
  * throughput is benchmarked, so the small writers below are inline.
@@ -58,9 +59,11 @@ struct pr_split {
 	uint64_t off_cpu_ns;
 	uint64_t runq_ns;
 };
+struct pr_fdpath;
 
 struct sr_printer {
 	struct obuf out;
+	struct pr_fdpath *fds;		/* text only: fd -> path per process; NULL: none */
 	int json;
 	int rel;			/* --time rel */
 	uint64_t base;			/* start of the recording (monotonic ns) */
@@ -229,6 +232,16 @@ void pr_syscpu_note(struct sr_printer *p, const struct sr_event *ev);
  * when it had none (all of it on CPU, if the trace recorded the cpu class).
  */
 int pr_syscpu_take(struct sr_printer *p, const struct sr_event *ev, struct pr_split *s);
+/* --- descriptors' paths (fdpath.c) --- */
+
+/* An empty table (NULL on ENOMEM: lines then show no paths). */
+struct pr_fdpath *pr_fdpath__new(void);
+void pr_fdpath__free(struct pr_fdpath *t);
+/* What record @ev changes: opens, dups, closes, fd records, forks, execs, exits. */
+void pr_fdpath__track(struct pr_fdpath *t, const struct sr_event *ev);
+/* 1 and the path of @fd of @pid in *s, *len (not NUL-terminated for the caller); 0: unknown. */
+int pr_fdpath__get(const struct pr_fdpath *t, uint32_t pid, int64_t fd,
+		   const char **s, size_t *len);
 
 /* --- the two forms --- */
 

@@ -11,11 +11,13 @@ int cmd_record(int argc, char **argv);	/* record/record.c */
 int cmd_analyze(int argc, char **argv);	/* analyze/analyze.c */
 int cmd_info(int argc, char **argv);	/* analyze/info.c */
 int cmd_dump(int argc, char **argv);	/* analyze/dump.c */
+int cmd_diff(int argc, char **argv);	/* analyze/diff.c */
 
 /* Usage text of each command, printed by "sysrec help CMD" and "CMD --help". */
 extern const char sr_usage_record[];
 extern const char sr_usage_analyze[];
 extern const char sr_usage_info[];
 extern const char sr_usage_dump[];
+extern const char sr_usage_diff[];
 
 #endif /* SYSREC_BUILTIN_H */

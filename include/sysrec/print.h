@@ -34,12 +34,16 @@ void sr_printer__set_base(struct sr_printer *p, uint64_t base_ns);
  */
 void sr_printer__set_trace(struct sr_printer *p, const struct sr_reader *r, int have_offset,
 			   int64_t clock_offset);
-/* One record, one line. */
+/*
+ * One record, one line.  Text lines show a descriptor's path as strace -y
+ * does (fd=3</etc/passwd>), from the records given so far.
+ */
 void sr_printer__event(struct sr_printer *p, const struct sr_event *ev);
 /*
  * A record read but not printed (a filter left it out): the printer still
  * learns from it what it needs for the records it prints (a SYSCPU
- * record's split, for the line of its syscall).
+ * record's split, for the line of its syscall; the descriptors an open,
+ * dup or close changes, for the paths on later lines).
  */
 void sr_printer__note(struct sr_printer *p, const struct sr_event *ev);
 /* Write out what is buffered and fflush the stream. */

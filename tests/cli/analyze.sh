@@ -281,10 +281,10 @@ path           reads   read_bytes  writes  write_bytes
 /tmp/dup.log       0            0       1          250"
 
 got=$("$S" analyze "$F" --procs 2>/dev/null | tail -4)
-expect_eq table_procs "$got" "process   pid  ppid      start  duration_ns  exit   cmdline
-bash      100     1  -0.500000            -  -      bash -c run
-  cat     101   100   0.100000     900.00ms  1      cat /etc/passwd
-  worker  102   100   1.500000       1.000s  sig 9  worker --fast"
+expect_eq table_procs "$got" "process   pid  ppid      start  duration  exit   cmdline
+bash      100     1  -0.500000         -  -      bash -c run
+  cat     101   100   0.100000  900.00ms  1      cat /etc/passwd
+  worker  102   100   1.500000    1.000s  sig 9  worker --fast"
 
 # every report in every format: exit 0, fits 80 columns in table format
 for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls --procs --mem --files --timeline; do
@@ -694,9 +694,9 @@ got=$("$S" analyze "$F" --top-io --by file --limit 3 2>/dev/null | tail -2)
 expect_eq limit_footer "$got" "/etc/passwd        3  1024 (1.0K)       0            0
 # first 3 rows (--limit 0 shows all)"
 got=$("$S" analyze "$D/kids.trc" --procs --limit 3 2>/dev/null | tail -4)
-expect_eq procs_limit_footer "$got" "sh        300     1  -0.000500            -  -     -
-  sh     1999   300   0.000001            -  -     -
-  sh     1998   300   0.000002            -  -     -
+expect_eq procs_limit_footer "$got" "sh        300     1  -0.000500         -  -     -
+  sh     1999   300   0.000001         -  -     -
+  sh     1998   300   0.000002         -  -     -
 # first 3 rows (--limit 0 shows all)"
 
 # --sql stops stepping the query at the limit: a query without end ends

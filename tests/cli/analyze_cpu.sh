@@ -112,9 +112,9 @@ got=$("$S" analyze "$F" --cpu --since 5 --format csv 2>&1 >/dev/null | grep -c '
 expect_eq cpu_window_note "$got" 1
 
 got=$("$S" analyze "$F" --cpu 2>/dev/null | grep -v '^#')
-expect_eq cpu_table "$got" "pid  comm   on_cpu_ns  share  runq_ns  off_cpu_ns  blocked_ns  runq_p99_ns
-100  app      27.60ms  1.4%   12.00ms     80.00ms     10.00ms       5.00ms
-200  other     1.00ms  0.1%   10.00ms         0ns         0ns      10.00ms"
+expect_eq cpu_table "$got" "pid  comm    on_cpu  share     runq  off_cpu  blocked  runq_p99
+100  app    27.60ms  1.4%   12.00ms  80.00ms  10.00ms    5.00ms
+200  other   1.00ms  0.1%   10.00ms      0ns      0ns   10.00ms"
 
 must_fail cpu_by_file "$S" analyze "$F" --cpu --by file
 must_fail top_io_by_thread "$S" analyze "$F" --top-io --by thread
@@ -132,7 +132,7 @@ csv syscalls_cpu_window "syscall,calls,errors,total_ns,mean_ns,p50_ns,p99_ns,max
 nanosleep,1,0,50100000,50100000,50100000,50100000,50100000,100000,50000000,0,0,1,0
 clone,1,0,30000,30000,30000,30000,30000,30000,0,0,0,0,0" "$F" --syscalls --pid 100 --since 650ms
 got=$("$S" analyze "$F" --syscalls 2>/dev/null | grep -v '^#' | head -1)
-expect_eq syscalls_cpu_table_header "$got" "syscall    calls  errors  total_ns   max_ns  on_cpu_ns  off_cpu_ns  runq_ns"
+expect_eq syscalls_cpu_table_header "$got" "syscall    calls  errors    total      max   on_cpu  off_cpu    runq"
 
 csv procs_cpu "pid,ppid,comm,depth,start,end,duration_ns,on_cpu_ns,exit_code,exit_status,exit_signal,threads,execs,exe,cmdline,host
 100,1,app,0,-0.500000,,,27600000,,,,1,0,/bin/app,app,hostC
@@ -154,10 +154,10 @@ write"
 got=$("$S" analyze "$F" --slow --pid 200 --format csv 2>/dev/null)
 expect_eq slow_pid_none "$got" "time,pid,tid,comm,syscall,dur_ns,on_cpu_ns,off_cpu_ns,blocked_ns,runq_ns,vol_switches,invol_switches,ret,error,fd,path,host"
 got=$("$S" analyze "$F" --slow --limit 3 2>/dev/null | grep -v '^# recording\|^#   ')
-expect_eq slow_table "$got" "pid  tid  comm   syscall     dur_ns  on_cpu_ns  off_cpu_ns  runq_ns  result  file
-100  101  app-w  nanosleep  50.10ms    100.0us     50.00ms      0ns  0       -
-100  100  app    read       40.00ms     9.00ms     30.00ms   1.00ms  4096    /data/in
-100  101  app-w  write       2.00ms     2.00ms         0ns      0ns  EPIPE   fd 4
+expect_eq slow_table "$got" "pid  tid  comm   syscall        dur   on_cpu  off_cpu    runq  result  file
+100  101  app-w  nanosleep  50.10ms  100.0us  50.00ms     0ns  0       -
+100  100  app    read       40.00ms   9.00ms  30.00ms  1.00ms  4096    /data/in
+100  101  app-w  write       2.00ms   2.00ms      0ns     0ns  EPIPE   fd 4
 # first 3 rows (--limit 0 shows all)"
 
 # --- the tables ----------------------------------------------------------
@@ -322,14 +322,14 @@ csv plain_syscalls "syscall,calls,errors,total_ns,mean_ns,p50_ns,p99_ns,max_ns
 read,1,0,4000,4000,4000,4000,4000
 openat,1,1,3000,3000,3000,3000,3000" "$D/plain.trc" --syscalls
 got=$("$S" analyze "$D/plain.trc" --syscalls 2>/dev/null | grep -v '^#' | head -1)
-expect_eq plain_syscalls_table "$got" "syscall  calls  errors  total_ns  mean_ns  p50_ns  p99_ns  max_ns"
+expect_eq plain_syscalls_table "$got" "syscall  calls  errors  total   mean    p50    p99    max"
 csv plain_procs "pid,ppid,comm,depth,start,end,duration_ns,exit_code,exit_status,exit_signal,threads,execs,exe,cmdline,host
 100,1,plain,0,-0.500000,,,,,,0,0,,,hostP" "$D/plain.trc" --procs
 csv plain_slow "time,pid,tid,comm,syscall,dur_ns,on_cpu_ns,off_cpu_ns,blocked_ns,runq_ns,vol_switches,invol_switches,ret,error,fd,path,host
 0.200000,100,100,plain,read,4000,,,,,,,10,,0,,hostP
-0.100000,100,100,plain,openat,3000,,,,,,,-2,ENOENT,,,hostP" "$D/plain.trc" --slow
+0.100000,100,100,plain,openat,3000,,,,,,,-2,ENOENT,,/nope,hostP" "$D/plain.trc" --slow
 got=$("$S" analyze "$D/plain.trc" --slow 2>/dev/null | grep -v '^#' | tail -1)
-expect_eq plain_slow_table "$got" "100  100  plain  openat    3.0us          -           -        -  ENOENT  -"
+expect_eq plain_slow_table "$got" "100  100  plain  openat   3.0us       -        -     -  ENOENT  /nope"
 csv plain_cpu "pid,comm,on_cpu_ns,runq_ns,off_cpu_ns,vol_switches,invol_switches,blocked_ns,runq_p50_ns,runq_p99_ns,runq_max_ns,cpu_share,timeslices,runq_waits,threads,host" "$D/plain.trc" --cpu
 expect_eq plain_cpu_note "$("$S" analyze "$D/plain.trc" --cpu 2>/dev/null | grep -c 'no recording has the cpu class')" 1
 expect_eq plain_no_split "$(q "$D/plain.trc" --sql "SELECT COUNT(on_cpu_ns) FROM events")" 0

@@ -195,9 +195,9 @@ cat >"$D/want" <<'EOF'
 2026-11-22 21:00:15.050000 [002] 42/42 bash clone3 clone_flags=0x1200011 child_pid=43 child_tid=43 ret=43 dur=50.0us
 2026-11-22 21:00:15.100000 [000] 43/43 ls execve filename="/bin/ls" argc=2 argv=["ls","-l"] ret=0 dur=250.0us dev=8:1 ino=1001 path="/usr/bin/ls"
 2026-11-22 21:00:15.200000 [001] 43/43 ls openat dirfd=AT_FDCWD name="x" flags=O_RDONLY ret=3 dur=1.2us dev=8:1 ino=12 path="/tmp/x"
-2026-11-22 21:00:15.300000 [001] 43/43 ls pwrite64 fd=3 count=4096 offset=0 ret=4096 dur=1.2us dev=8:1 ino=12
+2026-11-22 21:00:15.300000 [001] 43/43 ls pwrite64 fd=3</tmp/x> count=4096 offset=0 ret=4096 dur=1.2us dev=8:1 ino=12
 2026-11-22 21:00:15.400000 [000] 43/43 ls openat dirfd=AT_FDCWD name="nope" flags=O_WRONLY|O_CREAT|O_TRUNC mode=0644 ret=-2 (ENOENT) dur=800ns
-2026-11-22 21:00:15.500000 [000] 43/43 ls close fd=3 ret=0 dur=300ns dev=8:1 ino=12
+2026-11-22 21:00:15.500000 [000] 43/43 ls close fd=3</tmp/x> ret=0 dur=300ns dev=8:1 ino=12
 2026-11-22 21:00:15.600000 [000] 43/43 ls mmap addr=0x0 len=8192 prot=PROT_READ|PROT_WRITE flags=MAP_PRIVATE|MAP_ANONYMOUS fd=-1 off=0x0 ret=0x7f0000001000 dur=2.0us
 2026-11-22 21:00:15.700000 [001] 0/0 "" lost count=12
 2026-11-22 21:00:16.000000 [000] 43/43 ls exit exit_code=256 status=1 group_dead

@@ -177,6 +177,24 @@ static void test_shorten(void)
 	}
 }
 
+/* a path keeps its end: that is what tells two paths apart */
+static void test_shorten_path(void)
+{
+	char out[64];
+	const char *p = "/home/user/project/src/dir/file.c";
+	const char *u = "/\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9/\xc3\xa9\xc3\xa9\xc3\xa9";
+
+	sr_shorten_path(p, strlen(p), 64, out);
+	ok(!strcmp(out, p), "shorten path: fits, unchanged");
+	sr_shorten_path(p, strlen(p), 17, out);
+	ok(!strcmp(out, ".../dir/file.c"), "shorten path: from a directory (%s)", out);
+	sr_shorten_path(p, strlen(p), 12, out);
+	ok(!strcmp(out, "...ir/file.c"), "shorten path: the name and what fits (%s)", out);
+	ok_eq(sr_shorten_path(u, strlen(u), 6, out), 3 + 3 * 2, "shorten path: code points, not bytes");
+	sr_shorten_path(p, strlen(p), 3, out);
+	ok(!strcmp(out, "..."), "shorten path: narrower than the dots (%s)", out);
+}
+
 static void test_human(void)
 {
 	char b[32];
@@ -471,6 +489,7 @@ int main(void)
 	test_percentiles();
 	test_sort();
 	test_shorten();
+	test_shorten_path();
 	test_human();
 	test_map();
 	test_mem();
