@@ -401,6 +401,9 @@ int cmd_analyze(int argc, char **argv)
 		    !sr_an_query_int(d->db, "SELECT COUNT(*) FROM traces", 0))
 			goto out;	/* nothing to report on: the errors said why */
 	}
+	/* the reports stay within the budget too, with or without an import */
+	sqlite3_hard_heap_limit64((sqlite3_int64)io.mem_limit);
+	sr_an_mem_limit = io.mem_limit;
 	err = sr_an_report(d->db, &o);
 	/* a failed flush sets the error and errno that sr_out_err reads */
 	fflush(stdout);

@@ -230,6 +230,10 @@ extern volatile sig_atomic_t sr_an_stop;
 extern const char sr_an_index_sql[];
 /* Whether table @name of the schema holds only event rows ("events", "ev_*"). */
 int sr_an_is_event_table(const char *name);
+/* The budget (--mem-limit) of this run, for the messages that name it. */
+extern uint64_t sr_an_mem_limit;
+/* @v bytes as --mem-limit takes them ("256M"), in @buf. */
+const char *sr_an_mem_str(uint64_t v, char *buf, size_t len);
 /* The indexes only queries use (on fds and ev_exec, which no report reads). */
 extern const char sr_an_query_index_sql[];
 

@@ -65,8 +65,10 @@ static void set_budget(struct an_imp *im, uint64_t limit)
 	sqlite3_hard_heap_limit64((sqlite3_int64)im->sql_share);
 }
 
+uint64_t sr_an_mem_limit;
+
 /* "256M", "1.5G": the budget as --mem-limit would take it. */
-static const char *size_str(uint64_t v, char *buf, size_t len)
+const char *sr_an_mem_str(uint64_t v, char *buf, size_t len)
 {
 	static const char units[] = "KMGT";
 	int u = -1;
@@ -113,7 +115,7 @@ static void say_over(const struct an_imp *im, const char *last_file)
 {
 	char lim[32], grew[64];
 
-	size_str(im->budget, lim, sizeof(lim));
+	sr_an_mem_str(im->budget, lim, sizeof(lim));
 	if (im->sql_nomem && !im->mem.over)
 		snprintf(grew, sizeof(grew), "the database's share (%llu MiB)",
 			 (unsigned long long)(im->sql_share >> 20));

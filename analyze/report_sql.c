@@ -204,9 +204,16 @@ static int sql_run(struct rctx *c, sqlite3_stmt *st, struct sr_rs *rs)
 	if (err == -EIO && k.timed_out) {
 		sr_err("sql: the query ran longer than --timeout %.9gs",
 		       (double)o->timeout_ns / 1e9);
-	} else if (err == -EIO || (err && sr_an_stop)) {
+	} else if (err && sr_an_stop) {
 		/* SQLite's "interrupted" for Ctrl-C, as the import says it */
-		sr_err("%s", sr_an_stop ? "interrupted" : sqlite3_errmsg(c->db));
+		sr_err("interrupted");
+	} else if (err == -EIO && sqlite3_errcode(c->db) == SQLITE_NOMEM) {
+		char lim[32];
+
+		sr_err("sql: the query needs more than the memory budget (--mem-limit %s); raise --mem-limit",
+		       sr_an_mem_str(sr_an_mem_limit, lim, sizeof(lim)));
+	} else if (err == -EIO) {
+		sr_err("sql: %s", sqlite3_errmsg(c->db));
 	} else if (err == -ENOMEM) {
 		sr_err("%s", strerror(ENOMEM));
 	}

@@ -699,8 +699,14 @@ int sr_rs__stream(struct sr_rs *rs, sqlite3_stmt *st, const struct sr_rs_stream 
 		}
 		clear_rows(rs);
 	}
-	if (!err && rc != SQLITE_DONE)
+	if (!err && rc != SQLITE_DONE) {
 		err = -EIO;	/* the statement failed: the caller says why */
+		/* what came before it stays, whole: a closed JSON array, a table */
+		if (j)
+			json_end(j, f), j = NULL;
+		else if (o->fmt == SR_FMT_TABLE && !paged && rs->nrows)
+			print_table(rs, f, o->width);
+	}
 	if (!err && !rs->shown && o->first)
 		o->first(o->ctx);	/* no row, but the query ran */
 	if (!err) {

@@ -111,4 +111,25 @@ for q in "$endless" "$endless_rows"; do
 	expect_eq "sigint_status" "$rc" 1
 	expect_eq "sigint_message" "$(tail -1 "$tmp/err")" "sysrec: interrupted"
 done
+# a query that fails after some rows: those rows stay, whole (a closed JSON
+# array, a table), status 1, and the error says it is the query's
+fails='WITH RECURSIVE c(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM c LIMIT 10)
+	SELECT id, CASE WHEN id > 3 THEN abs(-9223372036854775807 - 1) ELSE id END AS x FROM c'
+"$S" analyze "$tmp/t.trc" --no-progress --format json --sql "$fails" >"$tmp/out" 2>"$tmp/err"
+expect_eq "failing query: status" "$?" 1
+expect_eq "failing query: the error names the query" "$(tail -1 "$tmp/err")" "sysrec: sql: integer overflow"
+if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" 2>/dev/null; then
+	ok "failing query: the JSON printed before it is valid"
+else
+	fail failing_query_json "$(cat "$tmp/out")"
+fi
+"$S" analyze "$tmp/t.trc" --no-progress --format table --sql "$fails" >"$tmp/out" 2>/dev/null
+expect_eq "failing query: the table's rows before it are printed" "$(sed -n 2p "$tmp/out" | tr -s ' ')" " 1 1"
+# past the budget, a query says so and names it
+"$S" analyze "$tmp/t.trc" --no-progress --format csv --mem-limit 64M --sql \
+	'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 3000000) SELECT x, randomblob(100) FROM c ORDER BY 2' \
+	>/dev/null 2>"$tmp/err"
+expect_eq "a query past --mem-limit: status" "$?" 1
+expect_eq "a query past --mem-limit: named" "$(tail -1 "$tmp/err")" \
+	"sysrec: sql: the query needs more than the memory budget (--mem-limit 64M); raise --mem-limit"
 t_done
