@@ -164,9 +164,13 @@ expect_run "cli: dump --pid with an empty item" 2 \
 expect_run "cli: analyze --pid with an empty item" 2 \
 	"sysrec: analyze: bad --pid '1,': a list of process ids. See 'sysrec analyze --help'." \
 	"$S" analyze "$T/pids.trc" --pid 1,
-expect_run "cli: record -p with an empty item" 2 \
-	"sysrec: record: bad pid list ',5'. See 'sysrec record --help'." \
-	"$S" record -o "$T/x.trc" -p ,5
+if can_record; then
+	expect_run "cli: record -p with an empty item" 2 \
+		"sysrec: record: bad pid list ',5'. See 'sysrec record --help'." \
+		"$S" record -o "$T/x.trc" -p ,5
+else
+	skip "cli: record -p with an empty item" "analyzer-only build: it cannot record"
+fi
 "$S" analyze "$T/pids.trc" --pid 0,4294967295 --no-progress --format csv --top-io >/dev/null 2>&1
 expect_eq "cli: analyze --pid 0 and 4294967295 are pids" "$?" 0
 

@@ -14,8 +14,8 @@
  *     then writes ORACLE, a line per thread:
  *       NAME TID ON_CPU_NS RUNQ_NS TIMESLICES VOL INVOL
  *     each thread's /proc/self/task/TID/schedstat and status, read by the
- *     thread itself as the last thing it does (schedstat first, status
- *     last: the switch counts are the latest), and a last line
+ *     thread itself as the last thing it does (schedstat, status and
+ *     schedstat again, until no switch came between them: they agree), and a last line
  *       delay FD NS
  *     the reader's pipe descriptor and the time from just before its read
  *     to just before the writer's write (CLOCK_MONOTONIC).
@@ -82,22 +82,43 @@ static ssize_t read_text(const char *path, char *buf, size_t size)
 	return n;
 }
 
-/* The thread's own counters, as late as it can: its last act. */
-static void take_oracle(int i)
+/* schedstat's three counters of the calling thread, into @o. */
+static void read_schedstat(struct oracle *o)
 {
-	struct oracle *o = &oracle[i];
-	char path[96], buf[4096], *p, *save = NULL;
+	char path[96], buf[256];
 
-	o->tid = gettid();
 	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", o->tid);
 	read_text(path, buf, sizeof(buf));
 	if (sscanf(buf, "%llu %llu %llu", &o->on_cpu, &o->runq, &o->slices) != 3)
 		die("schedstat");
-	snprintf(path, sizeof(path), "/proc/self/task/%d/status", o->tid);
-	read_text(path, buf, sizeof(buf));
-	for (p = strtok_r(buf, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
-		sscanf(p, "voluntary_ctxt_switches: %llu", &o->vol);
-		sscanf(p, "nonvoluntary_ctxt_switches: %llu", &o->invol);
+}
+
+/*
+ * The thread's own counters, as late as it can: its last act.  schedstat
+ * and status are two reads: a switch between them (the thread preempted)
+ * would show in one and not the other, so they are read again until
+ * schedstat's timeslices did not move across the status read.
+ */
+static void take_oracle(int i)
+{
+	struct oracle *o = &oracle[i];
+	char path[96], buf[4096], *p, *save = NULL;
+	unsigned long long slices;
+
+	o->tid = gettid();
+	read_schedstat(o);
+	for (int tries = 0; tries < 100; tries++) {
+		slices = o->slices;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/status", o->tid);
+		read_text(path, buf, sizeof(buf));
+		save = NULL;
+		for (p = strtok_r(buf, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+			sscanf(p, "voluntary_ctxt_switches: %llu", &o->vol);
+			sscanf(p, "nonvoluntary_ctxt_switches: %llu", &o->invol);
+		}
+		read_schedstat(o);
+		if (o->slices == slices)
+			break;
 	}
 }
 
