@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,7 @@ static inline void put(struct sr_json *j, const char *s, size_t n)
 	d = room(j, n);
 	if (!d)
 		return;
-	for (size_t i = 0; i < n; i++)
-		d[i] = s[i];
+	memcpy(d, s, n);
 	j->len += n;
 }
 
@@ -118,15 +118,44 @@ static inline void put_c(struct sr_json *j, char c)
 	put(j, &c, 1);
 }
 
-static void put_s(struct sr_json *j, const char *s)
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* The high bit of each byte of @w that is zero (others may follow a true one). */
+static inline uint64_t zero_bytes(uint64_t w)
 {
-	put(j, s, strlen(s));
+	return (w - ONES) & ~w & HIGHS;
+}
+
+/* Whether a byte of @w is a control byte, DEL, not ASCII, a quote or a backslash. */
+static inline int word_needs_esc(uint64_t w)
+{
+	return (((w - 0x20 * ONES) | w | (w + ONES)) & HIGHS) ||
+	       zero_bytes(w ^ ('"' * ONES)) || zero_bytes(w ^ ('\\' * ONES));
+}
+
+/*
+ * Whether any byte of @s needs an escape: eight at a time, the last few
+ * padded with spaces, as dump's keys, names and paths almost never do.
+ */
+static int needs_esc(const char *s, size_t len)
+{
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (word_needs_esc(w))
+			return 1;
+	}
+	w = 0x20 * ONES;
+	memcpy(&w, s + i, len - i);
+	return word_needs_esc(w);
 }
 
 /* A JSON string with its quotes: the same escapes to a FILE and into memory. */
 static void put_str(struct sr_json *j, const char *s, size_t len)
 {
-	size_t i;
 	char *d;
 
 	if (j->f) {
@@ -137,18 +166,12 @@ static void put_str(struct sr_json *j, const char *s, size_t len)
 	if (!d)
 		return;
 	/* keys and most values need no escape: copied as they are */
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			break;
-		d[i + 1] = (char)c;
-	}
-	if (i < len) {
+	if (needs_esc(s, len)) {
 		j->len += sr_esc_json(d, s, len);
 		return;
 	}
 	d[0] = '"';
+	memcpy(d + 1, s, len);
 	d[len + 1] = '"';
 	j->len += len + 2;
 }
@@ -169,15 +192,10 @@ static unsigned char *items(struct sr_json *j)
 	return &j->has_items[d];
 }
 
-/* Before any value or key: the comma and the line break or space it needs. */
-static void sep(struct sr_json *j)
+static void sep_slow(struct sr_json *j)
 {
 	int had;
 
-	if (j->after_key) {
-		j->after_key = 0;
-		return;
-	}
 	if (j->depth == 0)
 		return;
 	had = *items(j);
@@ -190,6 +208,17 @@ static void sep(struct sr_json *j)
 		put_c(j, '\n');
 	else if (j->style == SR_JSON_ROWS && had)
 		put_c(j, ' ');
+}
+
+/* Before any value or key: the comma and the line break or space it needs. */
+static inline void sep(struct sr_json *j)
+{
+	/* most values follow their key: in line */
+	if (j->after_key) {
+		j->after_key = 0;
+		return;
+	}
+	sep_slow(j);
 }
 
 /* After a value: a top-level value ends its line (one document per line when compact). */
@@ -241,12 +270,28 @@ void sr_json__arr_end(struct sr_json *j)
 	close_container(j, ']');
 }
 
-void sr_json__key(struct sr_json *j, const char *key)
+/* After a key: its colon, and the value that follows needs no separator. */
+static void key_end(struct sr_json *j)
+{
+	if (j->style == SR_JSON_COMPACT)
+		put_c(j, ':');
+	else
+		put(j, ": ", 2);
+	j->after_key = 1;
+}
+
+void sr_json__keyn(struct sr_json *j, const char *key, size_t len)
 {
 	sep(j);
-	put_str(j, key, strlen(key));
-	put_s(j, j->style == SR_JSON_COMPACT ? ":" : ": ");
-	j->after_key = 1;
+	put_str(j, key, len);
+	key_end(j);
+}
+
+void sr_json__key_quoted(struct sr_json *j, const char *quoted, size_t len)
+{
+	sep(j);
+	put(j, quoted, len);
+	key_end(j);
 }
 
 void sr_json__str(struct sr_json *j, const char *s)
@@ -265,25 +310,60 @@ void sr_json__strn(struct sr_json *j, const char *s, size_t len)
 	done(j);
 }
 
-void sr_json__raw(struct sr_json *j, const char *s, size_t len)
+static inline void value(struct sr_json *j, const char *s, size_t len)
 {
 	sep(j);
 	put(j, s, len);
 	done(j);
 }
 
-/* Digits by hand: dump writes millions of them. */
+void sr_json__raw(struct sr_json *j, const char *s, size_t len)
+{
+	value(j, s, len);
+}
+
+/*
+ * Two digits a step, from a table, straight into a memory writer's buffer:
+ * dump writes millions of 19-digit times.
+ */
 static void put_dec(struct sr_json *j, uint64_t v, int neg)
 {
-	char b[24], *p = b + sizeof(b);
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char b[24], *d = b;
+	size_t n = 1;
+	uint64_t t;
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	sep(j);
+	if (!j->f) {
+		d = room(j, n + 1);
+		if (!d)
+			return;
+	}
 	if (neg)
-		*--p = '-';
-	sr_json__raw(j, p, (size_t)(b + sizeof(b) - p));
+		*d++ = '-';
+	for (t = n; v >= 100; t -= 2) {
+		unsigned int r = (unsigned int)(v % 100);
+
+		v /= 100;
+		d[t - 2] = pairs[2 * r];
+		d[t - 1] = pairs[2 * r + 1];
+	}
+	if (v >= 10) {
+		d[0] = pairs[2 * v];
+		d[1] = pairs[2 * v + 1];
+	} else {
+		d[0] = (char)('0' + v);
+	}
+	if (j->f)
+		fwrite(b, 1, n + neg, j->f);
+	else
+		j->len += n + neg;
+	done(j);
 }
 
 void sr_json__u64(struct sr_json *j, uint64_t v)
