@@ -135,10 +135,10 @@ static inline int word_needs_esc(uint64_t w)
 }
 
 /*
- * Whether any byte of @s needs an escape: eight at a time, the last few
- * padded with spaces, as dump's keys, names and paths almost never do.
+ * Copies @s to @d while no byte needs an escape, eight at a time, as dump's
+ * keys, names and paths almost never do; 1 when one does.
  */
-static int needs_esc(const char *s, size_t len)
+static int copy_plain(char *d, const char *s, size_t len)
 {
 	uint64_t w;
 	size_t i;
@@ -147,10 +147,16 @@ static int needs_esc(const char *s, size_t len)
 		memcpy(&w, s + i, 8);
 		if (word_needs_esc(w))
 			return 1;
+		memcpy(d + i, &w, 8);
 	}
-	w = 0x20 * ONES;
-	memcpy(&w, s + i, len - i);
-	return word_needs_esc(w);
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return 1;
+		d[i] = (char)c;
+	}
+	return 0;
 }
 
 /* A JSON string with its quotes: the same escapes to a FILE and into memory. */
@@ -166,12 +172,11 @@ static void put_str(struct sr_json *j, const char *s, size_t len)
 	if (!d)
 		return;
 	/* keys and most values need no escape: copied as they are */
-	if (needs_esc(s, len)) {
+	if (copy_plain(d + 1, s, len)) {
 		j->len += sr_esc_json(d, s, len);
 		return;
 	}
 	d[0] = '"';
-	memcpy(d + 1, s, len);
 	d[len + 1] = '"';
 	j->len += len + 2;
 }
@@ -196,8 +201,6 @@ static void sep_slow(struct sr_json *j)
 {
 	int had;
 
-	if (j->depth == 0)
-		return;
 	had = *items(j);
 	if (had)
 		put_c(j, ',');
@@ -213,12 +216,23 @@ static void sep_slow(struct sr_json *j)
 /* Before any value or key: the comma and the line break or space it needs. */
 static inline void sep(struct sr_json *j)
 {
-	/* most values follow their key: in line */
+	unsigned char *had;
+
+	/* most values follow their key, most keys a value of a compact object: in line */
 	if (j->after_key) {
 		j->after_key = 0;
 		return;
 	}
-	sep_slow(j);
+	if (j->depth == 0)
+		return;
+	if (j->style != SR_JSON_COMPACT) {
+		sep_slow(j);
+		return;
+	}
+	had = items(j);
+	if (*had)
+		put_c(j, ',');
+	*had = 1;
 }
 
 /* After a value: a top-level value ends its line (one document per line when compact). */
@@ -323,8 +337,9 @@ void sr_json__raw(struct sr_json *j, const char *s, size_t len)
 }
 
 /*
- * Two digits a step, from a table, straight into a memory writer's buffer:
- * dump writes millions of 19-digit times.
+ * Two digits a step, from a table: dump writes millions of 19-digit times.
+ * The digits end at b + 24 and a memory writer takes a fixed 24 bytes from
+ * where they start, a copy the compiler does in line.
  */
 static void put_dec(struct sr_json *j, uint64_t v, int neg)
 {
@@ -332,37 +347,35 @@ static void put_dec(struct sr_json *j, uint64_t v, int neg)
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	char b[24], *d = b;
-	size_t n = 1;
-	uint64_t t;
+	char b[48], *p = b + 24, *d;
+	size_t n;
 
-	for (t = v; t >= 10; t /= 10)
-		n++;
-	sep(j);
-	if (!j->f) {
-		d = room(j, n + 1);
-		if (!d)
-			return;
-	}
-	if (neg)
-		*d++ = '-';
-	for (t = n; v >= 100; t -= 2) {
+	while (v >= 100) {
 		unsigned int r = (unsigned int)(v % 100);
 
 		v /= 100;
-		d[t - 2] = pairs[2 * r];
-		d[t - 1] = pairs[2 * r + 1];
+		p -= 2;
+		memcpy(p, &pairs[2 * r], 2);
 	}
 	if (v >= 10) {
-		d[0] = pairs[2 * v];
-		d[1] = pairs[2 * v + 1];
+		p -= 2;
+		memcpy(p, &pairs[2 * v], 2);
 	} else {
-		d[0] = (char)('0' + v);
+		*--p = (char)('0' + v);
 	}
-	if (j->f)
-		fwrite(b, 1, n + neg, j->f);
-	else
-		j->len += n + neg;
+	if (neg)
+		*--p = '-';
+	n = (size_t)(b + 24 - p);
+	sep(j);
+	if (j->f) {
+		fwrite(p, 1, n, j->f);
+	} else {
+		d = room(j, 24);
+		if (!d)
+			return;
+		memcpy(d, p, 24);
+		j->len += n;
+	}
 	done(j);
 }
 
