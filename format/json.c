@@ -109,7 +109,16 @@ static inline void put(struct sr_json *j, const char *s, size_t n)
 	d = room(j, n);
 	if (!d)
 		return;
-	memcpy(d, s, n);
+	/* a key or a name: two overlapping fixed copies, done in line */
+	if (n >= 8 && n <= 16) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else {
+		memcpy(d, s, n);
+	}
 	j->len += n;
 }
 
