@@ -140,7 +140,7 @@ static void kv_argv(struct obuf *f, const struct sr_event *ev, struct sr_str ref
 		put_s(f, "(bad)");
 		return;
 	}
-	pr_put_argv(f, s, len, 0);
+	pr_put_argv(f, s, len);
 	if (cut)
 		put_s(f, "(cut)");
 }
@@ -661,7 +661,7 @@ void pr_print_text(struct sr_printer *p, const struct sr_event *ev)
 	put_c(f, '/');
 	put_u64(f, ev->tid);
 	put_c(f, ' ');
-	pr_put_comm(f, ev, 0);
+	pr_put_comm(f, ev);
 	put_c(f, ' ');
 	if (nr >= 0)
 		name = pr_syscall_name(p, nr);

@@ -40,7 +40,7 @@ char *pr_ob_slow(struct obuf *o, size_t n)
 	return o->buf;
 }
 
-void pr_put_argv(struct obuf *f, const char *s, size_t len, int json)
+void pr_put_argv(struct obuf *f, const char *s, size_t len)
 {
 	const char *end = s + len, *z;
 	int first = 1;
@@ -53,10 +53,7 @@ void pr_put_argv(struct obuf *f, const char *s, size_t len, int json)
 		if (!first)
 			put_c(f, ',');
 		first = 0;
-		if (json)
-			put_json(f, s, z - s);
-		else
-			put_quoted(f, s, z - s);
+		put_quoted(f, s, z - s);
 		s = z + 1;
 	}
 	put_c(f, ']');
@@ -88,7 +85,7 @@ const char *pr_type_name(const struct sr_printer *p, unsigned int type)
 
 /* --- time --- */
 
-void pr_put_wall(struct sr_printer *p, int64_t wall)
+size_t pr_wall_str(struct sr_printer *p, int64_t wall, char *b)
 {
 	int64_t sec = wall / NS_PER_SEC, rem = wall % NS_PER_SEC;
 	struct wall_cache *c = &p->wc;
@@ -107,9 +104,21 @@ void pr_put_wall(struct sr_printer *p, int64_t wall)
 		c->sec = sec;
 		c->valid = 1;
 	}
-	put_mem(&p->out, c->s, c->len);
-	put_c(&p->out, '.');
-	put_frac(&p->out, (uint64_t)rem / 1000, 6);
+	memcpy(b, c->s, c->len);
+	b[c->len] = '.';
+	rem /= 1000;
+	for (int i = 6; i > 0; i--) {
+		b[c->len + i] = (char)('0' + rem % 10);
+		rem /= 10;
+	}
+	return c->len + 7;
+}
+
+void pr_put_wall(struct sr_printer *p, int64_t wall)
+{
+	char b[PR_WALL_MAX];
+
+	put_mem(&p->out, b, pr_wall_str(p, wall, b));
 }
 
 void pr_put_rel(struct sr_printer *p, uint64_t ts)
@@ -162,13 +171,11 @@ int pr_str_cut(const struct sr_event *ev, const char *name)
 	return ev->flags & SR_F_PATH_CUT;
 }
 
-void pr_put_comm(struct obuf *f, const struct sr_event *ev, int json)
+void pr_put_comm(struct obuf *f, const struct sr_event *ev)
 {
 	size_t n = strnlen((const char *)ev->comm, SR_COMM_LEN);
 
-	if (json) {
-		put_json(f, (const char *)ev->comm, n);
-	} else if (!n || memchr(ev->comm, ' ', n)) {
+	if (!n || memchr(ev->comm, ' ', n)) {
 		/* quoted so that the columns stay apart */
 		put_quoted(f, (const char *)ev->comm, n);
 	} else {
@@ -196,6 +203,15 @@ struct sr_printer *sr_printer__new(FILE *f, int json, int rel, uint64_t base_ns,
 		return NULL;
 	}
 	p->json = json;
+	/* one JSON writer for info, analyze and dump: the same escapes and separators */
+	if (json) {
+		p->js = sr_json__new_mem(SR_JSON_COMPACT);
+		if (!p->js) {
+			free(p->out.buf);
+			free(p);
+			return NULL;
+		}
+	}
 	/* the text lines name descriptors' paths; without it they do not */
 	if (!json)
 		p->fds = pr_fdpath__new();
@@ -292,6 +308,7 @@ void sr_printer__free(struct sr_printer *p)
 		return;
 	sr_printer__flush(p);
 	pr_fdpath__free(p->fds);
+	sr_json__free(p->js);
 	free(p->out.buf);
 	free(p);
 }

@@ -65,6 +65,7 @@ struct sr_printer {
 	struct obuf out;
 	struct pr_fdpath *fds;		/* text only: fd -> path per process; NULL: none */
 	int json;
+	struct sr_json *js;		/* json: each record is built here, then copied to out */
 	int rel;			/* --time rel */
 	uint64_t base;			/* start of the recording (monotonic ns) */
 	const struct sr_reader *r;	/* names and schema of the file, or NULL */
@@ -110,13 +111,6 @@ static inline void put_text(struct obuf *f, const char *s, size_t len)
 	char *d = ob_need(f, SR_ESC_MAX(len));
 
 	f->len += sr_esc_text(d, s, len);
-}
-
-static inline void put_json(struct obuf *f, const char *s, size_t len)
-{
-	char *d = ob_need(f, SR_ESC_MAX(len));
-
-	f->len += sr_esc_json(d, s, len);
 }
 
 static inline void put_u64(struct obuf *f, uint64_t v)
@@ -198,10 +192,10 @@ static inline void put_hexbytes(struct obuf *f, const unsigned char *p, size_t n
 	}
 }
 
-/* ["ls","-l"] from NUL-separated arguments (one trailing NUL optional): JSON or text strings. */
-void pr_put_argv(struct obuf *f, const char *s, size_t len, int json);
-/* The comm: a JSON string, or text quoted when empty or holding a space. */
-void pr_put_comm(struct obuf *f, const struct sr_event *ev, int json);
+/* ["ls","-l"] from NUL-separated arguments (one trailing NUL optional), as quoted text. */
+void pr_put_argv(struct obuf *f, const char *s, size_t len);
+/* The comm as text, quoted when empty or holding a space. */
+void pr_put_comm(struct obuf *f, const struct sr_event *ev);
 
 /* --- names --- */
 
@@ -212,6 +206,9 @@ const char *pr_type_name(const struct sr_printer *p, unsigned int type);
 
 /* --- time --- */
 
+/* The wall-clock text "YYYY-MM-DD HH:MM:SS.uuuuuu" into @b (PR_WALL_MAX bytes); its length. */
+#define PR_WALL_MAX	64
+size_t pr_wall_str(struct sr_printer *p, int64_t wall, char *b);
 void pr_put_wall(struct sr_printer *p, int64_t wall);
 void pr_put_rel(struct sr_printer *p, uint64_t ts);
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SYSREC_VERSION "0.1.0"
 
@@ -89,7 +90,18 @@ void sr_json__obj_start(struct sr_json *j);
 void sr_json__obj_end(struct sr_json *j);
 void sr_json__arr_start(struct sr_json *j);
 void sr_json__arr_end(struct sr_json *j);
-void sr_json__key(struct sr_json *j, const char *key);
+void sr_json__keyn(struct sr_json *j, const char *key, size_t len);
+/* In line, so that the length of a literal key is known when compiling. */
+static inline void sr_json__key(struct sr_json *j, const char *key)
+{
+	sr_json__keyn(j, key, strlen(key));
+}
+/*
+ * A key given with its quotes, which it writes as it is: for the literal
+ * keys of dump's millions of records, which are never scanned for escapes.
+ */
+void sr_json__key_quoted(struct sr_json *j, const char *quoted, size_t len);
+#define SR_JSON_KEY(j, lit)	sr_json__key_quoted(j, "\"" lit "\"", sizeof(lit) + 1)
 void sr_json__str(struct sr_json *j, const char *s);
 void sr_json__strn(struct sr_json *j, const char *s, size_t len);
 void sr_json__u64(struct sr_json *j, uint64_t v);
