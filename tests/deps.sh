@@ -12,7 +12,8 @@ analyze="make gcc libc6-dev libzstd-dev libsqlite3-dev"
 pkgs="$analyze clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev sqlite3 zstd
 pkg-config strace linux-perf bpftrace
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libzstd-dev:arm64 libsqlite3-dev:arm64
-libncurses-dev tmux protobuf-compiler python3-protobuf chromium nodejs python3"
+libncurses-dev tmux protobuf-compiler python3-protobuf chromium nodejs python3
+libcurl4-openssl-dev clickhouse-server clickhouse-client"
 case ${1:-} in
 --analyze) pkgs=$analyze ;;
 "") ;;
