@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
+
 #include "record.h"
+#include "sysrec.skel.h"
 #include "top.h"
 #include "sysrec/format.h"
 #include "sysrec/util.h"
@@ -93,6 +96,29 @@ static struct top_proc *proc_of(struct sr_top *t, const struct sr_event *ev)
 	return p;
 }
 
+/*
+ * Whether a thread a switch names, with no record of its own yet, is one
+ * the filters record (a switch is recorded when either of its threads is):
+ * with -p or a command, when BPF tracks its process; with -c, by its comm;
+ * with --cgroup, not known here (its syscalls make its row).
+ */
+static int recorded(struct sr_top *t, const struct top_cpu *c)
+{
+	const struct sr_rec_opts *o = t->rec->o;
+	__u8 v;
+
+	if (!t->filtered)
+		return 1;
+	if (o->cgroup)
+		return 0;
+	if (o->comm && strncmp((const char *)c->comm, o->comm, SR_COMM_LEN))
+		return 0;
+	if ((o->npids || o->cmd) &&
+	    bpf_map__lookup_elem(t->rec->skel->maps.tracked, &c->pid, sizeof(c->pid), &v, sizeof(v), 0))
+		return 0;
+	return 1;
+}
+
 /* Time on CPU for the thread that was running there, up to ts. */
 static void charge(struct sr_top *t, unsigned int cpu, uint64_t ts)
 {
@@ -106,7 +132,7 @@ static void charge(struct sr_top *t, unsigned int cpu, uint64_t ts)
 	}
 	if (c->pid) {
 		p = find(t, c->pid);
-		if (!p && !t->filtered) {
+		if (!p && recorded(t, c)) {
 			struct sr_event h = { .pid = c->pid, .tid = c->tid };
 
 			memcpy(h.comm, c->comm, SR_COMM_LEN);
