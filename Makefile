@@ -81,7 +81,7 @@ endif
 # --- sources: one static library per part ---
 # A part may use only the parts below it; the layer checks below make the
 # build fail on any other call (docs/ARCHITECTURE.md, "Parts and layers"):
-#   record (and the BPF skeleton) -> present, format      + libbpf, libelf, zlib
+#   record (and the BPF skeleton) -> present, format      + libbpf, libelf, zlib, ncurses
 #   analyze                       -> present, format      + sqlite3
 #   present                       -> format
 #   format                        -> libc, zstd, pthread, m
