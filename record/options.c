@@ -75,8 +75,9 @@ const char sr_usage_record[] =
 	"run.trc becomes run.000000.trc, run.000001.trc, ...\n";
 
 const char sr_usage_top[] =
-	"usage: sysrec top [-o FILE] [-f] [-p PID[,PID...]] [-c COMM] [--cgroup PATH]\n"
-	"                  [-e CLASSES] [-d SECONDS] [record options] [-- COMMAND [ARGS...]]\n"
+	"usage: sysrec top [-o FILE] [-p PID[,PID...]] [-c COMM] [--cgroup PATH]\n"
+	"                  [-e CLASSES] [-d SECONDS] [--sched-switches all|none]\n"
+	"                  [record's other options] [-- COMMAND [ARGS...]]\n"
 	"\n"
 	"A full-screen view of what processes do, refreshed every second: per\n"
 	"process, syscalls/s, bytes read and written per second, opens/s, errors/s\n"
@@ -85,10 +86,17 @@ const char sr_usage_top[] =
 	"(the whole system, -p, a COMMAND, -c, --cgroup, -e); with -o FILE it is\n"
 	"recorded into FILE at the same time.  Needs a terminal.\n"
 	"\n"
+	"    -o, --output FILE       also record into FILE, as sysrec record -o\n"
+	"    -p, --pid PID[,PID]     these processes and their new children\n"
+	"    -c, --comm COMM         only tasks whose comm is COMM\n"
+	"        --cgroup PATH       only this cgroup v2 and its descendants\n"
+	"    -e, --events LIST       classes and syscalls as record's (CPU% needs cpu)\n"
+	"    -d, --duration SECS     stop after SECS\n"
+	"\n"
 	"Keys (shown on the screen): s r w o c e p n sort by syscalls, read, write,\n"
 	"opens, CPU, errors, pid, comm; / filters by comm, pid or cgroup (Enter\n"
 	"applies, an empty filter clears); q quits (as Ctrl-C, SIGTERM and SIGHUP\n"
-	"do), and the terminal is restored.\n";
+	"do), and the terminal is restored.  With a COMMAND, top ends when it does.\n";
 
 static int parse_pids(struct sr_rec_opts *o, const char *arg)
 {
