@@ -55,7 +55,9 @@ pane > "$tmp/w.txt"
 check "live_top: w sorts by write" grep -q 'sort: write' "$tmp/w.txt"
 /usr/bin/python3 - "$tmp/w.txt" "$wpid" <<'EOF' || T_FAILED=$((T_FAILED + 1))
 import re, sys
-rows = [l.split() for l in open(sys.argv[1]) if re.match(r"^ *\d+ ", l)]
+# the columns by place ("%7u %-15s %8s %8s %8s %7s %6s %7s"): a comm may hold a space
+cols = ((0, 7), (8, 23), (24, 32), (33, 41), (42, 50), (51, 58), (59, 65), (66, 73))
+rows = [[l[a:b].strip() for a, b in cols] for l in open(sys.argv[1]) if re.match(r"^ *\d+ ", l)]
 unit = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}
 def val(s):
     m = re.match(r"^([\d.]+)([KMG]?)$", s)
@@ -112,7 +114,7 @@ k0=$(ticks "$bpid")
 cpu=0
 for _ in 1 2 3 4; do
 	sleep 1
-	c=$(pane | awk -v p="$bpid" '$1 == p { print $7 }')
+	c=$(pane | awk -v p="$bpid" '$1 == p { print substr($0, 60, 6) + 0 }')
 	cpu=$(echo "$cpu + ${c:-0}" | bc)
 done
 k1=$(ticks "$bpid")
