@@ -264,6 +264,7 @@ static void *printer_main(void *arg)
 int sr_rec__print_open(struct sr_rec *r)
 {
 	struct sr_live *q;
+	sigset_t stop, old;
 	int err;
 
 	if (!r->o->print)
@@ -293,7 +294,14 @@ int sr_rec__print_open(struct sr_rec *r)
 		return -ENOMEM;
 	/* the lines of a syscall say where its time went when the cpu class is on */
 	sr_printer__set_classes(q->p, r->class_mask);
+	/* the stop signals go to the poll loop's thread, whose poll they cut short */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	err = pthread_create(&q->th, NULL, printer_main, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		sr_err("--print: cannot start its thread: %s", strerror(err));
 		r->reported = 1;
