@@ -154,7 +154,7 @@ static int stop(struct sr_rec *r, int err)
 {
 	if (err == -EINTR)
 		err = 0;
-	sr_top__stop_view(r->top);
+	err = sr_top__stop_view(r->top) ?: err;
 	sr_rec__bpf_detach(r);
 	if ((r->w || !r->o->output) && !err)
 		err = sr_rec__drain(r);

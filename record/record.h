@@ -275,6 +275,7 @@ void sr_top__read_up_to(struct sr_top *t, uint64_t ts);
 /* top_view.c: the screen, on a thread of its own. */
 int sr_top__check_terminal(void);
 int sr_top__start_view(struct sr_top *t);
-void sr_top__stop_view(struct sr_top *t);
+/* The terminal given back; -EIO when the screen could not be set up (said). */
+int sr_top__stop_view(struct sr_top *t);
 
 #endif /* SYSREC_RECORD_H */

@@ -56,6 +56,7 @@ struct top_view {
 	struct sr_top *t;
 	pthread_t th;
 	volatile int stop;		/* set by sr_top__stop_view() */
+	int failed;			/* newterm() failed: said once the thread is joined */
 	struct top_sums *prev;		/* the last copy, sorted by pid */
 	size_t nprev;
 	uint64_t prev_ns, prev_events;
@@ -308,7 +309,8 @@ static void *view_main(void *arg)
 
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
-		sr_rec_stop_signal = SIGTERM;
+		v->failed = 1;
+		sr_rec_stop_signal = SIGTERM;	/* the poll loop stops */
 		return NULL;
 	}
 	cbreak();
@@ -384,16 +386,23 @@ int sr_top__start_view(struct sr_top *t)
 	return 0;
 }
 
-void sr_top__stop_view(struct sr_top *t)
+int sr_top__stop_view(struct sr_top *t)
 {
 	struct top_view *v = t ? t->view : NULL;
+	int err = 0;
 
 	if (!v)
-		return;
+		return 0;
 	v->stop = 1;
 	pthread_join(v->th, NULL);
+	if (v->failed) {
+		sr_err("top: cannot set up the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+		t->rec->reported = 1;
+		err = -EIO;
+	}
 	t->view = NULL;
 	free(v->prev);
 	free(v->rows);
 	free(v);
+	return err;
 }
