@@ -222,6 +222,7 @@ static void *printer_main(void *arg)
 {
 	struct sr_live *q = arg;
 
+	pthread_setname_np(pthread_self(), "sysrec-print");
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		size_t avail, tail;

@@ -185,7 +185,7 @@ static void tear_down(struct sr_rec *r, int err)
 		close(r->err_fd);
 	if (r->cg_fd >= 0)
 		close(r->cg_fd);
-	sr_top__stop_view(r->top);
+	sr_top__stop_view(r->top);	/* a last wait for a terminal that took nothing */
 	sr_rec__wait_command(r, err != 0);
 	sr_rec__print_close(r);
 	sr_top__free(r->top);

@@ -275,7 +275,11 @@ void sr_top__read_up_to(struct sr_top *t, uint64_t ts);
 /* top_view.c: the screen, on a thread of its own. */
 int sr_top__check_terminal(void);
 int sr_top__start_view(struct sr_top *t);
-/* The terminal given back; -EIO when the screen could not be set up (said). */
+/*
+ * The terminal given back; -EIO when the screen could not be set up
+ * (said).  A thread held by a terminal that takes nothing is waited for
+ * 2 s, then left for a later call (and then to the exit).
+ */
 int sr_top__stop_view(struct sr_top *t);
 
 #endif /* SYSREC_RECORD_H */

@@ -45,7 +45,8 @@ struct sr_top *sr_top__new(struct sr_rec *r)
 
 void sr_top__free(struct sr_top *t)
 {
-	if (!t)
+	/* a screen's thread still held by its terminal reads these until the exit */
+	if (!t || t->view)
 		return;
 	for (size_t i = 0; i < NBUCKETS; i++) {
 		struct top_proc *p = t->buckets[i], *n;

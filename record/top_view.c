@@ -307,6 +307,7 @@ static void *view_main(void *arg)
 	SCREEN *scr;
 	uint64_t next = 0;
 
+	pthread_setname_np(pthread_self(), "sysrec-screen");
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		v->failed = 1;
@@ -389,12 +390,21 @@ int sr_top__start_view(struct sr_top *t)
 int sr_top__stop_view(struct sr_top *t)
 {
 	struct top_view *v = t ? t->view : NULL;
+	struct timespec until;
 	int err = 0;
 
 	if (!v)
 		return 0;
 	v->stop = 1;
-	pthread_join(v->th, NULL);
+	/*
+	 * A terminal that takes nothing (a stopped ssh, a paused tmux) holds
+	 * the thread in a write: the recording is finished meanwhile, and
+	 * the thread is waited for again at the end (then left to the exit).
+	 */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 2;
+	if (pthread_timedjoin_np(v->th, NULL, &until))
+		return 0;
 	if (v->failed) {
 		sr_err("top: cannot set up the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
 		t->rec->reported = 1;

@@ -128,14 +128,36 @@ kill "$bpid"
 tm send-keys -t t C-c
 prompt_back Ctrl-C
 
-# 3. SIGTERM, recording with -o at the same time
-tm send-keys -t t "clear; $SYSREC top -o $tmp/top.trc -e file -p $wpid" Enter
+# 3. recording with -o at the same time; a terminal that takes nothing; SIGTERM
+# (the whole system: a screen full of rows, whose redraws fill the terminal)
+tm send-keys -t t "clear; $SYSREC top -o $tmp/top.trc -e file" Enter
 wait_screen '^recording to ' || fail "live_top: -o: the screen says it records" "$(pane | head -3)"
 spid=$(top_pid)
-sleep 2
+sleep 1
+# a terminal that takes nothing: the tmux server stopped, the screen redrawn
+# whole (SIGWINCH) until its thread blocks writing to the terminal; the poll
+# loop goes on recording meanwhile
+tsrv=$(tm display -p '#{pid}')
+screen_tid=$(grep -lx sysrec-screen /proc/"$spid"/task/*/comm | cut -d/ -f5)
+kill -STOP "$tsrv"
+blocked() { [ "$(cat "/proc/$spid/task/$screen_tid/wchan" 2>/dev/null)" = wait_woken ]; }
+for _ in $(seq 40); do blocked && break; kill -WINCH "$spid"; sleep 0.25; done
+pw() { "$SYSREC" dump --type pwrite64 --pid "$wpid" "$tmp/top.trc" 2>/dev/null | grep -c ' ret=16384 '; }
+n0=$(pw)
+sleep 2.5
+n1=$(pw)
+check "live_top: a terminal that takes nothing: the screen's thread waits on it" blocked
+check "live_top: ... while the recording goes on: $((n1 - n0)) pwrite64 into the file in 2.5 s" \
+	test "$((n1 - n0))" -ge 120
+# SIGTERM while the terminal still takes nothing: the file is finished all the same
 kill -TERM "$spid"
-prompt_back SIGTERM
-expect_eq "live_top: SIGTERM with -o: the trace is complete" "$(info_field "$tmp/top.trc" integrity.complete)" True
+for _ in $(seq 80); do [ "$(info_field "$tmp/top.trc" integrity.complete)" = True ] && break; sleep 0.1; done
+expect_eq "live_top: SIGTERM, the terminal stuck: the trace is complete" \
+	"$(info_field "$tmp/top.trc" integrity.complete)" True
+kill -CONT "$tsrv"
+prompt_back "SIGTERM, the terminal back"
+for _ in $(seq 30); do [ -e "/proc/$spid" ] || break; sleep 0.1; done
+check "live_top: SIGTERM: sysrec exits" test ! -e "/proc/$spid"
 check "live_top: SIGTERM with -o: the workload's pwrite64 calls recorded" \
 	test "$("$SYSREC" dump --type pwrite64 --pid "$wpid" "$tmp/top.trc" | grep -c ' ret=16384 ')" -ge 64
 
