@@ -81,7 +81,7 @@ endif
 # --- sources: one static library per part ---
 # A part may use only the parts below it; the layer checks below make the
 # build fail on any other call (docs/ARCHITECTURE.md, "Parts and layers"):
-#   record (and the BPF skeleton) -> present, format      + libbpf, libelf, zlib
+#   record (and the BPF skeleton) -> present, format      + libbpf, libelf, zlib, ncurses
 #   analyze                       -> present, format      + sqlite3
 #   present                       -> format
 #   format                        -> libc, zstd, pthread, m
@@ -104,12 +104,14 @@ PART_LIBS_analyze	:= analyze present format
 SYS_LIBS_format		:= -lzstd -lpthread -lm
 SYS_LIBS_present	:= $(SYS_LIBS_format)
 BPF_LIBS		:= -lbpf -lelf -lz
-SYS_LIBS_record		:= $(BPF_LIBS) $(SYS_LIBS_format)
+# sysrec top's screen (record/top_view.c): ncurses, in the full build only
+CURSES_LIBS		:= -lncursesw -ltinfo
+SYS_LIBS_record		:= $(BPF_LIBS) $(CURSES_LIBS) $(SYS_LIBS_format)
 SYS_LIBS_analyze	:= -lsqlite3 $(SYS_LIBS_format)
 # sysrec links them all; the unit tests and fuzz replays what reads traces
 SYSREC_LIBS	:= $(if $(WITH_BPF),record) analyze present format
 TEST_LIBS	:= analyze present format
-LDLIBS		+= $(if $(WITH_BPF),$(BPF_LIBS)) $(SYS_LIBS_analyze)
+LDLIBS		+= $(if $(WITH_BPF),$(BPF_LIBS) $(CURSES_LIBS)) $(SYS_LIBS_analyze)
 libs_in		= $(foreach l,$(2),$(1)/lib$(l).a)
 LAYER_CHECKS	:= $(patsubst %,$(OUTPUT)/layers/%,$(PARTS))
 BPF_SRCS	:= $(wildcard bpf/*.bpf.c)

@@ -138,7 +138,7 @@ static int collect_rec(void *ctx, const struct sr_event *ev)
 }
 
 /* What the snapshot keeps: the processes the BPF filters would record. */
-static struct sr_snap_filter snap_filter(struct sr_rec *r)
+struct sr_snap_filter sr_rec__snap_filter(struct sr_rec *r)
 {
 	return (struct sr_snap_filter){
 		.want_pid = r->skel->rodata->filter_pids ? want_tracked : NULL,
@@ -159,7 +159,7 @@ static struct sr_snap_filter snap_filter(struct sr_rec *r)
  */
 static int take_first_snapshot(struct sr_rec *r, uint64_t ts)
 {
-	struct sr_snap_filter flt = snap_filter(r);
+	struct sr_snap_filter flt = sr_rec__snap_filter(r);
 	int err;
 
 	sr_cgroups__reset_seen(r->cg);
@@ -268,7 +268,7 @@ static int open_file(struct sr_rec *r, uint64_t ts)
 		.owner_uid = r->owner_uid,
 		.owner_gid = r->owner_gid,
 	};
-	struct sr_snap_filter flt = snap_filter(r);
+	struct sr_snap_filter flt = sr_rec__snap_filter(r);
 	int err;
 
 	free(r->path);
@@ -319,6 +319,8 @@ static int open_file(struct sr_rec *r, uint64_t ts)
 			const struct sr_event *ev = (const void *)(r->presnap + off);
 
 			err = sr_rec__write(r, ev);
+			/* not printed, as before --print started: learnt (fds' paths) */
+			sr_rec__print_note(r, ev);
 			off += ev->size;
 		}
 		free(r->presnap);
@@ -347,7 +349,7 @@ static int open_file(struct sr_rec *r, uint64_t ts)
  */
 static int write_end_cputime(struct sr_rec *r, uint64_t stop_ns)
 {
-	struct sr_snap_filter flt = snap_filter(r);
+	struct sr_snap_filter flt = sr_rec__snap_filter(r);
 	int err;
 
 	if (!flt.cputime)

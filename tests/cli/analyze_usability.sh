@@ -87,11 +87,15 @@ comp() {
 		_sysrec
 		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$TOP" "$@" 2>&1
 }
-expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump help info record "
+expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump help info record top "
 expect_eq "completion: help's commands" "$(comp sysrec help d)" "diff dump "
 expect_eq "completion: reports" "$(comp sysrec analyze x.trc --s)" "--since --slow --sql --syscalls "
 if can_record; then
 	expect_eq "completion: record's options" "$(comp sysrec record --c)" "--cgroup --comm "
+	expect_eq "completion: record's --print options" "$(comp sysrec record --print-)" \
+		"--print-buffer --print-order --print-to "
+	expect_eq "completion: --print-order values" "$(comp sysrec record --print-order '')" "cpu time "
+	expect_eq "completion: top's options" "$(comp sysrec top --c)" "--cgroup --comm "
 else
 	skip "completion: record's options" "analyzer-only build: it cannot record"
 fi
