@@ -78,14 +78,20 @@ static __always_inline bool task_in_cgroup(struct task_struct *t)
 	return false;
 }
 
+/*
+ * Whether t's process is followed (-p, the command and their descendants,
+ * or every process): a thread of another one never had a syscall recorded,
+ * so it has none pending either.
+ */
+static __always_inline bool task_followed(struct task_struct *t)
+{
+	return !filter_pids || tgid_tracked(t->tgid);
+}
+
 /* Whether the BPF filters record t: never the idle task, never sysrec itself. */
 static __always_inline bool task_wanted(struct task_struct *t)
 {
-	__u32 tgid = t->tgid;
-
-	if (!t->pid || tgid == self_tgid)
-		return false;
-	if (filter_pids && !bpf_map_lookup_elem(&tracked, &tgid))
+	if (!t->pid || (__u32)t->tgid == self_tgid || !task_followed(t))
 		return false;
 	if (filter_comm_on && !task_comm_matches(t))
 		return false;

@@ -61,12 +61,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	mine = sl->owner == (__u64)task;
 	/*
 	 * A task found in 'tracked' stays followed (its tgid leaves the map
-	 * only when the process dies), so the hash is looked up when a task
-	 * takes this CPU's slot, not per syscall.  A miss is not remembered:
-	 * the command sysrec starts enters the map itself, after its first
-	 * syscalls.
+	 * only when the process dies), so 'tracked' is asked when a task
+	 * takes this CPU's slot, not per syscall.
 	 */
-	if (filter_pids && !(mine && sl->p.followed) && !bpf_map_lookup_elem(&tracked, &tgid))
+	if (filter_pids && !(mine && sl->p.followed) && !tgid_tracked(tgid))
 		return 0;
 	/*
 	 * An exec changes the comm: it is matched at sched_process_exec, on
@@ -179,9 +177,10 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	if (attach_only)
 		return 0;
 	/* Follow descendants whether or not fork records are asked for. */
-	if (filter_pids && ptgid != ctgid && ptgid != self_tgid &&
-	    bpf_map_lookup_elem(&tracked, &ptgid))
+	if (filter_pids && ptgid != ctgid && ptgid != self_tgid && tgid_tracked(ptgid)) {
 		bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
+		tracked_changed();
+	}
 
 	task = bpf_get_current_task_btf();
 	p = pending_of(task);
@@ -339,8 +338,10 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 			out_end(ctx, &o, sizeof(*e));
 		}
 	}
-	if (filter_pids && group_dead)
+	if (filter_pids && group_dead) {
 		bpf_map_delete_elem(&tracked, &tgid);
+		tracked_changed();
+	}
 	disown((__u64)task);
 	return 0;
 }
@@ -366,10 +367,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 
 	if (attach_only)
 		return 0;
-	sl = bpf_map_lookup_elem(&slots, &zero);
-	if (!sl)
-		return 0;
-	if (sl->p.active && sl->owner == (__u64)prev) {
+	/* without syscall hooks (-e cpu) no syscall is ever pending */
+	sl = sys_on ? bpf_map_lookup_elem(&slots, &zero) : NULL;
+	if (sl && sl->p.active && sl->owner == (__u64)prev) {
 		if (cpu_on)
 			syscall_out(&sl->p, preempt, prev_state, clock_once(&now));
 		sl->p.active = 0;
@@ -383,7 +383,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	}
 	if (!cpu_on)
 		return 0;
-	sp = pending_stored(next);
+	sp = sl ? pending_stored(next) : NULL;
 	if (sp) {
 		syscall_in(sp, clock_once(&now));
 		slot_take(sl, next);
@@ -406,9 +406,9 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 	struct pending *sp;
 	__u64 now = 0;
 
-	if (attach_only)
+	if (attach_only || !task_followed(p))
 		return 0;
-	sp = pending_stored(p);
+	sp = sys_on ? pending_stored(p) : NULL;
 	if (sp && sp->out_ts && !sp->wake_ts)
 		sp->wake_ts = clock_once(&now);
 	if (switches_on && task_wanted(p))
