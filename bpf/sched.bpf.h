@@ -88,16 +88,22 @@ static __always_inline bool task_followed(struct task_struct *t)
 	return !filter_pids || tgid_tracked(t->tgid);
 }
 
-/* Whether the BPF filters record t: never the idle task, never sysrec itself. */
-static __always_inline bool task_wanted(struct task_struct *t)
+/* The filters but task_followed(): never the idle task, never sysrec itself. */
+static __always_inline bool task_passes(struct task_struct *t)
 {
-	if (!t->pid || (__u32)t->tgid == self_tgid || !task_followed(t))
+	if (!t->pid || (__u32)t->tgid == self_tgid)
 		return false;
 	if (filter_comm_on && !task_comm_matches(t))
 		return false;
 	if (filter_cgroup && !task_in_cgroup(t))
 		return false;
 	return true;
+}
+
+/* Whether the BPF filters record t. */
+static __always_inline bool task_wanted(struct task_struct *t)
+{
+	return task_followed(t) && task_passes(t);
 }
 
 /* The time, read once by a program and only if it needs it: *now is 0 until then. */

@@ -398,7 +398,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 /*
  * A thread made runnable: a syscall of it waiting off CPU notes when its
  * sleep ended; with --sched-switches all, a wakeup record (the waker is
- * the current task).
+ * the current task).  A thread of a process not followed costs a load or
+ * two: most wakeups of a busy system are theirs.
  */
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
@@ -411,7 +412,7 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 	sp = sys_on ? pending_stored(p) : NULL;
 	if (sp && sp->out_ts && !sp->wake_ts)
 		sp->wake_ts = clock_once(&now);
-	if (switches_on && task_wanted(p))
+	if (switches_on && task_passes(p))
 		emit_wakeup(ctx, p, 0, clock_once(&now));
 	return 0;
 }
