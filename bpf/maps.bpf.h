@@ -139,6 +139,8 @@ struct {
  * (fork, exit, user space adding the command or -p's pids) bumps
  * tracked_gen after the change, and a lookup reads it before the hash:
  * an answer stored across a change is stored with the gen before it.
+ * (31 bits of gen: an entry would have to sit unread through 2^31 changes
+ * to be taken for a fresh one.)
  */
 #define TGID_SEEN	64			/* entries per CPU, direct-mapped by tgid */
 #define TGID_GEN_BITS	31
