@@ -153,7 +153,7 @@ static __always_inline __u32 fill_open(void *rec, struct task_struct *task, stru
 	e->mode = 0;
 	e->resolve = 0;
 	e->_pad = 0;
-	_Static_assert(SR_NSYS_OPEN == 4, "emit_open: open, creat, openat2, openat");
+	_Static_assert(SR_NSYS_OPEN == 4, "fill_open: open, creat, openat2, openat");
 	switch (p->nr) {
 	case SR_NR_open:	/* open(name, flags, mode) */
 		name = (void *)p->args[0];
@@ -200,10 +200,10 @@ static __always_inline __u32 fill_open(void *rec, struct task_struct *task, stru
 }
 
 /*
- * The rw syscalls in the layouts emit_rw() reads: a buffer or an iovec
+ * The rw syscalls in the layouts fill_rw() reads: a buffer or an iovec
  * array, with an offset or without, their arguments in the same places.
  * The table (format/syscalls.c) says where each one's are, and the build
- * checks here that they are where emit_rw() looks.
+ * checks here that they are where fill_rw() looks.
  */
 #define RW_FD_ARG	SR_FD_ARG_read
 #define RW_BUF_ARG	SR_BUF_ARG_read
@@ -212,7 +212,7 @@ static __always_inline __u32 fill_open(void *rec, struct task_struct *task, stru
 #define RW_LIKE(n, buf, off)								\
 	_Static_assert(SR_FD_ARG_##n == RW_FD_ARG && SR_BUF_##n == (buf) &&		\
 		       SR_BUF_ARG_##n == RW_BUF_ARG && SR_COUNT_ARG_##n == RW_COUNT_ARG &&	\
-		       SR_OFF_ARG_##n == (off), "emit_rw: " #n " is not where it looks")
+		       SR_OFF_ARG_##n == (off), "fill_rw: " #n " is not where it looks")
 RW_LIKE(read, SR_BUF_PLAIN, -1);
 RW_LIKE(write, SR_BUF_PLAIN, -1);
 RW_LIKE(pread64, SR_BUF_PLAIN, RW_OFF_ARG);
@@ -223,7 +223,7 @@ RW_LIKE(preadv, SR_BUF_IOV, RW_OFF_ARG);
 RW_LIKE(pwritev, SR_BUF_IOV, RW_OFF_ARG);
 RW_LIKE(preadv2, SR_BUF_IOV, RW_OFF_ARG);
 RW_LIKE(pwritev2, SR_BUF_IOV, RW_OFF_ARG);
-_Static_assert(SR_NSYS_RW == 10 && RW_OFF_ARG >= 0, "emit_rw: the ten above");
+_Static_assert(SR_NSYS_RW == 10 && RW_OFF_ARG >= 0, "fill_rw: the ten above");
 
 static __always_inline __u32 fill_rw(void *rec, struct task_struct *task, struct pending *p)
 {
@@ -288,7 +288,7 @@ static __always_inline __u32 fill_dup(void *rec, struct task_struct *task, struc
 
 	_Static_assert(SR_NSYS_DUP == 4 && SR_FD_ARG_dup == 0 && SR_FD_ARG_dup2 == 0 &&
 		       SR_FD_ARG_dup3 == 0 && SR_FD_ARG_fcntl == 0,
-		       "emit_dup: dup, dup2, dup3, fcntl, their fd first");
+		       "fill_dup: dup, dup2, dup3, fcntl, their fd first");
 	e->fd = p->args[SR_FD_ARG_dup];
 	e->newfd = -1;
 	e->cmd = 0;
