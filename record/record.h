@@ -203,6 +203,7 @@ int sr_rec__bpf_open(struct sr_rec *r);
 void sr_rec__set_rodata(struct sr_rec *r);
 int sr_rec__bpf_load(struct sr_rec *r);
 int sr_rec__fill_maps(struct sr_rec *r);
+void sr_rec__tracked_changed(struct sr_rec *r);
 int sr_rec__bpf_attach(struct sr_rec *r);
 void sr_rec__bpf_detach(struct sr_rec *r);
 void sr_rec__bpf_destroy(struct sr_rec *r);
