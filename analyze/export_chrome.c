@@ -25,31 +25,40 @@
 #define CPU_PID		0x7fff0000u	/* + recording: the CPUs' pseudo process */
 #define LOST_PID	0x7ffe0000u	/* + recording: lost ranges, one thread a CPU */
 
-struct cj {
-	struct sr_json *j;
-	uint8_t *named;			/* state threads, CPUs and lost threads named */
-	size_t nnamed;
+/* Which pseudo threads were named: a growing bitmap. */
+struct named {
+	uint8_t *v;
+	size_t n;
 };
 
+struct cj {
+	struct sr_json *j;
+	struct named states;		/* by thread index */
+	struct named pseudo;		/* PSEUDO() */
+};
+
+/* The CPUs' (@what 0) or lost ranges' (1) pseudo process of @rec (@cpu -1) or its thread @cpu. */
+#define PSEUDO(what, rec, cpu)	(((uint64_t)(rec) * 2 + (what)) * 65537 + (uint64_t)((cpu) + 1))
+
 /* 1 the first time @i is asked for, else 0; -ENOMEM. */
-static int first_time(struct cj *c, uint64_t i)
+static int first_time(struct named *b, uint64_t i)
 {
-	if (i / 8 >= c->nnamed) {
-		size_t n = c->nnamed ? c->nnamed : 256;
+	if (i / 8 >= b->n) {
+		size_t n = b->n ? b->n : 256;
 		uint8_t *v;
 
 		while (i / 8 >= n)
 			n *= 2;
-		v = realloc(c->named, n);
+		v = realloc(b->v, n);
 		if (!v)
 			return -ENOMEM;
-		memset(v + c->nnamed, 0, n - c->nnamed);
-		c->named = v;
-		c->nnamed = n;
+		memset(v + b->n, 0, n - b->n);
+		b->v = v;
+		b->n = n;
 	}
-	if (c->named[i / 8] >> (i % 8) & 1)
+	if (b->v[i / 8] >> (i % 8) & 1)
 		return 0;
-	c->named[i / 8] |= (uint8_t)(1u << (i % 8));
+	b->v[i / 8] |= (uint8_t)(1u << (i % 8));
 	return 1;
 }
 
@@ -214,7 +223,7 @@ static void cj_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 {
 	struct cj *c = s->priv;
 	struct sr_exp_arg a = { .key = "cpu", .i = cpu };
-	int rc = first_time(c, 4 * t->uuid);
+	int rc = first_time(&c->states, t->uuid);
 	char name[SR_COMM_LEN + 8];
 
 	if (rc < 0) {
@@ -231,18 +240,18 @@ static void cj_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 
 /* The pseudo process @pid (CPUs or lost ranges of recording @rec) and its thread @cpu, named. */
 static int pseudo(struct sr_exp_sink *s, uint32_t pid, unsigned int rec, int cpu,
-		  const char *what, uint64_t key)
+		  const char *what, int key)
 {
 	struct cj *c = s->priv;
 	char name[64];
-	int rc = first_time(c, 4 * ((uint64_t)pid << 16 | 0xffff) + key);
+	int rc = first_time(&c->pseudo, PSEUDO(key, rec, -1));
 
 	if (rc > 0) {
 		snprintf(name, sizeof(name), rec ? "%s (recording %u)" : "%s", what, rec + 1);
 		meta(c->j, "process_name", pid, 0, name, -1);
 	}
 	if (rc >= 0)
-		rc = first_time(c, 4 * ((uint64_t)pid << 16 | (uint64_t)(cpu & 0xffff)) + key);
+		rc = first_time(&c->pseudo, PSEUDO(key, rec, cpu & 0xffff));
 	if (rc > 0) {
 		snprintf(name, sizeof(name), "CPU %d", cpu);
 		meta(c->j, "thread_name", pid, (uint32_t)cpu, name, -1);
@@ -257,7 +266,7 @@ static void cj_cpu(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t st
 {
 	struct sr_exp_arg a[2] = { { .key = "pid", .i = p->pid }, { .key = "tid", .i = t->tid } };
 
-	if (pseudo(s, CPU_PID + rec, rec, cpu, "CPUs", 1) < 0)
+	if (pseudo(s, CPU_PID + rec, rec, cpu, "CPUs", 0) < 0)
 		return;
 	complete(((struct cj *)s->priv)->j, "sched", t->name, CPU_PID + rec, (uint32_t)cpu, start,
 		 end, a, 2);
@@ -269,7 +278,7 @@ static void cj_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t s
 	struct sr_exp_arg a = { .key = "count", .i = (int64_t)(count & INT64_MAX) };
 	char name[48];
 
-	if (pseudo(s, LOST_PID + rec, rec, cpu, "Lost events", 2) < 0)
+	if (pseudo(s, LOST_PID + rec, rec, cpu, "Lost events", 1) < 0)
 		return;
 	snprintf(name, sizeof(name), "lost %llu events", (unsigned long long)count);
 	complete(((struct cj *)s->priv)->j, "lost", name, LOST_PID + rec, (uint32_t)cpu, start,
@@ -283,7 +292,8 @@ static int cj_close(struct sr_exp_sink *s)
 	if (c) {
 		sr_json__arr_end(c->j);
 		sr_json__free(c->j);
-		free(c->named);
+		free(c->states.v);
+		free(c->pseudo.v);
 		free(c);
 		s->priv = NULL;
 	}

@@ -82,9 +82,13 @@ enum {
 
 #define SEQ_ID		1	/* the one packet sequence */
 
-/* Track uuids: a kind in the top byte, the model's index below. */
+/*
+ * Track uuids: the model's index, and a kind in the low 4 bits, so that the
+ * uuid of every event is a short varint (uuid 0 is the global track).
+ */
 enum { K_PROCESS = 1, K_THREAD, K_STATE, K_COUNTER, K_CPU = K_COUNTER + SR_EXP_C_COUNT, K_LOST };
-#define UUID(kind, n)	((uint64_t)(kind) << 56 | (uint64_t)(n))
+_Static_assert(K_LOST < 16, "a track kind fits 4 bits");
+#define UUID(kind, n)	((uint64_t)(n) << 4 | (uint64_t)(kind))
 #define CPU_N(rec, cpu)	((uint64_t)(rec) << 20 | (uint64_t)(cpu & 0xfffff))
 
 /* Which lazily described tracks were described: a growing bitmap. */

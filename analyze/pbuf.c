@@ -26,26 +26,31 @@ size_t sr_pb_varint_enc(uint8_t *out, uint64_t v)
 	return n;
 }
 
-static uint8_t *need(struct sr_pb *p, size_t n)
+static uint8_t *grow(struct sr_pb *p, size_t n)
 {
-	if (p->cap - p->len < n) {
-		size_t cap = p->cap ? p->cap : 4096;
-		uint8_t *b;
+	size_t cap = p->cap ? p->cap : 4096;
+	uint8_t *b;
 
-		while (cap - p->len < n)
-			cap *= 2;
-		b = realloc(p->buf, cap);
-		if (!b) {
-			p->err = -ENOMEM;
-			return NULL;
-		}
-		p->buf = b;
-		p->cap = cap;
+	while (cap - p->len < n)
+		cap *= 2;
+	b = realloc(p->buf, cap);
+	if (!b) {
+		p->err = -ENOMEM;
+		return NULL;
 	}
+	p->buf = b;
+	p->cap = cap;
 	return p->buf + p->len;
 }
 
-static void tag(struct sr_pb *p, uint32_t field, int wire)
+static inline uint8_t *need(struct sr_pb *p, size_t n)
+{
+	if (__builtin_expect(p->cap - p->len < n, 0))
+		return grow(p, n);
+	return p->buf + p->len;
+}
+
+static inline void tag(struct sr_pb *p, uint32_t field, int wire)
 {
 	uint8_t *d = need(p, 10);
 
@@ -101,6 +106,9 @@ void sr_pb__begin(struct sr_pb *p, uint32_t field)
 		return;
 	}
 	tag(p, field, SR_PB_LEN);
+	if (!need(p, 1))
+		return;
+	p->len++;		/* room for a length below 128, most bodies' */
 	p->open[p->depth++] = p->len;
 }
 
@@ -115,12 +123,16 @@ void sr_pb__end(struct sr_pb *p)
 	}
 	start = p->open[--p->depth];
 	body = p->len - start;
-	n = sr_pb_varint_enc(lenb, body);
-	if (!need(p, n))
+	if (body < 0x80) {
+		p->buf[start - 1] = (uint8_t)body;
 		return;
-	memmove(p->buf + start + n, p->buf + start, body);
-	memcpy(p->buf + start, lenb, n);
-	p->len += n;
+	}
+	n = sr_pb_varint_enc(lenb, body);
+	if (!need(p, n - 1))
+		return;
+	memmove(p->buf + start + n - 1, p->buf + start, body);
+	memcpy(p->buf + start - 1, lenb, n);
+	p->len += n - 1;
 }
 
 void sr_pb__free(struct sr_pb *p)
