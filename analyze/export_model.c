@@ -663,6 +663,7 @@ static int on_fork(struct sr_exp *x, const struct sr_exp_src *src, struct exp_re
 	uint64_t flow = 0;
 	int thread = !!(ev->flags & SR_F_THREAD);
 	uint32_t ppid = p->pid;
+	size_t ti;
 
 	if (failed(e->s.ret) || !e->child_tid)
 		return 0;
@@ -673,10 +674,12 @@ static int on_fork(struct sr_exp *x, const struct sr_exp_src *src, struct exp_re
 		if (i != NIL && e->child_pid != ev->pid)
 			x->procs[i].dead = 1;
 	}
+	ti = (size_t)(t - x->threads);
 	ct = get_thread(x, src->rec, e->child_tid, thread ? ev->pid : e->child_pid, ev->comm);
 	if (!ct)
 		return -ENOMEM;
-	p = proc_of(x, t);		/* get_thread may have moved the table */
+	t = &x->threads[ti];		/* get_thread may have moved the tables */
+	p = proc_of(x, t);
 	cp = proc_of(x, ct);
 	if (!thread && cp != p) {
 		cp->ppid = ppid;
@@ -708,11 +711,11 @@ static void on_exit_rec(struct sr_exp *x, struct exp_rec *r, struct sr_exp_threa
 	struct sr_exp_proc *p = proc_of(x, t);
 	struct args g = { .n = 0 };
 	int sig = e->exit_code & 0x7f;
+	char name[24];		/* the argument points at it until the sinks have it */
 
 	if (show) {
 		if (sig) {
 			const char *n = sigabbrev_np(sig);
-			char name[24];
 
 			snprintf(name, sizeof(name), "SIG%s", n ? n : "?");
 			if (n)
