@@ -10,6 +10,7 @@
  *   resultset.c  result sets and their table/CSV/JSON printers
  *   report*.c    the reports, filters and the coverage header (report.h)
  *   analyze.c    options and the order of things
+ *   export*.c    sysrec export: the same traces as a timeline (export.h)
  *
  * docs/SCHEMA.md describes the database; docs/sysrec-analyze.md the command.
  */

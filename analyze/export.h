@@ -5,9 +5,10 @@
  *
  *   export.c           the command: options, the trace files merged into one
  *                      time order, the sinks opened and closed
- *   export_model.c     records -> timeline: processes, threads, syscall
- *                      slices, instants, counters, thread states, CPUs, lost
- *                      ranges, each handed to every sink
+ *   export_model.c     the timeline's state: processes, threads, counters,
+ *                      thread states and CPUs (export_model.h: its inside)
+ *   export_records.c   what each record is: syscall slices and their
+ *                      arguments, exec/fork/exit instants, bytes, lost ranges
  *   export_perfetto.c  the Perfetto sink (protobuf, through pbuf.c)
  *   export_chrome.c    the Chrome JSON sink (Trace Event Format)
  *
