@@ -48,6 +48,14 @@ struct sr_exp_proc {
 	size_t cmdline_len;
 	int announced;		/* the sinks know it (by this name) */
 	int dead;		/* its last thread exited: the pid's next use is a new process */
+	/*
+	 * The recorder followed it (a snapshot's proc record, a syscall, an
+	 * exit, a fork by a followed process, a wakeup of one of its threads):
+	 * every switch of its threads is in the trace.  A switch record names
+	 * the other thread too, followed or not; for that one it tells only
+	 * the moments it met a followed thread, so it gets no states.
+	 */
+	int recorded;
 	/* the I/O counters of the interval being summed (export_model.c) */
 	uint64_t rd, wr;
 	int rd_shown, wr_shown;	/* the last value shown was not 0 */
@@ -64,6 +72,7 @@ struct sr_exp_thread {
 	char name[SR_COMM_LEN + 1];
 	int announced;
 	int dead;
+	int exiting;		/* exited, its last switch to come */
 	/* scheduling (switch and wakeup records) */
 	int state;		/* enum sr_exp_state */
 	uint64_t since;		/* when it entered it */

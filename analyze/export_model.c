@@ -160,7 +160,7 @@ struct sr_exp_thread *exp_get_thread(struct sr_exp *x, unsigned int rec, uint32_
 
 	if (i != NIL && !x->threads[i].dead) {
 		t = &x->threads[i];
-		if (x->procs[t->proc].pid == pid && !x->procs[t->proc].dead)
+		if (x->procs[t->proc].pid == pid && (!x->procs[t->proc].dead || t->exiting))
 			return t;
 	}
 	p = exp_get_proc(x, rec, pid, comm);
@@ -301,6 +301,8 @@ void exp_set_state(struct sr_exp *x, struct exp_rec *r, struct sr_exp_thread *t,
 	t->state = state;
 	t->since = ts;
 	t->cpu = cpu;
+	if (t->exiting && state == SR_EXP_NONE)
+		t->dead = 1;
 }
 
 static int task_state(uint32_t prev_state)
@@ -336,34 +338,56 @@ static void exp_cpu_slice(struct sr_exp *x, unsigned int rec, struct exp_rec *r,
 	c->since = ts;
 }
 
+/*
+ * The thread (rec, tid) when its process is one the recorder followed (its
+ * states are whole), else NULL (*err 0), or NULL with *err -ENOMEM.
+ */
+static struct sr_exp_thread *followed(struct sr_exp *x, unsigned int rec, uint32_t tid,
+				      uint32_t pid, const uint8_t *comm, int *err)
+{
+	uint32_t i = sr_map__get(&x->pmap, rec, pid, 0);
+	struct sr_exp_thread *t;
+
+	*err = 0;
+	if (i == NIL || !x->procs[i].recorded)
+		return NULL;
+	t = exp_get_thread(x, rec, tid, pid, comm);
+	if (!t)
+		*err = -ENOMEM;
+	return t;
+}
+
 int exp_on_switch(struct sr_exp *x, const struct sr_exp_src *src, struct exp_rec *r,
-		     const struct sr_event *ev, uint64_t ts)
+		  const struct sr_event *ev, uint64_t ts)
 {
 	const struct sr_ev_switch *e = (const void *)ev;
 	struct sr_exp_thread *t;
-	int cpu = ev->cpu;
+	int cpu = ev->cpu, err;
 
 	if (ev->tid) {
-		t = exp_get_thread(x, src->rec, ev->tid, ev->pid, ev->comm);
-		if (!t)
-			return -ENOMEM;
-		exp_set_state(x, r, t, ts, task_state(e->prev_state), -1);
+		t = followed(x, src->rec, ev->tid, ev->pid, ev->comm, &err);
+		if (err)
+			return err;
+		if (t)
+			exp_set_state(x, r, t, ts, task_state(e->prev_state), -1);
 	}
 	if (cpu < EXP_CPUS)
 		exp_cpu_slice(x, src->rec, r, cpu, ts);
 	if (e->next_tid) {
-		t = exp_get_thread(x, src->rec, e->next_tid, e->next_pid, e->next_comm);
-		if (!t)
-			return -ENOMEM;
-		exp_set_state(x, r, t, ts, SR_EXP_RUNNING, cpu);
-		if (cpu < EXP_CPUS)
-			r->cpus[cpu].cur = (uint32_t)t->uuid;
+		t = followed(x, src->rec, e->next_tid, e->next_pid, e->next_comm, &err);
+		if (err)
+			return err;
+		if (t) {
+			exp_set_state(x, r, t, ts, SR_EXP_RUNNING, cpu);
+			if (cpu < EXP_CPUS)
+				r->cpus[cpu].cur = (uint32_t)t->uuid;
+		}
 	}
 	return 0;
 }
 
 int exp_on_wakeup(struct sr_exp *x, const struct sr_exp_src *src, struct exp_rec *r,
-		     const struct sr_event *ev, uint64_t ts)
+		  const struct sr_event *ev, uint64_t ts)
 {
 	const struct sr_ev_wakeup *e = (const void *)ev;
 	struct sr_exp_thread *t;
@@ -373,9 +397,10 @@ int exp_on_wakeup(struct sr_exp *x, const struct sr_exp_src *src, struct exp_rec
 	t = exp_get_thread(x, src->rec, e->wakee_tid, e->wakee_pid, NULL);
 	if (!t)
 		return -ENOMEM;
+	exp_proc_of(x, t)->recorded = 1;
 	if (t->state != SR_EXP_RUNNING && t->state != SR_EXP_RUNNABLE)
 		exp_set_state(x, r, t, ts, SR_EXP_RUNNABLE,
-			  e->target_cpu < EXP_CPUS ? (int)e->target_cpu : -1);
+			      e->target_cpu < EXP_CPUS ? (int)e->target_cpu : -1);
 	return 0;
 }
 

@@ -252,6 +252,7 @@ static int on_fork(struct sr_exp *x, const struct sr_exp_src *src, struct exp_re
 	t = &x->threads[ti];		/* get_thread may have moved the tables */
 	p = exp_proc_of(x, t);
 	cp = exp_proc_of(x, ct);
+	cp->recorded = 1;
 	if (!thread && cp != p) {
 		cp->ppid = ppid;
 		if (p->cmdline && !cp->cmdline) {
@@ -298,8 +299,15 @@ static void on_exit_rec(struct sr_exp *x, struct exp_rec *r, struct sr_exp_threa
 		}
 		instant(x, t, ts, "exit", &g, 0, 0);
 	}
-	exp_set_state(x, r, t, ts, SR_EXP_NONE, -1);
-	t->dead = 1;
+	/*
+	 * A thread with states runs on to its last switch (prev_state dead),
+	 * which ends it; one without has nothing to wait for.
+	 */
+	(void)r;
+	if (t->state == SR_EXP_NONE)
+		t->dead = 1;
+	else
+		t->exiting = 1;
 	if (ev->flags & SR_F_GROUP_DEAD) {
 		if (show && p->mapped) {
 			p->mapped = 0;
@@ -336,6 +344,7 @@ static int on_proc(struct sr_exp *x, const struct sr_exp_src *src, const struct 
 	if (!p)
 		return -ENOMEM;
 	p->ppid = e->ppid;
+	p->recorded = 1;
 	if (!sr_event__str(ev, e->argv, &s, &len) && len) {
 		char *c = sr_memdup0(s, len);
 
@@ -379,6 +388,7 @@ int sr_exp__event(struct sr_exp *x, const struct sr_exp_src *src, const struct s
 		t = exp_get_thread(x, src->rec, ev->tid, ev->pid, ev->comm);
 		if (!t)
 			return -ENOMEM;
+		exp_proc_of(x, t)->recorded = 1;
 		on_exit_rec(x, r, t, ev, ts, show);
 		break;
 	default:
@@ -394,6 +404,7 @@ int sr_exp__event(struct sr_exp *x, const struct sr_exp_src *src, const struct s
 			return -ENOMEM;
 		exp_rename_thread(x, t, ev->comm, ts);
 		p = exp_proc_of(x, t);
+		p->recorded = 1;
 		if (show) {
 			const char *name = src->sys_name(src->ctx, sy->nr);
 			char num[24];

@@ -134,25 +134,42 @@ def expected(recs, want_pid, in_win):
 
 
 def expected_running(recs):
-    """Running intervals per (pid, tid) and per CPU, from the switch records."""
+    """Running intervals per (pid, tid) and per CPU, from the switch records.
+
+    Only of the processes the recorder followed, which export gives states:
+    those of a proc record, a syscall or exit record, a fork's child and a
+    wakeup's wakee, from that record on; a switch record also names the
+    other thread, followed or not.  A thread switched in twice (a switch
+    out missed) ran until the second."""
+    followed = set()
     on = {}
     run = collections.defaultdict(list)
     cpus = collections.defaultdict(list)
+
+    def stop(tid, ts):
+        start, cpu, pid = on.pop(tid)
+        if ts > start:
+            run[(pid, tid)].append((start, ts, cpu))
+            cpus[cpu].append((start, ts, pid, tid))
     for r in recs:
-        if r['type'] != 'switch':
+        t = r['type']
+        if t == 'proc' or 'ts_start_ns' in r or t == 'exit':
+            followed.add(r['pid'])
+        if t == 'fork' and 'ret' in r and not failed(r['ret']):
+            followed.add(r['pid'] if r['clone_flags'] & 0x10000 else r['child_pid'])
+        if t == 'wakeup':
+            followed.add(r['wakee_pid'])
+        if t != 'switch':
             continue
-        if r['tid'] and r['tid'] in on:
-            start, cpu, pid = on.pop(r['tid'])
-            if r['ts_ns'] > start:
-                run[(pid, r['tid'])].append((start, r['ts_ns'], cpu))
-                cpus[cpu].append((start, r['ts_ns'], pid, r['tid']))
-        if r['next_tid']:
+        if r['tid'] in on and r['pid'] in followed:
+            stop(r['tid'], r['ts_ns'])
+        if r['next_tid'] and r['next_pid'] in followed:
+            if r['next_tid'] in on:
+                stop(r['next_tid'], r['ts_ns'])
             on[r['next_tid']] = (r['ts_ns'], r['cpu'], r['next_pid'])
     end = max(r['ts_ns'] for r in recs)
-    for tid, (start, cpu, pid) in on.items():
-        if end > start:
-            run[(pid, tid)].append((start, end, cpu))
-            cpus[cpu].append((start, end, pid, tid))
+    for tid in list(on):
+        stop(tid, end)
     return run, cpus
 
 
@@ -365,8 +382,12 @@ def main():
             fail('--sched: the trace has no switch records')
         for key, want in run.items():
             got = sorted((s, t, c) for s, t, n, c in tl['states'].get(key, []) if n == 'Running')
-            if got != sorted(want):
-                fail('thread %s: Running %r, switches say %r' % (key, got[:3], sorted(want)[:3]))
+            want = sorted(want)
+            if got != want:
+                i = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w),
+                         min(len(got), len(want)))
+                fail('thread %s: %d Running slices, switches say %d; the first difference:'
+                     ' %r, switches say %r' % (key, len(got), len(want), got[i:i + 2], want[i:i + 2]))
             nstates += len(got)
         for cpu, want in cpus.items():
             if sorted(tl['cpus'][cpu]) != sorted(want):
