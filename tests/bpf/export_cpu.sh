@@ -37,6 +37,25 @@ for form in pftrace json; do
 	fi
 done
 
+# make demo's workload too: files, a dup, maps, two children
+mkdir "$tmp/work"
+"$SYSREC" record -q -o "$tmp/w.trc" -- "$WORKLOADS/sr_work" basic "$tmp/work" 2>"$tmp/w.err" ||
+	fail "export_cpu: record sr_work" "$(head -1 "$tmp/w.err")"
+"$SYSREC" export "$tmp/w.trc" --perfetto "$tmp/w.pftrace" --chrome-json "$tmp/w.json"
+"$SYSREC" dump --json "$tmp/w.trc" > "$tmp/w.ndjson"
+"$SYSREC" dump "$tmp/w.trc" > "$tmp/w.txt"
+"$SYSREC" analyze "$tmp/w.trc" --top-io --format json --limit 0 --no-progress > "$tmp/w.topio" 2>/dev/null
+for form in pftrace json; do
+	if [ $form = pftrace ]; then out=(--pftrace "$tmp/w.pftrace" --pb2 "$tmp"); else
+		out=(--chrome-json "$tmp/w.json"); fi
+	if got=$($PY "$TOP/tests/export/check.py" --dump "$tmp/w.ndjson" --text "$tmp/w.txt" \
+		--top-io "$tmp/w.topio" --sched "${out[@]}" 2>&1); then
+		ok "export_cpu: sr_work: $form as dump says (${got#export check: })"
+	else
+		fail "export_cpu: sr_work: $form" "$got"
+	fi
+done
+
 $PY - "$tmp/c.json" "$tmp/oracle" <<'PY'
 import json, sys, collections
 ev = json.load(open(sys.argv[1]))
