@@ -371,8 +371,20 @@ int exp_on_switch(struct sr_exp *x, const struct sr_exp_src *src, struct exp_rec
 		if (t)
 			exp_set_state(x, r, t, ts, task_state(e->prev_state), -1);
 	}
-	if (cpu < EXP_CPUS)
+	if (cpu < EXP_CPUS) {
+		uint32_t cur = r->cpus[cpu].cur;
+
+		/*
+		 * The CPU's thread is not the one leaving: its switch out was
+		 * not recorded (an exiting thread's last, which the recorder no
+		 * longer follows, to a thread it does not follow either).  It
+		 * left by now; in which state is not known.
+		 */
+		if (cur != NIL && x->threads[cur].tid != ev->tid &&
+		    x->threads[cur].state == SR_EXP_RUNNING && x->threads[cur].cpu == cpu)
+			exp_set_state(x, r, &x->threads[cur], ts, SR_EXP_NONE, -1);
 		exp_cpu_slice(x, src->rec, r, cpu, ts);
+	}
 	if (e->next_tid) {
 		t = followed(x, src->rec, e->next_tid, e->next_pid, e->next_comm, &err);
 		if (err)

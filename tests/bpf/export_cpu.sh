@@ -103,9 +103,10 @@ for line in open(sys.argv[2]):
     f = line.split()
     if f[0] != "delay":
         on_cpu[f[0]] = int(f[2])
+# within 3%: each thread reads its schedstat last, then runs on to its exit
 for t in ("spin", "pinA", "pinB"):
     ran = sum(b - a for a, b, n, c in states[tids[t]] if n == "Running")
-    check("%s's Running slices add up to its schedstat on-CPU time (1%%)" % t,
-          abs(ran - on_cpu[t]) <= on_cpu[t] / 100, "ran %d ns, schedstat %d" % (ran, on_cpu[t]))
+    check("%s's Running slices add up to its schedstat on-CPU time (3%%)" % t,
+          abs(ran - on_cpu[t]) <= on_cpu[t] * 3 / 100, "ran %d ns, schedstat %d" % (ran, on_cpu[t]))
 PY
 exit $((T_FAILED > 0))

@@ -139,10 +139,13 @@ def expected_running(recs):
     Only of the processes the recorder followed, which export gives states:
     those of a proc record, a syscall or exit record, a fork's child and a
     wakeup's wakee, from that record on; a switch record also names the
-    other thread, followed or not.  A thread switched in twice (a switch
-    out missed) ran until the second."""
+    other thread, followed or not.  A thread switched in twice, or
+    whose CPU switched from another (a switch out missed: an exiting
+    thread's last is not recorded when the next thread is not followed
+    either), ran until that switch."""
     followed = set()
     on = {}
+    oncpu = {}
     run = collections.defaultdict(list)
     cpus = collections.defaultdict(list)
 
@@ -161,12 +164,16 @@ def expected_running(recs):
             followed.add(r['wakee_pid'])
         if t != 'switch':
             continue
+        cur = oncpu.pop(r['cpu'], None)
+        if cur is not None and cur != r['tid'] and cur in on and on[cur][1] == r['cpu']:
+            stop(cur, r['ts_ns'])
         if r['tid'] in on and r['pid'] in followed:
             stop(r['tid'], r['ts_ns'])
         if r['next_tid'] and r['next_pid'] in followed:
             if r['next_tid'] in on:
                 stop(r['next_tid'], r['ts_ns'])
             on[r['next_tid']] = (r['ts_ns'], r['cpu'], r['next_pid'])
+            oncpu[r['cpu']] = r['next_tid']
     end = max(r['ts_ns'] for r in recs)
     for tid in list(on):
         stop(tid, end)
