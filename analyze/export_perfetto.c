@@ -12,8 +12,8 @@
  * parent's instant to the child's start; counters are counter tracks
  * below their process; thread states are slices on a "state" track below
  * the thread, CPUs and lost ranges global tracks.  Every packet is on one
- * trusted sequence whose first packet clears its incremental state; nothing
- * is interned, so nothing depends on it.
+ * trusted sequence whose first packet clears its incremental state; the
+ * names of events, categories and arguments are interned on it.
  *
  * The field numbers are perfetto's, from protos/perfetto/trace/
  * (trace_packet.proto, track_event/track_event.proto, track_descriptor.proto,
@@ -35,9 +35,18 @@ enum {
 	PKT_TIMESTAMP = 8,
 	PKT_SEQUENCE_ID = 10,		/* trusted_packet_sequence_id */
 	PKT_TRACK_EVENT = 11,
+	PKT_INTERNED_DATA = 12,
 	PKT_SEQUENCE_FLAGS = 13,
 	PKT_TRACK_DESCRIPTOR = 60,
 	SEQ_INCREMENTAL_STATE_CLEARED = 1,
+	SEQ_NEEDS_INCREMENTAL_STATE = 2,
+
+	/* InternedData: its lists; each entry (EventCategory, EventName, DebugAnnotationName) iid 1, name 2 */
+	ID_EVENT_CATEGORIES = 1,
+	ID_EVENT_NAMES = 2,
+	ID_DEBUG_ANNOTATION_NAMES = 3,
+	IE_IID = 1,
+	IE_NAME = 2,
 
 	TD_UUID = 1,
 	TD_NAME = 2,
@@ -57,8 +66,10 @@ enum {
 	CD_UNIT = 3,
 	UNIT_SIZE_BYTES = 3,
 
+	TE_CATEGORY_IIDS = 3,
 	TE_DEBUG_ANNOTATIONS = 4,
 	TE_TYPE = 9,
+	TE_NAME_IID = 10,
 	TE_TRACK_UUID = 11,
 	TE_CATEGORIES = 22,
 	TE_NAME = 23,
@@ -70,6 +81,7 @@ enum {
 	TYPE_INSTANT = 3,
 	TYPE_COUNTER = 4,
 
+	DA_NAME_IID = 1,
 	DA_INT_VALUE = 4,
 	DA_STRING_VALUE = 6,
 	DA_NAME = 10,
@@ -119,31 +131,151 @@ static int bit_claim(struct bits *b, uint64_t i)
 	return 1;
 }
 
+/*
+ * Interned strings: the names of events, categories and annotations are
+ * written once, in the InternedData of the first packet that uses them,
+ * and then as numbers (iids): a slice's packet is about half as big.
+ * Only names from small sets are interned (syscalls, states, comms, the
+ * fixed keys); a table that fills up leaves further names written out.
+ */
+#define INTERN_MAX	16384		/* names per table */
+#define NEW_MAX		(SR_EXP_ARGS_MAX + 2)	/* names one packet may add */
+
+enum { T_CAT, T_NAME, T_ANN, T_COUNT };
+static const uint32_t intern_field[T_COUNT] = {
+	[T_CAT] = ID_EVENT_CATEGORIES, [T_NAME] = ID_EVENT_NAMES, [T_ANN] = ID_DEBUG_ANNOTATION_NAMES,
+};
+
+struct intern {
+	char **keys;			/* open addressing, NULL: empty */
+	uint32_t *iids;
+	size_t cap, n;
+};
+
 struct pf {
 	struct sr_pb pb;
 	int started;			/* the first packet was written */
+	struct intern tab[T_COUNT];
+	struct {			/* names the packet being built defines */
+		int table;
+		uint64_t iid;
+		const char *name;
+	} fresh[NEW_MAX];
+	int nfresh;
 	struct bits counters;		/* proc * SR_EXP_C_COUNT + counter */
 	struct bits states;		/* thread index */
 	struct bits cpus, losts;	/* CPU_N */
 };
 
-static void pkt_begin(struct sr_exp_sink *s, uint64_t ts)
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* The iid of @name in table @t: 0 when the table is full or out of memory (write it out). */
+static uint64_t intern(struct pf *pf, int t, const char *name)
+{
+	struct intern *in = &pf->tab[t];
+	size_t i;
+
+	if (in->n * 2 >= in->cap) {
+		struct intern g = { .cap = in->cap ? in->cap * 2 : 64 };
+
+		if (in->n >= INTERN_MAX || pf->nfresh >= NEW_MAX)
+			goto look;
+		g.keys = calloc(g.cap, sizeof(*g.keys));
+		g.iids = calloc(g.cap, sizeof(*g.iids));
+		if (!g.keys || !g.iids) {
+			free(g.keys);
+			free(g.iids);
+			goto look;
+		}
+		for (size_t k = 0; k < in->cap; k++) {
+			if (!in->keys[k])
+				continue;
+			i = str_hash(in->keys[k]) & (g.cap - 1);
+			while (g.keys[i])
+				i = (i + 1) & (g.cap - 1);
+			g.keys[i] = in->keys[k];
+			g.iids[i] = in->iids[k];
+		}
+		free(in->keys);
+		free(in->iids);
+		g.n = in->n;
+		*in = g;
+	}
+look:
+	if (!in->cap)
+		return 0;
+	i = str_hash(name) & (in->cap - 1);
+	while (in->keys[i]) {
+		if (!strcmp(in->keys[i], name))
+			return in->iids[i];
+		i = (i + 1) & (in->cap - 1);
+	}
+	if (in->n * 2 >= in->cap || pf->nfresh >= NEW_MAX || !(in->keys[i] = strdup(name)))
+		return 0;
+	in->iids[i] = (uint32_t)++in->n;
+	pf->fresh[pf->nfresh].table = t;
+	pf->fresh[pf->nfresh].iid = in->iids[i];
+	pf->fresh[pf->nfresh].name = in->keys[i];
+	pf->nfresh++;
+	return in->iids[i];
+}
+
+/* @name as an iid (field @iid_field) when interned, else as a string (@str_field). */
+static void pb_name(struct pf *pf, int t, uint32_t iid_field, uint32_t str_field, const char *name)
+{
+	uint64_t iid = intern(pf, t, name);
+
+	if (iid)
+		sr_pb__varint(&pf->pb, iid_field, iid);
+	else
+		sr_pb__str(&pf->pb, str_field, name);
+}
+
+/* A packet at @ts; @events: it holds a TrackEvent, which may use interned names. */
+static void pkt_begin_ev(struct sr_exp_sink *s, uint64_t ts, int events)
 {
 	struct pf *pf = s->priv;
+	uint32_t flags = events ? SEQ_NEEDS_INCREMENTAL_STATE : 0;
 
 	sr_pb__begin(&pf->pb, TRACE_PACKET);
 	sr_pb__varint(&pf->pb, PKT_TIMESTAMP, ts);
 	sr_pb__varint(&pf->pb, PKT_SEQUENCE_ID, SEQ_ID);
 	if (!pf->started) {
-		sr_pb__varint(&pf->pb, PKT_SEQUENCE_FLAGS, SEQ_INCREMENTAL_STATE_CLEARED);
+		flags |= SEQ_INCREMENTAL_STATE_CLEARED;
 		pf->started = 1;
 	}
+	if (flags)
+		sr_pb__varint(&pf->pb, PKT_SEQUENCE_FLAGS, flags);
+	pf->nfresh = 0;
+}
+
+static void pkt_begin(struct sr_exp_sink *s, uint64_t ts)
+{
+	pkt_begin_ev(s, ts, 0);
 }
 
 static void pkt_end(struct sr_exp_sink *s)
 {
 	struct pf *pf = s->priv;
 
+	if (pf->nfresh) {
+		sr_pb__begin(&pf->pb, PKT_INTERNED_DATA);
+		for (int i = 0; i < pf->nfresh; i++) {
+			sr_pb__begin(&pf->pb, intern_field[pf->fresh[i].table]);
+			sr_pb__varint(&pf->pb, IE_IID, pf->fresh[i].iid);
+			sr_pb__str(&pf->pb, IE_NAME, pf->fresh[i].name);
+			sr_pb__end(&pf->pb);
+		}
+		sr_pb__end(&pf->pb);
+		pf->nfresh = 0;
+	}
 	sr_pb__end(&pf->pb);
 	if (pf->pb.err && !s->err)
 		s->err = pf->pb.err;
@@ -237,11 +369,13 @@ static void track(struct sr_exp_sink *s, uint64_t ts, uint64_t uuid, uint64_t pa
 	pkt_end(s);
 }
 
-static void annotations(struct sr_pb *pb, const struct sr_exp_arg *a, int na)
+static void annotations(struct pf *pf, const struct sr_exp_arg *a, int na)
 {
+	struct sr_pb *pb = &pf->pb;
+
 	for (int i = 0; i < na; i++) {
 		sr_pb__begin(pb, TE_DEBUG_ANNOTATIONS);
-		sr_pb__str(pb, DA_NAME, a[i].key);
+		pb_name(pf, T_ANN, DA_NAME_IID, DA_NAME, a[i].key);
 		if (a[i].s)
 			sr_pb__bytes(pb, DA_STRING_VALUE, a[i].s, a[i].len);
 		else
@@ -252,20 +386,25 @@ static void annotations(struct sr_pb *pb, const struct sr_exp_arg *a, int na)
 
 /* A slice from @start to @end on @uuid: a BEGIN packet with the name and arguments, an END. */
 static void slice(struct sr_exp_sink *s, uint64_t uuid, uint64_t start, uint64_t end,
-		  const char *cat, const char *name, const struct sr_exp_arg *a, int na)
+		  const char *cat, const char *name, int intern_name,
+		  const struct sr_exp_arg *a, int na)
 {
-	struct sr_pb *pb = &((struct pf *)s->priv)->pb;
+	struct pf *pf = s->priv;
+	struct sr_pb *pb = &pf->pb;
 
-	pkt_begin(s, start);
+	pkt_begin_ev(s, start, 1);
 	sr_pb__begin(pb, PKT_TRACK_EVENT);
 	sr_pb__varint(pb, TE_TYPE, TYPE_SLICE_BEGIN);
 	sr_pb__varint(pb, TE_TRACK_UUID, uuid);
-	sr_pb__str(pb, TE_CATEGORIES, cat);
-	sr_pb__str(pb, TE_NAME, name);
-	annotations(pb, a, na);
+	pb_name(pf, T_CAT, TE_CATEGORY_IIDS, TE_CATEGORIES, cat);
+	if (intern_name)
+		pb_name(pf, T_NAME, TE_NAME_IID, TE_NAME, name);
+	else
+		sr_pb__str(pb, TE_NAME, name);
+	annotations(pf, a, na);
 	sr_pb__end(pb);
 	pkt_end(s);
-	pkt_begin(s, end);
+	pkt_begin_ev(s, end, 1);
 	sr_pb__begin(pb, PKT_TRACK_EVENT);
 	sr_pb__varint(pb, TE_TYPE, TYPE_SLICE_END);
 	sr_pb__varint(pb, TE_TRACK_UUID, uuid);
@@ -278,23 +417,24 @@ static void pf_slice(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 		     const char *name, const struct sr_exp_arg *a, int na)
 {
 	(void)p;
-	slice(s, UUID(K_THREAD, t->uuid), start, end, "syscall", name, a, na);
+	slice(s, UUID(K_THREAD, t->uuid), start, end, "syscall", name, 1, a, na);
 }
 
 static void pf_instant(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 		       const struct sr_exp_proc *p, uint64_t ts, const char *name,
 		       const struct sr_exp_arg *a, int na, uint64_t flow_out, uint64_t flow_in)
 {
-	struct sr_pb *pb = &((struct pf *)s->priv)->pb;
+	struct pf *pf = s->priv;
+	struct sr_pb *pb = &pf->pb;
 
 	(void)p;
-	pkt_begin(s, ts);
+	pkt_begin_ev(s, ts, 1);
 	sr_pb__begin(pb, PKT_TRACK_EVENT);
 	sr_pb__varint(pb, TE_TYPE, TYPE_INSTANT);
 	sr_pb__varint(pb, TE_TRACK_UUID, UUID(K_THREAD, t->uuid));
-	sr_pb__str(pb, TE_CATEGORIES, "process");
-	sr_pb__str(pb, TE_NAME, name);
-	annotations(pb, a, na);
+	pb_name(pf, T_CAT, TE_CATEGORY_IIDS, TE_CATEGORIES, "process");
+	pb_name(pf, T_NAME, TE_NAME_IID, TE_NAME, name);
+	annotations(pf, a, na);
 	if (flow_out)
 		sr_pb__fixed64(pb, TE_FLOW_IDS, flow_out);
 	if (flow_in)
@@ -316,7 +456,7 @@ static void pf_counter(struct sr_exp_sink *s, const struct sr_exp_proc *p,
 	}
 	if (rc)
 		track(s, ts, uuid, UUID(K_PROCESS, p->uuid), sr_exp_counter_names[c], 1);
-	pkt_begin(s, ts);
+	pkt_begin_ev(s, ts, 1);
 	sr_pb__begin(&pf->pb, PKT_TRACK_EVENT);
 	sr_pb__varint(&pf->pb, TE_TYPE, TYPE_COUNTER);
 	sr_pb__varint(&pf->pb, TE_TRACK_UUID, uuid);
@@ -340,7 +480,7 @@ static void pf_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 	}
 	if (rc)
 		track(s, start, UUID(K_STATE, t->uuid), UUID(K_THREAD, t->uuid), "state", 0);
-	slice(s, UUID(K_STATE, t->uuid), start, end, "sched", sr_exp_state_names[state], &a,
+	slice(s, UUID(K_STATE, t->uuid), start, end, "sched", sr_exp_state_names[state], 1, &a,
 	      cpu >= 0);
 }
 
@@ -360,7 +500,7 @@ static void pf_cpu(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t st
 		snprintf(name, sizeof(name), rec ? "CPU %d (recording %u)" : "CPU %d", cpu, rec + 1);
 		track(s, start, UUID(K_CPU, CPU_N(rec, cpu)), 0, name, 0);
 	}
-	slice(s, UUID(K_CPU, CPU_N(rec, cpu)), start, end, "sched", t->name, a, 2);
+	slice(s, UUID(K_CPU, CPU_N(rec, cpu)), start, end, "sched", t->name, 1, a, 2);
 }
 
 static void pf_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t start,
@@ -381,7 +521,7 @@ static void pf_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t s
 		track(s, start, UUID(K_LOST, CPU_N(rec, cpu)), 0, name, 0);
 	}
 	snprintf(name, sizeof(name), "lost %llu events", (unsigned long long)count);
-	slice(s, UUID(K_LOST, CPU_N(rec, cpu)), start, end, "lost", name, &a, 1);
+	slice(s, UUID(K_LOST, CPU_N(rec, cpu)), start, end, "lost", name, 0, &a, 1);
 }
 
 static int pf_close(struct sr_exp_sink *s)
@@ -389,6 +529,12 @@ static int pf_close(struct sr_exp_sink *s)
 	struct pf *pf = s->priv;
 
 	if (pf) {
+		for (int t = 0; t < T_COUNT; t++) {
+			for (size_t i = 0; i < pf->tab[t].cap; i++)
+				free(pf->tab[t].keys[i]);
+			free(pf->tab[t].keys);
+			free(pf->tab[t].iids);
+		}
 		sr_pb__free(&pf->pb);
 		free(pf->counters.v);
 		free(pf->states.v);

@@ -196,12 +196,30 @@ def read_pftrace(path, pb2dir):
     tl = empty_timeline()
     tracks = {}
     pending = {}
+    names = {'cat': {}, 'name': {}, 'ann': {}}
     TE = pb.TrackEvent
+
+    def name_of(kind, msg, iid_field, str_field):
+        if msg.HasField(iid_field):
+            iid = getattr(msg, iid_field)
+            if iid not in names[kind]:
+                fail('%s iid %d used before it is defined' % (kind, iid))
+            return names[kind][iid]
+        return getattr(msg, str_field)
     for i, p in enumerate(trace.packet):
         if p.trusted_packet_sequence_id != 1:
             fail('packet %d is not on sequence 1' % i)
-        if i == 0 and p.sequence_flags != 1:
+        if i == 0 and not p.sequence_flags & 1:
             fail('the first packet does not clear the incremental state')
+        if p.HasField('track_event') and not p.sequence_flags & 2:
+            fail('packet %d: a TrackEvent without SEQ_NEEDS_INCREMENTAL_STATE' % i)
+        for kind, lst in (('cat', p.interned_data.event_categories),
+                          ('name', p.interned_data.event_names),
+                          ('ann', p.interned_data.debug_annotation_names)):
+            for e in lst:
+                if e.iid in names[kind]:
+                    fail('%s iid %d defined twice' % (kind, e.iid))
+                names[kind][e.iid] = e.name
         if p.HasField('track_descriptor'):
             d = p.track_descriptor
             if d.HasField('process'):
@@ -232,11 +250,18 @@ def read_pftrace(path, pb2dir):
         kind, a, b, _ = tracks[ev.track_uuid]
         args = {}
         for d in ev.debug_annotations:
-            args[d.name] = d.string_value if d.HasField('string_value') else d.int_value
+            args[name_of('ann', d, 'name_iid', 'name')] = \
+                d.string_value if d.HasField('string_value') else d.int_value
+        evname = name_of('name', ev, 'name_iid', 'name')
+        cats = [names['cat'][c] for c in ev.category_iids] + list(ev.categories)
+        if ev.type in (TE.TYPE_SLICE_BEGIN, TE.TYPE_INSTANT) and len(cats) != 1:
+            fail('packet %d: categories %r' % (i, cats))
         if ev.type == TE.TYPE_SLICE_BEGIN:
             if ev.track_uuid in pending:
-                fail('slice %s begins inside another on one track' % ev.name)
-            pending[ev.track_uuid] = (p.timestamp, ev.name, args)
+                fail('slice %s begins inside another on one track' % evname)
+            if (kind == 'thread') != (cats == ['syscall']):
+                fail('slice %s on a %s track has category %r' % (evname, kind, cats))
+            pending[ev.track_uuid] = (p.timestamp, evname, args)
         elif ev.type == TE.TYPE_SLICE_END:
             start, name, args = pending.pop(ev.track_uuid)
             end = p.timestamp
@@ -249,7 +274,7 @@ def read_pftrace(path, pb2dir):
             elif kind == 'lost':
                 tl['lost'].append((a, end, args['count']))
         elif ev.type == TE.TYPE_INSTANT:
-            tl['inst'].append((ev.name, a, b, p.timestamp, list(ev.flow_ids),
+            tl['inst'].append((evname, a, b, p.timestamp, list(ev.flow_ids),
                                list(ev.terminating_flow_ids)))
         elif ev.type == TE.TYPE_COUNTER:
             tl['counters'][(a, tracks[ev.track_uuid][3])].append((p.timestamp, ev.counter_value))
