@@ -173,4 +173,13 @@ expect_eq "export: damaged: exit 1" $rc 1
 check "export: damaged: says what was lost" grep -q "damaged chunk" "$D/bad.err"
 check "export: damaged: what was read decodes" sh -c "protoc --decode_raw < '$D/bad.pftrace' | grep -q syscall"
 
+# hostile files: the fuzz corpora, each exported under ASan/UBSan without a crash
+bad=
+for f in "$TOP"/tests/fuzz/corpus/*/*; do
+	"$S" export "$f" --perfetto "$D/fz.pftrace" --chrome-json "$D/fz.json" >/dev/null 2>"$D/fz.err"
+	rc=$?
+	if [ $rc -gt 2 ] || grep -q "AddressSanitizer\|runtime error" "$D/fz.err"; then bad="$bad ${f##*/}"; fi
+done
+expect_eq "export: the fuzz corpora export without a crash" "${bad:-none}" none
+
 exit $((T_FAILED > 0))
