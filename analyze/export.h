@@ -32,7 +32,7 @@
 
 /* One argument of a slice or instant: an integer or a string. */
 struct sr_exp_arg {
-	const char *key;
+	const char *key;	/* a string literal (the Perfetto sink interns keys by address) */
 	const char *s;		/* NULL: the value is i */
 	size_t len;
 	int64_t i;
