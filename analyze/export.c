@@ -360,17 +360,20 @@ static int open_sinks(struct exp *e)
 		struct sr_exp_sink *s = &e->sinks[i];
 		int err;
 
-		s->f = strcmp(s->path, "-") ? fopen(s->path, "w") : stdout;
-		if (!s->f) {
-			sr_err("export: cannot write %s: %s", s->path, strerror(errno));
-			return -errno;
+		if (s->ops->writes_file) {
+			s->f = strcmp(s->path, "-") ? fopen(s->path, "w") : stdout;
+			if (!s->f) {
+				sr_err("export: cannot write %s: %s", s->path, strerror(errno));
+				return -errno;
+			}
 		}
+		e->sinkp[i] = s;	/* close_sinks closes it from now on */
 		err = s->ops->open(s);
 		if (err) {
 			sr_err("export: %s: %s", s->path, strerror(-err));
 			return err;
 		}
-		e->sinkp[i] = s;
+		s->opened = 1;
 	}
 	return 0;
 }
@@ -384,17 +387,19 @@ static int close_sinks(struct exp *e)
 		struct sr_exp_sink *s = &e->sinks[i];
 		int err = 0;
 
-		if (!s->f)
-			continue;
-		if (s->priv)
+		if (!e->sinkp[i])
+			continue;	/* never opened */
+		if (s->opened)
 			err = s->ops->close(s);
-		if (fflush(s->f) && !err)
-			err = -errno;
-		if (ferror(s->f) && !err)
-			err = -EIO;
-		if (s->f != stdout && fclose(s->f) && !err)
-			err = -errno;
-		s->f = NULL;
+		if (s->f) {
+			if (fflush(s->f) && !err)
+				err = -errno;
+			if (ferror(s->f) && !err)
+				err = -EIO;
+			if (s->f != stdout && fclose(s->f) && !err)
+				err = -errno;
+			s->f = NULL;
+		}
 		if (err) {
 			sr_err("export: cannot write %s: %s", s->path, strerror(-err));
 			ret = err;

@@ -105,6 +105,12 @@ struct sr_exp_sink;
  */
 struct sr_exp_sink_ops {
 	const char *option;	/* "perfetto": --perfetto OUT */
+	/*
+	 * 1: OUT is a file, which export.c opens for writing (s->f; "-" is
+	 * standard output) before open() and closes after close(); 0: open()
+	 * makes of s->path what it is (a URL, a database) and close() ends it.
+	 */
+	int writes_file;
 	int (*open)(struct sr_exp_sink *s);
 	/* a process or thread first used, or renamed (exec): before any of its events */
 	void (*process)(struct sr_exp_sink *s, const struct sr_exp_proc *p, uint64_t ts);
@@ -142,6 +148,7 @@ struct sr_exp_sink {
 	const char *path;	/* OUT as given ("-": standard output) */
 	FILE *f;		/* opened by export.c */
 	void *priv;		/* the sink's own */
+	int opened;		/* open() succeeded: close() is to be called */
 	int err;		/* the first error, -errno */
 };
 

@@ -302,6 +302,7 @@ static int cj_close(struct sr_exp_sink *s)
 
 const struct sr_exp_sink_ops sr_exp_chrome = {
 	.option = "chrome-json",
+	.writes_file = 1,
 	.open = cj_open,
 	.process = cj_process,
 	.thread = cj_thread,

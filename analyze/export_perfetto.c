@@ -577,6 +577,7 @@ static int pf_close(struct sr_exp_sink *s)
 
 const struct sr_exp_sink_ops sr_exp_perfetto = {
 	.option = "perfetto",
+	.writes_file = 1,
 	.open = pf_open,
 	.process = pf_process,
 	.thread = pf_thread,
