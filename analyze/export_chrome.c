@@ -126,13 +126,38 @@ static void complete(struct sr_json *j, const char *cat, const char *name, uint3
 	sr_json__obj_end(j);
 }
 
+/*
+ * Events are built in the writer's memory and written 64 KiB at a time:
+ * a FILE writer would make a stdio call for every key and value.
+ */
+#define SPILL	(64u << 10)
+
+static void spill(struct sr_exp_sink *s, size_t at_least)
+{
+	struct cj *c = s->priv;
+	size_t len;
+	const char *b = sr_json__mem(c->j, &len);
+
+	if (!b) {
+		if (!s->err)
+			s->err = -ENOMEM;
+		sr_json__mem_clear(c->j);
+		return;
+	}
+	if (len < at_least)
+		return;
+	if (!s->err && fwrite(b, 1, len, s->f) != len)
+		s->err = -(errno ? errno : EIO);
+	sr_json__mem_clear(c->j);
+}
+
 static int cj_open(struct sr_exp_sink *s)
 {
 	struct cj *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return -ENOMEM;
-	c->j = sr_json__new(s->f, SR_JSON_ROWS);
+	c->j = sr_json__new_mem(SR_JSON_ROWS);
 	if (!c->j) {
 		free(c);
 		return -ENOMEM;
@@ -148,6 +173,7 @@ static void cj_process(struct sr_exp_sink *s, const struct sr_exp_proc *p, uint6
 
 	(void)ts;
 	meta(c->j, "process_name", p->pid, 0, p->name, p->ppid ? (int64_t)p->ppid : -1);
+	spill(s, SPILL);
 }
 
 static void cj_thread(struct sr_exp_sink *s, const struct sr_exp_thread *t,
@@ -157,6 +183,7 @@ static void cj_thread(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 
 	(void)ts;
 	meta(c->j, "thread_name", p->pid, t->tid, t->name, -1);
+	spill(s, SPILL);
 }
 
 static void cj_slice(struct sr_exp_sink *s, const struct sr_exp_thread *t,
@@ -164,6 +191,7 @@ static void cj_slice(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 		     const char *name, const struct sr_exp_arg *a, int na)
 {
 	complete(((struct cj *)s->priv)->j, "syscall", name, p->pid, t->tid, start, end, a, na);
+	spill(s, SPILL);
 }
 
 static void flow(struct sr_json *j, const char *ph, uint64_t id, uint32_t pid, uint32_t tid,
@@ -200,6 +228,7 @@ static void cj_instant(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 		flow(j, "s", flow_out, p->pid, t->tid, ts);
 	if (flow_in)
 		flow(j, "f", flow_in, p->pid, t->tid, ts);
+	spill(s, SPILL);
 }
 
 static void cj_counter(struct sr_exp_sink *s, const struct sr_exp_proc *p,
@@ -215,6 +244,7 @@ static void cj_counter(struct sr_exp_sink *s, const struct sr_exp_proc *p,
 	sr_json__s64(j, v);
 	sr_json__obj_end(j);
 	sr_json__obj_end(j);
+	spill(s, SPILL);
 }
 
 static void cj_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
@@ -236,6 +266,7 @@ static void cj_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 	}
 	complete(c->j, "sched", sr_exp_state_names[state], p->pid, t->tid | STATE_TID, start, end,
 		 &a, cpu >= 0);
+	spill(s, SPILL);
 }
 
 /* The pseudo process @pid (CPUs or lost ranges of recording @rec) and its thread @cpu, named. */
@@ -270,6 +301,7 @@ static void cj_cpu(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t st
 		return;
 	complete(((struct cj *)s->priv)->j, "sched", t->name, CPU_PID + rec, (uint32_t)cpu, start,
 		 end, a, 2);
+	spill(s, SPILL);
 }
 
 static void cj_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t start,
@@ -283,6 +315,7 @@ static void cj_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t s
 	snprintf(name, sizeof(name), "lost %llu events", (unsigned long long)count);
 	complete(((struct cj *)s->priv)->j, "lost", name, LOST_PID + rec, (uint32_t)cpu, start,
 		 end, &a, 1);
+	spill(s, SPILL);
 }
 
 static int cj_close(struct sr_exp_sink *s)
@@ -291,6 +324,7 @@ static int cj_close(struct sr_exp_sink *s)
 
 	if (c) {
 		sr_json__arr_end(c->j);
+		spill(s, 0);
 		sr_json__free(c->j);
 		free(c->states.v);
 		free(c->pseudo.v);
