@@ -14,19 +14,7 @@
 
 #include "pbuf.h"
 
-size_t sr_pb_varint_enc(uint8_t *out, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		out[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (uint8_t)v;
-	return n;
-}
-
-static uint8_t *grow(struct sr_pb *p, size_t n)
+uint8_t *sr_pb__grow(struct sr_pb *p, size_t n)
 {
 	size_t cap = p->cap ? p->cap : 4096;
 	uint8_t *b;
@@ -43,29 +31,12 @@ static uint8_t *grow(struct sr_pb *p, size_t n)
 	return p->buf + p->len;
 }
 
-static inline uint8_t *need(struct sr_pb *p, size_t n)
-{
-	if (__builtin_expect(p->cap - p->len < n, 0))
-		return grow(p, n);
-	return p->buf + p->len;
-}
-
 static inline void tag(struct sr_pb *p, uint32_t field, int wire)
 {
-	uint8_t *d = need(p, 10);
+	uint8_t *d = sr_pb__need(p, 10);
 
 	if (d)
 		p->len += sr_pb_varint_enc(d, (uint64_t)field << 3 | (uint64_t)wire);
-}
-
-void sr_pb__varint(struct sr_pb *p, uint32_t field, uint64_t v)
-{
-	uint8_t *d;
-
-	tag(p, field, SR_PB_VARINT);
-	d = need(p, 10);
-	if (d)
-		p->len += sr_pb_varint_enc(d, v);
 }
 
 void sr_pb__fixed64(struct sr_pb *p, uint32_t field, uint64_t v)
@@ -73,7 +44,7 @@ void sr_pb__fixed64(struct sr_pb *p, uint32_t field, uint64_t v)
 	uint8_t *d;
 
 	tag(p, field, SR_PB_I64);
-	d = need(p, 8);
+	d = sr_pb__need(p, 8);
 	if (!d)
 		return;
 	for (int i = 0; i < 8; i++)
@@ -86,7 +57,7 @@ void sr_pb__bytes(struct sr_pb *p, uint32_t field, const void *s, size_t len)
 	uint8_t *d;
 
 	tag(p, field, SR_PB_LEN);
-	d = need(p, 10 + len);
+	d = sr_pb__need(p, 10 + len);
 	if (!d)
 		return;
 	p->len += sr_pb_varint_enc(d, len);
@@ -106,7 +77,7 @@ void sr_pb__begin(struct sr_pb *p, uint32_t field)
 		return;
 	}
 	tag(p, field, SR_PB_LEN);
-	if (!need(p, 1))
+	if (!sr_pb__need(p, 1))
 		return;
 	p->len++;		/* room for a length below 128, most bodies' */
 	p->open[p->depth++] = p->len;
@@ -128,7 +99,7 @@ void sr_pb__end(struct sr_pb *p)
 		return;
 	}
 	n = sr_pb_varint_enc(lenb, body);
-	if (!need(p, n - 1))
+	if (!sr_pb__need(p, n - 1))
 		return;
 	memmove(p->buf + start + n - 1, p->buf + start, body);
 	memcpy(p->buf + start - 1, lenb, n);

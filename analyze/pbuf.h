@@ -31,7 +31,42 @@ struct sr_pb {
 #define SR_PB_I64	1
 #define SR_PB_LEN	2
 
-void sr_pb__varint(struct sr_pb *p, uint32_t field, uint64_t v);
+/* The bytes of varint @v into @out (10 bytes of room): its length. */
+static inline size_t sr_pb_varint_enc(uint8_t *out, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		out[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Room for @n more bytes (grown when short): NULL and p->err on ENOMEM. */
+uint8_t *sr_pb__grow(struct sr_pb *p, size_t n);
+static inline uint8_t *sr_pb__need(struct sr_pb *p, size_t n)
+{
+	if (__builtin_expect(p->cap - p->len < n, 0))
+		return sr_pb__grow(p, n);
+	return p->buf + p->len;
+}
+
+/*
+ * A varint field: tag and value in one reservation, in line, since a
+ * packet is mostly these.
+ */
+static inline void sr_pb__varint(struct sr_pb *p, uint32_t field, uint64_t v)
+{
+	uint8_t *d = sr_pb__need(p, 20);
+
+	if (!d)
+		return;
+	d += sr_pb_varint_enc(d, (uint64_t)field << 3 | SR_PB_VARINT);
+	d += sr_pb_varint_enc(d, v);
+	p->len = (size_t)(d - p->buf);
+}
 /* An int32/int64 field: negative values as ten-byte two's complement, as protobuf does. */
 static inline void sr_pb__int(struct sr_pb *p, uint32_t field, int64_t v)
 {
@@ -52,7 +87,5 @@ static inline void sr_pb__reset(struct sr_pb *p)
 }
 void sr_pb__free(struct sr_pb *p);
 
-/* The bytes of varint @v into @out (10 bytes of room): its length. */
-size_t sr_pb_varint_enc(uint8_t *out, uint64_t v);
 
 #endif /* SYSREC_ANALYZE_PBUF_H */
