@@ -290,6 +290,8 @@ static int advance(struct exp *e, struct exp_stream *s)
 				s->cur++;
 				continue;
 			}
+			s->src.cpu_class = !!(sr_classes_in(sr_reader__meta(s->r, "classes")) &
+					      SR_CLASS_CPU);
 			rc = sr_an_feed__new(&s->feed, s->r, wants_sys);
 			if (rc) {
 				sr_reader__free(s->r);

@@ -37,7 +37,7 @@ struct sr_exp_arg {
 	size_t len;
 	int64_t i;
 };
-#define SR_EXP_ARGS_MAX	8
+#define SR_EXP_ARGS_MAX	10
 
 /* A process: one per (recording, pid, life); a pid used again is a new one. */
 struct sr_exp_proc {
@@ -163,6 +163,7 @@ struct sr_exp;
 /* What the model is told of the recording a record comes from. */
 struct sr_exp_src {
 	unsigned int rec;		/* the recording's index among those given */
+	int cpu_class;			/* the file recorded the cpu class: syscalls have a split */
 	uint64_t lo, hi;		/* the window (--since, --until) in the export's clock */
 	/* the name the recording's syscall table gives @nr, or NULL */
 	const char *(*sys_name)(void *ctx, unsigned int nr);

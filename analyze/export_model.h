@@ -22,8 +22,21 @@ struct exp_cpu {
 	int has_last;
 };
 
+/*
+ * A SYSCPU record, kept for the syscall record that follows it (same tid,
+ * same ts): direct-mapped by tid, as present/ keeps them for dump.
+ */
+#define EXP_SPLIT_SLOTS	64
+struct exp_split {
+	uint32_t tid;
+	int valid;
+	uint64_t ts;
+	uint64_t off_cpu_ns, runq_ns;
+};
+
 /* What the model keeps of each recording. */
 struct exp_rec {
+	struct exp_split split[EXP_SPLIT_SLOTS];
 	struct pr_fdpath *fds;		/* descriptors' paths, by pid */
 	struct exp_cpu *cpus;		/* EXP_CPUS */
 	uint8_t *dir;			/* by syscall nr: 1 + enum sr_dir, 0 not looked up */

@@ -61,10 +61,11 @@ static int failed(int64_t ret)
 }
 
 /* The arguments of syscall record @ev: what each type says, then the result. */
-static void sys_args(struct sr_exp *x, const struct exp_rec *r, const struct sr_event *ev,
-		     struct args *g)
+static void sys_args(struct sr_exp *x, struct exp_rec *r, const struct sr_event *ev,
+		     int cpu_class, struct args *g)
 {
 	const struct sr_sys *sy = (const void *)(ev + 1);
+	struct exp_split *sp;
 
 	switch (ev->type) {
 	case SR_EV_OPEN: {
@@ -128,6 +129,18 @@ static void sys_args(struct sr_exp *x, const struct exp_rec *r, const struct sr_
 			arg_int(g, "errno", -sy->ret);
 	} else {
 		arg_int(g, "ret", sy->ret);
+	}
+	/* where its time went: its SYSCPU record's split, or all on CPU (as dump says) */
+	sp = &r->split[ev->tid % EXP_SPLIT_SLOTS];
+	if (sp->valid && sp->tid == ev->tid && sp->ts == ev->ts) {
+		sp->valid = 0;
+		arg_int(g, "on_cpu_ns", (int64_t)(sy->dur_ns - sp->off_cpu_ns - sp->runq_ns));
+		arg_int(g, "off_cpu_ns", sr_clamp_u64(sp->off_cpu_ns, INT64_MAX));
+		arg_int(g, "runq_ns", sr_clamp_u64(sp->runq_ns, INT64_MAX));
+	} else if (cpu_class) {
+		arg_int(g, "on_cpu_ns", sr_clamp_u64(sy->dur_ns, INT64_MAX));
+		arg_int(g, "off_cpu_ns", 0);
+		arg_int(g, "runq_ns", 0);
 	}
 }
 
@@ -375,6 +388,14 @@ int sr_exp__event(struct sr_exp *x, const struct sr_exp_src *src, const struct s
 	case SR_EV_PROC:
 		err = on_proc(x, src, ev);
 		break;
+	case SR_EV_SYSCPU: {
+		const struct sr_ev_syscpu *e = (const void *)ev;
+		struct exp_split *sp = &r->split[ev->tid % EXP_SPLIT_SLOTS];
+
+		*sp = (struct exp_split){ .tid = ev->tid, .valid = 1, .ts = ev->ts,
+					  .off_cpu_ns = e->off_cpu_ns, .runq_ns = e->runq_ns };
+		break;
+	}
 	case SR_EV_LOST:
 		on_lost(x, src->rec, r, ev, ts);
 		break;
@@ -414,7 +435,7 @@ int sr_exp__event(struct sr_exp *x, const struct sr_exp_src *src, const struct s
 				snprintf(num, sizeof(num), "syscall_%u", sy->nr);
 				name = num;
 			}
-			sys_args(x, r, ev, &g);
+			sys_args(x, r, ev, src->cpu_class, &g);
 			exp_announce(x, t, start);
 			EACH(x, slice, t, p, start, ts, name, g.a, g.n);
 			x->n.slices++;

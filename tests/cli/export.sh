@@ -82,6 +82,7 @@ head_spec() {	# ID OFFSET ROTATION
 	mmap ts=1300000000 cpu=0 pid=101 comm=cat sys=mmap ret=0x7f0000000000 addr=0 len=8192 prot=3 flags=0x22 fd=-1 dur_ns=700
 	mmap ts=1310000000 cpu=0 pid=101 comm=cat sys=mmap ret=0x7f0000100000 addr=0 len=4096 prot=1 flags=2 fd=3 dev=0x800001 ino=12 dur_ns=800
 	munmap ts=1320000000 cpu=0 pid=101 comm=cat sys=munmap ret=0 addr=0x7f0000000000 len=4096 dur_ns=300
+	syscpu ts=1330000000 cpu=1 pid=100 comm=app off_cpu_ns=600000 blocked_ns=100000 runq_ns=50000 vol_switches=1 nr=0
 	rw ts=1330000000 cpu=1 pid=100 comm=app sys=read ret=100 fd=3 count=100 offset=-1 dev=0x800001 ino=12 dur_ns=10000000
 	switch ts=1340000000 cpu=0 pid=101 tid=101 comm=cat next_pid=102 next_tid=102 next_comm=app prev_state=2 prev_state_raw=2
 	lost ts=1400000000 cpu=1 count=12
@@ -106,11 +107,13 @@ got=$($PY - "$D/mk.json" <<-'EOF'
 	r = [e for e in ev if e["ph"] == "X" and e["name"] == "read" and e["args"].get("path") == "/etc/hosts"]
 	st = [(e["name"], e["ts"], e["dur"], e["args"].get("cpu")) for e in ev
 	      if e["ph"] == "X" and e["tid"] == 100 | 0x40000000]
-	print(len(r), r[0]["ts"], r[0]["dur"], r[0]["args"]["bytes"], st)
+	d = [e["args"] for e in ev if e["ph"] == "X" and e["args"].get("path") == "/data/in"]
+	print(len(r), r[0]["ts"], r[0]["dur"], r[0]["args"]["bytes"], st,
+	      [(a["on_cpu_ns"], a["off_cpu_ns"], a["runq_ns"]) for a in d])
 	EOF
 )
-expect_eq "export: mk: chrome: the read of /etc/hosts, app's states" "$got" \
-	"2 1109997.0 3.0 10 [('Running', 1010000.0, 190000.0, 0), ('Sleeping', 1200000.0, 50000.0, None), ('Runnable', 1250000.0, 10000.0, 1), ('Running', 1260000.0, 340000.0, 1)]"
+expect_eq "export: mk: chrome: the read of /etc/hosts, app's states, a split" "$got" \
+	"2 1109997.0 3.0 10 [('Running', 1010000.0, 190000.0, 0), ('Sleeping', 1200000.0, 50000.0, None), ('Runnable', 1250000.0, 10000.0, 1), ('Running', 1260000.0, 340000.0, 1)] [(800, 0, 0), (9350000, 600000, 50000)]"
 
 # The same recording rotated: any order of its files gives the same export
 sed -n '1,6p' "$D/a.spec" | sed 's/rotation_index 0/rotation_index 1/' > "$D/a2.spec"

@@ -75,6 +75,9 @@ def expected_args(r, fdpath):
         a['errno'] = r.get('errno') or -r['ret']
     else:
         a['ret'] = r['ret']
+    for k in ('on_cpu_ns', 'off_cpu_ns', 'runq_ns'):
+        if r.get(k) is not None:
+            a[k] = r[k]
     # the sinks keep what is not empty; dump prints "" for a missing path
     return {k: v for k, v in a.items() if v != ''}
 
