@@ -176,6 +176,16 @@ expect_eq "export: damaged: exit 1" $rc 1
 check "export: damaged: says what was lost" grep -q "damaged chunk" "$D/bad.err"
 check "export: damaged: what was read decodes" sh -c "protoc --decode_raw < '$D/bad.pftrace' | grep -q syscall"
 
+# cut (a recorder killed): what is there is exported, said, exit 0
+{ sed -n '1,6p' "$D/a.spec"; sed -n '7,12p' "$D/a.spec"; echo flush; sed -n '13,15p' "$D/a.spec"; echo cut; } > "$D/cut.spec"
+"$MK" -o "$D/cut.trc" "$D/cut.spec" || fail "export: mktrace cut.trc"
+"$S" export "$D/cut.trc" --chrome-json "$D/cut.json" 2>"$D/cut.err"
+expect_eq "export: a cut file: exit 0" $? 0
+check "export: a cut file: says so" grep -q "was cut" "$D/cut.err"
+got=$($PY -c 'import json, sys; print(sum(e["ph"] == "X" and e["cat"] == "syscall" for e in json.load(open(sys.argv[1]))))' "$D/cut.json")
+expect_eq "export: a cut file: the syscalls of its complete chunk" "$got" \
+	"$("$S" dump --json "$D/cut.trc" 2>/dev/null | grep -c ts_start_ns)"
+
 # hostile files: the fuzz corpora, each exported under ASan/UBSan without a crash
 bad=
 for f in "$TOP"/tests/fuzz/corpus/*/*; do
