@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sysrec/builtin.h"
@@ -356,6 +357,47 @@ static int run(struct exp *e, struct sr_exp *x)
 
 /* --- outputs --- */
 
+/*
+ * An output that is an input (or another output) would be truncated before
+ * it is read: refused, by what the names point at, not by how they are
+ * spelled.  0 or -EINVAL (said).
+ */
+static int check_outputs(const struct exp *e, char **inputs, int n)
+{
+	struct stat so, si;
+
+	for (int i = 0; i < e->nsinks; i++) {
+		const char *out = e->sinks[i].path;
+
+		if (!e->sinks[i].ops->writes_file || !strcmp(out, "-") || stat(out, &so))
+			continue;
+		for (int k = 0; k < n; k++) {
+			if (stat(inputs[k], &si) || si.st_dev != so.st_dev || si.st_ino != so.st_ino)
+				continue;
+			usage_err("the output %s is the trace %s: it would be overwritten", out,
+				  inputs[k]);
+			return -EINVAL;
+		}
+		for (int k = 0; k < i; k++) {
+			if (!e->sinks[k].ops->writes_file || stat(e->sinks[k].path, &si) ||
+			    si.st_dev != so.st_dev || si.st_ino != so.st_ino)
+				continue;
+			usage_err("--%s and --%s write the same file", e->sinks[k].ops->option,
+				  e->sinks[i].ops->option);
+			return -EINVAL;
+		}
+	}
+	for (int i = 0; i < e->nsinks; i++)
+		for (int k = 0; k < i; k++)
+			if (e->sinks[i].ops->writes_file && e->sinks[k].ops->writes_file &&
+			    !strcmp(e->sinks[i].path, e->sinks[k].path)) {
+				usage_err("--%s and --%s write the same file",
+					  e->sinks[k].ops->option, e->sinks[i].ops->option);
+				return -EINVAL;
+			}
+	return 0;
+}
+
 static int open_sinks(struct exp *e)
 {
 	for (int i = 0; i < e->nsinks; i++) {
@@ -505,6 +547,8 @@ int cmd_export(int argc, char **argv)
 	int n = 0, err, rc;
 
 	rc = parse(&e, argc, argv);
+	if (!rc && check_outputs(&e, argv + optind, argc - optind))
+		rc = -EINVAL;
 	if (rc) {
 		free(e.o.pids);
 		return rc > 0 ? SR_EXIT_OK : SR_EXIT_USAGE;

@@ -163,6 +163,10 @@ must_fail "export: missing trace" "$S" export "$D/nope.trc" --perfetto "$D/x"
 must_fail "export: not a trace" "$S" export "$D/a.spec" --perfetto "$D/x"
 must_fail "export: bad --since" "$S" export "$D/a.trc" --perfetto "$D/x" --since yesterday
 must_fail "export: bad --pid" "$S" export "$D/a.trc" --perfetto "$D/x" --pid x
+cp "$D/a.trc" "$D/keep.trc"
+must_fail "export: an output that is the trace" "$S" export "$D/keep.trc" --perfetto "$D/./keep.trc"
+check "export: ... which is left as it was" cmp -s "$D/a.trc" "$D/keep.trc"
+must_fail "export: two outputs to one file" "$S" export "$D/a.trc" --perfetto "$D/o" --chrome-json "$D/o"
 must_fail "export: --perfetto twice" "$S" export "$D/a.trc" --perfetto "$D/x" --perfetto "$D/y"
 "$S" export "$D/a.trc" --perfetto "$D/x" --bogus 2>/dev/null; expect_eq "export: usage exits 2" $? 2
 "$S" export "$D/a.trc" --perfetto /dev/full 2>/dev/null; expect_eq "export: a full disk exits 1" $? 1
