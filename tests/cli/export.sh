@@ -115,6 +115,13 @@ got=$($PY - "$D/mk.json" <<-'EOF'
 expect_eq "export: mk: chrome: the read of /etc/hosts, app's states, a split" "$got" \
 	"2 1109997.0 3.0 10 [('Running', 1010000.0, 190000.0, 0), ('Sleeping', 1200000.0, 50000.0, None), ('Runnable', 1250000.0, 10000.0, 1), ('Running', 1260000.0, 340000.0, 1)] [(800, 0, 0), (9350000, 600000, 50000)]"
 
+# '-': standard output
+got=$("$S" export "$D/a.trc" --chrome-json - | $PY -c 'import json, sys; print(len(json.load(sys.stdin)))')
+expect_eq "export: --chrome-json - writes to standard output" "$got" \
+	"$($PY -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$D/mk.json")"
+"$S" export "$D/a.trc" --perfetto - > "$D/stdout.pftrace"
+check "export: --perfetto - writes to standard output" cmp -s "$D/stdout.pftrace" "$D/mk.pftrace"
+
 # The same recording rotated: any order of its files gives the same export
 sed -n '1,6p' "$D/a.spec" | sed 's/rotation_index 0/rotation_index 1/' > "$D/a2.spec"
 printf 'proc ts=1700000000 pid=100 comm=app ppid=1 start_ns=500000000 exe="/bin/app" argv="app"\n' >> "$D/a2.spec"
