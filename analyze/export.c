@@ -54,6 +54,12 @@ const char sr_usage_export[] =
 	"written; 2 for bad usage.\n";
 
 #define DEFAULT_INTERVAL	100000000ull	/* 100 ms */
+/*
+ * Recordings read ahead on threads of their own (4.5 MiB each, analyze.h's
+ * SR_AN_FEED_BYTES): with more of them merged at once (hosts, runs), all
+ * are read in line, so that memory stays what a few cost.
+ */
+#define FEEDS_MAX		4
 
 static const struct sr_exp_sink_ops *const sink_ops[] = { &sr_exp_perfetto, &sr_exp_chrome };
 
@@ -212,7 +218,9 @@ static int wants_sys(const struct sr_event *ev)
 
 static const char *sys_name(void *ctx, unsigned int nr)
 {
-	const char *n = sr_an_feed__syscall_name(((struct exp_stream *)ctx)->feed, nr);
+	const struct exp_stream *s = ctx;
+	const char *n = s->feed ? sr_an_feed__syscall_name(s->feed, nr) :
+				  sr_reader__syscall_name(s->r, nr);
 
 	return n && *n ? n : NULL;
 }
@@ -293,14 +301,14 @@ static int advance(struct exp *e, struct exp_stream *s)
 			}
 			s->src.cpu_class = !!(sr_classes_in(sr_reader__meta(s->r, "classes")) &
 					      SR_CLASS_CPU);
-			rc = sr_an_feed__new(&s->feed, s->r, wants_sys);
+			rc = e->nstreams <= FEEDS_MAX ? sr_an_feed__new(&s->feed, s->r, wants_sys) : 0;
 			if (rc) {
 				sr_reader__free(s->r);
 				s->r = NULL;
 				return rc;
 			}
 		}
-		rc = sr_an_feed__next(s->feed, &s->ev);
+		rc = s->feed ? sr_an_feed__next(s->feed, &s->ev) : sr_reader__next(s->r, &s->ev);
 		if (rc == 1) {
 			if (!s->have_win && window(e, s, s->ev->ts))
 				return -EINVAL;

@@ -153,6 +153,27 @@ got=$($PY - "$D/hosts.json" <<-'EOF'
 expect_eq "export: two hosts: the second moved by 0.2 s, one time order" "$got" \
 	"[(500, 'write', 849999.0), (500, 'write', 1049999.0)] [500, 500, 100, 100, 100, 100]"
 
+# five recordings at once (more than are read ahead on threads): all merged
+five=()
+for i in 1 2 3 4 5; do
+	"$GEN" -o "$D/r$i.trc" -n 2000 --seed $i --recording-id "5eed000$i" --rotation 0 -f > /dev/null ||
+		fail "export: gentrace r$i"
+	five+=("$D/r$i.trc")
+done
+"$S" export "${five[@]}" --chrome-json "$D/five.json" --perfetto "$D/five.pftrace" ||
+	fail "export: five recordings"
+got=$($PY -c 'import json, sys; print(sum(e["ph"] == "X" and e["cat"] == "syscall" for e in json.load(open(sys.argv[1]))))' "$D/five.json")
+expect_eq "export: five recordings: every syscall of each" "$got" "$("$S" dump --json "${five[@]}" | grep -c ts_start_ns)"
+check "export: five recordings: protoc --decode_raw takes it" sh -c "protoc --decode_raw < '$D/five.pftrace' >/dev/null"
+got=$($PY - "$D/five.json" <<-'EOF'
+	import json, sys
+	ends = [round((e["ts"] + e["dur"]) * 1000) for e in json.load(open(sys.argv[1]))
+	        if e["ph"] == "X" and e["cat"] == "syscall"]
+	print(all(a <= b for a, b in zip(ends, ends[1:])), len({e for e in ends}) > 1)
+	EOF
+)
+expect_eq "export: five recordings: one time order (each syscall's end)" "$got" "True True"
+
 # gentrace: every kind of record, descriptors through opens, dups, forks
 "$GEN" -o "$D/g.trc" -n 20000 --seed 7 --chunk 65536 -f > /dev/null || fail "export: gentrace"
 check_both gen "$D/g.trc" -- --
