@@ -7,9 +7,10 @@
  * into one time order.  The mapping of records to the timeline is
  * export_model.c's.
  *
- * Memory: one reader and its read-ahead ring per recording given, the
- * model's tables (processes and threads), one packet or event being
- * written: nothing grows with the number of records.
+ * Memory: one reader per recording given (with its read-ahead ring when
+ * there are at most FEEDS_MAX), the model's tables (processes and
+ * threads), one packet or event being written: nothing grows with the
+ * number of records.
  */
 #include <errno.h>
 #include <getopt.h>
