@@ -61,6 +61,7 @@ static const char usage[] =
 	"   info      what a trace holds: host, time range, events, integrity\n"
 	"   dump      print a trace event by event\n"
 	"   diff      compare two recordings: syscalls, files, processes\n"
+	"   export    write traces as a timeline for Perfetto or Chrome's JSON\n"
 	"   help      show help for a command\n"
 	"\n"
 	"See 'sysrec help <command>', or 'man sysrec' for more ('man ./docs/sysrec.1'\n"
@@ -77,6 +78,7 @@ static const struct {
 	{ "info",	cmd_info,	sr_usage_info },
 	{ "dump",	cmd_dump,	sr_usage_dump },
 	{ "diff",	cmd_diff,	sr_usage_diff },
+	{ "export",	cmd_export,	sr_usage_export },
 };
 
 static int find_cmd(const char *name)

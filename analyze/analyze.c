@@ -123,7 +123,7 @@ static void on_signal(int sig)
 }
 
 /* --pid: a repeated option replaces the list, as it always has */
-static int parse_pids(const char *s, struct sr_an_opts *o)
+int sr_an_parse_pids(const char *s, struct sr_an_opts *o)
 {
 	size_t cap = (strlen(s) + 1) / 2 + 1, n = 0;
 	uint32_t *pids = calloc(cap, sizeof(*pids));
@@ -139,6 +139,27 @@ static int parse_pids(const char *s, struct sr_an_opts *o)
 	free(o->pids);
 	o->pids = pids;
 	o->npids = n;
+	return 0;
+}
+
+int sr_an_parse_time(const char *arg, int until, struct sr_an_opts *o)
+{
+	int64_t wall = 0;
+	int is_wall = strchr(arg, ':') != NULL;
+	uint64_t v = 0;
+
+	if (is_wall ? sr_parse_wall(arg, &wall) :
+	    sr_parse_duration(arg, &v) || v > (uint64_t)INT64_MAX / 2)
+		return -EINVAL;
+	if (!until) {
+		o->has_since = 1;
+		o->since_wall = is_wall;
+		o->since_ns = is_wall ? wall : (int64_t)v;
+	} else {
+		o->has_until = 1;
+		o->until_wall = is_wall;
+		o->until_ns = is_wall ? wall : (int64_t)v;
+	}
 	return 0;
 }
 
@@ -237,7 +258,7 @@ int cmd_analyze(int argc, char **argv)
 			o.timeout_ns = v;
 			break;
 		case OPT_PID:
-			if (parse_pids(optarg, &o)) {
+			if (sr_an_parse_pids(optarg, &o)) {
 				usage_err("bad --pid '%s': a list of process ids", optarg);
 				err = -EINVAL;
 			}
@@ -249,27 +270,12 @@ int cmd_analyze(int argc, char **argv)
 			o.cgroup = optarg;
 			break;
 		case OPT_SINCE:
-		case OPT_UNTIL: {
-			int64_t wall = 0;
-			int is_wall = strchr(optarg, ':') != NULL;
-
-			if (is_wall ? sr_parse_wall(optarg, &wall) :
-			    sr_parse_duration(optarg, &v) || v > (uint64_t)INT64_MAX / 2) {
-				usage_err("bad --%s '%s': a duration such as 1.5, 500ms, 2m, or a time as"
-					  " dump prints it (2026-11-26 21:00:15.123456)",
-					  c == OPT_SINCE ? "since" : "until", optarg);
-				err = -EINVAL;
-			} else if (c == OPT_SINCE) {
-				o.has_since = 1;
-				o.since_wall = is_wall;
-				o.since_ns = is_wall ? wall : (int64_t)v;
-			} else {
-				o.has_until = 1;
-				o.until_wall = is_wall;
-				o.until_ns = is_wall ? wall : (int64_t)v;
-			}
+		case OPT_UNTIL:
+			err = sr_an_parse_time(optarg, c == OPT_UNTIL, &o);
+			if (err)
+				usage_err("bad --%s '%s': %s", c == OPT_SINCE ? "since" : "until",
+					  optarg, SR_AN_TIME_HELP);
 			break;
-		}
 		case OPT_LIMIT:
 			if (sr_parse_u64(optarg, 0, INT64_MAX, &v)) {
 				usage_err("bad --limit '%s'", optarg);

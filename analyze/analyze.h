@@ -10,6 +10,7 @@
  *   resultset.c  result sets and their table/CSV/JSON printers
  *   report*.c    the reports, filters and the coverage header (report.h)
  *   analyze.c    options and the order of things
+ *   export*.c    sysrec export: the same traces as a timeline (export.h)
  *
  * docs/SCHEMA.md describes the database; docs/sysrec-analyze.md the command.
  */
@@ -403,6 +404,17 @@ struct sr_an_opts {
 	int hist;		/* --syscalls --hist */
 	int wide;		/* --wide: tables never cut */
 };
+
+/*
+ * The filters' options, parsed as analyze parses them (sysrec export takes
+ * the same): --pid's list into o->pids (replacing it), 0 or -EINVAL/-ENOMEM;
+ * --since (@until 0) or --until, a duration from the start or a wall-clock
+ * time as dump prints it, 0 or -EINVAL (SR_AN_TIME_HELP says what is taken).
+ */
+int sr_an_parse_pids(const char *s, struct sr_an_opts *o);
+int sr_an_parse_time(const char *arg, int until, struct sr_an_opts *o);
+#define SR_AN_TIME_HELP	"a duration such as 1.5, 500ms, 2m, or a time as dump prints it" \
+			" (2026-11-26 21:00:15.123456)"
 
 /* Print the report @o asks for from the database.  0, or -errno (printed). */
 int sr_an_report(sqlite3 *db, const struct sr_an_opts *o);

@@ -22,4 +22,9 @@ echo
 echo "== sysrec analyze demo.trc --top-io"
 "$SYSREC" analyze "$trace" --top-io --limit 10
 echo
+echo "== sysrec export demo.trc --perfetto demo.pftrace"
+"$SYSREC" export "$trace" --perfetto "$TOP/demo.pftrace"
+echo
 echo "The trace is $trace: try 'sysrec dump demo.trc | less' or 'sysrec analyze demo.trc --syscalls'."
+echo "Its timeline is $TOP/demo.pftrace: open https://ui.perfetto.dev in a browser,"
+echo "choose 'Open trace file' and pick it (it stays on this machine, nothing is uploaded)."

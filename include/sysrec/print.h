@@ -63,4 +63,19 @@ void sr_printer__flush(struct sr_printer *p);
 /* Flushes, then frees; NULL is fine. */
 void sr_printer__free(struct sr_printer *p);
 
+/*
+ * The path behind each descriptor of each process, as far as the records
+ * given tell (present/fdpath.c): text lines show it, and sysrec export
+ * names the file of a read or a close with it.
+ */
+struct pr_fdpath;
+/* An empty table (NULL on ENOMEM: lines then show no paths). */
+struct pr_fdpath *pr_fdpath__new(void);
+void pr_fdpath__free(struct pr_fdpath *t);
+/* What record @ev changes: opens, dups, closes, fd records, forks, execs, exits. */
+void pr_fdpath__track(struct pr_fdpath *t, const struct sr_event *ev);
+/* 1 and the path of @fd of @pid in *s, *len (not NUL-terminated for the caller); 0: unknown. */
+int pr_fdpath__get(const struct pr_fdpath *t, uint32_t pid, int64_t fd,
+		   const char **s, size_t *len);
+
 #endif /* SYSREC_PRINT_H */

@@ -87,9 +87,10 @@ comp() {
 		_sysrec
 		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$TOP" "$@" 2>&1
 }
-expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump help info record top "
+expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump export help info record top "
 expect_eq "completion: help's commands" "$(comp sysrec help d)" "diff dump "
 expect_eq "completion: reports" "$(comp sysrec analyze x.trc --s)" "--since --slow --sql --syscalls "
+expect_eq "completion: export's outputs" "$(comp sysrec export x.trc --p)" "--perfetto --pid "
 if can_record; then
 	expect_eq "completion: record's options" "$(comp sysrec record --c)" "--cgroup --comm "
 	expect_eq "completion: record's --print options" "$(comp sysrec record --print-)" \
