@@ -102,7 +102,7 @@
 		var head = el("tr"), body = el("tbody");
 		var items = rows.map(function (r, i) {
 			return { vals: cols.map(function (c) { return c.get ? c.get(r) : r[c.key]; }),
-				 order: i };
+				 row: r, order: i };
 		});
 		cols.forEach(function (c, ci) {
 			var th = el("th", { scope: "col", title: "sort by " + c.title }, c.title);
@@ -135,6 +135,8 @@
 					var cls = c.cls || (typeof v === "number" ? "num" : "");
 					if (cls)
 						td.className = cls;
+					if (c.indent)
+						td.style.paddingLeft = c.indent(it.row) + "em";
 					if (typeof v === "number" && kind)
 						td.title = String(v);
 					tr.appendChild(td);
@@ -208,6 +210,12 @@
 		return { label: label, _color: color, fill: color, stroke: color, width: 0,
 			 paths: uPlot.paths.bars({ size: [0.8, 80] }), points: { show: false },
 			 value: function (u, v, si, i) { return show(si, i); } };
+	}
+
+	// seconds with as many decimals as the ticks' step needs
+	function secTicks(u, splits, ai, space, incr) {
+		var d = Math.min(9, Math.max(0, -Math.floor(Math.log10(incr || 1) + 1e-9)));
+		return splits.map(function (v) { return v.toFixed(d); });
 	}
 
 	// a y axis from 0, whatever the values
@@ -293,7 +301,7 @@
 			width: w, height: 260,
 			scales: { x: { time: false, range: [x[0] - iv / 2, x[x.length - 1] + iv / 2] },
 				  y: { range: zeroUp } },
-			axes: [{ label: "seconds from the start" },
+			axes: [{ label: "seconds from the start", values: secTicks },
 			       { size: 70, values: function (u, sp) { return sp.map(fmtBytes); } }],
 			series: series
 		}, data, x.length, bands.length);
@@ -405,7 +413,8 @@
 	function procs() {
 		var s = section("Processes", "procs");
 		var c = [col("process", "process", { get: function (r) { return r.comm; },
-			show: function (v) { return v === null ? "-" : v; } }),
+			show: function (v) { return v === null ? "-" : v; },
+			indent: function (r) { return 0.6 + 1.2 * (r.depth || 0); } }),
 			 col("pid"), col("ppid"), col("start"), col("duration_ns")];
 		if (cpu)
 			c.push(col("on_cpu_ns"));
@@ -415,13 +424,9 @@
 			return r.exit_signal ? "sig " + r.exit_signal : r.exit_status;
 		} }), col("threads"), col("cmdline", "command line", { cls: "wrap" }));
 		var t = table("t-procs", c, D.procs.rows);
-		// the tree: each process below its parent, indented by its depth
-		var trs = t.querySelectorAll("tbody tr");
-		D.procs.rows.forEach(function (r, i) {
-			trs[i].firstChild.style.paddingLeft = (0.6 + 1.2 * (r.depth || 0)) + "em";
-		});
 		s.appendChild(el("p", { "class": "note" }, "The process tree in start order: a child" +
-			" below its parent, indented (a click on a column sorts; reload for the tree)."));
+			" below its parent, indented by its depth (a click on a column sorts; reload" +
+			" for the tree)."));
 		s.appendChild(t);
 		moreNote(s, D.procs, "processes");
 		if (!cpu)

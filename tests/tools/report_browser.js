@@ -177,11 +177,7 @@ async function main() {
 			.some((c) => !c.dataset.drawn)`); i++)
 		await new Promise((r) => setTimeout(r, 100));
 	out.dom = JSON.parse(await ev(collect));
-	out.sorted = {
-		syscalls_calls_asc: JSON.parse(await ev(clickSort("t-syscalls", 1)) || "null"),
-		syscalls_calls_desc: JSON.parse(await ev(clickSort("t-syscalls", 1)) || "null"),
-		procs_pid_asc: JSON.parse(await ev(clickSort("t-procs", 1)) || "null"),
-	};
+	// the page as it opens, before the clicks below sort its tables
 	if (shotPath) {
 		const h = await ev("document.documentElement.scrollHeight");
 		await s.send("Emulation.setDeviceMetricsOverride",
@@ -191,6 +187,11 @@ async function main() {
 		const shot = await s.send("Page.captureScreenshot", { format: "png" }, sessionId);
 		fs.writeFileSync(shotPath, Buffer.from(shot.data, "base64"));
 	}
+	out.sorted = {
+		syscalls_calls_asc: JSON.parse(await ev(clickSort("t-syscalls", 1)) || "null"),
+		syscalls_calls_desc: JSON.parse(await ev(clickSort("t-syscalls", 1)) || "null"),
+		procs_pid_asc: JSON.parse(await ev(clickSort("t-procs", 1)) || "null"),
+	};
 	// its own complaints about the machine (no D-Bus, no GPU) are not the page's
 	out.chromium_log = log.split("\n").filter((l) => /:(ERROR|FATAL):|CONSOLE/.test(l) &&
 		!/dbus|DBus|bus\.cc|object_proxy/.test(l));
