@@ -10,7 +10,8 @@
 #   make arm64      ./sysrec-arm64: the same for aarch64, cross-compiled
 #   make deps       install the Debian packages sysrec needs (root; with
 #                   NO_BPF=1 only the analyzer's)
-#   make demo       deps, build, record the bundled demo workload, print --top-io
+#   make demo       deps, build, record the bundled demo workload, print --top-io,
+#                   write its HTML report demo.html
 #   make check      deps, build (plain and ASan/UBSan), run every test
 #   make test       build and run every test (no deps step; with NO_BPF=1
 #                   the analyzer's: unit, fuzz replays, CLI)
@@ -22,6 +23,8 @@
 #   VMLINUX_H=      use this vmlinux.h instead of generating one
 #   CROSS_COMPILE=  a cross toolchain's prefix (aarch64-linux-gnu-): implies NO_BPF
 #   OUTPUT=         where the objects go; each variant needs its own
+#   NO_HTML=1       build without sysrec report's chart library (no npm needed)
+#   ASSET_CACHE=    where npm's uPlot tarball is kept (.cache; docs/BUILDING.md)
 
 # The variant: the whole of sysrec, or the analyzer alone (NO_BPF=1),
 # which is what a cross build makes.  Each variant has its own OUTPUT.
