@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # report.sh - sysrec report: the page of a trace built by mktrace with exact
 # figures (ten processes writing and reading known bytes, an exit status, a
-# signal, failed opens, the cpu class) and of gentrace traces, opened in
+# signal, failed opens, the cpu class), of a gentrace trace and of one with
+# strings that would break out of the page's script or markup, opened in
 # headless Chromium (tests/tools/report_browser.js) and checked against
 # `sysrec analyze --format json` of the same traces (report_check.py): the
 # data, every chart's points and bars, the tables, sorting, no request, no
@@ -63,6 +64,17 @@ fi
 } >"$D/spec.txt"
 "$MK" -o "$D/spec.trc" "$D/spec.txt" >/dev/null || fail report "mktrace spec.trc"
 "$GEN" -o "$D/gen.trc" -n 30000 --seed 7 >/dev/null
+# hostile.trc: strings that would end the page's script or make markup
+cat >"$D/hostile.txt" <<'EOF'
+meta recording_id 0badf00d
+meta host "h<script>alert(1)</script>"
+meta start_ns 1000000000
+proc ts=1000000000 pid=100 comm="</script><b>" ppid=1 exe="/bin/x" argv="x\0</script><!--"
+open ts=1100000000 pid=100 comm="</script><b>" sys=openat ret=3 dirfd=-100 flags=0x42 name="/t/</script>\xff\xfe\"&amp;\n" path="/t/</script>\xff\xfe\"&amp;\n" dev=0x800001 ino=5 dur_ns=1000
+rw ts=1200000000 pid=100 comm="</script><b>" sys=write ret=10 fd=3 count=10 offset=-1 dev=0x800001 ino=5 dur_ns=1000
+endmeta stop_ns 1300000000
+EOF
+"$MK" -o "$D/hostile.trc" "$D/hostile.txt" >/dev/null || fail report "mktrace hostile.trc"
 
 # --- the pages, in the browser, against analyze ---
 browse() {
@@ -74,7 +86,7 @@ browse() {
 		"$D/$1.html" "$D/$1.json" "$D/$1.png" 2>"$D/browser.err" ||
 		{ fail "report: $1 in a browser" "$(tail -3 "$D/browser.err")"; return 1; }
 }
-for t in spec gen; do
+for t in spec gen hostile; do
 	if "$S" report --no-progress -o "$D/$t.html" "$D/$t.trc" 2>"$D/err"; then
 		ok "report: $t.html written"
 	else
@@ -86,6 +98,15 @@ for t in spec gen; do
 		"$D/$t.html" "$D/$t.json" "$D/$t.trc"
 	if [ -s "$D/$t.png" ]; then ok "report: $t: a screenshot"; else fail "report: $t: a screenshot"; fi
 done
+
+expect_eq "report: hostile: three script elements, none of the trace's" \
+	"$(grep -c '<script' "$D/hostile.html")" 3
+if [ -s "$D/hostile.json" ]; then
+	check "report: hostile: the comm and path shown as text" /usr/bin/python3 -c "import json, sys
+d = json.load(open('$D/hostile.json'))['dom']['tables']
+sys.exit((d['t-top-procs']['rows'][0][1], d['t-top-files']['rows'][0][0]) !=
+	 ('</script><b>', '/t/</script>\u00ff\u00fe\"&amp;\n'))"
+fi
 
 # --- exact figures of spec.trc, from the spec, not from analyze ---
 data() {
