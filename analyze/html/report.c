@@ -258,6 +258,7 @@ static int write_page(const struct sr_html_page *p, const char *out)
 	size_t len = strlen(out);
 	char *tmp = malloc(len + 8);
 	FILE *f = NULL;
+	mode_t um;
 	int fd, err;
 
 	if (!tmp)
@@ -275,12 +276,13 @@ static int write_page(const struct sr_html_page *p, const char *out)
 		free(tmp);
 		return err;
 	}
-	/* as a plain file made by open() would be: 0666 less the umask */
-	mode_t um = umask(0);
-
+	/*
+	 * A page is made to be passed on: the mode of a file made by open(),
+	 * 0666 less the umask, not mkstemp's 0600.
+	 */
+	um = umask(0);
 	umask(um);
-	fchmod(fd, 0666 & ~um);
-	err = sr_html_write(p, f);
+	err = fchmod(fd, 0666 & ~um) ? -errno : sr_html_write(p, f);
 	if (fclose(f) && !err)
 		err = -errno;
 	if (!err && rename(tmp, out))
