@@ -320,7 +320,7 @@ $(UPLOT_DIR)/.checked:
 	$(Q)test -f $(UPLOT_TGZ) || $(NPM) pack --silent --pack-destination $(ASSET_CACHE) \
 		uplot@$(UPLOT_VERSION) >/dev/null || { echo "sysrec: cannot fetch uplot@$(UPLOT_VERSION)" \
 		"with npm (is npm installed and the registry reachable?): sysrec report embeds it;" \
-		"put $(UPLOT_TGZ) there, or build with NO_HTML=1 (no sysrec report)" >&2; exit 1; }
+		"copy the tarball to $(UPLOT_TGZ), or build with NO_HTML=1 (no sysrec report)" >&2; exit 1; }
 	$(Q)echo "$(UPLOT_SHA512)  $(UPLOT_TGZ)" | sha512sum -c --status || { echo "sysrec:" \
 		"$(UPLOT_TGZ) is not uplot@$(UPLOT_VERSION) as pinned (its sha512 differs):" \
 		"remove it and build again" >&2; exit 1; }
