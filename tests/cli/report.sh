@@ -3,7 +3,8 @@
 # report.sh - sysrec report: the page of a trace built by mktrace with exact
 # figures (ten processes writing and reading known bytes, an exit status, a
 # signal, failed opens, the cpu class), of a gentrace trace and of one with
-# strings that would break out of the page's script or markup, opened in
+# strings that would break out of the page's script or markup, of an empty
+# recording and of three recordings together, opened in
 # headless Chromium (tests/tools/report_browser.js) and checked against
 # `sysrec analyze --format json` of the same traces (report_check.py): the
 # data, every chart's points and bars, the tables, sorting, no request, no
@@ -75,6 +76,9 @@ rw ts=1200000000 pid=100 comm="</script><b>" sys=write ret=10 fd=3 count=10 offs
 endmeta stop_ns 1300000000
 EOF
 "$MK" -o "$D/hostile.trc" "$D/hostile.txt" >/dev/null || fail report "mktrace hostile.trc"
+# empty.trc: a recording without a single event
+printf 'meta recording_id 0e0e\nmeta host e\nmeta start_ns 1000\nendmeta stop_ns 2000\n' >"$D/empty.txt"
+"$MK" -o "$D/empty.trc" "$D/empty.txt" >/dev/null || fail report "mktrace empty.trc"
 
 # --- the pages, in the browser, against analyze ---
 browse() {
@@ -86,18 +90,26 @@ browse() {
 		"$D/$1.html" "$D/$1.json" "$D/$1.png" 2>"$D/browser.err" ||
 		{ fail "report: $1 in a browser" "$(tail -3 "$D/browser.err")"; return 1; }
 }
-for t in spec gen hostile; do
-	if "$S" report --no-progress -o "$D/$t.html" "$D/$t.trc" 2>"$D/err"; then
+# page NAME TRACE...: NAME.html of the traces, in the browser, against analyze
+page() {
+	local t=$1
+	shift
+	if "$S" report --no-progress -o "$D/$t.html" "$@" 2>"$D/err"; then
 		ok "report: $t.html written"
 	else
 		fail "report: $t.html written" "$(cat "$D/err")"
-		continue
+		return
 	fi
 	expect_eq "report: $t: nothing on stderr" "$(cat "$D/err")" ""
-	browse $t && /usr/bin/python3 "$TOP/tests/cli/report_check.py" "report $t" "$S" \
-		"$D/$t.html" "$D/$t.json" "$D/$t.trc"
+	browse "$t" && /usr/bin/python3 "$TOP/tests/cli/report_check.py" "report $t" "$S" \
+		"$D/$t.html" "$D/$t.json" "$@"
 	if [ -s "$D/$t.png" ]; then ok "report: $t: a screenshot"; else fail "report: $t: a screenshot"; fi
+}
+for t in spec gen hostile empty; do
+	page $t "$D/$t.trc"
 done
+# three recordings on three hosts: figures summed, host columns
+page multi "$D/spec.trc" "$D/gen.trc" "$D/hostile.trc"
 
 expect_eq "report: hostile: three script elements, none of the trace's" \
 	"$(grep -c '<script' "$D/hostile.html")" 3
