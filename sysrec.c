@@ -62,6 +62,7 @@ static const char usage[] =
 	"   dump      print a trace event by event\n"
 	"   diff      compare two recordings: syscalls, files, processes\n"
 	"   export    write traces as a timeline for Perfetto or Chrome's JSON\n"
+	"   report    write the reports as one self-contained HTML page with charts\n"
 	"   help      show help for a command\n"
 	"\n"
 	"See 'sysrec help <command>', or 'man sysrec' for more ('man ./docs/sysrec.1'\n"
@@ -79,6 +80,7 @@ static const struct {
 	{ "dump",	cmd_dump,	sr_usage_dump },
 	{ "diff",	cmd_diff,	sr_usage_diff },
 	{ "export",	cmd_export,	sr_usage_export },
+	{ "report",	cmd_report,	sr_usage_report },
 };
 
 static int find_cmd(const char *name)

@@ -403,6 +403,14 @@ struct sr_an_opts {
 	uint64_t timeout_ns;	/* --timeout: how long a --sql query may run, 0: no end */
 	int hist;		/* --syscalls --hist */
 	int wide;		/* --wide: tables never cut */
+	/*
+	 * sysrec report (analyze/html/): each result set a report would print
+	 * goes to sink instead (it prints nothing), and the coverage header
+	 * and notes to hdr (NULL: stdout for a table, else stderr).
+	 */
+	int (*sink)(void *ctx, struct sr_rs *rs);
+	void *sink_ctx;
+	FILE *hdr;
 };
 
 /*

@@ -92,6 +92,8 @@ int print_rs(struct rctx *c, struct sr_rs *rs)
 {
 	int err = rs->err;
 
+	if (!err && c->o->sink)
+		return c->o->sink(c->o->sink_ctx, rs);
 	if (!err)
 		err = sr_rs__print(rs, stdout, c->o->fmt, sr_out_width(c->o->wide));
 	if (err == -ENOMEM)
@@ -476,7 +478,7 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *opts)
 	c.event_rows = sr_an_query_int(db, "SELECT value FROM meta WHERE key = 'event_rows'",
 				       1) != 0;
 
-	c.hdr = o->fmt == SR_FMT_TABLE ? stdout : stderr;
+	c.hdr = o->hdr ? o->hdr : o->fmt == SR_FMT_TABLE ? stdout : stderr;
 	/* a table is read by a person: its top rows; CSV and JSON feed programs: every row */
 	if (o->limit >= 0)
 		c.limit = o->limit;

@@ -87,7 +87,8 @@ comp() {
 		_sysrec
 		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$TOP" "$@" 2>&1
 }
-expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump export help info record top "
+expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump export help info record report top "
+expect_eq "completion: report's options" "$(comp sysrec report x.trc --t)" "--title --top "
 expect_eq "completion: help's commands" "$(comp sysrec help d)" "diff dump "
 expect_eq "completion: reports" "$(comp sysrec analyze x.trc --s)" "--since --slow --sql --syscalls "
 expect_eq "completion: export's outputs" "$(comp sysrec export x.trc --p)" "--perfetto --pid "
