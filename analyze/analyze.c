@@ -298,7 +298,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_MEM_LIMIT:
 			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
-				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 16M)",
+				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 32M)",
 				       optarg);
 				err = -EINVAL;
 			}

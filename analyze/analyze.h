@@ -248,8 +248,13 @@ struct sr_an_import_opts {
 	 */
 	uint64_t mem_limit;
 };
-/* The smallest budget taken: below it even a small trace would not fit. */
-#define SR_AN_MEM_MIN	(16ull << 20)
+/*
+ * The smallest budget taken: below it the buffers for one chunk of the
+ * recorder's default size (SR_CHUNK_DEFAULT) would not fit beside the rest.
+ */
+#define SR_AN_MEM_MIN	(32ull << 20)
+/* What the budget sets aside for the binary and its libraries, resident (about 5 MiB). */
+#define SR_AN_BASE_BYTES	(6ull << 20)
 /*
  * The default budget: a quarter of the physical memory, or 1 GiB when that
  * cannot be read.

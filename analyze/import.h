@@ -243,9 +243,12 @@ struct an_imp {
 	/*
 	 * The bytes of every table above that grows with what the input
 	 * claims (processes, files, descriptors, names, buckets, durations),
-	 * against the budget's share of them (--mem-limit).
+	 * and of the open reader's buffers, against the budget's share of them
+	 * (--mem-limit).
 	 */
 	struct sr_mem mem;
+	uint64_t reader_held;	/* the open reader's buffers (its thread's while it reads) */
+	uint64_t reader_refused; /* what they would have held when refused, or 0 */
 	uint64_t budget;	/* --mem-limit in bytes: 0, none */
 	uint64_t sql_share;	/* SQLite's heap limit within it */
 	int sql_nomem;		/* SQLite ran out of its share */
@@ -323,8 +326,11 @@ struct an_recset {
  * is a failure).  0, or -ENOMEM past the budget.
  */
 int scan_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int *nfailed);
-/* Open a scanned file again for its turn: 0, or -errno said. */
-int reopen_input(struct an_input *in);
+/*
+ * Open a scanned file again for its turn: 0, or -errno said (-ENOMEM with
+ * im->mem.over set, unsaid, when its buffers do not fit the budget).
+ */
+int reopen_input(struct an_imp *im, struct an_input *in);
 void close_input(struct an_input *in);
 /*
  * The files not skipped, sorted by (recording, rotation) into *files, and

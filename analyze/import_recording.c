@@ -114,6 +114,9 @@ int import_trace(struct an_imp *im, struct an_input *in, int *nfailed)
 	progress(im, feed, 1);
 	sr_an_feed__free(feed);
 	im->feed = NULL;
+	/* the reader's buffers for a chunk did not fit the budget */
+	if (!err && rc == -ENOMEM && im->mem.over)
+		err = -ENOMEM;
 	if (!err)
 		err = flush_events(im);
 	if (err)
