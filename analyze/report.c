@@ -116,6 +116,16 @@ int has_cpu(struct rctx *c)
 	return c->cpu;
 }
 
+const char *fmt_wall_at(int64_t ts, int64_t off, char *buf, size_t n)
+{
+	int64_t wall;
+
+	/* as info and dump convert: a date they call out of range is one here too */
+	if (ts < 0 || sr_wall_ns((uint64_t)ts, off, &wall))
+		return NULL;
+	return sr_fmt_wall(wall, buf, n);
+}
+
 void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
 	      int64_t start, int has_off, int64_t off)
 {
@@ -124,8 +134,15 @@ void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
 	if (!has) {
 		sr_rs__null(rs);
 	} else if (c->o->time_abs && has_off) {
-		sr_fmt_wall(sat_add(ts, off), buf, sizeof(buf));
-		sr_rs__str(rs, buf);
+		const char *w = fmt_wall_at(ts, off, buf, sizeof(buf));
+
+		/* null in JSON, as dump --json and info --json */
+		if (w)
+			sr_rs__str(rs, w);
+		else if (c->o->fmt == SR_FMT_JSON)
+			sr_rs__null(rs);
+		else
+			sr_rs__str(rs, SR_WALL_OUT_OF_RANGE);
 	} else {
 		sr_rs__real(rs, ((double)ts - (double)start) / 1e9);
 	}

@@ -190,6 +190,12 @@ int setup_time_filter(struct rctx *c);
 /* report_unmatched.c: a line on stderr for each filter that matches nothing */
 void say_unmatched(struct rctx *c);
 int64_t sat_add(int64_t a, int64_t b);
+/*
+ * The wall-clock date of recording time @ts under clock offset @off in
+ * @buf, through sr_wall_ns() as info and dump convert, or NULL when out of
+ * range (they print SR_WALL_OUT_OF_RANGE).
+ */
+const char *fmt_wall_at(int64_t ts, int64_t off, char *buf, size_t n);
 
 /*
  * A --since/--until window in buckets of @unit ns (agg: 1 s, tl: 10 ms):

@@ -48,8 +48,10 @@ void print_header(struct rctx *c)
 		fprintf(f, ": %" PRId64 " events in %.3f s\n",
 			(int64_t)sqlite3_column_int64(st, 6), ((double)stop - (double)start) / 1e9);
 		if (has_off) {
-			sr_fmt_wall(sat_add(start, off), a, sizeof(a));
-			sr_fmt_wall(sat_add(stop, off), b, sizeof(b));
+			if (!fmt_wall_at(start, off, a, sizeof(a)))
+				snprintf(a, sizeof(a), "%s", SR_WALL_OUT_OF_RANGE);
+			if (!fmt_wall_at(stop, off, b, sizeof(b)))
+				snprintf(b, sizeof(b), "%s", SR_WALL_OUT_OF_RANGE);
 		} else {
 			snprintf(a, sizeof(a), "%.6f", (double)start / 1e9);
 			snprintf(b, sizeof(b), "%.6f", (double)stop / 1e9);
