@@ -194,6 +194,11 @@ struct an_imp {
 	int64_t rec_id;
 	int64_t start;		/* bucket 0 begins here */
 	int have_start, ts_sorted;
+	/*
+	 * From the metadata (0: not there, as in traces before they were
+	 * written): the command record started, whose parent is the recorder.
+	 */
+	int64_t command_pid, recorder_pid;
 	int64_t last_ts;
 	int64_t first_event;
 	uint64_t rec_events, rec_lost;

@@ -19,6 +19,7 @@ static const char *const origin_names[] = { "snapshot", "fork", "seen" };
 static int write_procs(struct an_imp *im)
 {
 	sqlite3_stmt *st = im->ins_proc, *sm = im->ins_mem;
+	int64_t cmd = im->command_pid;
 
 	for (size_t i = 0; i < im->nprocs; i++) {
 		struct an_proc *p = &im->procs[i];
@@ -27,7 +28,11 @@ static int write_procs(struct an_imp *im)
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, im->rec_id);
 		sqlite3_bind_int64(st, 3, p->pid);
-		if (p->ppid)
+		/* the command's parent is the recorder, never in the trace: its fork came first */
+		if (!p->ppid && cmd && p->pid == cmd) {
+			sqlite3_bind_int64(st, 4, im->recorder_pid);
+			cmd = 0;
+		} else if (p->ppid)
 			sqlite3_bind_int64(st, 4, p->ppid);
 		else
 			sqlite3_bind_null(st, 4);
