@@ -235,7 +235,10 @@ static const struct sr_report_col top_io_cols[] = {
 #define NOCPU_TABLE	SR_REPORT_COL_NOCPU_TABLE
 #define NOTABLE		SR_COL_F_NOTABLE
 
+#define BY_HOST		SR_REPORT_BY(SR_BY_HOST)
+
 static const struct sr_report_col syscalls_cols[] = {
+	{ "host", SR_COL_TEXT, 0, BY_HOST },
 	{ "syscall", SR_COL_TEXT, 0, 0 },
 	{ "calls", SR_COL_INT, 0, 0 },
 	{ "errors", SR_COL_INT, 0, 0 },
@@ -291,9 +294,11 @@ static const struct sr_report_col errors_cols[] = {
 #define BY_PROCESS	SR_REPORT_BY(SR_BY_PROCESS)
 
 static const struct sr_report_col cpu_cols[] = {
-	{ "pid", SR_COL_INT, 0, 0 },
+	{ "host", SR_COL_TEXT, 0, BY_HOST },
+	{ "pid", SR_COL_INT, 0, BY_PROCESS | BY_THREAD },
 	{ "tid", SR_COL_INT, 0, BY_THREAD },
-	{ "comm", SR_COL_TEXT, 0, 0 },
+	{ "comm", SR_COL_TEXT, 0, BY_PROCESS | BY_THREAD },
+	{ "processes", SR_COL_INT, 0, BY_HOST },
 	{ "on_cpu_ns", SR_COL_DUR, 0, 0 },
 	{ "share", SR_COL_TEXT, SR_COL_F_TABLEONLY, 0 },
 	{ "runq_ns", SR_COL_DUR, 0, 0 },
@@ -301,14 +306,15 @@ static const struct sr_report_col cpu_cols[] = {
 	{ "vol_switches", SR_COL_INT, NOTABLE, 0 },
 	{ "invol_switches", SR_COL_INT, NOTABLE, 0 },
 	{ "blocked_ns", SR_COL_DUR, 0, 0 },
-	{ "runq_p50_ns", SR_COL_DUR, NOTABLE, 0 },
-	{ "runq_p99_ns", SR_COL_DUR, 0, 0 },
+	/* percentiles of a process's waits: not added up per host */
+	{ "runq_p50_ns", SR_COL_DUR, NOTABLE, BY_PROCESS | BY_THREAD },
+	{ "runq_p99_ns", SR_COL_DUR, 0, BY_PROCESS | BY_THREAD },
 	{ "runq_max_ns", SR_COL_DUR, NOTABLE, 0 },
 	{ "cpu_share", SR_COL_REAL, NOTABLE, 0 },
 	{ "timeslices", SR_COL_INT, NOTABLE, 0 },
 	{ "runq_waits", SR_COL_INT, NOTABLE, 0 },
-	{ "threads", SR_COL_INT, NOTABLE, BY_PROCESS },
-	HOST,
+	{ "threads", SR_COL_INT, NOTABLE, BY_PROCESS | BY_HOST },
+	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, BY_PROCESS | BY_THREAD },
 	END
 };
 
@@ -414,8 +420,8 @@ int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o)
 
 /*
  * --time abs on a recording without a wall clock (clock_offset_ns): its
- * times stay relative, and a line on stderr says so.  The timeline takes
- * the first recording's clock for all of them.
+ * times stay relative, and a line on stderr says so (the timeline places
+ * it from the start of the first recording).
  */
 static void note_no_clock(const struct rctx *c)
 {
@@ -423,10 +429,8 @@ static void note_no_clock(const struct rctx *c)
 
 	if (sr_an_prepare(c->db, "SELECT (SELECT path FROM traces t WHERE t.rec_id = r.rec_id"
 			  " ORDER BY rotation_index LIMIT 1) FROM recordings r"
-			  " WHERE r.clock_offset_ns IS NULL AND (?1 = 0 OR r.rec_id ="
-			  " (SELECT MIN(rec_id) FROM recordings)) ORDER BY r.rec_id", &st))
+			  " WHERE r.clock_offset_ns IS NULL ORDER BY r.rec_id", &st))
 		return;
-	sqlite3_bind_int(st, 1, c->o->report == SR_REP_TIMELINE);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *path = sqlite3_column_text(st, 0);
 

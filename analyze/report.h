@@ -47,8 +47,9 @@
 	  "  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n", \
 	  report_top_io, io_needs_rows, top_io_cols, 20)			\
 	X(SYSCALLS, "syscalls", 0,						\
-	  "  --syscalls [--hist]  calls, errors, total/mean/p50/p99/max, on/off-CPU time;\n" \
-	  "                      --hist: a latency histogram per syscall (log2 buckets)\n", \
+	  "  --syscalls [--hist | --by host]  calls, errors, total/mean/p50/p99/max,\n" \
+	  "                      on/off-CPU time; --hist: a latency histogram per syscall\n" \
+	  "                      (log2 buckets); --by host: per host and syscall\n", \
 	  report_syscalls, syscalls_needs_rows, syscalls_cols, 0)		\
 	X(SLOW, "slow", 0,							\
 	  "  --slow              the slowest calls (20): where their time went, path or fd\n", \
@@ -60,7 +61,7 @@
 	  "  --procs             the process tree: forks, execs, lifetimes, exit codes\n", \
 	  report_procs, NULL, procs_cols, 0)					\
 	X(CPU, "cpu", 0,							\
-	  "  --cpu [--by process|thread]  on-CPU, run-queue and off-CPU time, switches\n", \
+	  "  --cpu [--by process|thread|host]  on-CPU, run-queue and off-CPU time, switches\n", \
 	  report_cpu, NULL, cpu_cols, 0)					\
 	X(MEM, "mem", 0,							\
 	  "  --mem               mmap/munmap/brk per process: mapped, unmapped, peak\n", \

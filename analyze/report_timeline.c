@@ -19,6 +19,7 @@ struct tlacc {
 	} *v;
 	size_t n, cap;
 	int64_t iv;
+	int64_t shift;		/* the recording being read: its start from the first's, on the wall clock */
 };
 
 static int tl_put(struct tlacc *a, int64_t rel, int64_t events, int64_t rb, int64_t wb)
@@ -46,7 +47,10 @@ static int tl_ev(struct rctx *c, const struct sev *e, void *ctx)
 	int rw = sev_rw(c, e);
 	int64_t bytes = sr_io_bytes(e->ret);
 
-	return tl_put(ctx, sr_sum(e->ts, -e->start), 1, rw == 1 ? bytes : 0, rw == 2 ? bytes : 0);
+	struct tlacc *a = ctx;
+
+	return tl_put(a, sat_add(sr_sum(e->ts, -e->start), a->shift), 1, rw == 1 ? bytes : 0,
+		      rw == 2 ? bytes : 0);
 }
 
 static int cmp_tlb(const void *a, const void *b)
@@ -81,7 +85,7 @@ static int timeline_rec(struct rctx *c, const struct rrec *r, struct tlacc *acc)
 	sqlite3_bind_int64(st, 2, w.lo);
 	sqlite3_bind_int64(st, 3, w.hi);
 	while (!err && sqlite3_step(st) == SQLITE_ROW)
-		err = tl_put(acc, sqlite3_column_int64(st, 0) * SR_TL_NS,
+		err = tl_put(acc, sat_add(sqlite3_column_int64(st, 0) * SR_TL_NS, acc->shift),
 			     sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
 			     sqlite3_column_int64(st, 3));
 	sqlite3_finalize(st);
@@ -123,6 +127,28 @@ static int64_t auto_interval(struct rctx *c)
 	return steps[i];
 }
 
+/*
+ * --time abs: where recording @r starts on the wall clock, from where the
+ * first starts (@start0 + @off0), so that each is placed by its own clock.
+ * 0 when either has no clock: then it starts with the first.
+ */
+static int64_t rec_shift(struct rctx *c, const struct rrec *r, int has_off0, int64_t start0,
+			 int64_t off0)
+{
+	sqlite3_stmt *st;
+	int64_t shift = 0;
+
+	if (!c->o->time_abs || !has_off0 ||
+	    sr_an_prepare(c->db, "SELECT clock_offset_ns FROM recordings WHERE rec_id = ?", &st))
+		return 0;
+	sqlite3_bind_int64(st, 1, r->rec_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		shift = sat_add(sat_add(r->start, sqlite3_column_int64(st, 0)),
+				-sat_add(start0, off0));
+	sqlite3_finalize(st);
+	return shift;
+}
+
 int report_timeline(struct rctx *c)
 {
 	const struct sr_an_opts *o = c->o;
@@ -139,7 +165,10 @@ int report_timeline(struct rctx *c)
 	if (!o->interval_ns)
 		fprintf(c->hdr, "# bucket: %s (about 100 over the recording; --interval sets it)\n",
 			sr_human_dur((uint64_t)acc.iv, hbuf, sizeof(hbuf)));
-	/* times are from the start of each recording; --time abs shows the first's clock */
+	/*
+	 * Times are from the start of each recording; with --time abs each
+	 * recording is placed by its own clock on the first's.
+	 */
 	if (sr_an_prepare(c->db, "SELECT start_ns, clock_offset_ns FROM recordings"
 			  " ORDER BY rec_id LIMIT 1", &st) == 0) {
 		if (sqlite3_step(st) == SQLITE_ROW) {
@@ -149,8 +178,10 @@ int report_timeline(struct rctx *c)
 		}
 		sqlite3_finalize(st);
 	}
-	for (size_t k = 0; k < c->nrecs && !err; k++)
+	for (size_t k = 0; k < c->nrecs && !err; k++) {
+		acc.shift = rec_shift(c, &c->recs[k], has_off, start, off);
 		err = timeline_rec(c, &c->recs[k], &acc);
+	}
 	if (err)
 		goto out;
 	if (acc.n)	/* an empty window has no array: qsort(NULL) is undefined */

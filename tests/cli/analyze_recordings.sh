@@ -43,4 +43,105 @@ cmd_trace "$D/other.trc" "recording_id c0ffee03" "recorder_pid 99" "command_pid 
 expect_eq "command_pid of another process: ppid unknown" \
 	"$(csv "$D/other.trc" --procs | cut -d, -f1,2 | sort)" "$(printf '100,\n101,100\npid,ppid')"
 
+# --- several recordings: --by host ---
+# mk ID HOST DUR: app reads twice and fails a write, each call DUR ns
+mk() {
+	cat <<-EOF | "$MK" -o "$D/$1.trc" -f >/dev/null || fail mktrace "$1"
+	meta recording_id $1
+	meta host $2
+	meta start_ns 1000000000
+	proc ts=1000000000 pid=100 comm=app ppid=1 start_ns=500000000 argv="app"
+	rw ts=1110000000 pid=100 comm=app sys=read ret=10 fd=4 count=100 offset=-1 dur_ns=$3
+	rw ts=1120000000 pid=100 comm=app sys=read ret=10 fd=4 count=100 offset=-1 dur_ns=$3
+	rw ts=1130000000 pid=100 comm=app sys=write ret=-9 fd=4 count=100 offset=-1 dur_ns=$3
+	EOF
+}
+mk a1 hostA 1000
+mk a2 hostA 3000
+mk b1 hostB 5000
+# hostA: reads of 1000, 1000, 3000, 3000 ns (p50 1000 as --syscalls computes it
+# for these four), writes of 1000 and 3000; hostB: 5000 each
+expect_eq "--syscalls --by host: per host and syscall" \
+	"$(csv "$D/a1.trc" "$D/a2.trc" "$D/b1.trc" --syscalls --by host)" \
+	"host,syscall,calls,errors,total_ns,mean_ns,p50_ns,p99_ns,max_ns
+hostA,read,4,0,8000,2000,1000,3000,3000
+hostA,write,2,2,4000,2000,1000,3000,3000
+hostB,read,2,0,10000,5000,5000,5000,5000
+hostB,write,1,1,5000,5000,5000,5000,5000"
+summed() { "$S" analyze "$@" --no-progress 2>/dev/null | grep 'figures summed'; }
+expect_eq "--by host: two runs of one host summed, said" \
+	"$(summed "$D/a1.trc" "$D/a2.trc" "$D/b1.trc" --syscalls --by host)" \
+	"# 3 recordings (hosts hostA, hostB): figures summed per host"
+expect_eq "--by host: one recording per host, nothing summed" \
+	"$(summed "$D/a1.trc" "$D/b1.trc" --syscalls --by host)" ""
+expect_eq "--syscalls without --by host: summed, said" \
+	"$(summed "$D/a1.trc" "$D/b1.trc" --syscalls)" \
+	"# 2 recordings (hosts hostA, hostB): figures summed"
+# the same figures with a filter (the events are read either way)
+expect_eq "--syscalls --by host --pid 100" \
+	"$(csv "$D/a1.trc" "$D/b1.trc" --syscalls --by host --pid 100 | tail -1)" \
+	"hostB,write,1,1,5000,5000,5000,5000,5000"
+must_fail "--syscalls --by process" "$S" analyze "$D/a1.trc" --syscalls --by process --no-progress
+must_fail "--syscalls --by host --hist" "$S" analyze "$D/a1.trc" --syscalls --by host --hist --no-progress
+must_fail "--top-io --by host" "$S" analyze "$D/a1.trc" --top-io --by host --no-progress
+
+# --cpu --by host: app and db each with on-CPU time from counters
+mkc() { # ID HOST APP_NS DB_NS (on-CPU over the one-second recording, from 1 ms)
+	cat <<-EOF | "$MK" -o "$D/$1.trc" -f >/dev/null || fail mktrace "$1"
+	meta recording_id $1
+	meta host $2
+	meta classes proc,mem,file,cpu
+	meta start_ns 1000000000
+	meta stop_ns 2000000000
+	proc ts=1000000000 pid=101 comm=app ppid=1 start_ns=500000000 argv="app"
+	proc ts=1000000000 pid=102 comm=db ppid=1 start_ns=500000000 argv="db"
+	cputime ts=1000000000 pid=101 comm=app on_cpu_ns=1000000 h.flags=0x400
+	cputime ts=1000000000 pid=102 comm=db on_cpu_ns=1000000 h.flags=0x400
+	cputime ts=2000000000 pid=101 comm=app on_cpu_ns=$3
+	cputime ts=2000000000 pid=102 comm=db on_cpu_ns=$4
+	EOF
+}
+mkc c1 hostA 5000000 11000000
+mkc c2 hostA 3000000 2000000
+mkc c3 hostB 101000000 1000000
+# hostA: 4 + 10 + 2 + 1 = 17 ms over 2 s; hostB: 100 + 0 ms over 1 s
+expect_eq "--cpu --by host" \
+	"$(csv "$D/c1.trc" "$D/c2.trc" "$D/c3.trc" --cpu --by host | cut -d, -f1-3,10,13)" \
+	"host,processes,on_cpu_ns,cpu_share,threads
+hostB,2,100000000,0.10000000000000001,2
+hostA,4,17000000,0.0085000000000000006,4"
+expect_eq "--cpu --by host: the share in tables" \
+	"$("$S" analyze "$D/c1.trc" "$D/c2.trc" "$D/c3.trc" --cpu --by host --no-progress 2>/dev/null |
+	   awk '/^host +processes/ { h = 1; next } h { print $1, $4 }')" "hostB 10.0%
+hostA 0.9%"
+
+# --- --timeline --time abs: each recording on its own clock ---
+# a starts at wall 1700000001.0 (monotonic 1 s), b at 1700000001.5
+# (monotonic 5 s); each reads 0.1 s after its start
+mkw() { # ID START_NS OFFSET READ_TS BYTES
+	cat <<-EOF | "$MK" -o "$D/$1.trc" -f >/dev/null || fail mktrace "$1"
+	meta recording_id $1
+	meta host h$1
+	meta start_ns $2
+	meta clock_offset_ns $3
+	rw ts=$4 pid=100 comm=app sys=read ret=$5 fd=4 count=100 offset=-1 dur_ns=1000
+	EOF
+}
+mkw wa 1000000000 1700000000000000000 1100000000 10
+mkw wb 5000000000 1699999996500000000 5100000000 20
+expect_eq "--timeline --time abs: each recording by its clock" \
+	"$(csv "$D/wa.trc" "$D/wb.trc" --timeline --interval 100ms --time abs)" \
+	"time,events,read_bytes,write_bytes
+2023-11-14 22:13:21.100000,1,10,0
+2023-11-14 22:13:21.200000,0,0,0
+2023-11-14 22:13:21.300000,0,0,0
+2023-11-14 22:13:21.400000,0,0,0
+2023-11-14 22:13:21.500000,0,0,0
+2023-11-14 22:13:21.600000,1,20,0"
+# without --time abs: both from their own start
+expect_eq "--timeline: times from each recording's start" \
+	"$(csv "$D/wa.trc" "$D/wb.trc" --timeline --interval 100ms)" \
+	"time,events,read_bytes,write_bytes
+0.100000,2,30,0"
+
 t_done
