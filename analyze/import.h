@@ -109,12 +109,20 @@ struct an_agg {
 	uint64_t events, opens, reads, read_bytes, writes, write_bytes;
 };
 
-/* The timeline's finer buckets: events and bytes per 10 ms, process and cgroup. */
+/*
+ * The timeline's finer buckets: events and bytes per 10 ms, process and
+ * cgroup, and the time inside syscalls.  That time is kept as a rate (how
+ * many calls are running) and what the 10 ms it changes in holds of it:
+ * a call [s, e) adds sys_ns += end of s's bucket - s and sys_rate += 1 to
+ * the bucket after s's, and the opposite at e, so that a long call costs
+ * four numbers, not one per 10 ms it spans (docs/SCHEMA.md, tl).
+ */
 struct an_tl {
 	int64_t bucket;
 	uint32_t proc;
 	uint64_t cgroup;
 	uint64_t events, read_bytes, write_bytes;
+	int64_t sys_ns, sys_rate;
 };
 
 /* Per syscall name: what --syscalls needs, gathered while importing. */

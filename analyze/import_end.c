@@ -362,6 +362,8 @@ static int write_tl(struct an_imp *im)
 		sqlite3_bind_int64(st, 5, (int64_t)t->events);
 		sqlite3_bind_int64(st, 6, (int64_t)t->read_bytes);
 		sqlite3_bind_int64(st, 7, (int64_t)t->write_bytes);
+		sqlite3_bind_int64(st, 8, t->sys_ns);
+		sqlite3_bind_int64(st, 9, t->sys_rate);
 		if (step_reset(im, st))
 			return -EIO;
 	}

@@ -371,6 +371,7 @@ static const struct sr_report_col timeline_cols[] = {
 	{ "events", SR_COL_INT, 0, 0 },
 	{ "read_bytes", SR_COL_BYTES, 0, 0 },
 	{ "write_bytes", SR_COL_BYTES, 0, 0 },
+	{ "syscall_ns", SR_COL_DUR, 0, 0 },
 	END
 };
 

@@ -117,7 +117,7 @@ hostA 0.9%"
 
 # --- --timeline --time abs: each recording on its own clock ---
 # a starts at wall 1700000001.0 (monotonic 1 s), b at 1700000001.5
-# (monotonic 5 s); each reads 0.1 s after its start
+# (monotonic 5 s); each reads 0.15 s after its start (1000 ns)
 mkw() { # ID START_NS OFFSET READ_TS BYTES
 	cat <<-EOF | "$MK" -o "$D/$1.trc" -f >/dev/null || fail mktrace "$1"
 	meta recording_id $1
@@ -127,21 +127,61 @@ mkw() { # ID START_NS OFFSET READ_TS BYTES
 	rw ts=$4 pid=100 comm=app sys=read ret=$5 fd=4 count=100 offset=-1 dur_ns=1000
 	EOF
 }
-mkw wa 1000000000 1700000000000000000 1100000000 10
-mkw wb 5000000000 1699999996500000000 5100000000 20
+mkw wa 1000000000 1700000000000000000 1150000000 10
+mkw wb 5000000000 1699999996500000000 5150000000 20
 expect_eq "--timeline --time abs: each recording by its clock" \
 	"$(csv "$D/wa.trc" "$D/wb.trc" --timeline --interval 100ms --time abs)" \
-	"time,events,read_bytes,write_bytes
-2023-11-14 22:13:21.100000,1,10,0
-2023-11-14 22:13:21.200000,0,0,0
-2023-11-14 22:13:21.300000,0,0,0
-2023-11-14 22:13:21.400000,0,0,0
-2023-11-14 22:13:21.500000,0,0,0
-2023-11-14 22:13:21.600000,1,20,0"
+	"time,events,read_bytes,write_bytes,syscall_ns
+2023-11-14 22:13:21.100000,1,10,0,1000
+2023-11-14 22:13:21.200000,0,0,0,0
+2023-11-14 22:13:21.300000,0,0,0,0
+2023-11-14 22:13:21.400000,0,0,0,0
+2023-11-14 22:13:21.500000,0,0,0,0
+2023-11-14 22:13:21.600000,1,20,0,1000"
 # without --time abs: both from their own start
 expect_eq "--timeline: times from each recording's start" \
 	"$(csv "$D/wa.trc" "$D/wb.trc" --timeline --interval 100ms)" \
-	"time,events,read_bytes,write_bytes
-0.100000,2,30,0"
+	"time,events,read_bytes,write_bytes,syscall_ns
+0.100000,2,30,0,2000"
+
+# --- --timeline: a long call spread over the buckets it spans ---
+# a read of 1.5 s from 0.05 s to 1.55 s (1.5 s after the recording's start
+# plus 50 ms), and a read of 1 ms returning at 0.32 s
+printf '%s\n' "meta recording_id 10ng0001" "meta start_ns 1000000000" "meta stop_ns 2600000000" \
+	"rw ts=2550000000 pid=100 comm=app sys=read ret=4096 fd=3 count=4096 offset=-1 dur_ns=1500000000" \
+	"rw ts=1320000000 pid=100 comm=app sys=read ret=10 fd=3 count=10 offset=-1 dur_ns=1000000" |
+	"$MK" -o "$D/long.trc" -f >/dev/null || fail mktrace long.trc
+# 0.1 s buckets (table tl): 50 ms in the first, 100 ms in each of the 14
+# it runs through (and the short read's 1 ms at 0.3), 50 ms in the last,
+# where the read returns with its 4096 bytes
+expect_eq "--timeline: a 1.5 s read spread over 0.1 s buckets" \
+	"$(csv "$D/long.trc" --timeline --interval 100ms | tr '\n' ' ')" \
+	"time,events,read_bytes,write_bytes,syscall_ns 0.000000,0,0,0,50000000 0.100000,0,0,0,100000000 0.200000,0,0,0,100000000 0.300000,1,10,0,101000000 0.400000,0,0,0,100000000 0.500000,0,0,0,100000000 0.600000,0,0,0,100000000 0.700000,0,0,0,100000000 0.800000,0,0,0,100000000 0.900000,0,0,0,100000000 1.000000,0,0,0,100000000 1.100000,0,0,0,100000000 1.200000,0,0,0,100000000 1.300000,0,0,0,100000000 1.400000,0,0,0,100000000 1.500000,1,4096,0,50000000 "
+# the same from the events (an interval of no whole 10 ms): 25 ms buckets,
+# the first whole from 0.05 s, 1.501 s in all over 61 rows
+sum_rows() { awk -F, 'NR > 1 { n++; s += $5; e += $2 } END { print n, e, s }'; }
+expect_eq "--timeline --interval 25ms: spread from the events" \
+	"$(csv "$D/long.trc" --timeline --interval 25ms | sum_rows)" "61 2 1501000000"
+expect_eq "--timeline --interval 25ms: its first and last buckets" \
+	"$(csv "$D/long.trc" --timeline --interval 25ms | sed -n '2p;$p' | tr '\n' ' ')" \
+	"0.050000,0,0,0,25000000 1.550000,1,4096,0,0 "
+# windows: the time within them, also of a call still running at --until
+# (0.35 .. 1.23 s: 880 ms) and of one begun before --since
+expect_eq "--timeline --since 0.35 --until 1.23: the time in the window (tl)" \
+	"$(csv "$D/long.trc" --timeline --interval 100ms --since 0.35 --until 1.23 | sum_rows)" "10 0 880000000"
+expect_eq "--timeline --since 0.35 --until 1.23: the first and last buckets" \
+	"$(csv "$D/long.trc" --timeline --interval 100ms --since 0.35 --until 1.23 | sed -n '2p;$p' | tr '\n' ' ')" \
+	"0.300000,0,0,0,50000000 1.200000,0,0,0,30000000 "
+expect_eq "--timeline --since 0.35 --until 1.23: the same from the events" \
+	"$(csv "$D/long.trc" --timeline --interval 25ms --since 0.35 --until 1.23 | sum_rows)" "36 0 880000000"
+expect_eq "--timeline --until 1.0: the time up to it" \
+	"$(csv "$D/long.trc" --timeline --interval 100ms --until 1.0 | sum_rows)" "10 1 951000000"
+expect_eq "--timeline --since 1.0: the time from it" \
+	"$(csv "$D/long.trc" --timeline --interval 20ms --since 1.0 | sum_rows)" "28 1 550000000"
+# in all, the durations dump gives (a second tool: ts_ns - ts_start_ns)
+expect_eq "--timeline: the time in all is the calls' durations" \
+	"$(csv "$D/long.trc" --timeline | sum_rows | cut -d' ' -f3)" \
+	"$("$S" dump --json "$D/long.trc" | /usr/bin/python3 -c 'import json,sys
+print(sum(e["ts_ns"] - e["ts_start_ns"] for e in map(json.loads, sys.stdin) if "ts_start_ns" in e))')"
 
 t_done
