@@ -233,6 +233,14 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 		im->ts_sorted = 0;
 	im->last_ts = (int64_t)h->ts;
 
+	/*
+	 * A call's time within the recording (from its start when begun
+	 * before), first: it may move the tl array, and t points into it.
+	 */
+	dur = s ? sr_clamp_u64(s->dur_ns, SR_DUR_MAX) : 0;
+	if (dur && tl_span(im, im->have_start && (int64_t)h->ts - dur < im->start ?
+			   im->start : (int64_t)h->ts - dur, (int64_t)h->ts, proc, h->cgroup_id))
+		return -ENOMEM;
 	g = agg_get(im, (int64_t)h->ts, proc, x->file, h->cgroup_id);
 	t = tl_get(im, (int64_t)h->ts, proc, h->cgroup_id);
 	if (!g || !t)
@@ -244,10 +252,6 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 	if (h->type == SR_EV_OPEN && s->ret >= 0)
 		g->opens++;
 	dur = sr_clamp_u64(s->dur_ns, SR_DUR_MAX);
-	/* its time within the recording: a call begun before it counts from its start */
-	if (dur && tl_span(im, im->have_start && (int64_t)h->ts - dur < im->start ?
-			   im->start : (int64_t)h->ts - dur, (int64_t)h->ts, proc, h->cgroup_id))
-		return -ENOMEM;
 	if (sys != NONE)
 		rw = im->sys[sys].rw;
 	if (h->type == SR_EV_RW && s->ret >= 0) {
