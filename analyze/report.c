@@ -350,6 +350,7 @@ static const struct sr_report_col mem_cols[] = {
 	{ "peak_bytes", SR_COL_BYTES, 0, 0 },
 	{ "brks", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "heap_growth_bytes", SR_COL_BYTES, 0, 0 },
+	HOST,
 	END
 };
 

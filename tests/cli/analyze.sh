@@ -166,8 +166,8 @@ csv procs "pid,ppid,comm,depth,start,end,duration_ns,exit_code,exit_status,exit_
 101,100,cat,1,0.100000,1.000000,900000000,256,1,0,0,1,/bin/cat,cat /etc/passwd,hostA
 102,100,worker,1,1.500000,2.500000,1000000000,9,0,9,1,1,/usr/bin/worker,worker --fast,hostA" "$F" --procs
 
-csv mem "pid,comm,mmaps,mapped_bytes,munmaps,unmapped_bytes,peak_bytes,brks,heap_growth_bytes
-101,cat,3,77824,1,4096,73728,2,135168" "$F" --mem
+csv mem "pid,comm,mmaps,mapped_bytes,munmaps,unmapped_bytes,peak_bytes,brks,heap_growth_bytes,host
+101,cat,3,77824,1,4096,73728,2,135168,hostA" "$F" --mem
 
 csv files "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host
 /tmp/out,1,0,1,0,0,3,7433,hostA
@@ -356,8 +356,8 @@ execve,1,0,200000,200000,200000,200000,200000
 write,1,0,50000,50000,50000,50000,50000
 clone,1,0,40000,40000,40000,40000,40000
 openat,1,0,5000,5000,5000,5000,5000" "$F" --syscalls --pid 102
-csv filter_mem_since "pid,comm,mmaps,mapped_bytes,munmaps,unmapped_bytes,peak_bytes,brks,heap_growth_bytes
-101,cat,1,65536,0,0,65536,1,0" "$F" --mem --since 0.5
+csv filter_mem_since "pid,comm,mmaps,mapped_bytes,munmaps,unmapped_bytes,peak_bytes,brks,heap_growth_bytes,host
+101,cat,1,65536,0,0,65536,1,0,hostA" "$F" --mem --since 0.5
 got=$("$S" analyze "$F" --procs --since 1.2 --format csv 2>/dev/null | cut -d, -f1 | tr '\n' ' ')
 expect_eq filter_procs_window "$got" "pid 100 102 "
 csv filter_files_comm "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host

@@ -85,6 +85,12 @@ must_fail "--syscalls --by process" "$S" analyze "$D/a1.trc" --syscalls --by pro
 must_fail "--syscalls --by host --hist" "$S" analyze "$D/a1.trc" --syscalls --by host --hist --no-progress
 must_fail "--top-io --by host" "$S" analyze "$D/a1.trc" --top-io --by host --no-progress
 
+# --mem over two hosts: a row per process, labelled with its host, not summed
+expect_eq "--mem: rows labelled by host" \
+	"$(csv "$D/a1.trc" "$D/b1.trc" --mem | head -1)" \
+	"pid,comm,mmaps,mapped_bytes,munmaps,unmapped_bytes,peak_bytes,brks,heap_growth_bytes,host"
+expect_eq "--mem: no 'summed' line (a host column)" "$(summed "$D/a1.trc" "$D/b1.trc" --mem)" ""
+
 # --cpu --by host: app and db each with on-CPU time from counters
 mkc() { # ID HOST APP_NS DB_NS (on-CPU over the one-second recording, from 1 ms)
 	cat <<-EOF | "$MK" -o "$D/$1.trc" -f >/dev/null || fail mktrace "$1"
