@@ -88,7 +88,7 @@ static const char schema_sql[] =
 	" read_bytes INTEGER, writes INTEGER, write_bytes INTEGER);\n"
 	"CREATE TABLE tl(rec_id INTEGER, bucket INTEGER, proc_id INTEGER,"
 	" cgroup_id INTEGER, events INTEGER, read_bytes INTEGER,"
-	" write_bytes INTEGER);\n"
+	" write_bytes INTEGER, sys_ns INTEGER, sys_rate INTEGER);\n"
 	"CREATE TABLE mem_ev(proc_id INTEGER, rec_id INTEGER, ts INTEGER,"
 	" type INTEGER, ret INTEGER, len INTEGER);\n"
 	"CREATE TABLE sys_stats(sys_id INTEGER PRIMARY KEY, calls INTEGER,"

@@ -109,7 +109,7 @@ static const struct {
 	{ "table", SR_FMT_TABLE }, { "csv", SR_FMT_CSV }, { "json", SR_FMT_JSON },
 }, bys[] = {
 	{ "process", SR_BY_PROCESS }, { "file", SR_BY_FILE }, { "cgroup", SR_BY_CGROUP },
-	{ "thread", SR_BY_THREAD },
+	{ "thread", SR_BY_THREAD }, { "host", SR_BY_HOST },
 };
 
 static const int stop_signals[] = {
@@ -235,7 +235,7 @@ int cmd_analyze(int argc, char **argv)
 			db_path = optarg;
 			break;
 		case OPT_BY:
-			err = lookup(optarg, "--by (process, file, cgroup or thread)", &o.by, 1);
+			err = lookup(optarg, "--by (process, file, cgroup, thread or host)", &o.by, 1);
 			by_given = 1;
 			break;
 		case OPT_FORMAT:
@@ -304,7 +304,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_MEM_LIMIT:
 			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
-				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 16M)",
+				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 32M)",
 				       optarg);
 				err = -EINVAL;
 			}
@@ -327,16 +327,26 @@ int cmd_analyze(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU) {
-		usage_err("--by goes with --top-io or --cpu");
+	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU &&
+	    o.report != SR_REP_SYSCALLS) {
+		usage_err("--by goes with --top-io, --cpu or --syscalls");
 		goto out;
 	}
-	if (by_given && o.report == SR_REP_TOP_IO && o.by == SR_BY_THREAD) {
+	if (by_given && o.report == SR_REP_TOP_IO && (o.by == SR_BY_THREAD || o.by == SR_BY_HOST)) {
 		usage_err("--top-io --by: process, file or cgroup");
 		goto out;
 	}
-	if (by_given && o.report == SR_REP_CPU && o.by != SR_BY_PROCESS && o.by != SR_BY_THREAD) {
-		usage_err("--cpu --by: process or thread");
+	if (by_given && o.report == SR_REP_CPU && o.by != SR_BY_PROCESS && o.by != SR_BY_THREAD &&
+	    o.by != SR_BY_HOST) {
+		usage_err("--cpu --by: process, thread or host");
+		goto out;
+	}
+	if (by_given && o.report == SR_REP_SYSCALLS && o.by != SR_BY_HOST) {
+		usage_err("--syscalls --by: host");
+		goto out;
+	}
+	if (o.hist && o.by == SR_BY_HOST) {
+		usage_err("--hist: one histogram per syscall, not per host");
 		goto out;
 	}
 	if (interval_given && o.report != SR_REP_TIMELINE) {

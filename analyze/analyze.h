@@ -24,7 +24,7 @@
 #include <sqlite3.h>
 
 /* Bumped whenever a table changes; a database of another version is refused. */
-#define SR_AN_SCHEMA_VERSION	2
+#define SR_AN_SCHEMA_VERSION	3
 /* PRAGMA application_id of a sysrec database: "sysr". */
 #define SR_AN_APP_ID		0x73797372
 
@@ -249,8 +249,13 @@ struct sr_an_import_opts {
 	 */
 	uint64_t mem_limit;
 };
-/* The smallest budget taken: below it even a small trace would not fit. */
-#define SR_AN_MEM_MIN	(16ull << 20)
+/*
+ * The smallest budget taken: below it the buffers for one chunk of the
+ * recorder's default size (SR_CHUNK_DEFAULT) would not fit beside the rest.
+ */
+#define SR_AN_MEM_MIN	(32ull << 20)
+/* What the budget sets aside for the binary and its libraries, resident (about 5 MiB). */
+#define SR_AN_BASE_BYTES	(6ull << 20)
 /*
  * The default budget: a quarter of the physical memory, or 1 GiB when that
  * cannot be read.
@@ -383,7 +388,7 @@ int sr_out_err(FILE *f);
 
 /* --- report.c --- */
 
-enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD };
+enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD, SR_BY_HOST };
 
 struct sr_an_opts {
 	int report;		/* enum sr_report_id (report.h) */

@@ -109,12 +109,20 @@ struct an_agg {
 	uint64_t events, opens, reads, read_bytes, writes, write_bytes;
 };
 
-/* The timeline's finer buckets: events and bytes per 10 ms, process and cgroup. */
+/*
+ * The timeline's finer buckets: events and bytes per 10 ms, process and
+ * cgroup, and the time inside syscalls.  That time is kept as a rate (how
+ * many calls are running) and what the 10 ms it changes in holds of it:
+ * a call [s, e) adds sys_ns += end of s's bucket - s and sys_rate += 1 to
+ * the bucket after s's, and the opposite at e, so that a long call costs
+ * four numbers, not one per 10 ms it spans (docs/SCHEMA.md, tl).
+ */
 struct an_tl {
 	int64_t bucket;
 	uint32_t proc;
 	uint64_t cgroup;
 	uint64_t events, read_bytes, write_bytes;
+	int64_t sys_ns, sys_rate;
 };
 
 /* Per syscall name: what --syscalls needs, gathered while importing. */
@@ -194,6 +202,11 @@ struct an_imp {
 	int64_t rec_id;
 	int64_t start;		/* bucket 0 begins here */
 	int have_start, ts_sorted;
+	/*
+	 * From the metadata (0: not there, as in traces before they were
+	 * written): the command record started, whose parent is the recorder.
+	 */
+	int64_t command_pid, recorder_pid;
 	int64_t last_ts;
 	int64_t first_event;
 	uint64_t rec_events, rec_lost;
@@ -243,9 +256,12 @@ struct an_imp {
 	/*
 	 * The bytes of every table above that grows with what the input
 	 * claims (processes, files, descriptors, names, buckets, durations),
-	 * against the budget's share of them (--mem-limit).
+	 * and of the open reader's buffers, against the budget's share of them
+	 * (--mem-limit).
 	 */
 	struct sr_mem mem;
+	uint64_t reader_held;	/* the open reader's buffers (its thread's while it reads) */
+	uint64_t reader_refused; /* what they would have held when refused, or 0 */
 	uint64_t budget;	/* --mem-limit in bytes: 0, none */
 	uint64_t sql_share;	/* SQLite's heap limit within it */
 	int sql_nomem;		/* SQLite ran out of its share */
@@ -323,8 +339,11 @@ struct an_recset {
  * is a failure).  0, or -ENOMEM past the budget.
  */
 int scan_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int *nfailed);
-/* Open a scanned file again for its turn: 0, or -errno said. */
-int reopen_input(struct an_input *in);
+/*
+ * Open a scanned file again for its turn: 0, or -errno said (-ENOMEM with
+ * im->mem.over set, unsaid, when its buffers do not fit the budget).
+ */
+int reopen_input(struct an_imp *im, struct an_input *in);
 void close_input(struct an_input *in);
 /*
  * The files not skipped, sorted by (recording, rotation) into *files, and

@@ -118,6 +118,16 @@ int has_cpu(struct rctx *c)
 	return c->cpu;
 }
 
+const char *fmt_wall_at(int64_t ts, int64_t off, char *buf, size_t n)
+{
+	int64_t wall;
+
+	/* as info and dump convert: a date they call out of range is one here too */
+	if (ts < 0 || sr_wall_ns((uint64_t)ts, off, &wall))
+		return NULL;
+	return sr_fmt_wall(wall, buf, n);
+}
+
 void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
 	      int64_t start, int has_off, int64_t off)
 {
@@ -126,8 +136,15 @@ void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
 	if (!has) {
 		sr_rs__null(rs);
 	} else if (c->o->time_abs && has_off) {
-		sr_fmt_wall(sat_add(ts, off), buf, sizeof(buf));
-		sr_rs__str(rs, buf);
+		const char *w = fmt_wall_at(ts, off, buf, sizeof(buf));
+
+		/* null in JSON, as dump --json and info --json */
+		if (w)
+			sr_rs__str(rs, w);
+		else if (c->o->fmt == SR_FMT_JSON)
+			sr_rs__null(rs);
+		else
+			sr_rs__str(rs, SR_WALL_OUT_OF_RANGE);
 	} else {
 		sr_rs__real(rs, ((double)ts - (double)start) / 1e9);
 	}
@@ -220,7 +237,10 @@ static const struct sr_report_col top_io_cols[] = {
 #define NOCPU_TABLE	SR_REPORT_COL_NOCPU_TABLE
 #define NOTABLE		SR_COL_F_NOTABLE
 
+#define BY_HOST		SR_REPORT_BY(SR_BY_HOST)
+
 static const struct sr_report_col syscalls_cols[] = {
+	{ "host", SR_COL_TEXT, 0, BY_HOST },
 	{ "syscall", SR_COL_TEXT, 0, 0 },
 	{ "calls", SR_COL_INT, 0, 0 },
 	{ "errors", SR_COL_INT, 0, 0 },
@@ -276,9 +296,11 @@ static const struct sr_report_col errors_cols[] = {
 #define BY_PROCESS	SR_REPORT_BY(SR_BY_PROCESS)
 
 static const struct sr_report_col cpu_cols[] = {
-	{ "pid", SR_COL_INT, 0, 0 },
+	{ "host", SR_COL_TEXT, 0, BY_HOST },
+	{ "pid", SR_COL_INT, 0, BY_PROCESS | BY_THREAD },
 	{ "tid", SR_COL_INT, 0, BY_THREAD },
-	{ "comm", SR_COL_TEXT, 0, 0 },
+	{ "comm", SR_COL_TEXT, 0, BY_PROCESS | BY_THREAD },
+	{ "processes", SR_COL_INT, 0, BY_HOST },
 	{ "on_cpu_ns", SR_COL_DUR, 0, 0 },
 	{ "share", SR_COL_TEXT, SR_COL_F_TABLEONLY, 0 },
 	{ "runq_ns", SR_COL_DUR, 0, 0 },
@@ -286,14 +308,15 @@ static const struct sr_report_col cpu_cols[] = {
 	{ "vol_switches", SR_COL_INT, NOTABLE, 0 },
 	{ "invol_switches", SR_COL_INT, NOTABLE, 0 },
 	{ "blocked_ns", SR_COL_DUR, 0, 0 },
-	{ "runq_p50_ns", SR_COL_DUR, NOTABLE, 0 },
-	{ "runq_p99_ns", SR_COL_DUR, 0, 0 },
+	/* percentiles of a process's waits: not added up per host */
+	{ "runq_p50_ns", SR_COL_DUR, NOTABLE, BY_PROCESS | BY_THREAD },
+	{ "runq_p99_ns", SR_COL_DUR, 0, BY_PROCESS | BY_THREAD },
 	{ "runq_max_ns", SR_COL_DUR, NOTABLE, 0 },
 	{ "cpu_share", SR_COL_REAL, NOTABLE, 0 },
 	{ "timeslices", SR_COL_INT, NOTABLE, 0 },
 	{ "runq_waits", SR_COL_INT, NOTABLE, 0 },
-	{ "threads", SR_COL_INT, NOTABLE, BY_PROCESS },
-	HOST,
+	{ "threads", SR_COL_INT, NOTABLE, BY_PROCESS | BY_HOST },
+	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, BY_PROCESS | BY_THREAD },
 	END
 };
 
@@ -329,6 +352,7 @@ static const struct sr_report_col mem_cols[] = {
 	{ "peak_bytes", SR_COL_BYTES, 0, 0 },
 	{ "brks", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "heap_growth_bytes", SR_COL_BYTES, 0, 0 },
+	HOST,
 	END
 };
 
@@ -350,6 +374,7 @@ static const struct sr_report_col timeline_cols[] = {
 	{ "events", SR_COL_INT, 0, 0 },
 	{ "read_bytes", SR_COL_BYTES, 0, 0 },
 	{ "write_bytes", SR_COL_BYTES, 0, 0 },
+	{ "syscall_ns", SR_COL_DUR, 0, 0 },
 	END
 };
 
@@ -399,8 +424,8 @@ int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o)
 
 /*
  * --time abs on a recording without a wall clock (clock_offset_ns): its
- * times stay relative, and a line on stderr says so.  The timeline takes
- * the first recording's clock for all of them.
+ * times stay relative, and a line on stderr says so (the timeline places
+ * it from the start of the first recording).
  */
 static void note_no_clock(const struct rctx *c)
 {
@@ -408,10 +433,8 @@ static void note_no_clock(const struct rctx *c)
 
 	if (sr_an_prepare(c->db, "SELECT (SELECT path FROM traces t WHERE t.rec_id = r.rec_id"
 			  " ORDER BY rotation_index LIMIT 1) FROM recordings r"
-			  " WHERE r.clock_offset_ns IS NULL AND (?1 = 0 OR r.rec_id ="
-			  " (SELECT MIN(rec_id) FROM recordings)) ORDER BY r.rec_id", &st))
+			  " WHERE r.clock_offset_ns IS NULL ORDER BY r.rec_id", &st))
 		return;
-	sqlite3_bind_int(st, 1, c->o->report == SR_REP_TIMELINE);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *path = sqlite3_column_text(st, 0);
 

@@ -47,8 +47,9 @@
 	  "  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n", \
 	  report_top_io, io_needs_rows, top_io_cols, 20)			\
 	X(SYSCALLS, "syscalls", 0,						\
-	  "  --syscalls [--hist]  calls, errors, total/mean/p50/p99/max, on/off-CPU time;\n" \
-	  "                      --hist: a latency histogram per syscall (log2 buckets)\n", \
+	  "  --syscalls [--hist | --by host]  calls, errors, total/mean/p50/p99/max,\n" \
+	  "                      on/off-CPU time; --hist: a latency histogram per syscall\n" \
+	  "                      (log2 buckets); --by host: per host and syscall\n", \
 	  report_syscalls, syscalls_needs_rows, syscalls_cols, 0)		\
 	X(SLOW, "slow", 0,							\
 	  "  --slow              the slowest calls (20): where their time went, path or fd\n", \
@@ -60,7 +61,7 @@
 	  "  --procs             the process tree: forks, execs, lifetimes, exit codes\n", \
 	  report_procs, NULL, procs_cols, 0)					\
 	X(CPU, "cpu", 0,							\
-	  "  --cpu [--by process|thread]  on-CPU, run-queue and off-CPU time, switches\n", \
+	  "  --cpu [--by process|thread|host]  on-CPU, run-queue and off-CPU time, switches\n", \
 	  report_cpu, NULL, cpu_cols, 0)					\
 	X(MEM, "mem", 0,							\
 	  "  --mem               mmap/munmap/brk per process: mapped, unmapped, peak\n", \
@@ -190,6 +191,12 @@ int setup_time_filter(struct rctx *c);
 /* report_unmatched.c: a line on stderr for each filter that matches nothing */
 void say_unmatched(struct rctx *c);
 int64_t sat_add(int64_t a, int64_t b);
+/*
+ * The wall-clock date of recording time @ts under clock offset @off in
+ * @buf, through sr_wall_ns() as info and dump convert, or NULL when out of
+ * range (they print SR_WALL_OUT_OF_RANGE).
+ */
+const char *fmt_wall_at(int64_t ts, int64_t off, char *buf, size_t n);
 
 /*
  * A --since/--until window in buckets of @unit ns (agg: 1 s, tl: 10 ms):

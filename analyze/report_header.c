@@ -48,8 +48,10 @@ void print_header(struct rctx *c)
 		fprintf(f, ": %" PRId64 " events in %.3f s\n",
 			(int64_t)sqlite3_column_int64(st, 6), ((double)stop - (double)start) / 1e9);
 		if (has_off) {
-			sr_fmt_wall(sat_add(start, off), a, sizeof(a));
-			sr_fmt_wall(sat_add(stop, off), b, sizeof(b));
+			if (!fmt_wall_at(start, off, a, sizeof(a)))
+				snprintf(a, sizeof(a), "%s", SR_WALL_OUT_OF_RANGE);
+			if (!fmt_wall_at(stop, off, b, sizeof(b)))
+				snprintf(b, sizeof(b), "%s", SR_WALL_OUT_OF_RANGE);
 		} else {
 			snprintf(a, sizeof(a), "%.6f", (double)start / 1e9);
 			snprintf(b, sizeof(b), "%.6f", (double)stop / 1e9);
@@ -131,13 +133,21 @@ void print_summed(struct rctx *c)
 	int64_t n = sr_an_query_int(c->db, "SELECT COUNT(*) FROM recordings", 0);
 	int64_t nh = sr_an_query_int(c->db, "SELECT COUNT(DISTINCT IFNULL(host, ''))"
 				     " FROM recordings", 0);
-	int first = 1;
+	int first = 1, per_host = 0;
 
 	if (n < 2 || !c->rep->cols)
 		return;
-	for (const struct sr_report_col *col = c->rep->cols; col->name; col++)
-		if (col->flags & SR_REPORT_COL_HOST)
+	for (const struct sr_report_col *col = c->rep->cols; col->name; col++) {
+		if ((col->flags & SR_REPORT_COL_HOST) &&
+		    (!col->by || (col->by & SR_REPORT_BY(c->o->by))))
 			return;
+		/* rows per host (--by host) add up only several runs of one host */
+		if (col->by == SR_REPORT_BY(SR_BY_HOST) && c->o->by == SR_BY_HOST) {
+			if (n == nh)
+				return;
+			per_host = 1;
+		}
+	}
 	if (sr_an_prepare(c->db, "SELECT DISTINCT IFNULL(host, '(unknown)') FROM recordings"
 			  " ORDER BY 1", &st))
 		return;
@@ -152,5 +162,5 @@ void print_summed(struct rctx *c)
 		first = 0;
 	}
 	sqlite3_finalize(st);
-	fputs("): figures summed\n", c->hdr);
+	fputs(per_host ? "): figures summed per host\n" : "): figures summed\n", c->hdr);
 }

@@ -100,8 +100,9 @@ int report_mem(struct rctx *c)
 	if (!rs)
 		return -ENOMEM;
 	q_add(&q, "SELECT p.pid, p.comm, m.mmaps, m.mapped, m.munmaps, m.unmapped,"
-	      " m.peak, m.brks, m.brk_last - m.brk_first FROM %s m"
-	      " JOIN procs p ON p.proc_id = m.proc_id WHERE 1",
+	      " m.peak, m.brks, m.brk_last - m.brk_first, r.host FROM %s m"
+	      " JOIN procs p ON p.proc_id = m.proc_id"
+	      " JOIN recordings r ON r.rec_id = p.rec_id WHERE 1",
 	      c->ftime ? "temp.fmem" : "proc_mem");
 	if (!c->ftime)
 		q_filters(c, &q, "p");	/* temp.fmem holds only what passed them */

@@ -98,6 +98,10 @@ static int write_start_meta(struct sr_rec *r, uint64_t start_ns)
 	err = err ?: meta_u64(r->w, "recording_start_ns", r->start_ns, 0);
 	err = err ?: sr_writer__meta(r->w, "sysrec_version", SYSREC_VERSION);
 	err = err ?: sr_writer__meta(r->w, "cmdline", r->cmdline);
+	err = err ?: meta_u64(r->w, "recorder_pid", (uint64_t)getpid(), 0);
+	/* the command's parent: analyze fills its ppid from these */
+	if (r->child > 0)
+		err = err ?: meta_u64(r->w, "command_pid", (uint64_t)r->child, 0);
 	err = err ?: sr_writer__meta(r->w, "filters", r->filters);
 	err = err ?: sr_writer__meta(r->w, "classes", r->classes);
 	err = err ?: meta_u64(r->w, "reorder_window_ns", r->window_ns, 0);

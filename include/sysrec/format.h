@@ -305,6 +305,20 @@ struct sr_reader_stats {
 	uint16_t major, minor;
 };
 void sr_reader__stats(const struct sr_reader *r, struct sr_reader_stats *st);
+/*
+ * Asked before the reader's buffers (the chunk's payload, decompressed body,
+ * column scratch and records, about three times a chunk's records; a pipe's
+ * bytes) grow by @n bytes: 0 lets them, non-zero refuses.  A negative @n
+ * gives bytes back.  Called on whatever thread reads.
+ */
+typedef int (*sr_reader_mem_fn)(void *ctx, int64_t n);
+/*
+ * Count the reader's buffers through @fn (NULL: stop counting, giving back
+ * what was counted): what they hold already is asked at once (-ENOMEM when
+ * refused), and sr_reader__free() gives it all back.  A chunk whose buffers
+ * @fn refuses stops sr_reader__next() with -ENOMEM, not as damage.
+ */
+int sr_reader__set_mem_fn(struct sr_reader *r, sr_reader_mem_fn fn, void *ctx);
 void sr_reader__free(struct sr_reader *r);
 
 /*

@@ -1019,8 +1019,12 @@ bench_memory() {
 	rm -f "$SCRATCH/mem.db"
 	mem_line "rotated set of $nf files (--top-io)" "$((nf * fe))" "${def}M" \
 		"$SYSREC" analyze "$set"/*.trc --top-io --no-progress
+	mem_line "gentrace, one file (--top-io), 2G" "$n" 2G \
+		"$SYSREC" analyze "$big" --top-io --no-progress --mem-limit 2G
 	mem_line "hostile 50-chunk file, --mem-limit 256M" 50000000 256M \
 		"$SYSREC" analyze "$host" --no-progress --mem-limit 256M
+	mem_line "hostile 50-chunk file, --mem-limit 512M" 50000000 512M \
+		"$SYSREC" analyze "$host" --no-progress --mem-limit 512M
 	mem_line "hostile 50-chunk file, default budget" 50000000 "${def}M" \
 		"$SYSREC" analyze "$host" --no-progress
 }
