@@ -20,6 +20,7 @@
 
 #include "sysrec/event.h"
 #include "sched.bpf.h"
+#include "net.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -174,6 +175,12 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return emit_munmap(ctx, task, p, ret, now);
 	case SR_EV_BRK:
 		return emit_brk(ctx, task, p, ret, now);
+	case SR_EV_NET:
+		return emit_net(ctx, task, p, ret, now);
+	case SR_EV_PIPE:
+		return emit_pipe(ctx, task, p, ret, now);
+	case SR_EV_XFER:
+		return emit_xfer(ctx, task, p, ret, now);
 	case SR_EV_FORK:
 		if (!p->forked)
 			return emit_fork_failed(ctx, task, p, ret, now);

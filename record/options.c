@@ -40,7 +40,7 @@ const char sr_usage_record[] =
 	"    -p, --pid PID[,PID]     record these processes and their new children\n"
 	"    -c, --comm COMM         record only tasks whose comm is COMM\n"
 	"        --cgroup PATH       record only this cgroup v2 and its descendants\n"
-	"    -e, --events LIST       classes proc,mem,file,cpu (default all four) and/or\n"
+	"    -e, --events LIST       classes proc,mem,file,cpu,net (default all five) and/or\n"
 	"                            syscall names (openat,pwrite64,getpid,...)\n"
 	"        --sched-switches W  cpu: all (default) records every context switch\n"
 	"                            and wakeup; none keeps only each syscall's split\n"
@@ -278,7 +278,7 @@ int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv)
 		return usage_error("--keep needs --rotate-size or --rotate-time%s", "");
 	if (o->cmd && o->npids)
 		return usage_error("-p and a COMMAND cannot be combined%s", "");
-	return parse_events(r, o->events ? o->events : "proc,mem,file,cpu") ? -EINVAL : 0;
+	return parse_events(r, o->events ? o->events : "proc,mem,file,cpu,net") ? -EINVAL : 0;
 }
 
 /* --- -p and --cgroup on this system --- */
