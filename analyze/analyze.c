@@ -321,8 +321,9 @@ int cmd_analyze(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU) {
-		usage_err("--by goes with --top-io or --cpu");
+	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU &&
+	    o.report != SR_REP_NET) {
+		usage_err("--by goes with --top-io, --cpu or --net");
 		goto out;
 	}
 	if (by_given && o.report == SR_REP_TOP_IO && o.by == SR_BY_THREAD) {
@@ -333,6 +334,12 @@ int cmd_analyze(int argc, char **argv)
 		usage_err("--cpu --by: process or thread");
 		goto out;
 	}
+	if (by_given && o.report == SR_REP_NET && o.by != SR_BY_PROCESS) {
+		usage_err("--net --by: process");
+		goto out;
+	}
+	if (!by_given && o.report == SR_REP_NET)
+		o.by = SR_BY_ENDPOINT;
 	if (interval_given && o.report != SR_REP_TIMELINE) {
 		usage_err("--interval goes with --timeline");
 		goto out;

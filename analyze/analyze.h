@@ -382,7 +382,8 @@ int sr_out_err(FILE *f);
 
 /* --- report.c --- */
 
-enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD };
+enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD,
+	     SR_BY_ENDPOINT };	/* --net without --by: endpoints alone */
 
 struct sr_an_opts {
 	int report;		/* enum sr_report_id (report.h) */
