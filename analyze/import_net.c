@@ -202,7 +202,10 @@ int net_io(struct an_imp *im, const struct sr_event *ev, uint32_t proc, uint32_t
 		return 0;
 	if (ret >= 0 && connect_done(im, k, (int64_t)ev->ts - (int64_t)s->dur_ns, -1))
 		return -ENOMEM;
-	ep = ep_of(im, proc, k, a);
+	/* bind, listen, shutdown: only their failures count, at the socket's own endpoint */
+	if (dir == RW_NONE && !is_err(ret))
+		return 0;
+	ep = ep_of(im, proc, k, dir == RW_NONE ? NULL : a);
 	if (ep == NONE)
 		return 0;
 	if (is_err(ret))
