@@ -113,6 +113,29 @@ else
 	skip record_net_strace "strace is not installed"
 fi
 
+# --- sockets open before the recording: named from /proc/PID/net by the snapshot ---
+cat > "$tmp/pre.py" <<'EOF'
+import os, signal, socket, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); u.bind("\0sr_pre.%d" % os.getpid())
+open(sys.argv[1], "w").write("%d %d\n" % (l.getsockname()[1], c.getsockname()[1]))
+open(os.environ["SR_WORK_READY"], "w").close()
+signal.sigwait([signal.SIGUSR1])
+c.send(b"x" * 777); s.recv(1000)
+u.sendto(b"y" * 55, "\0sr_pre.%d" % os.getpid()); u.recv(100)
+EOF
+record_pid record_net_pre "$tmp/pre.trc" 0 -- /usr/bin/python3 "$tmp/pre.py" "$tmp/pre.out"
+read -r lport cport < "$tmp/pre.out"
+"$SYSREC" analyze "$tmp/pre.trc" --top-io --by file --format csv 2>/dev/null | sed 's/,[^,]*$//' > "$tmp/pre.csv"
+check "record_net: a connection open before recording: the client" \
+	grep -q -x -F "tcp 127.0.0.1:$cport->127.0.0.1:$lport,0,0,1,777" "$tmp/pre.csv"
+check "record_net: a connection open before recording: the accepted end" \
+	grep -q -x -F "tcp 127.0.0.1:$lport->127.0.0.1:$cport,1,777,0,0" "$tmp/pre.csv"
+check "record_net: an abstract unix socket bound before recording" \
+	grep -q -x -E "unix @sr_pre\.[0-9]+,1,55,1,55" "$tmp/pre.csv"
+
 # --- real programs: python3's http.server fetched with urllib ---
 head -c 123457 /dev/urandom > "$tmp/w/blob.bin"
 cat > "$tmp/fetch.py" <<'EOF'
