@@ -23,7 +23,7 @@
 #include <sqlite3.h>
 
 /* Bumped whenever a table changes; a database of another version is refused. */
-#define SR_AN_SCHEMA_VERSION	2
+#define SR_AN_SCHEMA_VERSION	3
 /* PRAGMA application_id of a sysrec database: "sysr". */
 #define SR_AN_APP_ID		0x73797372
 
