@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # run.sh - sysrec's benchmarks, each printing a table (docs/PERFORMANCE.md).
 #
-#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory|sched]
+#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory|sched|net]
 #
 #   overhead    the sr_work loop untraced, under sysrec --attach-only, sysrec
 #               record, perf record -z, bpftrace and strace -f, alternating,
@@ -31,6 +31,9 @@
 #               forth over pipes (sr_cpu pingpong), untraced, under sysrec
 #               record (all classes, cpu included), sysrec record -e cpu
 #               and perf sched record, alternating, medians, lost records
+#   net         a socket-heavy loop: loopback TCP echo of 64 bytes (sr_net
+#               echo), untraced, under sysrec --attach-only and sysrec
+#               record (every class, net included), alternating, medians
 #
 # Environment: OUTPUT (build directory, .output), SYSREC (the binary),
 # SYSREC_BEFORE (another build, e.g. of the commit before a change to bpf/:
@@ -47,6 +50,7 @@
 # (memory: files of the rotated set, 1000, of BENCH_MEM_FILE_EVENTS 10000
 # events each),
 # BENCH_SCHED_N (sched: round trips, 100000), BENCH_SCHED_ROUNDS (5),
+# BENCH_NET_N (net: round trips, 50000), BENCH_NET_ROUNDS (5),
 # BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
 # they, the loop binary and the files later benchmarks reuse (loop.trc,
 # perf.data) live in $OUTPUT/bench/.
@@ -74,6 +78,8 @@ case $ROUNDS$FAST_ROUNDS in *[!0-9]*) echo "bench: BENCH_ROUNDS and BENCH_FAST_R
 LOOP_N=${BENCH_N:-60000}
 SCHED_N=${BENCH_SCHED_N:-100000}
 SCHED_ROUNDS=${BENCH_SCHED_ROUNDS:-5}
+NET_N=${BENCH_NET_N:-50000}
+NET_ROUNDS=${BENCH_NET_ROUNDS:-5}
 TOOLS=${BENCH_TOOLS:-"untraced attach sysrec perf bpftrace strace"}
 GEN_EVENTS=${BENCH_EVENTS:-10000000}
 SR_WORK=$OUT/bench/sr_bench
@@ -1113,14 +1119,18 @@ bench_sched() {
 	unset -f scm
 }
 
+# --- benchmark: net (tests/bench/net.sh) ---
+
+. "$TOP/tests/bench/net.sh"
+
 # --- main ---
 
 cmd=${1:-all}
 [ $# -gt 0 ] && shift
 case $cmd in
-overhead|saturation|size|analysis|all|soak|profile|variants|memory|sched) ;;
--h|--help|help) sed -n '3,52p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory, sched)" ;;
+overhead|saturation|size|analysis|all|soak|profile|variants|memory|sched|net) ;;
+-h|--help|help) sed -n '3,56p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory, sched, net)" ;;
 esac
 [ -x "$SYSREC" ] || die "$SYSREC is not built (make)"
 build_helpers
@@ -1137,6 +1147,7 @@ profile) bench_profile ;;
 variants) bench_variants ;;
 memory) bench_memory ;;
 sched) bench_sched ;;
+net) bench_net ;;
 all)
 	bench_overhead
 	bench_saturation

@@ -24,6 +24,11 @@
  *     splice 1300 bytes of DIR/src into a pipe and out to DIR/spliced
  *     cfr    copy_file_range of 1400 bytes of DIR/src to DIR/copied
  *
+ *   sr_net echo N      the benchmark (tests/bench/run.sh net): a child
+ *                      echoes what it reads on a loopback TCP connection,
+ *                      the parent sends 64 bytes and reads them back, N
+ *                      round trips
+ *
  * With SR_WORK_READY=FILE: as sr_work, waits for SIGUSR1 once set up.
  */
 #include <arpa/inet.h>
@@ -331,6 +336,41 @@ static void zero_copy(void)
 	close(cp);
 }
 
+/* N round trips of 64 bytes over loopback TCP, to a child that echoes them. */
+static int echo(long n)
+{
+	struct sockaddr_storage sa;
+	socklen_t len;
+	int l = listener(AF_INET, &sa, &len), c, s, status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		ssize_t r;
+
+		s = accept(l, NULL, NULL);
+		if (s < 0)
+			die("accept");
+		while ((r = read(s, buf, sizeof(buf))) > 0)
+			if (write(s, buf, (size_t)r) != r)
+				die("echo");
+		_exit(0);
+	}
+	close(l);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (void *)&sa, len))
+		die("connect");
+	for (long i = 0; i < n; i++) {
+		put(c, 64, 1);
+		get(c, 64, 1);
+	}
+	close(c);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		die("echo child");
+	return 0;
+}
+
 static void on_usr1(int sig)
 {
 	(void)sig;
@@ -342,8 +382,10 @@ int main(int argc, char **argv)
 	char path[108];
 	int fd;
 
+	if (argc == 3 && !strcmp(argv[1], "echo"))
+		return echo(atol(argv[2]));
 	if (argc != 3 || strcmp(argv[1], "all")) {
-		fprintf(stderr, "usage: sr_net all DIR\n");
+		fprintf(stderr, "usage: sr_net all DIR | sr_net echo N\n");
 		return 2;
 	}
 	if (chdir(argv[2]))
