@@ -20,6 +20,7 @@
 #define SO_ERROR_	4
 #define SOL_SOCKET_	1
 #define EINPROGRESS_	115
+#define SOCK_CLOEXEC_	02000000
 
 enum { NK_OTHER, NK_SOCKET, NK_SOCKETPAIR, NK_CONNECT, NK_ACCEPT, NK_GETSOCKOPT };
 
@@ -117,6 +118,14 @@ int import_sock(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 	    sr_fdtrack__assign(&im->fdt, proc, e->fd, file, 0, SR_FD_OPEN, (int64_t)ev->ts))
 		return -ENOMEM;
 	return 0;
+}
+
+static void mark_cloexec(struct an_imp *im, uint32_t proc, int32_t fd)
+{
+	struct sr_fd *f = fd >= 0 ? sr_fdtrack__find(&im->fdt, proc, fd) : NULL;
+
+	if (f)
+		f->cloexec = 1;
 }
 
 /* The endpoint of an I/O on socket @k with the datagram address @a (or none). */
@@ -275,6 +284,9 @@ int import_net(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		struct sr_fd *nf = e->fd2 >= 0 ? sr_fdtrack__find(&im->fdt, proc, e->fd2) : NULL;
 		struct an_sock *nk = nf ? sock_of(im, nf->file) : NULL;
 
+		if (nf && (e->flags & SOCK_CLOEXEC_))	/* accept4 */
+			nf->cloexec = 1;
+
 		if (nk && (ep = ep_of(im, proc, nk, NULL)) != NONE)
 			im->eps[ep].accepts++;
 		else if (is_err(s->ret) && k)
@@ -287,6 +299,11 @@ int import_net(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 		break;
 	case NK_SOCKET:
 	case NK_SOCKETPAIR:
+		/* the sock records named the descriptors; SOCK_CLOEXEC is O_CLOEXEC */
+		if (s->ret >= 0 && (e->flags & SOCK_CLOEXEC_)) {
+			mark_cloexec(im, proc, e->fd);
+			mark_cloexec(im, proc, e->fd2);
+		}
 		break;
 	default:
 		if (k)

@@ -174,10 +174,29 @@ expect_eq "record_net: urllib's endpoint: one connect, the headers and the file 
 expect_eq "record_net: the server's endpoint: one accept, the request received, headers and file sent" \
 	"$srv" "0,1,$((hdr + 123457)),$req"
 
+# the calls that do not depend on timing, as strace -f -c counts them for the same run
+if command -v strace >/dev/null; then
+	strace -f -c -o "$tmp/http.strace" /usr/bin/python3 "$tmp/fetch.py" "$tmp/w" > /dev/null
+	names='socket|socketpair|bind|listen|connect|accept|accept4|shutdown|pipe|pipe2|sendfile|splice'
+	expect_eq "record_net: http.server and urllib: socket calls equal strace -f -c" \
+		"$("$SYSREC" analyze "$tmp/http.trc" --syscalls --format csv 2>/dev/null | tail -n +2 |
+		   cut -d, -f1-3 | grep -E "^($names)," | sort)" \
+		"$(awk 'NF >= 5 && $1 ~ /^[0-9.]+$/ { e = (NF == 6) ? $5 : 0; print $NF "," $4 "," e }' \
+		   "$tmp/http.strace" | grep -E "^($names)," | sort)"
+fi
+
 # --- `cat f | wc -c`: the pipe's bytes are the file's size ---
 "$SYSREC" record -q -o "$tmp/pipe.trc" -- sh -c "cat '$tmp/w/blob.bin' | wc -c" > "$tmp/pipe.out" ||
 	fail "record_net: record cat | wc" "failed"
 expect_eq "record_net: wc -c counted the file" "$(tr -d ' ' < "$tmp/pipe.out")" 123457
+if command -v strace >/dev/null; then
+	strace -f -c -o "$tmp/pipe.strace" sh -c "cat '$tmp/w/blob.bin' | wc -c" > /dev/null
+	expect_eq "record_net: cat | wc -c: pipe calls equal strace -f -c" \
+		"$("$SYSREC" analyze "$tmp/pipe.trc" --syscalls --format csv 2>/dev/null | tail -n +2 |
+		   cut -d, -f1-3 | grep -E '^pipe2?,')" \
+		"$(awk 'NF >= 5 && $1 ~ /^[0-9.]+$/ { e = (NF == 6) ? $5 : 0; print $NF "," $4 "," e }' \
+		   "$tmp/pipe.strace" | grep -E '^pipe2?,')"
+fi
 check "record_net: the pipe carried the file's bytes out of cat and into wc" awk -F, \
 	'$1 ~ /^pipe:\[[0-9]+\]$/ && $3 == 123457 && $5 == 123457 { n++ } END { exit n != 1 }' \
 	<("$SYSREC" analyze "$tmp/pipe.trc" --top-io --by file --format csv 2>/dev/null)

@@ -178,7 +178,7 @@ static void test_tables(void)
 	static const char *const names[] = {
 		NULL, "exec", "fork", "exit", "open", "rw", "close", "dup", "mmap", "munmap",
 		"brk", "syscall", "lost", "proc", "fd", "cgroup", "switch", "wakeup", "syscpu",
-		"cputime",
+		"cputime", "net", "sock", "pipe", "xfer",
 	};
 	int tiles = 1, named = 1;
 
