@@ -13,13 +13,16 @@ mkdir -p "$tmp/w"
 	fail "record_net: record sr_net" "failed"
 v() { awk -v k="$1" '$1 == k { print $2 }' "$tmp/net.out"; }
 t4s=$(v tcp4_server) t4c=$(v tcp4_client) t4n=$(v tcp4_nb_client) t4r=$(v tcp4_refused)
+t4m=$(v tcp4m_client)
 t6s=$(v tcp6_server) t6c=$(v tcp6_client)
 ucs=$(v udpc_server) ucc=$(v udpc_client) uus=$(v udpu_server) uuc=$(v udpu_client)
 upath=$(v unix_path) abs=$(v abs_name) p0=$(v pair_ino0) p1=$(v pair_ino1)
-pino=$(v pipe_ino) sino=$(v splice_pipe_ino)
+pino=$(v pipe_ino) sino=$(v splice_pipe_ino) vino=$(v vmsplice_pipe_ino) tino=$(v tee_pipe_ino)
 check "record_net: sr_net printed its addresses" test -n "$t4s" -a -n "$t6c" -a -n "$uuc" -a -n "$sino"
 # the unconnected client's port came with its first send: its peer saw 127.0.0.1
 uucl="127.0.0.1:${uuc##*:}"
+# the v4-mapped client's peer: the listener, as its IPv6 socket holds it
+t4ms="[::ffff:${t4s%:*}]:${t4s##*:}" t4ml="127.0.0.1:${t4m##*:}"
 
 # --- per descriptor: --top-io --by file names each socket, local then peer ---
 "$SYSREC" analyze "$tmp/net.trc" --top-io --by file --format csv > "$tmp/io.csv" 2>/dev/null ||
@@ -32,18 +35,22 @@ for want in \
 	"tcp $t4s->$t4c|2,4000,1,2000" \
 	"tcp $t4n->$t4s|0,0,1,50" \
 	"tcp $t4s->$t4n|1,50,0,0" \
+	"tcp $t4m->$t4ms|0,0,1,123" \
+	"tcp $t4s->$t4ml|1,123,0,0" \
 	"tcp $t6c->$t6s|1,2100,1,1100" \
 	"tcp $t6s->$t6c|1,1100,1,2100" \
-	"udp $ucc->$ucs|0,0,1,300" \
-	"udp $ucs|1,300,0,0" \
-	"udp $uuc|0,0,1,400" \
-	"udp $uus|1,400,0,0" \
+	"udp $ucc->$ucs|0,0,2,450" \
+	"udp $ucs|2,450,0,0" \
+	"udp $uuc|0,0,2,460" \
+	"udp $uus|2,460,0,0" \
 	"unix $upath|2,1100,2,1100" \
 	"unix $abs|2,1500,2,1500" \
 	"unix socketpair:[$p1]|1,950,1,900" \
 	"unix socketpair:[$p0]|1,900,1,950" \
 	"pipe:[$pino]|2,1200,1,1200" \
 	"pipe:[$sino]|1,1300,1,1300" \
+	"pipe:[$vino]|2,200,1,100" \
+	"pipe:[$tino]|1,100,1,100" \
 	"$tmp/w/src|3,5700,1,4096" \
 	"$tmp/w/spliced|0,0,1,1300" \
 	"$tmp/w/copied|0,0,1,1400"; do
@@ -61,20 +68,22 @@ for want in \
 	"tcp $t4s,2,0,4050,2000,0," \
 	"tcp $t4c,0,1,2000,4000,0," \
 	"tcp $t4n,0,1,0,50,0," \
+	"tcp $t4ms,1,0,123,0,0," \
+	"tcp $t4ml,0,1,0,123,0," \
 	"tcp $t4r,1,0,0,0,1,ECONNREFUSED:1" \
 	"tcp $t6s,1,0,1100,2100,0," \
 	"tcp $t6c,0,1,2100,1100,0," \
-	"udp $ucs,1,0,300,0,0," \
-	"udp $ucc,0,0,0,300,0," \
-	"udp $uus,0,0,400,0,0," \
-	"udp $uucl,0,0,0,400,0," \
+	"udp $ucs,1,0,450,0,0," \
+	"udp $ucc,0,0,0,450,0," \
+	"udp $uus,0,0,460,0,0," \
+	"udp $uucl,0,0,0,460,0," \
 	"unix $upath,1,1,1100,1100,0," \
 	"unix $abs,1,1,1500,1500,0," \
 	"unix socketpair:[$p1],0,0,900,950,0," \
 	"unix socketpair:[$p0],0,0,950,900,0,"; do
 	check "record_net: --net: $want" grep -q -x -F -- "$want" <(cut -d, -f1-7 "$tmp/net.csv")
 done
-expect_eq "record_net: --net: no other endpoint" "$(($(wc -l < "$tmp/net.csv") - 1))" 14
+expect_eq "record_net: --net: no other endpoint" "$(($(wc -l < "$tmp/net.csv") - 1))" 16
 # the two timed connects of 127.0.0.1 (blocking, and non-blocking ended by SO_ERROR)
 check "record_net: --net: connect latencies of $t4s" awk -F, -v e="tcp $t4s" \
 	'$1 == e && $8 == 2 && $9 > 0 && $10 >= $9 && $11 == $10 { ok = 1 } END { exit !ok }' "$tmp/net.csv"
@@ -97,6 +106,12 @@ check "record_net: dump: sendfile from the file to the socket" \
 check "record_net: dump: connected UDP names its peer" grep -q -F "sendto fd=5<udp $ucc->$ucs>" "$tmp/dump.txt"
 check "record_net: dump: the pipe's write end" grep -q -E "write fd=[0-9]+<pipe:\[$pino\]> count=1200 ret=1200" "$tmp/dump.txt"
 check "record_net: dump: the abstract socket" grep -q -F "<unix $abs>" "$tmp/dump.txt"
+check "record_net: dump: the netlink socket" grep -q -E "bind fd=[0-9]+<netlink route> .*ret=0" "$tmp/dump.txt"
+check "record_net: dump: sendmsg's two iovecs" grep -q -F "sendmsg fd=5<udp $ucc->$ucs> count=150 bytes=150" "$tmp/dump.txt"
+check "record_net: dump: recvmmsg's bytes and the sender" \
+	grep -q -E "recvmmsg fd=4<udp $uus> count=3 bytes=60 flags=0x10000 addr=$uucl ret=3" "$tmp/dump.txt"
+check "record_net: dump: vmsplice into a pipe and out of it" \
+	test "$(grep -c -E "vmsplice in fd=-1 out fd=[0-9]+<pipe:\[$vino\]> count=100 ret=100|vmsplice in fd=[0-9]+<pipe:\[$vino\]> out fd=-1 count=100 ret=100" "$tmp/dump.txt")" = 2
 
 # --- the same calls as strace -f -c counts them ---
 if command -v strace >/dev/null; then
@@ -106,7 +121,7 @@ if command -v strace >/dev/null; then
 		sort > "$tmp/sys.got"
 	awk 'NF >= 5 && $1 ~ /^[0-9.]+$/ { e = (NF == 6) ? $5 : 0; print $NF "," $4 "," e }' \
 		"$tmp/net.strace" | sort > "$tmp/sys.all"
-	names='socket|socketpair|bind|listen|connect|accept|getsockopt|sendto|recvfrom|pipe|pipe2|sendfile|splice|copy_file_range'
+	names='socket|socketpair|bind|listen|connect|accept|getsockopt|shutdown|sendto|recvfrom|sendmsg|recvmsg|sendmmsg|recvmmsg|pipe|pipe2|sendfile|splice|tee|vmsplice|copy_file_range'
 	expect_eq "record_net: net, pipe and zero-copy calls and errors equal strace -f -c" \
 		"$(grep -E "^($names)," "$tmp/sys.got")" "$(grep -E "^($names)," "$tmp/sys.all")"
 else

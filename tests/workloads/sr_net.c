@@ -12,16 +12,22 @@
  *            which reads them; a non-blocking connect (EINPROGRESS, poll,
  *            getsockopt SO_ERROR) sends 50; a connect to a closed port
  *            fails with ECONNREFUSED
- *     tcp6   the same over ::1: 1100 one way, 2100 back
- *     udpc   a connected UDP client sends 300 to a server (recvfrom)
+ *     tcp6   the same over ::1: 1100 one way, 2100 back, then shutdown
+ *     tcp4m  an IPv6 socket connects to the tcp4 listener's v4-mapped
+ *            address (::ffff:127.0.0.1) and sends 123
+ *     udpc   a connected UDP client sends 300 (send) and 100 + 50
+ *            (sendmsg, two iovecs) to a server (recvfrom, recvmsg)
  *     udpu   an unconnected, unbound UDP client sendto()s 400 to another
- *            server (recvfrom)
+ *            server, then sendmmsg()s 10, 20 and 30 (recvfrom, recvmmsg)
+ *     nl     a netlink route socket, bound
  *     unix   a stream socket bound to DIR/s.sock: 500 to the server
  *            (write), 600 back (send)
  *     abs    an abstract unix socket "@sr_net.PID": 700 and 800
  *     pair   a socketpair: 900 one way, 950 back
  *     pipe   a child writes 1200 bytes into a pipe, the parent reads them
- *     splice 1300 bytes of DIR/src into a pipe and out to DIR/spliced
+ *     splice 1300 bytes of DIR/src into a pipe and out to DIR/spliced;
+ *            vmsplice 100 bytes into a second pipe, tee them into a
+ *            third, read the third (read) and the second (vmsplice)
  *     cfr    copy_file_range of 1400 bytes of DIR/src to DIR/copied
  *
  *   sr_net echo N      the benchmark (tests/bench/run.sh net): a child
@@ -44,7 +50,9 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
+#include <linux/netlink.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -178,6 +186,25 @@ static void tcp(int family, const char *tag, size_t up, size_t down, int dir)
 		get(s2, 50, 1);
 		close(s2);
 		close(nb);
+		/* an IPv6 socket to the listener's v4-mapped address */
+		{
+			struct sockaddr_in6 m = { .sin6_family = AF_INET6 };
+			int v6 = socket(AF_INET6, SOCK_STREAM, 0);
+
+			m.sin6_port = ((struct sockaddr_in *)&sa)->sin_port;
+			m.sin6_addr.s6_addr[10] = m.sin6_addr.s6_addr[11] = 0xff;
+			memcpy(&m.sin6_addr.s6_addr[12], &((struct sockaddr_in *)&sa)->sin_addr, 4);
+			if (v6 < 0 || connect(v6, (void *)&m, sizeof(m)))
+				die("v4-mapped connect");
+			show_fd("tcp4m_client", v6, 0);
+			s2 = accept(l, NULL, NULL);
+			if (s2 < 0)
+				die("accept");
+			put(v6, 123, 0);
+			get(s2, 123, 0);
+			close(s2);
+			close(v6);
+		}
 		/* a refused connect: a port bound then closed */
 		nb = listener(family, &sa, &len);
 		close(nb);
@@ -187,6 +214,8 @@ static void tcp(int family, const char *tag, size_t up, size_t down, int dir)
 			die("refused connect");
 		close(nb);
 	}
+	if (family == AF_INET6 && shutdown(c, SHUT_RDWR))
+		die("shutdown");
 	close(c);
 	close(s);
 	close(l);
@@ -220,6 +249,15 @@ static void udp(void)
 	put(c, 300, 1);
 	if (recvfrom(sa, buf, sizeof(buf), 0, (void *)&from, &fl) != 300)
 		die("udp recvfrom");
+	{
+		struct iovec iov[2] = { { buf, 100 }, { buf + 100, 50 } }, riov = { buf, sizeof(buf) };
+		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+		struct msghdr rm = { .msg_name = &from, .msg_namelen = sizeof(from),
+				     .msg_iov = &riov, .msg_iovlen = 1 };
+
+		if (sendmsg(c, &m, 0) != 150 || recvmsg(sa, &rm, 0) != 150)
+			die("udp sendmsg");
+	}
 
 	show("udpu_server", (void *)&b);
 	u = socket(AF_INET, SOCK_DGRAM, 0);
@@ -229,6 +267,30 @@ static void udp(void)
 	fl = sizeof(from);
 	if (recvfrom(sb, buf, sizeof(buf), 0, (void *)&from, &fl) != 400)
 		die("udp recvfrom");
+	{
+		struct mmsghdr mm[3], rmm[3];
+		struct iovec iov[3], riov[3];
+		struct sockaddr_in rfrom[3];
+
+		memset(mm, 0, sizeof(mm));
+		memset(rmm, 0, sizeof(rmm));
+		for (int i = 0; i < 3; i++) {
+			iov[i].iov_base = buf;
+			iov[i].iov_len = 10 * (i + 1);
+			mm[i].msg_hdr.msg_name = &b;
+			mm[i].msg_hdr.msg_namelen = sizeof(b);
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+			riov[i].iov_base = buf + 1024 * (i + 1);
+			riov[i].iov_len = 1024;
+			rmm[i].msg_hdr.msg_name = &rfrom[i];
+			rmm[i].msg_hdr.msg_namelen = sizeof(rfrom[i]);
+			rmm[i].msg_hdr.msg_iov = &riov[i];
+			rmm[i].msg_hdr.msg_iovlen = 1;
+		}
+		if (sendmmsg(u, mm, 3, 0) != 3 || recvmmsg(sb, rmm, 3, MSG_WAITFORONE, NULL) != 3)
+			die("udp sendmmsg");
+	}
 	close(c);
 	close(u);
 	close(sa);
@@ -285,6 +347,16 @@ static void pair(void)
 	close(sv[1]);
 }
 
+static void netlink(void)
+{
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+
+	if (fd < 0 || bind(fd, (void *)&nl, sizeof(nl)))
+		die("netlink");
+	close(fd);
+}
+
 static void pipe_procs(void)
 {
 	int p[2], status;
@@ -329,6 +401,27 @@ static void zero_copy(void)
 		die("splice");
 	if (lseek(src, 0, SEEK_SET) || copy_file_range(src, NULL, cp, NULL, 1400, 0) != 1400)
 		die("copy_file_range");
+	{
+		int p2[2], p3[2];
+		struct iovec v = { buf, 100 };
+
+		if (pipe(p2) || pipe(p3))
+			die("pipe");
+		fstat(p2[0], &st);
+		printf("vmsplice_pipe_ino %lu\n", (unsigned long)st.st_ino);
+		fstat(p3[0], &st);
+		printf("tee_pipe_ino %lu\n", (unsigned long)st.st_ino);
+		if (vmsplice(p2[1], &v, 1, 0) != 100 || tee(p2[0], p3[1], 100, 0) != 100)
+			die("vmsplice, tee");
+		get(p3[0], 100, 0);
+		v.iov_base = buf + 4096;
+		if (vmsplice(p2[0], &v, 1, 0) != 100)
+			die("vmsplice from a pipe");
+		close(p2[0]);
+		close(p2[1]);
+		close(p3[0]);
+		close(p3[1]);
+	}
 	close(p[0]);
 	close(p[1]);
 	close(src);
@@ -420,6 +513,7 @@ int main(int argc, char **argv)
 	unix_stream(path, 1, 700, 800);
 	printf("abs_name @%s\n", path);
 	pair();
+	netlink();
 	pipe_procs();
 	zero_copy();
 	return 0;
