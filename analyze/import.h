@@ -24,6 +24,8 @@
  *   import_records.c    the handler of each kernel record type; the dispatcher
  *   import_snapshot.c   the handlers of the records the recorder writes
  *   import_sched.c      the cpu class: threads, switches, wakeups, syscall splits
+ *   import_net.c        the net class, pipes, fd-to-fd moves: socket names,
+ *                       endpoints (net_stats, net_errors, net_connects)
  *   import_threads.c    thread_cpu and proc_cpu rows when a recording ends
  *   import_syscalls.c   syscall names, their direction, sys_stats
  *   import_files.c      the file table: (dev, ino) or path -> file
