@@ -11,8 +11,9 @@
  * accept without an address and a connected UDP socket still name their
  * peer.  It is read when a syscall makes, binds, connects or accepts it,
  * and at a send or receive only when its ports changed since it was last
- * named (an unconnected UDP socket's port comes with its first send), which
- * a hash lookup by inode tells: never at a plain read or write.
+ * named (an unconnected UDP socket's port comes with its first send; listen
+ * binds one when bind did not), which a hash lookup by inode tells: never at
+ * a plain read or write.
  */
 #ifndef SYSREC_NET_BPF_H
 #define SYSREC_NET_BPF_H
@@ -308,9 +309,9 @@ static __noinline int emit_net(void *ctx, struct task_struct *task, struct pendi
 		addr_user(&a, (void *)p->args[1], p->args[2]);
 		name = !ret || (p->nr == SR_NR_connect && ret == -EINPROGRESS);
 		break;
-	case SR_NR_listen:		/* listen(fd, backlog) */
+	case SR_NR_listen:		/* listen(fd, backlog): named again only if it bound a port */
 		count = p->args[1];
-		name = !ret;
+		check = !ret;
 		break;
 	case SR_NR_accept4:		/* accept4(fd, addr, addrlen, flags) */
 		flags = p->args[3];
