@@ -30,7 +30,7 @@ const char sr_usage_record[] =
 	"                     [--sched-switches all|none]\n"
 	"                     [-v] [-h] [-- COMMAND [ARGS...]]\n"
 	"\n"
-	"Record process, memory, file and CPU activity into a trace file.\n"
+	"Record process, memory, file, CPU and network activity into a trace file.\n"
 	"With a COMMAND, start it, record it and all its descendants, and exit\n"
 	"with its status; with -p, record those processes and their descendants;\n"
 	"with neither, the whole system.\n"
