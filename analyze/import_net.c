@@ -257,13 +257,15 @@ int import_net(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 	case NK_CONNECT:
 		if (!k)
 			break;
-		ep = ep_of(im, proc, k, &e->addr);
-		if (k->inet) {	/* the address asked for: a failed connect has no peer */
+		/* an IP socket's: the address asked for (a failed connect has no peer) */
+		if (k->inet) {
 			char buf[96], addr[64];
 
 			if (sr_addr_str(&e->addr, addr, sizeof(addr)))
 				ep = ep_get(im, proc, buf,
 					    (size_t)snprintf(buf, sizeof(buf), "%s %s", k->proto, addr));
+		} else {
+			ep = ep_of(im, proc, k, NULL);
 		}
 		if (ep == NONE)
 			break;
@@ -286,7 +288,6 @@ int import_net(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
 
 		if (nf && (e->flags & SOCK_CLOEXEC_))	/* accept4 */
 			nf->cloexec = 1;
-
 		if (nk && (ep = ep_of(im, proc, nk, NULL)) != NONE)
 			im->eps[ep].accepts++;
 		else if (is_err(s->ret) && k)

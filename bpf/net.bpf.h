@@ -62,8 +62,7 @@ static __always_inline __u64 sock_sig(struct sock *sk)
 {
 	struct sock_common *c = &KPTR(struct sock, sk)->__sk_common;
 
-	return (__u64)c->skc_num | (__u64)c->skc_dport << 16 | (__u64)c->skc_daddr << 32 |
-	       (__u64)c->skc_family << 48;
+	return (__u64)c->skc_num | (__u64)c->skc_dport << 16 | (__u64)c->skc_daddr << 32;
 }
 
 static __always_inline void addr_zero(struct sr_addr *a)
