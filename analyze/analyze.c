@@ -328,8 +328,8 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 	}
 	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU &&
-	    o.report != SR_REP_SYSCALLS) {
-		usage_err("--by goes with --top-io, --cpu or --syscalls");
+	    o.report != SR_REP_SYSCALLS && o.report != SR_REP_NET) {
+		usage_err("--by goes with --top-io, --cpu, --syscalls or --net");
 		goto out;
 	}
 	if (by_given && o.report == SR_REP_TOP_IO && (o.by == SR_BY_THREAD || o.by == SR_BY_HOST)) {
@@ -349,6 +349,12 @@ int cmd_analyze(int argc, char **argv)
 		usage_err("--hist: one histogram per syscall, not per host");
 		goto out;
 	}
+	if (by_given && o.report == SR_REP_NET && o.by != SR_BY_PROCESS) {
+		usage_err("--net --by: process");
+		goto out;
+	}
+	if (!by_given && o.report == SR_REP_NET)
+		o.by = SR_BY_ENDPOINT;
 	if (interval_given && o.report != SR_REP_TIMELINE) {
 		usage_err("--interval goes with --timeline");
 		goto out;

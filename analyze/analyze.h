@@ -24,7 +24,7 @@
 #include <sqlite3.h>
 
 /* Bumped whenever a table changes; a database of another version is refused. */
-#define SR_AN_SCHEMA_VERSION	3
+#define SR_AN_SCHEMA_VERSION	4
 /* PRAGMA application_id of a sysrec database: "sysr". */
 #define SR_AN_APP_ID		0x73797372
 
@@ -388,7 +388,8 @@ int sr_out_err(FILE *f);
 
 /* --- report.c --- */
 
-enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD, SR_BY_HOST };
+enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD, SR_BY_HOST,
+	     SR_BY_ENDPOINT };	/* --net without --by: endpoints alone */
 
 struct sr_an_opts {
 	int report;		/* enum sr_report_id (report.h) */

@@ -388,6 +388,8 @@ int end_recording(struct an_imp *im, struct an_input *last)
 		err = write_tl(im);
 	if (!err)
 		err = sched_end(im);
+	if (!err)
+		err = net_end(im);
 	if (err)
 		return err;
 	err = sr_an_prepare(im->db, "UPDATE recordings SET start_ns = ?, stop_ns = ?,"

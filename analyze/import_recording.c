@@ -12,6 +12,7 @@
 
 void rec_reset(struct an_imp *im)
 {
+	net_reset(im);
 	for (size_t i = 0; i < im->nfiles; i++)
 		imp_free_str(im, im->files[i].path, im->files[i].path_len);
 	for (size_t i = 0; i < im->nprocs; i++) {

@@ -254,9 +254,11 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 	dur = sr_clamp_u64(s->dur_ns, SR_DUR_MAX);
 	if (sys != NONE)
 		rw = im->sys[sys].rw;
-	if (h->type == SR_EV_RW && s->ret >= 0) {
-		uint64_t bytes = (uint64_t)sr_io_bytes(s->ret);
+	if ((h->type == SR_EV_RW || x->io) && s->ret >= 0) {
+		uint64_t bytes = x->io ? x->io_bytes : (uint64_t)sr_io_bytes(s->ret);
 
+		if (x->io)
+			rw = x->io;
 		if (rw == RW_READ) {
 			g->reads++;
 			g->read_bytes += bytes;
@@ -302,6 +304,26 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 				return -ENOMEM;
 			y->durs[y->ndurs++] = (uint64_t)dur;
 		}
+	}
+	return 0;
+}
+
+int agg_io(struct an_imp *im, const struct sr_event *h, uint32_t proc, uint32_t file, int dir,
+	   uint64_t bytes)
+{
+	struct an_agg *g = agg_get(im, (int64_t)h->ts, proc, file, h->cgroup_id);
+	struct an_tl *t = tl_get(im, (int64_t)h->ts, proc, h->cgroup_id);
+
+	if (!g || !t)
+		return -ENOMEM;
+	if (dir == RW_READ) {
+		g->reads++;
+		g->read_bytes += bytes;
+		t->read_bytes += bytes;
+	} else if (dir == RW_WRITE) {
+		g->writes++;
+		g->write_bytes += bytes;
+		t->write_bytes += bytes;
 	}
 	return 0;
 }

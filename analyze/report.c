@@ -356,6 +356,26 @@ static const struct sr_report_col mem_cols[] = {
 	END
 };
 
+static const struct sr_report_col net_cols[] = {
+	{ "endpoint", SR_COL_PATH, 0, 0 },
+	{ "pid", SR_COL_INT, 0, BY_PROCESS },
+	{ "comm", SR_COL_TEXT, 0, BY_PROCESS },
+	{ "connects", SR_COL_INT, 0, 0 },
+	{ "accepts", SR_COL_INT, 0, 0 },
+	{ "sent_bytes", SR_COL_BYTES, 0, 0 },
+	{ "recv_bytes", SR_COL_BYTES, 0, 0 },
+	{ "errors", SR_COL_INT, 0, 0 },
+	{ "errnos", SR_COL_TEXT, 0, 0 },
+	{ "connected", SR_COL_INT, NOTABLE, 0 },
+	{ "connect_p50_ns", SR_COL_DUR, 0, 0 },
+	{ "connect_p99_ns", SR_COL_DUR, 0, 0 },
+	{ "connect_max_ns", SR_COL_DUR, 0, 0 },
+	{ "sends", SR_COL_INT, NOTABLE, 0 },
+	{ "recvs", SR_COL_INT, NOTABLE, 0 },
+	HOST,
+	END
+};
+
 static const struct sr_report_col files_cols[] = {
 	{ "path", SR_COL_PATH, 0, 0 },
 	{ "opens", SR_COL_INT, 0, 0 },

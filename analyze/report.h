@@ -66,6 +66,10 @@
 	X(MEM, "mem", 0,							\
 	  "  --mem               mmap/munmap/brk per process: mapped, unmapped, peak\n", \
 	  report_mem, NULL, mem_cols, 0)					\
+	X(NET, "net", 0,							\
+	  "  --net [--by process]  per remote endpoint: connects, accepts, bytes sent and\n" \
+	  "                      received, errors by errno, connect latency p50/p99/max\n", \
+	  report_net, NULL, net_cols, 20)					\
 	X(FILES, "files", 0,							\
 	  "  --files             per file: opens, readers, writers, bytes\n",	\
 	  report_files, io_needs_rows, files_cols, 20)				\
@@ -252,6 +256,7 @@ int report_errors(struct rctx *c);
 int report_cpu(struct rctx *c);
 int report_mem(struct rctx *c);
 int report_files(struct rctx *c);
+int report_net(struct rctx *c);
 int report_timeline(struct rctx *c);
 int report_sql(struct rctx *c);
 int io_needs_rows(sqlite3 *db, const struct sr_an_opts *o);

@@ -20,6 +20,7 @@
 
 #include "sysrec/event.h"
 #include "sched.bpf.h"
+#include "net.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -156,8 +157,17 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	/* where its time went, right before its record */
 	emit_syscpu(ctx, task, p, now);
-	if (type == SR_EV_EXEC)
+	switch (type) {
+	case SR_EV_EXEC:
 		return emit_exec_failed(ctx, task, p, ret, now);
+	/* the net class's records read sockets and fds: subprograms of their own */
+	case SR_EV_NET:
+		return emit_net(ctx, task, p, ret, now);
+	case SR_EV_PIPE:
+		return emit_pipe(ctx, task, p, ret, now);
+	case SR_EV_XFER:
+		return emit_xfer(ctx, task, p, ret, now);
+	}
 	return emit_sys(ctx, type, task, p, ret, now);
 }
 

@@ -32,7 +32,7 @@ const char sr_usage_record[] =
 	"                     [--sched-switches all|none]\n"
 	"                     [-v] [-h] [-- COMMAND [ARGS...]]\n"
 	"\n"
-	"Record process, memory, file and CPU activity into a trace file.\n"
+	"Record process, memory, file, CPU and network activity into a trace file.\n"
 	"With a COMMAND, start it, record it and all its descendants, and exit\n"
 	"with its status; with -p, record those processes and their descendants;\n"
 	"with neither, the whole system.\n"
@@ -43,7 +43,7 @@ const char sr_usage_record[] =
 	"    -p, --pid PID[,PID]     record these processes and their new children\n"
 	"    -c, --comm COMM         record only tasks whose comm is COMM\n"
 	"        --cgroup PATH       record only this cgroup v2 and its descendants\n"
-	"    -e, --events LIST       classes proc,mem,file,cpu (default all four) and/or\n"
+	"    -e, --events LIST       classes proc,mem,file,cpu,net (default all five) and/or\n"
 	"                            syscall names (openat,pwrite64,getpid,...)\n"
 	"        --sched-switches W  cpu: all (default) records every context switch\n"
 	"                            and wakeup; none keeps only each syscall's split\n"
@@ -363,7 +363,7 @@ int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv)
 		return usage_error("--keep needs --rotate-size or --rotate-time%s", "");
 	if (o->cmd && o->npids)
 		return usage_error("-p and a COMMAND cannot be combined%s", "");
-	return parse_events(r, o->events ? o->events : "proc,mem,file,cpu") ? -EINVAL : 0;
+	return parse_events(r, o->events ? o->events : "proc,mem,file,cpu,net") ? -EINVAL : 0;
 }
 
 /* --- -p and --cgroup on this system --- */

@@ -82,6 +82,17 @@ struct sr_snap_filter {
 	uint16_t cputime_flags;	/* SR_F_CPU_START for the baseline a file begins with */
 };
 
+/* netsnap.c: the sockets of the namespaces the snapshot meets */
+struct sr_netsnap;
+struct sr_netsnap *sr_netsnap__new(void);
+void sr_netsnap__free(struct sr_netsnap *ns);
+/*
+ * The body of a sock record (struct sr_ev_sock past its header, and its
+ * unix name) for socket inode @ino of process @pid, at @rec: the record's
+ * length before padding, or 0 when its tables do not list it.
+ */
+size_t sr_netsnap__sock(struct sr_netsnap *ns, uint32_t pid, uint64_t ino, uint8_t *rec);
+
 /*
  * Emit proc, fd and cgroup records for every process alive now, and CPUTIME
  * records for each of its threads when asked, all stamped with ts, through

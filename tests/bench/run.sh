@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # run.sh - sysrec's benchmarks, each printing a table (docs/PERFORMANCE.md).
 #
-#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory|sched|export]
+#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory|sched|export|net]
 #
 #   overhead    the sr_work loop untraced, under sysrec --attach-only, sysrec
 #               record, perf record -z, bpftrace and strace -f, alternating,
@@ -36,6 +36,9 @@
 #               forth over pipes (sr_cpu pingpong), untraced, under sysrec
 #               record (all classes, cpu included), sysrec record -e cpu
 #               and perf sched record, alternating, medians, lost records
+#   net         a socket-heavy loop: loopback TCP echo of 64 bytes (sr_net
+#               echo), untraced, under sysrec --attach-only and sysrec
+#               record (every class, net included), alternating, medians
 #
 # Environment: OUTPUT (build directory, .output), SYSREC (the binary),
 # SYSREC_BEFORE (another build, e.g. of the commit before a change to bpf/:
@@ -53,6 +56,7 @@
 # events each),
 # BENCH_SCHED_N (sched: round trips, 100000), BENCH_SCHED_ROUNDS (5),
 # BENCH_EXPORT_EVENTS (export: the trace, 10000000),
+# BENCH_NET_N (net: round trips, 50000), BENCH_NET_ROUNDS (5),
 # BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
 # they, the loop binary and the files later benchmarks reuse (loop.trc,
 # perf.data) live in $OUTPUT/bench/.
@@ -80,6 +84,8 @@ case $ROUNDS$FAST_ROUNDS in *[!0-9]*) echo "bench: BENCH_ROUNDS and BENCH_FAST_R
 LOOP_N=${BENCH_N:-60000}
 SCHED_N=${BENCH_SCHED_N:-100000}
 SCHED_ROUNDS=${BENCH_SCHED_ROUNDS:-5}
+NET_N=${BENCH_NET_N:-50000}
+NET_ROUNDS=${BENCH_NET_ROUNDS:-5}
 TOOLS=${BENCH_TOOLS:-"untraced attach sysrec perf bpftrace strace"}
 GEN_EVENTS=${BENCH_EVENTS:-10000000}
 SR_WORK=$OUT/bench/sr_bench
@@ -1165,15 +1171,18 @@ bench_export() {
 	note "target: export at least as fast as analyze imports; its RSS the same for FILE and FILE/10"
 	rm -f "$gen" "$small"
 }
+# --- benchmark: net (tests/bench/net.sh) ---
+
+. "$TOP/tests/bench/net.sh"
 
 # --- main ---
 
 cmd=${1:-all}
 [ $# -gt 0 ] && shift
 case $cmd in
-overhead|saturation|size|analysis|all|soak|profile|variants|memory|sched|export) ;;
--h|--help|help) sed -n '3,58p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory, sched, export)" ;;
+overhead|saturation|size|analysis|all|soak|profile|variants|memory|sched|export|net) ;;
+-h|--help|help) sed -n '3,62p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory, sched, export, net)" ;;
 esac
 [ -x "$SYSREC" ] || die "$SYSREC is not built (make)"
 build_helpers
@@ -1191,6 +1200,7 @@ variants) bench_variants ;;
 memory) bench_memory ;;
 sched) bench_sched ;;
 export) bench_export ;;
+net) bench_net ;;
 all)
 	bench_overhead
 	bench_saturation
