@@ -32,7 +32,9 @@ fi
 # +10 ms and reads 100*K at +20 ms, and exits at +50 ms: w3 with status 3, w7
 # killed by signal 9, the others 0; its CPU time at exit is K ms.  w5 fails
 # one open (ENOENT), w6 two (EACCES).  The --timeline bucket is 50 ms: wK's
-# bytes are in bucket 2K, rows from bucket 2 (0.1 s) to 21 (1.05 s).
+# bytes are in bucket 2K, rows from bucket 1 (0.05 s: w1's fork, 1 us long,
+# starts 1 us before 0.1 s, and the timeline counts a call's time in each
+# bucket it spans) to 21 (1.05 s).
 {
 	cat <<-'EOF'
 	meta recording_id 5e5e5e5e
@@ -86,9 +88,15 @@ browse() {
 		skip "report: $1 in a browser" "no node or chromium (make deps installs them)"
 		return 1
 	fi
-	node --experimental-websocket --no-warnings "$TOP/tests/tools/report_browser.js" \
-		"$D/$1.html" "$D/$1.json" "$D/$1.png" 2>"$D/browser.err" ||
-		{ fail "report: $1 in a browser" "$(tail -3 "$D/browser.err")"; return 1; }
+	# a browser that fails to start or answer on a loaded machine gets a
+	# second go; what the page holds is checked from its output either way
+	local try
+	for try in 1 2; do
+		node --experimental-websocket --no-warnings "$TOP/tests/tools/report_browser.js" \
+			"$D/$1.html" "$D/$1.json" "$D/$1.png" 2>"$D/browser.err$try" && return 0
+	done
+	fail "report: $1 in a browser" "$(tail -3 "$D/browser.err1"; tail -3 "$D/browser.err2")"
+	return 1
 }
 # page NAME TRACE...: NAME.html of the traces, in the browser, against analyze
 page() {
@@ -132,9 +140,9 @@ expect_eq "report: spec: top processes w10..w3 by bytes" \
 	   sed 's/, $//; s/^/[/; s/$/]/')"
 expect_eq "report: spec: timelines of the top 8" "$(data "[t['pid'] for t in d['proc_timelines']]")" \
 	"[110, 109, 108, 107, 106, 105, 104, 103]"
-expect_eq "report: spec: 20 buckets of 50 ms from 0.1 s" \
+expect_eq "report: spec: 21 buckets of 50 ms from 0.05 s" \
 	"$(data "[len(d['timeline']['rows']), d['timeline']['rows'][0]['time'], d['timeline']['rows'][-1]['time']]")" \
-	"[20, 0.1, 1.05]"
+	"[21, 0.05, 1.05]"
 expect_eq "report: spec: w1 and w2 are the other band (300 read, 3000 written)" \
 	"$(data "[sum(r['read_bytes'] for r in d['timeline']['rows']) - sum(r['read_bytes'] for t in d['proc_timelines'] for r in t['timeline']['rows']), sum(r['write_bytes'] for r in d['timeline']['rows']) - sum(r['write_bytes'] for t in d['proc_timelines'] for r in t['timeline']['rows'])]")" \
 	"[300, 3000]"
@@ -152,10 +160,10 @@ expect_eq "report: spec: write latencies of 10..100 us in 4 log2 buckets" \
 	"$(data "[(r['bucket_lo_ns'], r['count']) for r in d['hist']['rows'] if r['syscall'] == 'write']")" \
 	"[(8192, 1), (16384, 2), (32768, 3), (65536, 4)]"
 if [ -s "$D/spec.json" ]; then
-	expect_eq "report: spec: the browser drew 20 points and 9 bands (8 + other) per I/O chart" \
+	expect_eq "report: spec: the browser drew 21 points and 9 bands (8 + other) per I/O chart" \
 		"$(/usr/bin/python3 -c "import json; d=json.load(open('$D/spec.json'))
 print([(c['points'], c['series']) for c in d['dom']['charts'] if c['cls'] == 'chart io'])")" \
-		"[(20, 9), (20, 9)]"
+		"[(21, 9), (21, 9)]"
 	expect_eq "report: spec: the browser drew 4 bars for write" \
 		"$(/usr/bin/python3 -c "import json; d=json.load(open('$D/spec.json'))
 print([c['points'] for c in d['dom']['charts'] if c['syscall'] == 'write'])")" "[4]"
