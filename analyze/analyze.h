@@ -388,7 +388,7 @@ int sr_out_err(FILE *f);
 
 /* --- report.c --- */
 
-enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD, SR_BY_HOST };
+enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD, SR_BY_HOST, SR_BY_RECORDING };
 
 struct sr_an_opts {
 	int report;		/* enum sr_report_id (report.h) */
