@@ -8,7 +8,7 @@
  * first file (run.000000.trc).  Two recordings whose first files have the
  * same name (hostA/run.trc, hostB/run.trc) get the last two parts of the
  * path; when those are the same too (one path recorded twice into a kept
- * database), '#' and the database's rec_id follow.  So a label depends only
+ * database), the file name, '#' and the database's rec_id (run.trc#2).  So a label depends only
  * on the files imported, and is the same every time they are reported on.
  */
 #include <errno.h>
@@ -94,10 +94,10 @@ static int make_labels(struct rctx *c)
 	for (size_t i = 0; i < n && !err; i++) {
 		char buf[600];
 
-		/* still the same (or no file): the database's id tells them apart */
+		/* still the same (or no file): the file name and the database's id */
 		if (!v[i].label || v[i].dup)
 			snprintf(buf, sizeof(buf), "%.500s#%" PRId64,
-				 v[i].label ? v[i].label : "", v[i].rec_id);
+				 v[i].path ? path_tail(v[i].path, 1) : "", v[i].rec_id);
 		else
 			snprintf(buf, sizeof(buf), "%s", v[i].label);
 		sqlite3_bind_int64(ins, 1, v[i].rec_id);
