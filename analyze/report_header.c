@@ -167,6 +167,7 @@ void print_summed(struct rctx *c)
 	sqlite3_finalize(st);
 	fputs(per_host ? "): figures summed per host" : "): figures summed", c->hdr);
 	/* every report but the overview (and --syscalls --hist) takes --by recording */
-	fputs(c->o->report != SR_REP_OVERVIEW && !c->o->hist ? "; --by recording: a row per recording\n" : "\n",
-	      c->hdr);
+	if (c->o->report != SR_REP_OVERVIEW && !c->o->hist)
+		fputs("; --by recording: a row per recording", c->hdr);
+	fputc('\n', c->hdr);
 }

@@ -223,6 +223,6 @@ int report_syscalls(struct rctx *c)
 int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o)
 {
 	(void)db;
-	return o->hist || o->by == SR_BY_HOST || o->by == SR_BY_RECORDING || o->npids || o->comm || o->cgroup ||
-	       o->has_since || o->has_until;
+	return o->hist || o->by == SR_BY_HOST || o->by == SR_BY_RECORDING || o->npids ||
+	       o->comm || o->cgroup || o->has_since || o->has_until;
 }
