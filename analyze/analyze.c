@@ -38,6 +38,12 @@ const char sr_usage_analyze[] =
 	"  --since D, --until D  time from the start of the recording (1.5, 500ms),\n"
 	"                      or wall clock as dump prints it (2026-11-26 21:00:15)\n"
 	"\n"
+	"Several recordings (several files, or a --db they were added to):\n"
+	"  --by recording      rows per recording (any report but the overview and\n"
+	"                      --sql), labelled by the file name of its first file;\n"
+	"                      rows of a process say which recording when a host\n"
+	"                      has several\n"
+	"\n"
 	"Output:\n"
 	"  --format table|csv|json  (table; CSV and JSON carry raw numbers)\n"
 	"  --limit N           at most N rows (0: all); without it a table shows\n"
@@ -109,7 +115,7 @@ static const struct {
 	{ "table", SR_FMT_TABLE }, { "csv", SR_FMT_CSV }, { "json", SR_FMT_JSON },
 }, bys[] = {
 	{ "process", SR_BY_PROCESS }, { "file", SR_BY_FILE }, { "cgroup", SR_BY_CGROUP },
-	{ "thread", SR_BY_THREAD }, { "host", SR_BY_HOST },
+	{ "thread", SR_BY_THREAD }, { "host", SR_BY_HOST }, { "recording", SR_BY_RECORDING },
 };
 
 static const int stop_signals[] = {
@@ -175,6 +181,15 @@ static void __attribute__((format(printf, 1, 2))) usage_err(const char *fmt, ...
 	sr_err("analyze: %s. See 'sysrec analyze --help'.", msg);
 }
 
+/* The name of --by value @by, for the messages. */
+static const char *optarg_by(int by)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bys); i++)
+		if (bys[i].val == by)
+			return bys[i].name;
+	return "?";
+}
+
 static int set_report(struct sr_an_opts *o, int r, int *named)
 {
 	if (*named && o->report != r) {
@@ -235,7 +250,8 @@ int cmd_analyze(int argc, char **argv)
 			db_path = optarg;
 			break;
 		case OPT_BY:
-			err = lookup(optarg, "--by (process, file, cgroup, thread or host)", &o.by, 1);
+			err = lookup(optarg, "--by (process, file, cgroup, thread, host or recording)",
+				     &o.by, 1);
 			by_given = 1;
 			break;
 		case OPT_FORMAT:
@@ -327,26 +343,34 @@ int cmd_analyze(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU &&
-	    o.report != SR_REP_SYSCALLS && o.report != SR_REP_NET) {
-		usage_err("--by goes with --top-io, --cpu, --syscalls or --net");
+	/* --by recording: the reports but the overview, --sql and --net (below) have rows per recording */
+	if (by_given && o.by == SR_BY_RECORDING &&
+	    (o.report == SR_REP_OVERVIEW || o.report == SR_REP_SQL)) {
+		usage_err("--by recording goes with a report (--top-io, --syscalls, --files, ...)");
+		goto out;
+	}
+	if (by_given && o.by != SR_BY_RECORDING && o.report != SR_REP_TOP_IO &&
+	    o.report != SR_REP_CPU && o.report != SR_REP_SYSCALLS && o.report != SR_REP_NET) {
+		usage_err("--by %s goes with --top-io, --cpu, --syscalls or --net (--by recording"
+			  " with any report but --net)", optarg_by(o.by));
 		goto out;
 	}
 	if (by_given && o.report == SR_REP_TOP_IO && (o.by == SR_BY_THREAD || o.by == SR_BY_HOST)) {
-		usage_err("--top-io --by: process, file or cgroup");
+		usage_err("--top-io --by: process, file, cgroup or recording");
 		goto out;
 	}
 	if (by_given && o.report == SR_REP_CPU && o.by != SR_BY_PROCESS && o.by != SR_BY_THREAD &&
-	    o.by != SR_BY_HOST) {
-		usage_err("--cpu --by: process, thread or host");
+	    o.by != SR_BY_HOST && o.by != SR_BY_RECORDING) {
+		usage_err("--cpu --by: process, thread, host or recording");
 		goto out;
 	}
-	if (by_given && o.report == SR_REP_SYSCALLS && o.by != SR_BY_HOST) {
-		usage_err("--syscalls --by: host");
+	if (by_given && o.report == SR_REP_SYSCALLS && o.by != SR_BY_HOST &&
+	    o.by != SR_BY_RECORDING) {
+		usage_err("--syscalls --by: host or recording");
 		goto out;
 	}
-	if (o.hist && o.by == SR_BY_HOST) {
-		usage_err("--hist: one histogram per syscall, not per host");
+	if (o.hist && (o.by == SR_BY_HOST || o.by == SR_BY_RECORDING)) {
+		usage_err("--hist: one histogram per syscall, not per host or recording");
 		goto out;
 	}
 	if (by_given && o.report == SR_REP_NET && o.by != SR_BY_PROCESS) {

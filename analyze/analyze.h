@@ -389,6 +389,7 @@ int sr_out_err(FILE *f);
 /* --- report.c --- */
 
 enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD, SR_BY_HOST,
+	     SR_BY_RECORDING,
 	     SR_BY_ENDPOINT };	/* --net without --by: endpoints alone */
 
 struct sr_an_opts {

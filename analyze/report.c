@@ -204,6 +204,16 @@ static int multi_host(struct rctx *c)
 
 #define HOST	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, 0 }
 #define END	{ .name = NULL }
+#define BY_RECORDING	SR_REPORT_BY(SR_BY_RECORDING)
+/*
+ * Which recording a row is of: its label, and in CSV and JSON the
+ * recording_id metadata.  For rows that are one recording's (@by: 0, or
+ * the --by values whose rows are), when rec_split().
+ */
+#define REC(by)	{ "recording", SR_COL_TEXT, SR_REPORT_COL_REC, by },		\
+		{ "recording_id", SR_COL_TEXT, SR_REPORT_COL_REC | SR_COL_F_NOTABLE, by }
+/* the key of rows per recording (--by recording), first as host is with --by host */
+#define REC_KEY	{ "recording", SR_COL_TEXT, 0, BY_RECORDING }
 
 static const struct sr_report_col overview_cols[] = {
 	{ "duration_ns", SR_COL_DUR, 0, 0 },
@@ -222,6 +232,7 @@ static const struct sr_report_col top_io_cols[] = {
 	{ "comm", SR_COL_TEXT, 0, SR_REPORT_BY(SR_BY_PROCESS) },
 	{ "path", SR_COL_PATH, 0, SR_REPORT_BY(SR_BY_FILE) },
 	{ "cgroup", SR_COL_PATH, 0, SR_REPORT_BY(SR_BY_CGROUP) },
+	REC_KEY,
 	{ "reads", SR_COL_INT, 0, 0 },
 	{ "read_bytes", SR_COL_BYTES, 0, 0 },
 	{ "writes", SR_COL_INT, 0, 0 },
@@ -230,6 +241,9 @@ static const struct sr_report_col top_io_cols[] = {
 	{ "container_id", SR_COL_TEXT, SR_COL_F_NOTABLE, SR_REPORT_BY(SR_BY_CGROUP) },
 	{ "unit", SR_COL_TEXT, SR_COL_F_NOTABLE, SR_REPORT_BY(SR_BY_CGROUP) },
 	HOST,
+	{ "recording", SR_COL_TEXT, SR_REPORT_COL_REC, SR_REPORT_BY(SR_BY_PROCESS) },
+	{ "recording_id", SR_COL_TEXT, SR_REPORT_COL_REC | SR_COL_F_NOTABLE,
+	  SR_REPORT_BY(SR_BY_PROCESS) | BY_RECORDING },
 	END
 };
 
@@ -241,6 +255,7 @@ static const struct sr_report_col top_io_cols[] = {
 
 static const struct sr_report_col syscalls_cols[] = {
 	{ "host", SR_COL_TEXT, 0, BY_HOST },
+	REC_KEY,
 	{ "syscall", SR_COL_TEXT, 0, 0 },
 	{ "calls", SR_COL_INT, 0, 0 },
 	{ "errors", SR_COL_INT, 0, 0 },
@@ -255,6 +270,8 @@ static const struct sr_report_col syscalls_cols[] = {
 	{ "runq_ns", SR_COL_DUR, CPU, 0 },
 	{ "vol_switches", SR_COL_INT, CPU | NOTABLE, 0 },
 	{ "invol_switches", SR_COL_INT, CPU | NOTABLE, 0 },
+	{ "recording_id", SR_COL_TEXT, NOTABLE, BY_RECORDING },
+	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, BY_RECORDING },
 	END
 };
 
@@ -278,6 +295,7 @@ static const struct sr_report_col slow_cols[] = {
 	{ "path", SR_COL_PATH, NOTABLE, 0 },
 	{ "file", SR_COL_PATH, SR_COL_F_TABLEONLY, 0 },
 	HOST,
+	REC(0),
 	END
 };
 
@@ -289,6 +307,7 @@ static const struct sr_report_col errors_cols[] = {
 	{ "failures", SR_COL_INT, 0, 0 },
 	{ "processes", SR_COL_INT, 0, 0 },
 	HOST,
+	REC(BY_RECORDING),
 	END
 };
 
@@ -297,10 +316,11 @@ static const struct sr_report_col errors_cols[] = {
 
 static const struct sr_report_col cpu_cols[] = {
 	{ "host", SR_COL_TEXT, 0, BY_HOST },
+	REC_KEY,
 	{ "pid", SR_COL_INT, 0, BY_PROCESS | BY_THREAD },
 	{ "tid", SR_COL_INT, 0, BY_THREAD },
 	{ "comm", SR_COL_TEXT, 0, BY_PROCESS | BY_THREAD },
-	{ "processes", SR_COL_INT, 0, BY_HOST },
+	{ "processes", SR_COL_INT, 0, BY_HOST | BY_RECORDING },
 	{ "on_cpu_ns", SR_COL_DUR, 0, 0 },
 	{ "share", SR_COL_TEXT, SR_COL_F_TABLEONLY, 0 },
 	{ "runq_ns", SR_COL_DUR, 0, 0 },
@@ -315,8 +335,11 @@ static const struct sr_report_col cpu_cols[] = {
 	{ "cpu_share", SR_COL_REAL, NOTABLE, 0 },
 	{ "timeslices", SR_COL_INT, NOTABLE, 0 },
 	{ "runq_waits", SR_COL_INT, NOTABLE, 0 },
-	{ "threads", SR_COL_INT, NOTABLE, BY_PROCESS | BY_HOST },
-	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, BY_PROCESS | BY_THREAD },
+	{ "threads", SR_COL_INT, NOTABLE, BY_PROCESS | BY_HOST | BY_RECORDING },
+	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, BY_PROCESS | BY_THREAD | BY_RECORDING },
+	{ "recording", SR_COL_TEXT, SR_REPORT_COL_REC, BY_PROCESS | BY_THREAD },
+	{ "recording_id", SR_COL_TEXT, SR_REPORT_COL_REC | NOTABLE,
+	  BY_PROCESS | BY_THREAD | BY_RECORDING },
 	END
 };
 
@@ -339,6 +362,7 @@ static const struct sr_report_col procs_cols[] = {
 	{ "exe", SR_COL_PATH, SR_COL_F_NOTABLE, 0 },
 	{ "cmdline", SR_COL_TEXT, 0, 0 },	/* cut in the middle: the program stays */
 	HOST,
+	REC(0),
 	END
 };
 
@@ -353,6 +377,7 @@ static const struct sr_report_col mem_cols[] = {
 	{ "brks", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "heap_growth_bytes", SR_COL_BYTES, 0, 0 },
 	HOST,
+	REC(0),
 	END
 };
 
@@ -386,15 +411,19 @@ static const struct sr_report_col files_cols[] = {
 	{ "writes", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "write_bytes", SR_COL_BYTES, 0, 0 },
 	HOST,
+	REC(BY_RECORDING),
 	END
 };
 
 static const struct sr_report_col timeline_cols[] = {
+	REC_KEY,
 	{ "time", SR_COL_TIME, 0, 0 },
 	{ "events", SR_COL_INT, 0, 0 },
 	{ "read_bytes", SR_COL_BYTES, 0, 0 },
 	{ "write_bytes", SR_COL_BYTES, 0, 0 },
 	{ "syscall_ns", SR_COL_DUR, 0, 0 },
+	{ "recording_id", SR_COL_TEXT, SR_COL_F_NOTABLE, BY_RECORDING },
+	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, BY_RECORDING },
 	END
 };
 
@@ -422,6 +451,11 @@ struct sr_rs *rep_rs(struct rctx *c, enum sr_report_id id, int by)
 		if (flags & SR_REPORT_COL_NOCPU_TABLE)
 			flags = has_cpu(c) ? SR_COL_F_NOTABLE : 0;
 		flags &= ~SR_REPORT_COL_CPU;
+		if (flags & SR_REPORT_COL_REC) {
+			if (!rec_split(c))
+				continue;
+			flags &= SR_COL_F_NOTABLE;
+		}
 		if (flags & SR_REPORT_COL_HOST) {
 			if (host < 0)
 				host = multi_host(c);
@@ -514,7 +548,8 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *opts)
 	struct sr_an_opts rel = *opts;
 	const struct sr_an_opts *o = &rel;
 	struct rctx c = { .db = db, .o = o, .rep = &sr_reports[o->report],
-			  .src = "agg_all", .cpu = -1 };
+			  .src = "agg_all", .cpu = -1,
+			  .runs = -1 };
 	int err;
 
 	/* an older database without the key has every row */
@@ -540,6 +575,8 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *opts)
 			err = setup_cgroup_filter(&c);
 		if (!err)
 			err = setup_time_filter(&c);
+		if (!err)
+			err = rec_labels(&c);
 		if (err)
 			goto out;
 		say_unmatched(&c);

@@ -124,8 +124,11 @@ void print_header(struct rctx *c)
 }
 
 /*
- * A report without a host column over several recordings adds their
- * figures up: a line says so, and names the hosts.
+ * A report over several recordings whose rows add them up says so, and
+ * names the hosts: all of them added up (no host column), or those of one
+ * host (rows per host, when a host has several), with how to split them.
+ * Rows that are each one recording's (a process's; --by recording) add
+ * nothing up, and say which recording they are of (rec_split()).
  */
 void print_summed(struct rctx *c)
 {
@@ -135,19 +138,19 @@ void print_summed(struct rctx *c)
 				     " FROM recordings", 0);
 	int first = 1, per_host = 0;
 
-	if (n < 2 || !c->rep->cols)
+	if (n < 2 || !c->rep->cols || c->o->by == SR_BY_RECORDING)
 		return;
 	for (const struct sr_report_col *col = c->rep->cols; col->name; col++) {
-		if ((col->flags & SR_REPORT_COL_HOST) &&
-		    (!col->by || (col->by & SR_REPORT_BY(c->o->by))))
+		if (col->by && !(col->by & SR_REPORT_BY(c->o->by)))
+			continue;
+		if (col->flags & SR_REPORT_COL_REC)
 			return;
-		/* rows per host (--by host) add up only several runs of one host */
-		if (col->by == SR_REPORT_BY(SR_BY_HOST) && c->o->by == SR_BY_HOST) {
-			if (n == nh)
-				return;
+		if ((col->flags & SR_REPORT_COL_HOST) || col->by == SR_REPORT_BY(SR_BY_HOST))
 			per_host = 1;
-		}
 	}
+	/* rows per host add up only several runs of one host */
+	if (per_host && n == nh)
+		return;
 	if (sr_an_prepare(c->db, "SELECT DISTINCT IFNULL(host, '(unknown)') FROM recordings"
 			  " ORDER BY 1", &st))
 		return;
@@ -162,5 +165,9 @@ void print_summed(struct rctx *c)
 		first = 0;
 	}
 	sqlite3_finalize(st);
-	fputs(per_host ? "): figures summed per host\n" : "): figures summed\n", c->hdr);
+	fputs(per_host ? "): figures summed per host" : "): figures summed", c->hdr);
+	/* every report but the overview (and --syscalls --hist) takes --by recording */
+	if (c->o->report != SR_REP_OVERVIEW && !c->o->hist)
+		fputs("; --by recording: a row per recording", c->hdr);
+	fputc('\n', c->hdr);
 }

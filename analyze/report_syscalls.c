@@ -3,8 +3,9 @@
  * report_syscalls.c - --syscalls: per syscall its calls, errors and
  * durations with exact percentiles, and with the cpu class where their
  * time went.  Without a filter sys_stats, made at import, answers; with one
- * the durations are read from the events, as with --by host (per host and
- * syscall: sys_stats adds all recordings up).
+ * the durations are read from the events, as with --by host or --by
+ * recording (per host or recording and syscall: sys_stats adds all
+ * recordings up).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ static int sys_add(struct rctx *c, const struct sev *e, void *ctx)
  * The host of each recording of c->recs, as an index into the hosts in
  * name order (all 0 without --by host), in *idx; their names (NULL: no
  * host in the metadata) in *names.  The number of hosts, or -errno.
+ * With --by recording each recording is a group of its own (no names).
  */
 static int host_index(struct rctx *c, size_t **idx, char ***names)
 {
@@ -66,6 +68,12 @@ static int host_index(struct rctx *c, size_t **idx, char ***names)
 	*names = calloc(nall + 1, sizeof(**names));
 	if (!*idx || !*names)
 		return -ENOMEM;
+	if (c->o->by == SR_BY_RECORDING) {
+		/* each recording its own: c->recs[k] is group k */
+		for (size_t k = 0; k < c->nrecs; k++)
+			(*idx)[k] = k;
+		return c->nrecs ? (int)c->nrecs : 1;
+	}
 	if (c->o->by != SR_BY_HOST)
 		return 1;
 	err = sr_an_prepare(c->db, "SELECT rec_id, host FROM recordings"
@@ -130,8 +138,8 @@ static int filtered_stats(struct rctx *c)
 			 " total_ns INTEGER, max_ns INTEGER, p50_ns INTEGER, p99_ns INTEGER,"
 			 " on_cpu_ns INTEGER, off_cpu_ns INTEGER, blocked_ns INTEGER,"
 			 " runq_ns INTEGER, vol_switches INTEGER, invol_switches INTEGER,"
-			 " host TEXT)",
-			 "INSERT INTO temp.fsys VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st);
+			 " host TEXT, rec_id INTEGER)",
+			 "INSERT INTO temp.fsys VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", &st);
 	for (size_t j = 0; j < (size_t)nh * (nacc + 1) && !err; j++) {
 		struct sysacc *a = &acc[j];
 		size_t i = j % (nacc + 1);
@@ -143,6 +151,10 @@ static int filtered_stats(struct rctx *c)
 			sqlite3_bind_text(st, 14, hname[j / (nacc + 1)], -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, 14);
+		if (c->o->by == SR_BY_RECORDING && j / (nacc + 1) < c->nrecs)
+			sqlite3_bind_int64(st, 15, c->recs[j / (nacc + 1)].rec_id);
+		else
+			sqlite3_bind_null(st, 15);
 		sr_sort_u64(a->d, a->n);
 		v[0] = (int64_t)i;
 		v[1] = (int64_t)a->calls;
@@ -177,13 +189,13 @@ int report_syscalls(struct rctx *c)
 {
 	struct qbuf q = { .n = 0 };
 	struct sr_rs *rs;
-	int by_host = c->o->by == SR_BY_HOST, from_stats;
+	int by_host = c->o->by == SR_BY_HOST, by_rec = c->o->by == SR_BY_RECORDING, from_stats;
 	int err;
 
 	if (c->o->hist)
 		return report_syscalls_hist(c);
 	/* filtered or per host: exact percentiles need the durations themselves */
-	from_stats = unfiltered(c) && !by_host;
+	from_stats = unfiltered(c) && !by_host && !by_rec;
 	err = from_stats ? 0 : filtered_stats(c);
 	if (err)
 		return err;
@@ -191,14 +203,19 @@ int report_syscalls(struct rctx *c)
 	if (!rs)
 		return -ENOMEM;
 	q_add(&q, "SELECT %ss.name, t.calls, t.errors, t.total_ns, t.total_ns / t.calls,"
-	      " t.p50_ns, t.p99_ns, t.max_ns", by_host ? "IFNULL(t.host, '(unknown)'), " : "");
+	      " t.p50_ns, t.p99_ns, t.max_ns", by_host ? "IFNULL(t.host, '(unknown)'), " :
+	      by_rec ? "(SELECT label FROM temp.rlab l WHERE l.rec_id = t.rec_id), " : "");
 	if (has_cpu(c))
 		q_add(&q, ", t.on_cpu_ns, t.off_cpu_ns, t.blocked_ns, t.runq_ns,"
 		      " t.vol_switches, t.invol_switches");
+	if (by_rec)
+		q_add(&q, ", (SELECT recording_id FROM recordings r WHERE r.rec_id = t.rec_id),"
+		      " (SELECT host FROM recordings r WHERE r.rec_id = t.rec_id)");
+	/* per host by its name, per recording in the order they were imported */
 	q_add(&q, " FROM %s t JOIN syscalls s ON s.sys_id = t.sys_id ORDER BY %s"
 	      " t.total_ns DESC, t.calls DESC, s.name LIMIT :limit",
 	      from_stats ? "sys_stats" : "temp.fsys",
-	      by_host ? "t.host IS NULL, t.host," : "");
+	      by_host ? "t.host IS NULL, t.host," : by_rec ? "t.rec_id," : "");
 	return run_print(c, &q, rs);
 }
 
@@ -206,6 +223,6 @@ int report_syscalls(struct rctx *c)
 int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o)
 {
 	(void)db;
-	return o->hist || o->by == SR_BY_HOST || o->npids || o->comm || o->cgroup ||
-	       o->has_since || o->has_until;
+	return o->hist || o->by == SR_BY_HOST || o->by == SR_BY_RECORDING || o->npids ||
+	       o->comm || o->cgroup || o->has_since || o->has_until;
 }

@@ -150,6 +150,9 @@ struct tlout {
 	int64_t iv, start, off;
 	int has_off;
 	int64_t rows, fill;	/* rows, and of them rows of a gap */
+	size_t skipped;		/* gaps left out */
+	/* --by recording: the recording of the rows (its label, id and host) */
+	const char *label, *rec_id, *host;
 };
 
 /* Bucket @b's row: @v its figures (NULL: a bucket of a gap), @ns its syscall time. */
@@ -161,11 +164,17 @@ static void tl_row(struct tlout *o, int64_t b, const struct tlb *v, int64_t ns)
 	if (rs->more)
 		return;
 	sr_rs__row(rs);
+	if (o->label)
+		sr_rs__str(rs, o->label);
 	add_time(o->c, rs, 1, sr_sum(o->start, sat_mul(b, o->iv)), o->start, o->has_off, o->off);
 	sr_rs__int(rs, v ? v->events : 0);
 	sr_rs__int(rs, v ? v->rb : 0);
 	sr_rs__int(rs, v ? v->wb : 0);
 	sr_rs__int(rs, ns);
+	if (o->label) {
+		sr_rs__str(rs, o->rec_id);
+		sr_rs__str(rs, o->host);
+	}
 	o->rows++;
 	o->fill += !v;
 }
@@ -309,16 +318,123 @@ static int64_t rec_shift(struct rctx *c, const struct rrec *r, int has_off0, int
 	return shift;
 }
 
+/*
+ * The rows of what @acc gathered: from the first bucket where something
+ * happened or a call runs to the last (with --until, a call still running
+ * at the end runs to the end of the window), up to --limit.  The buckets
+ * between are rows too, of zeros but for the time of the calls running
+ * through them, TIMELINE_FILL of them in all: past that, a gap is left out
+ * whole, and a note says so.
+ */
+static void tl_rows(struct rctx *c, struct tlacc *acc, struct tlout *out)
+{
+	const struct sr_an_opts *o = c->o;
+	struct sr_rs *rs = out->rs;
+	int64_t first = 0, last = -1, rate = 0;
+	size_t i = 0;
+	int have = 0;
+
+	if (acc->n)	/* an empty window has no array: qsort(NULL) is undefined */
+		qsort(acc->v, acc->n, sizeof(*acc->v), cmp_tlb);
+	/*
+	 * A bucket has a row of its own when something is left in it (pieces
+	 * of calls may cancel out); one where changes of rate cancel out is none.
+	 */
+	for (size_t k = 0; k < acc->n; k++) {
+		struct tlb *v = &acc->v[k];
+
+		v->shown = v->events || v->rb || v->wb || v->ns;
+		if (v->shown || v->rate)
+			acc->v[i++] = *v;
+	}
+	acc->n = i;
+	i = 0;
+	for (size_t k = 0; k < acc->n; k++) {
+		/* calls ran up to this bucket, and on through it, or it has a row */
+		if (have && rate > 0)
+			last = acc->v[k].b - 1;
+		rate = sat_add(rate, acc->v[k].rate);
+		if (!acc->v[k].shown && rate <= 0)
+			continue;
+		if (!have)
+			first = acc->v[k].b;
+		last = acc->v[k].b;
+		have = 1;
+	}
+	if (have && rate > 0 && o->has_until && o->until_ns > 0 &&
+	    sr_floor_div(o->until_ns - 1, acc->iv) > last)
+		last = sr_floor_div(o->until_ns - 1, acc->iv);
+	rate = 0;
+	while (i < acc->n && acc->v[i].b < first)
+		rate = sat_add(rate, acc->v[i++].rate);	/* calls running into the first row */
+	for (int64_t g = first; have && g <= last && !rs->more;) {
+		int64_t next = i < acc->n && acc->v[i].b <= last ? acc->v[i].b : last + 1;
+
+		rs->more = c->limit && out->rows >= c->limit;
+		if (rs->more)
+			break;		/* the output ends before this bucket and its gap */
+
+		if (next == g) {
+			const struct tlb *v = &acc->v[i++];
+
+			rate = sat_add(rate, v->rate);
+			tl_row(out, g++, v->shown ? v : NULL, sat_add(v->ns, sat_mul(acc->iv, rate)));
+			continue;
+		}
+		if (out->fill + (next - g) > TIMELINE_FILL) {
+			out->skipped++;
+			g = next;
+			continue;
+		}
+		for (; g < next && !rs->more; g++)
+			tl_row(out, g, NULL, sat_mul(acc->iv, rate));
+	}
+}
+
+/*
+ * --by recording: each recording's rows in turn, its times from its own
+ * start (or on its own wall clock), in the order they were imported.
+ */
+static int timeline_by_rec(struct rctx *c, struct tlacc *acc, struct tlout *out)
+{
+	sqlite3_stmt *st;
+	int err = 0;
+
+	if (sr_an_prepare(c->db, "SELECT r.start_ns, r.clock_offset_ns, l.label, r.recording_id,"
+			  " r.host FROM recordings r JOIN temp.rlab l ON l.rec_id = r.rec_id"
+			  " WHERE r.rec_id = ?", &st))
+		return -EIO;
+	for (size_t k = 0; k < c->nrecs && !err && !out->rs->more; k++) {
+		sqlite3_bind_int64(st, 1, c->recs[k].rec_id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			continue;
+		}
+		out->start = sqlite3_column_int64(st, 0);
+		out->has_off = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		out->off = sqlite3_column_int64(st, 1);
+		out->label = (const char *)sqlite3_column_text(st, 2);
+		out->rec_id = (const char *)sqlite3_column_text(st, 3);
+		out->host = (const char *)sqlite3_column_text(st, 4);
+		sr_map__clear(&acc->map);
+		acc->n = 0;
+		acc->shift = 0;
+		err = timeline_rec(c, &c->recs[k], acc);
+		if (!err)
+			tl_rows(c, acc, out);	/* copies the strings before the reset */
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 int report_timeline(struct rctx *c)
 {
 	const struct sr_an_opts *o = c->o;
 	struct tlacc acc = { .iv = o->interval_ns ? (int64_t)o->interval_ns : auto_interval(c) };
-	int64_t start = 0, off = 0, rate = 0;
-	struct sr_rs *rs = rep_rs(c, SR_REP_TIMELINE, 0);
+	int64_t start = 0, off = 0;
+	struct sr_rs *rs = rep_rs(c, SR_REP_TIMELINE, o->by);
 	struct tlout out = { .c = c, .rs = rs, .iv = acc.iv };
-	int64_t first = 0, last = -1;
-	size_t skipped = 0, i = 0;
-	int have = 0;
 	sqlite3_stmt *st;
 	int err = 0, has_off = 0;
 	char hbuf[32];
@@ -328,6 +444,10 @@ int report_timeline(struct rctx *c)
 	if (!o->interval_ns)
 		fprintf(c->hdr, "# bucket: %s (about 100 over the recording; --interval sets it)\n",
 			sr_human_dur((uint64_t)acc.iv, hbuf, sizeof(hbuf)));
+	if (o->by == SR_BY_RECORDING) {
+		err = timeline_by_rec(c, &acc, &out);
+		goto rows;
+	}
 	/*
 	 * Times are from the start of each recording; with --time abs each
 	 * recording is placed by its own clock on the first's.
@@ -348,74 +468,14 @@ int report_timeline(struct rctx *c)
 		acc.shift = rec_shift(c, &c->recs[k], has_off, start, off);
 		err = timeline_rec(c, &c->recs[k], &acc);
 	}
+	if (!err)
+		tl_rows(c, &acc, &out);
+rows:
 	if (err)
 		goto out;
-	if (acc.n)	/* an empty window has no array: qsort(NULL) is undefined */
-		qsort(acc.v, acc.n, sizeof(*acc.v), cmp_tlb);
-	/*
-	 * The rows: from the first bucket where something happened or a call
-	 * runs to the last (with --until, a call still running at the end runs
-	 * to the end of the window), up to --limit.  The buckets between are
-	 * rows too, of zeros but for the time of the calls running through
-	 * them, TIMELINE_FILL of them in all: past that, a gap is left out
-	 * whole, and a note says so.
-	 */
-	/*
-	 * A bucket has a row of its own when something is left in it (pieces
-	 * of calls may cancel out); one where changes of rate cancel out is none.
-	 */
-	for (size_t k = 0; k < acc.n; k++) {
-		struct tlb *v = &acc.v[k];
-
-		v->shown = v->events || v->rb || v->wb || v->ns;
-		if (v->shown || v->rate)
-			acc.v[i++] = *v;
-	}
-	acc.n = i;
-	i = 0;
-	for (size_t k = 0; k < acc.n; k++) {
-		/* calls ran up to this bucket, and on through it, or it has a row */
-		if (have && rate > 0)
-			last = acc.v[k].b - 1;
-		rate = sat_add(rate, acc.v[k].rate);
-		if (!acc.v[k].shown && rate <= 0)
-			continue;
-		if (!have)
-			first = acc.v[k].b;
-		last = acc.v[k].b;
-		have = 1;
-	}
-	if (have && rate > 0 && o->has_until && o->until_ns > 0 &&
-	    sr_floor_div(o->until_ns - 1, acc.iv) > last)
-		last = sr_floor_div(o->until_ns - 1, acc.iv);
-	rate = 0;
-	while (i < acc.n && acc.v[i].b < first)
-		rate = sat_add(rate, acc.v[i++].rate);	/* calls running into the first row */
-	for (int64_t g = first; have && g <= last && !rs->more;) {
-		int64_t next = i < acc.n && acc.v[i].b <= last ? acc.v[i].b : last + 1;
-
-		rs->more = c->limit && out.rows >= c->limit;
-		if (rs->more)
-			break;		/* the output ends before this bucket and its gap */
-
-		if (next == g) {
-			const struct tlb *v = &acc.v[i++];
-
-			rate = sat_add(rate, v->rate);
-			tl_row(&out, g++, v->shown ? v : NULL, sat_add(v->ns, sat_mul(acc.iv, rate)));
-			continue;
-		}
-		if (out.fill + (next - g) > TIMELINE_FILL) {
-			skipped++;
-			g = next;
-			continue;
-		}
-		for (; g < next && !rs->more; g++)
-			tl_row(&out, g, NULL, sat_mul(acc.iv, rate));
-	}
-	if (skipped)
+	if (out.skipped)
 		fprintf(c->hdr, "# %zu gap%s of empty buckets left out (past %d rows of zeros)\n",
-			skipped, skipped == 1 ? "" : "s", TIMELINE_FILL);
+			out.skipped, out.skipped == 1 ? "" : "s", TIMELINE_FILL);
 	err = print_rs(c, rs);
 out:
 	sr_map__clear(&acc.map);

@@ -71,12 +71,12 @@ hostB,write,1,1,5000,5000,5000,5000,5000"
 summed() { "$S" analyze "$@" --no-progress 2>/dev/null | grep 'figures summed'; }
 expect_eq "--by host: two runs of one host summed, said" \
 	"$(summed "$D/a1.trc" "$D/a2.trc" "$D/b1.trc" --syscalls --by host)" \
-	"# 3 recordings (hosts hostA, hostB): figures summed per host"
+	"# 3 recordings (hosts hostA, hostB): figures summed per host; --by recording: a row per recording"
 expect_eq "--by host: one recording per host, nothing summed" \
 	"$(summed "$D/a1.trc" "$D/b1.trc" --syscalls --by host)" ""
 expect_eq "--syscalls without --by host: summed, said" \
 	"$(summed "$D/a1.trc" "$D/b1.trc" --syscalls)" \
-	"# 2 recordings (hosts hostA, hostB): figures summed"
+	"# 2 recordings (hosts hostA, hostB): figures summed; --by recording: a row per recording"
 # the same figures with a filter (the events are read either way)
 expect_eq "--syscalls --by host --pid 100" \
 	"$(csv "$D/a1.trc" "$D/b1.trc" --syscalls --by host --pid 100 | tail -1)" \

@@ -102,7 +102,7 @@ else
 	skip "completion: record's options" "analyzer-only build: it cannot record"
 fi
 expect_eq "completion: --format values" "$(comp sysrec analyze x.trc --format '')" "csv json table "
-expect_eq "completion: --by values" "$(comp sysrec analyze --top-io --by '')" "cgroup file host process thread "
+expect_eq "completion: --by values" "$(comp sysrec analyze --top-io --by '')" "cgroup file host process recording thread "
 expect_eq "completion: dump --time values" "$(comp sysrec dump --time '')" "abs rel "
 rm -rf "$D/inst"
 if make -s -C "$TOP" install DESTDIR="$D/inst" PREFIX=/usr >/dev/null 2>&1 &&
