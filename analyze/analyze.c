@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,17 +168,8 @@ int sr_an_parse_time(const char *arg, int until, struct sr_an_opts *o)
 	return 0;
 }
 
-/* A usage error: one line that ends by saying where the options are explained. */
-static void __attribute__((format(printf, 1, 2))) usage_err(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sr_err("analyze: %s. See 'sysrec analyze --help'.", msg);
-}
+/* a usage error: one line, ending with where the options are explained */
+#define usage_err(...) sr_usage_err("analyze", __VA_ARGS__)
 
 /* The name of --by value @by, for the messages. */
 static const char *optarg_by(int by)

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,16 +294,8 @@ static int write_page(const struct sr_html_page *p, const char *out)
 	return err;
 }
 
-static void __attribute__((format(printf, 1, 2))) usage_err(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sr_err("report: %s. See 'sysrec report --help'.", msg);
-}
+/* a usage error: one line, ending with where the options are explained */
+#define usage_err(...) sr_usage_err("report", __VA_ARGS__)
 
 static void on_signal(int sig)
 {
