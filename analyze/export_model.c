@@ -125,7 +125,7 @@ void exp_set_name(char *dst, const uint8_t *comm)
 	size_t n = strnlen((const char *)comm, SR_COMM_LEN);
 
 	memcpy(dst, comm, n);
-	dst[n] = 0;
+	memset(dst + n, 0, SR_COMM_LEN + 1 - n);	/* zero to the end: compared whole */
 }
 
 /* The process (rec, pid) alive now, made when missing or when the last one died. */
@@ -199,11 +199,15 @@ void exp_rename_thread(struct sr_exp *x, struct sr_exp_thread *t, const uint8_t 
 			  uint64_t ts)
 {
 	char name[SR_COMM_LEN + 1];
-	struct sr_exp_proc *p = exp_proc_of(x, t);
+	struct sr_exp_proc *p;
 
-	exp_set_name(name, comm);
-	if (!strcmp(name, t->name))
+	/* every record asks: the same comm, zero-padded as the recorder writes it, is one compare */
+	if (!memcmp(comm, t->name, SR_COMM_LEN))
 		return;
+	exp_set_name(name, comm);
+	if (!memcmp(name, t->name, sizeof(name)))
+		return;
+	p = exp_proc_of(x, t);
 	memcpy(t->name, name, sizeof(name));
 	if (t->tid == p->pid && strcmp(p->name, name)) {
 		memcpy(p->name, name, sizeof(name));

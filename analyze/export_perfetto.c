@@ -168,6 +168,14 @@ struct intern {
 };
 
 #define LIT_SLOTS	64
+#define SEEN_SLOTS	256
+
+/* Where a string was last met, and its slot (cleared when a table grows or starts again). */
+struct seen {
+	const char *s;
+	int table;
+	const struct slot *slot;
+};
 
 /* A string literal's iid, by its address. */
 struct lit {
@@ -187,6 +195,7 @@ struct pf {
 	char *pool;			/* the tables' strings */
 	size_t pool_len, pool_cap;
 	struct lit lits[LIT_SLOTS];
+	struct seen seen[SEEN_SLOTS];
 	struct {			/* strings the packet being built defines */
 		int table;
 		uint32_t iid;
@@ -227,6 +236,7 @@ static void intern_clear(struct pf *pf)
 	}
 	pf->pool_len = 0;
 	memset(pf->lits, 0, sizeof(pf->lits));
+	memset(pf->seen, 0, sizeof(pf->seen));
 	pf->clear = 0;
 }
 
@@ -268,23 +278,37 @@ static int intern_room(struct pf *pf, struct intern *in, size_t len)
 		}
 		free(in->v);
 		*in = g;
+		memset(pf->seen, 0, sizeof(pf->seen));	/* they point into the old slots */
 	}
 	return 0;
 }
 
-/* The iid of @len bytes at @s in table @t: 0 when the table is full or out of memory (write it out). */
+/*
+ * The iid of @len bytes at @s in table @t: 0 when the table is full or out
+ * of memory (write it out).  The same string mostly comes from the same
+ * place (a descriptor's path, the syscall table's name): a string met at
+ * the address of the last one in its cache slot is compared with it, not
+ * hashed.
+ */
 static uint32_t intern(struct pf *pf, int t, const char *s, size_t len)
 {
 	struct intern *in = &pf->tab[t];
-	uint32_t h = str_hash(s, len);
+	struct seen *c = &pf->seen[((uintptr_t)s >> 4 ^ (uintptr_t)t) % SEEN_SLOTS];
+	uint32_t h;
 	size_t i;
 
+	if (c->s == s && c->table == t && c->slot->len == len &&
+	    !memcmp(pf->pool + c->slot->off, s, len))
+		return c->slot->iid;
+	h = str_hash(s, len);
 	if (in->cap) {
 		for (i = h & (in->cap - 1); in->v[i].hash; i = (i + 1) & (in->cap - 1)) {
 			const struct slot *e = &in->v[i];
 
-			if (e->hash == h && e->len == len && !memcmp(pf->pool + e->off, s, len))
+			if (e->hash == h && e->len == len && !memcmp(pf->pool + e->off, s, len)) {
+				*c = (struct seen){ .s = s, .table = t, .slot = e };
 				return e->iid;
+			}
 		}
 	}
 	if (len > UINT32_MAX || intern_room(pf, in, len))
@@ -542,6 +566,50 @@ _Static_assert((DA_STRING_VALUE_IID << 3) >= 0x80 && (DA_STRING_VALUE_IID << 3) 
 _Static_assert((TE_DEBUG_ANNOTATIONS << 3) < 0x80 && (DA_INT_VALUE << 3) < 0x80,
 	       "one-byte tags");
 
+/*
+ * The END of a slice on @uuid at @ts: half the packets, and always the
+ * same few fields, whose lengths are known before they are written (a
+ * packet that clears the incremental state takes the general way).
+ */
+static void slice_end(struct sr_exp_sink *s, uint64_t uuid, uint64_t ts)
+{
+	struct pf *pf = s->priv;
+	struct sr_pb *pb = &pf->pb;
+	size_t te = 2 + 1 + varint_len(uuid), body = 1 + varint_len(ts) + 2 + 2 + 2 + te;
+	uint8_t *d;
+
+	if (!pf->started || pf->clear) {
+		pkt_begin_ev(s, ts, 1);
+		sr_pb__begin(pb, PKT_TRACK_EVENT);
+		sr_pb__varint(pb, TE_TYPE, TYPE_SLICE_END);
+		sr_pb__varint(pb, TE_TRACK_UUID, uuid);
+		sr_pb__end(pb);
+		pkt_end(s);
+		return;
+	}
+	d = sr_pb__need(pb, 2 + body);
+	if (!d)
+		return;
+	*d++ = TRACE_PACKET << 3 | SR_PB_LEN;
+	*d++ = (uint8_t)body;
+	*d++ = PKT_TIMESTAMP << 3 | SR_PB_VARINT;
+	d += sr_pb_varint_enc(d, ts);
+	*d++ = PKT_SEQUENCE_ID << 3 | SR_PB_VARINT;
+	*d++ = SEQ_ID;
+	*d++ = PKT_SEQUENCE_FLAGS << 3 | SR_PB_VARINT;
+	*d++ = SEQ_NEEDS_INCREMENTAL_STATE;
+	*d++ = PKT_TRACK_EVENT << 3 | SR_PB_LEN;
+	*d++ = (uint8_t)te;
+	*d++ = TE_TYPE << 3 | SR_PB_VARINT;
+	*d++ = TYPE_SLICE_END;
+	*d++ = TE_TRACK_UUID << 3 | SR_PB_VARINT;
+	d += sr_pb_varint_enc(d, uuid);
+	pb->len = (size_t)(d - pb->buf);
+	spill(s, 0);
+}
+_Static_assert((PKT_SEQUENCE_FLAGS << 3) < 0x80 && (PKT_TRACK_EVENT << 3) < 0x80 &&
+	       (TE_TRACK_UUID << 3) < 0x80 && SEQ_ID < 0x80, "one-byte tags and values");
+
 /* A slice from @start to @end on @uuid: a BEGIN packet with the name and arguments, an END. */
 static void slice(struct sr_exp_sink *s, uint64_t uuid, uint64_t start, uint64_t end,
 		  const char *cat, const char *name, int intern_name,
@@ -562,12 +630,7 @@ static void slice(struct sr_exp_sink *s, uint64_t uuid, uint64_t start, uint64_t
 	annotations(pf, a, na);
 	sr_pb__end(pb);
 	pkt_end(s);
-	pkt_begin_ev(s, end, 1);
-	sr_pb__begin(pb, PKT_TRACK_EVENT);
-	sr_pb__varint(pb, TE_TYPE, TYPE_SLICE_END);
-	sr_pb__varint(pb, TE_TRACK_UUID, uuid);
-	sr_pb__end(pb);
-	pkt_end(s);
+	slice_end(s, uuid, end);
 }
 
 static void pf_slice(struct sr_exp_sink *s, const struct sr_exp_thread *t,
