@@ -11,8 +11,7 @@
  * thread's states do not with its syscalls: they go on a thread of their
  * own (tid | 0x40000000, named "<name> state"); CPUs and lost ranges on
  * pseudo processes, one thread a CPU.  Times are microseconds with three
- * decimals, so every nanosecond is kept.  Written with format/json.c's
- * writer.
+ * decimals, so every nanosecond is kept.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,8 +30,20 @@ struct named {
 	size_t n;
 };
 
+/*
+ * Events are built in memory and written 64 KiB at a time.  An event is a
+ * handful of fixed keys, numbers and a few strings: it is written here
+ * piece by piece (the keys as literals, numbers by a digit table, strings
+ * escaped by sr_esc_json as format/json.c's writer does) rather than a
+ * writer call a key and a value, which cost as much again as the rest of
+ * the export.
+ */
+#define SPILL	(64u << 10)
+
 struct cj {
-	struct sr_json *j;
+	char *buf;			/* what is built and not yet written */
+	size_t len, cap;
+	int any;			/* an event was written: the next follows a comma */
 	struct named states;		/* by thread index */
 	struct named pseudo;		/* PSEUDO() */
 };
@@ -62,193 +73,302 @@ static int first_time(struct named *b, uint64_t i)
 	return 1;
 }
 
-static void ts_key(struct sr_json *j, const char *key, uint64_t ns)
-{
-	char b[32];
-
-	sr_json__key(j, key);
-	sr_json__raw(j, b, sr_exp_us(b, ns));
-}
-
-static void head(struct sr_json *j, const char *ph, const char *name, uint32_t pid, uint32_t tid)
-{
-	sr_json__obj_start(j);
-	SR_JSON_KEY(j, "ph");
-	sr_json__str(j, ph);
-	SR_JSON_KEY(j, "name");
-	sr_json__str(j, name);
-	SR_JSON_KEY(j, "pid");
-	sr_json__u64(j, pid);
-	SR_JSON_KEY(j, "tid");
-	sr_json__u64(j, tid);
-}
-
-static void args(struct sr_json *j, const struct sr_exp_arg *a, int na)
-{
-	SR_JSON_KEY(j, "args");
-	sr_json__obj_start(j);
-	for (int i = 0; i < na; i++) {
-		sr_json__key(j, a[i].key);
-		if (a[i].s)
-			sr_json__strn(j, a[i].s, a[i].len);
-		else
-			sr_json__s64(j, a[i].i);
-	}
-	sr_json__obj_end(j);
-}
-
-/* {"ph":"M","name":"process_name"|"thread_name",...,"args":{"name":...}} */
-static void meta(struct sr_json *j, const char *what, uint32_t pid, uint32_t tid,
-		 const char *name, int64_t ppid)
-{
-	head(j, "M", what, pid, tid);
-	SR_JSON_KEY(j, "args");
-	sr_json__obj_start(j);
-	SR_JSON_KEY(j, "name");
-	sr_json__str(j, name);
-	if (ppid >= 0) {
-		SR_JSON_KEY(j, "ppid");
-		sr_json__s64(j, ppid);
-	}
-	sr_json__obj_end(j);
-	sr_json__obj_end(j);
-}
-
-static void complete(struct sr_json *j, const char *cat, const char *name, uint32_t pid,
-		     uint32_t tid, uint64_t start, uint64_t end, const struct sr_exp_arg *a, int na)
-{
-	head(j, "X", name, pid, tid);
-	SR_JSON_KEY(j, "cat");
-	sr_json__str(j, cat);
-	ts_key(j, "ts", start);
-	ts_key(j, "dur", end - start);
-	args(j, a, na);
-	sr_json__obj_end(j);
-}
-
-/*
- * Events are built in the writer's memory and written 64 KiB at a time:
- * a FILE writer would make a stdio call for every key and value.
- */
-#define SPILL	(64u << 10)
-
-static void spill(struct sr_exp_sink *s, size_t at_least)
+/* Room for @n more bytes: NULL on ENOMEM (said in s->err, the event dropped). */
+static char *room(struct sr_exp_sink *s, size_t n)
 {
 	struct cj *c = s->priv;
-	size_t len;
-	const char *b = sr_json__mem(c->j, &len);
+	size_t cap = c->cap ? c->cap : 2 * SPILL;
+	char *b;
 
+	if (c->cap - c->len >= n)
+		return c->buf + c->len;
+	while (cap - c->len < n)
+		cap *= 2;
+	b = realloc(c->buf, cap);
 	if (!b) {
 		if (!s->err)
 			s->err = -ENOMEM;
-		sr_json__mem_clear(c->j);
-		return;
+		return NULL;
 	}
-	if (len < at_least)
+	c->buf = b;
+	c->cap = cap;
+	return b + c->len;
+}
+
+/* Room for the fixed part of an event (keys, numbers): its strings ask for their own. */
+#define EV_FIXED	512
+
+#define LIT(d, lit)	(memcpy((d), (lit), sizeof(lit) - 1), (d) + sizeof(lit) - 1)
+
+/* @v in decimal at @d, two digits a step from the last, in place: the end. */
+static char *dec(char *d, uint64_t v)
+{
+	static const char pairs[201] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	size_t n = 1;
+	char *p;
+
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	p = d + n;
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, &pairs[2 * (v % 100)], 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(p - 2, &pairs[2 * v], 2);
+	else
+		p[-1] = (char)('0' + v);
+	return d + n;
+}
+
+static char *sdec(char *d, int64_t v)
+{
+	if (v < 0) {
+		*d++ = '-';
+		return dec(d, -(uint64_t)v);
+	}
+	return dec(d, (uint64_t)v);
+}
+
+/* Microseconds with three decimals, every nanosecond kept: "12.345" for 12345 ns. */
+static char *usec(char *d, uint64_t ns)
+{
+	unsigned int f = (unsigned int)(ns % 1000);
+
+	d = dec(d, ns / 1000);
+	d[0] = '.';
+	d[1] = (char)('0' + f / 100);
+	d[2] = (char)('0' + f / 10 % 10);
+	d[3] = (char)('0' + f % 10);
+	return d + 4;
+}
+
+/* A JSON string, escaped; the end, or NULL when there is no room. */
+static char *str(struct sr_exp_sink *s, char *d, const char *v, size_t len)
+{
+	struct cj *c = s->priv;
+	size_t i;
+
+	/* keys, categories and names are short and need no escape: copied as they are */
+	if (len <= 32 && (size_t)(c->buf + c->cap - d) >= len + 2 + EV_FIXED) {
+		for (i = 0; i < len; i++) {
+			unsigned char ch = (unsigned char)v[i];
+
+			if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
+				break;
+		}
+		if (i == len) {
+			*d++ = '"';
+			memcpy(d, v, len);
+			d[len] = '"';
+			return d + len + 1;
+		}
+	}
+	c->len = (size_t)(d - c->buf);
+	d = room(s, SR_ESC_MAX(len) + EV_FIXED);
+	return d ? d + sr_esc_json(d, v, len) : NULL;
+}
+
+/*
+ * The start of an event, {"ph":"X","name":...,"pid":P,"tid":T: where the
+ * rest goes (EV_FIXED bytes of room), or NULL.
+ */
+static char *head(struct sr_exp_sink *s, const char *ph, const char *name, size_t len,
+		  uint32_t pid, uint32_t tid)
+{
+	struct cj *c = s->priv;
+	char *d = room(s, EV_FIXED);
+
+	if (!d)
+		return NULL;
+	*d++ = c->any ? ',' : '\n';		/* "[\n{...},\n{...}\n]": one event a line */
+	if (c->any)
+		*d++ = '\n';
+	c->any = 1;
+	d = LIT(d, "{\"ph\":\"");
+	*d++ = *ph;
+	d = LIT(d, "\",\"name\":");
+	d = str(s, d, name, len);
+	if (!d)
+		return NULL;
+	d = LIT(d, ",\"pid\":");
+	d = dec(d, pid);
+	d = LIT(d, ",\"tid\":");
+	return dec(d, tid);
+}
+
+/* The event ends at @d: kept, and written out when SPILL bytes are built. */
+static void end(struct sr_exp_sink *s, char *d)
+{
+	struct cj *c = s->priv;
+
+	if (!d)
 		return;
-	if (!s->err && fwrite(b, 1, len, s->f) != len)
+	c->len = (size_t)(d - c->buf);
+	if (c->len < SPILL)
+		return;
+	if (!s->err && fwrite(c->buf, 1, c->len, s->f) != c->len)
 		s->err = -(errno ? errno : EIO);
-	sr_json__mem_clear(c->j);
+	c->len = 0;
+}
+
+/* ,"args":{...} */
+static char *args(struct sr_exp_sink *s, char *d, const struct sr_exp_arg *a, int na)
+{
+	d = LIT(d, ",\"args\":{");
+	for (int i = 0; d && i < na; i++) {
+		if (i)
+			*d++ = ',';
+		d = str(s, d, a[i].key, strlen(a[i].key));
+		if (!d)
+			return NULL;
+		*d++ = ':';
+		d = a[i].s ? str(s, d, a[i].s, a[i].len) : sdec(d, a[i].i);
+	}
+	if (d)
+		*d++ = '}';
+	return d;
+}
+
+/* {"ph":"M","name":"process_name"|"thread_name",...,"args":{"name":...}} */
+static void meta(struct sr_exp_sink *s, const char *what, uint32_t pid, uint32_t tid,
+		 const char *name, int64_t ppid)
+{
+	char *d = head(s, "M", what, strlen(what), pid, tid);
+
+	if (!d)
+		return;
+	d = LIT(d, ",\"args\":{\"name\":");
+	d = str(s, d, name, strlen(name));
+	if (d && ppid >= 0) {
+		d = LIT(d, ",\"ppid\":");
+		d = sdec(d, ppid);
+	}
+	if (d)
+		d = LIT(d, "}}");
+	end(s, d);
+}
+
+static void complete(struct sr_exp_sink *s, const char *cat, const char *name, uint32_t pid,
+		     uint32_t tid, uint64_t start, uint64_t end_ns, const struct sr_exp_arg *a,
+		     int na)
+{
+	char *d = head(s, "X", name, strlen(name), pid, tid);
+
+	if (!d)
+		return;
+	d = LIT(d, ",\"cat\":");
+	d = str(s, d, cat, strlen(cat));
+	if (!d)
+		return;
+	d = LIT(d, ",\"ts\":");
+	d = usec(d, start);
+	d = LIT(d, ",\"dur\":");
+	d = usec(d, end_ns - start);
+	d = args(s, d, a, na);
+	if (d)
+		*d++ = '}';
+	end(s, d);
 }
 
 static int cj_open(struct sr_exp_sink *s)
 {
 	struct cj *c = calloc(1, sizeof(*c));
+	char *d;
 
 	if (!c)
 		return -ENOMEM;
-	c->j = sr_json__new_mem(SR_JSON_ROWS);
-	if (!c->j) {
+	s->priv = c;
+	d = room(s, EV_FIXED);
+	if (!d) {
 		free(c);
+		s->priv = NULL;
 		return -ENOMEM;
 	}
-	sr_json__arr_start(c->j);
-	s->priv = c;
+	*d = '[';
+	c->len = 1;
 	return 0;
 }
 
 static void cj_process(struct sr_exp_sink *s, const struct sr_exp_proc *p, uint64_t ts)
 {
-	struct cj *c = s->priv;
-
 	(void)ts;
-	meta(c->j, "process_name", p->pid, 0, p->name, p->ppid ? (int64_t)p->ppid : -1);
-	spill(s, SPILL);
+	meta(s, "process_name", p->pid, 0, p->name, p->ppid ? (int64_t)p->ppid : -1);
 }
 
 static void cj_thread(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 		      const struct sr_exp_proc *p, uint64_t ts)
 {
-	struct cj *c = s->priv;
-
 	(void)ts;
-	meta(c->j, "thread_name", p->pid, t->tid, t->name, -1);
-	spill(s, SPILL);
+	meta(s, "thread_name", p->pid, t->tid, t->name, -1);
 }
 
 static void cj_slice(struct sr_exp_sink *s, const struct sr_exp_thread *t,
-		     const struct sr_exp_proc *p, uint64_t start, uint64_t end,
+		     const struct sr_exp_proc *p, uint64_t start, uint64_t end_ns,
 		     const char *name, const struct sr_exp_arg *a, int na)
 {
-	complete(((struct cj *)s->priv)->j, "syscall", name, p->pid, t->tid, start, end, a, na);
-	spill(s, SPILL);
+	complete(s, "syscall", name, p->pid, t->tid, start, end_ns, a, na);
 }
 
-static void flow(struct sr_json *j, const char *ph, uint64_t id, uint32_t pid, uint32_t tid,
+static void flow(struct sr_exp_sink *s, const char *ph, uint64_t id, uint32_t pid, uint32_t tid,
 		 uint64_t ts)
 {
-	head(j, ph, "fork", pid, tid);
-	SR_JSON_KEY(j, "cat");
-	sr_json__str(j, "process");
-	SR_JSON_KEY(j, "id");
-	sr_json__u64(j, id);
-	ts_key(j, "ts", ts);
-	if (*ph == 'f') {
-		SR_JSON_KEY(j, "bp");
-		sr_json__str(j, "e");
-	}
-	sr_json__obj_end(j);
+	char *d = head(s, ph, "fork", 4, pid, tid);
+
+	if (!d)
+		return;
+	d = LIT(d, ",\"cat\":\"process\",\"id\":");
+	d = dec(d, id);
+	d = LIT(d, ",\"ts\":");
+	d = usec(d, ts);
+	if (*ph == 'f')
+		d = LIT(d, ",\"bp\":\"e\"");
+	*d++ = '}';
+	end(s, d);
 }
 
 static void cj_instant(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 		       const struct sr_exp_proc *p, uint64_t ts, const char *name,
 		       const struct sr_exp_arg *a, int na, uint64_t flow_out, uint64_t flow_in)
 {
-	struct sr_json *j = ((struct cj *)s->priv)->j;
+	char *d = head(s, "i", name, strlen(name), p->pid, t->tid);
 
-	head(j, "i", name, p->pid, t->tid);
-	SR_JSON_KEY(j, "cat");
-	sr_json__str(j, "process");
-	SR_JSON_KEY(j, "s");
-	sr_json__str(j, "t");
-	ts_key(j, "ts", ts);
-	args(j, a, na);
-	sr_json__obj_end(j);
+	if (d) {
+		d = LIT(d, ",\"cat\":\"process\",\"s\":\"t\",\"ts\":");
+		d = usec(d, ts);
+		d = args(s, d, a, na);
+		if (d)
+			*d++ = '}';
+		end(s, d);
+	}
 	if (flow_out)
-		flow(j, "s", flow_out, p->pid, t->tid, ts);
+		flow(s, "s", flow_out, p->pid, t->tid, ts);
 	if (flow_in)
-		flow(j, "f", flow_in, p->pid, t->tid, ts);
-	spill(s, SPILL);
+		flow(s, "f", flow_in, p->pid, t->tid, ts);
 }
 
 static void cj_counter(struct sr_exp_sink *s, const struct sr_exp_proc *p,
 		       enum sr_exp_counter c, uint64_t ts, int64_t v)
 {
-	struct sr_json *j = ((struct cj *)s->priv)->j;
+	const char *name = sr_exp_counter_names[c];
+	char *d = head(s, "C", name, strlen(name), p->pid, 0);
 
-	head(j, "C", sr_exp_counter_names[c], p->pid, 0);
-	ts_key(j, "ts", ts);
-	SR_JSON_KEY(j, "args");
-	sr_json__obj_start(j);
-	SR_JSON_KEY(j, "value");
-	sr_json__s64(j, v);
-	sr_json__obj_end(j);
-	sr_json__obj_end(j);
-	spill(s, SPILL);
+	if (!d)
+		return;
+	d = LIT(d, ",\"ts\":");
+	d = usec(d, ts);
+	d = LIT(d, ",\"args\":{\"value\":");
+	d = sdec(d, v);
+	d = LIT(d, "}}");
+	end(s, d);
 }
 
 static void cj_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
-		     const struct sr_exp_proc *p, uint64_t start, uint64_t end,
+		     const struct sr_exp_proc *p, uint64_t start, uint64_t end_ns,
 		     enum sr_exp_state state, int cpu)
 {
 	struct cj *c = s->priv;
@@ -262,11 +382,10 @@ static void cj_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 	}
 	if (rc) {
 		snprintf(name, sizeof(name), "%s state", t->name);
-		meta(c->j, "thread_name", p->pid, t->tid | STATE_TID, name, -1);
+		meta(s, "thread_name", p->pid, t->tid | STATE_TID, name, -1);
 	}
-	complete(c->j, "sched", sr_exp_state_names[state], p->pid, t->tid | STATE_TID, start, end,
+	complete(s, "sched", sr_exp_state_names[state], p->pid, t->tid | STATE_TID, start, end_ns,
 		 &a, cpu >= 0);
-	spill(s, SPILL);
 }
 
 /* The pseudo process @pid (CPUs or lost ranges of recording @rec) and its thread @cpu, named. */
@@ -279,13 +398,13 @@ static int pseudo(struct sr_exp_sink *s, uint32_t pid, unsigned int rec, int cpu
 
 	if (rc > 0) {
 		snprintf(name, sizeof(name), rec ? "%s (recording %u)" : "%s", what, rec + 1);
-		meta(c->j, "process_name", pid, 0, name, -1);
+		meta(s, "process_name", pid, 0, name, -1);
 	}
 	if (rc >= 0)
 		rc = first_time(&c->pseudo, PSEUDO(key, rec, cpu & 0xffff));
 	if (rc > 0) {
 		snprintf(name, sizeof(name), "CPU %d", cpu);
-		meta(c->j, "thread_name", pid, (uint32_t)cpu, name, -1);
+		meta(s, "thread_name", pid, (uint32_t)cpu, name, -1);
 	}
 	if (rc < 0)
 		s->err = rc;
@@ -293,19 +412,17 @@ static int pseudo(struct sr_exp_sink *s, uint32_t pid, unsigned int rec, int cpu
 }
 
 static void cj_cpu(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t start,
-		   uint64_t end, const struct sr_exp_thread *t, const struct sr_exp_proc *p)
+		   uint64_t end_ns, const struct sr_exp_thread *t, const struct sr_exp_proc *p)
 {
 	struct sr_exp_arg a[2] = { { .key = "pid", .i = p->pid }, { .key = "tid", .i = t->tid } };
 
 	if (pseudo(s, CPU_PID + rec, rec, cpu, "CPUs", 0) < 0)
 		return;
-	complete(((struct cj *)s->priv)->j, "sched", t->name, CPU_PID + rec, (uint32_t)cpu, start,
-		 end, a, 2);
-	spill(s, SPILL);
+	complete(s, "sched", t->name, CPU_PID + rec, (uint32_t)cpu, start, end_ns, a, 2);
 }
 
 static void cj_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t start,
-		    uint64_t end, uint64_t count)
+		    uint64_t end_ns, uint64_t count)
 {
 	struct sr_exp_arg a = { .key = "count", .i = (int64_t)(count & INT64_MAX) };
 	char name[48];
@@ -313,19 +430,23 @@ static void cj_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t s
 	if (pseudo(s, LOST_PID + rec, rec, cpu, "Lost events", 1) < 0)
 		return;
 	snprintf(name, sizeof(name), "lost %llu events", (unsigned long long)count);
-	complete(((struct cj *)s->priv)->j, "lost", name, LOST_PID + rec, (uint32_t)cpu, start,
-		 end, &a, 1);
-	spill(s, SPILL);
+	complete(s, "lost", name, LOST_PID + rec, (uint32_t)cpu, start, end_ns, &a, 1);
 }
 
 static int cj_close(struct sr_exp_sink *s)
 {
 	struct cj *c = s->priv;
+	char *d;
 
 	if (c) {
-		sr_json__arr_end(c->j);
-		spill(s, 0);
-		sr_json__free(c->j);
+		d = room(s, 8);
+		if (d) {
+			d = c->any ? LIT(d, "\n]\n") : LIT(d, "]\n");
+			c->len = (size_t)(d - c->buf);
+			if (!s->err && fwrite(c->buf, 1, c->len, s->f) != c->len)
+				s->err = -(errno ? errno : EIO);
+		}
+		free(c->buf);
 		free(c->states.v);
 		free(c->pseudo.v);
 		free(c);
