@@ -38,9 +38,19 @@ struct named {
  * writer call a key and a value, which cost as much again as the rest of
  * the export.
  */
-#define SPILL	(64u << 10)
+#define SPILL	(256u << 10)
+
+#define KEY_SLOTS	64
+
+/* An argument's key, quoted, with its colon. */
+struct quoted {
+	const char *k;
+	char q[24];
+	uint8_t n;
+};
 
 struct cj {
+	struct quoted keys[KEY_SLOTS];
 	char *buf;			/* what is built and not yet written */
 	size_t len, cap;
 	int any;			/* an event was written: the next follows a comma */
@@ -107,10 +117,17 @@ static char *dec(char *d, uint64_t v)
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
+	static const uint64_t p10[19] = {
+		10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+		1000000000000ull, 10000000000000ull, 100000000000000ull,
+		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+		1000000000000000000ull, 10000000000000000000ull,
+	};
 	size_t n = 1;
 	char *p;
 
-	for (uint64_t t = v; t >= 10; t /= 10)
+	while (n < 20 && v >= p10[n - 1])
 		n++;
 	p = d + n;
 	while (v >= 100) {
@@ -147,23 +164,68 @@ static char *usec(char *d, uint64_t ns)
 	return d + 4;
 }
 
+#define ONES	0x0101010101010101ull
+#define HIGHS	0x8080808080808080ull
+
+/* Whether no byte of @w needs an escape (a control byte, DEL, not ASCII, '"', '\\'); some false "no"s. */
+static inline int plain8(uint64_t w)
+{
+	uint64_t q = w ^ ('"' * ONES), b = w ^ ('\\' * ONES);
+
+	return !((((w - 0x20 * ONES) | w | (w + ONES)) |
+		  ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS);
+}
+
+/* Whether @len (8 or more) bytes at @v need no escape: eight at a time, the last eight overlapping. */
+static int plain(const char *v, size_t len)
+{
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i + 8 < len; i += 8) {
+		memcpy(&w, v + i, 8);
+		if (!plain8(w))
+			return 0;
+	}
+	memcpy(&w, v + len - 8, 8);
+	return plain8(w);
+}
+
+/* @len bytes: the short ones (most) by two overlapping fixed copies, in line. */
+static inline void copy(char *d, const char *v, size_t len)
+{
+	if (len >= 16 && len <= 32) {
+		memcpy(d, v, 16);
+		memcpy(d + len - 16, v + len - 16, 16);
+	} else if (len >= 8 && len < 16) {
+		memcpy(d, v, 8);
+		memcpy(d + len - 8, v + len - 8, 8);
+	} else {
+		memcpy(d, v, len);
+	}
+}
+
 /* A JSON string, escaped; the end, or NULL when there is no room. */
 static char *str(struct sr_exp_sink *s, char *d, const char *v, size_t len)
 {
 	struct cj *c = s->priv;
 	size_t i;
 
-	/* keys, categories and names are short and need no escape: copied as they are */
-	if (len <= 32 && (size_t)(c->buf + c->cap - d) >= len + 2 + EV_FIXED) {
-		for (i = 0; i < len; i++) {
-			unsigned char ch = (unsigned char)v[i];
+	/* keys, names and most paths need no escape: copied as they are */
+	if (len <= 256 && (size_t)(c->buf + c->cap - d) >= len + 2 + EV_FIXED) {
+		if (len >= 8) {
+			i = plain(v, len) ? len : 0;
+		} else {
+			for (i = 0; i < len; i++) {
+				unsigned char ch = (unsigned char)v[i];
 
-			if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
-				break;
+				if (ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\')
+					break;
+			}
 		}
 		if (i == len) {
 			*d++ = '"';
-			memcpy(d, v, len);
+			copy(d, v, len);
 			d[len] = '"';
 			return d + len + 1;
 		}
@@ -216,6 +278,34 @@ static void end(struct sr_exp_sink *s, char *d)
 	c->len = 0;
 }
 
+/*
+ * "KEY": for an argument's key, a string literal (export.h): quoted once
+ * and then found by its address.
+ */
+static char *key(struct sr_exp_sink *s, char *d, const char *k)
+{
+	struct cj *c = s->priv;
+	struct quoted *q = &c->keys[(uintptr_t)k / 8 % KEY_SLOTS];
+	size_t off, n;
+
+	if (q->k == k && (size_t)(c->buf + c->cap - d) >= sizeof(q->q) + EV_FIXED) {
+		memcpy(d, q->q, sizeof(q->q));
+		return d + q->n;
+	}
+	off = (size_t)(d - c->buf);
+	d = str(s, d, k, strlen(k));
+	if (!d)
+		return NULL;
+	*d++ = ':';
+	n = (size_t)(d - c->buf) - off;	/* str() may have moved the buffer */
+	if (n <= sizeof(q->q)) {
+		memcpy(q->q, c->buf + off, n);
+		q->n = (uint8_t)n;
+		q->k = k;
+	}
+	return d;
+}
+
 /* ,"args":{...} */
 static char *args(struct sr_exp_sink *s, char *d, const struct sr_exp_arg *a, int na)
 {
@@ -223,10 +313,9 @@ static char *args(struct sr_exp_sink *s, char *d, const struct sr_exp_arg *a, in
 	for (int i = 0; d && i < na; i++) {
 		if (i)
 			*d++ = ',';
-		d = str(s, d, a[i].key, strlen(a[i].key));
+		d = key(s, d, a[i].key);
 		if (!d)
 			return NULL;
-		*d++ = ':';
 		d = a[i].s ? str(s, d, a[i].s, a[i].len) : sdec(d, a[i].i);
 	}
 	if (d)
