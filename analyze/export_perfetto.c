@@ -569,13 +569,14 @@ _Static_assert((TE_DEBUG_ANNOTATIONS << 3) < 0x80 && (DA_INT_VALUE << 3) < 0x80,
 /*
  * The END of a slice on @uuid at @ts: half the packets, and always the
  * same few fields, whose lengths are known before they are written (a
- * packet that clears the incremental state takes the general way).
+ * packet that clears the incremental state takes the general way).  It
+ * uses no interned string, so it does without SEQ_NEEDS_INCREMENTAL_STATE.
  */
 static void slice_end(struct sr_exp_sink *s, uint64_t uuid, uint64_t ts)
 {
 	struct pf *pf = s->priv;
 	struct sr_pb *pb = &pf->pb;
-	size_t te = 2 + 1 + varint_len(uuid), body = 1 + varint_len(ts) + 2 + 2 + 2 + te;
+	size_t te = 2 + 1 + varint_len(uuid), body = 1 + varint_len(ts) + 2 + 2 + te;
 	uint8_t *d;
 
 	if (!pf->started || pf->clear) {
@@ -596,8 +597,6 @@ static void slice_end(struct sr_exp_sink *s, uint64_t uuid, uint64_t ts)
 	d += sr_pb_varint_enc(d, ts);
 	*d++ = PKT_SEQUENCE_ID << 3 | SR_PB_VARINT;
 	*d++ = SEQ_ID;
-	*d++ = PKT_SEQUENCE_FLAGS << 3 | SR_PB_VARINT;
-	*d++ = SEQ_NEEDS_INCREMENTAL_STATE;
 	*d++ = PKT_TRACK_EVENT << 3 | SR_PB_LEN;
 	*d++ = (uint8_t)te;
 	*d++ = TE_TYPE << 3 | SR_PB_VARINT;
@@ -607,7 +606,7 @@ static void slice_end(struct sr_exp_sink *s, uint64_t uuid, uint64_t ts)
 	pb->len = (size_t)(d - pb->buf);
 	spill(s, 0);
 }
-_Static_assert((PKT_SEQUENCE_FLAGS << 3) < 0x80 && (PKT_TRACK_EVENT << 3) < 0x80 &&
+_Static_assert((PKT_SEQUENCE_ID << 3) < 0x80 && (PKT_TRACK_EVENT << 3) < 0x80 &&
 	       (TE_TRACK_UUID << 3) < 0x80 && SEQ_ID < 0x80, "one-byte tags and values");
 
 /* A slice from @start to @end on @uuid: a BEGIN packet with the name and arguments, an END. */

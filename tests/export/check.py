@@ -220,8 +220,13 @@ def read_pftrace(path, pb2dir):
             clears += i > 0
             for kind in names:
                 names[kind].clear()
-        if p.HasField('track_event') and not p.sequence_flags & 2:
+        if p.HasField('track_event') and not p.sequence_flags & 2 and \
+                p.track_event.type != pb.TrackEvent.TYPE_SLICE_END:
+            # an END names no interned string: it alone may do without
             fail('packet %d: a TrackEvent without SEQ_NEEDS_INCREMENTAL_STATE' % i)
+        if p.HasField('track_event') and p.track_event.type == pb.TrackEvent.TYPE_SLICE_END and \
+                (p.track_event.HasField('name_iid') or p.track_event.debug_annotations):
+            fail('packet %d: an END with a name or arguments' % i)
         for kind, lst in (('cat', p.interned_data.event_categories),
                           ('name', p.interned_data.event_names),
                           ('ann', p.interned_data.debug_annotation_names),
