@@ -82,8 +82,19 @@ def expected_args(r, fdpath):
     return {k: v for k, v in a.items() if v != ''}
 
 
+TEXT_ESC = {'n': b'\n', 't': b'\t', 'r': b'\r'}
+
+
 def unescape(s):
-    return re.sub(r'\\(.)', r'\1', s)
+    """A string as plain dump escapes it (sr_esc_text: \\n \\t \\r \\xNN, \\ before others)."""
+    out = bytearray()
+    for lit, esc in re.findall(r'([^\\]*)(\\x[0-9a-fA-F]{2}|\\.|$)', s):
+        out += lit.encode()
+        if esc.startswith('\\x'):
+            out.append(int(esc[2:], 16))
+        elif esc:
+            out += TEXT_ESC.get(esc[1], esc[1].encode())
+    return out.decode('utf-8', 'surrogateescape')
 
 
 def read_dump(args):
