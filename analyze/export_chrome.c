@@ -40,7 +40,8 @@ struct named {
  */
 #define SPILL	(256u << 10)
 
-#define KEY_SLOTS	64
+#define KEY_BITS	6
+#define KEY_SLOTS	(1 << KEY_BITS)
 
 /* An argument's key, quoted, with its colon. */
 struct quoted {
@@ -49,8 +50,18 @@ struct quoted {
 	uint8_t n;
 };
 
+#define IDS_BITS	8
+
+/* A thread's ,"pid":P,"tid":T. */
+struct ids {
+	uint32_t pid, tid;
+	uint8_t n;		/* 0: empty */
+	char s[40];
+};
+
 struct cj {
 	struct quoted keys[KEY_SLOTS];
+	struct ids ids[1 << IDS_BITS];
 	char *buf;			/* what is built and not yet written */
 	size_t len, cap;
 	int any;			/* an event was written: the next follows a comma */
@@ -236,6 +247,31 @@ static char *str(struct sr_exp_sink *s, char *d, const char *v, size_t len)
 }
 
 /*
+ * ,"pid":P,"tid":T: the same few threads make most events, so their two
+ * numbers are kept written out, in a cache by thread.
+ */
+static char *ids(struct cj *c, char *d, uint32_t pid, uint32_t tid)
+{
+	struct ids *e = &c->ids[(tid * 0x9e3779b1u) >> (32 - IDS_BITS)];
+	char *start = d;
+
+	if (e->n && e->pid == pid && e->tid == tid) {
+		memcpy(d, e->s, sizeof(e->s));
+		return d + e->n;
+	}
+	d = LIT(d, ",\"pid\":");
+	d = dec(d, pid);
+	d = LIT(d, ",\"tid\":");
+	d = dec(d, tid);
+	_Static_assert(sizeof(e->s) >= 2 * 10 + 13, "room for both ids");
+	memcpy(e->s, start, (size_t)(d - start));
+	e->n = (uint8_t)(d - start);
+	e->pid = pid;
+	e->tid = tid;
+	return d;
+}
+
+/*
  * The start of an event, {"ph":"X","name":...,"pid":P,"tid":T: where the
  * rest goes (EV_FIXED bytes of room), or NULL.
  */
@@ -257,10 +293,7 @@ static char *head(struct sr_exp_sink *s, const char *ph, const char *name, size_
 	d = str(s, d, name, len);
 	if (!d)
 		return NULL;
-	d = LIT(d, ",\"pid\":");
-	d = dec(d, pid);
-	d = LIT(d, ",\"tid\":");
-	return dec(d, tid);
+	return ids(c, d, pid, tid);
 }
 
 /* The event ends at @d: kept, and written out when SPILL bytes are built. */
@@ -285,7 +318,7 @@ static void end(struct sr_exp_sink *s, char *d)
 static char *key(struct sr_exp_sink *s, char *d, const char *k)
 {
 	struct cj *c = s->priv;
-	struct quoted *q = &c->keys[(uintptr_t)k / 8 % KEY_SLOTS];
+	struct quoted *q = &c->keys[sr_exp_addr_slot(k, KEY_BITS)];
 	size_t off, n;
 
 	if (q->k == k && (size_t)(c->buf + c->cap - d) >= sizeof(q->q) + EV_FIXED) {

@@ -167,8 +167,10 @@ struct intern {
 	size_t cap, n;
 };
 
-#define LIT_SLOTS	64
-#define SEEN_SLOTS	256
+#define LIT_BITS	6
+#define LIT_SLOTS	(1 << LIT_BITS)
+#define SEEN_BITS	8
+#define SEEN_SLOTS	(1 << SEEN_BITS)
 
 /* Where a string was last met, and its slot (cleared when a table grows or starts again). */
 struct seen {
@@ -293,7 +295,7 @@ static int intern_room(struct pf *pf, struct intern *in, size_t len)
 static uint32_t intern(struct pf *pf, int t, const char *s, size_t len)
 {
 	struct intern *in = &pf->tab[t];
-	struct seen *c = &pf->seen[((uintptr_t)s >> 4 ^ (uintptr_t)t) % SEEN_SLOTS];
+	struct seen *c = &pf->seen[sr_exp_addr_slot(s + t, SEEN_BITS)];
 	uint32_t h;
 	size_t i;
 
@@ -340,7 +342,7 @@ static uint64_t name_iid(struct pf *pf, int t, const char *name)
 
 	if (t == T_NAME)
 		return intern(pf, t, name, strlen(name));
-	l = &pf->lits[(uintptr_t)name / 8 % LIT_SLOTS];
+	l = &pf->lits[sr_exp_addr_slot(name, LIT_BITS)];
 	if (l->s == name && l->table == t)
 		return l->iid;
 	iid = intern(pf, t, name, strlen(name));
