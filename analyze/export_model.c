@@ -43,6 +43,7 @@ struct sr_exp *sr_exp__new(struct sr_exp_sink **sinks, int nsinks, const uint32_
 	x->pids = pids;
 	x->npids = npids;
 	x->iv = interval_ns ? interval_ns : 1;
+	memset(x->tcache, 0xff, sizeof(x->tcache));	/* NIL */
 	return x;
 }
 
@@ -154,10 +155,14 @@ struct sr_exp_proc *exp_get_proc(struct sr_exp *x, unsigned int rec, uint32_t pi
 struct sr_exp_thread *exp_get_thread(struct sr_exp *x, unsigned int rec, uint32_t tid,
 					uint32_t pid, const uint8_t *comm)
 {
-	uint32_t i = sr_map__get(&x->tmap, rec, tid, 1);
+	uint32_t *c = &x->tcache[(tid * 0x9e3779b1u) >> (32 - EXP_TCACHE_BITS)];
+	uint32_t i = *c;
 	struct sr_exp_thread *t;
 	struct sr_exp_proc *p;
 
+	/* the map's answer, kept for the thread's next record, or asked for */
+	if (i >= x->nthreads || x->threads[i].tid != tid || x->threads[i].rec != rec)
+		*c = i = sr_map__get(&x->tmap, rec, tid, 1);
 	if (i != NIL && !x->threads[i].dead) {
 		t = &x->threads[i];
 		if (x->procs[t->proc].pid == pid && (!x->procs[t->proc].dead || t->exiting))
@@ -168,6 +173,7 @@ struct sr_exp_thread *exp_get_thread(struct sr_exp *x, unsigned int rec, uint32_
 	    sr_grow(&x->threads, &x->capthreads, x->nthreads + 1, sizeof(*x->threads)) ||
 	    sr_map__set(&x->tmap, rec, tid, 1, (uint32_t)x->nthreads))
 		return NULL;
+	*c = (uint32_t)x->nthreads;
 	t = &x->threads[x->nthreads];
 	memset(t, 0, sizeof(*t));
 	t->uuid = x->nthreads++;
