@@ -202,17 +202,26 @@ static int plain(const char *v, size_t len)
 	return plain8(w);
 }
 
-/* @len bytes: the short ones (most) by two overlapping fixed copies, in line. */
+/* @len bytes: up to 64 (names, keys, most paths) by two overlapping fixed copies, in line. */
 static inline void copy(char *d, const char *v, size_t len)
 {
-	if (len >= 16 && len <= 32) {
+	if (len > 64) {
+		memcpy(d, v, len);
+	} else if (len >= 32) {
+		memcpy(d, v, 32);
+		memcpy(d + len - 32, v + len - 32, 32);
+	} else if (len >= 16) {
 		memcpy(d, v, 16);
 		memcpy(d + len - 16, v + len - 16, 16);
-	} else if (len >= 8 && len < 16) {
+	} else if (len >= 8) {
 		memcpy(d, v, 8);
 		memcpy(d + len - 8, v + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(d, v, 4);
+		memcpy(d + len - 4, v + len - 4, 4);
 	} else {
-		memcpy(d, v, len);
+		for (size_t i = 0; i < len; i++)
+			d[i] = v[i];
 	}
 }
 
@@ -226,6 +235,12 @@ static char *str(struct sr_exp_sink *s, char *d, const char *v, size_t len)
 	if (len <= 256 && (size_t)(c->buf + c->cap - d) >= len + 2 + EV_FIXED) {
 		if (len >= 8) {
 			i = plain(v, len) ? len : 0;
+		} else if (len >= 4) {
+			uint32_t lo, hi;
+
+			memcpy(&lo, v, 4);
+			memcpy(&hi, v + len - 4, 4);
+			i = plain8(lo | (uint64_t)hi << 32) ? len : 0;
 		} else {
 			for (i = 0; i < len; i++) {
 				unsigned char ch = (unsigned char)v[i];
