@@ -128,18 +128,18 @@ static char *dec(char *d, uint64_t v)
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	static const uint64_t p10[19] = {
-		10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+	static const uint64_t p10[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
 		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
 		1000000000000ull, 10000000000000ull, 100000000000000ull,
 		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
 		1000000000000000000ull, 10000000000000000000ull,
 	};
-	size_t n = 1;
+	/* the digits: log10 from the bit length (1233 / 4096 ~ log10(2)), one compare to settle it */
+	unsigned int t = (unsigned int)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	size_t n = t + (v >= p10[t]) + !v;
 	char *p;
 
-	while (n < 20 && v >= p10[n - 1])
-		n++;
 	p = d + n;
 	while (v >= 100) {
 		p -= 2;
@@ -390,18 +390,19 @@ static void meta(struct sr_exp_sink *s, const char *what, uint32_t pid, uint32_t
 	end(s, d);
 }
 
-static void complete(struct sr_exp_sink *s, const char *cat, const char *name, uint32_t pid,
-		     uint32_t tid, uint64_t start, uint64_t end_ns, const struct sr_exp_arg *a,
-		     int na)
+/* A complete event; @cat_q is ,"cat":"CAT" (CAT() of a literal), @cat_len its length. */
+#define CAT(lit)	",\"cat\":\"" lit "\"", sizeof(",\"cat\":\"" lit "\"") - 1
+
+static void complete(struct sr_exp_sink *s, const char *cat_q, size_t cat_len, const char *name,
+		     uint32_t pid, uint32_t tid, uint64_t start, uint64_t end_ns,
+		     const struct sr_exp_arg *a, int na)
 {
 	char *d = head(s, "X", name, strlen(name), pid, tid);
 
 	if (!d)
 		return;
-	d = LIT(d, ",\"cat\":");
-	d = str(s, d, cat, strlen(cat));
-	if (!d)
-		return;
+	copy(d, cat_q, cat_len);
+	d += cat_len;
 	d = LIT(d, ",\"ts\":");
 	d = usec(d, start);
 	d = LIT(d, ",\"dur\":");
@@ -448,7 +449,7 @@ static void cj_slice(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 		     const struct sr_exp_proc *p, uint64_t start, uint64_t end_ns,
 		     const char *name, const struct sr_exp_arg *a, int na)
 {
-	complete(s, "syscall", name, p->pid, t->tid, start, end_ns, a, na);
+	complete(s, CAT("syscall"), name, p->pid, t->tid, start, end_ns, a, na);
 }
 
 static void flow(struct sr_exp_sink *s, const char *ph, uint64_t id, uint32_t pid, uint32_t tid,
@@ -521,7 +522,7 @@ static void cj_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 		snprintf(name, sizeof(name), "%s state", t->name);
 		meta(s, "thread_name", p->pid, t->tid | STATE_TID, name, -1);
 	}
-	complete(s, "sched", sr_exp_state_names[state], p->pid, t->tid | STATE_TID, start, end_ns,
+	complete(s, CAT("sched"), sr_exp_state_names[state], p->pid, t->tid | STATE_TID, start, end_ns,
 		 &a, cpu >= 0);
 }
 
@@ -555,7 +556,7 @@ static void cj_cpu(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t st
 
 	if (pseudo(s, CPU_PID + rec, rec, cpu, "CPUs", 0) < 0)
 		return;
-	complete(s, "sched", t->name, CPU_PID + rec, (uint32_t)cpu, start, end_ns, a, 2);
+	complete(s, CAT("sched"), t->name, CPU_PID + rec, (uint32_t)cpu, start, end_ns, a, 2);
 }
 
 static void cj_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t start,
@@ -567,7 +568,7 @@ static void cj_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t s
 	if (pseudo(s, LOST_PID + rec, rec, cpu, "Lost events", 1) < 0)
 		return;
 	snprintf(name, sizeof(name), "lost %llu events", (unsigned long long)count);
-	complete(s, "lost", name, LOST_PID + rec, (uint32_t)cpu, start, end_ns, &a, 1);
+	complete(s, CAT("lost"), name, LOST_PID + rec, (uint32_t)cpu, start, end_ns, &a, 1);
 }
 
 static int cj_close(struct sr_exp_sink *s)
