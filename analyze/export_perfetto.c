@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * export_perfetto.c - the timeline as a Perfetto trace: a protobuf Trace,
- * that is a run of TracePacket messages (field 1), each written as soon as
- * it is known, so the file streams.
+ * that is a run of TracePacket messages (field 1), each built as soon as
+ * it is known and written out 64 KiB at a time, so the file streams.
  *
  * Processes and threads are TrackDescriptors with a ProcessDescriptor or a
  * ThreadDescriptor (and a ProcessTree entry for the parent pid, which the
@@ -13,13 +13,16 @@
  * below their process; thread states are slices on a "state" track below
  * the thread, CPUs and lost ranges global tracks.  Every packet is on one
  * trusted sequence whose first packet clears its incremental state; the
- * names of events, categories and arguments are interned on it.
+ * names of events, categories and arguments, and the arguments' string
+ * values, are interned on it.
  *
  * The field numbers are perfetto's, from protos/perfetto/trace/
  * (trace_packet.proto, track_event/track_event.proto, track_descriptor.proto,
  * process_descriptor.proto, thread_descriptor.proto, counter_descriptor.proto,
- * debug_annotation.proto, ps/process_tree.proto).  tests/cli/export.proto is
- * the same subset, which the tests compile with protoc to read files back.
+ * debug_annotation.proto, interned_data/interned_data.proto,
+ * profiling/profile_common.proto, ps/process_tree.proto).
+ * tests/export/perfetto_subset.proto is the same subset, which the tests
+ * compile with protoc to read files back.
  */
 #include <errno.h>
 #include <stdlib.h>
