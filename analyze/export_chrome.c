@@ -140,16 +140,23 @@ static char *dec(char *d, uint64_t v)
 	size_t n = t + (v >= p10[t]) + !v;
 	char *p;
 
+	uint32_t w;
+
 	p = d + n;
-	while (v >= 100) {
+	while (v > UINT32_MAX) {
 		p -= 2;
 		memcpy(p, &pairs[2 * (v % 100)], 2);
 		v /= 100;
 	}
-	if (v >= 10)
-		memcpy(p - 2, &pairs[2 * v], 2);
+	/* most numbers (times in us, pids, sizes) fit 32 bits, whose divisions are cheaper */
+	for (w = (uint32_t)v; w >= 100; w /= 100) {
+		p -= 2;
+		memcpy(p, &pairs[2 * (w % 100)], 2);
+	}
+	if (w >= 10)
+		memcpy(p - 2, &pairs[2 * w], 2);
 	else
-		p[-1] = (char)('0' + v);
+		p[-1] = (char)('0' + w);
 	return d + n;
 }
 
