@@ -24,12 +24,6 @@
 #define CPU_PID		0x7fff0000u	/* + recording: the CPUs' pseudo process */
 #define LOST_PID	0x7ffe0000u	/* + recording: lost ranges, one thread a CPU */
 
-/* Which pseudo threads were named: a growing bitmap. */
-struct named {
-	uint8_t *v;
-	size_t n;
-};
-
 /*
  * Events are built in memory and written 64 KiB at a time.  An event is a
  * handful of fixed keys, numbers and a few strings: it is written here
@@ -65,34 +59,12 @@ struct cj {
 	char *buf;			/* what is built and not yet written */
 	size_t len, cap;
 	int any;			/* an event was written: the next follows a comma */
-	struct named states;		/* by thread index */
-	struct named pseudo;		/* PSEUDO() */
+	struct sr_exp_bits states;		/* by thread index */
+	struct sr_exp_bits pseudo;		/* PSEUDO() */
 };
 
 /* The CPUs' (@what 0) or lost ranges' (1) pseudo process of @rec (@cpu -1) or its thread @cpu. */
 #define PSEUDO(what, rec, cpu)	(((uint64_t)(rec) * 2 + (what)) * 65537 + (uint64_t)((cpu) + 1))
-
-/* 1 the first time @i is asked for, else 0; -ENOMEM. */
-static int first_time(struct named *b, uint64_t i)
-{
-	if (i / 8 >= b->n) {
-		size_t n = b->n ? b->n : 256;
-		uint8_t *v;
-
-		while (i / 8 >= n)
-			n *= 2;
-		v = realloc(b->v, n);
-		if (!v)
-			return -ENOMEM;
-		memset(v + b->n, 0, n - b->n);
-		b->v = v;
-		b->n = n;
-	}
-	if (b->v[i / 8] >> (i % 8) & 1)
-		return 0;
-	b->v[i / 8] |= (uint8_t)(1u << (i % 8));
-	return 1;
-}
 
 /* Room for @n more bytes: NULL on ENOMEM (said in s->err, the event dropped). */
 static char *room(struct sr_exp_sink *s, size_t n)
@@ -518,7 +490,7 @@ static void cj_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 {
 	struct cj *c = s->priv;
 	struct sr_exp_arg a = { .key = "cpu", .i = cpu };
-	int rc = first_time(&c->states, t->uuid);
+	int rc = sr_exp_bit_claim(&c->states, t->uuid);
 	char name[SR_COMM_LEN + 8];
 
 	if (rc < 0) {
@@ -539,14 +511,14 @@ static int pseudo(struct sr_exp_sink *s, uint32_t pid, unsigned int rec, int cpu
 {
 	struct cj *c = s->priv;
 	char name[64];
-	int rc = first_time(&c->pseudo, PSEUDO(key, rec, -1));
+	int rc = sr_exp_bit_claim(&c->pseudo, PSEUDO(key, rec, -1));
 
 	if (rc > 0) {
 		snprintf(name, sizeof(name), rec ? "%s (recording %u)" : "%s", what, rec + 1);
 		meta(s, "process_name", pid, 0, name, -1);
 	}
 	if (rc >= 0)
-		rc = first_time(&c->pseudo, PSEUDO(key, rec, cpu & 0xffff));
+		rc = sr_exp_bit_claim(&c->pseudo, PSEUDO(key, rec, cpu & 0xffff));
 	if (rc > 0) {
 		snprintf(name, sizeof(name), "CPU %d", cpu);
 		meta(s, "thread_name", pid, (uint32_t)cpu, name, -1);

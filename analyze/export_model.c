@@ -72,10 +72,25 @@ void sr_exp__counts(const struct sr_exp *x, struct sr_exp_counts *c)
 	*c = x->n;
 }
 
-size_t sr_exp_us(char *buf, uint64_t ns)
+int sr_exp_bit_claim(struct sr_exp_bits *b, uint64_t i)
 {
-	return (size_t)sprintf(buf, "%llu.%03u", (unsigned long long)(ns / 1000),
-			       (unsigned int)(ns % 1000));
+	if (i / 8 >= b->n) {
+		size_t n = b->n ? b->n : 256;
+		uint8_t *v;
+
+		while (i / 8 >= n)
+			n *= 2;
+		v = realloc(b->v, n);
+		if (!v)
+			return -ENOMEM;
+		memset(v + b->n, 0, n - b->n);
+		b->v = v;
+		b->n = n;
+	}
+	if (b->v[i / 8] >> (i % 8) & 1)
+		return 0;
+	b->v[i / 8] |= (uint8_t)(1u << (i % 8));
+	return 1;
 }
 
 int exp_wanted(const struct sr_exp *x, uint32_t pid)

@@ -108,34 +108,6 @@ _Static_assert(K_LOST < 16, "a track kind fits 4 bits");
 #define UUID(kind, n)	((uint64_t)(n) << 4 | (uint64_t)(kind))
 #define CPU_N(rec, cpu)	((uint64_t)(rec) << 20 | (uint64_t)(cpu & 0xfffff))
 
-/* Which lazily described tracks were described: a growing bitmap. */
-struct bits {
-	uint8_t *v;
-	size_t n;
-};
-
-/* 1 when bit @i was clear (and now is set); -ENOMEM. */
-static int bit_claim(struct bits *b, uint64_t i)
-{
-	if (i / 8 >= b->n) {
-		size_t n = b->n ? b->n : 256;
-		uint8_t *v;
-
-		while (i / 8 >= n)
-			n *= 2;
-		v = realloc(b->v, n);
-		if (!v)
-			return -ENOMEM;
-		memset(v + b->n, 0, n - b->n);
-		b->v = v;
-		b->n = n;
-	}
-	if (b->v[i / 8] >> (i % 8) & 1)
-		return 0;
-	b->v[i / 8] |= (uint8_t)(1u << (i % 8));
-	return 1;
-}
-
 /*
  * Interned strings: the names of events, categories and annotations, and
  * the string values of annotations (paths, errno names), are written once,
@@ -207,9 +179,9 @@ struct pf {
 		uint32_t off, len;
 	} fresh[NEW_MAX];
 	int nfresh;
-	struct bits counters;		/* proc * SR_EXP_C_COUNT + counter */
-	struct bits states;		/* thread index */
-	struct bits cpus, losts;	/* CPU_N */
+	struct sr_exp_bits counters;		/* proc * SR_EXP_C_COUNT + counter */
+	struct sr_exp_bits states;		/* thread index */
+	struct sr_exp_bits cpus, losts;	/* CPU_N */
 };
 
 /* A hash of @len bytes at @s, eight at a time: paths are a few dozen bytes. */
@@ -229,6 +201,25 @@ static uint32_t str_hash(const char *s, size_t len)
 	}
 	h ^= h >> 29;
 	return (uint32_t)h | 1;		/* never 0, the empty slot's */
+}
+
+/* Whether @n bytes at @a and @b are the same: eight at a time in line, as paths are short. */
+static inline int same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i;
+
+	if (n < 8 || n > 128)
+		return !memcmp(a, b, n);
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	memcpy(&x, a + n - 8, 8);	/* the last eight, overlapping */
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
 }
 
 /* Every table empty again: the iids start from 1 (the packet says so). */
@@ -303,14 +294,14 @@ static uint32_t intern(struct pf *pf, int t, const char *s, size_t len)
 	size_t i;
 
 	if (c->s == s && c->table == t && c->slot->len == len &&
-	    !memcmp(pf->pool + c->slot->off, s, len))
+	    same(pf->pool + c->slot->off, s, len))
 		return c->slot->iid;
 	h = str_hash(s, len);
 	if (in->cap) {
 		for (i = h & (in->cap - 1); in->v[i].hash; i = (i + 1) & (in->cap - 1)) {
 			const struct slot *e = &in->v[i];
 
-			if (e->hash == h && e->len == len && !memcmp(pf->pool + e->off, s, len)) {
+			if (e->hash == h && e->len == len && same(pf->pool + e->off, s, len)) {
 				*c = (struct seen){ .s = s, .table = t, .slot = e };
 				return e->iid;
 			}
@@ -673,7 +664,7 @@ static void pf_counter(struct sr_exp_sink *s, const struct sr_exp_proc *p,
 {
 	struct pf *pf = s->priv;
 	uint64_t uuid = UUID(K_COUNTER + c, p->uuid);
-	int rc = bit_claim(&pf->counters, p->uuid * SR_EXP_C_COUNT + c);
+	int rc = sr_exp_bit_claim(&pf->counters, p->uuid * SR_EXP_C_COUNT + c);
 
 	if (rc < 0) {
 		s->err = rc;
@@ -696,7 +687,7 @@ static void pf_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 {
 	struct pf *pf = s->priv;
 	struct sr_exp_arg a = { .key = "cpu", .i = cpu };
-	int rc = bit_claim(&pf->states, t->uuid);
+	int rc = sr_exp_bit_claim(&pf->states, t->uuid);
 
 	(void)p;
 	if (rc < 0) {
@@ -714,7 +705,7 @@ static void pf_cpu(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t st
 {
 	struct pf *pf = s->priv;
 	struct sr_exp_arg a[2] = { { .key = "pid", .i = p->pid }, { .key = "tid", .i = t->tid } };
-	int rc = bit_claim(&pf->cpus, CPU_N(rec, cpu));
+	int rc = sr_exp_bit_claim(&pf->cpus, CPU_N(rec, cpu));
 	char name[48];
 
 	if (rc < 0) {
@@ -733,7 +724,7 @@ static void pf_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t s
 {
 	struct pf *pf = s->priv;
 	struct sr_exp_arg a = { .key = "count", .i = (int64_t)(count & INT64_MAX) };
-	int rc = bit_claim(&pf->losts, CPU_N(rec, cpu));
+	int rc = sr_exp_bit_claim(&pf->losts, CPU_N(rec, cpu));
 	char name[64];
 
 	if (rc < 0) {
