@@ -12,7 +12,12 @@ t_tmpdir
 L=$WORKLOADS/sr_live
 SOCK=$tmp/tmux.sock
 tm() { tmux -S "$SOCK" "$@"; }
-t_cleanup_more() { tm kill-server 2>/dev/null; }
+# on any exit: a stopped tmux server let go, and no sysrec left recording
+t_cleanup_more() {
+	[ -n "${tsrv:-}" ] && kill -CONT "$tsrv" 2>/dev/null
+	tm kill-server 2>/dev/null
+	[ -n "${spid:-}" ] && kill -TERM "$spid" 2>/dev/null
+}
 # a pane running a plain shell with a known prompt, 160x50
 tm new-session -d -s t -x 160 -y 50 "env PS1='PROMPT\$ ' TERM=xterm bash --norc --noprofile"
 sleep 0.5
