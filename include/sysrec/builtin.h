@@ -12,6 +12,7 @@ int cmd_analyze(int argc, char **argv);	/* analyze/analyze.c */
 int cmd_info(int argc, char **argv);	/* analyze/info.c */
 int cmd_dump(int argc, char **argv);	/* analyze/dump.c */
 int cmd_diff(int argc, char **argv);	/* analyze/diff.c */
+int cmd_export(int argc, char **argv);	/* analyze/clickhouse_cmd.c */
 
 /* Usage text of each command, printed by "sysrec help CMD" and "CMD --help". */
 extern const char sr_usage_record[];
@@ -19,5 +20,6 @@ extern const char sr_usage_analyze[];
 extern const char sr_usage_info[];
 extern const char sr_usage_dump[];
 extern const char sr_usage_diff[];
+extern const char sr_usage_export[];
 
 #endif /* SYSREC_BUILTIN_H */
