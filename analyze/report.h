@@ -136,6 +136,7 @@ struct rctx {
 	FILE *hdr;		/* where the coverage header goes */
 	int64_t limit;		/* 0: none */
 	int cpu;		/* has_cpu(): -1 until asked */
+	int multi;		/* several hosts (the host columns): -1 until asked */
 };
 
 /* A query built from constant fragments only. */
@@ -234,12 +235,31 @@ void print_summed(struct rctx *c);
 
 /* The reports (run and needs_rows of SR_REPORTS), and what they share. */
 int report_overview(struct rctx *c);
+/*
+ * The overview's row @rs printed (in a table as lines, then @top prints the
+ * top processes by I/O); frees nothing.
+ */
+int overview_print(struct rctx *c, struct sr_rs *rs, int (*top)(void *ctx), void *ctx);
 int report_top_io(struct rctx *c);
 int report_top_io_by(struct rctx *c, int by);
 int report_syscalls(struct rctx *c);
 /* report_hist.c: --syscalls --hist */
 int report_syscalls_hist(struct rctx *c);
 int report_procs(struct rctx *c);
+/* report_procs.c: a process as the tree of --procs needs it */
+struct pnode {
+	int64_t id, parent, pid, ppid;
+	int64_t start, exit_ts, rstart, off;
+	int has_start, has_exit, has_off, status, sig, code;
+	int64_t threads, execs;
+	int has_on_cpu;
+	int64_t on_cpu;		/* proc_cpu: on-CPU time within the recording */
+	char *comm, *exe, *cmdline, *host;
+	size_t first_child, next_sibling;	/* indexes + 1, 0 = none */
+	int in_tree;
+};
+/* The tree of the @n processes @v (sorted here) into @rs, printed. */
+int procs_print(struct rctx *c, struct sr_rs *rs, struct pnode *v, size_t n);
 int report_slow(struct rctx *c);
 int report_errors(struct rctx *c);
 int report_cpu(struct rctx *c);

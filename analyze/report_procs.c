@@ -11,17 +11,6 @@
 
 #include "report.h"
 
-struct pnode {
-	int64_t id, parent, pid, ppid;
-	int64_t start, exit_ts, rstart, off;
-	int has_start, has_exit, has_off, status, sig, code;
-	int64_t threads, execs;
-	int has_on_cpu;
-	int64_t on_cpu;		/* proc_cpu: on-CPU time within the recording */
-	char *comm, *exe, *cmdline, *host;
-	size_t first_child, next_sibling;	/* indexes + 1, 0 = none */
-	int in_tree;
-};
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -96,11 +85,9 @@ int report_procs(struct rctx *c)
 	struct sr_rs *rs = rep_rs(c, SR_REP_PROCS, 0);
 	struct qbuf q = { .n = 0 };
 	struct pnode *v = NULL;
-	size_t n = 0, cap = 0, *stack = NULL;
-	int *depth = NULL;
+	size_t n = 0, cap = 0;
 	sqlite3_stmt *st;
 	int err;
-	int64_t shown = 0;
 
 	if (!rs)
 		return -ENOMEM;
@@ -146,8 +133,27 @@ int report_procs(struct rctx *c)
 		p->on_cpu = sqlite3_column_int64(st, 17);
 	}
 	sqlite3_finalize(st);
-	if (err)
-		goto out;
+	if (!err)
+		err = procs_print(c, rs, v, n);
+out:
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].comm);
+		free(v[i].exe);
+		free(v[i].cmdline);
+		free(v[i].host);
+	}
+	free(v);
+	sr_rs__free(rs);
+	return err;
+}
+
+int procs_print(struct rctx *c, struct sr_rs *rs, struct pnode *v, size_t n)
+{
+	size_t *stack = NULL;
+	int *depth = NULL;
+	int64_t shown = 0;
+	int err = 0;
+
 	if (n)		/* no process: no array, and qsort(NULL) is undefined */
 		qsort(v, n, sizeof(*v), cmp_start);
 	/* children lists, in start order; ids are looked up by a sorted copy */
@@ -221,15 +227,7 @@ int report_procs(struct rctx *c)
 	rs->more = c->limit && shown > c->limit;
 	err = print_rs(c, rs);
 out:
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].comm);
-		free(v[i].exe);
-		free(v[i].cmdline);
-		free(v[i].host);
-	}
-	free(v);
 	free(stack);
 	free(depth);
-	sr_rs__free(rs);
 	return err;
 }
