@@ -48,6 +48,7 @@ static int chq(struct chctx *x, struct sr_chres *res, const char *fmt, ...)
 	va_list ap;
 	int err, n;
 
+	memset(res, 0, sizeof(*res));
 	va_start(ap, fmt);
 	n = vasprintf(&raw, fmt, ap);
 	va_end(ap);
@@ -161,7 +162,7 @@ static int ch_top_io(struct chctx *x, int by)
 			  "   WHERE rec_id IN #) USING (rec_id, file_id))"
 			  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
 			  " USING (rec_id) GROUP BY host, n HAVING srd + swr > 0"
-			  " ORDER BY srb + swb DESC, srd + swr DESC, n, srd%s"
+			  " ORDER BY srb + swb DESC, srd + swr DESC, n, srd, host NULLS FIRST%s"
 			  " SETTINGS join_use_nulls = 1", lim(x, l, sizeof(l)));
 	else
 		err = chq(x, &r, "SELECT ifNull(path, concat('cgroup ', toString(cgroup_id))) AS n,"
@@ -177,7 +178,7 @@ static int ch_top_io(struct chctx *x, int by)
 			  "  USING (rec_id, cgroup_id))"
 			  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
 			  " USING (rec_id) GROUP BY host, n HAVING srd + swr > 0"
-			  " ORDER BY srb + swb DESC, srd + swr DESC, n, srd%s"
+			  " ORDER BY srb + swb DESC, srd + swr DESC, n, srd, host NULLS FIRST%s"
 			  " SETTINGS join_use_nulls = 1", lim(x, l, sizeof(l)));
 	return print_fill(x, rs, &r, err);
 }
@@ -586,7 +587,7 @@ static int ch_sql(struct chctx *x)
 {
 	struct sr_chbuf q = { 0 }, ans = { 0 };
 	struct sr_rs *rs = sr_rs__new();
-	struct sr_chres r;
+	struct sr_chres r = { 0 };
 	int err;
 
 	if (!rs)

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# clickhouse.sh - sysrec export --clickhouse and analyze --clickhouse against
+# a clickhouse-server this test starts itself (loopback, free ports, a
+# temporary config and data directory) and stops: 20 recordings of 20 hosts
+# exported, every report's CSV equal byte for byte to the SQLite path's;
+# an export done twice, and one killed half-way then done again, leave each
+# event once; four exporters at once; a server that is not there is one
+# line of error.  Skips (fatal under CI=true) only without clickhouse-server.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../chserver.sh"
+
+S=$SYSREC
+GT=$TOOLS/gentrace
+if ! command -v clickhouse-server >/dev/null; then
+	skip clickhouse "no clickhouse-server (tests/deps.sh installs it)"
+	exit 0
+fi
+[ -x "$GT" ] || { fail clickhouse "no $GT (make tools)"; exit 1; }
+if ! "$S" export --help >/dev/null 2>&1 || "$S" export x --clickhouse http://127.0.0.1:1/ 2>&1 |
+	grep -q "no ClickHouse support"; then
+	skip clickhouse "this build has no ClickHouse support (libcurl)"
+	exit 0
+fi
+t_tmpdir
+t_cleanup_more() { ch_stop "$tmp/ch"; }
+D=$tmp
+ch_start "$D/ch" || { fail clickhouse_start "clickhouse-server did not start"; exit 1; }
+q() { curl -sS "$CH_URL" --data-binary "$1"; }
+
+# --- 20 recordings, each its own host ---
+files=()
+for i in $(seq -w 1 20); do
+	"$GT" -o "$D/h$i.trc" -n $((4000 + 500 * 10#$i)) --seed "$i" --host "host$i" \
+		--recording-id "rec$i" >/dev/null || fail gentrace "$i"
+	files+=("$D/h$i.trc")
+done
+q "CREATE DATABASE one"
+U1="${CH_URL}?database=one"
+check export_20 "$S" export "${files[@]}" --clickhouse "$U1" --no-progress
+want=$("$S" analyze "${files[@]}" --sql "SELECT SUM(events) FROM recordings" --format csv --no-progress | tail -1)
+expect_eq export_events "$(q "SELECT sum(events) FROM one.recordings")" "$want"
+expect_eq export_event_rows "$(q "SELECT count() FROM one.events")" "$want"
+
+reports=("" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls --slow --errors
+	 --procs --cpu "--cpu --by thread" --mem --files)
+for r in "${reports[@]}"; do
+	# shellcheck disable=SC2086
+	"$S" analyze "${files[@]}" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
+	# shellcheck disable=SC2086
+	"$S" analyze --clickhouse "$U1" $r --format csv >"$D/ch.csv" 2>"$D/ch.err"
+	if cmp -s "$D/sq.csv" "$D/ch.csv" && [ -s "$D/sq.csv" ]; then
+		ok "same CSV: analyze ${r:-(overview)} ($(wc -l <"$D/sq.csv") lines)"
+	else
+		fail "same CSV: analyze ${r:-(overview)}" "$(head -2 "$D/ch.err"; diff "$D/sq.csv" "$D/ch.csv" | head -4)"
+	fi
+done
+# --host and --recording: the reports of that recording alone
+"$S" analyze "$D/h07.trc" --syscalls --format csv --no-progress >"$D/sq.csv" 2>/dev/null
+"$S" analyze --clickhouse "$U1" --host host07 --syscalls --format csv >"$D/ch.csv" 2>/dev/null
+check "--host: one host's syscalls" cmp -s "$D/sq.csv" "$D/ch.csv"
+"$S" analyze --clickhouse "$U1" --recording rec07 --syscalls --format csv >"$D/ch.csv" 2>/dev/null
+check "--recording: one recording's syscalls" cmp -s "$D/sq.csv" "$D/ch.csv"
+must_fail "--host that is not there" "$S" analyze --clickhouse "$U1" --host nohost --syscalls
+
+# --- exactly once: again, and after a SIGKILL half-way ---
+check export_again "$S" export "$D/h01.trc" "$D/h02.trc" --clickhouse "$U1" --no-progress
+"$S" analyze --clickhouse "$U1" --format csv >"$D/ch.csv" 2>/dev/null
+"$S" analyze "${files[@]}" --format csv --no-progress >"$D/sq.csv" 2>/dev/null
+check "exported twice: the overview counts each event once" cmp -s "$D/sq.csv" "$D/ch.csv"
+"$GT" -o "$D/big.trc" -n 400000 --seed 99 --host bighost --recording-id big >/dev/null
+# small batches, so that the kill finds some in and some not
+"$S" export "$D/big.trc" --clickhouse "$U1" --no-progress --batch 64K 2>/dev/null &
+epid=$!
+for _ in $(seq 200); do
+	[ "$(q "SELECT count() FROM one.events WHERE host = 'bighost'")" -gt 0 ] && break
+	sleep 0.05
+done
+kill -KILL "$epid" 2>/dev/null
+wait "$epid" 2>/dev/null
+part=$(q "SELECT count() FROM one.events WHERE host = 'bighost'")
+if [ "$part" -gt 0 ] && [ "$part" -lt 400000 ]; then ok "killed half-way ($part event rows in)"
+else fail "killed half-way" "$part event rows in"; fi
+expect_eq "killed export: not a recording" \
+	"$(q "SELECT count() FROM one.recordings WHERE recording = 'big'")" 0
+check export_after_kill "$S" export "$D/big.trc" --clickhouse "$U1" --no-progress
+bigwant=$("$S" analyze "$D/big.trc" --sql "SELECT events FROM recordings" --format csv --no-progress | tail -1)
+"$S" analyze --clickhouse "$U1" --recording big --sql "SELECT 1" >/dev/null 2>&1
+expect_eq "after the kill: the recording's events once" \
+	"$("$S" analyze --clickhouse "$U1" --recording big --format csv 2>/dev/null | tail -1 | cut -d, -f5)" "$bigwant"
+
+# --- four exporters at once, one file each of five ---
+q "CREATE DATABASE four"
+U4="${CH_URL}?database=four"
+pids=()
+for k in 0 1 2 3; do
+	"$S" export "${files[@]:$((k * 5)):5}" --clickhouse "$U4" --no-progress 2>"$D/exp$k.err" &
+	pids+=($!)
+done
+st=0
+for p in "${pids[@]}"; do wait "$p" || st=1; done
+expect_eq "four exporters at once" "$st" 0
+expect_eq "four exporters: the events" "$(q "SELECT sum(events) FROM four.recordings")" "$want"
+# (not --mem, --procs, --slow: rows that tie on every key are in the order of
+# the ids an export gives, the SQLite path's only for one export of them all)
+for r in "" --top-io "--top-io --by file" --syscalls --errors --files; do
+	# shellcheck disable=SC2086
+	"$S" analyze "${files[@]}" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
+	# shellcheck disable=SC2086
+	"$S" analyze --clickhouse "$U4" $r --format csv >"$D/ch.csv" 2>/dev/null
+	check "four exporters: same CSV ${r:-(overview)}" cmp -s "$D/sq.csv" "$D/ch.csv"
+done
+
+# --- errors ---
+port=$(ch_free_port)
+must_fail "no server: one line" "$S" export "$D/h01.trc" --clickhouse "http://127.0.0.1:$port/" --no-progress
+must_fail "no server: analyze, one line" "$S" analyze --clickhouse "http://127.0.0.1:$port/"
+"$S" export "$D/h01.trc" >/dev/null 2>&1
+expect_eq "export without a sink: usage" "$?" 2
+"$S" analyze --clickhouse "$U1" --timeline >/dev/null 2>&1
+expect_eq "--timeline: not yet, said" "$?" 1
+"$S" analyze --clickhouse "$U1" --pid 1 >/dev/null 2>&1
+expect_eq "--pid with --clickhouse: usage" "$?" 2
+
+ch_stop "$D/ch"
+t_done
