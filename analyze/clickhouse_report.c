@@ -9,7 +9,7 @@
  * of `recordings`, written last: clickhouse_export.c), so every query reads
  * `rec_id IN (...)` of those.  With --host or --recording, of those alone.
  *
- * Queries are written with '$' after each table name, which becomes "_all"
+ * Queries are written with '$' after each table name, which becomes "_dist"
  * on a database with the Distributed tables of docs/SCHEMA.md ("Sharding"),
  * and '#' for the list of recordings.  18.16 takes one JOIN per SELECT and
  * pushes aggregation to the shards only for a table in FROM, so each side of
@@ -30,7 +30,7 @@
 struct chctx {
 	struct rctx c;		/* what rep_rs, print_rs and add_time read */
 	struct sr_ch *ch;
-	const char *sfx;	/* "" or "_all" */
+	const char *sfx;	/* "" or "_dist" */
 	struct sr_chbuf ids;	/* "(id, id, ...)" */
 	size_t nrecs;
 	char *hosts;		/* the hosts, for the header */
@@ -371,7 +371,7 @@ static int ch_procs(struct chctx *x)
 		  "   WHERE rec_id IN #) USING (rec_id, proc_id))"
 		  " ANY INNER JOIN (SELECT rec_id, host, start_ns, clock_offset_ns FROM"
 		  "  recordings$ WHERE rec_id IN #) USING (rec_id)"
-		  " ORDER BY proc_id, rec_id SETTINGS join_use_nulls = 1");
+		  " ORDER BY proc_id, host, rec_id SETTINGS join_use_nulls = 1");
 	if (err)
 		goto out;
 	v = calloc(r.nrows + 1, sizeof(*v));
@@ -466,7 +466,7 @@ static int ch_slow(struct chctx *x)
 		  " runq_ns, vol_switches, invol_switches, ret, fd,"
 		  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
 		  " AND dur_ns IS NOT NULL ORDER BY dur DESC, id, rec_id%s")
-		  " ORDER BY dur DESC, id, rec_id SETTINGS join_use_nulls = 1",
+		  " ORDER BY dur DESC, id, host, rec_id SETTINGS join_use_nulls = 1",
 		  (long long)SR_DUR_MAX, lim(x, l, sizeof(l)));
 	if (err)
 		goto out;
@@ -683,10 +683,10 @@ static int find_tables(struct chctx *x)
 {
 	struct sr_chres r;
 	int err = chq(x, &r, "SELECT count() FROM system.tables WHERE database = currentDatabase()"
-		      " AND name = 'recordings_all' AND engine = 'Distributed'");
+		      " AND name = 'recordings_dist' AND engine = 'Distributed'");
 
 	if (!err && r.nrows == 1 && sr_chres__int(&r, 0, 0) > 0)
-		x->sfx = "_all";
+		x->sfx = "_dist";
 	sr_chres__free(&r);
 	return err;
 }

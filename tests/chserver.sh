@@ -3,7 +3,8 @@
 # clickhouse-server as a plain process on free loopback ports, with a
 # temporary config and data directory (no systemd, nothing of /etc or /var).
 #
-#   ch_start DIR [REMOTE_SERVERS_XML]  sets CH_HTTP, CH_TCP, CH_PID, CH_URL
+#   ch_start DIR [REMOTE_SERVERS_XML]  sets CH_HTTP, CH_TCP (CH_TCP_WANT when
+#                                     set), CH_PID, CH_URL
 #   ch_stop DIR                         stops the server started in DIR
 
 # A loopback TCP port nothing listens on.
@@ -15,7 +16,7 @@ ch_start() {
 	local dir=$1 remote=${2:-} i
 	mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas" || return 1
 	CH_HTTP=$(ch_free_port)
-	CH_TCP=$(ch_free_port)
+	CH_TCP=${CH_TCP_WANT:-$(ch_free_port)}
 	local ish=$(ch_free_port)
 	cat >"$dir/users.xml" <<-XML
 	<?xml version="1.0"?>
