@@ -245,6 +245,18 @@ int report_top_io_by(struct rctx *c, int by);
 int report_syscalls(struct rctx *c);
 /* report_hist.c: --syscalls --hist */
 int report_syscalls_hist(struct rctx *c);
+#define SR_HIST_BUCKETS	50	/* durations are clamped to SR_DUR_MAX, 2^48 */
+/* A syscall's histogram: n[k] calls of duration in [2^k, 2^(k+1)) (k = 0: [0, 2)). */
+struct hist {
+	int64_t sys_id;
+	uint64_t calls, total;
+	uint64_t n[SR_HIST_BUCKETS];
+};
+/* The columns of --hist, into @rs. */
+void hist_cols(struct sr_rs *rs);
+/* The rows of @h, syscall @name, into @rs; *n counts them against the limit. */
+void hist_rows(struct rctx *c, struct sr_rs *rs, const struct hist *h, const char *name,
+	       int64_t *n);
 int report_procs(struct rctx *c);
 /* report_procs.c: a process as the tree of --procs needs it */
 struct pnode {
@@ -266,6 +278,15 @@ int report_cpu(struct rctx *c);
 int report_mem(struct rctx *c);
 int report_files(struct rctx *c);
 int report_timeline(struct rctx *c);
+/* report_timeline.c: a bucket of the timeline, its number in intervals from the start */
+struct tlb {
+	int64_t b, events, rb, wb;
+};
+/* The bucket of --timeline without --interval over recordings of length @len. */
+int64_t timeline_interval(const struct sr_an_opts *o, int64_t len);
+/* The @n buckets @v (sorted here), the empty ones between filled in, printed. */
+int timeline_print(struct rctx *c, struct sr_rs *rs, struct tlb *v, size_t n, int64_t iv,
+		   int64_t start, int has_off, int64_t off);
 int report_sql(struct rctx *c);
 int io_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o);

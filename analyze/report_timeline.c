@@ -14,9 +14,7 @@
 
 struct tlacc {
 	struct sr_map map;
-	struct tlb {
-		int64_t b, events, rb, wb;
-	} *v;
+	struct tlb *v;
 	size_t n, cap;
 	int64_t iv;
 };
@@ -99,7 +97,7 @@ static int timeline_rec(struct rctx *c, const struct rrec *r, struct tlacc *acc)
  * longest recording into at most 100 (10 ms for a second, 1 s for a
  * minute, 1 min for an hour).  All are whole 10 ms: table tl serves them.
  */
-static int64_t auto_interval(struct rctx *c)
+int64_t timeline_interval(const struct sr_an_opts *o, int64_t len)
 {
 	static const int64_t ms = 1000000, steps[] = {
 		10 * ms, 20 * ms, 50 * ms, 100 * ms, 200 * ms, 500 * ms,
@@ -107,13 +105,11 @@ static int64_t auto_interval(struct rctx *c)
 		60000 * ms, 120000 * ms, 300000 * ms, 600000 * ms, 1800000 * ms,
 		3600000 * ms, 7200000 * ms, 21600000 * ms, 43200000 * ms, 86400000 * ms,
 	};
-	int64_t len = sr_an_query_int(c->db, "SELECT IFNULL(MAX(stop_ns - start_ns), 0)"
-				      " FROM recordings", 0);
 	size_t i;
 
-	if (c->o->has_since || c->o->has_until) {
-		int64_t lo = c->o->has_since ? c->o->since_ns : 0;
-		int64_t hi = c->o->has_until && c->o->until_ns < len ? c->o->until_ns : len;
+	if (o->has_since || o->has_until) {
+		int64_t lo = o->has_since ? o->since_ns : 0;
+		int64_t hi = o->has_until && o->until_ns < len ? o->until_ns : len;
 
 		len = hi > lo ? hi - lo : 0;
 	}
@@ -123,15 +119,60 @@ static int64_t auto_interval(struct rctx *c)
 	return steps[i];
 }
 
+int timeline_print(struct rctx *c, struct sr_rs *rs, struct tlb *v, size_t n, int64_t iv,
+		   int64_t start, int has_off, int64_t off)
+{
+	int64_t rows = 0, fill = 0;
+	size_t skipped = 0;
+
+	if (n)	/* an empty window has no array: qsort(NULL) is undefined */
+		qsort(v, n, sizeof(*v), cmp_tlb);
+	/*
+	 * Every busy bucket is a row (up to --limit).  The empty buckets
+	 * between them are rows of zeros, TIMELINE_FILL of them in all: past
+	 * that, a gap is left out whole, and a note says so.
+	 */
+	for (size_t i = 0; i < n && !rs->more; i++) {
+		int64_t gap = i ? v[i].b - v[i - 1].b - 1 : 0;
+
+		rs->more = c->limit && rows >= c->limit;
+		if (rs->more)
+			break;		/* the output ends before this bucket and its gap */
+		if (gap > 0 && fill + gap > TIMELINE_FILL) {
+			skipped++;
+			gap = 0;
+		}
+		for (int64_t g = v[i].b - gap; g <= v[i].b; g++) {
+			int busy = g == v[i].b;
+
+			rs->more = c->limit && rows >= c->limit;
+			if (rs->more)
+				break;
+			sr_rs__row(rs);
+			add_time(c, rs, 1, sr_sum(start, g * iv), start, has_off, off);
+			sr_rs__int(rs, busy ? v[i].events : 0);
+			sr_rs__int(rs, busy ? v[i].rb : 0);
+			sr_rs__int(rs, busy ? v[i].wb : 0);
+			rows++;
+			fill += !busy;
+		}
+	}
+	if (skipped)
+		fprintf(c->hdr, "# %zu gap%s of empty buckets left out (past %d rows of zeros)\n",
+			skipped, skipped == 1 ? "" : "s", TIMELINE_FILL);
+	return print_rs(c, rs);
+}
+
 int report_timeline(struct rctx *c)
 {
 	const struct sr_an_opts *o = c->o;
-	struct tlacc acc = { .iv = o->interval_ns ? (int64_t)o->interval_ns : auto_interval(c) };
-	int64_t start = 0, off = 0, rows = 0, fill = 0;
+	struct tlacc acc = { .iv = o->interval_ns ? (int64_t)o->interval_ns :
+			     timeline_interval(o, sr_an_query_int(c->db, "SELECT IFNULL(MAX(stop_ns"
+							 " - start_ns), 0) FROM recordings", 0)) };
+	int64_t start = 0, off = 0;
 	struct sr_rs *rs = rep_rs(c, SR_REP_TIMELINE, 0);
 	sqlite3_stmt *st;
 	int err = 0, has_off = 0;
-	size_t skipped = 0;
 	char hbuf[32];
 
 	if (!rs)
@@ -153,42 +194,7 @@ int report_timeline(struct rctx *c)
 		err = timeline_rec(c, &c->recs[k], &acc);
 	if (err)
 		goto out;
-	if (acc.n)	/* an empty window has no array: qsort(NULL) is undefined */
-		qsort(acc.v, acc.n, sizeof(*acc.v), cmp_tlb);
-	/*
-	 * Every busy bucket is a row (up to --limit).  The empty buckets
-	 * between them are rows of zeros, TIMELINE_FILL of them in all: past
-	 * that, a gap is left out whole, and a note says so.
-	 */
-	for (size_t i = 0; i < acc.n && !rs->more; i++) {
-		int64_t gap = i ? acc.v[i].b - acc.v[i - 1].b - 1 : 0;
-
-		rs->more = c->limit && rows >= c->limit;
-		if (rs->more)
-			break;		/* the output ends before this bucket and its gap */
-		if (gap > 0 && fill + gap > TIMELINE_FILL) {
-			skipped++;
-			gap = 0;
-		}
-		for (int64_t g = acc.v[i].b - gap; g <= acc.v[i].b; g++) {
-			int busy = g == acc.v[i].b;
-
-			rs->more = c->limit && rows >= c->limit;
-			if (rs->more)
-				break;
-			sr_rs__row(rs);
-			add_time(c, rs, 1, sr_sum(start, g * acc.iv), start, has_off, off);
-			sr_rs__int(rs, busy ? acc.v[i].events : 0);
-			sr_rs__int(rs, busy ? acc.v[i].rb : 0);
-			sr_rs__int(rs, busy ? acc.v[i].wb : 0);
-			rows++;
-			fill += !busy;
-		}
-	}
-	if (skipped)
-		fprintf(c->hdr, "# %zu gap%s of empty buckets left out (past %d rows of zeros)\n",
-			skipped, skipped == 1 ? "" : "s", TIMELINE_FILL);
-	err = print_rs(c, rs);
+	err = timeline_print(c, rs, acc.v, acc.n, acc.iv, start, has_off, off);
 out:
 	sr_map__clear(&acc.map);
 	free(acc.v);

@@ -42,8 +42,9 @@ want=$("$S" analyze "${files[@]}" --sql "SELECT SUM(events) FROM recordings" --f
 expect_eq export_events "$(q "SELECT sum(events) FROM one.recordings")" "$want"
 expect_eq export_event_rows "$(q "SELECT count() FROM one.events")" "$want"
 
-reports=("" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls --slow --errors
-	 --procs --cpu "--cpu --by thread" --mem --files)
+reports=("" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist"
+	 --slow --errors --procs --cpu "--cpu --by thread" --mem --files --timeline
+	 "--timeline --interval 15ms" "--timeline --time abs" "--slow --time abs --limit 50")
 for r in "${reports[@]}"; do
 	# shellcheck disable=SC2086
 	"$S" analyze "${files[@]}" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
@@ -117,8 +118,8 @@ must_fail "no server: one line" "$S" export "$D/h01.trc" --clickhouse "http://12
 must_fail "no server: analyze, one line" "$S" analyze --clickhouse "http://127.0.0.1:$port/"
 "$S" export "$D/h01.trc" >/dev/null 2>&1
 expect_eq "export without a sink: usage" "$?" 2
-"$S" analyze --clickhouse "$U1" --timeline >/dev/null 2>&1
-expect_eq "--timeline: not yet, said" "$?" 1
+expect_eq "the header says the figures are summed" \
+	"$("$S" analyze --clickhouse "$U1" --syscalls --format csv 2>&1 >/dev/null | grep -c 'figures summed')" 1
 "$S" analyze --clickhouse "$U1" --pid 1 >/dev/null 2>&1
 expect_eq "--pid with --clickhouse: usage" "$?" 2
 
