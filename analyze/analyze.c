@@ -375,9 +375,8 @@ int cmd_analyze(int argc, char **argv)
 			usage_err("--clickhouse reports on the server's recordings: no FILE or --db");
 			goto out;
 		}
-		if (o.npids || o.comm || o.cgroup || o.has_since || o.has_until) {
-			usage_err("--clickhouse: --pid, --comm, --cgroup, --since and --until are"
-				  " not yet taken (--host, --recording are)");
+		if (o.has_since || o.has_until) {
+			usage_err("--clickhouse: --since and --until are not yet taken");
 			goto out;
 		}
 		if (!sr_ch_supported()) {

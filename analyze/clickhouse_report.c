@@ -26,28 +26,41 @@
 #include "sysrec/util.h"
 #include "clickhouse_report.h"
 
-/* Run @fmt with '$' and '#' expanded; the answer parsed into @res. */
+/* @s with '$' and '#' expanded into @b. */
+static void expand(struct chctx *x, struct sr_chbuf *b, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if (*p == '$')
+			sr_chbuf__puts(b, x->sfx);
+		else if (*p == '#')
+			sr_chbuf__add(b, x->ids.p, x->ids.n);
+		else
+			sr_chbuf__add(b, p, 1);
+	}
+}
+
+/*
+ * Run @fmt with '$' and '#' expanded (in @fmt only: the filters' values
+ * are arguments, never expanded); the answer parsed into @res.
+ */
 int ch_q(struct chctx *x, struct sr_chres *res, const char *fmt, ...)
 {
-	struct sr_chbuf q = { 0 }, ans = { 0 };
+	struct sr_chbuf q = { 0 }, f = { 0 }, ans = { 0 };
 	char *raw = NULL;
 	va_list ap;
-	int err, n;
+	int err, n = -1;
 
 	memset(res, 0, sizeof(*res));
-	va_start(ap, fmt);
-	n = vasprintf(&raw, fmt, ap);
-	va_end(ap);
+	expand(x, &f, fmt);
+	if (sr_chbuf__cstr(&f)) {
+		va_start(ap, fmt);
+		n = vasprintf(&raw, f.p, ap);
+		va_end(ap);
+	}
+	sr_chbuf__free(&f);
 	if (n < 0)
 		return -ENOMEM;
-	for (const char *p = raw; *p; p++) {
-		if (*p == '$')
-			sr_chbuf__puts(&q, x->sfx);
-		else if (*p == '#')
-			sr_chbuf__add(&q, x->ids.p, x->ids.n);
-		else
-			sr_chbuf__add(&q, p, 1);
-	}
+	sr_chbuf__puts(&q, raw);
 	free(raw);
 	sr_chbuf__puts(&q, " FORMAT TabSeparatedWithNamesAndTypes");
 	if (sr_verbose && sr_chbuf__cstr(&q))
@@ -131,10 +144,11 @@ static int ch_overview(struct chctx *x)
 	if (!err)
 		err = ch_q(x, &r[1], "SELECT count() FROM traces$ WHERE rec_id IN #");
 	if (!err)
-		err = ch_q(x, &r[2], "SELECT count() FROM procs$ WHERE rec_id IN #");
+		err = ch_q(x, &r[2], "SELECT count() FROM procs$ WHERE rec_id IN #%s%s",
+			   ch_f(&x->pf), ch_f(&x->cf));
 	if (!err)
 		err = ch_q(x, &r[3], "SELECT sum(events), sum(read_bytes), sum(write_bytes)"
-			  " FROM agg_all$ WHERE rec_id IN #");
+			   " FROM agg_all$ WHERE rec_id IN #%s%s", ch_f(&x->pf), ch_f(&x->cf));
 	if (!err)
 		err = ch_q(x, &r[4], "SELECT sum(count) FROM lost$ WHERE rec_id IN #");
 	for (int k = 0; k < 5 && !err; k++)
@@ -287,6 +301,129 @@ static void header(struct chctx *x, const char *url)
 	fputs("): figures summed\n", f);
 }
 
+/* A string literal of ClickHouse SQL: quotes and backslashes escaped. */
+static void quote(struct sr_chbuf *b, const char *s)
+{
+	sr_chbuf__puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			sr_chbuf__add(b, "\\", 1);
+		sr_chbuf__add(b, s, 1);
+	}
+	sr_chbuf__puts(b, "'");
+}
+
+static void add_num(struct sr_chbuf *b, const char *fmt, int64_t v)
+{
+	char num[48];
+
+	snprintf(num, sizeof(num), fmt, (long long)v);
+	sr_chbuf__puts(b, num);
+}
+
+/* --pid, --comm: the processes chosen, and the span of their lives per recording */
+static int proc_filter(struct chctx *x)
+{
+	const struct sr_an_opts *o = x->c.o;
+	struct sr_chbuf lo = { 0 }, hi = { 0 }, ids = { 0 };
+	struct sr_chres r;
+	int err;
+
+	if (!o->npids && !o->comm)
+		return 0;
+	/* a distributed query ships the list to the shards: GLOBAL IN */
+	expand(x, &x->pf, *x->sfx ? " AND (rec_id, assumeNotNull(proc_id)) GLOBAL IN" :
+	       " AND (rec_id, assumeNotNull(proc_id)) IN");
+	expand(x, &x->pf, " (SELECT rec_id, proc_id FROM procs$ WHERE rec_id IN #");
+	for (size_t i = 0; i < o->npids; i++)
+		add_num(&x->pf, i ? ", %lld" : " AND pid IN (%lld", (int64_t)o->pids[i]);
+	if (o->npids)
+		sr_chbuf__puts(&x->pf, ")");
+	if (o->comm) {
+		sr_chbuf__puts(&x->pf, " AND comm = ");
+		quote(&x->pf, o->comm);
+	}
+	sr_chbuf__puts(&x->pf, ")");
+	if (!sr_chbuf__cstr(&x->pf))
+		return -ENOMEM;
+	err = ch_q(x, &r, "SELECT rec_id, min(ifNull(start_ts, toInt64('%lld'))),"
+		   " max(ifNull(exit_ts + 1, toInt64('%lld'))) FROM procs$ WHERE rec_id IN #%s"
+		   " GROUP BY rec_id", (long long)INT64_MIN, (long long)INT64_MAX, x->pf.p);
+	if (err)
+		return err;
+	if (!r.nrows)
+		sr_err("analyze: no process of the recordings is --pid and --comm as given");
+	for (size_t k = 0; k < x->nrecs; k++) {
+		int64_t l = 0, h = 0;
+
+		for (size_t i = 0; i < r.nrows; i++) {
+			if (strtoull(sr_chres__at(&r, i, 0), NULL, 10) == x->live[k]) {
+				l = sr_chres__int(&r, i, 1);
+				h = sr_chres__int(&r, i, 2);
+			}
+		}
+		add_num(&ids, k ? ", toUInt64('%lld')" : "[toUInt64('%lld')", (int64_t)x->live[k]);
+		add_num(&lo, k ? ", toInt64('%lld')" : "[toInt64('%lld')", l);
+		add_num(&hi, k ? ", toInt64('%lld')" : "[toInt64('%lld')", h);
+	}
+	sr_chres__free(&r);
+	sr_chbuf__puts(&ids, "]");
+	sr_chbuf__puts(&lo, "]");
+	sr_chbuf__puts(&hi, "]");
+	sr_chbuf__puts(&x->nw, " AND ts >= transform(rec_id, ");
+	sr_chbuf__add(&x->nw, ids.p, ids.n);
+	sr_chbuf__puts(&x->nw, ", ");
+	sr_chbuf__add(&x->nw, lo.p, lo.n);
+	sr_chbuf__puts(&x->nw, ", toInt64(0)) AND ts < transform(rec_id, ");
+	sr_chbuf__add(&x->nw, ids.p, ids.n);
+	sr_chbuf__puts(&x->nw, ", ");
+	sr_chbuf__add(&x->nw, hi.p, hi.n);
+	sr_chbuf__puts(&x->nw, ", toInt64(0))");
+	err = sr_chbuf__cstr(&x->nw) && !ids.err && !lo.err && !hi.err ? 0 : -ENOMEM;
+	sr_chbuf__free(&ids);
+	sr_chbuf__free(&lo);
+	sr_chbuf__free(&hi);
+	return err;
+}
+
+/* --cgroup: the cgroups under it, chosen here by sr_cg_under as the SQLite path does */
+static int cgroup_filter(struct chctx *x)
+{
+	struct sr_chres r;
+	size_t n = 0;
+	int err;
+
+	if (!x->c.o->cgroup)
+		return 0;
+	err = ch_q(x, &r, "SELECT rec_id, id, ifNull(path, ''), ifNull(cgroup2_mount, '') FROM"
+		   " (SELECT rec_id, id, path FROM cgroups$ WHERE rec_id IN # AND path IS NOT NULL)"
+		   " ANY LEFT JOIN (SELECT rec_id, cgroup2_mount FROM recordings$"
+		   " WHERE rec_id IN #) USING (rec_id)");
+	if (err)
+		return err;
+	sr_chbuf__puts(&x->cf, " AND (rec_id, assumeNotNull(cgroup_id)) IN (");
+	for (size_t i = 0; i < r.nrows; i++) {
+		const char *mount = sr_chres__at(&r, i, 3);
+
+		if (!sr_cg_under(sr_chres__at(&r, i, 2), *mount ? mount : NULL, x->c.o->cgroup))
+			continue;
+		sr_chbuf__puts(&x->cf, n++ ? ", (" : "(");
+		sr_chbuf__puts(&x->cf, sr_chres__at(&r, i, 0));
+		sr_chbuf__puts(&x->cf, ", ");
+		sr_chbuf__puts(&x->cf, sr_chres__at(&r, i, 1));
+		sr_chbuf__puts(&x->cf, ")");
+	}
+	sr_chres__free(&r);
+	if (!n) {
+		sr_err("analyze: no cgroup %s in the recordings", x->c.o->cgroup);
+		x->cf.n = 0;
+		sr_chbuf__puts(&x->cf, " AND 0");
+	} else {
+		sr_chbuf__puts(&x->cf, ")");
+	}
+	return sr_chbuf__cstr(&x->cf) ? 0 : -ENOMEM;
+}
+
 /* The Distributed tables of docs/SCHEMA.md when the database has them. */
 static int find_tables(struct chctx *x)
 {
@@ -320,8 +457,13 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 		goto out;
 	}
 	err = load_live(&x, host, rec);
+	if (!err)
+		err = proc_filter(&x);
+	if (!err)
+		err = cgroup_filter(&x);
 	if (err)
 		goto out;
+	x.filtered = x.pf.n || x.cf.n;
 	header(&x, url);
 	switch (o->report) {
 	case SR_REP_OVERVIEW:
@@ -365,6 +507,9 @@ out:
 		free(x.hosts[i]);
 	free(x.hosts);
 	sr_chbuf__free(&x.ids);
+	sr_chbuf__free(&x.pf);
+	sr_chbuf__free(&x.cf);
+	sr_chbuf__free(&x.nw);
 	sr_ch__free(x.ch);
 	return err;
 }

@@ -29,7 +29,21 @@ struct chctx {
 	char **hosts;		/* the hosts, sorted, once each (for the header) */
 	size_t nhosts;
 	uint64_t *live;		/* the recordings, in the order of ids */
+	/*
+	 * The filters, as clauses for a subquery over one table with rec_id,
+	 * proc_id and cgroup_id ("" when not asked for): --pid and --comm (pf),
+	 * --cgroup (cf), and the events' span of the processes chosen (nw, the
+	 * SQLite path's narrow_scans).
+	 */
+	struct sr_chbuf pf, cf, nw;
+	int filtered;		/* any of them */
 };
+
+/* A filter clause of @b, or "". */
+static inline const char *ch_f(const struct sr_chbuf *b)
+{
+	return b->n ? b->p : "";
+}
 
 /* Run @fmt with '$' and '#' expanded; the answer parsed into @res (0 or -errno, said). */
 int ch_q(struct chctx *x, struct sr_chres *res, const char *fmt, ...)

@@ -14,6 +14,19 @@
 #include "sysrec/util.h"
 #include "clickhouse_report.h"
 
+/* The cpu split's columns after on_cpu_ns, over the calls that have one */
+#define SPLIT_REST							\
+	", if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"			\
+	"  sumIf(ifNull(off_cpu_ns, 0), on_cpu_ns IS NOT NULL)),"		\
+	" if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"				\
+	"  sumIf(ifNull(blocked_ns, 0), on_cpu_ns IS NOT NULL)),"		\
+	" if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"				\
+	"  sumIf(ifNull(runq_ns, 0), on_cpu_ns IS NOT NULL)),"			\
+	" if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"				\
+	"  sumIf(ifNull(vol_switches, 0), on_cpu_ns IS NOT NULL)),"		\
+	" if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"				\
+	"  sumIf(ifNull(invol_switches, 0), on_cpu_ns IS NOT NULL))"
+
 int ch_syscalls(struct chctx *x)
 {
 	struct sr_rs *rs = rep_rs(&x->c, SR_REP_SYSCALLS, 0);
@@ -39,25 +52,21 @@ int ch_syscalls(struct chctx *x)
 		  " (SELECT rec_id, assumeNotNull(sys_id) AS sys_id,"
 		  "  least(greatest(ifNull(dur_ns, 0), 0), %lld) AS d, ifNull(ret, 0) AS ret,"
 		  "  on_cpu_ns, off_cpu_ns, blocked_ns, runq_ns, vol_switches, invol_switches"
-		  "  FROM events$ WHERE rec_id IN # AND sys_id IS NOT NULL)"
+		  "  FROM events$ WHERE rec_id IN # AND sys_id IS NOT NULL%s%s%s)"
 		  " ANY INNER JOIN (SELECT rec_id, sys_id, name FROM syscalls$ WHERE rec_id IN #)"
 		  " USING (rec_id, sys_id) GROUP BY name"
 		  " ORDER BY total DESC, calls DESC, name%s",
-		  has_cpu(&x->c) ?
+		  !has_cpu(&x->c) ? "" : x->filtered ?
+		  /* filtered (report_syscalls.c): the calls' on-CPU times summed */
+		  ", if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
+		  "  sumIf(assumeNotNull(on_cpu_ns), on_cpu_ns IS NOT NULL))" SPLIT_REST :
+		  /* sys_stats (import_syscalls.c): the durations less the time off it */
 		  ", if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
 		  "  greatest(sumIf(d, on_cpu_ns IS NOT NULL) - sumIf(ifNull(off_cpu_ns, 0),"
-		  "  on_cpu_ns IS NOT NULL) - sumIf(ifNull(runq_ns, 0), on_cpu_ns IS NOT NULL), 0)),"
-		  " if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
-		  "  sumIf(ifNull(off_cpu_ns, 0), on_cpu_ns IS NOT NULL)),"
-		  " if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
-		  "  sumIf(ifNull(blocked_ns, 0), on_cpu_ns IS NOT NULL)),"
-		  " if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
-		  "  sumIf(ifNull(runq_ns, 0), on_cpu_ns IS NOT NULL)),"
-		  " if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
-		  "  sumIf(ifNull(vol_switches, 0), on_cpu_ns IS NOT NULL)),"
-		  " if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
-		  "  sumIf(ifNull(invol_switches, 0), on_cpu_ns IS NOT NULL))" : "",
-		  (long long)SR_DUR_MAX, ch_lim(x, l, sizeof(l)));
+		  "  on_cpu_ns IS NOT NULL) - sumIf(ifNull(runq_ns, 0), on_cpu_ns IS NOT NULL), 0))"
+		  SPLIT_REST,
+		  (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->nw),
+		  ch_lim(x, l, sizeof(l)));
 	return ch_print_fill(x, rs, &r, err);
 }
 
@@ -105,9 +114,9 @@ int ch_slow(struct chctx *x)
 		  " least(greatest(dur_ns, 0), %lld) AS dur, on_cpu_ns, off_cpu_ns, blocked_ns,"
 		  " runq_ns, vol_switches, invol_switches, ret, fd,"
 		  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
-		  " AND dur_ns IS NOT NULL ORDER BY dur DESC, id, rec_id%s")
+		  " AND dur_ns IS NOT NULL%s%s ORDER BY dur DESC, id, host, rec_id%s")
 		  " ORDER BY dur DESC, id, host, rec_id SETTINGS join_use_nulls = 1",
-		  (long long)SR_DUR_MAX, ch_lim(x, l, sizeof(l)));
+		  (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
 	if (err)
 		goto out;
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -161,10 +170,11 @@ int ch_errors(struct chctx *x)
 		  " proc_id IS NOT NULL), host FROM" EV_NAMES(
 		  "SELECT rec_id, id, proc_id, assumeNotNull(sys_id) AS sys, ret,"
 		  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
-		  " AND ret < 0 AND ret >= -4095 AND sys_id IS NOT NULL")
+		  " AND ret < 0 AND ret >= -4095 AND sys_id IS NOT NULL%s%s")
 		  " GROUP BY host, syscall, errno, path"
 		  " ORDER BY failures DESC, syscall NULLS FIRST, errno, path NULLS FIRST,"
-		  " host NULLS FIRST%s SETTINGS join_use_nulls = 1", ch_lim(x, l, sizeof(l)));
+		  " host NULLS FIRST%s SETTINGS join_use_nulls = 1", ch_f(&x->pf), ch_f(&x->cf),
+		  ch_lim(x, l, sizeof(l)));
 	if (!err) {
 		ch_fill(x, rs, &r);
 		for (size_t i = 0; i < rs->nrows && !err; i++)
@@ -210,9 +220,9 @@ int ch_timeline(struct chctx *x)
 	if (iv % SR_TL_NS == 0)
 		err = ch_q(x, &r, "SELECT intDiv(x, %lld) - (modulo(x, %lld) < 0) AS b, sum(events),"
 			  " sum(read_bytes), sum(write_bytes) FROM (SELECT bucket * %lld AS x, events,"
-			  " read_bytes, write_bytes FROM tl$ WHERE rec_id IN #)"
+			  " read_bytes, write_bytes FROM tl$ WHERE rec_id IN #%s%s)"
 			  " GROUP BY b ORDER BY b", (long long)iv, (long long)iv,
-			  (long long)SR_TL_NS);
+			  (long long)SR_TL_NS, ch_f(&x->pf), ch_f(&x->cf));
 	else
 		err = ch_q(x, &r, "SELECT intDiv(x, %lld) - (modulo(x, %lld) < 0) AS b, count(),"
 			  " sumIf(n, rw = 1), sumIf(n, rw = 2) FROM"
@@ -220,13 +230,13 @@ int ch_timeline(struct chctx *x)
 			  "  (SELECT * FROM"
 			  "   (SELECT rec_id, ts, type, ifNull(sys_id, -1) AS sys,"
 			  "    least(greatest(ifNull(ret, 0), 0), %lld) AS n FROM events$"
-			  "    WHERE rec_id IN #)"
+			  "    WHERE rec_id IN #%s%s%s)"
 			  "   ANY LEFT JOIN (SELECT rec_id, start_ns FROM recordings$"
 			  "    WHERE rec_id IN #) USING (rec_id))"
 			  "  ANY LEFT JOIN (SELECT rec_id, sys_id AS sys, rw FROM syscalls$"
 			  "   WHERE rec_id IN #) USING (rec_id, sys))"
 			  " GROUP BY b ORDER BY b", (long long)iv, (long long)iv, SR_EV_RW,
-			  (long long)SR_RW_MAX);
+			  (long long)SR_RW_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->nw));
 	if (err)
 		goto out;
 	v = calloc(r.nrows + 1, sizeof(*v));
@@ -265,17 +275,18 @@ int ch_hist(struct chctx *x)
 		  "  (SELECT * FROM"
 		  "   (SELECT rec_id, assumeNotNull(sys_id) AS sys_id,"
 		  "    least(greatest(ifNull(dur_ns, 0), 0), %lld) AS d FROM events$"
-		  "    WHERE rec_id IN # AND sys_id IS NOT NULL)"
+		  "    WHERE rec_id IN # AND sys_id IS NOT NULL%s%s%s)"
 		  "   ANY INNER JOIN (SELECT rec_id, sys_id, name FROM syscalls$"
 		  "    WHERE rec_id IN #) USING (rec_id, sys_id))"
 		  "  ANY INNER JOIN (SELECT name, sum(d) AS total, count() AS calls FROM"
 		  "   (SELECT rec_id, assumeNotNull(sys_id) AS sys_id,"
 		  "    least(greatest(ifNull(dur_ns, 0), 0), %lld) AS d FROM events$"
-		  "    WHERE rec_id IN # AND sys_id IS NOT NULL)"
+		  "    WHERE rec_id IN # AND sys_id IS NOT NULL%s%s%s)"
 		  "   ANY INNER JOIN (SELECT rec_id, sys_id, name FROM syscalls$"
 		  "    WHERE rec_id IN #) USING (rec_id, sys_id) GROUP BY name) USING (name))"
 		  " GROUP BY name, k ORDER BY t DESC, c DESC, name, k",
-		  SR_HIST_BUCKETS - 1, (long long)SR_DUR_MAX, (long long)SR_DUR_MAX);
+		  SR_HIST_BUCKETS - 1, (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf),
+		  ch_f(&x->nw), (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->nw));
 	if (err)
 		goto out;
 	for (size_t i = 0; i < r.nrows && !rs->more;) {

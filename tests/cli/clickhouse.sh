@@ -56,6 +56,24 @@ for r in "${reports[@]}"; do
 		fail "same CSV: analyze ${r:-(overview)}" "$(head -2 "$D/ch.err"; diff "$D/sq.csv" "$D/ch.csv" | head -4)"
 	fi
 done
+# the filters: --pid, --comm, --cgroup, and both
+for f in "--pid 1000,1002" "--comm bash" "--cgroup /system.slice" "--pid 1003 --cgroup /"; do
+	for r in "" "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" --slow \
+		 --errors --procs --cpu --mem --files --timeline "--timeline --interval 15ms"; do
+		# shellcheck disable=SC2086
+		"$S" analyze "${files[@]}" $r $f --format csv --no-progress >"$D/sq.csv" 2>/dev/null
+		# shellcheck disable=SC2086
+		"$S" analyze --clickhouse "$U1" $r $f --format csv >"$D/ch.csv" 2>/dev/null
+		if cmp -s "$D/sq.csv" "$D/ch.csv" && [ -s "$D/sq.csv" ]; then
+			ok "same CSV: analyze ${r:-(overview)} $f"
+		else
+			fail "same CSV: analyze ${r:-(overview)} $f" "$(diff "$D/sq.csv" "$D/ch.csv" | head -4)"
+		fi
+	done
+done
+[ "$("$S" analyze --clickhouse "$U1" --files --comm bash --format csv 2>/dev/null | wc -l)" -gt 100 ] &&
+	ok "--comm bash: files read" || fail "--comm bash: files read" "few rows"
+
 # --host and --recording: the reports of that recording alone
 "$S" analyze "$D/h07.trc" --syscalls --format csv --no-progress >"$D/sq.csv" 2>/dev/null
 "$S" analyze --clickhouse "$U1" --host host07 --syscalls --format csv >"$D/ch.csv" 2>/dev/null
@@ -120,8 +138,8 @@ must_fail "no server: analyze, one line" "$S" analyze --clickhouse "http://127.0
 expect_eq "export without a sink: usage" "$?" 2
 expect_eq "the header says the figures are summed" \
 	"$("$S" analyze --clickhouse "$U1" --syscalls --format csv 2>&1 >/dev/null | grep -c 'figures summed')" 1
-"$S" analyze --clickhouse "$U1" --pid 1 >/dev/null 2>&1
-expect_eq "--pid with --clickhouse: usage" "$?" 2
+"$S" analyze --clickhouse "$U1" --since 1 >/dev/null 2>&1
+expect_eq "--since with --clickhouse: usage" "$?" 2
 
 ch_stop "$D/ch"
 t_done
