@@ -87,7 +87,7 @@ comp() {
 		_sysrec
 		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$TOP" "$@" 2>&1
 }
-expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump help info record "
+expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump export help info record "
 expect_eq "completion: help's commands" "$(comp sysrec help d)" "diff dump "
 expect_eq "completion: reports" "$(comp sysrec analyze x.trc --s)" "--since --slow --sql --syscalls "
 if can_record; then
