@@ -375,10 +375,6 @@ int cmd_analyze(int argc, char **argv)
 			usage_err("--clickhouse reports on the server's recordings: no FILE or --db");
 			goto out;
 		}
-		if (o.has_since || o.has_until) {
-			usage_err("--clickhouse: --since and --until are not yet taken");
-			goto out;
-		}
 		if (!sr_ch_supported()) {
 			usage_err("this build of sysrec has no ClickHouse support (built without"
 				  " libcurl: docs/BUILDING.md)");

@@ -127,8 +127,9 @@ static const struct ch_table tables[] = {
 	{ "tl", "rec_id R bucket I proc_id N cgroup_id N events I read_bytes I write_bytes I",
 	  "rec_id, bucket", "SELECT rec_id, bucket, proc_id, cgroup_id, events, read_bytes,"
 	  " write_bytes FROM tl" },
-	{ "mem_ev", "rec_id R proc_id I ts I type I ret N len N", "rec_id, proc_id, ts",
-	  "SELECT rec_id, proc_id, ts, type, ret, len FROM mem_ev" },
+	/* seq: the SQLite row order, which orders a process's events at one ts */
+	{ "mem_ev", "rec_id R proc_id I ts I seq I type I ret N len N", "rec_id, proc_id, ts, seq",
+	  "SELECT rec_id, proc_id, ts, rowid, type, ret, len FROM mem_ev" },
 	{ "proc_mem", "rec_id R proc_id I mmaps I mapped I munmaps I unmapped I peak I brks I"
 	  " brk_first N brk_last N", "rec_id, proc_id",
 	  "SELECT p.rec_id, m.proc_id, m.mmaps, m.mapped, m.munmaps, m.unmapped, m.peak,"

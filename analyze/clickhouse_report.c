@@ -73,6 +73,17 @@ int ch_q(struct chctx *x, struct sr_chres *res, const char *fmt, ...)
 	return err;
 }
 
+const char *ch_io(struct chctx *x, const char *name)
+{
+	char *t;
+
+	if (x->ftime)
+		return x->src.p;
+	t = x->tab[x->ntab++ % 4];
+	snprintf(t, sizeof(x->tab[0]), "%s%s", name, x->sfx);
+	return t;
+}
+
 /* One value of an answer into @rs, as its type says. */
 void ch_put(struct sr_rs *rs, const struct sr_chres *r, size_t row, size_t col)
 {
@@ -139,18 +150,21 @@ static int ch_overview(struct chctx *x)
 
 	if (!rs)
 		return -ENOMEM;
-	err = ch_q(x, &r[0], "SELECT max(stop_ns - start_ns), count() FROM recordings$"
-		  " WHERE rec_id IN #");
+	/* with a window, its part of each recording and the events lost in it */
+	err = ch_q(x, &r[0], "SELECT max(%s), count() FROM recordings$ WHERE rec_id IN #",
+		   x->ftime ? x->dur.p : "stop_ns - start_ns");
 	if (!err)
 		err = ch_q(x, &r[1], "SELECT count() FROM traces$ WHERE rec_id IN #");
 	if (!err)
-		err = ch_q(x, &r[2], "SELECT count() FROM procs$ WHERE rec_id IN #%s%s",
-			   ch_f(&x->pf), ch_f(&x->cf));
+		err = ch_q(x, &r[2], "SELECT count() FROM procs$ WHERE rec_id IN #%s%s%s",
+			   ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive));
 	if (!err)
 		err = ch_q(x, &r[3], "SELECT sum(events), sum(read_bytes), sum(write_bytes)"
-			   " FROM agg_all$ WHERE rec_id IN #%s%s", ch_f(&x->pf), ch_f(&x->cf));
+			   " FROM %s WHERE rec_id IN #%s%s", ch_io(x, "agg_all"), ch_f(&x->pf),
+			   ch_f(&x->cf));
 	if (!err)
-		err = ch_q(x, &r[4], "SELECT sum(count) FROM lost$ WHERE rec_id IN #");
+		err = ch_q(x, &r[4], "SELECT sum(count) FROM lost$ WHERE rec_id IN #%s",
+			   ch_f(&x->win));
 	for (int k = 0; k < 5 && !err; k++)
 		if (r[k].nrows != 1)
 			err = -EPROTO;
@@ -421,7 +435,13 @@ static int cgroup_filter(struct chctx *x)
 	} else {
 		sr_chbuf__puts(&x->cf, ")");
 	}
-	return sr_chbuf__cstr(&x->cf) ? 0 : -ENOMEM;
+	if (!sr_chbuf__cstr(&x->cf))
+		return -ENOMEM;
+	expand(x, &x->cfp, *x->sfx ? " AND (rec_id, proc_id) GLOBAL IN" : " AND (rec_id, proc_id) IN");
+	expand(x, &x->cfp, " (SELECT rec_id, proc_id FROM procs$ WHERE rec_id IN #");
+	sr_chbuf__puts(&x->cfp, x->cf.p);
+	sr_chbuf__puts(&x->cfp, ")");
+	return sr_chbuf__cstr(&x->cfp) ? 0 : -ENOMEM;
 }
 
 /* The Distributed tables of docs/SCHEMA.md when the database has them. */
@@ -441,8 +461,10 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 		 const struct sr_an_opts *o)
 {
 	struct chctx x = { .sfx = "" };
+	struct sr_an_opts rel = *o;
 	int err;
 
+	o = &rel;
 	x.c.o = o;
 	x.c.rep = &sr_reports[o->report];
 	x.c.hdr = o->fmt == SR_FMT_TABLE ? stdout : stderr;
@@ -461,9 +483,11 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 		err = proc_filter(&x);
 	if (!err)
 		err = cgroup_filter(&x);
+	if (!err)
+		err = ch_window(&x, &rel);
 	if (err)
 		goto out;
-	x.filtered = x.pf.n || x.cf.n;
+	x.filtered = x.pf.n || x.cf.n || x.ftime;
 	header(&x, url);
 	switch (o->report) {
 	case SR_REP_OVERVIEW:
@@ -510,6 +534,14 @@ out:
 	sr_chbuf__free(&x.pf);
 	sr_chbuf__free(&x.cf);
 	sr_chbuf__free(&x.nw);
+	sr_chbuf__free(&x.cfp);
+	sr_chbuf__free(&x.win);
+	sr_chbuf__free(&x.alive);
+	sr_chbuf__free(&x.src);
+	sr_chbuf__free(&x.dur);
+	free(x.lo);
+	free(x.hi);
+	free(x.start);
 	sr_ch__free(x.ch);
 	return err;
 }

@@ -36,8 +36,24 @@ struct chctx {
 	 * SQLite path's narrow_scans).
 	 */
 	struct sr_chbuf pf, cf, nw;
-	int filtered;		/* any of them */
+	struct sr_chbuf cfp;	/* cf through procs, for mem_ev (no cgroup_id) */
+	/*
+	 * --since/--until (clickhouse_window.c): the events in each
+	 * recording's window (win, also in nw), the processes alive in it
+	 * (alive), the I/O source of the window (src, a subquery with
+	 * agg_all's columns) and the window's ends per recording (lo, hi).
+	 */
+	struct sr_chbuf win, alive, src;
+	struct sr_chbuf dur;	/* the window's part of a recording, of its row */
+	int64_t *lo, *hi, *start;	/* per recording, in the order of live */
+	int ftime;
+	int filtered;		/* any filter: the SQLite path's !unfiltered() */
+	char tab[4][64];	/* ch_io()'s answers, in turn */
+	int ntab;
 };
+
+/* The I/O source: src in a window, else @name (with the suffix). */
+const char *ch_io(struct chctx *x, const char *name);
 
 /* A filter clause of @b, or "". */
 static inline const char *ch_f(const struct sr_chbuf *b)
@@ -56,6 +72,16 @@ void ch_fill(struct chctx *x, struct sr_rs *rs, const struct sr_chres *r);
 const char *ch_lim(struct chctx *x, char *buf, size_t len);
 /* ch_fill(), print, free @rs and @r; @err: of the query (nothing printed then). */
 int ch_print_fill(struct chctx *x, struct sr_rs *rs, struct sr_chres *r, int err);
+
+/* clickhouse_window.c: --since/--until into @o (made relative) and x */
+int ch_window(struct chctx *x, struct sr_an_opts *o);
+/*
+ * The events of the window outside its whole buckets of @unit ns (@w of
+ * win_split): a clause into @b, " AND 0" when there are none.
+ */
+int ch_edges(struct chctx *x, int64_t unit, const struct win *w, struct sr_chbuf *b);
+/* --mem over the window: its rows as report_mem's (0 or -errno) */
+int ch_window_mem(struct chctx *x, struct sr_rs *rs);
 
 /* clickhouse_report_tables.c */
 int ch_top_io(struct chctx *x, int by);

@@ -114,9 +114,10 @@ int ch_slow(struct chctx *x)
 		  " least(greatest(dur_ns, 0), %lld) AS dur, on_cpu_ns, off_cpu_ns, blocked_ns,"
 		  " runq_ns, vol_switches, invol_switches, ret, fd,"
 		  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
-		  " AND dur_ns IS NOT NULL%s%s ORDER BY dur DESC, id, host, rec_id%s")
+		  " AND dur_ns IS NOT NULL%s%s%s ORDER BY dur DESC, id, host, rec_id%s")
 		  " ORDER BY dur DESC, id, host, rec_id SETTINGS join_use_nulls = 1",
-		  (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
+		  (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->win),
+		  ch_lim(x, l, sizeof(l)));
 	if (err)
 		goto out;
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -170,11 +171,11 @@ int ch_errors(struct chctx *x)
 		  " proc_id IS NOT NULL), host FROM" EV_NAMES(
 		  "SELECT rec_id, id, proc_id, assumeNotNull(sys_id) AS sys, ret,"
 		  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
-		  " AND ret < 0 AND ret >= -4095 AND sys_id IS NOT NULL%s%s")
+		  " AND ret < 0 AND ret >= -4095 AND sys_id IS NOT NULL%s%s%s")
 		  " GROUP BY host, syscall, errno, path"
 		  " ORDER BY failures DESC, syscall NULLS FIRST, errno, path NULLS FIRST,"
 		  " host NULLS FIRST%s SETTINGS join_use_nulls = 1", ch_f(&x->pf), ch_f(&x->cf),
-		  ch_lim(x, l, sizeof(l)));
+		  ch_f(&x->win), ch_lim(x, l, sizeof(l)));
 	if (!err) {
 		ch_fill(x, rs, &r);
 		for (size_t i = 0; i < rs->nrows && !err; i++)
@@ -187,13 +188,43 @@ int ch_errors(struct chctx *x)
 	return err;
 }
 
+/* The events' buckets of @iv ns, within the scans' span and clause @more. */
+static int tl_events(struct chctx *x, struct sr_chres *r, int64_t iv, const char *more)
+{
+	/* b = floor(rel / iv): intDiv rounds toward zero */
+	return ch_q(x, r, "SELECT intDiv(x, %lld) - (modulo(x, %lld) < 0) AS b, count(),"
+		    " sumIf(n, rw = 1), sumIf(n, rw = 2) FROM"
+		    " (SELECT ts - start_ns AS x, n, if(type = %d, rw, 0) AS rw FROM"
+		    "  (SELECT * FROM"
+		    "   (SELECT rec_id, ts, type, ifNull(sys_id, -1) AS sys,"
+		    "    least(greatest(ifNull(ret, 0), 0), %lld) AS n FROM events$"
+		    "    WHERE rec_id IN #%s%s%s%s)"
+		    "   ANY LEFT JOIN (SELECT rec_id, start_ns FROM recordings$"
+		    "    WHERE rec_id IN #) USING (rec_id))"
+		    "  ANY LEFT JOIN (SELECT rec_id, sys_id AS sys, rw FROM syscalls$"
+		    "   WHERE rec_id IN #) USING (rec_id, sys))"
+		    " GROUP BY b ORDER BY b", (long long)iv, (long long)iv, SR_EV_RW,
+		    (long long)SR_RW_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->nw), more);
+}
+
+static int cmp_b(const void *a, const void *b)
+{
+	const struct tlb *p = a, *q = b;
+
+	return p->b < q->b ? -1 : p->b > q->b;
+}
+
 /* --timeline: tl's 10 ms buckets, or the events for an interval not of those */
 int ch_timeline(struct chctx *x)
 {
 	const struct sr_an_opts *o = x->c.o;
 	struct sr_rs *rs = rep_rs(&x->c, SR_REP_TIMELINE, 0);
-	struct sr_chres r = { 0 }, f = { 0 };
+	struct sr_chres r = { 0 }, f = { 0 }, e = { 0 };
+	struct sr_chbuf edge = { 0 };
 	struct tlb *v = NULL;
+	size_t n = 0;
+	struct win w;
+	char bk[96] = "";
 	int64_t iv, start = 0, off = 0;
 	int has_off = 0, err;
 	char hbuf[32];
@@ -216,40 +247,59 @@ int ch_timeline(struct chctx *x)
 	if (!o->interval_ns)
 		fprintf(x->c.hdr, "# bucket: %s (about 100 over the recording; --interval sets it)\n",
 			sr_human_dur((uint64_t)iv, hbuf, sizeof(hbuf)));
-	/* b = floor(rel / iv): intDiv rounds toward zero */
-	if (iv % SR_TL_NS == 0)
+	win_split(o, SR_TL_NS, &w);
+	if (iv % SR_TL_NS == 0 && !(x->ftime && w.all)) {
+		/* tl's whole 10 ms buckets in the window, the events of its partial ones */
+		if (x->ftime)
+			snprintf(bk, sizeof(bk), " AND bucket >= %lld AND bucket < %lld",
+				 (long long)w.lo, (long long)w.hi);
 		err = ch_q(x, &r, "SELECT intDiv(x, %lld) - (modulo(x, %lld) < 0) AS b, sum(events),"
-			  " sum(read_bytes), sum(write_bytes) FROM (SELECT bucket * %lld AS x, events,"
-			  " read_bytes, write_bytes FROM tl$ WHERE rec_id IN #%s%s)"
-			  " GROUP BY b ORDER BY b", (long long)iv, (long long)iv,
-			  (long long)SR_TL_NS, ch_f(&x->pf), ch_f(&x->cf));
-	else
-		err = ch_q(x, &r, "SELECT intDiv(x, %lld) - (modulo(x, %lld) < 0) AS b, count(),"
-			  " sumIf(n, rw = 1), sumIf(n, rw = 2) FROM"
-			  " (SELECT ts - start_ns AS x, n, if(type = %d, rw, 0) AS rw FROM"
-			  "  (SELECT * FROM"
-			  "   (SELECT rec_id, ts, type, ifNull(sys_id, -1) AS sys,"
-			  "    least(greatest(ifNull(ret, 0), 0), %lld) AS n FROM events$"
-			  "    WHERE rec_id IN #%s%s%s)"
-			  "   ANY LEFT JOIN (SELECT rec_id, start_ns FROM recordings$"
-			  "    WHERE rec_id IN #) USING (rec_id))"
-			  "  ANY LEFT JOIN (SELECT rec_id, sys_id AS sys, rw FROM syscalls$"
-			  "   WHERE rec_id IN #) USING (rec_id, sys))"
-			  " GROUP BY b ORDER BY b", (long long)iv, (long long)iv, SR_EV_RW,
-			  (long long)SR_RW_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->nw));
+			   " sum(read_bytes), sum(write_bytes) FROM (SELECT bucket * %lld AS x, events,"
+			   " read_bytes, write_bytes FROM tl$ WHERE rec_id IN #%s%s%s)"
+			   " GROUP BY b ORDER BY b", (long long)iv, (long long)iv,
+			   (long long)SR_TL_NS, ch_f(&x->pf), ch_f(&x->cf), bk);
+		if (!err && x->ftime && (w.head || w.tail)) {
+			err = ch_edges(x, SR_TL_NS, &w, &edge);
+			if (!err)
+				err = tl_events(x, &e, iv, edge.p);
+		}
+	} else {
+		err = tl_events(x, &r, iv, "");
+	}
 	if (err)
 		goto out;
-	v = calloc(r.nrows + 1, sizeof(*v));
+	v = calloc(r.nrows + e.nrows + 1, sizeof(*v));
 	if (!v) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < r.nrows; i++)
-		v[i] = (struct tlb){ sr_chres__int(&r, i, 0), sr_chres__int(&r, i, 1),
-				     sr_chres__int(&r, i, 2), sr_chres__int(&r, i, 3) };
-	err = timeline_print(&x->c, rs, v, r.nrows, iv, start, has_off, off);
+		v[n++] = (struct tlb){ sr_chres__int(&r, i, 0), sr_chres__int(&r, i, 1),
+				       sr_chres__int(&r, i, 2), sr_chres__int(&r, i, 3) };
+	for (size_t i = 0; i < e.nrows; i++)
+		v[n++] = (struct tlb){ sr_chres__int(&e, i, 0), sr_chres__int(&e, i, 1),
+				       sr_chres__int(&e, i, 2), sr_chres__int(&e, i, 3) };
+	/* a bucket of both sources once, its sums added up */
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_b);
+	for (size_t i = 1, k = 0; i <= n; i++) {
+		if (i == n) {
+			n = k + 1;
+			break;
+		}
+		if (v[i].b == v[k].b) {
+			v[k].events += v[i].events;
+			v[k].rb += v[i].rb;
+			v[k].wb += v[i].wb;
+		} else {
+			v[++k] = v[i];
+		}
+	}
+	err = timeline_print(&x->c, rs, v, n, iv, start, has_off, off);
 out:
 	free(v);
+	sr_chbuf__free(&edge);
+	sr_chres__free(&e);
 	sr_chres__free(&f);
 	sr_chres__free(&r);
 	sr_rs__free(rs);

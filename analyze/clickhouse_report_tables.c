@@ -32,27 +32,27 @@ int ch_top_io(struct chctx *x, int by)
 			  " (SELECT pid, comm, rd, rb, wr, wb, rec_id FROM"
 			  "  (SELECT rec_id, assumeNotNull(proc_id) AS proc_id, sum(reads) AS rd,"
 			  "   sum(read_bytes) AS rb, sum(writes) AS wr, sum(write_bytes) AS wb"
-			  "   FROM agg_all$ WHERE rec_id IN # AND proc_id IS NOT NULL%s%s"
+			  "   FROM %s WHERE rec_id IN # AND proc_id IS NOT NULL%s%s"
 			  "   GROUP BY rec_id, proc_id HAVING rd + wr > 0)"
 			  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
 			  "   WHERE rec_id IN #) USING (rec_id, proc_id))"
 			  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
 			  " USING (rec_id)"
 			  " ORDER BY rb + wb DESC, rd + wr DESC, pid, comm NULLS FIRST%s",
-			  ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
+			  ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
 	else if (by == SR_BY_FILE)
 		err = ch_q(x, &r, "SELECT ifNull(name, '(unknown)') AS n, sum(rd) AS srd,"
 			  " sum(rb) AS srb, sum(wr) AS swr, sum(wb) AS swb, host FROM"
 			  " (SELECT name, rd, rb, wr, wb, rec_id FROM"
 			  "  (SELECT rec_id, ifNull(file_id, -1) AS file_id, sum(reads) AS rd,"
 			  "   sum(read_bytes) AS rb, sum(writes) AS wr, sum(write_bytes) AS wb"
-			  "   FROM %s$ WHERE rec_id IN #%s%s GROUP BY rec_id, file_id)"
+			  "   FROM %s WHERE rec_id IN #%s%s GROUP BY rec_id, file_id)"
 			  "  ANY LEFT JOIN (SELECT rec_id, file_id, name FROM files$"
 			  "   WHERE rec_id IN #) USING (rec_id, file_id))"
 			  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
 			  " USING (rec_id) GROUP BY host, n HAVING srd + swr > 0"
 			  " ORDER BY srb + swb DESC, srd + swr DESC, n, srd, host NULLS FIRST%s"
-			  " SETTINGS join_use_nulls = 1", x->filtered ? "agg_all" : "file_stats",
+			  " SETTINGS join_use_nulls = 1", ch_io(x, x->filtered ? "agg_all" : "file_stats"),
 			  ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
 	else
 		err = ch_q(x, &r, "SELECT ifNull(path, concat('cgroup ', toString(cgroup_id))) AS n,"
@@ -62,14 +62,14 @@ int ch_top_io(struct chctx *x, int by)
 			  "  rec_id FROM"
 			  "  (SELECT rec_id, ifNull(cgroup_id, -1) AS cgroup_id, sum(reads) AS rd,"
 			  "   sum(read_bytes) AS rb, sum(writes) AS wr, sum(write_bytes) AS wb"
-			  "   FROM %s$ WHERE rec_id IN #%s%s GROUP BY rec_id, cgroup_id)"
+			  "   FROM %s WHERE rec_id IN #%s%s GROUP BY rec_id, cgroup_id)"
 			  "  ANY LEFT JOIN (SELECT rec_id, id AS cgroup_id, path, runtime,"
 			  "   container_id, unit FROM cgroups$ WHERE rec_id IN #)"
 			  "  USING (rec_id, cgroup_id))"
 			  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
 			  " USING (rec_id) GROUP BY host, n HAVING srd + swr > 0"
 			  " ORDER BY srb + swb DESC, srd + swr DESC, n, srd, host NULLS FIRST%s"
-			  " SETTINGS join_use_nulls = 1", x->filtered ? "agg_all" : "cg_stats",
+			  " SETTINGS join_use_nulls = 1", ch_io(x, x->filtered ? "agg_all" : "cg_stats"),
 			  ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
 	return ch_print_fill(x, rs, &r, err);
 }
@@ -92,14 +92,14 @@ int ch_files(struct chctx *x)
 			   " sum(write_bytes) AS swb, host FROM"
 			   " (SELECT * FROM"
 			   "  (SELECT rec_id, assumeNotNull(file_id) AS file_id, proc_id, opens, reads,"
-			   "   read_bytes, writes, write_bytes FROM agg_all$ WHERE rec_id IN #"
+			   "   read_bytes, writes, write_bytes FROM %s WHERE rec_id IN #"
 			   "   AND file_id IS NOT NULL%s%s)"
 			   "  ANY INNER JOIN (SELECT rec_id, file_id, name FROM files$"
 			   "   WHERE rec_id IN #) USING (rec_id, file_id))"
 			   " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
 			   " USING (rec_id) GROUP BY host, name HAVING sop + srd + swr > 0"
 			   " ORDER BY srb + swb DESC, sop DESC, name, host NULLS FIRST%s",
-			   ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
+			   ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
 	else
 		err = ch_q(x, &r, "SELECT name, sum(op) AS sop, sum(rs) AS srs, sum(ws) AS sws,"
 			   " sum(rd) AS srd, sum(rb) AS srb, sum(wr) AS swr, sum(wb) AS swb, host FROM"
@@ -127,6 +127,13 @@ int ch_mem(struct chctx *x)
 
 	if (!rs)
 		return -ENOMEM;
+	if (x->ftime) {
+		err = ch_window_mem(x, rs);
+		if (!err)
+			err = print_rs(&x->c, rs);
+		sr_rs__free(rs);
+		return err;
+	}
 	err = ch_q(x, &r, "SELECT pid, comm, mmaps, mapped, munmaps, unmapped, peak, brks,"
 		  " brk_last - brk_first FROM"
 		  " (SELECT rec_id, proc_id, mmaps, mapped, munmaps, unmapped, peak, brks,"
@@ -148,6 +155,9 @@ int ch_cpu(struct chctx *x)
 
 	if (!has_cpu(&x->c))
 		fprintf(x->c.hdr, "# no recording has the cpu class: no CPU figures\n");
+	else if (x->ftime)
+		fprintf(x->c.hdr, "# --cpu: the processes alive in the window, with their figures"
+			" for the whole recording\n");
 	rs = rep_rs(&x->c, SR_REP_CPU, x->c.o->by);
 	if (!rs)
 		return -ENOMEM;
@@ -161,7 +171,7 @@ int ch_cpu(struct chctx *x)
 		  "   invol_switches, blocked_ns, runq_p50_ns, runq_p99_ns, runq_max_ns,"
 		  "   timeslices, runq_waits%s FROM %s$ WHERE rec_id IN #%s)"
 		  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm AS pcomm FROM procs$"
-		  "   WHERE rec_id IN #%s%s) USING (rec_id, proc_id))"
+		  "   WHERE rec_id IN #%s%s%s) USING (rec_id, proc_id))"
 		  " ANY LEFT JOIN (SELECT rec_id, host, start_ns, stop_ns FROM recordings$"
 		  "  WHERE rec_id IN #) USING (rec_id)"
 		  " ORDER BY on_cpu_ns IS NULL, on_cpu_ns DESC, pid%s%s",
@@ -169,6 +179,7 @@ int ch_cpu(struct chctx *x)
 		  thread ? "tid, comm, assumeNotNull(proc_id) AS" : "",
 		  thread ? "" : ", threads", thread ? "thread_cpu" : "proc_cpu",
 		  thread ? " AND proc_id IS NOT NULL" : "", ch_f(&x->pf), ch_f(&x->cf),
+		  ch_f(&x->alive),
 		  thread ? ", tid" : "",
 		  ch_lim(x, l, sizeof(l)));
 	if (!err) {
@@ -230,13 +241,13 @@ int ch_procs(struct chctx *x)
 		  " (SELECT * FROM"
 		  "  (SELECT rec_id, proc_id, parent_id, pid, ppid, start_ts, exit_ts, exit_code,"
 		  "   exit_status, exit_signal, threads, execs, comm, exe, cmdline FROM procs$"
-		  "   WHERE rec_id IN #%s%s)"
+		  "   WHERE rec_id IN #%s%s%s)"
 		  "  ANY LEFT JOIN (SELECT rec_id, proc_id, on_cpu_ns FROM proc_cpu$"
 		  "   WHERE rec_id IN #) USING (rec_id, proc_id))"
 		  " ANY INNER JOIN (SELECT rec_id, host, start_ns, clock_offset_ns FROM"
 		  "  recordings$ WHERE rec_id IN #) USING (rec_id)"
 		  " ORDER BY proc_id, host, rec_id SETTINGS join_use_nulls = 1",
-		  ch_f(&x->pf), ch_f(&x->cf));
+		  ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive));
 	if (err)
 		goto out;
 	v = calloc(r.nrows + 1, sizeof(*v));
