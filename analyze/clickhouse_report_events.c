@@ -231,19 +231,26 @@ int ch_timeline(struct chctx *x)
 
 	if (!rs)
 		return -ENOMEM;
-	/* the first recording's clock (the first export, its first recording) */
-	err = ch_q(x, &f, "SELECT ifNull((SELECT max(stop_ns - start_ns) FROM recordings$"
-		  " WHERE rec_id IN #), 0), start_ns, clock_offset_ns FROM recordings$"
-		  " WHERE rec_id IN # ORDER BY exported_ns, first_event, rec_id LIMIT 1");
-	if (err || f.nrows != 1) {
+	/*
+	 * The longest recording, then the first one's clock (the first export,
+	 * its first recording): two queries, as 18.16 loses a scalar subquery
+	 * of a query over a Distributed table.
+	 */
+	err = ch_q(x, &e, "SELECT ifNull(max(stop_ns - start_ns), 0) FROM recordings$"
+		   " WHERE rec_id IN #");
+	if (!err)
+		err = ch_q(x, &f, "SELECT start_ns, clock_offset_ns FROM recordings$"
+			   " WHERE rec_id IN # ORDER BY exported_ns, first_event, rec_id LIMIT 1");
+	if (err || f.nrows != 1 || e.nrows != 1) {
 		err = err ? err : -EPROTO;
 		goto out;
 	}
-	start = sr_chres__int(&f, 0, 1);
-	has_off = sr_chres__at(&f, 0, 2) != NULL;
-	off = sr_chres__int(&f, 0, 2);
+	start = sr_chres__int(&f, 0, 0);
+	has_off = sr_chres__at(&f, 0, 1) != NULL;
+	off = sr_chres__int(&f, 0, 1);
 	iv = o->interval_ns ? (int64_t)o->interval_ns :
-	     timeline_interval(o, sr_chres__int(&f, 0, 0));
+	     timeline_interval(o, sr_chres__int(&e, 0, 0));
+	sr_chres__free(&e);
 	if (!o->interval_ns)
 		fprintf(x->c.hdr, "# bucket: %s (about 100 over the recording; --interval sets it)\n",
 			sr_human_dur((uint64_t)iv, hbuf, sizeof(hbuf)));

@@ -57,8 +57,8 @@ expect_eq "events through the Distributed table: both shards'" \
 expect_eq "shard 2 holds events" \
 	"$(curl -sS "$U2" --data-binary "SELECT count() > 0 FROM events")" 1
 
-for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls --slow --errors \
-	 --procs --cpu --mem --files; do
+for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" \
+	 --slow --errors --procs --cpu --mem --files --timeline; do
 	# shellcheck disable=SC2086
 	"$S" analyze --clickhouse "$U1" $r --format csv >"$D/dist.csv" 2>"$D/dist.err"
 	# shellcheck disable=SC2086
@@ -69,6 +69,20 @@ for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls --sl
 	else
 		fail "two shards = one node: ${r:-(overview)}" "$(head -3 "$D/dist.err"; diff "$D/one.csv" "$D/dist.csv" | head -4)"
 	fi
+done
+# the filters through the Distributed tables (GLOBAL IN ships the processes chosen)
+for f in "--comm bash" "--cgroup /system.slice" "--since 0.002 --until 0.006" "--pid 1000 --since 0.001"; do
+	for r in "" "--top-io --by file" --syscalls --errors --procs --mem --files --timeline; do
+		# shellcheck disable=SC2086
+		"$S" analyze --clickhouse "$U1" $r $f --format csv >"$D/dist.csv" 2>/dev/null
+		# shellcheck disable=SC2086
+		"$S" analyze --clickhouse "$UO" $r $f --format csv >"$D/one.csv" 2>/dev/null
+		if cmp -s "$D/dist.csv" "$D/one.csv" && [ -s "$D/one.csv" ]; then
+			ok "two shards = one node: ${r:-(overview)} $f"
+		else
+			fail "two shards = one node: ${r:-(overview)} $f" "$(diff "$D/one.csv" "$D/dist.csv" | head -4)"
+		fi
+	done
 done
 for r in "" --top-io "--top-io --by file" --syscalls --errors --files; do
 	# shellcheck disable=SC2086
