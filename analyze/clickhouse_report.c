@@ -448,11 +448,17 @@ static int cgroup_filter(struct chctx *x)
 static int find_tables(struct chctx *x)
 {
 	struct sr_chres r;
-	int err = ch_q(x, &r, "SELECT count() FROM system.tables WHERE database = currentDatabase()"
-		      " AND name = 'recordings_dist' AND engine = 'Distributed'");
+	int err = ch_q(x, &r, "SELECT countIf(name = 'recordings_dist' AND engine = 'Distributed'),"
+		      " countIf(name = 'recordings'), currentDatabase() FROM system.tables"
+		      " WHERE database = currentDatabase()");
 
 	if (!err && r.nrows == 1 && sr_chres__int(&r, 0, 0) > 0)
 		x->sfx = "_dist";
+	else if (!err && r.nrows == 1 && !sr_chres__int(&r, 0, 1) && x->c.o->report != SR_REP_SQL) {
+		sr_err("analyze: ClickHouse database %s has no recordings (sysrec export"
+		       " --clickhouse puts them there)", sr_chres__at(&r, 0, 2));
+		err = -ENOENT;
+	}
 	sr_chres__free(&r);
 	return err;
 }

@@ -168,6 +168,8 @@ must_fail "no server: one line" "$S" export "$D/h01.trc" --clickhouse "http://12
 must_fail "no server: analyze, one line" "$S" analyze --clickhouse "http://127.0.0.1:$port/"
 "$S" export "$D/h01.trc" >/dev/null 2>&1
 expect_eq "export without a sink: usage" "$?" 2
+q "CREATE DATABASE empty"
+must_fail "a database without recordings: one line" "$S" analyze --clickhouse "${CH_URL}?database=empty" --syscalls
 expect_eq "the header says the figures are summed" \
 	"$("$S" analyze --clickhouse "$U1" --syscalls --format csv 2>&1 >/dev/null | grep -c 'figures summed')" 1
 
