@@ -5,7 +5,9 @@
  * The traces are imported as analyze imports them (into a temporary SQLite
  * database, so that processes, files, descriptors and the tables the reports
  * read are the very ones of the SQLite path), then every table is streamed
- * to ClickHouse in RowBinary batches of a bounded size.
+ * to ClickHouse in RowBinary batches of a bounded size.  The rows of events,
+ * most of the data, skip SQLite: the importer hands them to sink_rows(),
+ * which sends them while the import goes on.
  *
  * Exactly once (docs/SCHEMA.md, "ClickHouse"): each export of a recording
  * gets a fresh random rec_id, which every row it writes carries.  Its row of
@@ -42,7 +44,9 @@ struct ch_table {
 	const char *select;
 };
 
-#define EV_JOIN(t) " FROM " t " x JOIN events e ON e.id = x.event_id"
+/* an ev_* row's recording: by its event's id (the events rows went to the sink) */
+#define EV_JOIN(t) " FROM " t " x JOIN recordings e"			\
+	" ON x.event_id BETWEEN e.first_event AND e.last_event"
 
 static const struct ch_table tables[] = {
 	{ "traces", "rec_id R trace_id I path Z recording_id Z rotation_index N host Z"
@@ -234,6 +238,145 @@ static uint64_t rec_of(const struct ids *ids, int64_t local)
 	return local >= 1 && (size_t)local <= ids->n ? ids->v[local - 1] : 0;
 }
 
+/* Give recordings 1 .. @n their export ids (random, 63 bits, never 0). */
+static int ids_upto(struct ids *ids, size_t n)
+{
+	uint64_t *v;
+
+	if (n <= ids->n)
+		return 0;
+	v = realloc(ids->v, n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ids->v = v;
+	for (; ids->n < n; ids->n++) {
+		if (getrandom(&v[ids->n], sizeof(v[ids->n]), 0) != sizeof(v[ids->n]))
+			return -errno;
+		/* 63 bits: the same number read as Int64 or UInt64 */
+		v[ids->n] = (v[ids->n] >> 1) | 1;
+	}
+	return 0;
+}
+
+/*
+ * The rows of events, straight from the importer (sr_an_import_opts.
+ * event_sink) as RowBinary of the events table: they never go through
+ * SQLite, which is most of what an import with event rows costs.
+ */
+struct sink {
+	struct sr_ch *ch;
+	sqlite3_stmt *host;	/* a recording's host, from the row import made at its start */
+	struct ids *ids;
+	struct sr_chbuf b;
+	size_t batch;
+	int64_t rec;		/* the recording of hostname */
+	char hostname[256];
+	size_t hostlen;
+	uint64_t rows;
+};
+
+static int sink_rows(void *ctx, const struct sr_an_evrow *rows, int n)
+{
+	struct sink *k = ctx;
+	int err;
+
+	for (int i = 0; i < n; i++) {
+		const struct sr_an_evrow *r = &rows[i];
+
+		if (r->v[2] != k->rec) {
+			const unsigned char *h = NULL;
+
+			k->rec = r->v[2];
+			err = r->v[2] >= 1 ? ids_upto(k->ids, (size_t)r->v[2]) : 0;
+			if (err)
+				return err;
+			sqlite3_bind_int64(k->host, 1, k->rec);
+			if (sqlite3_step(k->host) == SQLITE_ROW)
+				h = sqlite3_column_text(k->host, 0);
+			k->hostlen = h ? strnlen((const char *)h, sizeof(k->hostname)) : 0;
+			memcpy(k->hostname, h ? (const char *)h : "", k->hostlen);
+			sqlite3_reset(k->host);
+		}
+		/* the columns of table events in tables[]: host, rec_id, ts, id, ... */
+		sr_chbuf__str(&k->b, k->hostname, k->hostlen);
+		sr_chbuf__u64(&k->b, rec_of(k->ids, r->v[2]));
+		sr_chbuf__i64(&k->b, r->v[3]);
+		sr_chbuf__i64(&k->b, r->v[0]);
+		sr_chbuf__i64(&k->b, r->v[1]);
+		sr_chbuf__i64(&k->b, r->v[4]);
+		for (int c = 5; c < SR_AN_EV_COLS; c++) {
+			int isnull = (r->nulls >> c) & 1;
+
+			sr_chbuf__u8(&k->b, (uint8_t)isnull);
+			if (isnull)
+				continue;
+			if (c == 13)	/* comm */
+				sr_chbuf__str(&k->b, r->comm, r->comm_len);
+			else
+				sr_chbuf__i64(&k->b, r->v[c]);
+		}
+		k->rows++;
+	}
+	if (k->b.err)
+		return k->b.err;
+	if (k->b.n < k->batch)
+		return 0;
+	err = sr_ch__insert(k->ch, "events", "RowBinary", k->b.p, k->b.n);
+	k->b.n = 0;
+	return err;
+}
+
+/*
+ * A recording with the cpu class whose syscalls came before its first
+ * record of the class: those rows never left their CPU (import_threads.c's
+ * fix_late_rows, which the sink's rows miss).  Fixed here by a mutation,
+ * waited for: the recording's row of recordings comes after.
+ */
+static int fix_late_rows(struct sr_ch *ch, sqlite3 *db, const struct ids *ids)
+{
+	static const char *const cond = " AND dur_ns IS NOT NULL AND on_cpu_ns IS NULL";
+	sqlite3_stmt *st;
+	int err = sr_an_prepare(db, "SELECT rec_id FROM recordings WHERE cpu = 1", &st);
+
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		uint64_t id = rec_of(ids, sqlite3_column_int64(st, 0));
+		char q[512];
+		struct sr_chbuf a = { 0 };
+
+		snprintf(q, sizeof(q), "SELECT count() FROM events WHERE rec_id = %" PRIu64 "%s",
+			 id, cond);
+		err = sr_ch__query(ch, q, &a);
+		if (err || !sr_chbuf__cstr(&a) || !strtoull(a.p, NULL, 10)) {
+			sr_chbuf__free(&a);
+			continue;
+		}
+		/* 18.16 wants the column's very type, and not a constant: 0 is dur_ns - dur_ns */
+		snprintf(q, sizeof(q), "ALTER TABLE events UPDATE on_cpu_ns ="
+			 " CAST(least(greatest(dur_ns, 0), %lld) AS Nullable(Int64)),"
+			 " off_cpu_ns = dur_ns - dur_ns, blocked_ns = dur_ns - dur_ns,"
+			 " runq_ns = dur_ns - dur_ns, vol_switches = dur_ns - dur_ns,"
+			 " invol_switches = dur_ns - dur_ns WHERE rec_id = %" PRIu64 "%s",
+			 (long long)SR_DUR_MAX, id, cond);
+		err = sr_ch__query(ch, q, NULL);
+		snprintf(q, sizeof(q), "SELECT count() FROM events WHERE rec_id = %" PRIu64 "%s",
+			 id, cond);
+		while (!err) {
+			const struct timespec pause = { 0, 100000000 };
+
+			a.n = 0;
+			err = sr_ch__query(ch, q, &a);
+			if (err || !sr_chbuf__cstr(&a) || !strtoull(a.p, NULL, 10))
+				break;
+			if (sr_an_stop)
+				err = -EINTR;
+			nanosleep(&pause, NULL);
+		}
+		sr_chbuf__free(&a);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 /* Stream table @t from @db to the server in batches of @batch bytes. */
 static int send_table(struct sr_ch *ch, sqlite3 *db, const struct ch_table *t,
 		      const struct ids *ids, int64_t now, size_t batch, uint64_t *rows)
@@ -368,6 +511,7 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 	struct sr_an_db *d = NULL;
 	struct sr_ch *ch = NULL;
 	struct ids ids = { 0 };
+	struct sink k = { .ids = &ids, .batch = o->batch_bytes, .rec = -1 };
 	uint64_t rows = 0, events;
 	int64_t now = now_ns(CLOCK_REALTIME), t0 = now_ns(CLOCK_MONOTONIC);
 	int nfailed = 0, err;
@@ -381,30 +525,32 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 	if (!err)
 		err = sr_an_db__open(&d, NULL);
 	if (!err)
+		err = sr_an_prepare(d->db, "SELECT host FROM recordings WHERE rec_id = ?", &k.host);
+	if (!err) {
+		k.ch = ch;
+		io.event_sink = sink_rows;
+		io.sink_ctx = &k;
 		err = sr_an_import(d, files, n, &io, &nfailed);
+	}
+	/* the last batch of events */
+	if (!err && k.b.n)
+		err = sr_ch__insert(ch, "events", "RowBinary", k.b.p, k.b.n);
 	if (err)
 		goto out;
-	ids.n = (size_t)sr_an_query_int(d->db, "SELECT IFNULL(MAX(rec_id), 0) FROM recordings", 0);
-	ids.v = calloc(ids.n + 1, sizeof(*ids.v));
-	if (!ids.v) {
-		err = -ENOMEM;
+	err = ids_upto(&ids, (size_t)sr_an_query_int(d->db, "SELECT IFNULL(MAX(rec_id), 0)"
+						    " FROM recordings", 0));
+	if (err)
 		goto out;
-	}
-	for (size_t i = 0; i < ids.n; i++) {
-		if (getrandom(&ids.v[i], sizeof(ids.v[i]), 0) != sizeof(ids.v[i])) {
-			err = -errno;
-			goto out;
-		}
-		/* 63 bits: the same number read as Int64 or UInt64; never 0 */
-		ids.v[i] = (ids.v[i] >> 1) | 1;
-	}
-	events = (uint64_t)sr_an_query_int(d->db, "SELECT COUNT(*) FROM events", 0);
+	events = k.rows;
 	/* begun: a later export of these recordings finds our rows by this */
 	err = send_table(ch, d->db, &tables[T_EXPORTS], &ids, now, o->batch_bytes, &rows);
 	for (size_t i = 0; i < NTABLES && !err; i++) {
-		if (i != T_EXPORTS)
+		if (i == T_RECORDINGS)
+			err = fix_late_rows(ch, d->db, &ids);
+		if (!err && i != T_EXPORTS)
 			err = send_table(ch, d->db, &tables[i], &ids, now, o->batch_bytes, &rows);
 	}
+	rows += k.rows;
 	if (err)
 		goto out;
 	drop_older(ch, &ids, now);
@@ -419,6 +565,8 @@ out:
 	if (err == -EINTR)
 		sr_err("interrupted");
 	free(ids.v);
+	sqlite3_finalize(k.host);
+	sr_chbuf__free(&k.b);
 	sr_an_db__free(d);
 	sr_ch__free(ch);
 	if (err)

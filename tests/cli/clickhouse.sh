@@ -106,6 +106,35 @@ for f in "--since 0.5" "--until 1.2" "--since 0.25 --until 1.35 --comm bash" "--
 	done
 done
 
+# the cpu class shown only by its records: the rows before the first have
+# their split (the exporter's mutation, as the importer's UPDATE)
+MK=$TOOLS/mktrace
+cat <<-'EOF' | "$MK" -o "$D/late.trc" || fail mktrace late.trc
+	meta recording_id late1
+	meta host hostL
+	meta classes proc,file
+	meta start_ns 1000000000
+	proc ts=1000000000 pid=300 comm=late ppid=1 start_ns=500000000
+	open ts=1100000000 pid=300 comm=late sys=openat ret=3 dirfd=-100 flags=0 name="/x" path="/x" dev=0x800001 ino=7 dur_ns=3000
+	syscpu ts=1200000000 pid=300 comm=late off_cpu_ns=1000 runq_ns=500 vol_switches=1 nr=0
+	rw ts=1200000000 pid=300 comm=late sys=read ret=10 fd=3 count=10 offset=-1 dev=0x800001 ino=7 dur_ns=4000
+	cputime ts=1900000000 pid=300 comm=late on_cpu_ns=100000 h.flags=0x200
+	exit ts=1900000000 pid=300 comm=late exit_code=0 h.flags=2
+	endmeta stop_ns 2000000000
+	EOF
+q "CREATE DATABASE late"
+check export_late "$S" export "$D/late.trc" --clickhouse "${CH_URL}?database=late" --no-progress
+expect_eq "late rows: their split" \
+	"$(q "SELECT sys_id, on_cpu_ns, off_cpu_ns, runq_ns FROM late.events ORDER BY id FORMAT CSV")" \
+	"1,3000,0,0
+2,2500,1000,500
+\N,\N,\N,\N"
+for r in --syscalls --slow --cpu --procs; do
+	"$S" analyze "$D/late.trc" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
+	"$S" analyze --clickhouse "${CH_URL}?database=late" $r --format csv >"$D/ch.csv" 2>/dev/null
+	check "late rows: same CSV $r" cmp -s "$D/sq.csv" "$D/ch.csv"
+done
+
 # --host and --recording: the reports of that recording alone
 "$S" analyze "$D/h07.trc" --syscalls --format csv --no-progress >"$D/sq.csv" 2>/dev/null
 "$S" analyze --clickhouse "$U1" --host host07 --syscalls --format csv >"$D/ch.csv" 2>/dev/null
