@@ -457,6 +457,8 @@ static void drop_older(struct sr_ch *ch, const struct ids *ids, int64_t now)
 	struct sr_chbuf q = { 0 }, ans = { 0 };
 	char num[64];
 
+	if (!ids->n)
+		return;
 	sr_chbuf__puts(&q, "SELECT rec_id FROM exports WHERE started_ns <= ");
 	snprintf(num, sizeof(num), "%" PRId64, now);
 	sr_chbuf__add(&q, num, strlen(num));
@@ -554,7 +556,7 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 	if (err)
 		goto out;
 	drop_older(ch, &ids, now);
-	{
+	if (ids.n) {
 		double s = (double)(now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 
 		fprintf(stderr, "export: %zu recording%s, %" PRIu64 " events (%" PRIu64

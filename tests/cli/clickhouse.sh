@@ -195,6 +195,7 @@ done
 port=$(ch_free_port)
 must_fail "no server: one line" "$S" export "$D/h01.trc" --clickhouse "http://127.0.0.1:$port/" --no-progress
 must_fail "no server: analyze, one line" "$S" analyze --clickhouse "http://127.0.0.1:$port/"
+must_fail "a trace that is not there: one line" "$S" export "$D/none.trc" --clickhouse "$U1" --no-progress
 "$S" export "$D/h01.trc" >/dev/null 2>&1
 expect_eq "export without a sink: usage" "$?" 2
 q "CREATE DATABASE empty"
