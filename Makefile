@@ -133,7 +133,7 @@ all: $(BIN)
 # --- ClickHouse (analyze/clickhouse*.c): libcurl where its header is found;
 # a build without it (the static and cross builds) compiles the stub of
 # clickhouse_http.c and says so (docs/BUILDING.md) ---
-CH_CURL		:= $(shell echo '\#include <curl/curl.h>' | $(CC) -E -x c - >/dev/null 2>&1 && echo 1)
+CH_CURL		:= $(shell $(CC) -E -include curl/curl.h -x c /dev/null >/dev/null 2>&1 && echo 1)
 CH_LIBS		:= $(if $(CH_CURL),-lcurl)
 SYS_LIBS_analyze += $(CH_LIBS)
 CH_HTTP_OBJS	:= $(OUTPUT)/analyze/clickhouse_http.o $(OUTPUT)/asan/analyze/clickhouse_http.o
