@@ -265,7 +265,9 @@ static int ids_upto(struct ids *ids, size_t n)
  */
 struct sink {
 	struct sr_ch *ch;
-	sqlite3_stmt *host;	/* a recording's host, from the row import made at its start */
+	/* a recording's host and key, from the row import made at its start */
+	sqlite3_stmt *host;
+	int64_t now;		/* exports.started_ns */
 	struct ids *ids;
 	struct sr_chbuf b;
 	size_t batch;
@@ -286,16 +288,33 @@ static int sink_rows(void *ctx, const struct sr_an_evrow *rows, int n)
 		if (r->v[2] != k->rec) {
 			const unsigned char *h = NULL;
 
+			struct sr_chbuf e = { 0 };
+
 			k->rec = r->v[2];
 			err = r->v[2] >= 1 ? ids_upto(k->ids, (size_t)r->v[2]) : 0;
 			if (err)
 				return err;
 			sqlite3_bind_int64(k->host, 1, k->rec);
-			if (sqlite3_step(k->host) == SQLITE_ROW)
+			if (sqlite3_step(k->host) == SQLITE_ROW) {
 				h = sqlite3_column_text(k->host, 0);
+				/*
+				 * Its row of exports before its first events: an
+				 * export killed now leaves rows that a later one
+				 * finds and deletes (drop_older).
+				 */
+				sr_chbuf__u64(&e, rec_of(k->ids, k->rec));
+				sr_chbuf__str(&e, (const char *)sqlite3_column_blob(k->host, 1),
+					      (size_t)sqlite3_column_bytes(k->host, 1));
+				sr_chbuf__i64(&e, k->now);
+			}
 			k->hostlen = h ? strnlen((const char *)h, sizeof(k->hostname)) : 0;
 			memcpy(k->hostname, h ? (const char *)h : "", k->hostlen);
 			sqlite3_reset(k->host);
+			err = e.err ? e.err : e.n ? sr_ch__insert(k->ch, "exports", "RowBinary",
+								    e.p, e.n) : 0;
+			sr_chbuf__free(&e);
+			if (err)
+				return err;
 		}
 		/* the columns of table events in tables[]: host, rec_id, ts, id, ... */
 		sr_chbuf__str(&k->b, k->hostname, k->hostlen);
@@ -527,9 +546,12 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 	if (!err)
 		err = sr_an_db__open(&d, NULL);
 	if (!err)
-		err = sr_an_prepare(d->db, "SELECT host FROM recordings WHERE rec_id = ?", &k.host);
+		err = sr_an_prepare(d->db, "SELECT host, IFNULL(recording_id, IFNULL(host, '')"
+				    " || '@' || IFNULL(start_ns, 0)) FROM recordings WHERE rec_id = ?",
+				    &k.host);
 	if (!err) {
 		k.ch = ch;
+		k.now = now;
 		io.event_sink = sink_rows;
 		io.sink_ctx = &k;
 		err = sr_an_import(d, files, n, &io, &nfailed);

@@ -166,6 +166,13 @@ expect_eq "killed export: not a recording" \
 check export_after_kill "$S" export "$D/big.trc" --clickhouse "$U1" --no-progress
 bigwant=$("$S" analyze "$D/big.trc" --sql "SELECT events FROM recordings" --format csv --no-progress | tail -1)
 "$S" analyze --clickhouse "$U1" --recording big --sql "SELECT 1" >/dev/null 2>&1
+# the killed export's rows deleted in the background (a mutation): in a while
+for _ in $(seq 100); do
+	[ "$(q "SELECT count() FROM one.events WHERE host = 'bighost'")" = "$bigwant" ] && break
+	sleep 0.1
+done
+expect_eq "after the kill: the killed export's rows deleted" \
+	"$(q "SELECT count() FROM one.events WHERE host = 'bighost'")" "$bigwant"
 expect_eq "after the kill: the recording's events once" \
 	"$("$S" analyze --clickhouse "$U1" --recording big --format csv 2>/dev/null | tail -1 | cut -d, -f5)" "$bigwant"
 
