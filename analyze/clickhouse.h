@@ -91,7 +91,25 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o);
 int sr_ch_report(const char *url, const char *host, const char *rec,
 		 const struct sr_an_opts *o);
 
-/* cmd_export's own options: 0, 2 on bad usage (printed). */
-int sr_ch_export_cmd(int argc, char **argv);
+/*
+ * The options of the ClickHouse sink, for an export command's getopt_long
+ * table (clickhouse_cmd.c's, or one with other sinks): entries of struct
+ * option, their values SR_CH_OPT_*, which sr_ch_export_option() takes.
+ */
+enum {
+	SR_CH_OPT_CLICKHOUSE = 0x4300, SR_CH_OPT_BATCH, SR_CH_OPT_MEM_LIMIT,
+	SR_CH_OPT_NO_PROGRESS,
+};
+#define SR_CH_EXPORT_OPTIONS						\
+	{ "clickhouse",	required_argument,	NULL, SR_CH_OPT_CLICKHOUSE },	\
+	{ "batch",	required_argument,	NULL, SR_CH_OPT_BATCH },	\
+	{ "mem-limit",	required_argument,	NULL, SR_CH_OPT_MEM_LIMIT },	\
+	{ "no-progress", no_argument,		NULL, SR_CH_OPT_NO_PROGRESS }
+/*
+ * One option of the sink (@c as getopt_long returned it, @arg its value)
+ * into @o: 0 taken, -EINVAL a bad value (said in one line), -ENOENT not one
+ * of the sink's.
+ */
+int sr_ch_export_option(int c, const char *arg, struct sr_ch_export_opts *o);
 
 #endif /* SYSREC_CLICKHOUSE_H */

@@ -36,44 +36,35 @@ const char sr_usage_export[] =
 	"Exit status: 0 done, 1 a file or the server failed, 2 bad usage or a build\n"
 	"without ClickHouse support (libcurl).\n";
 
-enum { OPT_CLICKHOUSE = 256, OPT_BATCH, OPT_MEM_LIMIT, OPT_NO_PROGRESS };
-
 static const struct option opts[] = {
-	{ "clickhouse",	required_argument,	NULL, OPT_CLICKHOUSE },
-	{ "batch",	required_argument,	NULL, OPT_BATCH },
-	{ "mem-limit",	required_argument,	NULL, OPT_MEM_LIMIT },
-	{ "no-progress", no_argument,		NULL, OPT_NO_PROGRESS },
+	SR_CH_EXPORT_OPTIONS,
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/*
- * One option of the ClickHouse sink (@c as getopt_long returned it from
- * opts[]): 0 taken, -EINVAL bad value (said), -ENOENT not one of ours.
- */
-static int sr_ch_export_option(int c, const char *arg, struct sr_ch_export_opts *o)
+int sr_ch_export_option(int c, const char *arg, struct sr_ch_export_opts *o)
 {
 	uint64_t v;
 
 	switch (c) {
-	case OPT_CLICKHOUSE:
+	case SR_CH_OPT_CLICKHOUSE:
 		o->url = arg;
 		return 0;
-	case OPT_BATCH:
+	case SR_CH_OPT_BATCH:
 		if (sr_parse_size(arg, &v) || v < 4096 || v > (1ull << 30)) {
 			sr_err("export: bad --batch '%s' (a size from 4K to 1G)", arg);
 			return -EINVAL;
 		}
 		o->batch_bytes = (size_t)v;
 		return 0;
-	case OPT_MEM_LIMIT:
+	case SR_CH_OPT_MEM_LIMIT:
 		if (sr_parse_size(arg, &v) || v < SR_AN_MEM_MIN) {
 			sr_err("export: bad --mem-limit '%s' (a size such as 512M, at least 16M)", arg);
 			return -EINVAL;
 		}
 		o->mem_limit = v;
 		return 0;
-	case OPT_NO_PROGRESS:
+	case SR_CH_OPT_NO_PROGRESS:
 		o->progress = 0;
 		return 0;
 	}
