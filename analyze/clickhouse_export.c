@@ -77,8 +77,9 @@ static const struct ch_table tables[] = {
 	  " FROM fds" },
 	{ "cgroups", "rec_id R id I path Z runtime Z container_id Z unit Z", "rec_id, id",
 	  "SELECT rec_id, id, path, runtime, container_id, unit FROM cgroups" },
-	{ "events", "host S rec_id R ts I id I trace_id I type I cpu N flags N proc_id N"
-	  " pid N tid N uid N gid N cgroup_id N comm Z sys_id N nr N ret N dur_ns N fd N"
+	/* (the header's columns are never NULL: not Nullable, which costs the server) */
+	{ "events", "host S rec_id R ts I id I trace_id I type I cpu I flags I proc_id I"
+	  " pid I tid I uid I gid I cgroup_id I comm S sys_id N nr N ret N dur_ns N fd N"
 	  " file_id N len N off N arg N on_cpu_ns N off_cpu_ns N blocked_ns N runq_ns N"
 	  " vol_switches N invol_switches N", "host, rec_id, ts, id",
 	  "SELECT IFNULL(r.host, ''), e.rec_id, e.ts, e.id, e.trace_id, e.type, e.cpu, e.flags,"
@@ -167,6 +168,7 @@ static const struct ch_table tables[] = {
 
 #define NTABLES		(sizeof(tables) / sizeof(tables[0]))
 #define T_RECORDINGS	(NTABLES - 2)
+#define T_EVENTS	8	/* tables[T_EVENTS] is events (checked in sr_ch_export) */
 #define T_EXPORTS	(NTABLES - 1)
 
 static const char *ch_type(char t)
@@ -272,6 +274,7 @@ struct sink {
 	struct sr_chbuf b;
 	size_t batch;
 	int64_t rec;		/* the recording of hostname */
+	char codes[64];		/* the type codes of the events table's columns */
 	char hostname[256];
 	size_t hostlen;
 	uint64_t rows;
@@ -323,16 +326,20 @@ static int sink_rows(void *ctx, const struct sr_an_evrow *rows, int n)
 		sr_chbuf__i64(&k->b, r->v[0]);
 		sr_chbuf__i64(&k->b, r->v[1]);
 		sr_chbuf__i64(&k->b, r->v[4]);
+		/* then v[5] .. on, the table's columns from its seventh */
 		for (int c = 5; c < SR_AN_EV_COLS; c++) {
+			char code = k->codes[c + 1];
 			int isnull = (r->nulls >> c) & 1;
 
-			sr_chbuf__u8(&k->b, (uint8_t)isnull);
-			if (isnull)
-				continue;
+			if (code == 'N' || code == 'Z') {
+				sr_chbuf__u8(&k->b, (uint8_t)isnull);
+				if (isnull)
+					continue;
+			}
 			if (c == 13)	/* comm */
 				sr_chbuf__str(&k->b, r->comm, r->comm_len);
 			else
-				sr_chbuf__i64(&k->b, r->v[c]);
+				sr_chbuf__i64(&k->b, isnull ? 0 : r->v[c]);
 		}
 		k->rows++;
 	}
@@ -549,6 +556,11 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 		err = sr_an_prepare(d->db, "SELECT host, IFNULL(recording_id, IFNULL(host, '')"
 				    " || '@' || IFNULL(start_ns, 0)) FROM recordings WHERE rec_id = ?",
 				    &k.host);
+	if (!err && (strcmp(tables[T_EVENTS].name, "events") ||
+		     col_codes(&tables[T_EVENTS], k.codes, sizeof(k.codes), NULL) != SR_AN_EV_COLS + 1)) {
+		sr_err("internal error: the events table of clickhouse_export.c");
+		err = -EINVAL;
+	}
 	if (!err) {
 		k.ch = ch;
 		k.now = now;
