@@ -142,7 +142,7 @@ $(CH_HTTP_OBJS): CPPFLAGS += $(if $(CH_CURL),-DSR_HAVE_CURL)
 $(OUTPUT)/analyze/clickhouse_http-nocurl.o: analyze/clickhouse_http.c | $(OUTPUT)/variant
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) -c $< -o $@
 # --- end of ClickHouse ---
 
 ifdef WITH_BPF
