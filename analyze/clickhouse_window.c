@@ -45,9 +45,10 @@ int ch_edges(struct chctx *x, int64_t unit, const struct win *w, struct sr_chbuf
 		free(ehi);
 		return -ENOMEM;
 	}
+	/* only the ends there are: an open one is far past what a product holds */
 	for (size_t k = 0; k < x->nrecs; k++) {
-		elo[k] = sat_add(x->start[k], w->lo * unit);
-		ehi[k] = sat_add(x->start[k], w->hi * unit);
+		elo[k] = w->head ? sat_add(x->start[k], w->lo * unit) : 0;
+		ehi[k] = w->tail ? sat_add(x->start[k], w->hi * unit) : 0;
 	}
 	if (w->all) {
 		sr_chbuf__puts(b, "");
