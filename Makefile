@@ -10,7 +10,8 @@
 #   make arm64      ./sysrec-arm64: the same for aarch64, cross-compiled
 #   make deps       install the Debian packages sysrec needs (root; with
 #                   NO_BPF=1 only the analyzer's)
-#   make demo       deps, build, record the bundled demo workload, print --top-io
+#   make demo       deps, build, record the bundled demo workload, print --top-io,
+#                   write its HTML report demo.html
 #   make check      deps, build (plain and ASan/UBSan), run every test
 #   make test       build and run every test (no deps step; with NO_BPF=1
 #                   the analyzer's: unit, fuzz replays, CLI)
@@ -22,6 +23,8 @@
 #   VMLINUX_H=      use this vmlinux.h instead of generating one
 #   CROSS_COMPILE=  a cross toolchain's prefix (aarch64-linux-gnu-): implies NO_BPF
 #   OUTPUT=         where the objects go; each variant needs its own
+#   NO_HTML=1       build without sysrec report's chart library (no npm needed)
+#   ASSET_CACHE=    where npm's uPlot tarball is kept (.cache; docs/BUILDING.md)
 
 # The variant: the whole of sysrec, or the analyzer alone (NO_BPF=1),
 # which is what a cross build makes.  Each variant has its own OUTPUT.
@@ -81,7 +84,7 @@ endif
 # --- sources: one static library per part ---
 # A part may use only the parts below it; the layer checks below make the
 # build fail on any other call (docs/ARCHITECTURE.md, "Parts and layers"):
-#   record (and the BPF skeleton) -> present, format      + libbpf, libelf, zlib
+#   record (and the BPF skeleton) -> present, format      + libbpf, libelf, zlib, ncurses
 #   analyze                       -> present, format      + sqlite3
 #   present                       -> format
 #   format                        -> libc, zstd, pthread, m
@@ -104,12 +107,14 @@ PART_LIBS_analyze	:= analyze present format
 SYS_LIBS_format		:= -lzstd -lpthread -lm
 SYS_LIBS_present	:= $(SYS_LIBS_format)
 BPF_LIBS		:= -lbpf -lelf -lz
-SYS_LIBS_record		:= $(BPF_LIBS) $(SYS_LIBS_format)
+# sysrec top's screen (record/top_view.c): ncurses, in the full build only
+CURSES_LIBS		:= -lncursesw -ltinfo
+SYS_LIBS_record		:= $(BPF_LIBS) $(CURSES_LIBS) $(SYS_LIBS_format)
 SYS_LIBS_analyze	:= -lsqlite3 $(SYS_LIBS_format)
 # sysrec links them all; the unit tests and fuzz replays what reads traces
 SYSREC_LIBS	:= $(if $(WITH_BPF),record) analyze present format
 TEST_LIBS	:= analyze present format
-LDLIBS		+= $(if $(WITH_BPF),$(BPF_LIBS)) $(SYS_LIBS_analyze)
+LDLIBS		+= $(if $(WITH_BPF),$(BPF_LIBS) $(CURSES_LIBS)) $(SYS_LIBS_analyze)
 libs_in		= $(foreach l,$(2),$(1)/lib$(l).a)
 LAYER_CHECKS	:= $(patsubst %,$(OUTPUT)/layers/%,$(PARTS))
 BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
@@ -302,6 +307,62 @@ $(OUTPUT):
 $(OUTPUT)/variant:
 	$(Q)mkdir -p $(@D)
 	$(Q)echo '$(VARIANT)' > $@
+
+# --- the HTML report's assets (sysrec report; docs/BUILDING.md) ---
+# The chart library, uPlot, pinned to a version and the sha512 of its npm
+# tarball (the registry's "integrity", in hex), is fetched once with
+# `npm pack` into ASSET_CACHE, outside git and beside every OUTPUT, so the
+# analyzer-only, static and arm64 builds reuse it without npm; a tarball
+# already there is only checked.  assets/gen_assets, a host program, writes
+# the files the binary embeds (uPlot's script, style and licence, the
+# page's own report.js and report.css) as C arrays in html_assets.h.
+# NO_HTML=1 builds without them: `sysrec report` then says it is not in the
+# build (exit 2).
+UPLOT_VERSION	:= 1.6.32
+UPLOT_SHA512	:= 2883159c6ebccefbb95d751b0b82d010f9e1c0ec41b8bc96d401eda66e882935c89a46cb824332fa369b8cb8122cc6ac36e186cd09bf7a9ded3a4c93c6989023
+ASSET_CACHE	?= .cache
+NPM		?= npm
+HOSTCC		?= cc
+UPLOT_TGZ	:= $(ASSET_CACHE)/uplot-$(UPLOT_VERSION).tgz
+UPLOT_DIR	:= $(ASSET_CACHE)/uplot-$(UPLOT_VERSION)
+HTML_ASSETS	:= uplot_js=$(UPLOT_DIR)/dist/uPlot.iife.min.js \
+		   uplot_css=$(UPLOT_DIR)/dist/uPlot.min.css \
+		   uplot_license=$(UPLOT_DIR)/LICENSE \
+		   page_js=analyze/html/report.js page_css=analyze/html/report.css
+HTML_CFG	:= $(if $(filter 1,$(NO_HTML)),none,uplot-$(UPLOT_VERSION))
+
+$(UPLOT_DIR)/.checked:
+	$(call msg,FETCH,uplot@$(UPLOT_VERSION) into $(ASSET_CACHE))
+	$(Q)mkdir -p $(ASSET_CACHE)
+	$(Q)test -f $(UPLOT_TGZ) || $(NPM) pack --silent --pack-destination $(ASSET_CACHE) \
+		uplot@$(UPLOT_VERSION) >/dev/null || { echo "sysrec: cannot fetch uplot@$(UPLOT_VERSION)" \
+		"with npm (is npm installed and the registry reachable?): sysrec report embeds it;" \
+		"copy the tarball to $(UPLOT_TGZ), or build with NO_HTML=1 (no sysrec report)" >&2; exit 1; }
+	$(Q)echo "$(UPLOT_SHA512)  $(UPLOT_TGZ)" | sha512sum -c --status || { echo "sysrec:" \
+		"$(UPLOT_TGZ) is not uplot@$(UPLOT_VERSION) as pinned (its sha512 differs):" \
+		"remove it and build again" >&2; exit 1; }
+	$(Q)rm -rf $(UPLOT_DIR) $(UPLOT_DIR).tmp && mkdir -p $(UPLOT_DIR).tmp && \
+		tar -xzf $(UPLOT_TGZ) -C $(UPLOT_DIR).tmp --strip-components=1 package/LICENSE \
+		package/package.json package/dist/uPlot.iife.min.js package/dist/uPlot.min.css && \
+		mv $(UPLOT_DIR).tmp $(UPLOT_DIR) && touch $@
+
+# rewritten only when NO_HTML changes, so that the header follows it
+$(OUTPUT)/html_assets.cfg: FORCE | $(OUTPUT)
+	$(Q)echo '$(HTML_CFG)' | cmp -s - $@ || echo '$(HTML_CFG)' > $@
+
+$(OUTPUT)/gen_assets: assets/gen_assets.c | $(OUTPUT)
+	$(call msg,HOSTCC,$@)
+	$(Q)$(HOSTCC) -O2 $(WARN) $< -o $@
+
+$(OUTPUT)/html_assets.h: $(OUTPUT)/gen_assets $(OUTPUT)/html_assets.cfg \
+		$(if $(filter 1,$(NO_HTML)),,$(UPLOT_DIR)/.checked analyze/html/report.js analyze/html/report.css)
+	$(call msg,GEN,$@)
+	$(Q){ $(OUTPUT)/gen_assets $(if $(filter 1,$(NO_HTML)),,$(HTML_ASSETS)) && \
+		echo '#define SR_UPLOT_VERSION "$(UPLOT_VERSION)"'; } > $@
+
+$(OUTPUT)/analyze/html/assets.o $(OUTPUT)/asan/analyze/html/assets.o: $(OUTPUT)/html_assets.h
+$(FUZZ_BINS): $(OUTPUT)/html_assets.h
+# --- end of the HTML report's assets block ---
 
 asan: $(OUTPUT)/asan/sysrec $(UNIT_BINS) $(FUZZ_REPLAY)
 tools: $(TOOL_BINS) $(WORK_BINS)

@@ -29,13 +29,26 @@ static const char no_record_usage[] =
 	"the BPF programs.  It analyses traces recorded elsewhere (analyze, info,\n"
 	"dump).  Build sysrec with 'make' on a Linux machine with BTF to record.\n";
 
+static const char no_top_usage[] =
+	"usage: sysrec top [options] [-- COMMAND [ARG...]]\n"
+	"\n"
+	"This sysrec cannot watch processes live: it was built with NO_BPF=1,\n"
+	"without libbpf and the BPF programs.  Build sysrec with 'make' on a Linux\n"
+	"machine with BTF for sysrec top.\n";
+
 #define RECORD_CMD	no_record
 #define RECORD_USAGE	no_record_usage
 #define RECORD_SUMMARY	"(not in this build, made with NO_BPF=1: it cannot record)"
+#define TOP_CMD		no_record
+#define TOP_USAGE	no_top_usage
+#define TOP_SUMMARY	"(not in this build, made with NO_BPF=1)"
 #else
 #define RECORD_CMD	cmd_record
 #define RECORD_USAGE	sr_usage_record
 #define RECORD_SUMMARY	"record process, memory and file activity with BPF into a trace"
+#define TOP_CMD		cmd_top
+#define TOP_USAGE	sr_usage_top
+#define TOP_SUMMARY	"watch processes live, full screen: syscalls, I/O, CPU, errors"
 #endif
 
 static const char usage[] =
@@ -43,11 +56,13 @@ static const char usage[] =
 	"\n"
 	"Commands:\n"
 	"   record    " RECORD_SUMMARY "\n"
+	"   top       " TOP_SUMMARY "\n"
 	"   analyze   import traces into SQLite and print reports\n"
 	"   info      what a trace holds: host, time range, events, integrity\n"
 	"   dump      print a trace event by event\n"
 	"   diff      compare two recordings: syscalls, files, processes\n"
-	"   export    export traces to ClickHouse (a fleet's recordings)\n"
+	"   export    write traces as a timeline for Perfetto or Chrome's JSON, or to ClickHouse\n"
+	"   report    write the reports as one self-contained HTML page with charts\n"
 	"   help      show help for a command\n"
 	"\n"
 	"See 'sysrec help <command>', or 'man sysrec' for more ('man ./docs/sysrec.1'\n"
@@ -59,11 +74,13 @@ static const struct {
 	const char *usage;
 } cmds[] = {
 	{ "record",	RECORD_CMD,	RECORD_USAGE },
+	{ "top",	TOP_CMD,	TOP_USAGE },
 	{ "analyze",	cmd_analyze,	sr_usage_analyze },
 	{ "info",	cmd_info,	sr_usage_info },
 	{ "dump",	cmd_dump,	sr_usage_dump },
 	{ "diff",	cmd_diff,	sr_usage_diff },
 	{ "export",	cmd_export,	sr_usage_export },
+	{ "report",	cmd_report,	sr_usage_report },
 };
 
 static int find_cmd(const char *name)

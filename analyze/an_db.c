@@ -88,7 +88,7 @@ static const char schema_sql[] =
 	" read_bytes INTEGER, writes INTEGER, write_bytes INTEGER);\n"
 	"CREATE TABLE tl(rec_id INTEGER, bucket INTEGER, proc_id INTEGER,"
 	" cgroup_id INTEGER, events INTEGER, read_bytes INTEGER,"
-	" write_bytes INTEGER);\n"
+	" write_bytes INTEGER, sys_ns INTEGER, sys_rate INTEGER);\n"
 	"CREATE TABLE mem_ev(proc_id INTEGER, rec_id INTEGER, ts INTEGER,"
 	" type INTEGER, ret INTEGER, len INTEGER);\n"
 	"CREATE TABLE sys_stats(sys_id INTEGER PRIMARY KEY, calls INTEGER,"
@@ -98,6 +98,14 @@ static const char schema_sql[] =
 	"CREATE TABLE proc_mem(proc_id INTEGER PRIMARY KEY, mmaps INTEGER,"
 	" mapped INTEGER, munmaps INTEGER, unmapped INTEGER, peak INTEGER,"
 	" brks INTEGER, brk_first INTEGER, brk_last INTEGER);\n"
+	/* the net class (import_net.c): per remote endpoint and process */
+	"CREATE TABLE net_stats(rec_id INTEGER, proc_id INTEGER, endpoint TEXT,"
+	" connects INTEGER, accepts INTEGER, sends INTEGER, recvs INTEGER,"
+	" sent_bytes INTEGER, recv_bytes INTEGER, errors INTEGER);\n"
+	"CREATE TABLE net_errors(rec_id INTEGER, proc_id INTEGER, endpoint TEXT,"
+	" errno INTEGER, count INTEGER);\n"
+	"CREATE TABLE net_connects(rec_id INTEGER, proc_id INTEGER, endpoint TEXT,"
+	" ts INTEGER, dur_ns INTEGER, ret INTEGER);\n"
 	/* the cpu class (import_sched.c, import_threads.c) */
 	"CREATE TABLE ev_sched(rec_id INTEGER, trace_id INTEGER, ts INTEGER,"
 	" type INTEGER, cpu INTEGER, flags INTEGER, pid INTEGER, tid INTEGER,"

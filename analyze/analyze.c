@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +37,12 @@ const char sr_usage_analyze[] =
 	"  --cgroup PATH       this cgroup and below (/x or /sys/fs/cgroup/x)\n"
 	"  --since D, --until D  time from the start of the recording (1.5, 500ms),\n"
 	"                      or wall clock as dump prints it (2026-11-26 21:00:15)\n"
+	"\n"
+	"Several recordings (several files, or a --db they were added to):\n"
+	"  --by recording      rows per recording (any report but the overview and\n"
+	"                      --sql), labelled by the file name of its first file;\n"
+	"                      rows of a process say which recording when a host\n"
+	"                      has several\n"
 	"\n"
 	"Output:\n"
 	"  --format table|csv|json  (table; CSV and JSON carry raw numbers)\n"
@@ -117,7 +122,7 @@ static const struct {
 	{ "table", SR_FMT_TABLE }, { "csv", SR_FMT_CSV }, { "json", SR_FMT_JSON },
 }, bys[] = {
 	{ "process", SR_BY_PROCESS }, { "file", SR_BY_FILE }, { "cgroup", SR_BY_CGROUP },
-	{ "thread", SR_BY_THREAD },
+	{ "thread", SR_BY_THREAD }, { "host", SR_BY_HOST }, { "recording", SR_BY_RECORDING },
 };
 
 static const int stop_signals[] = {
@@ -131,7 +136,7 @@ static void on_signal(int sig)
 }
 
 /* --pid: a repeated option replaces the list, as it always has */
-static int parse_pids(const char *s, struct sr_an_opts *o)
+int sr_an_parse_pids(const char *s, struct sr_an_opts *o)
 {
 	size_t cap = (strlen(s) + 1) / 2 + 1, n = 0;
 	uint32_t *pids = calloc(cap, sizeof(*pids));
@@ -150,16 +155,37 @@ static int parse_pids(const char *s, struct sr_an_opts *o)
 	return 0;
 }
 
-/* A usage error: one line that ends by saying where the options are explained. */
-static void __attribute__((format(printf, 1, 2))) usage_err(const char *fmt, ...)
+int sr_an_parse_time(const char *arg, int until, struct sr_an_opts *o)
 {
-	char msg[512];
-	va_list ap;
+	int64_t wall = 0;
+	int is_wall = strchr(arg, ':') != NULL;
+	uint64_t v = 0;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	sr_err("analyze: %s. See 'sysrec analyze --help'.", msg);
+	if (is_wall ? sr_parse_wall(arg, &wall) :
+	    sr_parse_duration(arg, &v) || v > (uint64_t)INT64_MAX / 2)
+		return -EINVAL;
+	if (!until) {
+		o->has_since = 1;
+		o->since_wall = is_wall;
+		o->since_ns = is_wall ? wall : (int64_t)v;
+	} else {
+		o->has_until = 1;
+		o->until_wall = is_wall;
+		o->until_ns = is_wall ? wall : (int64_t)v;
+	}
+	return 0;
+}
+
+/* a usage error: one line, ending with where the options are explained */
+#define usage_err(...) sr_usage_err("analyze", __VA_ARGS__)
+
+/* The name of --by value @by, for the messages. */
+static const char *optarg_by(int by)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bys); i++)
+		if (bys[i].val == by)
+			return bys[i].name;
+	return "?";
 }
 
 static int set_report(struct sr_an_opts *o, int r, int *named)
@@ -231,7 +257,8 @@ int cmd_analyze(int argc, char **argv)
 			ch_rec = optarg;
 			break;
 		case OPT_BY:
-			err = lookup(optarg, "--by (process, file, cgroup or thread)", &o.by, 1);
+			err = lookup(optarg, "--by (process, file, cgroup, thread, host or recording)",
+				     &o.by, 1);
 			by_given = 1;
 			break;
 		case OPT_FORMAT:
@@ -254,7 +281,7 @@ int cmd_analyze(int argc, char **argv)
 			o.timeout_ns = v;
 			break;
 		case OPT_PID:
-			if (parse_pids(optarg, &o)) {
+			if (sr_an_parse_pids(optarg, &o)) {
 				usage_err("bad --pid '%s': a list of process ids", optarg);
 				err = -EINVAL;
 			}
@@ -266,27 +293,12 @@ int cmd_analyze(int argc, char **argv)
 			o.cgroup = optarg;
 			break;
 		case OPT_SINCE:
-		case OPT_UNTIL: {
-			int64_t wall = 0;
-			int is_wall = strchr(optarg, ':') != NULL;
-
-			if (is_wall ? sr_parse_wall(optarg, &wall) :
-			    sr_parse_duration(optarg, &v) || v > (uint64_t)INT64_MAX / 2) {
-				usage_err("bad --%s '%s': a duration such as 1.5, 500ms, 2m, or a time as"
-					  " dump prints it (2026-11-26 21:00:15.123456)",
-					  c == OPT_SINCE ? "since" : "until", optarg);
-				err = -EINVAL;
-			} else if (c == OPT_SINCE) {
-				o.has_since = 1;
-				o.since_wall = is_wall;
-				o.since_ns = is_wall ? wall : (int64_t)v;
-			} else {
-				o.has_until = 1;
-				o.until_wall = is_wall;
-				o.until_ns = is_wall ? wall : (int64_t)v;
-			}
+		case OPT_UNTIL:
+			err = sr_an_parse_time(optarg, c == OPT_UNTIL, &o);
+			if (err)
+				usage_err("bad --%s '%s': %s", c == OPT_SINCE ? "since" : "until",
+					  optarg, SR_AN_TIME_HELP);
 			break;
-		}
 		case OPT_LIMIT:
 			if (sr_parse_u64(optarg, 0, INT64_MAX, &v)) {
 				usage_err("bad --limit '%s'", optarg);
@@ -315,7 +327,7 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_MEM_LIMIT:
 			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
-				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 16M)",
+				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 32M)",
 				       optarg);
 				err = -EINVAL;
 			}
@@ -338,18 +350,42 @@ int cmd_analyze(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	if (by_given && o.report != SR_REP_TOP_IO && o.report != SR_REP_CPU) {
-		usage_err("--by goes with --top-io or --cpu");
+	/* --by recording: the reports but the overview, --sql and --net (below) have rows per recording */
+	if (by_given && o.by == SR_BY_RECORDING &&
+	    (o.report == SR_REP_OVERVIEW || o.report == SR_REP_SQL)) {
+		usage_err("--by recording goes with a report (--top-io, --syscalls, --files, ...)");
 		goto out;
 	}
-	if (by_given && o.report == SR_REP_TOP_IO && o.by == SR_BY_THREAD) {
-		usage_err("--top-io --by: process, file or cgroup");
+	if (by_given && o.by != SR_BY_RECORDING && o.report != SR_REP_TOP_IO &&
+	    o.report != SR_REP_CPU && o.report != SR_REP_SYSCALLS && o.report != SR_REP_NET) {
+		usage_err("--by %s goes with --top-io, --cpu, --syscalls or --net (--by recording"
+			  " with any report but --net)", optarg_by(o.by));
 		goto out;
 	}
-	if (by_given && o.report == SR_REP_CPU && o.by != SR_BY_PROCESS && o.by != SR_BY_THREAD) {
-		usage_err("--cpu --by: process or thread");
+	if (by_given && o.report == SR_REP_TOP_IO && (o.by == SR_BY_THREAD || o.by == SR_BY_HOST)) {
+		usage_err("--top-io --by: process, file, cgroup or recording");
 		goto out;
 	}
+	if (by_given && o.report == SR_REP_CPU && o.by != SR_BY_PROCESS && o.by != SR_BY_THREAD &&
+	    o.by != SR_BY_HOST && o.by != SR_BY_RECORDING) {
+		usage_err("--cpu --by: process, thread, host or recording");
+		goto out;
+	}
+	if (by_given && o.report == SR_REP_SYSCALLS && o.by != SR_BY_HOST &&
+	    o.by != SR_BY_RECORDING) {
+		usage_err("--syscalls --by: host or recording");
+		goto out;
+	}
+	if (o.hist && (o.by == SR_BY_HOST || o.by == SR_BY_RECORDING)) {
+		usage_err("--hist: one histogram per syscall, not per host or recording");
+		goto out;
+	}
+	if (by_given && o.report == SR_REP_NET && o.by != SR_BY_PROCESS) {
+		usage_err("--net --by: process");
+		goto out;
+	}
+	if (!by_given && o.report == SR_REP_NET)
+		o.by = SR_BY_ENDPOINT;
 	if (interval_given && o.report != SR_REP_TIMELINE) {
 		usage_err("--interval goes with --timeline");
 		goto out;

@@ -10,6 +10,7 @@
  *   resultset.c  result sets and their table/CSV/JSON printers
  *   report*.c    the reports, filters and the coverage header (report.h)
  *   analyze.c    options and the order of things
+ *   export*.c    sysrec export: the same traces as a timeline (export.h)
  *
  * docs/SCHEMA.md describes the database; docs/sysrec-analyze.md the command.
  */
@@ -23,7 +24,7 @@
 #include <sqlite3.h>
 
 /* Bumped whenever a table changes; a database of another version is refused. */
-#define SR_AN_SCHEMA_VERSION	2
+#define SR_AN_SCHEMA_VERSION	4
 /* PRAGMA application_id of a sysrec database: "sysr". */
 #define SR_AN_APP_ID		0x73797372
 
@@ -267,8 +268,13 @@ struct sr_an_import_opts {
 	int (*event_sink)(void *ctx, const struct sr_an_evrow *rows, int n);
 	void *sink_ctx;
 };
-/* The smallest budget taken: below it even a small trace would not fit. */
-#define SR_AN_MEM_MIN	(16ull << 20)
+/*
+ * The smallest budget taken: below it the buffers for one chunk of the
+ * recorder's default size (SR_CHUNK_DEFAULT) would not fit beside the rest.
+ */
+#define SR_AN_MEM_MIN	(32ull << 20)
+/* What the budget sets aside for the binary and its libraries, resident (about 5 MiB). */
+#define SR_AN_BASE_BYTES	(6ull << 20)
 /*
  * The default budget: a quarter of the physical memory, or 1 GiB when that
  * cannot be read.
@@ -401,7 +407,9 @@ int sr_out_err(FILE *f);
 
 /* --- report.c --- */
 
-enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD };
+enum sr_by { SR_BY_PROCESS, SR_BY_FILE, SR_BY_CGROUP, SR_BY_THREAD, SR_BY_HOST,
+	     SR_BY_RECORDING,
+	     SR_BY_ENDPOINT };	/* --net without --by: endpoints alone */
 
 struct sr_an_opts {
 	int report;		/* enum sr_report_id (report.h) */
@@ -421,7 +429,26 @@ struct sr_an_opts {
 	uint64_t timeout_ns;	/* --timeout: how long a --sql query may run, 0: no end */
 	int hist;		/* --syscalls --hist */
 	int wide;		/* --wide: tables never cut */
+	/*
+	 * sysrec report (analyze/html/): each result set a report would print
+	 * goes to sink instead (it prints nothing), and the coverage header
+	 * and notes to hdr (NULL: stdout for a table, else stderr).
+	 */
+	int (*sink)(void *ctx, struct sr_rs *rs);
+	void *sink_ctx;
+	FILE *hdr;
 };
+
+/*
+ * The filters' options, parsed as analyze parses them (sysrec export takes
+ * the same): --pid's list into o->pids (replacing it), 0 or -EINVAL/-ENOMEM;
+ * --since (@until 0) or --until, a duration from the start or a wall-clock
+ * time as dump prints it, 0 or -EINVAL (SR_AN_TIME_HELP says what is taken).
+ */
+int sr_an_parse_pids(const char *s, struct sr_an_opts *o);
+int sr_an_parse_time(const char *arg, int until, struct sr_an_opts *o);
+#define SR_AN_TIME_HELP	"a duration such as 1.5, 500ms, 2m, or a time as dump prints it" \
+			" (2026-11-26 21:00:15.123456)"
 
 /* Print the report @o asks for from the database.  0, or -errno (printed). */
 int sr_an_report(sqlite3 *db, const struct sr_an_opts *o);

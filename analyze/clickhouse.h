@@ -79,6 +79,7 @@ int64_t sr_chres__int(const struct sr_chres *r, size_t row, size_t col);
 struct sr_ch_export_opts {
 	const char *url;
 	int progress;
+	int no_progress;	/* --no-progress (progress: on a terminal without it) */
 	uint64_t mem_limit;	/* of the import that feeds it (0: the default) */
 	size_t batch_bytes;	/* RowBinary bytes per INSERT */
 };
@@ -92,9 +93,9 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 		 const struct sr_an_opts *o);
 
 /*
- * The options of the ClickHouse sink, for an export command's getopt_long
- * table (clickhouse_cmd.c's, or one with other sinks): entries of struct
- * option, their values SR_CH_OPT_*, which sr_ch_export_option() takes.
+ * The options of the ClickHouse sink, for export.c's getopt_long table:
+ * entries of struct option, their values SR_CH_OPT_*, which
+ * sr_ch_export_option() takes.
  */
 enum {
 	SR_CH_OPT_CLICKHOUSE = 0x4300, SR_CH_OPT_BATCH, SR_CH_OPT_MEM_LIMIT,
@@ -111,5 +112,13 @@ enum {
  * of the sink's.
  */
 int sr_ch_export_option(int c, const char *arg, struct sr_ch_export_opts *o);
+/*
+ * The sink's options against the rest of the command line: @nsinks other
+ * outputs, @filters whether a filter or --interval was given.  0, or
+ * -EINVAL (said): the sink writes whole recordings and goes alone.
+ */
+int sr_ch_export_check(const struct sr_ch_export_opts *o, int nsinks, int filters);
+/* sysrec export TRACE... --clickhouse URL, after the options: its exit status. */
+int sr_ch_export_cmd(char **files, int n, const struct sr_ch_export_opts *o);
 
 #endif /* SYSREC_CLICKHOUSE_H */

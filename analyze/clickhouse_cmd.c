@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * clickhouse_cmd.c - sysrec export TRACE... --clickhouse URL: the command
- * entry of the ClickHouse sink.  Its options are parsed by one function,
- * sr_ch_export_option(), so that an export command with other sinks can
- * take them over as they are.
+ * clickhouse_cmd.c - sysrec export TRACE... --clickhouse URL: the entry of
+ * the ClickHouse sink from export.c.  Its options are parsed by one
+ * function, sr_ch_export_option(), so that export.c's table of options
+ * takes them as they are; the export itself reads the traces through the
+ * importer (clickhouse_export.c), not through export.c's timeline.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,32 +15,6 @@
 #include "sysrec/builtin.h"
 #include "sysrec/util.h"
 #include "clickhouse.h"
-
-const char sr_usage_export[] =
-	"usage: sysrec export TRACE... --clickhouse URL [OPTIONS]\n"
-	"\n"
-	"Export trace files to a ClickHouse server over its HTTP interface\n"
-	"(http://host:8123/, ?database=NAME for another database than default):\n"
-	"the tables of docs/SCHEMA.md (\"ClickHouse\"), created when missing, one\n"
-	"recording at a time exactly once: exporting it again, or after an export\n"
-	"was killed, leaves each event once.  Then 'sysrec analyze --clickhouse URL'\n"
-	"prints the reports of the whole fleet.\n"
-	"\n"
-	"Options:\n"
-	"  --clickhouse URL    the server\n"
-	"  --batch SIZE        RowBinary bytes per INSERT (K, M; default 16M)\n"
-	"  --mem-limit SIZE    memory for the import that feeds the export\n"
-	"  --no-progress       no progress bar while importing\n"
-	"  -h, --help          this text\n"
-	"\n"
-	"Exit status: 0 done, 1 a file or the server failed, 2 bad usage or a build\n"
-	"without ClickHouse support (libcurl).\n";
-
-static const struct option opts[] = {
-	SR_CH_EXPORT_OPTIONS,
-	{ "help",	no_argument,		NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 int sr_ch_export_option(int c, const char *arg, struct sr_ch_export_opts *o)
 {
@@ -65,7 +39,7 @@ int sr_ch_export_option(int c, const char *arg, struct sr_ch_export_opts *o)
 		o->mem_limit = v;
 		return 0;
 	case SR_CH_OPT_NO_PROGRESS:
-		o->progress = 0;
+		o->no_progress = 1;
 		return 0;
 	}
 	return -ENOENT;
@@ -77,45 +51,46 @@ static void on_signal(int sig)
 	sr_an_stop = 1;
 }
 
-int cmd_export(int argc, char **argv)
+int sr_ch_export_check(const struct sr_ch_export_opts *o, int nsinks, int filters)
 {
-	struct sr_ch_export_opts o = { .progress = isatty(2), .batch_bytes = 16u << 20 };
-	struct sigaction sa = { .sa_handler = on_signal };
-	int c;
+	if (!o->url && (o->batch_bytes || o->mem_limit || o->no_progress)) {
+		sr_err("export: --batch, --mem-limit and --no-progress go with --clickhouse URL."
+		       " See 'sysrec export --help'.");
+		return -EINVAL;
+	}
+	if (o->url && nsinks) {
+		sr_err("export: --clickhouse goes alone, not with --perfetto or --chrome-json."
+		       " See 'sysrec export --help'.");
+		return -EINVAL;
+	}
+	if (o->url && filters) {
+		sr_err("export: --clickhouse exports whole recordings: no --pid, --since,"
+		       " --until or --interval (analyze --clickhouse filters)."
+		       " See 'sysrec export --help'.");
+		return -EINVAL;
+	}
+	return 0;
+}
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(sr_usage_export, stdout);
-			return SR_EXIT_OK;
-		}
-		if (c == ':') {
-			sr_err("export: option '%s' needs a value", argv[optind - 1]);
-			return SR_EXIT_USAGE;
-		}
-		if (c == '?') {
-			sr_err("export: unknown option '%s'", argv[optind - 1]);
-			return SR_EXIT_USAGE;
-		}
-		if (sr_ch_export_option(c, optarg, &o))
-			return SR_EXIT_USAGE;
-	}
-	if (!o.url) {
-		sr_err("export: no sink given (--clickhouse URL)");
-		return SR_EXIT_USAGE;
-	}
+int sr_ch_export_cmd(char **files, int n, const struct sr_ch_export_opts *opts)
+{
+	struct sr_ch_export_opts o = *opts;
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	o.progress = !o.no_progress && isatty(2);
+	if (!o.batch_bytes)
+		o.batch_bytes = 16u << 20;
 	if (!sr_ch_supported()) {
 		sr_err("export: this build of sysrec has no ClickHouse support (built without"
 		       " libcurl: docs/BUILDING.md)");
 		return SR_EXIT_USAGE;
 	}
-	if (optind >= argc) {
-		sr_err("export: no trace file given");
+	if (n <= 0) {
+		sr_err("export: no trace file given. See 'sysrec export --help'.");
 		return SR_EXIT_USAGE;
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	return sr_ch_export(argv + optind, argc - optind, &o) ? SR_EXIT_FAIL : SR_EXIT_OK;
+	return sr_ch_export(files, n, &o) ? SR_EXIT_FAIL : SR_EXIT_OK;
 }

@@ -523,9 +523,6 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 	case SR_REP_FILES:
 		err = ch_files(&x);
 		break;
-	case SR_REP_TIMELINE:
-		err = ch_timeline(&x);
-		break;
 	default:
 		sr_err("analyze: --%s is not yet a report of --clickhouse", x.c.rep->option);
 		err = -ENOTSUP;

@@ -8,7 +8,7 @@
  *   clickhouse_report_tables.c  the reports on the tables computed at import
  *                               (--top-io, --files, --mem, --cpu, --procs)
  *   clickhouse_report_events.c  the reports on the events (--syscalls [--hist],
- *                               --slow, --errors, --timeline)
+ *                               --slow, --errors)
  *
  * Queries are written with '$' after each table name, which becomes "_dist"
  * on a database with the Distributed tables of docs/SCHEMA.md ("Sharding"),
@@ -95,6 +95,5 @@ int ch_syscalls(struct chctx *x);
 int ch_hist(struct chctx *x);
 int ch_slow(struct chctx *x);
 int ch_errors(struct chctx *x);
-int ch_timeline(struct chctx *x);
 
 #endif /* SYSREC_CLICKHOUSE_REPORT_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * diff.c - sysrec diff BEFORE AFTER: what changed between two recordings.
+ * A side may be several files (a rotated set: BEFORE... -- AFTER...).
  * Each side is imported into its own temporary database (without event
  * rows: the import's tables answer), its figures are copied as (kind, name,
  * metric, value) rows into an in-memory database, and one query sets them
@@ -25,8 +26,10 @@
 
 const char sr_usage_diff[] =
 	"usage: sysrec diff BEFORE.trc AFTER.trc [OPTIONS]\n"
+	"       sysrec diff BEFORE.trc... -- AFTER.trc... [OPTIONS]\n"
 	"\n"
-	"Compare two recordings: per syscall its calls, errors, p50 and p99; per\n"
+	"Compare two recordings (each a file, or with -- a set of files such as\n"
+	"the rotated files of one recording): per syscall its calls, errors, p50 and p99; per\n"
 	"file its opens and bytes; per process (matched by comm and command line,\n"
 	"not pid) its count, CPU time (with the cpu class) and bytes.  Names on one\n"
 	"side only are new or gone.  Rows by kind and metric, the largest change\n"
@@ -105,15 +108,21 @@ static int side_has_cpu(sqlite3 *db)
 	return sr_an_query_int(db, "SELECT EXISTS (SELECT 1 FROM recordings WHERE cpu = 1)", 0) != 0;
 }
 
-/* Import @path into a temporary database: 0, or -errno (printed). */
-static int import_side(const char *path, const struct diff_opts *o, struct sr_an_db **d)
+/* One side: its files. */
+struct diff_side {
+	char **files;
+	int n;
+};
+
+/* Import the files of @side into a temporary database: 0, or -errno (printed). */
+static int import_side(const struct diff_side *side, const struct diff_opts *o,
+		       struct sr_an_db **d)
 {
-	char *files[1] = { (char *)path };
 	int nfailed = 0, err;
 
 	err = sr_an_db__open(d, NULL);
 	if (!err)
-		err = sr_an_import(*d, files, 1, &o->io, &nfailed);
+		err = sr_an_import(*d, side->files, side->n, &o->io, &nfailed);
 	if (err == -EINTR)
 		sr_err("interrupted");
 	if (!err && nfailed)
@@ -190,7 +199,15 @@ static int print_diff(sqlite3 *out, const struct diff_opts *o)
 	return err;
 }
 
-static int run_diff(char **paths, const struct diff_opts *o)
+/* "a.trc", or "a.000000.trc and 2 more files" */
+static void put_side(const struct diff_side *side)
+{
+	sr_fput_text(stdout, side->files[0], strlen(side->files[0]));
+	if (side->n > 1)
+		printf(" and %d more file%s", side->n - 1, side->n == 2 ? "" : "s");
+}
+
+static int run_diff(const struct diff_side *sides, const struct diff_opts *o)
 {
 	struct sr_an_db *d[2] = { NULL, NULL };
 	sqlite3 *out = NULL;
@@ -203,7 +220,7 @@ static int run_diff(char **paths, const struct diff_opts *o)
 	}
 	err = sr_an_exec(out, cmp_sql);
 	for (int i = 0; i < 2 && !err; i++)
-		err = import_side(paths[i], o, &d[i]);
+		err = import_side(&sides[i], o, &d[i]);
 	if (!err) {
 		cpu = side_has_cpu(d[0]->db) && side_has_cpu(d[1]->db);
 		for (int i = 0; i < 2 && !err; i++)
@@ -213,9 +230,9 @@ static int run_diff(char **paths, const struct diff_opts *o)
 		sr_an_db__free(d[i]);
 	if (!err && o->fmt == SR_FMT_TABLE) {
 		fputs("# before ", stdout);
-		sr_fput_text(stdout, paths[0], strlen(paths[0]));
+		put_side(&sides[0]);
 		fputs(", after ", stdout);
-		sr_fput_text(stdout, paths[1], strlen(paths[1]));
+		put_side(&sides[1]);
 		fputc('\n', stdout);
 	}
 	if (!err)
@@ -243,10 +260,20 @@ int cmd_diff(int argc, char **argv)
 	struct diff_opts o = { .fmt = SR_FMT_TABLE,
 			       .io = { .progress = isatty(2),
 				       .mem_limit = sr_an_default_mem_limit() } };
+	/*
+	 * "--" splits the sides.  getopt would drop it and move the files
+	 * around it, so it becomes a marker getopt keeps in place among the
+	 * other operands (their order is kept), known by its address.
+	 */
+	static char sep_mark[] = "--";
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct diff_side sides[2];
+	int c, err, nsep = 0, sep = -1, nops;
 	uint64_t v;
-	int c, err;
 
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--") && !nsep++)
+			argv[i] = sep_mark + 1;	/* "-": an operand to getopt */
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -288,13 +315,25 @@ int cmd_diff(int argc, char **argv)
 			return SR_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2) {
-		sr_err("diff: two trace files, before and after. See 'sysrec diff --help'.");
+	nops = argc - optind;
+	for (int i = optind; i < argc; i++)
+		if (argv[i] == sep_mark + 1)
+			sep = i - optind;
+	if (nsep > 1 || (sep < 0 && nops != 2) || sep == 0 || (sep >= 0 && sep == nops - 1)) {
+		sr_err("diff: two trace files, before and after, or two sets split by --"
+		       " (BEFORE... -- AFTER...). See 'sysrec diff --help'.");
 		return SR_EXIT_USAGE;
+	}
+	if (sep < 0) {
+		sides[0] = (struct diff_side){ argv + optind, 1 };
+		sides[1] = (struct diff_side){ argv + optind + 1, 1 };
+	} else {
+		sides[0] = (struct diff_side){ argv + optind, sep };
+		sides[1] = (struct diff_side){ argv + optind + sep + 1, nops - sep - 1 };
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	err = run_diff(argv + optind, &o);
+	err = run_diff(sides, &o);
 	fflush(stdout);
 	if (!err && sr_out_err(stdout))
 		err = -EIO;

@@ -139,6 +139,9 @@ static int rec_file(const struct sr_event *ev, uint64_t *dev, uint64_t *ino)
 	FILE_OF_(DUP, sr_ev_dup)
 	FILE_OF_(MMAP, sr_ev_mmap)
 	FILE_OF_(FD, sr_ev_fd)
+	FILE_OF_(NET, sr_ev_net)
+	FILE_OF_(SOCK, sr_ev_sock)
+	FILE_OF_(PIPE, sr_ev_pipe)
 #undef FILE_OF_
 	default:
 		return 0;

@@ -201,20 +201,34 @@ int sr_grow(void *pp, size_t *cap, size_t need, size_t elsz)
 
 int sr_mem__take(struct sr_mem *m, uint64_t n)
 {
+	uint64_t u, p;
+
 	if (!m)
 		return 0;
-	if (m->limit && (n > m->limit || m->used > m->limit - n)) {
-		m->over = 1;
-		return -ENOMEM;
-	}
-	m->used += n;
-	if (m->used > m->peak)
-		m->peak = m->used;
+	/* atomic: the reader's buffers are counted from the read-ahead thread */
+	u = __atomic_load_n(&m->used, __ATOMIC_RELAXED);
+	do {
+		if (m->limit && (n > m->limit || u > m->limit - n)) {
+			__atomic_store_n(&m->over, 1, __ATOMIC_RELAXED);
+			return -ENOMEM;
+		}
+	} while (!__atomic_compare_exchange_n(&m->used, &u, u + n, 1, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	p = __atomic_load_n(&m->peak, __ATOMIC_RELAXED);
+	while (u + n > p && !__atomic_compare_exchange_n(&m->peak, &p, u + n, 1, __ATOMIC_RELAXED,
+							 __ATOMIC_RELAXED))
+		;
 	return 0;
 }
 
 void sr_mem__give(struct sr_mem *m, uint64_t n)
 {
-	if (m)
-		m->used = n < m->used ? m->used - n : 0;
+	uint64_t u;
+
+	if (!m)
+		return;
+	u = __atomic_load_n(&m->used, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&m->used, &u, n < u ? u - n : 0, 1, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
 }

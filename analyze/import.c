@@ -41,15 +41,16 @@ uint64_t sr_an_default_mem_limit(void)
  * What the budget leaves to the importer's tables, and what to SQLite:
  * SQLite's heap (its page cache, statements, sorts in memory) gets a
  * quarter, its page cache at most half of that and never more than the
- * 256 MiB it always had; the read-ahead ring and the per-trace syscall map,
- * fixed, come off the top.
+ * 256 MiB it always had; the read-ahead ring, the per-trace syscall map and
+ * the resident binary and libraries, fixed, come off the top.
  */
 #define SQL_SHARE_DIV	4
 #define CACHE_MAX	(256ull << 20)
 
 static void set_budget(struct an_imp *im, uint64_t limit)
 {
-	uint64_t fixed = SR_AN_FEED_BYTES + 65536 * sizeof(*im->nr_sys) + sizeof(*im);
+	uint64_t fixed = SR_AN_FEED_BYTES + 65536 * sizeof(*im->nr_sys) + sizeof(*im) +
+			 SR_AN_BASE_BYTES;
 	uint64_t cache;
 	char sql[64];
 
@@ -119,6 +120,9 @@ static void say_over(const struct an_imp *im, const char *last_file)
 	if (im->sql_nomem && !im->mem.over)
 		snprintf(grew, sizeof(grew), "the database's share (%llu MiB)",
 			 (unsigned long long)(im->sql_share >> 20));
+	else if (im->reader_refused)
+		snprintf(grew, sizeof(grew), "%llu MiB of reader buffers for one chunk",
+			 (unsigned long long)((im->reader_refused + (1 << 20) - 1) >> 20));
 	else
 		what_grew(im, grew, sizeof(grew));
 	sr_err("analyze: the import needs more than its memory budget (--mem-limit %s): "
@@ -136,7 +140,11 @@ static int import_set(struct an_imp *im, struct an_input **v, size_t n, int *nfa
 		struct an_input *in = v[k];
 
 		*cur = in->path;
-		if (reopen_input(in)) {
+		err = reopen_input(im, in);
+		if (err == -ENOMEM && im->mem.over)
+			break;
+		if (err) {
+			err = 0;
 			++*nfailed;
 			continue;
 		}

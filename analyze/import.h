@@ -24,6 +24,8 @@
  *   import_records.c    the handler of each kernel record type; the dispatcher
  *   import_snapshot.c   the handlers of the records the recorder writes
  *   import_sched.c      the cpu class: threads, switches, wakeups, syscall splits
+ *   import_net.c        the net class, pipes, fd-to-fd moves: socket names,
+ *                       endpoints (net_stats, net_errors, net_connects)
  *   import_threads.c    thread_cpu and proc_cpu rows when a recording ends
  *   import_syscalls.c   syscall names, their direction, sys_stats
  *   import_files.c      the file table: (dev, ino) or path -> file
@@ -70,6 +72,34 @@ struct an_file {
 	 * are some, its inode cannot have been given to another file.
 	 */
 	uint32_t nopen;
+	uint32_t sock;		/* its socket in an_imp.socks + 1; 0: no socket */
+};
+
+/* A socket of the recording, as its last sock record named it (import_net.c). */
+struct an_sock {
+	char proto[8];		/* "tcp", "udp", "unix"... */
+	uint8_t inet;		/* AF_INET or AF_INET6 */
+	uint8_t has_peer;	/* connected: its endpoint is its peer */
+	uint8_t conn_pending;	/* a non-blocking connect in progress since conn_start */
+	char *ep;		/* its remote endpoint, or NULL */
+	size_t ep_len;
+	int64_t conn_start;
+	uint32_t conn_ep;
+};
+
+/* A remote endpoint of one process: what --net sums (table net_stats). */
+struct an_ep {
+	uint32_t proc;
+	char *name;		/* "tcp 127.0.0.1:5432", "unix /run/x.sock" */
+	size_t len;
+	uint64_t connects, accepts, sends, recvs, sent, recvd, errors;
+};
+
+/* Failures with one errno at one endpoint (table net_errors). */
+struct an_eperr {
+	uint32_t ep;
+	int32_t err;
+	uint64_t n;
 };
 struct an_proc {
 	uint32_t pid, ppid;
@@ -110,12 +140,20 @@ struct an_agg {
 	uint64_t events, opens, reads, read_bytes, writes, write_bytes;
 };
 
-/* The timeline's finer buckets: events and bytes per 10 ms, process and cgroup. */
+/*
+ * The timeline's finer buckets: events and bytes per 10 ms, process and
+ * cgroup, and the time inside syscalls.  That time is kept as a rate (how
+ * many calls are running) and what the 10 ms it changes in holds of it:
+ * a call [s, e) adds sys_ns += end of s's bucket - s and sys_rate += 1 to
+ * the bucket after s's, and the opposite at e, so that a long call costs
+ * four numbers, not one per 10 ms it spans (docs/SCHEMA.md, tl).
+ */
 struct an_tl {
 	int64_t bucket;
 	uint32_t proc;
 	uint64_t cgroup;
 	uint64_t events, read_bytes, write_bytes;
+	int64_t sys_ns, sys_rate;
 };
 
 /* Per syscall name: what --syscalls needs, gathered while importing. */
@@ -124,6 +162,7 @@ struct an_sys {
 	uint8_t rw;		/* RW_*, from classify_rw() */
 	uint8_t close_range;	/* closes (or marks) a range of descriptors */
 	uint8_t fcntl;		/* its dup records are fcntl commands, not dup2/dup3 */
+	uint8_t net;		/* what import_net.c does with its net records (net_kind()) */
 	uint64_t calls, errors, total, max;
 	uint64_t *durs;
 	size_t ndurs, capdurs;
@@ -178,7 +217,8 @@ struct an_imp {
 		     *ins_exit, *ins_exec, *ins_sys, *ins_lost, *ins_cgroup,
 		     *ins_proc, *ins_file, *ins_fd, *ins_agg, *ins_mem, *ins_trace,
 		     *ins_tmeta, *ins_sysname, *ins_tl, *ins_aggall, *ins_memev,
-		     *ins_filestats, *ins_cgstats, *ins_threadcpu, *ins_proccpu, *ins_sched;
+		     *ins_filestats, *ins_cgstats, *ins_threadcpu, *ins_proccpu, *ins_sched,
+		     *ins_netconn, *ins_netstat, *ins_neterr;
 	int progress;
 	int event_rows;		/* rows of events and ev_*, or only their ids counted */
 	int64_t next_event;	/* events.id of the next event (also without rows) */
@@ -195,6 +235,11 @@ struct an_imp {
 	int64_t rec_id;
 	int64_t start;		/* bucket 0 begins here */
 	int have_start, ts_sorted;
+	/*
+	 * From the metadata (0: not there, as in traces before they were
+	 * written): the command record started, whose parent is the recorder.
+	 */
+	int64_t command_pid, recorder_pid;
 	int64_t last_ts;
 	int64_t first_event;
 	uint64_t rec_events, rec_lost;
@@ -220,6 +265,15 @@ struct an_imp {
 	size_t nthreads, capthreads;
 	struct sr_map thread_map;	/* tid -> index */
 	uint64_t npending;	/* threads with a pending syscpu record */
+	/* the net class (import_net.c) */
+	struct an_sock *socks;
+	size_t nsocks, capsocks;
+	struct an_ep *eps;
+	size_t neps, capeps;
+	struct sr_map ep_map;	/* (hash, len, proc) -> index */
+	struct an_eperr *eperrs;
+	size_t neperrs, capeperrs;
+	struct sr_map eperr_map;	/* (ep, errno) -> index */
 
 	_Alignas(8) unsigned char tmp[65536];	/* a record with its ts clamped */
 
@@ -242,9 +296,12 @@ struct an_imp {
 	/*
 	 * The bytes of every table above that grows with what the input
 	 * claims (processes, files, descriptors, names, buckets, durations),
-	 * against the budget's share of them (--mem-limit).
+	 * and of the open reader's buffers, against the budget's share of them
+	 * (--mem-limit).
 	 */
 	struct sr_mem mem;
+	uint64_t reader_held;	/* the open reader's buffers (its thread's while it reads) */
+	uint64_t reader_refused; /* what they would have held when refused, or 0 */
 	uint64_t budget;	/* --mem-limit in bytes: 0, none */
 	uint64_t sql_share;	/* SQLite's heap limit within it */
 	int sql_nomem;		/* SQLite ran out of its share */
@@ -257,6 +314,8 @@ struct ev_row {
 	int has_len, has_off, has_arg;
 	uint64_t len;
 	int64_t off, arg;
+	uint8_t io;		/* RW_READ/RW_WRITE: io_bytes moved (records other than rw) */
+	uint64_t io_bytes;
 };
 
 /* --- the files of a recording --- */
@@ -322,8 +381,11 @@ struct an_recset {
  * is a failure).  0, or -ENOMEM past the budget.
  */
 int scan_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int *nfailed);
-/* Open a scanned file again for its turn: 0, or -errno said. */
-int reopen_input(struct an_input *in);
+/*
+ * Open a scanned file again for its turn: 0, or -errno said (-ENOMEM with
+ * im->mem.over set, unsaid, when its buffers do not fit the budget).
+ */
+int reopen_input(struct an_imp *im, struct an_input *in);
 void close_input(struct an_input *in);
 /*
  * The files not skipped, sorted by (recording, rotation) into *files, and
@@ -418,6 +480,30 @@ int flush_events(struct an_imp *im);
 /* An event: its row, its buckets, its syscall's statistics. */
 int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 		 const struct sr_sys *s, uint32_t sys, const struct ev_row *x);
+/* @bytes read or written (@dir) on @file by the event @h, not its own row's file. */
+int agg_io(struct an_imp *im, const struct sr_event *h, uint32_t proc, uint32_t file, int dir,
+	   uint64_t bytes);
+
+/* import_net.c */
+int import_net(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+	       const struct sr_sys *s, uint32_t sys);
+int import_sock(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		const struct sr_sys *s, uint32_t sys);
+int import_pipe(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		const struct sr_sys *s, uint32_t sys);
+int import_xfer(struct an_imp *im, const struct sr_event *ev, uint32_t proc,
+		const struct sr_sys *s, uint32_t sys);
+/* What a syscall's net records are to the importer, by its name. */
+uint8_t net_kind(const char *name);
+/*
+ * An I/O of @ev on @file (a read or write, @dir, of @bytes, or failed with
+ * @ret) counted at its socket's endpoint (@a: a datagram's address); no
+ * socket, nothing.  0 or -ENOMEM.
+ */
+int net_io(struct an_imp *im, const struct sr_event *ev, uint32_t proc, uint32_t file,
+	   int dir, int64_t ret, uint64_t bytes, const struct sr_addr *a);
+int net_end(struct an_imp *im);
+void net_reset(struct an_imp *im);
 
 /* import_end.c */
 int end_recording(struct an_imp *im, struct an_input *last);

@@ -19,6 +19,7 @@ static const char *const origin_names[] = { "snapshot", "fork", "seen" };
 static int write_procs(struct an_imp *im)
 {
 	sqlite3_stmt *st = im->ins_proc, *sm = im->ins_mem;
+	int64_t cmd = im->command_pid;
 
 	for (size_t i = 0; i < im->nprocs; i++) {
 		struct an_proc *p = &im->procs[i];
@@ -27,7 +28,11 @@ static int write_procs(struct an_imp *im)
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, im->rec_id);
 		sqlite3_bind_int64(st, 3, p->pid);
-		if (p->ppid)
+		/* the command's parent is the recorder, never in the trace: its fork came first */
+		if (!p->ppid && cmd && p->pid == cmd) {
+			sqlite3_bind_int64(st, 4, im->recorder_pid);
+			cmd = 0;
+		} else if (p->ppid)
 			sqlite3_bind_int64(st, 4, p->ppid);
 		else
 			sqlite3_bind_null(st, 4);
@@ -357,6 +362,8 @@ static int write_tl(struct an_imp *im)
 		sqlite3_bind_int64(st, 5, (int64_t)t->events);
 		sqlite3_bind_int64(st, 6, (int64_t)t->read_bytes);
 		sqlite3_bind_int64(st, 7, (int64_t)t->write_bytes);
+		sqlite3_bind_int64(st, 8, t->sys_ns);
+		sqlite3_bind_int64(st, 9, t->sys_rate);
 		if (step_reset(im, st))
 			return -EIO;
 	}
@@ -381,6 +388,8 @@ int end_recording(struct an_imp *im, struct an_input *last)
 		err = write_tl(im);
 	if (!err)
 		err = sched_end(im);
+	if (!err)
+		err = net_end(im);
 	if (err)
 		return err;
 	err = sr_an_prepare(im->db, "UPDATE recordings SET start_ns = ?, stop_ns = ?,"

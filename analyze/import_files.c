@@ -25,6 +25,7 @@ static uint32_t file_new(struct an_imp *im, uint64_t a, uint64_t b, uint64_t c,
 	f->path = path ? imp_memdup0(im, path, len) : NULL;
 	f->path_len = f->path ? len : 0;
 	f->nopen = 0;
+	f->sock = 0;
 	if (sr_map__set(&im->file_map, a, b, c, i)) {
 		imp_free_str(im, f->path, f->path_len);
 		return NONE;

@@ -37,10 +37,35 @@ int64_t meta_ts(const struct sr_reader *r, const char *key)
 	return sr_clamp(meta_int(r, key, 0), 0, SR_TS_MAX);
 }
 
-static int open_input(struct an_input *in)
+/*
+ * The reader's buffers count in the budget: a chunk they cannot hold stops
+ * the import as any table would (called on the read-ahead thread too).
+ */
+static int reader_mem(void *ctx, int64_t n)
+{
+	struct an_imp *im = ctx;
+
+	if (n < 0) {
+		sr_mem__give(&im->mem, (uint64_t)-n);
+		im->reader_held -= (uint64_t)-n;
+		return 0;
+	}
+	if (sr_mem__take(&im->mem, (uint64_t)n)) {
+		im->reader_refused = im->reader_held + (uint64_t)n;
+		return -ENOMEM;
+	}
+	im->reader_held += (uint64_t)n;
+	return 0;
+}
+
+static int open_input(struct an_imp *im, struct an_input *in)
 {
 	int err = sr_reader__open(&in->r, in->path, on_damage, in);
 
+	if (!err && im->budget && sr_reader__set_mem_fn(in->r, reader_mem, im)) {
+		close_input(in);
+		return -ENOMEM;
+	}
 	if (!err)
 		return 0;
 	/* the reader's own words when it gave any: they say what it saw */
@@ -164,7 +189,11 @@ int scan_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int
 		const char *rid;
 
 		in[i].path = files[i];
-		if (open_input(&in[i])) {
+		err = open_input(im, &in[i]);
+		if (err == -ENOMEM && im->mem.over)
+			break;
+		err = 0;
+		if (!in[i].r) {
 			in[i].skip = 1;
 			++*nfailed;
 			continue;
@@ -214,7 +243,7 @@ int scan_inputs(struct an_imp *im, struct an_input *in, char **files, int n, int
 	return err;
 }
 
-int reopen_input(struct an_input *in)
+int reopen_input(struct an_imp *im, struct an_input *in)
 {
 	struct stat sb;
 	int err;
@@ -225,7 +254,7 @@ int reopen_input(struct an_input *in)
 	in->ndamage = 0;
 	in->first_off = 0;
 	in->first_what[0] = 0;
-	err = open_input(in);
+	err = open_input(im, in);
 	if (err)
 		return err;
 	/* the file scanned, not another put under its name since */

@@ -12,6 +12,7 @@
 
 void rec_reset(struct an_imp *im)
 {
+	net_reset(im);
 	for (size_t i = 0; i < im->nfiles; i++)
 		imp_free_str(im, im->files[i].path, im->files[i].path_len);
 	for (size_t i = 0; i < im->nprocs; i++) {
@@ -114,6 +115,9 @@ int import_trace(struct an_imp *im, struct an_input *in, int *nfailed)
 	progress(im, feed, 1);
 	sr_an_feed__free(feed);
 	im->feed = NULL;
+	/* the reader's buffers for a chunk did not fit the budget */
+	if (!err && rc == -ENOMEM && im->mem.over)
+		err = -ENOMEM;
 	if (!err)
 		err = flush_events(im);
 	if (err)
@@ -193,6 +197,10 @@ int begin_recording(struct an_imp *im, struct an_input *first)
 	im->rec_id = sr_an_query_int(im->db, "SELECT IFNULL(MAX(rec_id), 0) + 1 FROM recordings", 1);
 	im->have_start = !!sr_reader__meta(r, "start_ns");
 	im->start = meta_ts(r, "start_ns");
+	im->command_pid = sr_clamp(meta_int(r, "command_pid", 0), 0, INT32_MAX);
+	im->recorder_pid = sr_clamp(meta_int(r, "recorder_pid", 0), 0, INT32_MAX);
+	if (!im->command_pid || !im->recorder_pid)
+		im->command_pid = im->recorder_pid = 0;
 	im->ts_sorted = 1;
 	im->last_ts = INT64_MIN;
 	im->rec_events = im->rec_lost = 0;

@@ -211,6 +211,10 @@ static int import_rw(struct an_imp *im, const struct sr_event *ev, uint32_t proc
 	struct ev_row x = { .fd = e->fd, .has_len = 1, .len = e->count };
 
 	x.file = file_of_fd(im, proc, e->fd, e->dev, e->ino);
+	if (x.file != NONE && im->files[x.file].sock &&
+	    net_io(im, ev, proc, x.file, sys != NONE ? im->sys[sys].rw : RW_NONE, s->ret,
+		   s->ret > 0 ? (uint64_t)s->ret : 0, NULL))
+		return -ENOMEM;
 	if (e->offset != -1) {
 		x.has_off = 1;
 		x.off = e->offset;
@@ -371,6 +375,7 @@ int sr_an_is_event(const struct sr_event *ev)
 	case SR_EV_WAKEUP:
 	case SR_EV_SYSCPU:
 	case SR_EV_CPUTIME:
+	case SR_EV_SOCK:
 		return 0;
 	}
 	return known_record(ev) && sr_type_from_kernel(ev->type);

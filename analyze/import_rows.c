@@ -79,6 +79,41 @@ static struct an_tl *tl_get(struct an_imp *im, int64_t ts, uint32_t proc, uint64
 	return t;
 }
 
+/* A call running from @at on (@d = 1) or no more (@d = -1), in the tl buckets. */
+static int tl_step(struct an_imp *im, int64_t at, int d, uint32_t proc, uint64_t cgroup)
+{
+	int64_t b = sr_floor_div(at - im->start, SR_TL_NS);
+	struct an_tl *t = tl_get(im, at, proc, cgroup), *next;
+
+	if (!t)
+		return -ENOMEM;
+	/* what is left of its 10 ms from @at (t is moved by tl_get: add first) */
+	t->sys_ns += d * (im->start + (b + 1) * SR_TL_NS - at);
+	next = tl_get(im, im->start + (b + 1) * SR_TL_NS, proc, cgroup);
+	if (!next)
+		return -ENOMEM;
+	next->sys_rate += d;
+	return 0;
+}
+
+/* The syscall [s, e) in the tl buckets it spans (struct an_tl). */
+static int tl_span(struct an_imp *im, int64_t s, int64_t e, uint32_t proc, uint64_t cgroup)
+{
+	int64_t bs = sr_floor_div(s - im->start, SR_TL_NS);
+	int64_t be = sr_floor_div(e - im->start, SR_TL_NS);
+	struct an_tl *t;
+
+	if (bs == be) {
+		/* within one 10 ms: its time there, no rate */
+		t = tl_get(im, e, proc, cgroup);
+		if (!t)
+			return -ENOMEM;
+		t->sys_ns += e - s;
+		return 0;
+	}
+	return tl_step(im, s, 1, proc, cgroup) ?: tl_step(im, e, -1, proc, cgroup);
+}
+
 /* Write the waiting event rows: a full batch in one statement, a rest one by one. */
 int flush_events(struct an_imp *im)
 {
@@ -205,6 +240,14 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 		im->ts_sorted = 0;
 	im->last_ts = (int64_t)h->ts;
 
+	/*
+	 * A call's time within the recording (from its start when begun
+	 * before), first: it may move the tl array, and t points into it.
+	 */
+	dur = s ? sr_clamp_u64(s->dur_ns, SR_DUR_MAX) : 0;
+	if (dur && tl_span(im, im->have_start && (int64_t)h->ts - dur < im->start ?
+			   im->start : (int64_t)h->ts - dur, (int64_t)h->ts, proc, h->cgroup_id))
+		return -ENOMEM;
 	g = agg_get(im, (int64_t)h->ts, proc, x->file, h->cgroup_id);
 	t = tl_get(im, (int64_t)h->ts, proc, h->cgroup_id);
 	if (!g || !t)
@@ -218,9 +261,11 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 	dur = sr_clamp_u64(s->dur_ns, SR_DUR_MAX);
 	if (sys != NONE)
 		rw = im->sys[sys].rw;
-	if (h->type == SR_EV_RW && s->ret >= 0) {
-		uint64_t bytes = (uint64_t)sr_io_bytes(s->ret);
+	if ((h->type == SR_EV_RW || x->io) && s->ret >= 0) {
+		uint64_t bytes = x->io ? x->io_bytes : (uint64_t)sr_io_bytes(s->ret);
 
+		if (x->io)
+			rw = x->io;
 		if (rw == RW_READ) {
 			g->reads++;
 			g->read_bytes += bytes;
@@ -266,6 +311,26 @@ int insert_event(struct an_imp *im, const struct sr_event *h, uint32_t proc,
 				return -ENOMEM;
 			y->durs[y->ndurs++] = (uint64_t)dur;
 		}
+	}
+	return 0;
+}
+
+int agg_io(struct an_imp *im, const struct sr_event *h, uint32_t proc, uint32_t file, int dir,
+	   uint64_t bytes)
+{
+	struct an_agg *g = agg_get(im, (int64_t)h->ts, proc, file, h->cgroup_id);
+	struct an_tl *t = tl_get(im, (int64_t)h->ts, proc, h->cgroup_id);
+
+	if (!g || !t)
+		return -ENOMEM;
+	if (dir == RW_READ) {
+		g->reads++;
+		g->read_bytes += bytes;
+		t->read_bytes += bytes;
+	} else if (dir == RW_WRITE) {
+		g->writes++;
+		g->write_bytes += bytes;
+		t->write_bytes += bytes;
 	}
 	return 0;
 }

@@ -40,6 +40,7 @@ static uint32_t sys_intern(struct an_imp *im, const char *name, int insert_db)
 	s->rw = (uint8_t)sr_syscall_dir(name);
 	s->close_range = !strcmp(name, "close_range");
 	s->fcntl = !strcmp(name, "fcntl");
+	s->net = net_kind(name);
 	if (insert_db) {
 		sqlite3_bind_int64(im->ins_sysname, 1, (int64_t)im->nsys + 1);
 		sqlite3_bind_text(im->ins_sysname, 2, name, (int)len, SQLITE_STATIC);

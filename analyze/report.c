@@ -92,6 +92,8 @@ int print_rs(struct rctx *c, struct sr_rs *rs)
 {
 	int err = rs->err;
 
+	if (!err && c->o->sink)
+		return c->o->sink(c->o->sink_ctx, rs);
 	if (!err)
 		err = sr_rs__print(rs, stdout, c->o->fmt, sr_out_width(c->o->wide));
 	if (err == -ENOMEM)
@@ -116,6 +118,16 @@ int has_cpu(struct rctx *c)
 	return c->cpu;
 }
 
+const char *fmt_wall_at(int64_t ts, int64_t off, char *buf, size_t n)
+{
+	int64_t wall;
+
+	/* as info and dump convert: a date they call out of range is one here too */
+	if (ts < 0 || sr_wall_ns((uint64_t)ts, off, &wall))
+		return NULL;
+	return sr_fmt_wall(wall, buf, n);
+}
+
 void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
 	      int64_t start, int has_off, int64_t off)
 {
@@ -124,8 +136,15 @@ void add_time(struct rctx *c, struct sr_rs *rs, int has, int64_t ts,
 	if (!has) {
 		sr_rs__null(rs);
 	} else if (c->o->time_abs && has_off) {
-		sr_fmt_wall(sat_add(ts, off), buf, sizeof(buf));
-		sr_rs__str(rs, buf);
+		const char *w = fmt_wall_at(ts, off, buf, sizeof(buf));
+
+		/* null in JSON, as dump --json and info --json */
+		if (w)
+			sr_rs__str(rs, w);
+		else if (c->o->fmt == SR_FMT_JSON)
+			sr_rs__null(rs);
+		else
+			sr_rs__str(rs, SR_WALL_OUT_OF_RANGE);
 	} else {
 		sr_rs__real(rs, ((double)ts - (double)start) / 1e9);
 	}
@@ -188,6 +207,16 @@ static int multi_host(struct rctx *c)
 
 #define HOST	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, 0 }
 #define END	{ .name = NULL }
+#define BY_RECORDING	SR_REPORT_BY(SR_BY_RECORDING)
+/*
+ * Which recording a row is of: its label, and in CSV and JSON the
+ * recording_id metadata.  For rows that are one recording's (@by: 0, or
+ * the --by values whose rows are), when rec_split().
+ */
+#define REC(by)	{ "recording", SR_COL_TEXT, SR_REPORT_COL_REC, by },		\
+		{ "recording_id", SR_COL_TEXT, SR_REPORT_COL_REC | SR_COL_F_NOTABLE, by }
+/* the key of rows per recording (--by recording), first as host is with --by host */
+#define REC_KEY	{ "recording", SR_COL_TEXT, 0, BY_RECORDING }
 
 static const struct sr_report_col overview_cols[] = {
 	{ "duration_ns", SR_COL_DUR, 0, 0 },
@@ -206,6 +235,7 @@ static const struct sr_report_col top_io_cols[] = {
 	{ "comm", SR_COL_TEXT, 0, SR_REPORT_BY(SR_BY_PROCESS) },
 	{ "path", SR_COL_PATH, 0, SR_REPORT_BY(SR_BY_FILE) },
 	{ "cgroup", SR_COL_PATH, 0, SR_REPORT_BY(SR_BY_CGROUP) },
+	REC_KEY,
 	{ "reads", SR_COL_INT, 0, 0 },
 	{ "read_bytes", SR_COL_BYTES, 0, 0 },
 	{ "writes", SR_COL_INT, 0, 0 },
@@ -214,6 +244,9 @@ static const struct sr_report_col top_io_cols[] = {
 	{ "container_id", SR_COL_TEXT, SR_COL_F_NOTABLE, SR_REPORT_BY(SR_BY_CGROUP) },
 	{ "unit", SR_COL_TEXT, SR_COL_F_NOTABLE, SR_REPORT_BY(SR_BY_CGROUP) },
 	HOST,
+	{ "recording", SR_COL_TEXT, SR_REPORT_COL_REC, SR_REPORT_BY(SR_BY_PROCESS) },
+	{ "recording_id", SR_COL_TEXT, SR_REPORT_COL_REC | SR_COL_F_NOTABLE,
+	  SR_REPORT_BY(SR_BY_PROCESS) | BY_RECORDING },
 	END
 };
 
@@ -221,7 +254,11 @@ static const struct sr_report_col top_io_cols[] = {
 #define NOCPU_TABLE	SR_REPORT_COL_NOCPU_TABLE
 #define NOTABLE		SR_COL_F_NOTABLE
 
+#define BY_HOST		SR_REPORT_BY(SR_BY_HOST)
+
 static const struct sr_report_col syscalls_cols[] = {
+	{ "host", SR_COL_TEXT, 0, BY_HOST },
+	REC_KEY,
 	{ "syscall", SR_COL_TEXT, 0, 0 },
 	{ "calls", SR_COL_INT, 0, 0 },
 	{ "errors", SR_COL_INT, 0, 0 },
@@ -236,6 +273,8 @@ static const struct sr_report_col syscalls_cols[] = {
 	{ "runq_ns", SR_COL_DUR, CPU, 0 },
 	{ "vol_switches", SR_COL_INT, CPU | NOTABLE, 0 },
 	{ "invol_switches", SR_COL_INT, CPU | NOTABLE, 0 },
+	{ "recording_id", SR_COL_TEXT, NOTABLE, BY_RECORDING },
+	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, BY_RECORDING },
 	END
 };
 
@@ -259,6 +298,7 @@ static const struct sr_report_col slow_cols[] = {
 	{ "path", SR_COL_PATH, NOTABLE, 0 },
 	{ "file", SR_COL_PATH, SR_COL_F_TABLEONLY, 0 },
 	HOST,
+	REC(0),
 	END
 };
 
@@ -270,6 +310,7 @@ static const struct sr_report_col errors_cols[] = {
 	{ "failures", SR_COL_INT, 0, 0 },
 	{ "processes", SR_COL_INT, 0, 0 },
 	HOST,
+	REC(BY_RECORDING),
 	END
 };
 
@@ -277,9 +318,12 @@ static const struct sr_report_col errors_cols[] = {
 #define BY_PROCESS	SR_REPORT_BY(SR_BY_PROCESS)
 
 static const struct sr_report_col cpu_cols[] = {
-	{ "pid", SR_COL_INT, 0, 0 },
+	{ "host", SR_COL_TEXT, 0, BY_HOST },
+	REC_KEY,
+	{ "pid", SR_COL_INT, 0, BY_PROCESS | BY_THREAD },
 	{ "tid", SR_COL_INT, 0, BY_THREAD },
-	{ "comm", SR_COL_TEXT, 0, 0 },
+	{ "comm", SR_COL_TEXT, 0, BY_PROCESS | BY_THREAD },
+	{ "processes", SR_COL_INT, 0, BY_HOST | BY_RECORDING },
 	{ "on_cpu_ns", SR_COL_DUR, 0, 0 },
 	{ "share", SR_COL_TEXT, SR_COL_F_TABLEONLY, 0 },
 	{ "runq_ns", SR_COL_DUR, 0, 0 },
@@ -287,14 +331,18 @@ static const struct sr_report_col cpu_cols[] = {
 	{ "vol_switches", SR_COL_INT, NOTABLE, 0 },
 	{ "invol_switches", SR_COL_INT, NOTABLE, 0 },
 	{ "blocked_ns", SR_COL_DUR, 0, 0 },
-	{ "runq_p50_ns", SR_COL_DUR, NOTABLE, 0 },
-	{ "runq_p99_ns", SR_COL_DUR, 0, 0 },
+	/* percentiles of a process's waits: not added up per host */
+	{ "runq_p50_ns", SR_COL_DUR, NOTABLE, BY_PROCESS | BY_THREAD },
+	{ "runq_p99_ns", SR_COL_DUR, 0, BY_PROCESS | BY_THREAD },
 	{ "runq_max_ns", SR_COL_DUR, NOTABLE, 0 },
 	{ "cpu_share", SR_COL_REAL, NOTABLE, 0 },
 	{ "timeslices", SR_COL_INT, NOTABLE, 0 },
 	{ "runq_waits", SR_COL_INT, NOTABLE, 0 },
-	{ "threads", SR_COL_INT, NOTABLE, BY_PROCESS },
-	HOST,
+	{ "threads", SR_COL_INT, NOTABLE, BY_PROCESS | BY_HOST | BY_RECORDING },
+	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, BY_PROCESS | BY_THREAD | BY_RECORDING },
+	{ "recording", SR_COL_TEXT, SR_REPORT_COL_REC, BY_PROCESS | BY_THREAD },
+	{ "recording_id", SR_COL_TEXT, SR_REPORT_COL_REC | NOTABLE,
+	  BY_PROCESS | BY_THREAD | BY_RECORDING },
 	END
 };
 
@@ -317,6 +365,7 @@ static const struct sr_report_col procs_cols[] = {
 	{ "exe", SR_COL_PATH, SR_COL_F_NOTABLE, 0 },
 	{ "cmdline", SR_COL_TEXT, 0, 0 },	/* cut in the middle: the program stays */
 	HOST,
+	REC(0),
 	END
 };
 
@@ -330,6 +379,28 @@ static const struct sr_report_col mem_cols[] = {
 	{ "peak_bytes", SR_COL_BYTES, 0, 0 },
 	{ "brks", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "heap_growth_bytes", SR_COL_BYTES, 0, 0 },
+	HOST,
+	REC(0),
+	END
+};
+
+static const struct sr_report_col net_cols[] = {
+	{ "endpoint", SR_COL_PATH, 0, 0 },
+	{ "pid", SR_COL_INT, 0, BY_PROCESS },
+	{ "comm", SR_COL_TEXT, 0, BY_PROCESS },
+	{ "connects", SR_COL_INT, 0, 0 },
+	{ "accepts", SR_COL_INT, 0, 0 },
+	{ "sent_bytes", SR_COL_BYTES, 0, 0 },
+	{ "recv_bytes", SR_COL_BYTES, 0, 0 },
+	{ "errors", SR_COL_INT, 0, 0 },
+	{ "errnos", SR_COL_TEXT, 0, 0 },
+	{ "connected", SR_COL_INT, NOTABLE, 0 },
+	{ "connect_p50_ns", SR_COL_DUR, 0, 0 },
+	{ "connect_p99_ns", SR_COL_DUR, 0, 0 },
+	{ "connect_max_ns", SR_COL_DUR, 0, 0 },
+	{ "sends", SR_COL_INT, NOTABLE, 0 },
+	{ "recvs", SR_COL_INT, NOTABLE, 0 },
+	HOST,
 	END
 };
 
@@ -343,14 +414,19 @@ static const struct sr_report_col files_cols[] = {
 	{ "writes", SR_COL_INT, SR_COL_F_NOTABLE, 0 },
 	{ "write_bytes", SR_COL_BYTES, 0, 0 },
 	HOST,
+	REC(BY_RECORDING),
 	END
 };
 
 static const struct sr_report_col timeline_cols[] = {
+	REC_KEY,
 	{ "time", SR_COL_TIME, 0, 0 },
 	{ "events", SR_COL_INT, 0, 0 },
 	{ "read_bytes", SR_COL_BYTES, 0, 0 },
 	{ "write_bytes", SR_COL_BYTES, 0, 0 },
+	{ "syscall_ns", SR_COL_DUR, 0, 0 },
+	{ "recording_id", SR_COL_TEXT, SR_COL_F_NOTABLE, BY_RECORDING },
+	{ "host", SR_COL_TEXT, SR_REPORT_COL_HOST, BY_RECORDING },
 	END
 };
 
@@ -378,6 +454,11 @@ struct sr_rs *rep_rs(struct rctx *c, enum sr_report_id id, int by)
 		if (flags & SR_REPORT_COL_NOCPU_TABLE)
 			flags = has_cpu(c) ? SR_COL_F_NOTABLE : 0;
 		flags &= ~SR_REPORT_COL_CPU;
+		if (flags & SR_REPORT_COL_REC) {
+			if (!rec_split(c))
+				continue;
+			flags &= SR_COL_F_NOTABLE;
+		}
 		if (flags & SR_REPORT_COL_HOST) {
 			if (host < 0)
 				host = multi_host(c);
@@ -400,8 +481,8 @@ int sr_an_needs_event_rows(sqlite3 *db, const struct sr_an_opts *o)
 
 /*
  * --time abs on a recording without a wall clock (clock_offset_ns): its
- * times stay relative, and a line on stderr says so.  The timeline takes
- * the first recording's clock for all of them.
+ * times stay relative, and a line on stderr says so (the timeline places
+ * it from the start of the first recording).
  */
 static void note_no_clock(const struct rctx *c)
 {
@@ -409,10 +490,8 @@ static void note_no_clock(const struct rctx *c)
 
 	if (sr_an_prepare(c->db, "SELECT (SELECT path FROM traces t WHERE t.rec_id = r.rec_id"
 			  " ORDER BY rotation_index LIMIT 1) FROM recordings r"
-			  " WHERE r.clock_offset_ns IS NULL AND (?1 = 0 OR r.rec_id ="
-			  " (SELECT MIN(rec_id) FROM recordings)) ORDER BY r.rec_id", &st))
+			  " WHERE r.clock_offset_ns IS NULL ORDER BY r.rec_id", &st))
 		return;
-	sqlite3_bind_int(st, 1, c->o->report == SR_REP_TIMELINE);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *path = sqlite3_column_text(st, 0);
 
@@ -472,14 +551,15 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *opts)
 	struct sr_an_opts rel = *opts;
 	const struct sr_an_opts *o = &rel;
 	struct rctx c = { .db = db, .o = o, .rep = &sr_reports[o->report],
-			  .src = "agg_all", .cpu = -1, .multi = -1 };
+			  .src = "agg_all", .cpu = -1, .multi = -1,
+			  .runs = -1 };
 	int err;
 
 	/* an older database without the key has every row */
 	c.event_rows = sr_an_query_int(db, "SELECT value FROM meta WHERE key = 'event_rows'",
 				       1) != 0;
 
-	c.hdr = o->fmt == SR_FMT_TABLE ? stdout : stderr;
+	c.hdr = o->hdr ? o->hdr : o->fmt == SR_FMT_TABLE ? stdout : stderr;
 	/* a table is read by a person: its top rows; CSV and JSON feed programs: every row */
 	if (o->limit >= 0)
 		c.limit = o->limit;
@@ -498,6 +578,8 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *opts)
 			err = setup_cgroup_filter(&c);
 		if (!err)
 			err = setup_time_filter(&c);
+		if (!err)
+			err = rec_labels(&c);
 		if (err)
 			goto out;
 		say_unmatched(&c);

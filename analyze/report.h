@@ -7,6 +7,7 @@
  *   report_filter.c    --pid/--comm, --cgroup and --since/--until as temp tables
  *   report_events.c    event scans, and the I/O source of a time window
  *   report_header.c    the coverage header every report starts with
+ *   report_recs.c      telling recordings apart: their labels, --by recording
  *   report_<name>.c    one report each (report_cpu.c: --cpu)
  *
  * Adding a report: a line in SR_REPORTS, its columns in report.c, a file
@@ -44,11 +45,14 @@
 	X(OVERVIEW, NULL, 0, "",						\
 	  report_overview, io_needs_rows, overview_cols, 5)			\
 	X(TOP_IO, "top-io", 0,							\
-	  "  --top-io [--by process|file|cgroup]  ranked by bytes read plus written\n", \
+	  "  --top-io [--by process|file|cgroup|recording]  ranked by bytes read plus\n" \
+	  "                      written\n",					\
 	  report_top_io, io_needs_rows, top_io_cols, 20)			\
 	X(SYSCALLS, "syscalls", 0,						\
-	  "  --syscalls [--hist]  calls, errors, total/mean/p50/p99/max, on/off-CPU time;\n" \
-	  "                      --hist: a latency histogram per syscall (log2 buckets)\n", \
+	  "  --syscalls [--hist | --by host|recording]  calls, errors, total/mean/p50/\n" \
+	  "                      p99/max, on/off-CPU time; --hist: a latency histogram\n" \
+	  "                      per syscall (log2 buckets); --by host|recording: per\n" \
+	  "                      host or recording and syscall\n",		\
 	  report_syscalls, syscalls_needs_rows, syscalls_cols, 0)		\
 	X(SLOW, "slow", 0,							\
 	  "  --slow              the slowest calls (20): where their time went, path or fd\n", \
@@ -60,11 +64,16 @@
 	  "  --procs             the process tree: forks, execs, lifetimes, exit codes\n", \
 	  report_procs, NULL, procs_cols, 0)					\
 	X(CPU, "cpu", 0,							\
-	  "  --cpu [--by process|thread]  on-CPU, run-queue and off-CPU time, switches\n", \
+	  "  --cpu [--by process|thread|host|recording]  on-CPU, run-queue and\n" \
+	  "                      off-CPU time, switches\n",			\
 	  report_cpu, NULL, cpu_cols, 0)					\
 	X(MEM, "mem", 0,							\
 	  "  --mem               mmap/munmap/brk per process: mapped, unmapped, peak\n", \
 	  report_mem, NULL, mem_cols, 0)					\
+	X(NET, "net", 0,							\
+	  "  --net [--by process]  per remote endpoint: connects, accepts, bytes sent and\n" \
+	  "                      received, errors by errno, connect latency p50/p99/max\n", \
+	  report_net, NULL, net_cols, 20)					\
 	X(FILES, "files", 0,							\
 	  "  --files             per file: opens, readers, writers, bytes\n",	\
 	  report_files, io_needs_rows, files_cols, 20)				\
@@ -88,6 +97,11 @@ enum sr_report_id { SR_REPORTS(SR_REPORT_ID) SR_REP_COUNT };
 #define SR_REPORT_COL_CPU	0x200
 /* a flag of sr_report_col: in tables only when the data has not (room for the cpu columns) */
 #define SR_REPORT_COL_NOCPU_TABLE	0x400
+/*
+ * A flag of sr_report_col: the recording's label (or id) on a row that is
+ * one recording's, only when recordings need telling apart (rec_split())
+ */
+#define SR_REPORT_COL_REC	0x800
 
 struct sr_report_col {
 	const char *name;
@@ -137,6 +151,7 @@ struct rctx {
 	int64_t limit;		/* 0: none */
 	int cpu;		/* has_cpu(): -1 until asked */
 	int multi;		/* several hosts (the host columns): -1 until asked */
+	int runs;		/* runs_of_one_host(): -1 until asked */
 };
 
 /* A query built from constant fragments only. */
@@ -191,6 +206,12 @@ int setup_time_filter(struct rctx *c);
 /* report_unmatched.c: a line on stderr for each filter that matches nothing */
 void say_unmatched(struct rctx *c);
 int64_t sat_add(int64_t a, int64_t b);
+/*
+ * The wall-clock date of recording time @ts under clock offset @off in
+ * @buf, through sr_wall_ns() as info and dump convert, or NULL when out of
+ * range (they print SR_WALL_OUT_OF_RANGE).
+ */
+const char *fmt_wall_at(int64_t ts, int64_t off, char *buf, size_t n);
 
 /*
  * A --since/--until window in buckets of @unit ns (agg: 1 s, tl: 10 ms):
@@ -227,6 +248,19 @@ int scan_events(struct rctx *c, const struct rrec *r, int64_t lo, int64_t hi,
 int sev_rw(struct rctx *c, const struct sev *e);
 /* c->src: agg_all, or with a window the temp view src of its seconds and edges. */
 int setup_src(struct rctx *c);
+
+/* report_recs.c */
+/* 1 when a host has several recordings in the database. */
+int runs_of_one_host(struct rctx *c);
+/*
+ * 1 when rows that are each one recording's say which (the columns of
+ * SR_REPORT_COL_REC): --by recording, or a host with several recordings.
+ */
+int rec_split(struct rctx *c);
+/* When rec_split(): temp.rlab(rec_id, label), each recording's label.  0 or -errno. */
+int rec_labels(struct rctx *c);
+/* The recording and recording_id columns of the recording whose rec_id is @rec (SQL). */
+void q_rec(struct qbuf *q, const char *rec);
 
 /* report_header.c */
 void print_header(struct rctx *c);
@@ -267,6 +301,7 @@ struct pnode {
 	int has_on_cpu;
 	int64_t on_cpu;		/* proc_cpu: on-CPU time within the recording */
 	char *comm, *exe, *cmdline, *host;
+	char *rec, *rec_id;	/* the recording's label and id, when rec_split() */
 	size_t first_child, next_sibling;	/* indexes + 1, 0 = none */
 	int in_tree;
 };
@@ -277,16 +312,8 @@ int report_errors(struct rctx *c);
 int report_cpu(struct rctx *c);
 int report_mem(struct rctx *c);
 int report_files(struct rctx *c);
+int report_net(struct rctx *c);
 int report_timeline(struct rctx *c);
-/* report_timeline.c: a bucket of the timeline, its number in intervals from the start */
-struct tlb {
-	int64_t b, events, rb, wb;
-};
-/* The bucket of --timeline without --interval over recordings of length @len. */
-int64_t timeline_interval(const struct sr_an_opts *o, int64_t len);
-/* The @n buckets @v (sorted here), the empty ones between filled in, printed. */
-int timeline_print(struct rctx *c, struct sr_rs *rs, struct tlb *v, size_t n, int64_t iv,
-		   int64_t start, int has_off, int64_t off);
 int report_sql(struct rctx *c);
 int io_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o);

@@ -36,6 +36,7 @@ static int name_errors(struct sr_rs *rs)
 
 int report_errors(struct rctx *c)
 {
+	int by_rec = c->o->by == SR_BY_RECORDING;
 	struct qbuf q = { .n = 0 };
 	struct sr_rs *rs;
 	int err;
@@ -45,13 +46,16 @@ int report_errors(struct rctx *c)
 		sr_err("internal error: this report reads event rows, which were not imported");
 		return -EIO;
 	}
-	rs = rep_rs(c, SR_REP_ERRORS, 0);
+	rs = rep_rs(c, SR_REP_ERRORS, c->o->by);
 	if (!rs)
 		return -ENOMEM;
 	/* the columns of errors_cols; a failed open has no file: its name asked for */
 	q_add(&q, "SELECT s.name AS syscall, NULL, -e.ret AS errno,"
 	      " COALESCE(f.name, o.path, o.name) AS path, COUNT(*) AS failures,"
-	      " COUNT(DISTINCT e.proc_id), r.host FROM events e"
+	      " COUNT(DISTINCT e.proc_id), r.host");
+	if (by_rec)
+		q_rec(&q, "r.rec_id");
+	q_add(&q, " FROM events e"
 	      " JOIN recordings r ON r.rec_id = e.rec_id"
 	      " LEFT JOIN syscalls s ON s.sys_id = e.sys_id"
 	      " LEFT JOIN files f ON f.file_id = e.file_id"
@@ -62,7 +66,9 @@ int report_errors(struct rctx *c)
 		q_add(&q, " AND EXISTS (SELECT 1 FROM temp.fwin w WHERE w.rec_id = e.rec_id"
 		      " AND e.ts >= w.ts_lo AND e.ts < w.ts_hi)");
 	/* by position: ev_open has a path column too */
-	q_add(&q, " GROUP BY r.host, 1, 3, 4 ORDER BY 5 DESC, 1, 3, 4, r.host LIMIT :limit");
+	/* per host, or with --by recording per recording */
+	q_add(&q, " GROUP BY %s, 1, 3, 4 ORDER BY 5 DESC, 1, 3, 4, r.host%s LIMIT :limit",
+	      by_rec ? "r.rec_id" : "r.host", by_rec ? ", r.rec_id" : "");
 	err = run_into(c, &q, rs);
 	if (!err)
 		err = name_errors(rs);

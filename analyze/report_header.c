@@ -48,8 +48,10 @@ void print_header(struct rctx *c)
 		fprintf(f, ": %" PRId64 " events in %.3f s\n",
 			(int64_t)sqlite3_column_int64(st, 6), ((double)stop - (double)start) / 1e9);
 		if (has_off) {
-			sr_fmt_wall(sat_add(start, off), a, sizeof(a));
-			sr_fmt_wall(sat_add(stop, off), b, sizeof(b));
+			if (!fmt_wall_at(start, off, a, sizeof(a)))
+				snprintf(a, sizeof(a), "%s", SR_WALL_OUT_OF_RANGE);
+			if (!fmt_wall_at(stop, off, b, sizeof(b)))
+				snprintf(b, sizeof(b), "%s", SR_WALL_OUT_OF_RANGE);
 		} else {
 			snprintf(a, sizeof(a), "%.6f", (double)start / 1e9);
 			snprintf(b, sizeof(b), "%.6f", (double)stop / 1e9);
@@ -122,8 +124,11 @@ void print_header(struct rctx *c)
 }
 
 /*
- * A report without a host column over several recordings adds their
- * figures up: a line says so, and names the hosts.
+ * A report over several recordings whose rows add them up says so, and
+ * names the hosts: all of them added up (no host column), or those of one
+ * host (rows per host, when a host has several), with how to split them.
+ * Rows that are each one recording's (a process's; --by recording) add
+ * nothing up, and say which recording they are of (rec_split()).
  */
 void print_summed(struct rctx *c)
 {
@@ -131,13 +136,21 @@ void print_summed(struct rctx *c)
 	int64_t n = sr_an_query_int(c->db, "SELECT COUNT(*) FROM recordings", 0);
 	int64_t nh = sr_an_query_int(c->db, "SELECT COUNT(DISTINCT IFNULL(host, ''))"
 				     " FROM recordings", 0);
-	int first = 1;
+	int first = 1, per_host = 0;
 
-	if (n < 2 || !c->rep->cols)
+	if (n < 2 || !c->rep->cols || c->o->by == SR_BY_RECORDING)
 		return;
-	for (const struct sr_report_col *col = c->rep->cols; col->name; col++)
-		if (col->flags & SR_REPORT_COL_HOST)
+	for (const struct sr_report_col *col = c->rep->cols; col->name; col++) {
+		if (col->by && !(col->by & SR_REPORT_BY(c->o->by)))
+			continue;
+		if (col->flags & SR_REPORT_COL_REC)
 			return;
+		if ((col->flags & SR_REPORT_COL_HOST) || col->by == SR_REPORT_BY(SR_BY_HOST))
+			per_host = 1;
+	}
+	/* rows per host add up only several runs of one host */
+	if (per_host && n == nh)
+		return;
 	if (sr_an_prepare(c->db, "SELECT DISTINCT IFNULL(host, '(unknown)') FROM recordings"
 			  " ORDER BY 1", &st))
 		return;
@@ -152,5 +165,9 @@ void print_summed(struct rctx *c)
 		first = 0;
 	}
 	sqlite3_finalize(st);
-	fputs("): figures summed\n", c->hdr);
+	fputs(per_host ? "): figures summed per host" : "): figures summed", c->hdr);
+	/* every report but the overview (and --syscalls --hist) takes --by recording */
+	if (c->o->report != SR_REP_OVERVIEW && !c->o->hist)
+		fputs("; --by recording: a row per recording", c->hdr);
+	fputc('\n', c->hdr);
 }

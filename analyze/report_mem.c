@@ -96,12 +96,15 @@ int report_mem(struct rctx *c)
 	err = c->ftime ? window_mem(c) : 0;
 	if (err)
 		return err;
-	rs = rep_rs(c, SR_REP_MEM, 0);
+	rs = rep_rs(c, SR_REP_MEM, c->o->by);
 	if (!rs)
 		return -ENOMEM;
 	q_add(&q, "SELECT p.pid, p.comm, m.mmaps, m.mapped, m.munmaps, m.unmapped,"
-	      " m.peak, m.brks, m.brk_last - m.brk_first FROM %s m"
-	      " JOIN procs p ON p.proc_id = m.proc_id WHERE 1",
+	      " m.peak, m.brks, m.brk_last - m.brk_first, r.host");
+	if (rec_split(c))
+		q_rec(&q, "r.rec_id");
+	q_add(&q, " FROM %s m JOIN procs p ON p.proc_id = m.proc_id"
+	      " JOIN recordings r ON r.rec_id = p.rec_id WHERE 1",
 	      c->ftime ? "temp.fmem" : "proc_mem");
 	if (!c->ftime)
 		q_filters(c, &q, "p");	/* temp.fmem holds only what passed them */

@@ -11,7 +11,6 @@
 
 #include "report.h"
 
-
 static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
@@ -78,11 +77,15 @@ static void proc_row(struct rctx *c, struct sr_rs *rs, struct pnode *p, int dept
 	sr_rs__str(rs, p->exe);
 	sr_rs__str(rs, p->cmdline);
 	sr_rs__str(rs, p->host);
+	if (rec_split(c)) {
+		sr_rs__str(rs, p->rec);
+		sr_rs__str(rs, p->rec_id);
+	}
 }
 
 int report_procs(struct rctx *c)
 {
-	struct sr_rs *rs = rep_rs(c, SR_REP_PROCS, 0);
+	struct sr_rs *rs = rep_rs(c, SR_REP_PROCS, c->o->by);
 	struct qbuf q = { .n = 0 };
 	struct pnode *v = NULL;
 	size_t n = 0, cap = 0;
@@ -93,8 +96,10 @@ int report_procs(struct rctx *c)
 		return -ENOMEM;
 	q_add(&q, "SELECT p.proc_id, p.parent_id, p.pid, p.ppid, p.start_ts, p.exit_ts,"
 	      " p.exit_code, p.exit_status, p.exit_signal, p.threads, p.execs, p.comm,"
-	      " p.exe, p.cmdline, r.host, r.start_ns, r.clock_offset_ns, pc.on_cpu_ns"
-	      " FROM procs p JOIN recordings r ON r.rec_id = p.rec_id"
+	      " p.exe, p.cmdline, r.host, r.start_ns, r.clock_offset_ns, pc.on_cpu_ns");
+	if (rec_split(c))
+		q_rec(&q, "p.rec_id");
+	q_add(&q, " FROM procs p JOIN recordings r ON r.rec_id = p.rec_id"
 	      " LEFT JOIN proc_cpu pc ON pc.proc_id = p.proc_id WHERE 1");
 	q_proc_filters(c, &q);
 	err = q_prepare(c, &q, &st);
@@ -131,6 +136,10 @@ int report_procs(struct rctx *c)
 		p->off = sqlite3_column_int64(st, 16);
 		p->has_on_cpu = sqlite3_column_type(st, 17) != SQLITE_NULL;
 		p->on_cpu = sqlite3_column_int64(st, 17);
+		if (rec_split(c)) {
+			p->rec = col_dup(st, 18);
+			p->rec_id = col_dup(st, 19);
+		}
 	}
 	sqlite3_finalize(st);
 	if (!err)
@@ -141,6 +150,8 @@ out:
 		free(v[i].exe);
 		free(v[i].cmdline);
 		free(v[i].host);
+		free(v[i].rec);
+		free(v[i].rec_id);
 	}
 	free(v);
 	sr_rs__free(rs);

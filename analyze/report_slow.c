@@ -68,6 +68,10 @@ static void slow_row(struct rctx *c, struct sr_rs *rs, sqlite3_stmt *st)
 		sr_rs__null(rs);
 	}
 	col_text(rs, st, 17);		/* host */
+	if (rec_split(c)) {
+		col_text(rs, st, 18);	/* recording */
+		col_text(rs, st, 19);	/* recording_id */
+	}
 }
 
 int report_slow(struct rctx *c)
@@ -83,18 +87,20 @@ int report_slow(struct rctx *c)
 		sr_err("internal error: this report reads event rows, which were not imported");
 		return -EIO;
 	}
-	rs = rep_rs(c, SR_REP_SLOW, 0);
+	rs = rep_rs(c, SR_REP_SLOW, c->o->by);
 	if (!rs)
 		return -ENOMEM;
 	/* durations clamped as every report does (a hostile one may be negative) */
 	q_add(&q, "SELECT e.ts, r.start_ns, r.clock_offset_ns, e.pid, e.tid, e.comm, s.name,"
 	      " MIN(MAX(e.dur_ns, 0), %lld) AS dur, e.on_cpu_ns, e.off_cpu_ns, e.blocked_ns, e.runq_ns, e.vol_switches,"
-	      " e.invol_switches, e.ret, e.fd, COALESCE(f.name, o.path, o.name), r.host"
-	      " FROM events e JOIN recordings r ON r.rec_id = e.rec_id"
+	      " e.invol_switches, e.ret, e.fd, COALESCE(f.name, o.path, o.name), r.host",
+	      (long long)SR_DUR_MAX);
+	if (rec_split(c))
+		q_rec(&q, "e.rec_id");
+	q_add(&q, " FROM events e JOIN recordings r ON r.rec_id = e.rec_id"
 	      " LEFT JOIN syscalls s ON s.sys_id = e.sys_id"
 	      " LEFT JOIN files f ON f.file_id = e.file_id"
-	      " LEFT JOIN ev_open o ON o.event_id = e.id WHERE e.dur_ns IS NOT NULL",
-	      (long long)SR_DUR_MAX);
+	      " LEFT JOIN ev_open o ON o.event_id = e.id WHERE e.dur_ns IS NOT NULL");
 	q_filters(c, &q, "e");
 	if (c->ftime)
 		q_add(&q, " AND EXISTS (SELECT 1 FROM temp.fwin w WHERE w.rec_id = e.rec_id"

@@ -31,6 +31,11 @@ static const struct {
 		" LEFT JOIN cgroups g ON g.rec_id = a.rec_id AND g.id = a.cgroup_id",
 		" GROUP BY r.host, IFNULL(g.path, 'cgroup ' || a.cgroup_id)",
 	},
+	[SR_BY_RECORDING] = {
+		"(SELECT label FROM temp.rlab l WHERE l.rec_id = a.rec_id),", NULL, "",
+		"",
+		" GROUP BY a.rec_id",
+	},
 };
 
 int report_top_io_by(struct rctx *c, int by)
@@ -43,8 +48,13 @@ int report_top_io_by(struct rctx *c, int by)
 	if (err)
 		return err;
 	q_add(&q, "SELECT %s SUM(a.reads), SUM(a.read_bytes), SUM(a.writes), SUM(a.write_bytes)"
-	      "%s, r.host FROM %s a JOIN recordings r ON r.rec_id = a.rec_id%s WHERE 1",
-	      bys[by].key, bys[by].extra,
+	      "%s, r.host", bys[by].key, bys[by].extra);
+	/* which recording: a process is one recording's, and so is a row --by recording */
+	if (by == SR_BY_PROCESS && rec_split(c))
+		q_rec(&q, "a.rec_id");
+	else if (by == SR_BY_RECORDING)
+		q_add(&q, ", r.recording_id");
+	q_add(&q, " FROM %s a JOIN recordings r ON r.rec_id = a.rec_id%s WHERE 1",
 	      unfiltered(c) && bys[by].table ? bys[by].table : c->src, bys[by].join);
 	q_filters(c, &q, "a");
 	q_add(&q, "%s HAVING SUM(a.reads) + SUM(a.writes) > 0"

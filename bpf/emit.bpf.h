@@ -55,7 +55,8 @@ static __always_inline void sys_hdr_fill(struct sr_event *h, __u16 type, struct 
 
 /*
  * The scratch record of this CPU with its header and syscall part filled
- * in, or NULL; *ebp is the buffer to hand to emit().
+ * in, or NULL; *ebp is the buffer to hand to emit().  For records that may
+ * not fit BATCH_ROOM (an exec's argv).
  */
 static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct task_struct *task,
 				       struct pending *p, long ret, __u64 now)
@@ -71,78 +72,88 @@ static __always_inline void *sys_begin(struct evbuf **ebp, __u16 type, struct ta
 	return h;
 }
 
+/* out_begin() with the header filled in, for task t. */
+static __always_inline void *hdr_begin_out(struct out *o, __u16 type, struct task_struct *t,
+					   __u64 now)
+{
+	struct sr_event *h = out_begin(o);
+
+	if (h)
+		hdr_fill(h, type, t, now);
+	return h;
+}
+
 /* out_begin() for a syscall record: header and syscall part filled in. */
 static __always_inline void *sys_begin_out(struct out *o, __u16 type, struct task_struct *task,
 					   struct pending *p, long ret, __u64 now)
 {
 	struct sr_event *h = out_begin(o);
 
-	if (!h)
-		return NULL;
-	sys_hdr_fill(h, type, task, p, ret, now);
+	if (h)
+		sys_hdr_fill(h, type, task, p, ret, now);
 	return h;
 }
 
-/* Append a user string at 'off' (at most EV_FIXED_MAX); returns the new end. */
+/*
+ * Append a string of user (or kernel) memory at 'off' (at most
+ * EV_FIXED_MAX); returns the new end.
+ */
+static __always_inline __u32 put_str(__u8 *rec, __u32 off, const void *src, struct sr_str *ref,
+				     bool user)
+{
+	long n;
+
+	ref->off = off;
+	ref->len = 0;
+	if (off > EV_FIXED_MAX)
+		return off;
+	if (user)
+		n = bpf_probe_read_user_str(&rec[off], SR_PATH_MAX, src);
+	else
+		n = bpf_probe_read_kernel_str(&rec[off], SR_PATH_MAX, src);
+	if (n <= 0) {
+		rec[off] = 0;
+		return off + 1;
+	}
+	ref->len = n - 1;
+	return off + n;
+}
+
 static __always_inline __u32 put_user_str(__u8 *rec, __u32 off, const void *src,
 					  struct sr_str *ref)
 {
-	long n;
-
-	ref->off = off;
-	ref->len = 0;
-	if (off > EV_FIXED_MAX)
-		return off;
-	n = bpf_probe_read_user_str(&rec[off], SR_PATH_MAX, src);
-	if (n <= 0) {
-		rec[off] = 0;
-		return off + 1;
-	}
-	ref->len = n - 1;
-	return off + n;
+	return put_str(rec, off, src, ref, true);
 }
 
-/* Append a kernel string at 'off' (at most EV_FIXED_MAX). */
 static __always_inline __u32 put_kernel_str(__u8 *rec, __u32 off, const void *src,
 					    struct sr_str *ref)
 {
-	long n;
-
-	ref->off = off;
-	ref->len = 0;
-	if (off > EV_FIXED_MAX)
-		return off;
-	n = bpf_probe_read_kernel_str(&rec[off], SR_PATH_MAX, src);
-	if (n <= 0) {
-		rec[off] = 0;
-		return off + 1;
-	}
-	ref->len = n - 1;
-	return off + n;
+	return put_str(rec, off, src, ref, false);
 }
 
-/* --- one emitter per record type, called at syscall exit --- */
+/*
+ * --- one filler per syscall record type ---
+ *
+ * emit_sys() reserves the record and fills its header and syscall part;
+ * a filler writes the rest at 'rec' and returns the record's size.
+ */
 
 /*
  * Built in place (out_begin()): the name and the path are at most
  * SR_PATH_MAX bytes each, so the record fits BATCH_ROOM.
  */
-static __always_inline int emit_open(void *ctx, struct task_struct *task,
-				     struct pending *p, long ret, __u64 now)
+static __always_inline __u32 fill_open(void *rec, struct task_struct *task, struct pending *p,
+				       long ret)
 {
-	struct out o;
-	struct sr_ev_open *e = sys_begin_out(&o, SR_EV_OPEN, task, p, ret, now);
-	__u8 *rec = (void *)e;
+	struct sr_ev_open *e = rec;
 	const void *name;
 	__u32 off;
 
-	if (!e)
-		return 0;
 	e->dirfd = AT_FDCWD;
 	e->mode = 0;
 	e->resolve = 0;
 	e->_pad = 0;
-	_Static_assert(SR_NSYS_OPEN == 4, "emit_open: open, creat, openat2, openat");
+	_Static_assert(SR_NSYS_OPEN == 4, "fill_open: open, creat, openat2, openat");
 	switch (p->nr) {
 	case SR_NR_open:	/* open(name, flags, mode) */
 		name = (void *)p->args[0];
@@ -185,15 +196,14 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 		e->path.off = off;
 		e->path.len = 0;
 	}
-	out_end(ctx, &o, off);
-	return 0;
+	return off;
 }
 
 /*
- * The rw syscalls in the layouts emit_rw() reads: a buffer or an iovec
+ * The rw syscalls in the layouts fill_rw() reads: a buffer or an iovec
  * array, with an offset or without, their arguments in the same places.
  * The table (format/syscalls.c) says where each one's are, and the build
- * checks here that they are where emit_rw() looks.
+ * checks here that they are where fill_rw() looks.
  */
 #define RW_FD_ARG	SR_FD_ARG_read
 #define RW_BUF_ARG	SR_BUF_ARG_read
@@ -202,7 +212,7 @@ static __always_inline int emit_open(void *ctx, struct task_struct *task,
 #define RW_LIKE(n, buf, off)								\
 	_Static_assert(SR_FD_ARG_##n == RW_FD_ARG && SR_BUF_##n == (buf) &&		\
 		       SR_BUF_ARG_##n == RW_BUF_ARG && SR_COUNT_ARG_##n == RW_COUNT_ARG &&	\
-		       SR_OFF_ARG_##n == (off), "emit_rw: " #n " is not where it looks")
+		       SR_OFF_ARG_##n == (off), "fill_rw: " #n " is not where it looks")
 RW_LIKE(read, SR_BUF_PLAIN, -1);
 RW_LIKE(write, SR_BUF_PLAIN, -1);
 RW_LIKE(pread64, SR_BUF_PLAIN, RW_OFF_ARG);
@@ -213,17 +223,13 @@ RW_LIKE(preadv, SR_BUF_IOV, RW_OFF_ARG);
 RW_LIKE(pwritev, SR_BUF_IOV, RW_OFF_ARG);
 RW_LIKE(preadv2, SR_BUF_IOV, RW_OFF_ARG);
 RW_LIKE(pwritev2, SR_BUF_IOV, RW_OFF_ARG);
-_Static_assert(SR_NSYS_RW == 10 && RW_OFF_ARG >= 0, "emit_rw: the ten above");
+_Static_assert(SR_NSYS_RW == 10 && RW_OFF_ARG >= 0, "fill_rw: the ten above");
 
-static __always_inline int emit_rw(void *ctx, struct task_struct *task,
-				   struct pending *p, long ret, __u64 now)
+static __always_inline __u32 fill_rw(void *rec, struct task_struct *task, struct pending *p)
 {
-	struct out o;
-	struct sr_ev_rw *e = sys_begin_out(&o, SR_EV_RW, task, p, ret, now);
+	struct sr_ev_rw *e = rec;
 	struct file *f;
 
-	if (!e)
-		return 0;
 	e->fd = p->args[RW_FD_ARG];
 	e->offset = -1;
 	e->iovcnt = 0;
@@ -259,40 +265,30 @@ static __always_inline int emit_rw(void *ctx, struct task_struct *task,
 	file_id(f, &e->dev, &e->ino);
 	if (!f)
 		e->h.flags |= SR_F_NO_FILE;
-	out_end(ctx, &o, sizeof(*e));
-	return 0;
+	return sizeof(*e);
 }
 
-static __always_inline int emit_close(void *ctx, struct task_struct *task,
-				      struct pending *p, long ret, __u64 now)
+static __always_inline __u32 fill_close(void *rec, struct pending *p)
 {
-	struct out o;
-	struct sr_ev_close *e = sys_begin_out(&o, SR_EV_CLOSE, task, p, ret, now);
+	struct sr_ev_close *e = rec;
 
-	if (!e)
-		return 0;
 	e->fd = p->args[SR_FD_ARG_close];
 	e->_pad = 0;
 	e->dev = p->dev;
 	e->ino = p->ino;
 	if (p->no_file)
 		e->h.flags |= SR_F_NO_FILE;
-	out_end(ctx, &o, sizeof(*e));
-	return 0;
+	return sizeof(*e);
 }
 
-static __always_inline int emit_dup(void *ctx, struct task_struct *task,
-				    struct pending *p, long ret, __u64 now)
+static __always_inline __u32 fill_dup(void *rec, struct task_struct *task, struct pending *p)
 {
-	struct out o;
-	struct sr_ev_dup *e = sys_begin_out(&o, SR_EV_DUP, task, p, ret, now);
+	struct sr_ev_dup *e = rec;
 	struct file *f;
 
-	if (!e)
-		return 0;
 	_Static_assert(SR_NSYS_DUP == 4 && SR_FD_ARG_dup == 0 && SR_FD_ARG_dup2 == 0 &&
 		       SR_FD_ARG_dup3 == 0 && SR_FD_ARG_fcntl == 0,
-		       "emit_dup: dup, dup2, dup3, fcntl, their fd first");
+		       "fill_dup: dup, dup2, dup3, fcntl, their fd first");
 	e->fd = p->args[SR_FD_ARG_dup];
 	e->newfd = -1;
 	e->cmd = 0;
@@ -310,18 +306,13 @@ static __always_inline int emit_dup(void *ctx, struct task_struct *task,
 	file_id(f, &e->dev, &e->ino);
 	if (!f)
 		e->h.flags |= SR_F_NO_FILE;
-	out_end(ctx, &o, sizeof(*e));
-	return 0;
+	return sizeof(*e);
 }
 
-static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
-				     struct pending *p, long ret, __u64 now)
+static __always_inline __u32 fill_mmap(void *rec, struct task_struct *task, struct pending *p)
 {
-	struct out o;
-	struct sr_ev_mmap *e = sys_begin_out(&o, SR_EV_MMAP, task, p, ret, now);
+	struct sr_ev_mmap *e = rec;
 
-	if (!e)
-		return 0;
 	e->addr = p->args[0];
 	e->len = p->args[1];
 	e->prot = p->args[2];
@@ -332,63 +323,75 @@ static __always_inline int emit_mmap(void *ctx, struct task_struct *task,
 	e->dev = e->ino = 0;
 	if (!(e->flags & MAP_ANONYMOUS) && e->fd >= 0)
 		file_id(fd_file(task, e->fd), &e->dev, &e->ino);
-	out_end(ctx, &o, sizeof(*e));
-	return 0;
+	return sizeof(*e);
 }
 
-static __always_inline int emit_munmap(void *ctx, struct task_struct *task,
-				       struct pending *p, long ret, __u64 now)
+/*
+ * munmap, brk and any other syscall: the record is the first n arguments
+ * as they came, right after the syscall part.
+ */
+#define ARGS_RECORD(t, n)								\
+	_Static_assert(sizeof(struct t) == sizeof(struct sr_event) + sizeof(struct sr_sys) +	\
+		       (n) * sizeof(__u64), #t " is not " #n " arguments")
+ARGS_RECORD(sr_ev_munmap, 2);
+ARGS_RECORD(sr_ev_brk, 1);
+ARGS_RECORD(sr_ev_syscall, 6);
+
+static __always_inline __u32 fill_args(void *rec, struct pending *p, int n)
 {
-	struct out o;
-	struct sr_ev_munmap *e = sys_begin_out(&o, SR_EV_MUNMAP, task, p, ret, now);
+	__u64 *args = rec + sizeof(struct sr_event) + sizeof(struct sr_sys);
 
-	if (!e)
-		return 0;
-	e->addr = p->args[0];
-	e->len = p->args[1];
-	out_end(ctx, &o, sizeof(*e));
-	return 0;
-}
-
-static __always_inline int emit_brk(void *ctx, struct task_struct *task,
-				    struct pending *p, long ret, __u64 now)
-{
-	struct out o;
-	struct sr_ev_brk *e = sys_begin_out(&o, SR_EV_BRK, task, p, ret, now);
-
-	if (!e)
-		return 0;
-	e->req = p->args[0];
-	out_end(ctx, &o, sizeof(*e));
-	return 0;
-}
-
-static __always_inline int emit_syscall(void *ctx, struct task_struct *task,
-					struct pending *p, long ret, __u64 now)
-{
-	struct out o;
-	struct sr_ev_syscall *e = sys_begin_out(&o, SR_EV_SYSCALL, task, p, ret, now);
-
-	if (!e)
-		return 0;
-	for (int i = 0; i < 6; i++)
-		e->args[i] = p->args[i];
-	out_end(ctx, &o, sizeof(*e));
-	return 0;
+	for (int i = 0; i < n; i++)
+		args[i] = p->args[i];
+	return sizeof(struct sr_event) + sizeof(struct sr_sys) + n * sizeof(__u64);
 }
 
 /* A failed fork-family call: the successful ones were emitted at the fork. */
-static __always_inline int emit_fork_failed(void *ctx, struct task_struct *task,
-					    struct pending *p, long ret, __u64 now)
+static __always_inline __u32 fill_fork_failed(void *rec, struct pending *p)
 {
-	struct out o;
-	struct sr_ev_fork *e = sys_begin_out(&o, SR_EV_FORK, task, p, ret, now);
+	struct sr_ev_fork *e = rec;
 
-	if (!e)
-		return 0;
 	e->child_pid = e->child_tid = 0;
 	e->clone_flags = p->nr == SR_NR_clone ? p->args[0] : 0;
-	out_end(ctx, &o, sizeof(*e));
+	return sizeof(*e);
+}
+
+/*
+ * The record types emit_sys() builds, each with the filler that writes what
+ * follows its syscall part and gives its size.  An exec's is not here: it
+ * may be larger than BATCH_ROOM (emit_exec_failed()).
+ */
+#define SYS_RECORDS(X)						\
+	X(OPEN,		fill_open(rec, task, p, ret))		\
+	X(RW,		fill_rw(rec, task, p))			\
+	X(CLOSE,	fill_close(rec, p))			\
+	X(DUP,		fill_dup(rec, task, p))			\
+	X(MMAP,		fill_mmap(rec, task, p))		\
+	X(MUNMAP,	fill_args(rec, p, 2))			\
+	X(BRK,		fill_args(rec, p, 1))			\
+	X(FORK,		fill_fork_failed(rec, p))
+
+/*
+ * The record of a syscall of 'type' that returned 'ret' at 'now': reserved
+ * and its header filled here once, its own part by its filler.  Each case
+ * ends the record with its own size, a constant for a fixed record.
+ */
+static __always_inline int emit_sys(void *ctx, __u8 type, struct task_struct *task,
+				    struct pending *p, long ret, __u64 now)
+{
+	struct out o;
+	void *rec = sys_begin_out(&o, type, task, p, ret, now);
+
+	if (!rec)
+		return 0;
+	switch (type) {
+#define SYS_RECORD_CASE(T, fill)	case SR_EV_##T: out_end(ctx, &o, fill); break;
+	SYS_RECORDS(SYS_RECORD_CASE)
+#undef SYS_RECORD_CASE
+	default:			/* SR_EV_SYSCALL */
+		out_end(ctx, &o, fill_args(rec, p, 6));
+		break;
+	}
 	return 0;
 }
 

@@ -44,6 +44,7 @@ const volatile __u8 proc_on;			/* emit exit records */
 const volatile __u8 attach_only;		/* benchmark floor: hooks run, emit nothing */
 const volatile __u32 argv_max = SR_ARGV_DEFAULT;
 const volatile __u8 sys_type[SR_NR_MAX];	/* record type per syscall nr, 0 = off */
+const volatile __u8 sys_on;			/* some syscall is recorded (sys_type not all 0) */
 const volatile __u8 cpu_on;			/* the cpu class: syscall splits, thread totals */
 const volatile __u8 switches_on;		/* --sched-switches all: switch, wakeup records */
 const volatile __u64 filter_cgroup_id;		/* --cgroup's id, for tasks other than current */
@@ -128,6 +129,34 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } tracked SEC(".maps");
+
+/*
+ * What 'tracked' answered for a tgid lately, per CPU: a hash lookup costs
+ * a call and a hash on every switch and wakeup, where this is a load.  An
+ * entry is one word, (gen << 33) | (tracked << 32) | tgid, so that a
+ * program that interrupts another on this CPU never reads half of one;
+ * it holds while tracked_gen is still its gen.  Whoever changes 'tracked'
+ * (fork, exit, user space adding the command or -p's pids) bumps
+ * tracked_gen after the change, and a lookup reads it before the hash:
+ * an answer stored across a change is stored with the gen before it.
+ * (31 bits of gen: an entry would have to sit unread through 2^31 changes
+ * to be taken for a fresh one.)
+ */
+#define TGID_SEEN	64			/* entries per CPU, direct-mapped by tgid */
+#define TGID_GEN_BITS	31
+
+struct tgid_seen {
+	__u64 e[TGID_SEEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tgid_seen);
+} tgids_seen SEC(".maps");
+
+volatile __u64 tracked_gen;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);

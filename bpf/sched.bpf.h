@@ -78,20 +78,32 @@ static __always_inline bool task_in_cgroup(struct task_struct *t)
 	return false;
 }
 
-/* Whether the BPF filters record t: never the idle task, never sysrec itself. */
-static __always_inline bool task_wanted(struct task_struct *t)
+/*
+ * Whether t's process is followed (-p, the command and their descendants,
+ * or every process): a thread of another one never had a syscall recorded,
+ * so it has none pending either.
+ */
+static __always_inline bool task_followed(struct task_struct *t)
 {
-	__u32 tgid = t->tgid;
+	return !filter_pids || tgid_tracked(t->tgid);
+}
 
-	if (!t->pid || tgid == self_tgid)
-		return false;
-	if (filter_pids && !bpf_map_lookup_elem(&tracked, &tgid))
+/* The filters but task_followed(): never the idle task, never sysrec itself. */
+static __always_inline bool task_passes(struct task_struct *t)
+{
+	if (!t->pid || (__u32)t->tgid == self_tgid)
 		return false;
 	if (filter_comm_on && !task_comm_matches(t))
 		return false;
 	if (filter_cgroup && !task_in_cgroup(t))
 		return false;
 	return true;
+}
+
+/* Whether the BPF filters record t. */
+static __always_inline bool task_wanted(struct task_struct *t)
+{
+	return task_followed(t) && task_passes(t);
 }
 
 /* The time, read once by a program and only if it needs it: *now is 0 until then. */
@@ -168,20 +180,10 @@ static __always_inline void syscall_in(struct pending *p, __u64 now)
 
 /* --- records --- */
 
-/* out_begin() for a record of the class: the header filled in, for task t. */
-static __always_inline void *sched_begin_out(struct out *o, __u16 type, struct task_struct *t,
-					     __u64 now)
-{
-	struct sr_event *h = out_begin(o);
-
-	if (h)
-		hdr_fill(h, type, t, now);
-	return h;
-}
-
 /*
  * Where the time of the syscall of p went, right before its record (same
- * ts): only for a call that left its CPU.
+ * ts): with the cpu class, for a call that left its CPU.  Every syscall
+ * record is preceded by a call to this, which decides.
  */
 static __always_inline void emit_syscpu(void *ctx, struct task_struct *task, struct pending *p,
 					__u64 now)
@@ -189,13 +191,15 @@ static __always_inline void emit_syscpu(void *ctx, struct task_struct *task, str
 	struct out o;
 	struct sr_ev_syscpu *e;
 
+	if (!cpu_on || !p->left)
+		return;
 	/*
 	 * Still away: the kernel brought it back without a sched_switch
 	 * naming it (perf sees the same gap), so the absence ends now.
 	 */
 	if (p->out_ts)
 		syscall_in(p, now);
-	e = sched_begin_out(&o, SR_EV_SYSCPU, task, now);
+	e = hdr_begin_out(&o, SR_EV_SYSCPU, task, now);
 	if (!e)
 		return;
 	e->nr = p->nr;
@@ -213,7 +217,7 @@ static __always_inline void emit_switch(void *ctx, struct task_struct *prev,
 					unsigned int state, __u64 now)
 {
 	struct out o;
-	struct sr_ev_switch *e = sched_begin_out(&o, SR_EV_SWITCH, prev, now);
+	struct sr_ev_switch *e = hdr_begin_out(&o, SR_EV_SWITCH, prev, now);
 	__u64 *c;
 
 	if (!e)
@@ -232,7 +236,7 @@ static __always_inline void emit_switch(void *ctx, struct task_struct *prev,
 static __always_inline void emit_wakeup(void *ctx, struct task_struct *p, __u16 flags, __u64 now)
 {
 	struct out o;
-	struct sr_ev_wakeup *e = sched_begin_out(&o, SR_EV_WAKEUP, bpf_get_current_task_btf(), now);
+	struct sr_ev_wakeup *e = hdr_begin_out(&o, SR_EV_WAKEUP, bpf_get_current_task_btf(), now);
 
 	if (!e)
 		return;
@@ -252,7 +256,7 @@ static __always_inline void emit_wakeup(void *ctx, struct task_struct *p, __u16 
 static __always_inline void emit_cputime(void *ctx, struct task_struct *t, __u16 flags, __u64 now)
 {
 	struct out o;
-	struct sr_ev_cputime *e = sched_begin_out(&o, SR_EV_CPUTIME, t, now);
+	struct sr_ev_cputime *e = hdr_begin_out(&o, SR_EV_CPUTIME, t, now);
 
 	if (!e)
 		return;

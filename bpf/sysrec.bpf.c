@@ -20,6 +20,7 @@
 
 #include "sysrec/event.h"
 #include "sched.bpf.h"
+#include "net.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -61,12 +62,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	mine = sl->owner == (__u64)task;
 	/*
 	 * A task found in 'tracked' stays followed (its tgid leaves the map
-	 * only when the process dies), so the hash is looked up when a task
-	 * takes this CPU's slot, not per syscall.  A miss is not remembered:
-	 * the command sysrec starts enters the map itself, after its first
-	 * syscalls.
+	 * only when the process dies), so 'tracked' is asked when a task
+	 * takes this CPU's slot, not per syscall.
 	 */
-	if (filter_pids && !(mine && sl->p.followed) && !bpf_map_lookup_elem(&tracked, &tgid))
+	if (filter_pids && !(mine && sl->p.followed) && !tgid_tracked(tgid))
 		return 0;
 	/*
 	 * An exec changes the comm: it is matched at sched_process_exec, on
@@ -151,40 +150,25 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	 */
 	now = bpf_ktime_get_ns();
 	type = sys_type[id & (SR_NR_MAX - 1)];
-	/*
-	 * A call that left its CPU: where its time went, right before its
-	 * record (a fork's was written at the fork, an exec's at the exec).
-	 */
-	if (cpu_on && p->left && !(type == SR_EV_FORK && p->forked) &&
-	    !(type == SR_EV_EXEC && !(ret < 0 && (!filter_comm_on || comm_matches()))))
-		emit_syscpu(ctx, task, p, now);
-
+	/* a fork's record was written at the fork, a successful exec's at the exec */
+	if (type == SR_EV_FORK && p->forked)
+		return 0;
+	if (type == SR_EV_EXEC && !(ret < 0 && (!filter_comm_on || comm_matches())))
+		return 0;
+	/* where its time went, right before its record */
+	emit_syscpu(ctx, task, p, now);
 	switch (type) {
-	case SR_EV_OPEN:
-		return emit_open(ctx, task, p, ret, now);
-	case SR_EV_RW:
-		return emit_rw(ctx, task, p, ret, now);
-	case SR_EV_CLOSE:
-		return emit_close(ctx, task, p, ret, now);
-	case SR_EV_DUP:
-		return emit_dup(ctx, task, p, ret, now);
-	case SR_EV_MMAP:
-		return emit_mmap(ctx, task, p, ret, now);
-	case SR_EV_MUNMAP:
-		return emit_munmap(ctx, task, p, ret, now);
-	case SR_EV_BRK:
-		return emit_brk(ctx, task, p, ret, now);
-	case SR_EV_FORK:
-		if (!p->forked)
-			return emit_fork_failed(ctx, task, p, ret, now);
-		return 0;
 	case SR_EV_EXEC:
-		if (ret < 0 && (!filter_comm_on || comm_matches()))
-			return emit_exec_failed(ctx, task, p, ret, now);
-		return 0;
-	default:
-		return emit_syscall(ctx, task, p, ret, now);
+		return emit_exec_failed(ctx, task, p, ret, now);
+	/* the net class's records read sockets and fds: subprograms of their own */
+	case SR_EV_NET:
+		return emit_net(ctx, task, p, ret, now);
+	case SR_EV_PIPE:
+		return emit_pipe(ctx, task, p, ret, now);
+	case SR_EV_XFER:
+		return emit_xfer(ctx, task, p, ret, now);
 	}
+	return emit_sys(ctx, type, task, p, ret, now);
 }
 
 /* --- process events from the scheduler --- */
@@ -196,29 +180,27 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	struct task_struct *task;
 	struct sr_ev_fork *e;
 	struct pending *p;
-	struct evbuf *eb;
+	struct out o;
 	__u8 one = 1;
 	__u64 now;
 
 	if (attach_only)
 		return 0;
 	/* Follow descendants whether or not fork records are asked for. */
-	if (filter_pids && ptgid != ctgid && ptgid != self_tgid &&
-	    bpf_map_lookup_elem(&tracked, &ptgid))
+	if (filter_pids && ptgid != ctgid && ptgid != self_tgid && tgid_tracked(ptgid)) {
 		bpf_map_update_elem(&tracked, &ctgid, &one, BPF_ANY);
+		tracked_changed();
+	}
 
 	task = bpf_get_current_task_btf();
 	p = pending_of(task);
 	if (!p || sys_type[p->nr & (SR_NR_MAX - 1)] != SR_EV_FORK)
 		return 0;
 	now = bpf_ktime_get_ns();
-	if (cpu_on && p->left)
-		emit_syscpu(ctx, task, p, now);	/* before the scratch buffer is taken */
-	eb = evbuf();
-	if (!eb)
+	emit_syscpu(ctx, task, p, now);	/* before this record is begun */
+	e = sys_begin_out(&o, SR_EV_FORK, task, p, child->pid, now);
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	sys_hdr_fill(&e->h, SR_EV_FORK, task, p, child->pid, now);
 	e->child_pid = ctgid;
 	e->child_tid = child->pid;
 	_Static_assert(SR_NSYS_FORK == 4, "sched_process_fork: fork, vfork, clone3, clone");
@@ -240,7 +222,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	if (ctgid == ptgid)
 		e->h.flags |= SR_F_THREAD;
 	p->forked = 1;
-	emit(ctx, eb, sizeof(*e));
+	out_end(ctx, &o, sizeof(*e));
 	return 0;
 }
 
@@ -265,13 +247,10 @@ int BPF_PROG(sched_process_exec, struct task_struct *t, pid_t old_pid, struct li
 	if (filter_comm_on && !comm_matches())
 		return 0;
 	now = bpf_ktime_get_ns();
-	if (cpu_on && p->left)
-		emit_syscpu(ctx, task, p, now);	/* before the scratch buffer is taken */
-	eb = evbuf();
-	if (!eb)
+	emit_syscpu(ctx, task, p, now);	/* before the scratch buffer is taken */
+	e = sys_begin(&eb, SR_EV_EXEC, task, p, 0, now);
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	sys_hdr_fill(&e->h, SR_EV_EXEC, task, p, 0, now);
 	e->old_tid = old_pid;
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->_pad = 0;
@@ -335,7 +314,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 	__u32 tgid = task->tgid;
 	struct sr_ev_exit *e;
 	struct pending *p;
-	struct evbuf *eb;
+	struct out o;
 	bool want = false;
 	__u64 now;
 
@@ -351,9 +330,8 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 		p->active = 0;
 		if (p->nr == SR_NR_exit || p->nr == SR_NR_exit_group) {
 			now = bpf_ktime_get_ns();
-			if (cpu_on && p->left)
-				emit_syscpu(ctx, task, p, now);
-			emit_syscall(ctx, task, p, 0, now);
+			emit_syscpu(ctx, task, p, now);
+			emit_sys(ctx, SR_EV_SYSCALL, task, p, 0, now);
 		}
 	}
 	if (proc_on || cpu_on)
@@ -362,18 +340,18 @@ int BPF_PROG(sched_process_exit, struct task_struct *t, bool group_dead)
 	if (cpu_on && want)
 		emit_cputime(ctx, task, SR_F_CPU_EXIT, bpf_ktime_get_ns());
 	if (proc_on && want) {
-		eb = evbuf();
-		if (eb) {
-			e = (void *)eb->b;
-			hdr_fill(&e->h, SR_EV_EXIT, task, bpf_ktime_get_ns());
+		e = hdr_begin_out(&o, SR_EV_EXIT, task, bpf_ktime_get_ns());
+		if (e) {
 			e->exit_code = BPF_CORE_READ(t, exit_code);
 			e->_pad = 0;
 			e->h.flags |= group_dead ? SR_F_GROUP_DEAD : SR_F_THREAD;
-			emit(ctx, eb, sizeof(*e));
+			out_end(ctx, &o, sizeof(*e));
 		}
 	}
-	if (filter_pids && group_dead)
+	if (filter_pids && group_dead) {
 		bpf_map_delete_elem(&tracked, &tgid);
+		tracked_changed();
+	}
 	disown((__u64)task);
 	return 0;
 }
@@ -399,10 +377,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 
 	if (attach_only)
 		return 0;
-	sl = bpf_map_lookup_elem(&slots, &zero);
-	if (!sl)
-		return 0;
-	if (sl->p.active && sl->owner == (__u64)prev) {
+	/* without syscall hooks (-e cpu) no syscall is ever pending */
+	sl = sys_on ? bpf_map_lookup_elem(&slots, &zero) : NULL;
+	if (sl && sl->p.active && sl->owner == (__u64)prev) {
 		if (cpu_on)
 			syscall_out(&sl->p, preempt, prev_state, clock_once(&now));
 		sl->p.active = 0;
@@ -416,7 +393,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	}
 	if (!cpu_on)
 		return 0;
-	sp = pending_stored(next);
+	sp = sl ? pending_stored(next) : NULL;
 	if (sp) {
 		syscall_in(sp, clock_once(&now));
 		slot_take(sl, next);
@@ -431,7 +408,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 /*
  * A thread made runnable: a syscall of it waiting off CPU notes when its
  * sleep ended; with --sched-switches all, a wakeup record (the waker is
- * the current task).
+ * the current task).  A thread of a process not followed costs a load or
+ * two: most wakeups of a busy system are theirs.
  */
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
@@ -439,12 +417,12 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 	struct pending *sp;
 	__u64 now = 0;
 
-	if (attach_only)
+	if (attach_only || !task_followed(p))
 		return 0;
-	sp = pending_stored(p);
+	sp = sys_on ? pending_stored(p) : NULL;
 	if (sp && sp->out_ts && !sp->wake_ts)
 		sp->wake_ts = clock_once(&now);
-	if (switches_on && task_wanted(p))
+	if (switches_on && task_passes(p))
 		emit_wakeup(ctx, p, 0, clock_once(&now));
 	return 0;
 }
@@ -472,7 +450,7 @@ int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
 	struct cgroup *parent;
 	struct sr_ev_cgroup *e;
-	struct evbuf *eb;
+	struct out o;
 	__u32 off;
 
 	if (attach_only || cgrp->root->hierarchy_id != 0)	/* 0: the v2 hierarchy */
@@ -481,16 +459,14 @@ int BPF_PROG(cgroup_mkdir, struct cgroup *cgrp, const char *path)
 		return 0;
 	/* a cgroup starts with its css, 'self' */
 	parent = KPTR(struct cgroup, cgrp->self.parent);
-	eb = evbuf();
-	if (!eb)
+	e = hdr_begin_out(&o, SR_EV_CGROUP, bpf_get_current_task_btf(), bpf_ktime_get_ns());
+	if (!e)
 		return 0;
-	e = (void *)eb->b;
-	hdr_fill(&e->h, SR_EV_CGROUP, bpf_get_current_task_btf(), bpf_ktime_get_ns());
 	e->h.cgroup_id = parent->kn->id;
 	e->id = cgrp->kn->id;
 	e->_pad = 0;
-	off = put_kernel_str(eb->b, sizeof(*e), cgrp->kn->name, &e->path);
-	emit(ctx, eb, off);
+	off = put_kernel_str((void *)e, sizeof(*e), cgrp->kn->name, &e->path);
+	out_end(ctx, &o, off);
 	return 0;
 }
 

@@ -22,12 +22,38 @@ static __always_inline bool comm_matches(void)
 	return true;
 }
 
+/* Whether tgid is in 'tracked' (filter_pids), from this CPU's tgids_seen when it can. */
+static __always_inline bool tgid_tracked(__u32 tgid)
+{
+	__u64 gen = tracked_gen & ((1ULL << TGID_GEN_BITS) - 1), w, key = gen << 33 | tgid;
+	struct tgid_seen *seen;
+	__u32 zero = 0;
+	bool in;
+
+	seen = bpf_map_lookup_elem(&tgids_seen, &zero);
+	if (seen) {
+		w = seen->e[tgid & (TGID_SEEN - 1)];
+		if ((w & ~(1ULL << 32)) == key)
+			return w >> 32 & 1;
+	}
+	in = bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+	if (seen)
+		seen->e[tgid & (TGID_SEEN - 1)] = key | (__u64)in << 32;
+	return in;
+}
+
+/* 'tracked' changed: every CPU's tgids_seen is stale. */
+static __always_inline void tracked_changed(void)
+{
+	__sync_fetch_and_add(&tracked_gen, 1);
+}
+
 /* Whether the current task passes the filters; applied in the kernel. */
 static __always_inline bool wanted(__u32 tgid)
 {
 	if (tgid == self_tgid)
 		return false;
-	if (filter_pids && !bpf_map_lookup_elem(&tracked, &tgid))
+	if (filter_pids && !tgid_tracked(tgid))
 		return false;
 	if (filter_comm_on && !comm_matches())
 		return false;
@@ -89,6 +115,8 @@ static __always_inline struct pending *pending_of(struct task_struct *task)
 	struct pending *sp;
 	__u32 zero = 0;
 
+	if (!sys_on)
+		return NULL;	/* no syscall hooks (-e cpu) */
 	sl = bpf_map_lookup_elem(&slots, &zero);
 	if (!sl)
 		return NULL;

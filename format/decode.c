@@ -87,7 +87,7 @@ const uint8_t *sr_reader_decode_payload(struct sr_reader *r, uint64_t off,
 				 sr_block_name(h->type));
 		return NULL;
 	}
-	if (sr_reader_grow(&r->body, &r->body_cap, h->body_len)) {
+	if (sr_reader_grow(r, &r->body, &r->body_cap, h->body_len)) {
 		sr_reader_damage(r, off, "%s block: out of memory", sr_block_name(h->type));
 		return NULL;
 	}
@@ -130,10 +130,10 @@ int sr_reader_load_chunk(struct sr_reader *r, uint64_t off, const struct sr_bhdr
 	body = sr_reader_decode_payload(r, off, h, payload, SR_BODY_MAX);
 	if (!body)
 		goto bad;
-	if (sr_reader_grow(&r->data, &r->data_cap, h->data_len ? h->data_len : 8))
+	if (sr_reader_grow(r, &r->data, &r->data_cap, h->data_len ? h->data_len : 8))
 		goto nomem;
 	if (h->flags & SR_BF_COLUMNS) {
-		if (sr_reader_grow(&r->scratch, &r->scratch_cap, h->body_len ? h->body_len : 8))
+		if (sr_reader_grow(r, &r->scratch, &r->scratch_cap, h->body_len ? h->body_len : 8))
 			goto nomem;
 		nok = sr_cols_decode(body, h->body_len, h->count, r->data, h->data_len,
 				     &r->data_len, r->scratch, &why);

@@ -81,7 +81,7 @@ static void cut_short(struct sr_reader *r, uint64_t off, const char *fmt, ...)
 	va_end(ap);
 }
 
-int sr_reader_grow(uint8_t **buf, size_t *cap, size_t len)
+int sr_reader_grow(struct sr_reader *r, uint8_t **buf, size_t *cap, size_t len)
 {
 	uint8_t *p;
 
@@ -89,12 +89,59 @@ int sr_reader_grow(uint8_t **buf, size_t *cap, size_t len)
 		return 0;
 	if (len < 4096)
 		len = 4096;
-	p = realloc(*buf, len);
-	if (!p)
+	if (r->mem_fn && r->mem_fn(r->mem_ctx, (int64_t)(len - *cap)))
 		return -ENOMEM;
+	/* what they held is not kept: never the old block and the new at once */
+	free(*buf);
+	r->mem_held -= *cap;
+	*cap = 0;
+	p = malloc(len);
 	*buf = p;
+	if (!p) {
+		if (r->mem_fn)
+			r->mem_fn(r->mem_ctx, -(int64_t)len);
+		return -ENOMEM;
+	}
+	r->mem_held += len;
 	*cap = len;
 	return 0;
+}
+
+/*
+ * Room for a chunk's payload, body, records and column scratch before any
+ * of it is read, all asked of mem_fn at once: a chunk its budget cannot
+ * hold stops the read with -ENOMEM instead of reading as damage.  Lengths
+ * over the format's caps are left to the checks that report them.
+ */
+static int reserve_chunk(struct sr_reader *r, const struct sr_bhdr *h)
+{
+	size_t need[4] = { 0 }, *cap[4] = { &r->io_cap, &r->body_cap, &r->data_cap, &r->scratch_cap };
+	uint8_t **buf[4] = { &r->io, &r->body, &r->data, &r->scratch };
+	uint64_t more = 0;
+	int err = 0;
+
+	if (!r->mem_fn || h->body_len > SR_BODY_MAX || h->data_len > SR_DATA_MAX ||
+	    h->data_len > h->body_len)
+		return 0;
+	if (!r->mem)
+		need[0] = h->payload_len;
+	if (h->flags & SR_BF_ZSTD)
+		need[1] = h->body_len;
+	need[2] = h->data_len;
+	if (h->flags & SR_BF_COLUMNS)
+		need[3] = h->body_len;
+	for (int i = 0; i < 4; i++)
+		if (need[i] > *cap[i])
+			more += (need[i] < 4096 ? 4096 : need[i]) - *cap[i];
+	if (!more)
+		return 0;
+	/* one question for the whole chunk, then the buffers one by one */
+	if (r->mem_fn(r->mem_ctx, (int64_t)more))
+		return -ENOMEM;
+	r->mem_fn(r->mem_ctx, -(int64_t)more);
+	for (int i = 0; i < 4 && !err; i++)
+		err = sr_reader_grow(r, buf[i], cap[i], need[i]);
+	return err;
 }
 
 /*
@@ -115,7 +162,7 @@ static ssize_t src_get(struct sr_reader *r, uint64_t off, size_t len, const uint
 		*p = r->mem + off;
 		return (ssize_t)len;
 	}
-	if (sr_reader_grow(&r->io, &r->io_cap, len))
+	if (sr_reader_grow(r, &r->io, &r->io_cap, len))
 		return -ENOMEM;
 	while (got < len) {
 		ssize_t n = pread(r->fd, r->io + got, len - got, (off_t)(off + got));
@@ -289,6 +336,17 @@ static int step(struct sr_reader *r)
 	}
 	if (h.type == SR_BLK_END && off == r->end_off)
 		return 0;	/* read at open through the trailer */
+	if (h.type == SR_BLK_CHUNK && r->opening) {
+		/* open stops before the records: read by the first sr_reader__next() */
+		r->pos = off;
+		r->opening = 0;
+		return 0;
+	}
+	if (h.type == SR_BLK_CHUNK) {
+		err = reserve_chunk(r, &h);
+		if (err)
+			return err;
+	}
 
 	n = src_get(r, off + SR_BLOCK_HDR_SIZE, h.payload_len, &p);
 	if (n < 0)
@@ -509,12 +567,17 @@ static int reader_start(struct sr_reader *r)
 		return err;
 	r->st.cut = !r->trailer_ok;
 	r->st.complete = r->trailer_ok;
-	/* the start blocks, up to the first records */
-	while (!r->eof && r->data_pos >= r->data_len) {
+	/*
+	 * The describing blocks, up to the first chunk: its buffers are the
+	 * caller's to count (sr_reader__set_mem_fn) before they are taken.
+	 */
+	r->opening = 1;
+	while (!r->eof && r->opening) {
 		err = step(r);
 		if (err)
 			return err;
 	}
+	r->opening = 0;
 	return 0;
 }
 
@@ -571,8 +634,14 @@ static int slurp(struct sr_reader *r)
 		if (len == cap) {
 			if (cap >= STREAM_MAX)
 				return -EFBIG;
-			if (sr_reader_grow(&r->owned, &cap, cap ? cap * 2 : 1 << 20))
+			size_t ncap = cap ? cap * 2 : 1 << 20;
+			uint8_t *p = realloc(r->owned, ncap);
+
+			if (!p)
 				return -ENOMEM;
+			r->mem_held += ncap - cap;
+			r->owned = p;
+			cap = ncap;
 		}
 		n = read(r->fd, r->owned + len, cap - len);
 		if (n < 0) {
@@ -686,10 +755,24 @@ void sr_reader__stats(const struct sr_reader *r, struct sr_reader_stats *st)
 	st->ended = r->end_seen;
 }
 
+int sr_reader__set_mem_fn(struct sr_reader *r, sr_reader_mem_fn fn, void *ctx)
+{
+	if (r->mem_fn)
+		r->mem_fn(r->mem_ctx, -(int64_t)r->mem_held);
+	r->mem_fn = NULL;
+	if (fn && r->mem_held && fn(ctx, (int64_t)r->mem_held))
+		return -ENOMEM;
+	r->mem_fn = fn;
+	r->mem_ctx = ctx;
+	return 0;
+}
+
 void sr_reader__free(struct sr_reader *r)
 {
 	if (!r)
 		return;
+	if (r->mem_fn)
+		r->mem_fn(r->mem_ctx, -(int64_t)r->mem_held);
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r->owned);

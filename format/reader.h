@@ -54,6 +54,12 @@ struct sr_reader {
 
 	int seeking;
 	uint64_t seek_ts;
+	int opening;			/* in open: stop at the first chunk block */
+
+	/* the bytes of the buffers above (owned, io, body, scratch, data) */
+	uint64_t mem_held;
+	sr_reader_mem_fn mem_fn;	/* asked before they grow, or NULL */
+	void *mem_ctx;
 
 	/* what the file describes */
 	struct kvs start, end;
@@ -77,8 +83,12 @@ const char *sr_block_name(unsigned int type);
 /* Damage: counted, so that a damaged file never passes for a complete one. */
 void sr_reader_damage(struct sr_reader *r, uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* A buffer of at least @len bytes in *buf, grown as needed (callers cap len). */
-int sr_reader_grow(uint8_t **buf, size_t *cap, size_t len);
+/*
+ * A buffer of at least @len bytes in *buf, grown as needed (callers cap len)
+ * without keeping what it held, counted in r->mem_held and asked of
+ * r->mem_fn first: 0 or -ENOMEM.
+ */
+int sr_reader_grow(struct sr_reader *r, uint8_t **buf, size_t *cap, size_t len);
 
 /* decode.c */
 /*

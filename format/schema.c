@@ -214,6 +214,64 @@ static const struct sr_field cgroup_fields[] = {
 	F(struct sr_ev_cgroup, _pad, "_pad", SR_FK_PAD),
 };
 
+/* struct sr_addr at member @m, its fields named @p_family and so on */
+#define ADDR(T, m, p)							\
+	F(T, m.family, p "_family", SR_FK_U16),				\
+	F(T, m.port, p "_port", SR_FK_U16),				\
+	F(T, m.scope, p "_scope", SR_FK_U32),				\
+	F(T, m.addr[0], p "_addr0", SR_FK_HEX),				\
+	F(T, m.addr[1], p "_addr1", SR_FK_HEX)
+
+static const struct sr_field net_fields[] = {
+	HDR(struct sr_ev_net), SYS(struct sr_ev_net),
+	F(struct sr_ev_net, fd, "fd", SR_FK_S32),
+	F(struct sr_ev_net, fd2, "fd2", SR_FK_S32),
+	F(struct sr_ev_net, count, "count", SR_FK_U64),
+	F(struct sr_ev_net, bytes, "bytes", SR_FK_U64),
+	F(struct sr_ev_net, flags, "flags", SR_FK_U32),
+	F(struct sr_ev_net, arg, "arg", SR_FK_U32),
+	F(struct sr_ev_net, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_net, ino, "ino", SR_FK_U64),
+	ADDR(struct sr_ev_net, addr, "addr"),
+};
+
+static const struct sr_field sock_fields[] = {
+	HDR(struct sr_ev_sock),
+	F(struct sr_ev_sock, fd, "fd", SR_FK_S32),
+	F(struct sr_ev_sock, type, "sock_type", SR_FK_U16),
+	F(struct sr_ev_sock, protocol, "protocol", SR_FK_U16),
+	F(struct sr_ev_sock, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_sock, ino, "ino", SR_FK_U64),
+	F(struct sr_ev_sock, peer_ino, "peer_ino", SR_FK_U64),
+	ADDR(struct sr_ev_sock, local, "local"),
+	ADDR(struct sr_ev_sock, peer, "peer"),
+	F(struct sr_ev_sock, lpath, "lpath", SR_FK_STR),
+	F(struct sr_ev_sock, ppath, "ppath", SR_FK_STR),
+};
+
+static const struct sr_field pipe_fields[] = {
+	HDR(struct sr_ev_pipe), SYS(struct sr_ev_pipe),
+	F(struct sr_ev_pipe, fds[0], "rfd", SR_FK_S32),
+	F(struct sr_ev_pipe, fds[1], "wfd", SR_FK_S32),
+	F(struct sr_ev_pipe, flags, "flags", SR_FK_U32),
+	F(struct sr_ev_pipe, _pad, "_pad", SR_FK_PAD),
+	F(struct sr_ev_pipe, dev, "dev", SR_FK_U64),
+	F(struct sr_ev_pipe, ino, "ino", SR_FK_U64),
+};
+
+static const struct sr_field xfer_fields[] = {
+	HDR(struct sr_ev_xfer), SYS(struct sr_ev_xfer),
+	F(struct sr_ev_xfer, in_fd, "in_fd", SR_FK_S32),
+	F(struct sr_ev_xfer, out_fd, "out_fd", SR_FK_S32),
+	F(struct sr_ev_xfer, count, "count", SR_FK_U64),
+	F(struct sr_ev_xfer, flags, "flags", SR_FK_U32),
+	F(struct sr_ev_xfer, _pad, "_pad", SR_FK_PAD),
+	F(struct sr_ev_xfer, in_dev, "in_dev", SR_FK_U64),
+	F(struct sr_ev_xfer, in_ino, "in_ino", SR_FK_U64),
+	F(struct sr_ev_xfer, out_dev, "out_dev", SR_FK_U64),
+	F(struct sr_ev_xfer, out_ino, "out_ino", SR_FK_U64),
+};
+
 #define TYPE(num, tname, T, fields) \
 	[num] = { num, tname, sizeof(T), ARRAY_SIZE(fields), fields }
 

@@ -17,7 +17,10 @@
  *   mem:  mmap (mmap); munmap (munmap); brk (brk)
  *   file: open openat openat2 creat (open); read pread64 readv preadv preadv2
  *         write pwrite64 writev pwritev pwritev2 (rw); close (close);
- *         dup dup2 dup3 fcntl (dup)
+ *         dup dup2 dup3 fcntl (dup); pipe pipe2 (pipe); sendfile splice tee
+ *         vmsplice copy_file_range (xfer)
+ *   net:  socket socketpair bind listen connect accept accept4 shutdown
+ *         getsockopt sendto recvfrom sendmsg recvmsg sendmmsg recvmmsg (net)
  * and the argument places, from the kernel's SYSCALL_DEFINE prototypes, of
  * those and of the syscalls that move bytes through an fd (see NO_IO).
  * A new kernel's syscalls are added the same way, keeping the name order.
@@ -50,8 +53,8 @@
 
 static const struct sr_syscall syscalls[] = {
 	{ 156, SR_EV_SYSCALL, SR_CLASS_OTHER, "_sysctl", NO_IO },
-	{ 43, SR_EV_SYSCALL, SR_CLASS_OTHER, "accept", NO_IO },
-	{ 288, SR_EV_SYSCALL, SR_CLASS_OTHER, "accept4", NO_IO },
+	{ 43, SR_EV_NET, SR_CLASS_NET, "accept", FD(0) },
+	{ 288, SR_EV_NET, SR_CLASS_NET, "accept4", FD(0) },
 	{ 21, SR_EV_SYSCALL, SR_CLASS_OTHER, "access", NO_IO },
 	{ 163, SR_EV_SYSCALL, SR_CLASS_OTHER, "acct", NO_IO },
 	{ 248, SR_EV_SYSCALL, SR_CLASS_OTHER, "add_key", NO_IO },
@@ -59,7 +62,7 @@ static const struct sr_syscall syscalls[] = {
 	{ 183, SR_EV_SYSCALL, SR_CLASS_OTHER, "afs_syscall", NO_IO },
 	{ 37, SR_EV_SYSCALL, SR_CLASS_OTHER, "alarm", NO_IO },
 	{ 158, SR_EV_SYSCALL, SR_CLASS_OTHER, "arch_prctl", NO_IO },
-	{ 49, SR_EV_SYSCALL, SR_CLASS_OTHER, "bind", NO_IO },
+	{ 49, SR_EV_NET, SR_CLASS_NET, "bind", FD(0) },
 	{ 321, SR_EV_SYSCALL, SR_CLASS_OTHER, "bpf", NO_IO },
 	{ 12, SR_EV_BRK, SR_CLASS_MEM, "brk", NO_IO },
 	{ 125, SR_EV_SYSCALL, SR_CLASS_OTHER, "capget", NO_IO },
@@ -77,8 +80,8 @@ static const struct sr_syscall syscalls[] = {
 	{ 435, SR_EV_FORK, SR_CLASS_PROC, "clone3", NO_IO },
 	{ 3, SR_EV_CLOSE, SR_CLASS_FILE, "close", FD(0) },
 	{ 436, SR_EV_SYSCALL, SR_CLASS_FILE, "close_range", NO_IO },
-	{ 42, SR_EV_SYSCALL, SR_CLASS_OTHER, "connect", NO_IO },
-	{ 326, SR_EV_SYSCALL, SR_CLASS_OTHER, "copy_file_range", DIR(WRITE, 2) },
+	{ 42, SR_EV_NET, SR_CLASS_NET, "connect", FD(0) },
+	{ 326, SR_EV_XFER, SR_CLASS_FILE, "copy_file_range", DIR(WRITE, 2) },
 	{ 85, SR_EV_OPEN, SR_CLASS_FILE, "creat", NO_IO },
 	{ 174, SR_EV_SYSCALL, SR_CLASS_OTHER, "create_module", NO_IO },
 	{ 176, SR_EV_SYSCALL, SR_CLASS_OTHER, "delete_module", NO_IO },
@@ -157,7 +160,7 @@ static const struct sr_syscall syscalls[] = {
 	{ 98, SR_EV_SYSCALL, SR_CLASS_OTHER, "getrusage", NO_IO },
 	{ 124, SR_EV_SYSCALL, SR_CLASS_OTHER, "getsid", NO_IO },
 	{ 51, SR_EV_SYSCALL, SR_CLASS_OTHER, "getsockname", NO_IO },
-	{ 55, SR_EV_SYSCALL, SR_CLASS_OTHER, "getsockopt", NO_IO },
+	{ 55, SR_EV_NET, SR_CLASS_NET, "getsockopt", FD(0) },
 	{ 186, SR_EV_SYSCALL, SR_CLASS_OTHER, "gettid", NO_IO },
 	{ 96, SR_EV_SYSCALL, SR_CLASS_OTHER, "gettimeofday", NO_IO },
 	{ 102, SR_EV_SYSCALL, SR_CLASS_OTHER, "getuid", NO_IO },
@@ -193,7 +196,7 @@ static const struct sr_syscall syscalls[] = {
 	{ 192, SR_EV_SYSCALL, SR_CLASS_OTHER, "lgetxattr", NO_IO },
 	{ 86, SR_EV_SYSCALL, SR_CLASS_OTHER, "link", NO_IO },
 	{ 265, SR_EV_SYSCALL, SR_CLASS_OTHER, "linkat", NO_IO },
-	{ 50, SR_EV_SYSCALL, SR_CLASS_OTHER, "listen", NO_IO },
+	{ 50, SR_EV_NET, SR_CLASS_NET, "listen", FD(0) },
 	{ 194, SR_EV_SYSCALL, SR_CLASS_OTHER, "listxattr", NO_IO },
 	{ 195, SR_EV_SYSCALL, SR_CLASS_OTHER, "llistxattr", NO_IO },
 	{ 212, SR_EV_SYSCALL, SR_CLASS_OTHER, "lookup_dcookie", NO_IO },
@@ -252,8 +255,8 @@ static const struct sr_syscall syscalls[] = {
 	{ 438, SR_EV_SYSCALL, SR_CLASS_OTHER, "pidfd_getfd", NO_IO },
 	{ 434, SR_EV_SYSCALL, SR_CLASS_OTHER, "pidfd_open", NO_IO },
 	{ 424, SR_EV_SYSCALL, SR_CLASS_OTHER, "pidfd_send_signal", NO_IO },
-	{ 22, SR_EV_SYSCALL, SR_CLASS_OTHER, "pipe", NO_IO },
-	{ 293, SR_EV_SYSCALL, SR_CLASS_OTHER, "pipe2", NO_IO },
+	{ 22, SR_EV_PIPE, SR_CLASS_FILE, "pipe", NO_IO },
+	{ 293, SR_EV_PIPE, SR_CLASS_FILE, "pipe2", NO_IO },
 	{ 155, SR_EV_SYSCALL, SR_CLASS_OTHER, "pivot_root", NO_IO },
 	{ 330, SR_EV_SYSCALL, SR_CLASS_OTHER, "pkey_alloc", NO_IO },
 	{ 331, SR_EV_SYSCALL, SR_CLASS_OTHER, "pkey_free", NO_IO },
@@ -284,9 +287,9 @@ static const struct sr_syscall syscalls[] = {
 	{ 267, SR_EV_SYSCALL, SR_CLASS_OTHER, "readlinkat", NO_IO },
 	{ 19, SR_EV_RW, SR_CLASS_FILE, "readv", RW(READ, 0, IOV, 1, 2, -1) },
 	{ 169, SR_EV_SYSCALL, SR_CLASS_OTHER, "reboot", NO_IO },
-	{ 45, SR_EV_SYSCALL, SR_CLASS_OTHER, "recvfrom", DIR(READ, 0) },
-	{ 299, SR_EV_SYSCALL, SR_CLASS_OTHER, "recvmmsg", DIR(READ, 0) },
-	{ 47, SR_EV_SYSCALL, SR_CLASS_OTHER, "recvmsg", DIR(READ, 0) },
+	{ 45, SR_EV_NET, SR_CLASS_NET, "recvfrom", DIR(READ, 0) },
+	{ 299, SR_EV_NET, SR_CLASS_NET, "recvmmsg", DIR(READ, 0) },
+	{ 47, SR_EV_NET, SR_CLASS_NET, "recvmsg", DIR(READ, 0) },
 	{ 216, SR_EV_SYSCALL, SR_CLASS_OTHER, "remap_file_pages", NO_IO },
 	{ 197, SR_EV_SYSCALL, SR_CLASS_OTHER, "removexattr", NO_IO },
 	{ 82, SR_EV_SYSCALL, SR_CLASS_OTHER, "rename", NO_IO },
@@ -323,10 +326,10 @@ static const struct sr_syscall syscalls[] = {
 	{ 64, SR_EV_SYSCALL, SR_CLASS_OTHER, "semget", NO_IO },
 	{ 65, SR_EV_SYSCALL, SR_CLASS_OTHER, "semop", NO_IO },
 	{ 220, SR_EV_SYSCALL, SR_CLASS_OTHER, "semtimedop", NO_IO },
-	{ 40, SR_EV_SYSCALL, SR_CLASS_OTHER, "sendfile", DIR(WRITE, 0) },
-	{ 307, SR_EV_SYSCALL, SR_CLASS_OTHER, "sendmmsg", DIR(WRITE, 0) },
-	{ 46, SR_EV_SYSCALL, SR_CLASS_OTHER, "sendmsg", DIR(WRITE, 0) },
-	{ 44, SR_EV_SYSCALL, SR_CLASS_OTHER, "sendto", DIR(WRITE, 0) },
+	{ 40, SR_EV_XFER, SR_CLASS_FILE, "sendfile", DIR(WRITE, 0) },
+	{ 307, SR_EV_NET, SR_CLASS_NET, "sendmmsg", DIR(WRITE, 0) },
+	{ 46, SR_EV_NET, SR_CLASS_NET, "sendmsg", DIR(WRITE, 0) },
+	{ 44, SR_EV_NET, SR_CLASS_NET, "sendto", DIR(WRITE, 0) },
 	{ 238, SR_EV_SYSCALL, SR_CLASS_OTHER, "set_mempolicy", NO_IO },
 	{ 450, SR_EV_SYSCALL, SR_CLASS_OTHER, "set_mempolicy_home_node", NO_IO },
 	{ 273, SR_EV_SYSCALL, SR_CLASS_OTHER, "set_robust_list", NO_IO },
@@ -356,13 +359,13 @@ static const struct sr_syscall syscalls[] = {
 	{ 31, SR_EV_SYSCALL, SR_CLASS_OTHER, "shmctl", NO_IO },
 	{ 67, SR_EV_SYSCALL, SR_CLASS_OTHER, "shmdt", NO_IO },
 	{ 29, SR_EV_SYSCALL, SR_CLASS_OTHER, "shmget", NO_IO },
-	{ 48, SR_EV_SYSCALL, SR_CLASS_OTHER, "shutdown", NO_IO },
+	{ 48, SR_EV_NET, SR_CLASS_NET, "shutdown", FD(0) },
 	{ 131, SR_EV_SYSCALL, SR_CLASS_OTHER, "sigaltstack", NO_IO },
 	{ 282, SR_EV_SYSCALL, SR_CLASS_OTHER, "signalfd", NO_IO },
 	{ 289, SR_EV_SYSCALL, SR_CLASS_OTHER, "signalfd4", NO_IO },
-	{ 41, SR_EV_SYSCALL, SR_CLASS_OTHER, "socket", NO_IO },
-	{ 53, SR_EV_SYSCALL, SR_CLASS_OTHER, "socketpair", NO_IO },
-	{ 275, SR_EV_SYSCALL, SR_CLASS_OTHER, "splice", DIR(WRITE, 2) },
+	{ 41, SR_EV_NET, SR_CLASS_NET, "socket", NO_IO },
+	{ 53, SR_EV_NET, SR_CLASS_NET, "socketpair", NO_IO },
+	{ 275, SR_EV_XFER, SR_CLASS_FILE, "splice", DIR(WRITE, 2) },
 	{ 4, SR_EV_SYSCALL, SR_CLASS_OTHER, "stat", NO_IO },
 	{ 137, SR_EV_SYSCALL, SR_CLASS_OTHER, "statfs", NO_IO },
 	{ 332, SR_EV_SYSCALL, SR_CLASS_OTHER, "statx", NO_IO },
@@ -376,7 +379,7 @@ static const struct sr_syscall syscalls[] = {
 	{ 139, SR_EV_SYSCALL, SR_CLASS_OTHER, "sysfs", NO_IO },
 	{ 99, SR_EV_SYSCALL, SR_CLASS_OTHER, "sysinfo", NO_IO },
 	{ 103, SR_EV_SYSCALL, SR_CLASS_OTHER, "syslog", NO_IO },
-	{ 276, SR_EV_SYSCALL, SR_CLASS_OTHER, "tee", DIR(WRITE, 1) },
+	{ 276, SR_EV_XFER, SR_CLASS_FILE, "tee", DIR(WRITE, 1) },
 	{ 234, SR_EV_SYSCALL, SR_CLASS_OTHER, "tgkill", NO_IO },
 	{ 201, SR_EV_SYSCALL, SR_CLASS_OTHER, "time", NO_IO },
 	{ 222, SR_EV_SYSCALL, SR_CLASS_OTHER, "timer_create", NO_IO },
@@ -405,7 +408,7 @@ static const struct sr_syscall syscalls[] = {
 	{ 235, SR_EV_SYSCALL, SR_CLASS_OTHER, "utimes", NO_IO },
 	{ 58, SR_EV_FORK, SR_CLASS_PROC, "vfork", NO_IO },
 	{ 153, SR_EV_SYSCALL, SR_CLASS_OTHER, "vhangup", NO_IO },
-	{ 278, SR_EV_SYSCALL, SR_CLASS_OTHER, "vmsplice", NO_IO },
+	{ 278, SR_EV_XFER, SR_CLASS_FILE, "vmsplice", FD(0) },
 	{ 236, SR_EV_SYSCALL, SR_CLASS_OTHER, "vserver", NO_IO },
 	{ 61, SR_EV_SYSCALL, SR_CLASS_OTHER, "wait4", NO_IO },
 	{ 247, SR_EV_SYSCALL, SR_CLASS_OTHER, "waitid", NO_IO },
@@ -427,7 +430,8 @@ static const struct sr_class_name class_names[] = {
 	{ "mem", SR_CLASS_MEM },
 	{ "file", SR_CLASS_FILE },
 	{ "cpu", SR_CLASS_CPU },
-	{ "all", SR_CLASS_PROC | SR_CLASS_MEM | SR_CLASS_FILE | SR_CLASS_CPU },
+	{ "net", SR_CLASS_NET },
+	{ "all", SR_CLASS_PROC | SR_CLASS_MEM | SR_CLASS_FILE | SR_CLASS_CPU | SR_CLASS_NET },
 };
 
 const struct sr_class_name *sr_class_names(size_t *n)

@@ -681,6 +681,21 @@ int sr_opt_err(const char *cmd, const char *optstring, char **argv, int c)
 	return SR_EXIT_USAGE;
 }
 
+/*
+ * A usage error of command 'cmd': one line that ends by saying where its
+ * options are explained, as sr_opt_err's do.
+ */
+void sr_usage_err(const char *cmd, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sr_err("%s: %s. See 'sysrec %s --help'.", cmd, msg, cmd);
+}
+
 /* --- opening traces --- */
 
 static void damage_line(const char *path, uint64_t offset, const char *what)

@@ -5,8 +5,12 @@
  * strace -y does.  Built from every record read, printed or not: the
  * snapshot's fd records, opens, dups and closes, forks (the child gets a
  * copy), successful execs (close-on-exec descriptors go) and the exit of
- * the whole process.  Keyed by pid (tgid): the threads share it.
+ * the whole process.  Keyed by pid (tgid): the threads share it.  A
+ * socket is named by its sock records ("tcp 127.0.0.1:5432->..."), which
+ * come before the syscall that made, bound, connected or accepted it; a
+ * pipe's two ends by its pipe record ("pipe:[INO]", as /proc names it).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,9 +211,56 @@ static void exec_proc(struct pr_fdpath *t, uint32_t pid)
 	}
 }
 
+/* The cloexec mark of a descriptor named by a sock record before its syscall's. */
+static void mark_cloexec(struct pr_fdpath *t, uint32_t pid, int64_t fd)
+{
+	struct fd_proc *pp = find(t, pid);
+
+	if (pp && fd >= 0 && (uint64_t)fd < pp->nfd && pp->fds[fd].path)
+		pp->fds[fd].cloexec = 1;
+}
+
 void pr_fdpath__track(struct pr_fdpath *t, const struct sr_event *ev)
 {
 	switch (ev->type) {
+	case SR_EV_SOCK: {
+		const struct sr_ev_sock *e = (const void *)ev;
+		const char *old;
+		char name[320];
+		size_t n, olen;
+		int cloexec = 0;
+
+		if (ev->size < sizeof(*e))
+			break;
+		n = sr_sock_name(e, name, sizeof(name));
+		/* a socket named again (bound, connected) keeps its descriptor's mark */
+		if (pr_fdpath__get(t, ev->pid, e->fd, &old, &olen))
+			cloexec = find(t, ev->pid)->fds[e->fd].cloexec;
+		set_fd(t, ev->pid, e->fd, name, n, cloexec);
+		break;
+	}
+	case SR_EV_NET: {
+		const struct sr_ev_net *e = (const void *)ev;
+
+		/* socket, socketpair, accept4: SOCK_CLOEXEC is O_CLOEXEC */
+		if (ev->size >= sizeof(*e) && e->s.ret >= 0 && (e->flags & O_CLOEXEC_)) {
+			mark_cloexec(t, ev->pid, e->fd);
+			mark_cloexec(t, ev->pid, e->fd2);
+		}
+		break;
+	}
+	case SR_EV_PIPE: {
+		const struct sr_ev_pipe *e = (const void *)ev;
+		char name[48];
+		int n;
+
+		if (ev->size < sizeof(*e) || e->s.ret)
+			break;
+		n = snprintf(name, sizeof(name), "pipe:[%llu]", (unsigned long long)e->ino);
+		for (int i = 0; i < 2; i++)
+			set_fd(t, ev->pid, e->fds[i], name, (size_t)n, !!(e->flags & O_CLOEXEC_));
+		break;
+	}
 	case SR_EV_FD: {
 		const struct sr_ev_fd *e = (const void *)ev;
 

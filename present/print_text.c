@@ -558,6 +558,90 @@ static void text_split(struct sr_printer *p, const struct sr_event *ev)
 	kv_dur(&p->out, "runq", sp.runq_ns);
 }
 
+/* --- the net class, pipes, fd-to-fd moves --- */
+
+static void kv_addr(struct obuf *f, const char *key, const struct sr_addr *a)
+{
+	char buf[64];
+	size_t n = sr_addr_str(a, buf, sizeof(buf));
+
+	if (!n)
+		return;
+	put_key(f, key);
+	put_text(f, buf, n);
+}
+
+static void text_net(struct sr_printer *p, const struct sr_event *ev)
+{
+	const struct sr_ev_net *e = (const void *)ev;
+	struct obuf *f = &p->out;
+
+	kv_fd_path(p, ev, e->fd);
+	if (e->fd2 != -1) {
+		put_s(f, " fd2");
+		kv_fd_path(p, ev, e->fd2);
+	}
+	if (e->count)
+		kv_u64(f, "count", e->count);
+	if (e->bytes)
+		kv_u64(f, "bytes", e->bytes);
+	if (e->flags)
+		kv_hex(f, "flags", e->flags);
+	if (e->arg)
+		kv_u64(f, "arg", e->arg);
+	kv_addr(f, "addr", &e->addr);
+	kv_sys_tail(f, &e->s, 0);
+	kv_devino(f, e->dev, e->ino);
+}
+
+static void text_sock(struct sr_printer *p, const struct sr_event *ev)
+{
+	const struct sr_ev_sock *e = (const void *)ev;
+	struct obuf *f = &p->out;
+	char name[320];
+	size_t n = sr_sock_name(e, name, sizeof(name));
+
+	(void)p;
+	kv_s64(f, "fd", e->fd);
+	put_c(f, '<');
+	put_text(f, name, n);
+	put_c(f, '>');
+	kv_u64(f, "sock_type", e->type);
+	kv_u64(f, "protocol", e->protocol);
+	if (e->peer_ino)
+		kv_u64(f, "peer_ino", e->peer_ino);
+	kv_devino(f, e->dev, e->ino);
+}
+
+static void text_pipe(struct sr_printer *p, const struct sr_event *ev)
+{
+	const struct sr_ev_pipe *e = (const void *)ev;
+	struct obuf *f = &p->out;
+
+	(void)p;
+	kv_s64(f, "rfd", e->fds[0]);
+	kv_s64(f, "wfd", e->fds[1]);
+	if (e->flags)
+		kv_open_flags(f, "flags", e->flags);
+	kv_sys_tail(f, &e->s, 0);
+	kv_devino(f, e->dev, e->ino);
+}
+
+static void text_xfer(struct sr_printer *p, const struct sr_event *ev)
+{
+	const struct sr_ev_xfer *e = (const void *)ev;
+	struct obuf *f = &p->out;
+
+	put_s(f, " in");
+	kv_fd_path(p, ev, e->in_fd);
+	put_s(f, " out");
+	kv_fd_path(p, ev, e->out_fd);
+	kv_u64(f, "count", e->count);
+	if (e->flags)
+		kv_hex(f, "flags", e->flags);
+	kv_sys_tail(f, &e->s, 0);
+}
+
 /* One printer per type of SR_EVENT_TYPES: a type without its text_<name> fails to build. */
 static const struct {
 	void (*fn)(struct sr_printer *p, const struct sr_event *ev);

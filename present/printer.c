@@ -239,6 +239,11 @@ void sr_printer__set_trace(struct sr_printer *p, const struct sr_reader *r, int 
 	memset(p->syscpu, 0, sizeof(p->syscpu));
 }
 
+void sr_printer__set_classes(struct sr_printer *p, uint32_t classes)
+{
+	p->cpu_class = !!(classes & SR_CLASS_CPU);
+}
+
 /* --- the cpu class --- */
 
 void pr_syscpu_note(struct sr_printer *p, const struct sr_event *ev)
@@ -293,6 +298,19 @@ void sr_printer__event(struct sr_printer *p, const struct sr_event *ev)
 		pr_print_text(p, ev);
 		/* after the line: a close shows the path it closed */
 		fd_track(p, ev);
+	}
+}
+
+void sr_printer__skipped(struct sr_printer *p, uint64_t count)
+{
+	if (p->json) {
+		put_s(&p->out, "{\"type\":\"not_printed\",\"count\":");
+		put_u64(&p->out, count);
+		put_s(&p->out, "}\n");
+	} else {
+		put_s(&p->out, "# ");
+		put_u64(&p->out, count);
+		put_s(&p->out, " events not printed here: the output was too slow\n");
 	}
 }
 

@@ -229,16 +229,7 @@ void pr_syscpu_note(struct sr_printer *p, const struct sr_event *ev);
  * when it had none (all of it on CPU, if the trace recorded the cpu class).
  */
 int pr_syscpu_take(struct sr_printer *p, const struct sr_event *ev, struct pr_split *s);
-/* --- descriptors' paths (fdpath.c) --- */
-
-/* An empty table (NULL on ENOMEM: lines then show no paths). */
-struct pr_fdpath *pr_fdpath__new(void);
-void pr_fdpath__free(struct pr_fdpath *t);
-/* What record @ev changes: opens, dups, closes, fd records, forks, execs, exits. */
-void pr_fdpath__track(struct pr_fdpath *t, const struct sr_event *ev);
-/* 1 and the path of @fd of @pid in *s, *len (not NUL-terminated for the caller); 0: unknown. */
-int pr_fdpath__get(const struct pr_fdpath *t, uint32_t pid, int64_t fd,
-		   const char **s, size_t *len);
+/* --- descriptors' paths: fdpath.c, declared in sysrec/print.h --- */
 
 /* --- the two forms --- */
 

@@ -93,7 +93,8 @@ int sr_rec__bpf_open(struct sr_rec *r)
 void sr_rec__set_rodata(struct sr_rec *r)
 {
 	const struct sr_rec_opts *o = r->o;
-	bool cpu = r->class_mask & SR_CLASS_CPU;
+	bool cpu = r->class_mask & SR_CLASS_CPU, sys = false;
+	bool switches = cpu && o->sched_switches;
 	struct stat st;
 
 	r->skel->rodata->self_tgid = getpid();
@@ -107,15 +108,30 @@ void sr_rec__set_rodata(struct sr_rec *r)
 	if (r->cg_fd >= 0 && !fstat(r->cg_fd, &st))
 		r->skel->rodata->filter_cgroup_id = st.st_ino;
 	r->skel->rodata->cpu_on = cpu;
-	r->skel->rodata->switches_on = cpu && o->sched_switches;
-	bpf_program__set_autoload(r->skel->progs.sched_wakeup, cpu);
-	bpf_program__set_autoload(r->skel->progs.sched_wakeup_new, cpu && o->sched_switches);
+	r->skel->rodata->switches_on = switches;
+	bpf_program__set_autoload(r->skel->progs.sched_wakeup_new, switches);
 	r->skel->rodata->argv_max = (uint32_t)o->argv_max;
 	r->skel->rodata->attach_only = o->attach_only;
 	memcpy((void *)r->skel->rodata->sys_type, r->sys_type, sizeof(r->sys_type));
-	for (int i = 0; i < SR_NR_MAX; i++)
+	for (int i = 0; i < SR_NR_MAX; i++) {
+		if (r->sys_type[i])
+			sys = true;
 		if (r->sys_type[i] == SR_EV_EXEC || r->sys_type[i] == SR_EV_FORK)
 			r->skel->rodata->proc_on = 1;
+	}
+	/*
+	 * No syscall recorded (-e cpu): no syscall hooks either.  Attached,
+	 * they would make every syscall of the system take the tracepoint
+	 * path and run two programs that return at once.  sched_switch moves
+	 * pending syscalls or writes switch records, sched_wakeup ends a
+	 * pending syscall's sleep or writes wakeup records: with neither to
+	 * do (-e cpu --sched-switches none: thread totals only), not loaded.
+	 */
+	r->skel->rodata->sys_on = sys;
+	bpf_program__set_autoload(r->skel->progs.sys_enter, sys);
+	bpf_program__set_autoload(r->skel->progs.sys_exit, sys);
+	bpf_program__set_autoload(r->skel->progs.sched_switch, sys || switches);
+	bpf_program__set_autoload(r->skel->progs.sched_wakeup, cpu && (sys || switches));
 }
 
 /* Load, then choose between per-CPU batches and one record per sample. */
@@ -171,16 +187,29 @@ int sr_rec__fill_maps(struct sr_rec *r)
 
 		bpf_map__update_elem(r->skel->maps.tracked, &o->pids[i], sizeof(__u32), &one, 1, BPF_ANY);
 	}
+	sr_rec__tracked_changed(r);
 	return 0;
+}
+
+/*
+ * After a change to 'tracked': the programs' answers they keep per CPU
+ * (tgids_seen, bpf/maps.bpf.h) are stale.  The shared mapping of .bss,
+ * so a child forked by the recorder may call it too.
+ */
+void sr_rec__tracked_changed(struct sr_rec *r)
+{
+	__atomic_fetch_add(&r->skel->bss->tracked_gen, 1, __ATOMIC_SEQ_CST);
 }
 
 /* sched_switch first: see sr_rec__bpf_open(). */
 int sr_rec__bpf_attach(struct sr_rec *r)
 {
-	int err;
+	int err = 0;
 
-	r->switch_link = bpf_program__attach(r->skel->progs.sched_switch);
-	err = r->switch_link ? 0 : -errno;
+	if (bpf_program__autoload(r->skel->progs.sched_switch)) {
+		r->switch_link = bpf_program__attach(r->skel->progs.sched_switch);
+		err = r->switch_link ? 0 : -errno;
+	}
 	err = err ?: sysrec_bpf__attach(r->skel);
 	if (err)
 		sr_err("cannot attach the BPF programs: %s", strerror(-err));

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <linux/perf_event.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,6 @@
 #include "record.h"
 #include "sysrec.skel.h"
 #include "sysrec/format.h"
-#include "sysrec/print.h"
 #include "sysrec/util.h"
 
 /*
@@ -52,7 +50,8 @@ int sr_rec__put(void *ctx, const struct sr_event *ev)
 	int err;
 
 	/* Name each cgroup the first time a file sees it. */
-	if (ev->cgroup_id && ev->type != SR_EV_CGROUP && sr_cgroups__first_seen(r->cg, ev->cgroup_id)) {
+	if (r->w && ev->cgroup_id && ev->type != SR_EV_CGROUP &&
+	    sr_cgroups__first_seen(r->cg, ev->cgroup_id)) {
 		const char *path = sr_cgroups__path(r->cg, ev->cgroup_id);
 		uint8_t buf[sizeof(struct sr_ev_cgroup) + SR_PATH_MAX + 8] = {};
 		struct sr_ev_cgroup *c = (void *)buf;
@@ -74,11 +73,14 @@ int sr_rec__put(void *ctx, const struct sr_event *ev)
 		if (err)
 			return err;
 	}
-	err = sr_rec__write(r, ev);
-	if (err)
-		return err;
-	if (r->printer)
-		sr_printer__event(r->printer, ev);
+	if (r->w) {
+		err = sr_rec__write(r, ev);
+		if (err)
+			return err;
+	}
+	/* --print-order cpu printed it as it was read */
+	if (!r->o->print_now)
+		sr_rec__print_event(r, ev);
 	return 0;
 }
 
@@ -156,9 +158,25 @@ static void learn_cgroup(struct sr_rec *r, const struct sr_ev_cgroup *c)
 }
 
 /*
+ * A record as it is read, whatever its CPU: to top's figures and to
+ * --print-order cpu, at once; to the reorder buffer when a file or --print
+ * in time order takes it.
+ */
+static void take(struct sr_rec *r, const struct sr_event *e)
+{
+	if (r->top)
+		sr_top__event(r->top, e);
+	if (r->o->print_now)
+		sr_rec__print_event(r, e);
+	if ((r->o->output || (r->o->print && !r->o->print_now)) && sr_reorder__push(r->ro, e) &&
+	    !r->err)
+		r->err = -ENOMEM;
+}
+
+/*
  * Hand the records of a batch (8-aligned, back to back, as bpf/transport.bpf.h
- * gathers them) to the reorder buffer, their paths in order.  A tail
- * shorter than a record is padding.
+ * gathers them) on (take()), their paths in order.  A tail shorter than a
+ * record is padding.
  */
 static void push_batch(struct sr_rec *r, uint8_t *p, size_t left)
 {
@@ -177,8 +195,7 @@ static void push_batch(struct sr_rec *r, uint8_t *p, size_t left)
 			unreverse_path(e, &((struct sr_ev_open *)e)->path);
 		else if (e->type == SR_EV_EXEC && e->size >= sizeof(struct sr_ev_exec))
 			unreverse_path(e, &((struct sr_ev_exec *)e)->path);
-		if (sr_reorder__push(r->ro, e) && !r->err)
-			r->err = -ENOMEM;
+		take(r, e);
 		p += e->size;
 		left -= e->size;
 	}
@@ -293,8 +310,7 @@ static void collect_drops(struct sr_rec *r)
 			e.h.ts = sr_mono_ns();
 			e.count = n;
 			r->lost_total += n;
-			if (sr_reorder__push(r->ro, &e.h) && !r->err)
-				r->err = -ENOMEM;
+			take(r, &e.h);
 		}
 	}
 	free(vals);
@@ -347,8 +363,15 @@ static int read_release(struct sr_rec *r, uint64_t horizon)
 /* One poll's worth: the batches flushed, read, and released up to horizon. */
 int sr_rec__ingest(struct sr_rec *r, uint64_t horizon)
 {
+	uint64_t t0 = sr_mono_ns();
+	int err;
+
 	flush_batches(r, NULL);
-	return read_release(r, horizon);
+	err = read_release(r, horizon);
+	/* what happened before the flush has been read */
+	if (r->top)
+		sr_top__read_up_to(r->top, t0);
+	return err;
 }
 
 /* After detach: everything left, from every batch and buffer, to the file. */
@@ -363,37 +386,8 @@ int sr_rec__drain(struct sr_rec *r)
 	drain_offline_batches(r, offline);
 	err = read_release(r, UINT64_MAX);
 	if (err && !r->reported) {
-		sr_err("writing %s: %s", r->path, strerror(-err));
+		sr_err("writing %s: %s", r->path ? r->path : "the records", strerror(-err));
 		r->reported = 1;
 	}
 	return err;
-}
-
-/* --- --print: the records as they are written, one line each --- */
-
-int sr_rec__print_open(struct sr_rec *r)
-{
-	if (!r->o->print)
-		return 0;
-	signal(SIGPIPE, SIG_IGN);
-	r->printer = sr_printer__new(stdout, 0, 0, r->start_ns, r->clock_offset);
-	return r->printer ? 0 : -ENOMEM;
-}
-
-void sr_rec__print_flush(struct sr_rec *r)
-{
-	if (!r->printer)
-		return;
-	sr_printer__flush(r->printer);
-	/* the reader of --print went away: keep recording, stop printing */
-	if (ferror(stdout)) {
-		sr_printer__free(r->printer);
-		r->printer = NULL;
-	}
-}
-
-void sr_rec__print_close(struct sr_rec *r)
-{
-	sr_printer__free(r->printer);
-	r->printer = NULL;
 }

@@ -24,30 +24,43 @@
 
 const char sr_usage_record[] =
 	"usage: sysrec record [-o FILE] [-f] [-p PID[,PID...]] [-c COMM] [--cgroup PATH]\n"
-	"                     [-e CLASSES] [-d SECONDS] [-q] [--print] [-A BYTES]\n"
+	"                     [-e CLASSES] [-d SECONDS] [-q] [-A BYTES]\n"
+	"                     [--print [--json] [--print-to FILE|FD] [--print-order time|cpu]\n"
+	"                      [--print-buffer SIZE]] [--top]\n"
 	"                     [--buffer-pages N] [--flush-interval S] [--rotate-size SIZE]\n"
 	"                     [--rotate-time SECS] [--keep N] [--level N] [--attach-only]\n"
 	"                     [--sched-switches all|none]\n"
 	"                     [-v] [-h] [-- COMMAND [ARGS...]]\n"
 	"\n"
-	"Record process, memory, file and CPU activity into a trace file.\n"
+	"Record process, memory, file, CPU and network activity into a trace file.\n"
 	"With a COMMAND, start it, record it and all its descendants, and exit\n"
 	"with its status; with -p, record those processes and their descendants;\n"
 	"with neither, the whole system.\n"
 	"\n"
-	"    -o, --output FILE       trace file (default sysrec.trc), created 0600\n"
+	"    -o, --output FILE       trace file (default sysrec.trc; with --print or\n"
+	"                            --top, none unless -o is given), created 0600\n"
 	"    -f, --force             replace FILE if it exists\n"
 	"    -p, --pid PID[,PID]     record these processes and their new children\n"
 	"    -c, --comm COMM         record only tasks whose comm is COMM\n"
 	"        --cgroup PATH       record only this cgroup v2 and its descendants\n"
-	"    -e, --events LIST       classes proc,mem,file,cpu (default all four) and/or\n"
+	"    -e, --events LIST       classes proc,mem,file,cpu,net (default all five) and/or\n"
 	"                            syscall names (openat,pwrite64,getpid,...)\n"
 	"        --sched-switches W  cpu: all (default) records every context switch\n"
 	"                            and wakeup; none keeps only each syscall's split\n"
 	"                            and each thread's totals\n"
 	"    -d, --duration SECS     stop after SECS (1.5, 500ms, 2m)\n"
 	"    -q, --quiet             no status line, no summary\n"
-	"        --print             also print one line per event on stdout\n"
+	"        --print             print one line per event (on stdout); without -o,\n"
+	"                            print only and write no trace file\n"
+	"        --json              --print one JSON object per line (as dump --json)\n"
+	"        --print-to FILE|FD  --print into FILE (created 0600) or open descriptor\n"
+	"                            FD (a number), leaving stdout to the command\n"
+	"        --print-order O     time (default): in one time order, each event\n"
+	"                            after the 100 ms reorder window; cpu: each event\n"
+	"                            at once, in time order per CPU only\n"
+	"        --print-buffer SIZE what --print may queue for a slow output (default\n"
+	"                            16M); beyond it events are not printed, and counted\n"
+	"        --top               the live view of sysrec top (see 'sysrec help top')\n"
 	"    -A, --argv-max BYTES    argv bytes kept per exec (default 4096, max 16384)\n"
 	"        --buffer-pages N    perf buffer pages per CPU (default 2048)\n"
 	"        --flush-interval S  close a chunk at least this often (default 1s)\n"
@@ -60,6 +73,30 @@ const char sr_usage_record[] =
 	"\n"
 	"Rotated files are named FILE with .NNNNNN before the extension:\n"
 	"run.trc becomes run.000000.trc, run.000001.trc, ...\n";
+
+const char sr_usage_top[] =
+	"usage: sysrec top [-o FILE] [-p PID[,PID...]] [-c COMM] [--cgroup PATH]\n"
+	"                  [-e CLASSES] [-d SECONDS] [--sched-switches all|none]\n"
+	"                  [record's other options] [-- COMMAND [ARGS...]]\n"
+	"\n"
+	"A full-screen view of what processes do, refreshed every second: per\n"
+	"process, syscalls/s, bytes read and written per second, opens/s, errors/s\n"
+	"and the share of a CPU it ran (from the cpu class's context switches),\n"
+	"with the events lost.  What is watched is chosen as for sysrec record\n"
+	"(the whole system, -p, a COMMAND, -c, --cgroup, -e); with -o FILE it is\n"
+	"recorded into FILE at the same time.  Needs a terminal.\n"
+	"\n"
+	"    -o, --output FILE       also record into FILE, as sysrec record -o\n"
+	"    -p, --pid PID[,PID]     these processes and their new children\n"
+	"    -c, --comm COMM         only tasks whose comm is COMM\n"
+	"        --cgroup PATH       only this cgroup v2 and its descendants\n"
+	"    -e, --events LIST       classes and syscalls as record's (CPU% needs cpu)\n"
+	"    -d, --duration SECS     stop after SECS\n"
+	"\n"
+	"Keys (shown on the screen): s r w o c e p n sort by syscalls, read, write,\n"
+	"opens, CPU, errors, pid, comm; / filters by comm, pid or cgroup (Enter\n"
+	"applies, an empty filter clears); q quits (as Ctrl-C, SIGTERM and SIGHUP\n"
+	"do), and the terminal is restored.  With a COMMAND, top ends when it does.\n";
 
 static int parse_pids(struct sr_rec_opts *o, const char *arg)
 {
@@ -129,17 +166,21 @@ static int parse_events(struct sr_rec *r, const char *list)
 	return err;
 }
 
+/* "record", or "top" for sysrec top: the command the errors name. */
+static const char *cmd_name = "record";
+
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "sysrec: record: ");
+	fprintf(stderr, "sysrec: %s: ", cmd_name);
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, ". See 'sysrec record --help'.\n");
+	fprintf(stderr, ". See 'sysrec %s --help'.\n", cmd_name);
 	return -EINVAL;
 }
 
 enum {
 	OPT_PRINT = 256, OPT_CGROUP, OPT_BUFFER_PAGES, OPT_FLUSH, OPT_ROT_SIZE,
 	OPT_ROT_TIME, OPT_KEEP, OPT_LEVEL, OPT_ATTACH_ONLY, OPT_SCHED_SWITCHES,
+	OPT_JSON, OPT_PRINT_TO, OPT_PRINT_ORDER, OPT_PRINT_BUFFER, OPT_TOP,
 };
 
 #define RECORD_OPTS	"+:o:fp:c:e:d:qvA:h"	/* leading ':': a missing value returns ':' */
@@ -165,6 +206,11 @@ static const struct option long_opts[] = {
 	{ "level",		required_argument, NULL, OPT_LEVEL },
 	{ "attach-only",	no_argument,       NULL, OPT_ATTACH_ONLY },
 	{ "sched-switches",	required_argument, NULL, OPT_SCHED_SWITCHES },
+	{ "json",		no_argument,       NULL, OPT_JSON },
+	{ "print-to",		required_argument, NULL, OPT_PRINT_TO },
+	{ "print-order",	required_argument, NULL, OPT_PRINT_ORDER },
+	{ "print-buffer",	required_argument, NULL, OPT_PRINT_BUFFER },
+	{ "top",		no_argument,       NULL, OPT_TOP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -172,9 +218,11 @@ static const struct option long_opts[] = {
 int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv)
 {
 	struct sr_rec_opts *o = r->o;
-	int c;
+	const char *cmd = cmd_name = o->top ? "top" : "record";
+	int c, output_set = 0, print_set = 0;
 
 	o->output = "sysrec.trc";
+	o->print_buffer = 16 << 20;
 	o->argv_max = SR_ARGV_DEFAULT;
 	o->buffer_pages = 2048;
 	o->flush_ns = 1000000000ull;
@@ -187,6 +235,7 @@ int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv)
 			if (!*optarg)
 				return usage_error("empty output file name%s", "");
 			o->output = optarg;
+			output_set = 1;
 			break;
 		case 'f':
 			o->force = 1;
@@ -267,18 +316,54 @@ int sr_rec__parse_opts(struct sr_rec *r, int argc, char **argv)
 				return usage_error("--sched-switches '%s' must be all or none", optarg);
 			o->sched_switches = !strcmp(optarg, "all");
 			break;
+		case OPT_JSON:
+			o->json = 1;
+			print_set = 1;
+			break;
+		case OPT_PRINT_TO:
+			if (!*optarg)
+				return usage_error("empty --print-to%s", "");
+			o->print_to = optarg;
+			print_set = 1;
+			break;
+		case OPT_PRINT_ORDER:
+			if (strcmp(optarg, "time") && strcmp(optarg, "cpu"))
+				return usage_error("--print-order '%s' must be time or cpu", optarg);
+			o->print_now = !strcmp(optarg, "cpu");
+			print_set = 1;
+			break;
+		case OPT_PRINT_BUFFER:
+			if (sr_parse_size(optarg, &o->print_buffer) || o->print_buffer < (64 << 10) ||
+			    o->print_buffer > (1ull << 32))
+				return usage_error("--print-buffer '%s' must be 64K to 4G", optarg);
+			print_set = 1;
+			break;
+		case OPT_TOP:
+			o->top = 1;
+			break;
 		default:	/* '?' or ':' */
-			sr_opt_err("record", RECORD_OPTS, argv, c);
+			sr_opt_err(cmd, RECORD_OPTS, argv, c);
 			return -EINVAL;
 		}
 	}
 	if (optind < argc)
 		o->cmd = &argv[optind];
+	if (print_set && !o->print)
+		return usage_error("--json, --print-to, --print-order and --print-buffer go with --print%s", "");
+	if (o->top && o->print)
+		return usage_error("--print and the live view of top cannot be combined%s", "");
+	/* watching live needs no file: one is written only when -o asks for it */
+	if ((o->print || o->top) && !output_set) {
+		o->output = NULL;
+		if (o->rotate_size || o->rotate_ns || o->level || o->force)
+			return usage_error("-f, --rotate-size, --rotate-time and --level need a trace "
+					   "file (-o FILE)%s", "");
+	}
 	if (o->keep && !o->rotate_size && !o->rotate_ns)
 		return usage_error("--keep needs --rotate-size or --rotate-time%s", "");
 	if (o->cmd && o->npids)
 		return usage_error("-p and a COMMAND cannot be combined%s", "");
-	return parse_events(r, o->events ? o->events : "proc,mem,file,cpu") ? -EINVAL : 0;
+	return parse_events(r, o->events ? o->events : "proc,mem,file,cpu,net") ? -EINVAL : 0;
 }
 
 /* --- -p and --cgroup on this system --- */

@@ -98,6 +98,10 @@ static int write_start_meta(struct sr_rec *r, uint64_t start_ns)
 	err = err ?: meta_u64(r->w, "recording_start_ns", r->start_ns, 0);
 	err = err ?: sr_writer__meta(r->w, "sysrec_version", SYSREC_VERSION);
 	err = err ?: sr_writer__meta(r->w, "cmdline", r->cmdline);
+	err = err ?: meta_u64(r->w, "recorder_pid", (uint64_t)getpid(), 0);
+	/* the command's parent: analyze fills its ppid from these */
+	if (r->child > 0)
+		err = err ?: meta_u64(r->w, "command_pid", (uint64_t)r->child, 0);
 	err = err ?: sr_writer__meta(r->w, "filters", r->filters);
 	err = err ?: sr_writer__meta(r->w, "classes", r->classes);
 	err = err ?: meta_u64(r->w, "reorder_window_ns", r->window_ns, 0);
@@ -138,7 +142,7 @@ static int collect_rec(void *ctx, const struct sr_event *ev)
 }
 
 /* What the snapshot keeps: the processes the BPF filters would record. */
-static struct sr_snap_filter snap_filter(struct sr_rec *r)
+struct sr_snap_filter sr_rec__snap_filter(struct sr_rec *r)
 {
 	return (struct sr_snap_filter){
 		.want_pid = r->skel->rodata->filter_pids ? want_tracked : NULL,
@@ -159,7 +163,7 @@ static struct sr_snap_filter snap_filter(struct sr_rec *r)
  */
 static int take_first_snapshot(struct sr_rec *r, uint64_t ts)
 {
-	struct sr_snap_filter flt = snap_filter(r);
+	struct sr_snap_filter flt = sr_rec__snap_filter(r);
 	int err;
 
 	sr_cgroups__reset_seen(r->cg);
@@ -268,7 +272,7 @@ static int open_file(struct sr_rec *r, uint64_t ts)
 		.owner_uid = r->owner_uid,
 		.owner_gid = r->owner_gid,
 	};
-	struct sr_snap_filter flt = snap_filter(r);
+	struct sr_snap_filter flt = sr_rec__snap_filter(r);
 	int err;
 
 	free(r->path);
@@ -319,6 +323,8 @@ static int open_file(struct sr_rec *r, uint64_t ts)
 			const struct sr_event *ev = (const void *)(r->presnap + off);
 
 			err = sr_rec__write(r, ev);
+			/* not printed, as before --print started: learnt (fds' paths) */
+			sr_rec__print_note(r, ev);
 			off += ev->size;
 		}
 		free(r->presnap);
@@ -347,7 +353,7 @@ static int open_file(struct sr_rec *r, uint64_t ts)
  */
 static int write_end_cputime(struct sr_rec *r, uint64_t stop_ns)
 {
-	struct sr_snap_filter flt = snap_filter(r);
+	struct sr_snap_filter flt = sr_rec__snap_filter(r);
 	int err;
 
 	if (!flt.cputime)

@@ -27,6 +27,13 @@
 
 #define REORDER_WINDOW_NS	100000000ull	/* see docs/FORMAT.md, "Order" */
 #define POLL_MS			100
+/*
+ * Watching live, records are read more often: --print in time order shows
+ * a record within the window and 20 ms, --print-order cpu within 5 ms of
+ * its CPU's flush, top counts each second's records in that second.
+ */
+#define POLL_MS_PRINT		20
+#define POLL_MS_NOW		5
 
 volatile sig_atomic_t sr_rec_stop_signal;
 
@@ -71,11 +78,13 @@ static int prepare(struct sr_rec *r, int argc, char **argv)
 	sr_rec__find_owner(r);
 	r->cg = sr_cgroups__new();
 	r->ro = sr_reorder__new();
-	if (!r->cg || !r->ro) {
+	if (r->o->top)
+		r->top = sr_top__new(r);
+	if (!r->cg || !r->ro || (r->o->top && !r->top)) {
 		sr_err("out of memory");
 		return -ENOMEM;
 	}
-	return r->o->cgroup ? sr_rec__open_cgroup(r) : 0;
+	return (r->o->cgroup ? sr_rec__open_cgroup(r) : 0) ?: sr_rec__print_prepare(r);
 }
 
 /* The recording starts when the hooks are attached. */
@@ -99,7 +108,7 @@ static int poll_loop(struct sr_rec *r)
 	if (o->duration_ns)
 		end_ns = r->start_ns + o->duration_ns;
 	while (!sr_rec_stop_signal) {
-		err = perf_buffer__poll(r->pb, POLL_MS);
+		err = perf_buffer__poll(r->pb, (int)r->poll_ms);
 		if (err < 0 && err != -EINTR) {
 			sr_err("polling the perf buffers: %s", strerror(-err));
 			break;
@@ -107,10 +116,13 @@ static int poll_loop(struct sr_rec *r)
 		now = sr_mono_ns();
 		err = sr_rec__ingest(r, now - r->window_ns);
 		err = err ?: sr_rec__rotate_on_time(r, now - r->window_ns);
-		err = err ?: (r->w ? sr_writer__error(r->w) : -EIO);
+		if (o->output)
+			err = err ?: (r->w ? sr_writer__error(r->w) : -EIO);
 		if (err) {
+			sr_top__stop_view(r->top);	/* the terminal back before the message */
 			if (!r->reported)
-				sr_err("writing %s: %s", r->path, strerror(-err));
+				sr_err("writing %s: %s", r->path ? r->path : "the records",
+				       strerror(-err));
 			r->reported = 1;
 			break;
 		}
@@ -120,11 +132,13 @@ static int poll_loop(struct sr_rec *r)
 		 * next poll may come POLL_MS late.
 		 */
 		if (r->chunk_first_ts &&
-		    now + POLL_MS * 1000000ull >= r->chunk_first_ts + o->flush_ns) {
+		    now + r->poll_ms * 1000000ull >= r->chunk_first_ts + o->flush_ns) {
 			sr_writer__flush(r->w);
 			r->chunk_first_ts = 0;
 		}
-		sr_rec__print_flush(r);
+		/* nothing is recorded for anyone any more */
+		if (!o->output && sr_rec__print_gone(r))
+			break;
 		if (r->tty && now - last_status >= 1000000000ull)
 			status_line(r, now, &last_status, &last_events);
 		if (end_ns && now >= end_ns)
@@ -140,8 +154,9 @@ static int stop(struct sr_rec *r, int err)
 {
 	if (err == -EINTR)
 		err = 0;
+	err = sr_top__stop_view(r->top) ?: err;
 	sr_rec__bpf_detach(r);
-	if (r->w && !err)
+	if ((r->w || !r->o->output) && !err)
 		err = sr_rec__drain(r);
 	if (r->w) {
 		int e = sr_rec__close_file(r, sr_mono_ns());
@@ -150,6 +165,7 @@ static int stop(struct sr_rec *r, int err)
 	}
 	if (r->tty)
 		fputs("\r\033[K", stderr);
+	sr_rec__print_close(r);
 	if (!r->o->quiet && r->path && !err) {
 		fprintf(stderr, "sysrec: %llu events, %llu lost, %llu bytes (%.1f bytes/event) in %s%s\n",
 			(unsigned long long)r->events, (unsigned long long)r->lost_total,
@@ -169,8 +185,10 @@ static void tear_down(struct sr_rec *r, int err)
 		close(r->err_fd);
 	if (r->cg_fd >= 0)
 		close(r->cg_fd);
+	sr_top__stop_view(r->top);	/* a last wait for a terminal that took nothing */
 	sr_rec__wait_command(r, err != 0);
 	sr_rec__print_close(r);
+	sr_top__free(r->top);
 	sr_rec__close_buffers(r);
 	sr_rec__bpf_destroy(r);
 	sr_rec__free_files(r);
@@ -178,20 +196,28 @@ static void tear_down(struct sr_rec *r, int err)
 	sr_cgroups__free(r->cg);
 }
 
-int cmd_record(int argc, char **argv)
+/* sysrec record, and sysrec top (top set): the same recording, watched or not. */
+static int record_main(int argc, char **argv, int top)
 {
-	struct sr_rec_opts o = {};
-	struct sr_rec r = { .o = &o, .child = -1, .go_fd = -1, .err_fd = -1, .cg_fd = -1 };
+	struct sr_rec_opts o = { .top = top };
+	struct sr_rec r = { .o = &o, .child = -1, .go_fd = -1, .err_fd = -1, .cg_fd = -1,
+			    .print_fd = -1 };
 	int err;
 
 	err = sr_rec__parse_opts(&r, argc, argv);
 	if (err == 1) {
-		fputs(sr_usage_record, stdout);
+		fputs(top ? sr_usage_top : sr_usage_record, stdout);
 		return SR_EXIT_OK;
 	}
 	if (err)
 		return SR_EXIT_USAGE;
-	r.tty = isatty(STDERR_FILENO) && !o.quiet;
+	if (o.top && sr_top__check_terminal())
+		return SR_EXIT_FAIL;
+	/* no status line over the full screen, nor between the lines printed on it */
+	r.tty = isatty(STDERR_FILENO) && !o.quiet && !o.top &&
+		!(o.print && !o.print_to && isatty(STDOUT_FILENO));
+	r.poll_ms = o.top ? POLL_MS_PRINT : !o.print ? POLL_MS :
+		    o.print_now ? POLL_MS_NOW : POLL_MS_PRINT;
 	catch_stop_signals();
 	/*
 	 * Buffers of a MiB and more (reorder, chunks) are allocated and given
@@ -217,11 +243,25 @@ int cmd_record(int argc, char **argv)
 	err = err ?: sr_rec__open_buffers(&r);
 	err = err ?: attach(&r);
 	err = err ?: sr_rec__print_open(&r);
-	err = err ?: sr_rec__open_first_file(&r);
+	if (o.output)
+		err = err ?: sr_rec__open_first_file(&r);
+	else
+		err = err ?: sr_rec__print_snapshot(&r);
 	err = err ?: sr_rec__run_command(&r);
+	err = err ?: sr_top__start_view(r.top);
 	if (!err)
 		err = stop(&r, poll_loop(&r));
 cleanup:
 	tear_down(&r, err);
 	return sr_rec__exit_status(&r, err);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	return record_main(argc, argv, 0);
+}
+
+int cmd_top(int argc, char **argv)
+{
+	return record_main(argc, argv, 1);
 }

@@ -3,7 +3,8 @@
  * record.h - the recorder's internal pieces: the reorder buffer that merges
  * the per-CPU streams into one time order, the /proc snapshot, and the
  * recording in progress that the files of sysrec record share (options.c,
- * bpf_setup.c, target.c, output.c, ingest.c, record.c).
+ * bpf_setup.c, target.c, output.c, ingest.c, record.c, live.c, top.c,
+ * top_view.c).
  */
 #ifndef SYSREC_RECORD_H
 #define SYSREC_RECORD_H
@@ -81,6 +82,17 @@ struct sr_snap_filter {
 	uint16_t cputime_flags;	/* SR_F_CPU_START for the baseline a file begins with */
 };
 
+/* netsnap.c: the sockets of the namespaces the snapshot meets */
+struct sr_netsnap;
+struct sr_netsnap *sr_netsnap__new(void);
+void sr_netsnap__free(struct sr_netsnap *ns);
+/*
+ * The body of a sock record (struct sr_ev_sock past its header, and its
+ * unix name) for socket inode @ino of process @pid, at @rec: the record's
+ * length before padding, or 0 when its tables do not list it.
+ */
+size_t sr_netsnap__sock(struct sr_netsnap *ns, uint32_t pid, uint64_t ino, uint8_t *rec);
+
 /*
  * Emit proc, fd and cgroup records for every process alive now, and CPUTIME
  * records for each of its threads when asked, all stamped with ts, through
@@ -100,10 +112,15 @@ uint64_t sr_mono_ns(void);
 
 /* What the command line asked for (options.c). */
 struct sr_rec_opts {
-	const char *output;
+	const char *output;	/* NULL: no trace file (--print or top without -o) */
 	int force;
 	int quiet;
 	int print;
+	int json;		/* --json: --print's lines as NDJSON */
+	int print_now;		/* --print-order cpu: each record as it is read */
+	const char *print_to;	/* --print-to FILE or FD; NULL: stdout */
+	uint64_t print_buffer;	/* bytes --print may queue for a slow output */
+	int top;		/* sysrec top, record --top */
 	int attach_only;
 	uint32_t pids[64];
 	int npids;
@@ -131,7 +148,10 @@ struct sr_rec {
 	struct sr_cgroups *cg;
 	struct perf_buffer *pb;
 	struct bpf_link *switch_link;	/* sched_switch: attached first, detached last */
-	struct sr_printer *printer;	/* --print */
+	struct sr_live *live;		/* --print: its queue and thread (live.c) */
+	int print_fd;			/* --print's output, opened before the command; -1 */
+	struct sr_top *top;		/* sysrec top: the figures (top.c) and the screen */
+	unsigned int poll_ms;		/* the poll loop's period */
 	uint8_t *presnap;		/* the first file's snapshot, taken before it is created */
 	size_t presnap_len, presnap_cap;
 	uint8_t sys_type[SR_NR_MAX];
@@ -194,6 +214,7 @@ int sr_rec__bpf_open(struct sr_rec *r);
 void sr_rec__set_rodata(struct sr_rec *r);
 int sr_rec__bpf_load(struct sr_rec *r);
 int sr_rec__fill_maps(struct sr_rec *r);
+void sr_rec__tracked_changed(struct sr_rec *r);
 int sr_rec__bpf_attach(struct sr_rec *r);
 void sr_rec__bpf_detach(struct sr_rec *r);
 void sr_rec__bpf_destroy(struct sr_rec *r);
@@ -226,8 +247,51 @@ int sr_rec__ingest(struct sr_rec *r, uint64_t horizon);
 int sr_rec__drain(struct sr_rec *r);
 int sr_rec__append(void *ctx, const struct sr_event *ev);
 int sr_rec__put(void *ctx, const struct sr_event *ev);
+/* What the snapshot of /proc keeps: the processes the BPF filters record (output.c). */
+struct sr_snap_filter sr_rec__snap_filter(struct sr_rec *r);
+
+/*
+ * live.c: --print.  The poll loop queues each record (a copy) for a thread
+ * of its own that formats and writes it, so a slow or stopped output never
+ * holds the reading of the perf buffers: a record the full queue has no
+ * room for is dropped, counted, and said in the output where it was left
+ * out, and in the summary.
+ */
+struct sr_live;
+/* --print-to: open the output before the command is forked (it never inherits it). */
+int sr_rec__print_prepare(struct sr_rec *r);
+/* The printer and its thread; after attach (it needs the start time). */
 int sr_rec__print_open(struct sr_rec *r);
-void sr_rec__print_flush(struct sr_rec *r);
+/* Without a trace file: the snapshot of /proc, learnt by the printer (the fds' paths). */
+int sr_rec__print_snapshot(struct sr_rec *r);
+/* Queue one record to print, or (note) only to learn from. */
+void sr_rec__print_event(struct sr_rec *r, const struct sr_event *ev);
+void sr_rec__print_note(struct sr_rec *r, const struct sr_event *ev);
+/* Whether the output went away (EPIPE, EIO): nothing more is printed. */
+int sr_rec__print_gone(const struct sr_rec *r);
+/* Everything queued written (or given up on after a second without progress), the thread ended. */
 void sr_rec__print_close(struct sr_rec *r);
+
+/*
+ * top.c: sysrec top's figures per process, summed from each record as it
+ * is read (the poll loop's thread), taken by the screen's thread each
+ * second (top_view.c).
+ */
+struct sr_top;
+struct sr_top *sr_top__new(struct sr_rec *r);
+void sr_top__free(struct sr_top *t);
+/* One record, at once: the caller's thread is the poll loop's. */
+void sr_top__event(struct sr_top *t, const struct sr_event *ev);
+/* Every record older than ts has been read (the running threads' time is counted to it). */
+void sr_top__read_up_to(struct sr_top *t, uint64_t ts);
+/* top_view.c: the screen, on a thread of its own. */
+int sr_top__check_terminal(void);
+int sr_top__start_view(struct sr_top *t);
+/*
+ * The terminal given back; -EIO when the screen could not be set up
+ * (said).  A thread held by a terminal that takes nothing is waited for
+ * 2 s, then left for a later call (and then to the exit).
+ */
+int sr_top__stop_view(struct sr_top *t);
 
 #endif /* SYSREC_RECORD_H */

@@ -391,8 +391,27 @@ static void hdr_init(struct sr_event *h, uint16_t type, uint64_t ts, const struc
 	memcpy(h->comm, pi->comm, SR_COMM_LEN);
 }
 
+/* A socket's sock record after its fd record, from its namespace's tables. */
+static int snap_sock(const struct proc_info *pi, uint64_t ts, uint8_t *rec, int fd,
+		     const struct sr_ev_fd *fde, struct sr_netsnap *ns, sr_release_fn fn, void *ctx)
+{
+	struct sr_ev_sock *e = (void *)rec;
+	uint64_t dev = fde->dev, ino = fde->ino;
+	size_t end;
+
+	memset(e, 0, sizeof(*e));
+	end = sr_netsnap__sock(ns, pi->pid, ino, rec);
+	if (!end)
+		return 0;
+	hdr_init(&e->h, SR_EV_SOCK, ts, pi);
+	e->fd = fd;
+	e->dev = dev;
+	finish(rec, end);
+	return fn(ctx, &e->h);
+}
+
 static int snap_fds(const struct proc_info *pi, uint64_t ts, uint8_t *rec,
-		    sr_release_fn fn, void *ctx)
+		    struct sr_netsnap *ns, sr_release_fn fn, void *ctx)
 {
 	char dir[64], path[384], link[SR_PATH_MAX], info[512];
 	struct dirent *de;
@@ -443,6 +462,11 @@ static int snap_fds(const struct proc_info *pi, uint64_t ts, uint8_t *rec,
 		}
 		finish(rec, put_str(rec, sizeof(*e), link, n, &e->path));
 		err = fn(ctx, &e->h);
+		if (!err && !strncmp(link, "socket:[", 8) && e->ino) {
+			struct sr_ev_fd fde = *e;
+
+			err = snap_sock(pi, ts, rec, fde.fd, &fde, ns, fn, ctx);
+		}
 	}
 	closedir(d);
 	return err;
@@ -531,7 +555,7 @@ static int snap_threads(const struct proc_info *pi, const struct sr_snap_filter 
 }
 
 static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_cgroups *cg,
-		     uint64_t ts, uint8_t *rec, sr_release_fn fn, void *ctx)
+		     uint64_t ts, uint8_t *rec, struct sr_netsnap *ns, sr_release_fn fn, void *ctx)
 {
 	char path[64], link[SR_PATH_MAX];
 	struct sr_ev_proc *e = (void *)rec;
@@ -593,7 +617,7 @@ static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_c
 	err = fn(ctx, &e->h);
 	if (err)
 		return err;
-	err = snap_fds(&pi, ts, rec, fn, ctx);
+	err = snap_fds(&pi, ts, rec, ns, fn, ctx);
 	if (!err && flt->cputime)
 		err = snap_threads(&pi, flt, ts, rec, fn, ctx);
 	return err;
@@ -602,18 +626,24 @@ static int snap_proc(uint32_t pid, const struct sr_snap_filter *flt, struct sr_c
 int sr_snapshot(const struct sr_snap_filter *flt, struct sr_cgroups *cg, uint64_t ts,
 		sr_release_fn fn, void *ctx)
 {
+	struct sr_netsnap *ns;
 	struct dirent *de;
 	uint8_t *rec;
 	int err = 0;
 	DIR *d;
 
 	rec = malloc(REC_MAX);
-	if (!rec)
+	ns = sr_netsnap__new();	/* NULL: sockets stay "socket:[INO]" */
+	if (!rec) {
+		sr_netsnap__free(ns);
 		return -ENOMEM;
+	}
 	d = opendir("/proc");
 	if (!d) {
+		err = -errno;
+		sr_netsnap__free(ns);
 		free(rec);
-		return -errno;
+		return err;
 	}
 	while (!err && (de = readdir(d))) {
 		char *end;
@@ -623,9 +653,10 @@ int sr_snapshot(const struct sr_snap_filter *flt, struct sr_cgroups *cg, uint64_
 			continue;
 		if (flt->want_pid && !flt->want_pid(flt->ctx, pid))
 			continue;
-		err = snap_proc(pid, flt, cg, ts, rec, fn, ctx);
+		err = snap_proc(pid, flt, cg, ts, rec, ns, fn, ctx);
 	}
 	closedir(d);
+	sr_netsnap__free(ns);
 	free(rec);
 	return err;
 }

@@ -178,6 +178,7 @@ static int start_command(struct sr_rec *r, int *go_fd, int *err_fd)
 		 */
 		self = getpid();
 		bpf_map_update_elem(tracked_fd, &self, &one, BPF_ANY);
+		sr_rec__tracked_changed(r);
 		/*
 		 * The recorder's SIGINT and SIGTERM handlers stay until the exec,
 		 * which resets them: a signal meanwhile cannot kill the child

@@ -14,6 +14,9 @@ pkg-config strace linux-perf bpftrace
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libzstd-dev:arm64 libsqlite3-dev:arm64
 libncurses-dev tmux protobuf-compiler python3-protobuf chromium nodejs python3
 libcurl4-openssl-dev clickhouse-server clickhouse-client"
+# npm fetches the chart library of sysrec report (docs/BUILDING.md): it comes
+# with NodeSource's nodejs, and is a package of its own in Debian's
+command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 case ${1:-} in
 --analyze) pkgs=$analyze ;;
 "") ;;

@@ -64,7 +64,11 @@
 	X(SWITCH,	switch,	16, 0, KERNEL) /* a context switch of a recorded thread */ \
 	X(WAKEUP,	wakeup,	17, 0, KERNEL) /* a recorded thread made runnable */ \
 	X(SYSCPU,	syscpu,	18, 0, KERNEL) /* where a syscall's time went, when it left the CPU */ \
-	X(CPUTIME,	cputime, 19, 0, KERNEL) /* a thread's scheduler counters (also from /proc) */
+	X(CPUTIME,	cputime, 19, 0, KERNEL) /* a thread's scheduler counters (also from /proc) */ \
+	X(NET,		net,	20, 1, KERNEL) /* socket syscalls: socket ... recvmmsg (class net) */ \
+	X(SOCK,		sock,	21, 0, KERNEL) /* a socket as the kernel holds it: family, addresses */ \
+	X(PIPE,		pipe,	22, 1, KERNEL) /* pipe/pipe2: both ends, one inode */ \
+	X(XFER,		xfer,	23, 1, KERNEL) /* sendfile/splice/tee/vmsplice/copy_file_range */
 
 #define SR_ORIGIN_KERNEL	1
 #define SR_ORIGIN_USER		2
@@ -363,6 +367,94 @@ struct sr_ev_cputime {
 	__u64 invol_switches;	/* nivcsw: nonvoluntary_ctxt_switches */
 };
 
+/*
+ * A socket address as the kernel holds it (struct sock), or as a caller
+ * gave or got it (connect, bind, sendto, recvfrom, msg_name): 24 bytes.
+ * family 0: none.  AF_INET keeps its 4 bytes first in addr, AF_INET6 all
+ * 16 (network order, as in memory); port in host order.  AF_UNIX names
+ * are strings of the record; AF_NETLINK keeps the port id in scope.
+ */
+struct sr_addr {
+	__u16 family;		/* AF_*; 0: none */
+	__u16 port;		/* host order */
+	__u32 scope;		/* IPv6 scope id; netlink: port id */
+	__u64 addr[2];		/* the address bytes, as in memory */
+};
+
+/*
+ * A socket syscall (class net).  fd is the socket the call works on: for
+ * socket() its result, for socketpair() the first end.  Its identity is
+ * in dev/ino (sockfs); what the kernel holds of it is in the sock record
+ * emitted before this one when the call changed it.
+ */
+struct sr_ev_net {
+	struct sr_event h;
+	struct sr_sys s;	/* ret: bytes, a descriptor, messages (mmsg) or -errno */
+	__s32 fd;
+	__s32 fd2;		/* accept: the new descriptor; socketpair: the second end; -1 */
+	__u64 count;		/* send/recv: bytes asked for; mmsg: vlen; listen: backlog;
+				 * shutdown: how; socket(pair): protocol */
+	__u64 bytes;		/* bytes moved (mmsg: the sum of msg_len); 0 when none */
+	__u32 flags;		/* MSG_*; accept4: SOCK_*; socket(pair): type */
+	__u32 arg;		/* socket(pair): domain; getsockopt: level << 16 | optname */
+	__u64 dev;		/* the socket's inode */
+	__u64 ino;
+	struct sr_addr addr;	/* the address given or got: connect, bind, sendto,
+				 * recvfrom, msg_name, accept's when asked for */
+};
+
+/*
+ * A socket, as the kernel holds it at the exit of the syscall that made,
+ * bound, connected or accepted it (and at its first send or receive
+ * after its addresses changed): read from struct sock, not from the
+ * caller's buffers, so an accept without an address and a connected UDP
+ * socket still name their peer.  Written right before that syscall's record.
+ */
+struct sr_ev_sock {
+	struct sr_event h;	/* the thread that used it */
+	__s32 fd;		/* the descriptor it was read through */
+	__u16 type;		/* SOCK_STREAM, SOCK_DGRAM... */
+	__u16 protocol;		/* IPPROTO_*; netlink: its family (NETLINK_ROUTE...) */
+	__u64 dev;		/* the socket's inode (sockfs) */
+	__u64 ino;
+	__u64 peer_ino;		/* unix: the inode of the peer socket; 0 */
+	struct sr_addr local;	/* family: the socket's, in local alone */
+	struct sr_addr peer;	/* family 0: not connected */
+	struct sr_str lpath;	/* unix: the socket's name ("@name": abstract) */
+	struct sr_str ppath;	/* unix: the peer's name */
+};
+
+/* pipe, pipe2: fds[0] reads, fds[1] writes, both the pipe inode dev/ino. */
+struct sr_ev_pipe {
+	struct sr_event h;
+	struct sr_sys s;
+	__s32 fds[2];		/* -1 on failure */
+	__u32 flags;		/* pipe2: O_* */
+	__u32 _pad;
+	__u64 dev;
+	__u64 ino;
+};
+
+/*
+ * Bytes moved between two descriptors in the kernel: sendfile(out, in),
+ * splice(in, out), tee(in, out), copy_file_range(in, out), and vmsplice,
+ * whose pipe is out_fd (user memory into the pipe) or in_fd (the pipe
+ * into user memory) as the end's mode says, the other -1.
+ */
+struct sr_ev_xfer {
+	struct sr_event h;
+	struct sr_sys s;	/* ret: bytes moved or -errno */
+	__s32 in_fd;
+	__s32 out_fd;
+	__u64 count;		/* bytes asked for (vmsplice: sum of iov_len) */
+	__u32 flags;		/* SPLICE_F_*; 0 */
+	__u32 _pad;
+	__u64 in_dev;		/* the file behind in_fd */
+	__u64 in_ino;
+	__u64 out_dev;		/* the file behind out_fd */
+	__u64 out_ino;
+};
+
 /* The fixed part of every type; the tail follows it. */
 #define SR_EV_FIXED_SIZES_CHECK()						\
 	_Static_assert(sizeof(struct sr_event) == 56, "sr_event");		\
@@ -385,7 +477,12 @@ struct sr_ev_cputime {
 	_Static_assert(sizeof(struct sr_ev_switch) == 88, "sr_ev_switch");	\
 	_Static_assert(sizeof(struct sr_ev_wakeup) == 72, "sr_ev_wakeup");	\
 	_Static_assert(sizeof(struct sr_ev_syscpu) == 96, "sr_ev_syscpu");	\
-	_Static_assert(sizeof(struct sr_ev_cputime) == 96, "sr_ev_cputime")
+	_Static_assert(sizeof(struct sr_ev_cputime) == 96, "sr_ev_cputime");	\
+	_Static_assert(sizeof(struct sr_addr) == 24, "sr_addr");		\
+	_Static_assert(sizeof(struct sr_ev_net) == 152, "sr_ev_net");		\
+	_Static_assert(sizeof(struct sr_ev_sock) == 144, "sr_ev_sock");		\
+	_Static_assert(sizeof(struct sr_ev_pipe) == 112, "sr_ev_pipe");		\
+	_Static_assert(sizeof(struct sr_ev_xfer) == 136, "sr_ev_xfer")
 
 SR_EV_FIXED_SIZES_CHECK();
 

@@ -67,6 +67,7 @@ enum sr_class {
 	SR_CLASS_FILE = 1 << 2,
 	SR_CLASS_OTHER = 1 << 3,	/* only when named with -e */
 	SR_CLASS_CPU = 1 << 4,		/* no syscall: the scheduler's records (switch ... cputime) */
+	SR_CLASS_NET = 1 << 5,		/* socket syscalls (net) and the sock records */
 };
 
 /* A class as record -e and a trace's "classes" metadata name it. */
@@ -305,6 +306,20 @@ struct sr_reader_stats {
 	uint16_t major, minor;
 };
 void sr_reader__stats(const struct sr_reader *r, struct sr_reader_stats *st);
+/*
+ * Asked before the reader's buffers (the chunk's payload, decompressed body,
+ * column scratch and records, about three times a chunk's records; a pipe's
+ * bytes) grow by @n bytes: 0 lets them, non-zero refuses.  A negative @n
+ * gives bytes back.  Called on whatever thread reads.
+ */
+typedef int (*sr_reader_mem_fn)(void *ctx, int64_t n);
+/*
+ * Count the reader's buffers through @fn (NULL: stop counting, giving back
+ * what was counted): what they hold already is asked at once (-ENOMEM when
+ * refused), and sr_reader__free() gives it all back.  A chunk whose buffers
+ * @fn refuses stops sr_reader__next() with -ENOMEM, not as damage.
+ */
+int sr_reader__set_mem_fn(struct sr_reader *r, sr_reader_mem_fn fn, void *ctx);
 void sr_reader__free(struct sr_reader *r);
 
 /*
@@ -313,5 +328,25 @@ void sr_reader__free(struct sr_reader *r);
  * the decoders behind them.  Never set it anywhere else.
  */
 extern int sr_format_fuzzing;
+
+/* --- socket names (format/sockname.c) --- */
+
+/*
+ * The name of the socket of a sock record, as dump and --top-io show it:
+ * "tcp 127.0.0.1:5432->127.0.0.1:40000" (local, then peer; IPv6 in
+ * brackets), "udp 0.0.0.0:53", "unix /path", "unix @abstract", "unix
+ * socketpair:[PEER_INO]", "netlink route".  The length written (cut to @n).
+ */
+size_t sr_sock_name(const struct sr_ev_sock *e, char *buf, size_t n);
+/*
+ * Its remote endpoint, as --net groups by: "tcp 127.0.0.1:5432" (@a when
+ * it is an IP address, as a datagram's, else the socket's peer), or the
+ * unix name; 0 when it has none (an IP socket with no peer).
+ */
+size_t sr_sock_endpoint(const struct sr_ev_sock *e, const struct sr_addr *a, char *buf, size_t n);
+/* "tcp", "udp", "unix", "netlink"... */
+const char *sr_sock_proto(const struct sr_ev_sock *e);
+/* "127.0.0.1:5432", "[::1]:5432"; 0 (and "") for no IP address. */
+size_t sr_addr_str(const struct sr_addr *a, char *buf, size_t n);
 
 #endif /* SYSREC_FORMAT_H */

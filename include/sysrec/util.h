@@ -195,6 +195,7 @@ int sr_wall_ns(uint64_t ts, int64_t clock_offset, int64_t *wall);
  * SR_EXIT_USAGE to return.
  */
 int sr_opt_err(const char *cmd, const char *optstring, char **argv, int c);
+void sr_usage_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
  * Opening a trace for info, dump or analyze, with one-line errors:

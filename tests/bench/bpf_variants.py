@@ -41,7 +41,7 @@ EXIT_CLOCK = "now = bpf_ktime_get_ns();\n\ttype = sys_type"
 TASK = "if (filter_comm_on && !comm_matches())"
 # before the transport's first line: vmlinux.h and the libbpf headers are in
 MAPS = "#define SYSREC_TRANSPORT_BPF_H"
-LOCAL = re.compile(r'^#include "([a-z_]+\.bpf\.h)"$', re.M)
+LOCAL = re.compile(r'^#include "([a-z_]+\.bpf\.h)"\n', re.M)
 
 
 def flatten(path, seen=None):
@@ -52,10 +52,10 @@ def flatten(path, seen=None):
 
     def inline(m):
         name = m.group(1)
-        if name in seen:
+        if name in seen:        # included again (net.bpf.h, after sched.bpf.h): gone
             return ""
         seen.add(name)
-        return flatten(os.path.join(os.path.dirname(path), name), seen).rstrip("\n")
+        return flatten(os.path.join(os.path.dirname(path), name), seen).rstrip("\n") + "\n"
     return LOCAL.sub(inline, src)
 
 

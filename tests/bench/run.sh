@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # run.sh - sysrec's benchmarks, each printing a table (docs/PERFORMANCE.md).
 #
-#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory|sched|clickhouse]
+#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory|sched|export|net|clickhouse]
 #
 #   overhead    the sr_work loop untraced, under sysrec --attach-only, sysrec
 #               record, perf record -z, bpftrace and strace -f, alternating,
@@ -27,10 +27,18 @@
 #               50M-event gentrace trace, a rotated set of 1,000 gentrace
 #               files and the hostile 50-chunk mkhostile file
 #               (docs/RELIABILITY.md)
+#   export      sysrec export of a gentrace trace of BENCH_EXPORT_EVENTS
+#               (10000000): --perfetto and --chrome-json, time, peak RSS and
+#               size, next to analyze importing the same trace (without and
+#               with event rows), and the export's peak RSS on a trace ten
+#               times smaller: memory does not grow with the events
 #   sched       context switches: two processes passing a byte back and
 #               forth over pipes (sr_cpu pingpong), untraced, under sysrec
 #               record (all classes, cpu included), sysrec record -e cpu
 #               and perf sched record, alternating, medians, lost records
+#   net         a socket-heavy loop: loopback TCP echo of 64 bytes (sr_net
+#               echo), untraced, under sysrec --attach-only and sysrec
+#               record (every class, net included), alternating, medians
 #   clickhouse  a fleet in ClickHouse: BENCH_CH_TRACES gentrace traces of
 #               distinct hosts, BENCH_CH_EVENTS events in all, exported by
 #               BENCH_CH_JOBS sysrec export at once into a clickhouse-server
@@ -53,6 +61,8 @@
 # (memory: files of the rotated set, 1000, of BENCH_MEM_FILE_EVENTS 10000
 # events each),
 # BENCH_SCHED_N (sched: round trips, 100000), BENCH_SCHED_ROUNDS (5),
+# BENCH_EXPORT_EVENTS (export: the trace, 10000000),
+# BENCH_NET_N (net: round trips, 50000), BENCH_NET_ROUNDS (5),
 # BENCH_CH_EVENTS (clickhouse: 100000000), BENCH_CH_TRACES (50), BENCH_CH_JOBS (2),
 # BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
 # they, the loop binary and the files later benchmarks reuse (loop.trc,
@@ -81,6 +91,8 @@ case $ROUNDS$FAST_ROUNDS in *[!0-9]*) echo "bench: BENCH_ROUNDS and BENCH_FAST_R
 LOOP_N=${BENCH_N:-60000}
 SCHED_N=${BENCH_SCHED_N:-100000}
 SCHED_ROUNDS=${BENCH_SCHED_ROUNDS:-5}
+NET_N=${BENCH_NET_N:-50000}
+NET_ROUNDS=${BENCH_NET_ROUNDS:-5}
 TOOLS=${BENCH_TOOLS:-"untraced attach sysrec perf bpftrace strace"}
 GEN_EVENTS=${BENCH_EVENTS:-10000000}
 SR_WORK=$OUT/bench/sr_bench
@@ -1020,8 +1032,12 @@ bench_memory() {
 	rm -f "$SCRATCH/mem.db"
 	mem_line "rotated set of $nf files (--top-io)" "$((nf * fe))" "${def}M" \
 		"$SYSREC" analyze "$set"/*.trc --top-io --no-progress
+	mem_line "gentrace, one file (--top-io), 2G" "$n" 2G \
+		"$SYSREC" analyze "$big" --top-io --no-progress --mem-limit 2G
 	mem_line "hostile 50-chunk file, --mem-limit 256M" 50000000 256M \
 		"$SYSREC" analyze "$host" --no-progress --mem-limit 256M
+	mem_line "hostile 50-chunk file, --mem-limit 512M" 50000000 512M \
+		"$SYSREC" analyze "$host" --no-progress --mem-limit 512M
 	mem_line "hostile 50-chunk file, default budget" 50000000 "${def}M" \
 		"$SYSREC" analyze "$host" --no-progress
 }
@@ -1181,14 +1197,60 @@ bench_clickhouse() {
 	ch_stop "$SCRATCH/chsrv"
 }
 
+# --- export ---
+
+# exp_run NAME EVENTS OUT CMD...: a line of the export table; peak RSS from time(1)
+exp_run() {
+	local name=$1 ev=$2 out=$3 t0 t1 wall cpu rss size
+	shift 3
+	t0=$(now_ns)
+	/usr/bin/time -f 'tu=%U ts=%S rss=%M' -o "$SCRATCH/exp.time" "$@" >/dev/null 2>"$SCRATCH/exp.err" ||
+		{ printf '%-46s failed: %s\n' "$name" "$(head -1 "$SCRATCH/exp.err")"; return; }
+	t1=$(now_ns)
+	wall=$(awk -v t=$((t1 - t0)) 'BEGIN { printf "%.3f", t / 1e9 }')
+	cpu=$(awk -v u="$(kv "$SCRATCH/exp.time" tu)" -v s="$(kv "$SCRATCH/exp.time" ts)" 'BEGIN { printf "%.3f", u + s }')
+	rss=$(awk -v k="$(kv "$SCRATCH/exp.time" rss)" 'BEGIN { printf "%.1f", k / 1024 }')
+	size=-
+	[ -n "$out" ] && [ -f "$out" ] && size=$(awk -v b="$(fsize "$out")" 'BEGIN { printf "%.1f", b / 1048576 }')
+	printf '%-46s %8s %8s %12s %9s %9s\n' "$name" "$wall" "$cpu" "$(rate "$ev" "$wall")" "$rss" "$size"
+	rm -f "$out"
+}
+
+bench_export() {
+	local ev=${BENCH_EXPORT_EVENTS:-10000000} gen=$SCRATCH/export.trc small=$SCRATCH/export-small.trc
+	echo "== export: a gentrace trace of $ev events"
+	if [ ! -x "$GENTRACE" ]; then
+		echo "skipped: $GENTRACE is not built (make tools)"
+		return
+	fi
+	"$GENTRACE" -o "$gen" -n "$ev" -f >/dev/null || { echo "gentrace failed"; return; }
+	"$GENTRACE" -o "$small" -n $((ev / 10)) -f >/dev/null || { echo "gentrace failed"; return; }
+	printf '%-46s %8s %8s %12s %9s %9s\n' step wall_s cpu_s events/s rss_mib out_mib
+	exp_run "sysrec analyze FILE (import, no event rows)" "$ev" "" \
+		"$SYSREC" analyze "$gen" --top-io --no-progress
+	exp_run "sysrec analyze FILE --db DB (import, rows)" "$ev" "$SCRATCH/export.db" \
+		"$SYSREC" analyze "$gen" --db "$SCRATCH/export.db" --no-progress --sql 'SELECT 1'
+	exp_run "sysrec export FILE --perfetto OUT" "$ev" "$SCRATCH/export.pftrace" \
+		"$SYSREC" export "$gen" --perfetto "$SCRATCH/export.pftrace"
+	exp_run "sysrec export FILE --chrome-json OUT" "$ev" "$SCRATCH/export.json" \
+		"$SYSREC" export "$gen" --chrome-json "$SCRATCH/export.json"
+	exp_run "sysrec export FILE/10 --perfetto OUT" $((ev / 10)) "$SCRATCH/export.pftrace" \
+		"$SYSREC" export "$small" --perfetto "$SCRATCH/export.pftrace"
+	note "target: export at least as fast as analyze imports; its RSS the same for FILE and FILE/10"
+	rm -f "$gen" "$small"
+}
+# --- benchmark: net (tests/bench/net.sh) ---
+
+. "$TOP/tests/bench/net.sh"
+
 # --- main ---
 
 cmd=${1:-all}
 [ $# -gt 0 ] && shift
 case $cmd in
-overhead|saturation|size|analysis|all|soak|profile|variants|memory|sched|clickhouse) ;;
--h|--help|help) sed -n '3,65p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory, sched, clickhouse)" ;;
+overhead|saturation|size|analysis|all|soak|profile|variants|memory|sched|export|net|clickhouse) ;;
+-h|--help|help) sed -n '3,69p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory, sched, export, net, clickhouse)" ;;
 esac
 [ -x "$SYSREC" ] || die "$SYSREC is not built (make)"
 build_helpers
@@ -1205,6 +1267,8 @@ profile) bench_profile ;;
 variants) bench_variants ;;
 memory) bench_memory ;;
 sched) bench_sched ;;
+export) bench_export ;;
+net) bench_net ;;
 clickhouse) bench_clickhouse ;;
 all)
 	bench_overhead

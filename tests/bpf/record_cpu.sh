@@ -187,7 +187,7 @@ check "record_cpu: the text dump shows the split on a syscall line" \
 expect_eq "record_cpu: the classes recorded" "$(info_field "$tmp/all.trc" metadata.classes)" "$EV"
 expect_eq "record_cpu: without -e, cpu is one of them" \
 	"$("$SYSREC" record -q -o "$tmp/d.trc" -- true && info_field "$tmp/d.trc" metadata.classes)" \
-	proc,mem,file,cpu
+	proc,mem,file,cpu,net
 
 # a file's baseline and end totals: a process running before and after
 sleep 5 &

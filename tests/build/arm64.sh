@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # arm64.sh - the analyzer cross-compiled for aarch64 (make arm64: static,
 # NO_BPF) runs under qemu-user and prints what the x86-64 build prints, byte
-# for byte: info and dump (text and JSON) and every report of analyze (as
-# `sysrec help analyze` lists them) in table, csv and json, on traces from
+# for byte: info and dump (text and JSON), every report of analyze (as
+# `sysrec help analyze` lists them) in table, csv and json, and the page of
+# sysrec report (its chart library from the cache of the full build), on traces from
 # gentrace and mktrace, damaged ones of the fuzz corpus, and one recorded
 # here when this build can record (root, BTF).  A trace keeps the x86-64
 # syscall names it was recorded with on an aarch64 host.  Then the quick CLI
@@ -128,6 +129,11 @@ for tr in $traces; do
 			   sort -r -s -k1,1 | head -12 | tr '\n' '|')"
 	fi
 done
+
+# sysrec report: the same page, byte for byte (the data is the reports' JSON)
+"$SYSREC" report --no-progress -o "$tmp/gen.x86.html" "$tmp/gen.trc" 2>&1
+"${ARM[@]}" report --no-progress -o "$tmp/gen.arm.html" "$tmp/gen.trc" 2>&1
+check "arm64: report writes the page the x86-64 build writes" cmp -s "$tmp/gen.x86.html" "$tmp/gen.arm.html"
 
 # the names come from the trace's table: x86-64's, whatever the host
 names=$("${ARM[@]}" dump --json "$tmp/names.trc" | sed -n 's/.*"syscall":"\([a-z0-9_]*\)".*/\1/p' | tr '\n' ' ')

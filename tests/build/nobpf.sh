@@ -4,7 +4,9 @@
 # on a machine without the BPF toolchain: PATH holds only the compiler's,
 # make's and the shell's tools (no clang, no bpftool) and VMLINUX_BTF names
 # no file.  Checks that nothing of libbpf or libelf is linked or included and
-# that record says in one line that it cannot; then runs the analyzer's unit
+# that record says in one line that it cannot; that report writes the full
+# build's page with the chart library the full build fetched (no npm here),
+# and that NO_HTML=1 builds without it and says so; then runs the analyzer's unit
 # tests, fuzz replays and CLI tests against that build (their lines start
 # with "nobpf: ").  Its objects are in $OUTPUT-test-nobpf, built once and
 # reused by later runs.
@@ -68,6 +70,27 @@ expect_eq "nobpf: --help says record is not in this build" \
 	"   record    (not in this build, made with NO_BPF=1: it cannot record)"
 expect_eq "nobpf: help record is its usage" "$("$S" help record | head -1)" \
 	"usage: sysrec record [options] [-- COMMAND [ARG...]]"
+
+# --- sysrec report: its chart library from the full build's cache ---
+"$TOOLS/gentrace" -o "$tmp/r.trc" -n 3000 --seed 5 >/dev/null
+"$SYSREC" report --no-progress -o "$tmp/full.html" "$tmp/r.trc"
+"$S" report --no-progress -o "$tmp/nobpf.html" "$tmp/r.trc"
+check "nobpf: report writes the page the full build writes" cmp -s "$tmp/full.html" "$tmp/nobpf.html"
+# NO_HTML=1: no npm, no cache; report says so in one line, exit 2
+if bare_make NO_HTML=1 ASSET_CACHE=/nonexistent "$NB/sysrec" >"$tmp/nohtml.log" 2>&1; then
+	ok "nobpf: NO_HTML=1 builds without the cache"
+	err=$("$S" report -o "$tmp/x.html" "$tmp/r.trc" 2>&1 >/dev/null); rc=$?
+	expect_eq "nobpf: NO_HTML=1: report exits 2" "$rc" 2
+	expect_eq "nobpf: NO_HTML=1: report says why in one line" "$err" \
+		"sysrec: report: this build has no HTML report: it was made with NO_HTML=1 (without the chart library that npm fetches)"
+	check "nobpf: NO_HTML=1: report leaves no file" test ! -e "$tmp/x.html"
+else
+	fail "nobpf: NO_HTML=1 builds without the cache" "$(tail -5 "$tmp/nohtml.log")"
+fi
+bare_make "$NB/sysrec" >"$tmp/build2.log" 2>&1 ||
+	fail "nobpf: the build with the report again" "$(tail -5 "$tmp/build2.log")"
+"$S" report --no-progress -o "$tmp/again.html" "$tmp/r.trc"
+check "nobpf: back from NO_HTML=1, the same page again" cmp -s "$tmp/full.html" "$tmp/again.html"
 
 # --- make static: the same objects linked statically ---
 if bare_make STATIC_BIN="$NB/sysrec-static" static >"$tmp/static.log" 2>&1; then

@@ -166,8 +166,8 @@ csv procs "pid,ppid,comm,depth,start,end,duration_ns,exit_code,exit_status,exit_
 101,100,cat,1,0.100000,1.000000,900000000,256,1,0,0,1,/bin/cat,cat /etc/passwd,hostA
 102,100,worker,1,1.500000,2.500000,1000000000,9,0,9,1,1,/usr/bin/worker,worker --fast,hostA" "$F" --procs
 
-csv mem "pid,comm,mmaps,mapped_bytes,munmaps,unmapped_bytes,peak_bytes,brks,heap_growth_bytes
-101,cat,3,77824,1,4096,73728,2,135168" "$F" --mem
+csv mem "pid,comm,mmaps,mapped_bytes,munmaps,unmapped_bytes,peak_bytes,brks,heap_growth_bytes,host
+101,cat,3,77824,1,4096,73728,2,135168,hostA" "$F" --mem
 
 csv files "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host
 /tmp/out,1,0,1,0,0,3,7433,hostA
@@ -175,28 +175,30 @@ csv files "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host
 /etc/passwd,1,1,0,3,1024,0,0,hostA
 /tmp/dup.log,1,0,1,0,0,1,250,hostA" "$F" --files
 
-csv timeline "time,events,read_bytes,write_bytes
-0.000000,25,1024,7683
-1.000000,5,0,0
-2.000000,4,0,5000" "$F" --timeline --interval 1
+csv timeline "time,events,read_bytes,write_bytes,syscall_ns
+0.000000,25,1024,7683,514000
+1.000000,5,0,0,295000
+2.000000,4,0,5000,1050000" "$F" --timeline --interval 1
 
-csv timeline_500ms "time,events,read_bytes,write_bytes
-0.000000,21,1024,7433
-0.500000,4,0,250
-1.000000,1,0,0
-1.500000,4,0,0
-2.000000,3,0,5000
-2.500000,1,0,0" "$F" --timeline --interval 500ms
+csv timeline_500ms "time,events,read_bytes,write_bytes,syscall_ns
+0.000000,21,1024,7433,511000
+0.500000,4,0,250,3000
+1.000000,1,0,0,50000
+1.500000,4,0,0,245000
+2.000000,3,0,5000,1050000
+2.500000,1,0,0,0" "$F" --timeline --interval 500ms
 
-csv timeline_abs "time,events,read_bytes,write_bytes
-2023-11-14 22:13:21.000000,25,1024,7683" "$F" --timeline --interval 1 --time abs --limit 1
+csv timeline_abs "time,events,read_bytes,write_bytes,syscall_ns
+2023-11-14 22:13:21.000000,25,1024,7683,514000" "$F" --timeline --interval 1 --time abs --limit 1
 
 csv overview "duration_ns,recordings,traces,processes,events,lost_events,read_bytes,write_bytes
 3000000000,1,1,3,34,12,1024,12683" "$F"
 
 # --timeline: a short gap is filled with zeros; one of more empty buckets
 # than a timeline fills (100,000) is left out with a note, and every busy
-# bucket after it is still there
+# bucket after it is still there.  syscall_ns: each call's 1000 ns in the
+# bucket where it ran (the write returning at 3.0 s ran in [2.999999, 3.0);
+# the open at the recording's start counts from the start: 0)
 gap_trace() {
 	"$MK" -o "$1" <<-EOF
 	meta recording_id ffff0001
@@ -209,16 +211,17 @@ gap_trace() {
 }
 gap_trace "$D/gap3.trc" 4000000000 || fail mktrace gap3.trc
 gap_trace "$D/gapbig.trc" 150001000000000 || fail mktrace gapbig.trc
-csv timeline_gap_filled "time,events,read_bytes,write_bytes
-0.000000,2,0,111
-1.000000,0,0,0
-2.000000,0,0,0
-3.000000,1,0,222
-4.000000,1,0,333" "$D/gap3.trc" --timeline --interval 1
-csv timeline_gap_left_out "time,events,read_bytes,write_bytes
-0.000000,2,0,111
-150000.000000,1,0,222
-150001.000000,1,0,333" "$D/gapbig.trc" --timeline --interval 1
+csv timeline_gap_filled "time,events,read_bytes,write_bytes,syscall_ns
+0.000000,2,0,111,1000
+1.000000,0,0,0,0
+2.000000,0,0,0,1000
+3.000000,1,0,222,1000
+4.000000,1,0,333,0" "$D/gap3.trc" --timeline --interval 1
+csv timeline_gap_left_out "time,events,read_bytes,write_bytes,syscall_ns
+0.000000,2,0,111,1000
+149999.000000,0,0,0,1000
+150000.000000,1,0,222,1000
+150001.000000,1,0,333,0" "$D/gapbig.trc" --timeline --interval 1
 expect_eq "timeline: the gap left out is noted in the table" \
 	"$("$S" analyze "$D/gapbig.trc" --timeline --interval 1 2>/dev/null | grep -c '^# 1 gap of empty buckets left out')" 1
 expect_eq "timeline: no gap noted when --limit ends the output before it" \
@@ -343,18 +346,18 @@ csv filter_subsecond_syscalls "syscall,calls,errors,total_ns,mean_ns,p50_ns,p99_
 pwrite64,1,0,20000,20000,20000,20000,20000
 write,1,0,10000,10000,10000,10000,10000" "$F" --syscalls --since 205ms --until 225ms
 # whole seconds from agg plus an edge: [0.5, 2.25)
-csv filter_edges "time,events,read_bytes,write_bytes
-0.000000,4,0,250
-1.000000,5,0,0
-2.000000,1,0,5000" "$F" --timeline --interval 1 --since 0.5 --until 2.25
+csv filter_edges "time,events,read_bytes,write_bytes,syscall_ns
+0.000000,4,0,250,3000
+1.000000,5,0,0,295000
+2.000000,1,0,5000,50000" "$F" --timeline --interval 1 --since 0.5 --until 2.25
 csv filter_pid_syscalls "syscall,calls,errors,total_ns,mean_ns,p50_ns,p99_ns,max_ns
 nanosleep,1,0,1000000,1000000,1000000,1000000,1000000
 execve,1,0,200000,200000,200000,200000,200000
 write,1,0,50000,50000,50000,50000,50000
 clone,1,0,40000,40000,40000,40000,40000
 openat,1,0,5000,5000,5000,5000,5000" "$F" --syscalls --pid 102
-csv filter_mem_since "pid,comm,mmaps,mapped_bytes,munmaps,unmapped_bytes,peak_bytes,brks,heap_growth_bytes
-101,cat,1,65536,0,0,65536,1,0" "$F" --mem --since 0.5
+csv filter_mem_since "pid,comm,mmaps,mapped_bytes,munmaps,unmapped_bytes,peak_bytes,brks,heap_growth_bytes,host
+101,cat,1,65536,0,0,65536,1,0,hostA" "$F" --mem --since 0.5
 got=$("$S" analyze "$F" --procs --since 1.2 --format csv 2>/dev/null | cut -d, -f1 | tr '\n' ' ')
 expect_eq filter_procs_window "$got" "pid 100 102 "
 csv filter_files_comm "path,opens,readers,writers,reads,read_bytes,writes,write_bytes,host

@@ -341,7 +341,7 @@ read,2,1000000,7000000,7000000,2000000,1,1
 openat,1,,,,,,"
 
 # the help names the reports
-got=$("$S" analyze --help | grep -c -- '--cpu \[--by process|thread\]\|--slow ')
+got=$("$S" analyze --help | grep -c -- '--cpu \[--by process|thread|host|recording\]\|--slow ')
 expect_eq help_reports "$got" 2
 
 t_done

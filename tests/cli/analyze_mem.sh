@@ -3,7 +3,7 @@
 # analyze_mem.sh - analyze within its memory budget, whatever a file claims:
 # tiny hostile traces (mkhostile: a million processes, forks, files) stop
 # quickly with one line naming --mem-limit, with peak RSS under the limit
-# plus a fixed allowance, and leave no --db behind; a rotated set of
+# (the reader's buffers counted), and leave no --db behind; a rotated set of
 # 1,100 files imports in one run under `ulimit -n 256`, with exact counts,
 # and a set of 1,000 files peaks within a small factor of the same events
 # in one file.
@@ -32,16 +32,10 @@ within() {
 
 # --- hostile files under --mem-limit 64M ---
 #
-# The allowance over the limit: what the budget does not count because no
-# input changes it.  The binary, libc, libzstd and libsqlite3 mapped in
-# (about 6 MiB resident), and the reader's buffers for one chunk: the
-# decompressed payload, its records and a scratch copy, three times the
-# chunk's records.  The chunks here hold 10,000 records of at most 128
-# bytes (1.3 MB), so 4 MB; 16 MiB leaves room for malloc's slack.  A chunk
-# may hold up to 64 MiB of records (SR_CHUNK_MAX), which is why the
-# allowance is stated for these files, not for every file.
+# Peak RSS stays under the limit itself: the budget counts the reader's
+# buffers for the chunk being read (three times its records) and sets
+# aside the resident binary and libraries.
 LIMIT_KB=$((64 * 1024))
-ALLOW_KB=$((16 * 1024))
 for kind in exit fork open; do
 	f=$tmp/$kind.trc
 	"$HOSTILE" -o "$f" --kind "$kind" --chunks 100 --per-chunk 10000 ||
@@ -56,13 +50,36 @@ for kind in exit fork open; do
 	else
 		fail "hostile $kind: the error names the budget" "$(cat "$tmp/err")"
 	fi
-	within "hostile $kind" "$kb" $((LIMIT_KB + ALLOW_KB)) "64M + 16M"
+	within "hostile $kind" "$kb" "$LIMIT_KB" "64M"
 	if [ "$secs" -le 20 ]; then
 		ok "hostile $kind: stops in ${secs} s"
 	else
 		fail "hostile $kind: stops quickly" "took ${secs} s"
 	fi
 done
+
+# chunks of the largest size (1M exits: 61 MiB of records each), whose
+# reader buffers (186 MiB) the budget cannot hold: refused before they are
+# taken, one line naming the budget and the buffers, peak RSS under it
+"$HOSTILE" -o "$tmp/big.trc" --chunks 50 --per-chunk 1000000 --kind exit ||
+	fail "hostile 50 chunks" "mkhostile failed"
+for lim in 64 256; do
+	kb=$(peak_kb "$SYSREC" analyze "$tmp/big.trc" --no-progress --mem-limit ${lim}M)
+	expect_eq "50 chunks of 1M exits, --mem-limit ${lim}M: exit 1" "$(cat "$tmp/rc")" 1
+	expect_eq "50 chunks of 1M exits, --mem-limit ${lim}M: the reader's buffers named" \
+		"$(cat "$tmp/err")" \
+		"sysrec: analyze: the import needs more than its memory budget (--mem-limit ${lim}M): 186 MiB of reader buffers for one chunk in $tmp/big.trc; raise --mem-limit"
+	within "50 chunks of 1M exits, --mem-limit ${lim}M" "$kb" $((lim * 1024)) "${lim}M"
+done
+# a budget that holds them: the tables stop it, still under the limit
+kb=$(peak_kb "$SYSREC" analyze "$tmp/big.trc" --no-progress --mem-limit 512M)
+expect_eq "50 chunks of 1M exits, --mem-limit 512M: exit 1" "$(cat "$tmp/rc")" 1
+if grep -q "^sysrec: analyze: the import needs more than its memory budget (--mem-limit 512M): [0-9]* processes in $tmp/big.trc; raise --mem-limit\$" "$tmp/err"; then
+	ok "50 chunks of 1M exits, --mem-limit 512M: the processes named"
+else
+	fail "50 chunks of 1M exits, --mem-limit 512M: the processes named" "$(cat "$tmp/err")"
+fi
+within "50 chunks of 1M exits, --mem-limit 512M" "$kb" $((512 * 1024)) "512M"
 
 # a new --db is removed when the import outgrows its budget: no half of one
 "$SYSREC" analyze "$tmp/exit.trc" --db "$tmp/new.db" --no-progress --mem-limit 64M \
@@ -89,7 +106,7 @@ expect_eq "hostile: an existing --db holds what it held" "$got" "1,2,0,1"
 "$SYSREC" analyze "$tmp/small.trc" --mem-limit 1M >/dev/null 2>"$tmp/err"
 expect_eq "--mem-limit 1M: exit 2" $? 2
 expect_eq "--mem-limit 1M: says why" "$(cat "$tmp/err")" \
-	"sysrec: analyze: bad --mem-limit '1M' (a size such as 512M, at least 16M). See 'sysrec analyze --help'."
+	"sysrec: analyze: bad --mem-limit '1M' (a size such as 512M, at least 32M). See 'sysrec analyze --help'."
 
 # the default budget: a small hostile file completes, or stops within it
 "$HOSTILE" -o "$tmp/one.trc" --chunks 1 --per-chunk 100000 --kind exit
@@ -101,7 +118,7 @@ if [ "$rc" = 0 ] || { [ "$rc" = 1 ] && grep -q "memory budget" "$tmp/err"; }; th
 else
 	fail "default budget: completes or stops" "exit $rc: $(cat "$tmp/err")"
 fi
-within "default budget" "$kb" $((default_kb + ALLOW_KB)) "a quarter of RAM"
+within "default budget" "$kb" "$default_kb" "a quarter of RAM"
 
 # --- rotated sets: files one after another ---
 #

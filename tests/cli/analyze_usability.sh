@@ -87,16 +87,22 @@ comp() {
 		_sysrec
 		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$TOP" "$@" 2>&1
 }
-expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump export help info record "
+expect_eq "completion: commands" "$(comp sysrec '')" "--help --version analyze diff dump export help info record report top "
+expect_eq "completion: report's options" "$(comp sysrec report x.trc --t)" "--title --top "
 expect_eq "completion: help's commands" "$(comp sysrec help d)" "diff dump "
 expect_eq "completion: reports" "$(comp sysrec analyze x.trc --s)" "--since --slow --sql --syscalls "
+expect_eq "completion: export's outputs" "$(comp sysrec export x.trc --p)" "--perfetto --pid "
 if can_record; then
 	expect_eq "completion: record's options" "$(comp sysrec record --c)" "--cgroup --comm "
+	expect_eq "completion: record's --print options" "$(comp sysrec record --print-)" \
+		"--print-buffer --print-order --print-to "
+	expect_eq "completion: --print-order values" "$(comp sysrec record --print-order '')" "cpu time "
+	expect_eq "completion: top's options" "$(comp sysrec top --c)" "--cgroup --comm "
 else
 	skip "completion: record's options" "analyzer-only build: it cannot record"
 fi
 expect_eq "completion: --format values" "$(comp sysrec analyze x.trc --format '')" "csv json table "
-expect_eq "completion: --by values" "$(comp sysrec analyze --top-io --by '')" "cgroup file process thread "
+expect_eq "completion: --by values" "$(comp sysrec analyze --top-io --by '')" "cgroup file host process recording thread "
 expect_eq "completion: dump --time values" "$(comp sysrec dump --time '')" "abs rel "
 rm -rf "$D/inst"
 if make -s -C "$TOP" install DESTDIR="$D/inst" PREFIX=/usr >/dev/null 2>&1 &&
@@ -219,7 +225,9 @@ expect_eq "analyze --since/--until wall clock: the calls" "$(tail -n +2 "$D/out"
 sed 's/^meta clock_offset_ns .*/meta clock_offset_ns 1795381214003000001/' "$D/cmd.spec" >"$D/odd.spec"
 check "mktrace odd" "$M" -o "$D/odd.trc" "$D/odd.spec"
 run "analyze --timeline --since wall clock, odd offset" 0 an "$D/odd.trc" --timeline --format csv --since "2026-11-22 21:00:15.21"
-expect_eq "analyze --timeline --since wall clock, odd offset: the read" "$(grep -c '^0.300000,1,100,0$' "$D/out")" 1
+# (the read returned at 0.3 s; its 2 us ran in the bucket before)
+expect_eq "analyze --timeline --since wall clock, odd offset: the read" "$(grep -c '^0.300000,1,100,0,0$' "$D/out")" 1
+expect_eq "analyze --timeline --since wall clock, odd offset: the read's time" "$(grep -c '^0.280000,0,0,0,2000$' "$D/out")" 1
 run "analyze --since: not a time" 2 an "$CMD" --syscalls --since "2026-13-01 00:00:00"
 run "dump --since wall clock, no clock offset" 1 "$S" dump "$FILES" --since "2026-11-22 21:00:15"
 
@@ -283,8 +291,9 @@ expect_eq "SQL: events_v.ts_start_ns" \
 expect_eq "timeline: 2 s recording, 50 ms buckets" \
 	"$(an "$CMD" --timeline 2>/dev/null | grep '^# bucket:')" \
 	"# bucket: 50.00ms (about 100 over the recording; --interval sets it)"
+# (the first is 0.00 s: the exec ran from the start, 100 ms, to 0.10 s; the last, 1.10 s)
 expect_eq "timeline: 2 s recording, rows from the first busy bucket to the last" \
-	"$(an "$CMD" --timeline --format csv 2>/dev/null | tail -n +2 | wc -l)" 21
+	"$(an "$CMD" --timeline --format csv 2>/dev/null | tail -n +2 | wc -l)" 23
 expect_eq "timeline: --interval still sets it" \
 	"$(an "$CMD" --timeline --interval 1 --format csv 2>/dev/null | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" \
 	"0.000000 1.000000 "

@@ -113,6 +113,39 @@ process,app (app),on_cpu_ns,4000000,9000000,5000000,125,"
 # on one side only: left out (every process would look new)
 expect_eq diff_cpu_one_side "$("$S" diff "$D/c1.trc" "$D/a.trc" --no-progress --format csv 2>&1 | grep -c on_cpu_ns)" 0
 
+# rotated sets: BEFORE... -- AFTER..., each side's files one recording
+# (the descriptor /etc/hosts opened in one file is read in the next)
+split_set() { # NAME: $D/NAME.spec as three rotated files $D/NAME.00000N.trc
+	local n=$1 id
+	id=$(sed -n 's/^meta recording_id //p' "$D/$n.spec")
+	for i in 0 1 2; do
+		{ grep '^meta' "$D/$n.spec" | grep -v rotation_index
+		  echo "meta rotation_index $i"
+		  case $i in
+		  0) grep -v '^meta' "$D/$n.spec" | head -4 ;;
+		  1) grep -v '^meta' "$D/$n.spec" | sed -n 5,6p ;;
+		  2) grep -v '^meta' "$D/$n.spec" | sed -n '7,$p' ;;
+		  esac
+		} | "$MK" -o "$D/$n.00000$i.trc" -f >/dev/null || fail mktrace "$n.00000$i.trc"
+	done
+}
+split_set a
+split_set b
+expect_eq diff_sets "$("$S" diff "$D"/a.00000?.trc -- "$D"/b.00000?.trc --no-progress --format csv 2>&1)" \
+	"$("$S" diff "$D/a.trc" "$D/b.trc" --no-progress --format csv 2>&1)"
+# options anywhere; a set against the same events in one file: no change
+expect_eq diff_set_vs_file "$("$S" diff --format csv "$D/a.trc" -- "$D"/a.00000?.trc --no-progress 2>&1)" \
+	"kind,name,metric,before,after,change,change_pct,status"
+got=$("$S" diff "$D"/a.00000?.trc -- "$D"/b.00000?.trc --no-progress --limit 1 2>&1 | sed "s|$D/||g")
+expect_eq diff_sets_table "$(echo "$got" | head -1)" \
+	"# before a.000000.trc and 2 more files, after b.000000.trc and 2 more files"
+for bad in "a.trc --" "-- a.trc" "a.trc b.trc a.trc" "a.trc -- b.trc -- a.trc"; do
+	# shellcheck disable=SC2086
+	(cd "$D" && "$S" diff $bad --no-progress >/dev/null 2>"$D/err")
+	expect_eq "diff usage: $bad" "$?:$(cat "$D/err")" \
+		"2:sysrec: diff: two trace files, before and after, or two sets split by -- (BEFORE... -- AFTER...). See 'sysrec diff --help'."
+done
+
 expect_eq diff_help "$("$S" diff --help | head -1)" "usage: sysrec diff BEFORE.trc AFTER.trc [OPTIONS]"
 expect_eq diff_help_cmd "$("$S" help diff | head -1)" "usage: sysrec diff BEFORE.trc AFTER.trc [OPTIONS]"
 must_fail diff_one_file "$S" diff "$D/a.trc"

@@ -4,7 +4,7 @@
 # library ($OUTPUT/lib<part>.a) leaves undefined must be defined by that
 # library, by a part it may use, or by a system library it may use:
 #
-#   record  -> present, format   + libbpf, libelf
+#   record  -> present, format   + libbpf, libelf, ncursesw and tinfo (top's screen)
 #   analyze -> present, format   + sqlite3, curl (the ClickHouse sink)
 #   present -> format
 #   format  -> libc, libm, zlib, zstd, pthread (and the compiler's runtime)
@@ -18,7 +18,7 @@ can_record || PARTS="format present analyze"	# make NO_BPF=1 has no record
 declare -A USES=([format]="" [present]="format" [record]="present format"
 		 [analyze]="present format")
 BASE_SYS="c m z zstd pthread"
-declare -A SYS=([format]="$BASE_SYS" [present]="$BASE_SYS" [record]="$BASE_SYS bpf elf"
+declare -A SYS=([format]="$BASE_SYS" [present]="$BASE_SYS" [record]="$BASE_SYS bpf elf ncursesw tinfo"
 		[analyze]="$BASE_SYS sqlite3 curl")
 CC=${CC:-cc}
 
@@ -43,6 +43,8 @@ lib_files() {
 		echo "$f"
 	else
 		grep -o '/[^ )]*' "$f"
+		# names without a directory are beside the script (ncurses: INPUT(libncursesw.so.6 -ltinfo))
+		grep -o '[( ]lib[^ )/]*' "$f" | sed "s|^.|$(dirname "$f")/|"
 	fi
 }
 # the symbols a system library defines, versions stripped
