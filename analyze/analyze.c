@@ -417,7 +417,9 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 		}
 		signal(SIGPIPE, SIG_IGN);
-		rc = sr_ch_report(ch_url, ch_host, ch_rec, &o) ? SR_EXIT_FAIL : SR_EXIT_OK;
+		rc = sr_ch_report(ch_url, ch_host, ch_rec, &o);
+		/* a report or option the ClickHouse path does not take yet: usage */
+		rc = rc == -ENOTSUP ? SR_EXIT_USAGE : rc ? SR_EXIT_FAIL : SR_EXIT_OK;
 		if (rc == SR_EXIT_OK && sr_out_err(stdout))
 			rc = SR_EXIT_FAIL;
 		goto out;

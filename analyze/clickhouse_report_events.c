@@ -29,7 +29,8 @@
 
 int ch_syscalls(struct chctx *x)
 {
-	struct sr_rs *rs = rep_rs(&x->c, SR_REP_SYSCALLS, 0);
+	int by_host = x->c.o->by == SR_BY_HOST;
+	struct sr_rs *rs = rep_rs(&x->c, SR_REP_SYSCALLS, x->c.o->by);
 	struct sr_chres r;
 	char l[32];
 	int err;
@@ -40,23 +41,29 @@ int ch_syscalls(struct chctx *x)
 	 * sys_stats' figures (import_syscalls.c): durations clamped to
 	 * [0, SR_DUR_MAX], exact nearest-rank percentiles (the value at rank
 	 * ceil(p/100 * calls) of the sorted durations, as sr_percentile), and
-	 * the cpu split over the calls of recordings with the class.
+	 * the cpu split over the calls of recordings with the class.  Per
+	 * host (report_syscalls.c's filtered_stats), the hosts by name, the
+	 * one without a name last.
 	 */
-	err = ch_q(x, &r, "SELECT name, count() AS calls,"
+	err = ch_q(x, &r, "SELECT %sname, count() AS calls,"
 		  " countIf(ret < 0 AND ret >= -4095) AS errors, sum(d) AS total,"
 		  " intDiv(total, calls), arrayElement(arraySort(groupArray(d)),"
 		  "  toUInt64(greatest(1, least(toFloat64(calls), ceil(50 * calls / 100.0))))),"
 		  " arrayElement(arraySort(groupArray(d)),"
 		  "  toUInt64(greatest(1, least(toFloat64(calls), ceil(99 * calls / 100.0))))),"
 		  " max(d)%s FROM"
-		  " (SELECT rec_id, assumeNotNull(sys_id) AS sys_id,"
-		  "  least(greatest(ifNull(dur_ns, 0), 0), %lld) AS d, ifNull(ret, 0) AS ret,"
-		  "  on_cpu_ns, off_cpu_ns, blocked_ns, runq_ns, vol_switches, invol_switches"
-		  "  FROM events$ WHERE rec_id IN # AND sys_id IS NOT NULL%s%s%s)"
-		  " ANY INNER JOIN (SELECT rec_id, sys_id, name FROM syscalls$ WHERE rec_id IN #)"
-		  " USING (rec_id, sys_id) GROUP BY name"
-		  " ORDER BY total DESC, calls DESC, name%s",
-		  !has_cpu(&x->c) ? "" : x->filtered ?
+		  " (SELECT * FROM"
+		  "  (SELECT rec_id, assumeNotNull(sys_id) AS sys_id,"
+		  "   least(greatest(ifNull(dur_ns, 0), 0), %lld) AS d, ifNull(ret, 0) AS ret,"
+		  "   on_cpu_ns, off_cpu_ns, blocked_ns, runq_ns, vol_switches, invol_switches"
+		  "   FROM events$ WHERE rec_id IN # AND sys_id IS NOT NULL%s%s%s)"
+		  "  ANY INNER JOIN (SELECT rec_id, sys_id, name FROM syscalls$ WHERE rec_id IN #)"
+		  "  USING (rec_id, sys_id))"
+		  " ANY LEFT JOIN (SELECT rec_id, host AS rhost FROM recordings$ WHERE rec_id IN #)"
+		  " USING (rec_id) GROUP BY %sname"
+		  " ORDER BY %stotal DESC, calls DESC, name%s",
+		  by_host ? "ifNull(rhost, '(unknown)'), " : "",
+		  !has_cpu(&x->c) ? "" : x->filtered || by_host ?
 		  /* filtered (report_syscalls.c): the calls' on-CPU times summed */
 		  ", if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
 		  "  sumIf(assumeNotNull(on_cpu_ns), on_cpu_ns IS NOT NULL))" SPLIT_REST :
@@ -66,6 +73,7 @@ int ch_syscalls(struct chctx *x)
 		  "  on_cpu_ns IS NOT NULL) - sumIf(ifNull(runq_ns, 0), on_cpu_ns IS NOT NULL), 0))"
 		  SPLIT_REST,
 		  (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->nw),
+		  by_host ? "rhost, " : "", by_host ? "isNull(rhost), rhost, " : "",
 		  ch_lim(x, l, sizeof(l)));
 	return ch_print_fill(x, rs, &r, err);
 }

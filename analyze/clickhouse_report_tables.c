@@ -120,7 +120,7 @@ int ch_files(struct chctx *x)
 
 int ch_mem(struct chctx *x)
 {
-	struct sr_rs *rs = rep_rs(&x->c, SR_REP_MEM, 0);
+	struct sr_rs *rs = rep_rs(&x->c, SR_REP_MEM, x->c.o->by);
 	struct sr_chres r;
 	char l[32];
 	int err;
@@ -135,11 +135,14 @@ int ch_mem(struct chctx *x)
 		return err;
 	}
 	err = ch_q(x, &r, "SELECT pid, comm, mmaps, mapped, munmaps, unmapped, peak, brks,"
-		  " brk_last - brk_first FROM"
-		  " (SELECT rec_id, proc_id, mmaps, mapped, munmaps, unmapped, peak, brks,"
-		  "  brk_first, brk_last FROM proc_mem$ WHERE rec_id IN #)"
-		  " ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
-		  "  WHERE rec_id IN #%s%s) USING (rec_id, proc_id)"
+		  " brk_last - brk_first, host FROM"
+		  " (SELECT * FROM"
+		  "  (SELECT rec_id, proc_id, mmaps, mapped, munmaps, unmapped, peak, brks,"
+		  "   brk_first, brk_last FROM proc_mem$ WHERE rec_id IN #)"
+		  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
+		  "   WHERE rec_id IN #%s%s) USING (rec_id, proc_id))"
+		  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
+		  " USING (rec_id)"
 		  " ORDER BY peak DESC, mapped DESC, pid, proc_id, rec_id%s", ch_f(&x->pf),
 		  ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
 	return ch_print_fill(x, rs, &r, err);

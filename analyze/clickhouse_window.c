@@ -242,7 +242,7 @@ int ch_window_mem(struct chctx *x, struct sr_rs *rs)
 	int err;
 
 	err = ch_q(x, &r, "SELECT pid, comm, mmaps, mapped, munmaps, unmapped, peak, brks,"
-		   " bl - bf FROM"
+		   " bl - bf, host FROM (SELECT * FROM"
 		   " (SELECT rec_id, proc_id, countIf(ok AND type = %d) AS mmaps,"
 		   "  sumIf(ln, ok AND type = %d) AS mapped, countIf(ok AND type = %d) AS munmaps,"
 		   "  sumIf(ln, ok AND type = %d) AS unmapped,"
@@ -259,7 +259,9 @@ int ch_window_mem(struct chctx *x, struct sr_rs *rs)
 		   "   WHERE rec_id IN #%s%s%s)"
 		   "  GROUP BY rec_id, proc_id)"
 		   " ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
-		   "  WHERE rec_id IN #) USING (rec_id, proc_id)"
+		   "  WHERE rec_id IN #) USING (rec_id, proc_id))"
+		   " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
+		   " USING (rec_id)"
 		   " ORDER BY peak DESC, mapped DESC, pid, proc_id, rec_id%s",
 		   SR_EV_MMAP, SR_EV_MMAP, SR_EV_MUNMAP, SR_EV_MUNMAP, SR_EV_MMAP, SR_EV_MUNMAP,
 		   SR_EV_MMAP, SR_EV_MUNMAP, SR_EV_MMAP, SR_EV_MUNMAP, (long long)SR_LEN_MAX,
