@@ -346,8 +346,6 @@ static int not_yet(const struct sr_an_opts *o)
 		what = "--net (the net tables are not exported)";
 	else if (o->by == SR_BY_RECORDING)
 		what = "--by recording";
-	else if (o->by == SR_BY_HOST && o->report == SR_REP_CPU)
-		what = "--cpu --by host";
 	if (!what)
 		return 0;
 	sr_err("analyze: %s is not yet a report of --clickhouse: run it on the traces or a --db"

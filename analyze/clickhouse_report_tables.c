@@ -148,6 +148,76 @@ int ch_mem(struct chctx *x)
 	return ch_print_fill(x, rs, &r, err);
 }
 
+/* @v (NULL, of the query) set to the text @s, or the real @d when @s is NULL. */
+static int set_val(struct sr_val *v, const char *s, double d)
+{
+	free(v->s);
+	v->s = NULL;
+	if (!s) {
+		v->d = d;
+		v->type = SQLITE_FLOAT;
+		return 0;
+	}
+	v->s = strdup(s);
+	if (!v->s)
+		return -ENOMEM;
+	v->len = strlen(s);
+	v->type = SQLITE_TEXT;
+	return 0;
+}
+
+/*
+ * --cpu --by host (report_cpu.c's cpu_summed): a host's processes added
+ * up, its share of the time of all its recordings.
+ */
+static int ch_cpu_host(struct chctx *x, struct sr_rs *rs)
+{
+	struct sr_chres r = { 0 }, d = { 0 };
+	char l[32];
+	int err;
+
+	err = ch_q(x, &r, "SELECT ifNull(rhost, '(unknown)') AS h, count(), sum(on_cpu_ns) AS son,"
+		   " NULL, sum(runq_ns), sum(off_cpu_ns), sum(vol_switches), sum(invol_switches),"
+		   " sum(blocked_ns), max(runq_max_ns), NULL, sum(timeslices), sum(runq_waits),"
+		   " sum(threads) FROM"
+		   " (SELECT * FROM"
+		   "  (SELECT rec_id, proc_id, on_cpu_ns, runq_ns, off_cpu_ns, vol_switches,"
+		   "   invol_switches, blocked_ns, runq_max_ns, timeslices, runq_waits, threads"
+		   "   FROM proc_cpu$ WHERE rec_id IN #)"
+		   "  ANY INNER JOIN (SELECT rec_id, proc_id FROM procs$"
+		   "   WHERE rec_id IN #%s%s%s) USING (rec_id, proc_id))"
+		   " ANY LEFT JOIN (SELECT rec_id, host AS rhost FROM recordings$ WHERE rec_id IN #)"
+		   " USING (rec_id) GROUP BY rhost ORDER BY isNull(son), son DESC, h%s",
+		   ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive), ch_lim(x, l, sizeof(l)));
+	if (!err)
+		err = ch_q(x, &d, "SELECT ifNull(host, '(unknown)'), sum(stop_ns - start_ns)"
+			   " FROM recordings$ WHERE rec_id IN # GROUP BY host");
+	if (!err)
+		ch_fill(x, rs, &r);
+	for (size_t i = 0; i < rs->nrows && !err; i++) {
+		const struct sr_val *h = sr_rs__at(rs, i, 0), *on = sr_rs__at(rs, i, 2);
+		int64_t dur = 0;
+		char buf[32];
+
+		for (size_t k = 0; k < d.nrows; k++)
+			if (h->type == SQLITE_TEXT && !strcmp(h->s, sr_chres__at(&d, k, 0)))
+				dur = sr_chres__int(&d, k, 1);
+		if (dur <= 0 || on->type != SQLITE_INTEGER)
+			continue;
+		/* as the SQLite path: printf('%.1f%%', 100.0 * on / dur), on / dur */
+		snprintf(buf, sizeof(buf), "%.1f%%", 100.0 * (double)on->i / (double)dur);
+		err = set_val(sr_rs__at(rs, i, 3), buf, 0);
+		if (!err)
+			err = set_val(sr_rs__at(rs, i, 10), NULL, (double)on->i / (double)dur);
+	}
+	if (!err)
+		err = print_rs(&x->c, rs);
+	sr_chres__free(&d);
+	sr_chres__free(&r);
+	sr_rs__free(rs);
+	return err;
+}
+
 int ch_cpu(struct chctx *x)
 {
 	int thread = x->c.o->by == SR_BY_THREAD;
@@ -164,6 +234,8 @@ int ch_cpu(struct chctx *x)
 	rs = rep_rs(&x->c, SR_REP_CPU, x->c.o->by);
 	if (!rs)
 		return -ENOMEM;
+	if (x->c.o->by == SR_BY_HOST)
+		return ch_cpu_host(x, rs);
 	/* share: the table's text, made below from on_cpu_ns and the duration */
 	err = ch_q(x, &r, "SELECT pid, %s on_cpu_ns, NULL, runq_ns, off_cpu_ns, vol_switches,"
 		  " invol_switches, blocked_ns, runq_p50_ns, runq_p99_ns, runq_max_ns,"
