@@ -152,6 +152,15 @@ static const struct ch_table tables[] = {
 	  "SELECT rec_id, proc_id, threads, on_cpu_ns, runq_ns, timeslices, vol_switches,"
 	  " invol_switches, off_cpu_ns, blocked_ns, runq_waits, runq_p50_ns, runq_p99_ns,"
 	  " runq_max_ns FROM proc_cpu" },
+	/* the net class (import_net.c): what --net reads */
+	{ "net_stats", "rec_id R proc_id I endpoint Z connects I accepts I sends I recvs I"
+	  " sent_bytes I recv_bytes I errors I", "rec_id, proc_id",
+	  "SELECT rec_id, proc_id, endpoint, connects, accepts, sends, recvs, sent_bytes,"
+	  " recv_bytes, errors FROM net_stats" },
+	{ "net_errors", "rec_id R proc_id I endpoint Z errno I count I", "rec_id, proc_id",
+	  "SELECT rec_id, proc_id, endpoint, errno, count FROM net_errors" },
+	{ "net_connects", "rec_id R proc_id I endpoint Z ts I dur_ns N ret I", "rec_id, ts",
+	  "SELECT rec_id, proc_id, endpoint, ts, dur_ns, ret FROM net_connects" },
 	/* last: a recording counts once this row is in (the select takes the time) */
 	{ "recordings", "rec_id R recording S host Z recording_id Z kernel Z machine Z ncpus N"
 	  " start_ns N stop_ns N clock_offset_ns N cgroup2_mount Z first_event N last_event N"

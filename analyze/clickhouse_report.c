@@ -342,8 +342,6 @@ static int not_yet(const struct sr_an_opts *o)
 
 	if (o->report == SR_REP_TIMELINE)
 		what = "--timeline (its syscall_ns)";
-	else if (o->report == SR_REP_NET)
-		what = "--net (the net tables are not exported)";
 	else if (o->by == SR_BY_RECORDING)
 		what = "--by recording";
 	if (!what)
@@ -578,6 +576,9 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 		break;
 	case SR_REP_FILES:
 		err = ch_files(&x);
+		break;
+	case SR_REP_NET:
+		err = ch_net(&x);
 		break;
 	default:
 		sr_err("analyze: --%s is not yet a report of --clickhouse", x.c.rep->option);

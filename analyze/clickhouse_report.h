@@ -9,6 +9,7 @@
  *                               (--top-io, --files, --mem, --cpu, --procs)
  *   clickhouse_report_events.c  the reports on the events (--syscalls [--hist],
  *                               --slow, --errors)
+ *   clickhouse_report_net.c     --net over the net tables
  *
  * Queries are written with '$' after each table name, which becomes "_dist"
  * on a database with the Distributed tables of docs/SCHEMA.md ("Sharding"),
@@ -95,5 +96,8 @@ int ch_syscalls(struct chctx *x);
 int ch_hist(struct chctx *x);
 int ch_slow(struct chctx *x);
 int ch_errors(struct chctx *x);
+
+/* clickhouse_report_net.c */
+int ch_net(struct chctx *x);
 
 #endif /* SYSREC_CLICKHOUSE_REPORT_H */

@@ -313,6 +313,11 @@ int report_cpu(struct rctx *c);
 int report_mem(struct rctx *c);
 int report_files(struct rctx *c);
 int report_net(struct rctx *c);
+/*
+ * report_net.c: column @col of @rs, "errno:count,..." as read, summed per
+ * errno, in errno order and named ("EAGAIN:3,ECONNREFUSED:3").
+ */
+int net_name_errnos(struct sr_rs *rs, size_t col);
 int report_timeline(struct rctx *c);
 int report_sql(struct rctx *c);
 int io_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
