@@ -4,6 +4,7 @@
  * into a ClickHouse server (sysrec export --clickhouse URL) and the
  * reports of analyze run there as ClickHouse SQL (analyze --clickhouse).
  *
+ *   clickhouse_cmd.c      export --clickhouse: its options, for export.c
  *   clickhouse_http.c     the HTTP client (libcurl; a stub without it)
  *   clickhouse.c          buffers, RowBinary encoding, the result parser
  *   clickhouse_export.c   the tables and the export (docs/SCHEMA.md)

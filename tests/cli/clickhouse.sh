@@ -43,8 +43,8 @@ expect_eq export_events "$(q "SELECT sum(events) FROM one.recordings")" "$want"
 expect_eq export_event_rows "$(q "SELECT count() FROM one.events")" "$want"
 
 reports=("" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist"
-	 --slow --errors --procs --cpu "--cpu --by thread" --mem --files --timeline
-	 "--timeline --interval 15ms" "--timeline --time abs" "--slow --time abs --limit 50")
+	 "--syscalls --by host" --slow --errors --procs --cpu "--cpu --by thread" "--cpu --by host"
+	 --mem --files --net "--net --by process" "--slow --time abs --limit 50")
 for r in "${reports[@]}"; do
 	# shellcheck disable=SC2086
 	"$S" analyze "${files[@]}" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
@@ -63,8 +63,8 @@ done
 for f in "--pid 1000,1002" "--comm bash" "--cgroup /system.slice" "--pid 1003 --cgroup /" \
 	 "--since 0.002" "--until 0.0031" "--since 0.001 --until 0.0105 --comm bash" \
 	 "--since 0.05"; do
-	for r in "" "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" --slow \
-		 --errors --procs --cpu --mem --files --timeline "--timeline --interval 15ms"; do
+	for r in "" "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" \
+		 "--syscalls --by host" --slow --errors --procs --cpu "--cpu --by host" --mem --files; do
 		# shellcheck disable=SC2086
 		"$S" analyze --db "$D/all.db" $r $f --format csv >"$D/sq.csv" 2>/dev/null
 		# shellcheck disable=SC2086
@@ -79,6 +79,32 @@ done
 [ "$("$S" analyze --clickhouse "$U1" --files --comm bash --format csv 2>/dev/null | wc -l)" -gt 100 ] &&
 	ok "--comm bash: files read" || fail "--comm bash: files read" "few rows"
 
+# the table's header: where from, then the summed line as the SQLite path's
+for r in "" --syscalls "--syscalls --hist" --files "--syscalls --by host" --procs; do
+	# shellcheck disable=SC2086
+	"$S" analyze --db "$D/all.db" $r --format csv 2>&1 >/dev/null | grep -v '^# recording \|^#   ' >"$D/sq.hdr"
+	# shellcheck disable=SC2086
+	"$S" analyze --clickhouse "$U1" $r --format csv 2>&1 >/dev/null | grep -v '^# ClickHouse ' >"$D/ch.hdr"
+	check "same header: analyze ${r:-(overview)}" cmp -s "$D/sq.hdr" "$D/ch.hdr"
+done
+"$S" analyze --clickhouse "$U1" --syscalls --format csv 2>&1 >/dev/null | grep -q \
+	'^# 20 recordings (hosts host01, .*, host20): figures summed; --by recording: a row per recording$' &&
+	ok "header: --syscalls summed" || fail "header: --syscalls summed" "no summed line"
+
+# what the ClickHouse path does not take yet: one line, exit status 2, no rows
+for r in --timeline "--timeline --interval 15ms" "--top-io --by recording" "--files --by recording" \
+	 "--syscalls --by recording" "--procs --by recording"; do
+	# shellcheck disable=SC2086
+	"$S" analyze --clickhouse "$U1" $r --format csv >"$D/ch.csv" 2>"$D/ch.err"
+	st=$?
+	if [ $st = 2 ] && [ ! -s "$D/ch.csv" ] && [ "$(wc -l <"$D/ch.err")" = 1 ] &&
+	   grep -q 'not yet a report of --clickhouse' "$D/ch.err"; then
+		ok "refused: analyze --clickhouse $r"
+	else
+		fail "refused: analyze --clickhouse $r" "status $st: $(head -2 "$D/ch.err")"
+	fi
+done
+
 # a wall-clock --since: from the first recording's clock (one export: the same first)
 "$S" analyze --clickhouse "$U1" --since "2025-11-26 20:46:45.002" --top-io --format csv >"$D/ch.csv" 2>/dev/null
 "$S" analyze "${files[@]}" --since "2025-11-26 20:46:45.002" --top-io --format csv --no-progress >"$D/sq.csv" 2>/dev/null
@@ -92,8 +118,8 @@ UL="${CH_URL}?database=long"
 check export_long "$S" export "$D/long1.trc" "$D/long2.trc" --clickhouse "$UL" --no-progress
 "$S" analyze "$D/long1.trc" "$D/long2.trc" --db "$D/long.db" --no-progress --sql "SELECT 1" >/dev/null 2>&1
 for f in "--since 0.5" "--until 1.2" "--since 0.25 --until 1.35 --comm bash" "--since 1 --until 2"; do
-	for r in "" "--top-io --by file" --syscalls "--slow --limit 50" --errors --procs --mem --files \
-		 --timeline "--timeline --interval 15ms"; do
+	for r in "" "--top-io --by file" --syscalls "--syscalls --by host" "--slow --limit 50" --errors \
+		 --procs --mem --files; do
 		# shellcheck disable=SC2086
 		"$S" analyze --db "$D/long.db" $r $f --format csv >"$D/sq.csv" 2>/dev/null
 		# shellcheck disable=SC2086
@@ -134,6 +160,116 @@ for r in --syscalls --slow --cpu --procs; do
 	"$S" analyze --clickhouse "${CH_URL}?database=late" $r --format csv >"$D/ch.csv" 2>/dev/null
 	check "late rows: same CSV $r" cmp -s "$D/sq.csv" "$D/ch.csv"
 done
+
+# the cpu class on four hosts: --cpu per process, thread and host, --syscalls'
+# split per host, against the SQLite path
+for h in A B C D; do
+	on=$((1000 * 10#$(printf '%d' "'$h") - 64000))
+	cat <<-EOF | "$MK" -o "$D/cpu$h.trc" || fail mktrace "cpu$h.trc"
+		meta recording_id cpu$h
+		meta host host$h
+		meta classes proc,file,cpu
+		meta start_ns 1000000000
+		proc ts=1000000000 pid=30$on comm=w$h ppid=1 start_ns=500000000
+		open ts=1100000000 pid=30$on comm=w$h sys=openat ret=3 dirfd=-100 flags=0 name="/x" path="/x" dev=0x800001 ino=7 dur_ns=3000
+		syscpu ts=1200000000 pid=30$on comm=w$h off_cpu_ns=1000 runq_ns=500 vol_switches=1 nr=0
+		rw ts=1200000000 pid=30$on comm=w$h sys=read ret=10 fd=3 count=10 offset=-1 dev=0x800001 ino=7 dur_ns=4000
+		cputime ts=1900000000 pid=30$on comm=w$h on_cpu_ns=$((on * 333)) h.flags=0x200
+		exit ts=1900000000 pid=30$on comm=w$h exit_code=0 h.flags=2
+		endmeta stop_ns 2000000000
+		EOF
+done
+q "CREATE DATABASE cpu"
+cpus=("$D/cpuA.trc" "$D/cpuB.trc" "$D/cpuC.trc" "$D/cpuD.trc")
+check export_cpu "$S" export "${cpus[@]}" --clickhouse "${CH_URL}?database=cpu" --no-progress
+for r in --cpu "--cpu --by thread" "--cpu --by host" "--cpu --by host --since 0.5" --syscalls \
+	 "--syscalls --by host" "--syscalls --by host --comm wB"; do
+	# shellcheck disable=SC2086
+	"$S" analyze "${cpus[@]}" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
+	# shellcheck disable=SC2086
+	"$S" analyze --clickhouse "${CH_URL}?database=cpu" $r --format csv >"$D/ch.csv" 2>/dev/null
+	if cmp -s "$D/sq.csv" "$D/ch.csv" && [ "$(wc -l <"$D/sq.csv")" -gt 2 ]; then
+		ok "cpu on four hosts: same CSV $r"
+	else
+		fail "cpu on four hosts: same CSV $r" "$(diff "$D/sq.csv" "$D/ch.csv" | head -4)"
+	fi
+done
+expect_eq "--cpu --by host: hostB's share" \
+	"$("$S" analyze --clickhouse "${CH_URL}?database=cpu" --cpu --by host 2>/dev/null | awk '$1 == "hostB" { print $4 }')" \
+	"$("$S" analyze "${cpus[@]}" --cpu --by host --no-progress 2>/dev/null | awk '$1 == "hostB" { print $4 }')"
+
+# the net class on three hosts: --net's sums, errnos and nearest-rank
+# connect latencies per host, endpoint and process, against the SQLite path
+# netspec HOST N: a trace of two processes connecting N times to
+# 127.0.0.1:5432 (latencies distinct per host and connect), sending, a
+# recvfrom failing EAGAIN each time; two connects to [::1]:9 refused and
+# unreachable
+netspec() {
+	local h=$1 n=$2 k pid fd ino ts=1100000000
+	printf 'meta recording_id net%s\nmeta host %s\nmeta start_ns 1000000000\nmeta classes proc,file,net\n' "$h" "$h"
+	printf 'proc ts=1000000000 pid=100 comm=cli ppid=1 start_ns=500000000\n'
+	printf 'proc ts=1000000000 pid=101 comm=cli2 ppid=1 start_ns=500000000\n'
+	for k in $(seq 1 "$n"); do
+		pid=$((100 + k % 2)); fd=$((2 + k)); ino=$((500 + k)); ts=$((ts + 1000000))
+		printf 'sock ts=%d pid=%d comm=c fd=%d sock_type=1 protocol=6 dev=9 ino=%d local_family=2\n' $ts $pid $fd $ino
+		printf 'net ts=%d pid=%d comm=c sys=socket ret=%d fd=%d fd2=-1 flags=1 arg=2 dev=9 ino=%d dur_ns=500\n' $ts $pid $fd $fd $ino
+		ts=$((ts + 1000))
+		printf 'sock ts=%d pid=%d comm=c fd=%d sock_type=1 protocol=6 dev=9 ino=%d local_family=2 local_port=%d local_addr0=0x0100007f peer_family=2 peer_port=5432 peer_addr0=0x0100007f\n' $ts $pid $fd $ino $((40000 + k))
+		printf 'net ts=%d pid=%d comm=c sys=connect ret=0 fd=%d fd2=-1 dev=9 ino=%d dur_ns=%d addr_family=2 addr_port=5432 addr_addr0=0x0100007f\n' $ts $pid $fd $ino $((1000 * k * ${#h}  + 37 * k * k))
+		ts=$((ts + 1000))
+		printf 'net ts=%d pid=%d comm=c sys=sendto ret=%d fd=%d fd2=-1 count=100 bytes=%d dev=9 ino=%d dur_ns=1000\n' $ts $pid $((10 * k)) $fd $((10 * k)) $ino
+		ts=$((ts + 1000))
+		printf 'net ts=%d pid=%d comm=c sys=recvfrom ret=-11 fd=%d fd2=-1 count=10 dev=9 ino=%d dur_ns=100\n' $ts $pid $fd $ino
+	done
+	ts=$((ts + 1000000))
+	printf 'sock ts=%d pid=100 comm=c fd=90 sock_type=1 protocol=6 dev=9 ino=990 local_family=10 flags=0\n' $ts
+	printf 'net ts=%d pid=100 comm=c sys=socket ret=90 fd=90 fd2=-1 flags=1 arg=10 dev=9 ino=990 dur_ns=500\n' $ts
+	printf 'net ts=%d pid=100 comm=c sys=connect ret=-111 fd=90 fd2=-1 dev=9 ino=990 dur_ns=7000 addr_family=10 addr_port=9 addr_addr1=0x0100000000000000\n' $((ts + 1000))
+	printf 'net ts=%d pid=100 comm=c sys=connect ret=-113 fd=90 fd2=-1 dev=9 ino=990 dur_ns=7000 addr_family=10 addr_port=9 addr_addr1=0x0100000000000000\n' $((ts + 2000))
+}
+nets=()
+for h in a bb ccc; do
+	netspec "host$h" $((${#h} * 3 + 1)) | "$MK" -o "$D/net$h.trc" || fail mktrace "net$h.trc"
+	nets+=("$D/net$h.trc")
+done
+q "CREATE DATABASE net"
+check export_net "$S" export "${nets[@]}" --clickhouse "${CH_URL}?database=net" --no-progress
+for r in --net "--net --by process" "--net --pid 101" "--net --comm c --by process" \
+	 "--net --since 0.05 --by process" "--net --limit 2"; do
+	for fmt in csv json; do
+		# shellcheck disable=SC2086
+		"$S" analyze "${nets[@]}" $r --format $fmt --no-progress >"$D/sq.out" 2>/dev/null
+		# shellcheck disable=SC2086
+		"$S" analyze --clickhouse "${CH_URL}?database=net" $r --format $fmt >"$D/ch.out" 2>/dev/null
+		if cmp -s "$D/sq.out" "$D/ch.out" && [ "$(wc -l <"$D/sq.out")" -gt 2 ]; then
+			ok "net on three hosts: same $fmt $r"
+		else
+			fail "net on three hosts: same $fmt $r" "$(diff "$D/sq.out" "$D/ch.out" | head -4)"
+		fi
+	done
+done
+expect_eq "--net: hostccc's connects to 5432, p50 and p99" \
+	"$("$S" analyze --clickhouse "${CH_URL}?database=net" --net --format csv 2>/dev/null |
+	   grep '^tcp 127.0.0.1:5432,.*hostccc$' | cut -d, -f2,9,10)" "10,35925,73700"
+
+# two runs of one host: the SQLite path's recording columns are not computed
+# here yet, so its reports are refused; one recording at a time is taken
+"$GT" -o "$D/run1.trc" -n 3000 --seed 31 --host twice --recording-id run1 >/dev/null
+"$GT" -o "$D/run2.trc" -n 3500 --seed 32 --host twice --recording-id run2 >/dev/null
+q "CREATE DATABASE runs"
+UR="${CH_URL}?database=runs"
+check export_runs "$S" export "$D/run1.trc" "$D/run2.trc" --clickhouse "$UR" --no-progress
+"$S" analyze --clickhouse "$UR" --syscalls --format csv >"$D/ch.csv" 2>"$D/ch.err"
+st=$?
+if [ $st = 2 ] && [ ! -s "$D/ch.csv" ] && [ "$(wc -l <"$D/ch.err")" = 1 ] &&
+   grep -q 'several recordings' "$D/ch.err"; then
+	ok "a host with two recordings: refused in one line"
+else
+	fail "a host with two recordings: refused in one line" "status $st: $(head -2 "$D/ch.err")"
+fi
+"$S" analyze "$D/run2.trc" --procs --format csv --no-progress >"$D/sq.csv" 2>/dev/null
+"$S" analyze --clickhouse "$UR" --recording run2 --procs --format csv >"$D/ch.csv" 2>/dev/null
+check "a host with two recordings: --recording, one of them" cmp -s "$D/sq.csv" "$D/ch.csv"
 
 # --host and --recording: the reports of that recording alone
 "$S" analyze "$D/h07.trc" --syscalls --format csv --no-progress >"$D/sq.csv" 2>/dev/null

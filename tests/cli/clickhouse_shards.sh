@@ -58,7 +58,7 @@ expect_eq "shard 2 holds events" \
 	"$(curl -sS "$U2" --data-binary "SELECT count() > 0 FROM events")" 1
 
 for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" \
-	 --slow --errors --procs --cpu --mem --files --timeline; do
+	 "--syscalls --by host" --slow --errors --procs --cpu "--cpu --by host" --mem --files --net; do
 	# shellcheck disable=SC2086
 	"$S" analyze --clickhouse "$U1" $r --format csv >"$D/dist.csv" 2>"$D/dist.err"
 	# shellcheck disable=SC2086
@@ -72,7 +72,7 @@ for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--s
 done
 # the filters through the Distributed tables (GLOBAL IN ships the processes chosen)
 for f in "--comm bash" "--cgroup /system.slice" "--since 0.002 --until 0.006" "--pid 1000 --since 0.001"; do
-	for r in "" "--top-io --by file" --syscalls --errors --procs --mem --files --timeline; do
+	for r in "" "--top-io --by file" --syscalls "--syscalls --by host" --errors --procs --mem --files; do
 		# shellcheck disable=SC2086
 		"$S" analyze --clickhouse "$U1" $r $f --format csv >"$D/dist.csv" 2>/dev/null
 		# shellcheck disable=SC2086
@@ -84,7 +84,7 @@ for f in "--comm bash" "--cgroup /system.slice" "--since 0.002 --until 0.006" "-
 		fi
 	done
 done
-for r in "" --top-io "--top-io --by file" --syscalls --errors --files; do
+for r in "" --top-io "--top-io --by file" --syscalls "--syscalls --by host" --errors --files; do
 	# shellcheck disable=SC2086
 	"$S" analyze "${files[@]}" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
 	# shellcheck disable=SC2086
