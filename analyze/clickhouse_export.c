@@ -129,9 +129,10 @@ static const struct ch_table tables[] = {
 	{ "cg_stats", "rec_id R cgroup_id N reads I read_bytes I writes I write_bytes I",
 	  "rec_id", "SELECT rec_id, cgroup_id, reads, read_bytes, writes, write_bytes"
 	  " FROM cg_stats" },
-	{ "tl", "rec_id R bucket I proc_id N cgroup_id N events I read_bytes I write_bytes I",
-	  "rec_id, bucket", "SELECT rec_id, bucket, proc_id, cgroup_id, events, read_bytes,"
-	  " write_bytes FROM tl" },
+	{ "tl", "rec_id R bucket I proc_id N cgroup_id N events I read_bytes I write_bytes I"
+	  " sys_ns I sys_rate I", "rec_id, bucket",
+	  "SELECT rec_id, bucket, proc_id, cgroup_id, events, read_bytes, write_bytes, sys_ns,"
+	  " sys_rate FROM tl" },
 	/* seq: the SQLite row order, which orders a process's events at one ts */
 	{ "mem_ev", "rec_id R proc_id I ts I seq I type I ret N len N", "rec_id, proc_id, ts, seq",
 	  "SELECT rec_id, proc_id, ts, rowid, type, ret, len FROM mem_ev" },

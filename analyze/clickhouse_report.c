@@ -340,8 +340,10 @@ static int not_yet(const struct sr_an_opts *o)
 {
 	const char *what = NULL;
 
-	if (o->report == SR_REP_TIMELINE)
-		what = "--timeline (its syscall_ns)";
+	if (o->report == SR_REP_TIMELINE &&
+	    (o->has_since || o->has_until || o->interval_ns % SR_TL_NS))
+		what = "--timeline over a window or an --interval not of whole 10 ms"
+		       " (the events' syscall_ns)";
 	else if (o->by == SR_BY_RECORDING)
 		what = "--by recording";
 	if (!what)
@@ -579,6 +581,9 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 		break;
 	case SR_REP_NET:
 		err = ch_net(&x);
+		break;
+	case SR_REP_TIMELINE:
+		err = ch_timeline(&x);
 		break;
 	default:
 		sr_err("analyze: --%s is not yet a report of --clickhouse", x.c.rep->option);

@@ -8,7 +8,7 @@
  *   clickhouse_report_tables.c  the reports on the tables computed at import
  *                               (--top-io, --files, --mem, --cpu, --procs)
  *   clickhouse_report_events.c  the reports on the events (--syscalls [--hist],
- *                               --slow, --errors)
+ *                               --slow, --errors, --timeline)
  *   clickhouse_report_net.c     --net over the net tables
  *
  * Queries are written with '$' after each table name, which becomes "_dist"
@@ -96,6 +96,7 @@ int ch_syscalls(struct chctx *x);
 int ch_hist(struct chctx *x);
 int ch_slow(struct chctx *x);
 int ch_errors(struct chctx *x);
+int ch_timeline(struct chctx *x);
 
 /* clickhouse_report_net.c */
 int ch_net(struct chctx *x);

@@ -196,6 +196,85 @@ int ch_errors(struct chctx *x)
 	return err;
 }
 
+/*
+ * --timeline over table tl (report_timeline.c's timeline_rec without a
+ * window): per recording its 10 ms buckets summed, each placed from the
+ * recording's start (with --time abs, by its own clock on the first's).
+ */
+int ch_timeline(struct chctx *x)
+{
+	const struct sr_an_opts *o = x->c.o;
+	struct sr_rs *rs = rep_rs(&x->c, SR_REP_TIMELINE, 0);
+	struct sr_chres r = { 0 }, e = { 0 }, f = { 0 };
+	struct tl_start at = { 0 };
+	struct tl_row *v = NULL;
+	int64_t *shift = NULL;
+	char hbuf[32];
+	int err;
+
+	if (!rs)
+		return -ENOMEM;
+	/*
+	 * The longest recording; every recording's clock, the first one's
+	 * (the first export, its first recording) first: two queries, as
+	 * 18.16 loses a scalar subquery of a query over a Distributed table.
+	 */
+	err = ch_q(x, &e, "SELECT ifNull(max(stop_ns - start_ns), 0) FROM recordings$"
+		   " WHERE rec_id IN #");
+	if (!err)
+		err = ch_q(x, &f, "SELECT rec_id, start_ns, clock_offset_ns FROM recordings$"
+			   " WHERE rec_id IN # ORDER BY exported_ns, first_event, rec_id");
+	if (!err && (f.nrows < 1 || e.nrows != 1))
+		err = -EPROTO;
+	if (err)
+		goto out;
+	at.start = sr_chres__int(&f, 0, 1);
+	at.has_off = sr_chres__at(&f, 0, 2) != NULL;
+	at.off = sr_chres__int(&f, 0, 2);
+	at.iv = o->interval_ns ? (int64_t)o->interval_ns :
+		timeline_interval(o, sr_chres__int(&e, 0, 0));
+	if (!o->interval_ns)
+		fprintf(x->c.hdr, "# bucket: %s (about 100 over the recording; --interval sets it)\n",
+			sr_human_dur((uint64_t)at.iv, hbuf, sizeof(hbuf)));
+	err = ch_q(x, &r, "SELECT rec_id, bucket, sum(events), sum(read_bytes), sum(write_bytes),"
+		   " sum(sys_ns), sum(sys_rate) FROM tl$ WHERE rec_id IN #%s%s"
+		   " GROUP BY rec_id, bucket", ch_f(&x->pf), ch_f(&x->cf));
+	if (err)
+		goto out;
+	v = calloc(r.nrows + 1, sizeof(*v));
+	shift = calloc(f.nrows, sizeof(*shift));
+	if (!v || !shift) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* rec_shift(): --time abs places a recording with a clock by it, from the first's */
+	for (size_t k = 0; k < f.nrows && o->time_abs && at.has_off; k++)
+		if (sr_chres__at(&f, k, 2))
+			shift[k] = sat_add(sat_add(sr_chres__int(&f, k, 1), sr_chres__int(&f, k, 2)),
+					   -sat_add(at.start, at.off));
+	for (size_t i = 0; i < r.nrows; i++) {
+		const char *rec = sr_chres__at(&r, i, 0);
+		int64_t sh = 0;
+
+		for (size_t k = 0; k < f.nrows; k++)
+			if (!strcmp(rec, sr_chres__at(&f, k, 0)))
+				sh = shift[k];
+		v[i] = (struct tl_row){ sat_add(sr_chres__int(&r, i, 1) * SR_TL_NS, sh),
+					sr_chres__int(&r, i, 2), sr_chres__int(&r, i, 3),
+					sr_chres__int(&r, i, 4), sr_chres__int(&r, i, 5),
+					sr_chres__int(&r, i, 6) };
+	}
+	err = timeline_from_tl(&x->c, rs, &at, v, r.nrows);
+out:
+	free(shift);
+	free(v);
+	sr_chres__free(&f);
+	sr_chres__free(&e);
+	sr_chres__free(&r);
+	sr_rs__free(rs);
+	return err;
+}
+
 /* --syscalls --hist: log2 buckets of the clamped durations, per syscall */
 int ch_hist(struct chctx *x)
 {

@@ -319,6 +319,23 @@ int report_net(struct rctx *c);
  */
 int net_name_errnos(struct sr_rs *rs, size_t col);
 int report_timeline(struct rctx *c);
+/* report_timeline.c: the bucket of --timeline without --interval over recordings of length @len */
+int64_t timeline_interval(const struct sr_an_opts *o, int64_t len);
+/* A row of table tl summed, at @rel ns from the timeline's start (its 10 ms bucket's). */
+struct tl_row {
+	int64_t rel, events, rb, wb, ns, rate;
+};
+/* Where the timeline starts: its first recording's start and clock, the bucket. */
+struct tl_start {
+	int64_t iv, start, off;
+	int has_off;
+};
+/*
+ * The timeline of the @n rows @v of tl (of every recording, no window)
+ * into @rs, printed as report_timeline() prints it.
+ */
+int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_start *at,
+		     const struct tl_row *v, size_t n);
 int report_sql(struct rctx *c);
 int io_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o);

@@ -44,7 +44,8 @@ expect_eq export_event_rows "$(q "SELECT count() FROM one.events")" "$want"
 
 reports=("" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist"
 	 "--syscalls --by host" --slow --errors --procs --cpu "--cpu --by thread" "--cpu --by host"
-	 --mem --files --net "--net --by process" "--slow --time abs --limit 50")
+	 --mem --files --net "--net --by process" --timeline "--timeline --interval 20ms"
+	 "--timeline --time abs" "--slow --time abs --limit 50")
 for r in "${reports[@]}"; do
 	# shellcheck disable=SC2086
 	"$S" analyze "${files[@]}" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
@@ -76,6 +77,20 @@ for f in "--pid 1000,1002" "--comm bash" "--cgroup /system.slice" "--pid 1003 --
 		fi
 	done
 done
+# --timeline from table tl with the filters of processes and cgroups
+for f in "--pid 1000,1002" "--comm bash" "--cgroup /system.slice" "--pid 1003 --cgroup /"; do
+	for r in --timeline "--timeline --interval 30ms"; do
+		# shellcheck disable=SC2086
+		"$S" analyze --db "$D/all.db" $r $f --format csv >"$D/sq.csv" 2>/dev/null
+		# shellcheck disable=SC2086
+		"$S" analyze --clickhouse "$U1" $r $f --format csv >"$D/ch.csv" 2>/dev/null
+		if cmp -s "$D/sq.csv" "$D/ch.csv" && [ -s "$D/sq.csv" ]; then
+			ok "same CSV: analyze $r $f"
+		else
+			fail "same CSV: analyze $r $f" "$(diff "$D/sq.csv" "$D/ch.csv" | head -4)"
+		fi
+	done
+done
 [ "$("$S" analyze --clickhouse "$U1" --files --comm bash --format csv 2>/dev/null | wc -l)" -gt 100 ] &&
 	ok "--comm bash: files read" || fail "--comm bash: files read" "few rows"
 
@@ -92,7 +107,8 @@ done
 	ok "header: --syscalls summed" || fail "header: --syscalls summed" "no summed line"
 
 # what the ClickHouse path does not take yet: one line, exit status 2, no rows
-for r in --timeline "--timeline --interval 15ms" "--top-io --by recording" "--files --by recording" \
+for r in "--timeline --interval 15ms" "--timeline --since 0.002" "--timeline --until 0.01" \
+	 "--top-io --by recording" "--files --by recording" "--timeline --by recording" \
 	 "--syscalls --by recording" "--procs --by recording"; do
 	# shellcheck disable=SC2086
 	"$S" analyze --clickhouse "$U1" $r --format csv >"$D/ch.csv" 2>"$D/ch.err"
@@ -128,6 +144,21 @@ for f in "--since 0.5" "--until 1.2" "--since 0.25 --until 1.35 --comm bash" "--
 			ok "same CSV, long traces: analyze ${r:-(overview)} $f"
 		else
 			fail "same CSV, long traces: analyze ${r:-(overview)} $f" "$(diff "$D/sq.csv" "$D/ch.csv" | head -4)"
+		fi
+	done
+done
+
+for r in --timeline "--timeline --interval 10ms" "--timeline --interval 70ms --comm bash" \
+	 "--timeline --time abs" "--timeline --interval 10ms --limit 40"; do
+	for fmt in csv table; do
+		# shellcheck disable=SC2086
+		"$S" analyze --db "$D/long.db" $r --format $fmt 2>&1 | grep -v '^# recording \|^#   ' >"$D/sq.out"
+		# shellcheck disable=SC2086
+		"$S" analyze --clickhouse "$UL" $r --format $fmt 2>&1 | grep -v '^# ClickHouse ' >"$D/ch.out"
+		if cmp -s "$D/sq.out" "$D/ch.out" && [ "$(wc -l <"$D/sq.out")" -gt 40 ]; then
+			ok "same $fmt, long traces: analyze $r"
+		else
+			fail "same $fmt, long traces: analyze $r" "$(diff "$D/sq.out" "$D/ch.out" | head -4)"
 		fi
 	done
 done

@@ -58,7 +58,8 @@ expect_eq "shard 2 holds events" \
 	"$(curl -sS "$U2" --data-binary "SELECT count() > 0 FROM events")" 1
 
 for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" \
-	 "--syscalls --by host" --slow --errors --procs --cpu "--cpu --by host" --mem --files --net; do
+	 "--syscalls --by host" --slow --errors --procs --cpu "--cpu --by host" --mem --files --net \
+	 --timeline "--timeline --interval 10ms --comm bash"; do
 	# shellcheck disable=SC2086
 	"$S" analyze --clickhouse "$U1" $r --format csv >"$D/dist.csv" 2>"$D/dist.err"
 	# shellcheck disable=SC2086
@@ -84,7 +85,8 @@ for f in "--comm bash" "--cgroup /system.slice" "--since 0.002 --until 0.006" "-
 		fi
 	done
 done
-for r in "" --top-io "--top-io --by file" --syscalls "--syscalls --by host" --errors --files; do
+for r in "" --top-io "--top-io --by file" --syscalls "--syscalls --by host" --errors --files \
+	 --timeline; do
 	# shellcheck disable=SC2086
 	"$S" analyze "${files[@]}" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
 	# shellcheck disable=SC2086
