@@ -308,6 +308,7 @@ static void header(struct chctx *x, const char *url)
 
 	fprintf(f, "# ClickHouse %s%s: %zu recording%s\n", url,
 		*x->sfx ? " (Distributed tables)" : "", x->nrecs, x->nrecs == 1 ? "" : "s");
+	print_filters(f, o);
 	if (x->nrecs < 2 || !x->c.rep->cols)
 		return;
 	for (const struct sr_report_col *col = x->c.rep->cols; col->name; col++) {

@@ -561,7 +561,7 @@ static int parse(struct exp *e, int argc, char **argv)
 			       e->o.has_until || e->interval != DEFAULT_INTERVAL))
 		return -EINVAL;
 	if (!e->nsinks && !e->ch.url) {
-		usage_err("no output given: --perfetto OUT or --chrome-json OUT");
+		usage_err("no output given: --perfetto OUT, --chrome-json OUT or --clickhouse URL");
 		return -EINVAL;
 	}
 	return 0;

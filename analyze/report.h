@@ -266,6 +266,8 @@ void q_rec(struct qbuf *q, const char *rec);
 void print_header(struct rctx *c);
 /* The line that says a report adds several recordings up (none: one, or a host column). */
 void print_summed(struct rctx *c);
+/* The filters' line of the header ("# filters: --pid 1,2 --since 0.5s"), when there are any. */
+void print_filters(FILE *f, const struct sr_an_opts *o);
 
 /* The reports (run and needs_rows of SR_REPORTS), and what they share. */
 int report_overview(struct rctx *c);

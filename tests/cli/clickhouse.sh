@@ -94,8 +94,10 @@ done
 [ "$("$S" analyze --clickhouse "$U1" --files --comm bash --format csv 2>/dev/null | wc -l)" -gt 100 ] &&
 	ok "--comm bash: files read" || fail "--comm bash: files read" "few rows"
 
-# the table's header: where from, then the summed line as the SQLite path's
-for r in "" --syscalls "--syscalls --hist" --files "--syscalls --by host" --procs; do
+# the table's header: where from, then the filters' and the summed lines as the SQLite path's
+for r in "" --syscalls "--syscalls --hist" --files "--syscalls --by host" --procs --timeline \
+	 "--top-io --pid 1000,1002" "--syscalls --comm bash --since 0.002 --until 0.0031" \
+	 "--files --cgroup /system.slice"; do
 	# shellcheck disable=SC2086
 	"$S" analyze --db "$D/all.db" $r --format csv 2>&1 >/dev/null | grep -v '^# recording \|^#   ' >"$D/sq.hdr"
 	# shellcheck disable=SC2086
