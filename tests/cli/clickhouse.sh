@@ -157,7 +157,7 @@ for r in --timeline "--timeline --interval 10ms" "--timeline --interval 70ms --c
 		"$S" analyze --db "$D/long.db" $r --format $fmt 2>&1 | grep -v '^# recording \|^#   ' >"$D/sq.out"
 		# shellcheck disable=SC2086
 		"$S" analyze --clickhouse "$UL" $r --format $fmt 2>&1 | grep -v '^# ClickHouse ' >"$D/ch.out"
-		if cmp -s "$D/sq.out" "$D/ch.out" && [ "$(wc -l <"$D/sq.out")" -gt 40 ]; then
+		if cmp -s "$D/sq.out" "$D/ch.out" && [ "$(wc -l <"$D/sq.out")" -gt 20 ]; then
 			ok "same $fmt, long traces: analyze $r"
 		else
 			fail "same $fmt, long traces: analyze $r" "$(diff "$D/sq.out" "$D/ch.out" | head -4)"
