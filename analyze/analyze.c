@@ -155,6 +155,16 @@ int sr_an_parse_pids(const char *s, struct sr_an_opts *o)
 	return 0;
 }
 
+int sr_an_parse_mem_limit(const char *cmd, const char *arg, uint64_t *limit)
+{
+	if (sr_parse_size(arg, limit) || *limit < SR_AN_MEM_MIN) {
+		sr_usage_err(cmd, "bad --mem-limit '%s' (a size such as 512M, at least %lluM)",
+			     arg, SR_AN_MEM_MIN >> 20);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int sr_an_parse_time(const char *arg, int until, struct sr_an_opts *o)
 {
 	int64_t wall = 0;
@@ -326,11 +336,7 @@ int cmd_analyze(int argc, char **argv)
 			o.wide = 1;
 			break;
 		case OPT_MEM_LIMIT:
-			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
-				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 32M)",
-				       optarg);
-				err = -EINVAL;
-			}
+			err = sr_an_parse_mem_limit("analyze", optarg, &io.mem_limit);
 			break;
 		case 'v':
 			sr_verbose = 1;

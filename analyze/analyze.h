@@ -447,6 +447,8 @@ struct sr_an_opts {
  */
 int sr_an_parse_pids(const char *s, struct sr_an_opts *o);
 int sr_an_parse_time(const char *arg, int until, struct sr_an_opts *o);
+/* --mem-limit of command @cmd into *limit: 0, or -EINVAL with the usage error said */
+int sr_an_parse_mem_limit(const char *cmd, const char *arg, uint64_t *limit);
 #define SR_AN_TIME_HELP	"a duration such as 1.5, 500ms, 2m, or a time as dump prints it" \
 			" (2026-11-26 21:00:15.123456)"
 

@@ -188,7 +188,23 @@ struct sr_exp_counts {
 void sr_exp__counts(const struct sr_exp *x, struct sr_exp_counts *c);
 void sr_exp__free(struct sr_exp *x);
 
-/* Timestamps for the sinks that write microseconds: "12.345" for 12345 ns. */
-size_t sr_exp_us(char *buf, uint64_t ns);
+/*
+ * A slot of 1 << @bits for address @p, for the sinks' caches of string
+ * literals: the addresses of literals are a few bytes apart, so their low
+ * bits alone would put "fd" and "path" in one slot; a multiplication mixes
+ * them all into the top bits.
+ */
+static inline size_t sr_exp_addr_slot(const void *p, unsigned int bits)
+{
+	return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+}
+
+/* What a sink has told once (a track described, a thread named): a growing bitmap. */
+struct sr_exp_bits {
+	uint8_t *v;
+	size_t n;
+};
+/* 1 when bit @i was clear (and now is set), 0 when set; -ENOMEM. */
+int sr_exp_bit_claim(struct sr_exp_bits *b, uint64_t i);
 
 #endif /* SYSREC_EXPORT_H */

@@ -43,6 +43,7 @@ struct sr_exp *sr_exp__new(struct sr_exp_sink **sinks, int nsinks, const uint32_
 	x->pids = pids;
 	x->npids = npids;
 	x->iv = interval_ns ? interval_ns : 1;
+	memset(x->tcache, 0xff, sizeof(x->tcache));	/* NIL */
 	return x;
 }
 
@@ -71,10 +72,25 @@ void sr_exp__counts(const struct sr_exp *x, struct sr_exp_counts *c)
 	*c = x->n;
 }
 
-size_t sr_exp_us(char *buf, uint64_t ns)
+int sr_exp_bit_claim(struct sr_exp_bits *b, uint64_t i)
 {
-	return (size_t)sprintf(buf, "%llu.%03u", (unsigned long long)(ns / 1000),
-			       (unsigned int)(ns % 1000));
+	if (i / 8 >= b->n) {
+		size_t n = b->n ? b->n : 256;
+		uint8_t *v;
+
+		while (i / 8 >= n)
+			n *= 2;
+		v = realloc(b->v, n);
+		if (!v)
+			return -ENOMEM;
+		memset(v + b->n, 0, n - b->n);
+		b->v = v;
+		b->n = n;
+	}
+	if (b->v[i / 8] >> (i % 8) & 1)
+		return 0;
+	b->v[i / 8] |= (uint8_t)(1u << (i % 8));
+	return 1;
 }
 
 int exp_wanted(const struct sr_exp *x, uint32_t pid)
@@ -125,7 +141,7 @@ void exp_set_name(char *dst, const uint8_t *comm)
 	size_t n = strnlen((const char *)comm, SR_COMM_LEN);
 
 	memcpy(dst, comm, n);
-	dst[n] = 0;
+	memset(dst + n, 0, SR_COMM_LEN + 1 - n);	/* zero to the end: compared whole */
 }
 
 /* The process (rec, pid) alive now, made when missing or when the last one died. */
@@ -154,10 +170,14 @@ struct sr_exp_proc *exp_get_proc(struct sr_exp *x, unsigned int rec, uint32_t pi
 struct sr_exp_thread *exp_get_thread(struct sr_exp *x, unsigned int rec, uint32_t tid,
 					uint32_t pid, const uint8_t *comm)
 {
-	uint32_t i = sr_map__get(&x->tmap, rec, tid, 1);
+	uint32_t *c = &x->tcache[(tid * 0x9e3779b1u) >> (32 - EXP_TCACHE_BITS)];
+	uint32_t i = *c;
 	struct sr_exp_thread *t;
 	struct sr_exp_proc *p;
 
+	/* the map's answer, kept for the thread's next record, or asked for */
+	if (i >= x->nthreads || x->threads[i].tid != tid || x->threads[i].rec != rec)
+		*c = i = sr_map__get(&x->tmap, rec, tid, 1);
 	if (i != NIL && !x->threads[i].dead) {
 		t = &x->threads[i];
 		if (x->procs[t->proc].pid == pid && (!x->procs[t->proc].dead || t->exiting))
@@ -168,6 +188,7 @@ struct sr_exp_thread *exp_get_thread(struct sr_exp *x, unsigned int rec, uint32_
 	    sr_grow(&x->threads, &x->capthreads, x->nthreads + 1, sizeof(*x->threads)) ||
 	    sr_map__set(&x->tmap, rec, tid, 1, (uint32_t)x->nthreads))
 		return NULL;
+	*c = (uint32_t)x->nthreads;
 	t = &x->threads[x->nthreads];
 	memset(t, 0, sizeof(*t));
 	t->uuid = x->nthreads++;
@@ -199,11 +220,15 @@ void exp_rename_thread(struct sr_exp *x, struct sr_exp_thread *t, const uint8_t 
 			  uint64_t ts)
 {
 	char name[SR_COMM_LEN + 1];
-	struct sr_exp_proc *p = exp_proc_of(x, t);
+	struct sr_exp_proc *p;
 
-	exp_set_name(name, comm);
-	if (!strcmp(name, t->name))
+	/* every record asks: the same comm, zero-padded as the recorder writes it, is one compare */
+	if (!memcmp(comm, t->name, SR_COMM_LEN))
 		return;
+	exp_set_name(name, comm);
+	if (!memcmp(name, t->name, sizeof(name)))
+		return;
+	p = exp_proc_of(x, t);
 	memcpy(t->name, name, sizeof(name));
 	if (t->tid == p->pid && strcmp(p->name, name)) {
 		memcpy(p->name, name, sizeof(name));

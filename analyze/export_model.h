@@ -14,6 +14,7 @@
 
 #define EXP_CPUS	1024		/* CPUs followed per recording; records of others are not */
 #define NIL		UINT32_MAX
+#define EXP_TCACHE_BITS	8
 
 struct exp_cpu {
 	uint32_t cur;			/* thread index, or NIL (idle, or not known) */
@@ -51,6 +52,7 @@ struct sr_exp {
 	uint64_t iv;			/* counter interval, ns */
 
 	struct sr_map pmap, tmap;	/* (rec, pid, 0) -> process; (rec, tid, 1) -> thread */
+	uint32_t tcache[1 << EXP_TCACHE_BITS];	/* tmap's last answers, by tid (NIL: none) */
 	struct sr_exp_proc *procs;
 	size_t nprocs, capprocs;
 	struct sr_exp_thread *threads;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * export_perfetto.c - the timeline as a Perfetto trace: a protobuf Trace,
- * that is a run of TracePacket messages (field 1), each written as soon as
- * it is known, so the file streams.
+ * that is a run of TracePacket messages (field 1), each built as soon as
+ * it is known and written out 64 KiB at a time, so the file streams.
  *
  * Processes and threads are TrackDescriptors with a ProcessDescriptor or a
  * ThreadDescriptor (and a ProcessTree entry for the parent pid, which the
@@ -13,13 +13,16 @@
  * below their process; thread states are slices on a "state" track below
  * the thread, CPUs and lost ranges global tracks.  Every packet is on one
  * trusted sequence whose first packet clears its incremental state; the
- * names of events, categories and arguments are interned on it.
+ * names of events, categories and arguments, and the arguments' string
+ * values, are interned on it.
  *
  * The field numbers are perfetto's, from protos/perfetto/trace/
  * (trace_packet.proto, track_event/track_event.proto, track_descriptor.proto,
  * process_descriptor.proto, thread_descriptor.proto, counter_descriptor.proto,
- * debug_annotation.proto, ps/process_tree.proto).  tests/cli/export.proto is
- * the same subset, which the tests compile with protoc to read files back.
+ * debug_annotation.proto, interned_data/interned_data.proto,
+ * profiling/profile_common.proto, ps/process_tree.proto).
+ * tests/export/perfetto_subset.proto is the same subset, which the tests
+ * compile with protoc to read files back.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -45,6 +48,7 @@ enum {
 	ID_EVENT_CATEGORIES = 1,
 	ID_EVENT_NAMES = 2,
 	ID_DEBUG_ANNOTATION_NAMES = 3,
+	ID_DEBUG_ANNOTATION_STRING_VALUES = 29,	/* InternedString: iid 1, str 2 */
 	IE_IID = 1,
 	IE_NAME = 2,
 
@@ -84,6 +88,7 @@ enum {
 	DA_NAME_IID = 1,
 	DA_INT_VALUE = 4,
 	DA_STRING_VALUE = 6,
+	DA_STRING_VALUE_IID = 17,
 	DA_NAME = 10,
 
 	PT_PROCESSES = 1,
@@ -103,56 +108,51 @@ _Static_assert(K_LOST < 16, "a track kind fits 4 bits");
 #define UUID(kind, n)	((uint64_t)(n) << 4 | (uint64_t)(kind))
 #define CPU_N(rec, cpu)	((uint64_t)(rec) << 20 | (uint64_t)(cpu & 0xfffff))
 
-/* Which lazily described tracks were described: a growing bitmap. */
-struct bits {
-	uint8_t *v;
-	size_t n;
+/*
+ * Interned strings: the names of events, categories and annotations, and
+ * the string values of annotations (paths, errno names), are written once,
+ * in the InternedData of the first packet that uses them, and then as
+ * numbers (iids): a syscall's slice is about half as big with its names
+ * interned, and a path written once per file instead of once per call
+ * takes another third off.  The strings live in one pool, which is bounded
+ * (a find(1) over a disk meets a path a call): when a table or the pool is
+ * full, what is left of that packet is written out, and the next packet
+ * with events clears the sequence's incremental state (a reader forgets
+ * every iid) and starts the tables again.
+ */
+#define INTERN_MAX	65536		/* strings per table */
+#define POOL_MAX	(8u << 20)	/* bytes of all tables' strings */
+#define NEW_MAX		(2 * SR_EXP_ARGS_MAX + 2)	/* strings one packet may add */
+
+enum { T_CAT, T_NAME, T_ANN, T_STR, T_COUNT };
+static const uint32_t intern_field[T_COUNT] = {
+	[T_CAT] = ID_EVENT_CATEGORIES, [T_NAME] = ID_EVENT_NAMES,
+	[T_ANN] = ID_DEBUG_ANNOTATION_NAMES, [T_STR] = ID_DEBUG_ANNOTATION_STRING_VALUES,
 };
 
-/* 1 when bit @i was clear (and now is set); -ENOMEM. */
-static int bit_claim(struct bits *b, uint64_t i)
-{
-	if (i / 8 >= b->n) {
-		size_t n = b->n ? b->n : 256;
-		uint8_t *v;
-
-		while (i / 8 >= n)
-			n *= 2;
-		v = realloc(b->v, n);
-		if (!v)
-			return -ENOMEM;
-		memset(v + b->n, 0, n - b->n);
-		b->v = v;
-		b->n = n;
-	}
-	if (b->v[i / 8] >> (i % 8) & 1)
-		return 0;
-	b->v[i / 8] |= (uint8_t)(1u << (i % 8));
-	return 1;
-}
-
-/*
- * Interned strings: the names of events, categories and annotations are
- * written once, in the InternedData of the first packet that uses them,
- * and then as numbers (iids): a slice's packet is about half as big.
- * Only names from small sets are interned (syscalls, states, comms, the
- * fixed keys); a table that fills up leaves further names written out.
- */
-#define INTERN_MAX	16384		/* names per table */
-#define NEW_MAX		(SR_EXP_ARGS_MAX + 2)	/* names one packet may add */
-
-enum { T_CAT, T_NAME, T_ANN, T_COUNT };
-static const uint32_t intern_field[T_COUNT] = {
-	[T_CAT] = ID_EVENT_CATEGORIES, [T_NAME] = ID_EVENT_NAMES, [T_ANN] = ID_DEBUG_ANNOTATION_NAMES,
+/* A string of a table: its bytes in the pool. */
+struct slot {
+	uint32_t hash;			/* its hash's low bits, 0: an empty slot */
+	uint32_t iid;
+	uint32_t off, len;
 };
 
 struct intern {
-	char **keys;			/* open addressing, NULL: empty */
-	uint32_t *iids;
+	struct slot *v;			/* open addressing */
 	size_t cap, n;
 };
 
-#define LIT_SLOTS	64
+#define LIT_BITS	6
+#define LIT_SLOTS	(1 << LIT_BITS)
+#define SEEN_BITS	8
+#define SEEN_SLOTS	(1 << SEEN_BITS)
+
+/* Where a string was last met, and its slot (cleared when a table grows or starts again). */
+struct seen {
+	const char *s;
+	int table;
+	const struct slot *slot;
+};
 
 /* A string literal's iid, by its address. */
 struct lit {
@@ -161,105 +161,194 @@ struct lit {
 	uint64_t iid;
 };
 
+/* Packets are built in memory and written about this much at a time. */
+#define SPILL		(64u << 10)
+
 struct pf {
 	struct sr_pb pb;
 	int started;			/* the first packet was written */
+	int clear;			/* a table is full: the next event packet starts them again */
 	struct intern tab[T_COUNT];
+	char *pool;			/* the tables' strings */
+	size_t pool_len, pool_cap;
 	struct lit lits[LIT_SLOTS];
-	struct {			/* names the packet being built defines */
+	struct seen seen[SEEN_SLOTS];
+	struct {			/* strings the packet being built defines */
 		int table;
-		uint64_t iid;
-		const char *name;
+		uint32_t iid;
+		uint32_t off, len;
 	} fresh[NEW_MAX];
 	int nfresh;
-	struct bits counters;		/* proc * SR_EXP_C_COUNT + counter */
-	struct bits states;		/* thread index */
-	struct bits cpus, losts;	/* CPU_N */
+	struct sr_exp_bits counters;		/* proc * SR_EXP_C_COUNT + counter */
+	struct sr_exp_bits states;		/* thread index */
+	struct sr_exp_bits cpus, losts;	/* CPU_N */
 };
 
-static uint64_t str_hash(const char *s)
+/* A hash of @len bytes at @s, eight at a time: paths are a few dozen bytes. */
+static uint32_t str_hash(const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = (uint64_t)len * 0x9e3779b97f4a7c15ull, w;
 
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
-	return h;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 29;
+	return (uint32_t)h | 1;		/* never 0, the empty slot's */
 }
 
-/* The iid of @name in table @t: 0 when the table is full or out of memory (write it out). */
-static uint64_t intern(struct pf *pf, int t, const char *name)
+/* Whether @n bytes at @a and @b are the same: eight at a time in line, as paths are short. */
+static inline int same(const char *a, const char *b, size_t n)
 {
-	struct intern *in = &pf->tab[t];
+	uint64_t x, y;
 	size_t i;
 
-	if (in->n * 2 >= in->cap) {
-		struct intern g = { .cap = in->cap ? in->cap * 2 : 64 };
+	if (n < 8 || n > 128)
+		return !memcmp(a, b, n);
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	memcpy(&x, a + n - 8, 8);	/* the last eight, overlapping */
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
 
-		if (in->n >= INTERN_MAX || pf->nfresh >= NEW_MAX)
-			goto look;
-		g.keys = calloc(g.cap, sizeof(*g.keys));
-		g.iids = calloc(g.cap, sizeof(*g.iids));
-		if (!g.keys || !g.iids) {
-			free(g.keys);
-			free(g.iids);
-			goto look;
-		}
+/* Every table empty again: the iids start from 1 (the packet says so). */
+static void intern_clear(struct pf *pf)
+{
+	for (int t = 0; t < T_COUNT; t++) {
+		if (pf->tab[t].v)
+			memset(pf->tab[t].v, 0, pf->tab[t].cap * sizeof(*pf->tab[t].v));
+		pf->tab[t].n = 0;
+	}
+	pf->pool_len = 0;
+	memset(pf->lits, 0, sizeof(pf->lits));
+	memset(pf->seen, 0, sizeof(pf->seen));
+	pf->clear = 0;
+}
+
+/* Room for another string in @in: 0, or -ENOSPC (full: the tables start again) or -ENOMEM. */
+static int intern_room(struct pf *pf, struct intern *in, size_t len)
+{
+	size_t need = pf->pool_len + len;
+
+	if (in->n >= INTERN_MAX || need > POOL_MAX || pf->nfresh >= NEW_MAX) {
+		pf->clear = 1;
+		return -ENOSPC;
+	}
+	if (need > pf->pool_cap) {
+		size_t cap = pf->pool_cap ? pf->pool_cap : 64u << 10;
+		char *p;
+
+		while (cap < need)
+			cap *= 2;
+		p = realloc(pf->pool, cap);
+		if (!p)
+			return -ENOMEM;
+		pf->pool = p;
+		pf->pool_cap = cap;
+	}
+	if (in->n * 2 >= in->cap) {
+		struct intern g = { .cap = in->cap ? in->cap * 2 : 64, .n = in->n };
+
+		g.v = calloc(g.cap, sizeof(*g.v));
+		if (!g.v)
+			return -ENOMEM;
 		for (size_t k = 0; k < in->cap; k++) {
-			if (!in->keys[k])
+			size_t i = in->v[k].hash & (g.cap - 1);
+
+			if (!in->v[k].hash)
 				continue;
-			i = str_hash(in->keys[k]) & (g.cap - 1);
-			while (g.keys[i])
+			while (g.v[i].hash)
 				i = (i + 1) & (g.cap - 1);
-			g.keys[i] = in->keys[k];
-			g.iids[i] = in->iids[k];
+			g.v[i] = in->v[k];
 		}
-		free(in->keys);
-		free(in->iids);
-		g.n = in->n;
+		free(in->v);
 		*in = g;
+		memset(pf->seen, 0, sizeof(pf->seen));	/* they point into the old slots */
 	}
-look:
-	if (!in->cap)
-		return 0;
-	i = str_hash(name) & (in->cap - 1);
-	while (in->keys[i]) {
-		if (!strcmp(in->keys[i], name))
-			return in->iids[i];
-		i = (i + 1) & (in->cap - 1);
-	}
-	if (in->n * 2 >= in->cap || pf->nfresh >= NEW_MAX || !(in->keys[i] = strdup(name)))
-		return 0;
-	in->iids[i] = (uint32_t)++in->n;
-	pf->fresh[pf->nfresh].table = t;
-	pf->fresh[pf->nfresh].iid = in->iids[i];
-	pf->fresh[pf->nfresh].name = in->keys[i];
-	pf->nfresh++;
-	return in->iids[i];
+	return 0;
 }
 
 /*
- * @name as an iid (field @iid_field) when interned, else as a string
- * (@str_field).  Categories and argument keys are string literals, which
- * live as long as the program: those are looked up by address first, a
- * slice's half dozen without hashing a byte.
+ * The iid of @len bytes at @s in table @t: 0 when the table is full or out
+ * of memory (write it out).  The same string mostly comes from the same
+ * place (a descriptor's path, the syscall table's name): a string met at
+ * the address of the last one in its cache slot is compared with it, not
+ * hashed.
  */
-static void pb_name(struct pf *pf, int t, uint32_t iid_field, uint32_t str_field, const char *name)
+static uint32_t intern(struct pf *pf, int t, const char *s, size_t len)
 {
+	struct intern *in = &pf->tab[t];
+	struct seen *c = &pf->seen[sr_exp_addr_slot(s + t, SEEN_BITS)];
+	uint32_t h;
+	size_t i;
+
+	if (c->s == s && c->table == t && c->slot->len == len &&
+	    same(pf->pool + c->slot->off, s, len))
+		return c->slot->iid;
+	h = str_hash(s, len);
+	if (in->cap) {
+		for (i = h & (in->cap - 1); in->v[i].hash; i = (i + 1) & (in->cap - 1)) {
+			const struct slot *e = &in->v[i];
+
+			if (e->hash == h && e->len == len && same(pf->pool + e->off, s, len)) {
+				*c = (struct seen){ .s = s, .table = t, .slot = e };
+				return e->iid;
+			}
+		}
+	}
+	if (len > UINT32_MAX || intern_room(pf, in, len))
+		return 0;
+	for (i = h & (in->cap - 1); in->v[i].hash; i = (i + 1) & (in->cap - 1))
+		;
+	memcpy(pf->pool + pf->pool_len, s, len);
+	in->v[i] = (struct slot){ .hash = h, .iid = (uint32_t)++in->n,
+				  .off = (uint32_t)pf->pool_len, .len = (uint32_t)len };
+	pf->pool_len += len;
+	pf->fresh[pf->nfresh].table = t;
+	pf->fresh[pf->nfresh].iid = in->v[i].iid;
+	pf->fresh[pf->nfresh].off = in->v[i].off;
+	pf->fresh[pf->nfresh].len = in->v[i].len;
+	pf->nfresh++;
+	return in->v[i].iid;
+}
+
+/*
+ * The iid of name @name in table @t, 0 when it is written out.
+ * Categories and argument keys are string literals, which live as long as
+ * the program: those are looked up by address first, a slice's half dozen
+ * without hashing a byte.
+ */
+static uint64_t name_iid(struct pf *pf, int t, const char *name)
+{
+	struct lit *l;
 	uint64_t iid;
 
-	if (t != T_NAME) {
-		struct lit *l = &pf->lits[(uintptr_t)name / 8 % LIT_SLOTS];
+	if (t == T_NAME)
+		return intern(pf, t, name, strlen(name));
+	l = &pf->lits[sr_exp_addr_slot(name, LIT_BITS)];
+	if (l->s == name && l->table == t)
+		return l->iid;
+	iid = intern(pf, t, name, strlen(name));
+	if (iid)
+		*l = (struct lit){ .s = name, .table = t, .iid = iid };
+	return iid;
+}
 
-		if (l->s == name && l->table == t) {
-			sr_pb__varint(&pf->pb, iid_field, l->iid);
-			return;
-		}
-		iid = intern(pf, t, name);
-		if (iid)
-			*l = (struct lit){ .s = name, .table = t, .iid = iid };
-	} else {
-		iid = intern(pf, t, name);
-	}
+/* @name as an iid (field @iid_field) when interned, else as a string (@str_field). */
+static void pb_name(struct pf *pf, int t, uint32_t iid_field, uint32_t str_field, const char *name)
+{
+	uint64_t iid = name_iid(pf, t, name);
 
 	if (iid)
 		sr_pb__varint(&pf->pb, iid_field, iid);
@@ -276,7 +365,9 @@ static void pkt_begin_ev(struct sr_exp_sink *s, uint64_t ts, int events)
 	sr_pb__begin(&pf->pb, TRACE_PACKET);
 	sr_pb__varint(&pf->pb, PKT_TIMESTAMP, ts);
 	sr_pb__varint(&pf->pb, PKT_SEQUENCE_ID, SEQ_ID);
-	if (!pf->started) {
+	if (!pf->started || (events && pf->clear)) {
+		if (pf->clear)
+			intern_clear(pf);
 		flags |= SEQ_INCREMENTAL_STATE_CLEARED;
 		pf->started = 1;
 	}
@@ -290,6 +381,20 @@ static void pkt_begin(struct sr_exp_sink *s, uint64_t ts)
 	pkt_begin_ev(s, ts, 0);
 }
 
+/* What is built goes out when it is SPILL bytes or more, or @all. */
+static void spill(struct sr_exp_sink *s, int all)
+{
+	struct pf *pf = s->priv;
+
+	if (pf->pb.len < SPILL && !all)
+		return;
+	if (pf->pb.err && !s->err)
+		s->err = pf->pb.err;
+	if (!s->err && pf->pb.len && fwrite(pf->pb.buf, 1, pf->pb.len, s->f) != pf->pb.len)
+		s->err = -(errno ? errno : EIO);
+	sr_pb__reset(&pf->pb);
+}
+
 static void pkt_end(struct sr_exp_sink *s)
 {
 	struct pf *pf = s->priv;
@@ -299,18 +404,15 @@ static void pkt_end(struct sr_exp_sink *s)
 		for (int i = 0; i < pf->nfresh; i++) {
 			sr_pb__begin(&pf->pb, intern_field[pf->fresh[i].table]);
 			sr_pb__varint(&pf->pb, IE_IID, pf->fresh[i].iid);
-			sr_pb__str(&pf->pb, IE_NAME, pf->fresh[i].name);
+			sr_pb__bytes(&pf->pb, IE_NAME, pf->pool + pf->fresh[i].off,
+				     pf->fresh[i].len);
 			sr_pb__end(&pf->pb);
 		}
 		sr_pb__end(&pf->pb);
 		pf->nfresh = 0;
 	}
 	sr_pb__end(&pf->pb);
-	if (pf->pb.err && !s->err)
-		s->err = pf->pb.err;
-	if (!s->err && fwrite(pf->pb.buf, 1, pf->pb.len, s->f) != pf->pb.len)
-		s->err = -(errno ? errno : EIO);
-	sr_pb__reset(&pf->pb);
+	spill(s, 0);
 }
 
 static void pb_argv(struct sr_pb *pb, uint32_t field, const char *s, size_t len)
@@ -398,20 +500,110 @@ static void track(struct sr_exp_sink *s, uint64_t ts, uint64_t uuid, uint64_t pa
 	pkt_end(s);
 }
 
+static size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The arguments as DebugAnnotations.  With its name and value interned or
+ * an integer, an annotation is at most 24 bytes, its length one byte known
+ * before it is written: such ones (nearly all) are written in one go.
+ */
 static void annotations(struct pf *pf, const struct sr_exp_arg *a, int na)
 {
 	struct sr_pb *pb = &pf->pb;
 
 	for (int i = 0; i < na; i++) {
-		sr_pb__begin(pb, TE_DEBUG_ANNOTATIONS);
-		pb_name(pf, T_ANN, DA_NAME_IID, DA_NAME, a[i].key);
-		if (a[i].s)
-			sr_pb__bytes(pb, DA_STRING_VALUE, a[i].s, a[i].len);
-		else
-			sr_pb__int(pb, DA_INT_VALUE, a[i].i);
-		sr_pb__end(pb);
+		uint64_t key = name_iid(pf, T_ANN, a[i].key), val;
+		size_t body;
+		uint8_t *d;
+
+		val = a[i].s ? intern(pf, T_STR, a[i].s, a[i].len) : (uint64_t)a[i].i;
+		if (!key || (a[i].s && !val)) {
+			sr_pb__begin(pb, TE_DEBUG_ANNOTATIONS);
+			if (key)
+				sr_pb__varint(pb, DA_NAME_IID, key);
+			else
+				sr_pb__str(pb, DA_NAME, a[i].key);
+			if (a[i].s)
+				sr_pb__bytes(pb, DA_STRING_VALUE, a[i].s, a[i].len);
+			else
+				sr_pb__int(pb, DA_INT_VALUE, a[i].i);
+			sr_pb__end(pb);
+			continue;
+		}
+		body = 1 + varint_len(key) + (a[i].s ? 2 : 1) + varint_len(val);
+		d = sr_pb__need(pb, 2 + body);
+		if (!d)
+			return;
+		*d++ = TE_DEBUG_ANNOTATIONS << 3 | SR_PB_LEN;
+		*d++ = (uint8_t)body;
+		*d++ = DA_NAME_IID << 3 | SR_PB_VARINT;
+		d += sr_pb_varint_enc(d, key);
+		if (a[i].s) {
+			*d++ = (uint8_t)((DA_STRING_VALUE_IID << 3 | SR_PB_VARINT) | 0x80);
+			*d++ = (uint8_t)((DA_STRING_VALUE_IID << 3 | SR_PB_VARINT) >> 7);
+		} else {
+			*d++ = DA_INT_VALUE << 3 | SR_PB_VARINT;
+		}
+		d += sr_pb_varint_enc(d, val);
+		pb->len = (size_t)(d - pb->buf);
 	}
 }
+_Static_assert((DA_STRING_VALUE_IID << 3) >= 0x80 && (DA_STRING_VALUE_IID << 3) < 0x4000,
+	       "string_value_iid's tag is two bytes");
+_Static_assert((TE_DEBUG_ANNOTATIONS << 3) < 0x80 && (DA_INT_VALUE << 3) < 0x80,
+	       "one-byte tags");
+
+/*
+ * The END of a slice on @uuid at @ts: half the packets, and always the
+ * same few fields, whose lengths are known before they are written (a
+ * packet that clears the incremental state takes the general way).  It
+ * uses no interned string, so it does without SEQ_NEEDS_INCREMENTAL_STATE.
+ */
+static void slice_end(struct sr_exp_sink *s, uint64_t uuid, uint64_t ts)
+{
+	struct pf *pf = s->priv;
+	struct sr_pb *pb = &pf->pb;
+	size_t te = 2 + 1 + varint_len(uuid), body = 1 + varint_len(ts) + 2 + 2 + te;
+	uint8_t *d;
+
+	if (!pf->started || pf->clear) {
+		pkt_begin_ev(s, ts, 1);
+		sr_pb__begin(pb, PKT_TRACK_EVENT);
+		sr_pb__varint(pb, TE_TYPE, TYPE_SLICE_END);
+		sr_pb__varint(pb, TE_TRACK_UUID, uuid);
+		sr_pb__end(pb);
+		pkt_end(s);
+		return;
+	}
+	d = sr_pb__need(pb, 2 + body);
+	if (!d)
+		return;
+	*d++ = TRACE_PACKET << 3 | SR_PB_LEN;
+	*d++ = (uint8_t)body;
+	*d++ = PKT_TIMESTAMP << 3 | SR_PB_VARINT;
+	d += sr_pb_varint_enc(d, ts);
+	*d++ = PKT_SEQUENCE_ID << 3 | SR_PB_VARINT;
+	*d++ = SEQ_ID;
+	*d++ = PKT_TRACK_EVENT << 3 | SR_PB_LEN;
+	*d++ = (uint8_t)te;
+	*d++ = TE_TYPE << 3 | SR_PB_VARINT;
+	*d++ = TYPE_SLICE_END;
+	*d++ = TE_TRACK_UUID << 3 | SR_PB_VARINT;
+	d += sr_pb_varint_enc(d, uuid);
+	pb->len = (size_t)(d - pb->buf);
+	spill(s, 0);
+}
+_Static_assert((PKT_SEQUENCE_ID << 3) < 0x80 && (PKT_TRACK_EVENT << 3) < 0x80 &&
+	       (TE_TRACK_UUID << 3) < 0x80 && SEQ_ID < 0x80, "one-byte tags and values");
 
 /* A slice from @start to @end on @uuid: a BEGIN packet with the name and arguments, an END. */
 static void slice(struct sr_exp_sink *s, uint64_t uuid, uint64_t start, uint64_t end,
@@ -433,12 +625,7 @@ static void slice(struct sr_exp_sink *s, uint64_t uuid, uint64_t start, uint64_t
 	annotations(pf, a, na);
 	sr_pb__end(pb);
 	pkt_end(s);
-	pkt_begin_ev(s, end, 1);
-	sr_pb__begin(pb, PKT_TRACK_EVENT);
-	sr_pb__varint(pb, TE_TYPE, TYPE_SLICE_END);
-	sr_pb__varint(pb, TE_TRACK_UUID, uuid);
-	sr_pb__end(pb);
-	pkt_end(s);
+	slice_end(s, uuid, end);
 }
 
 static void pf_slice(struct sr_exp_sink *s, const struct sr_exp_thread *t,
@@ -477,7 +664,7 @@ static void pf_counter(struct sr_exp_sink *s, const struct sr_exp_proc *p,
 {
 	struct pf *pf = s->priv;
 	uint64_t uuid = UUID(K_COUNTER + c, p->uuid);
-	int rc = bit_claim(&pf->counters, p->uuid * SR_EXP_C_COUNT + c);
+	int rc = sr_exp_bit_claim(&pf->counters, p->uuid * SR_EXP_C_COUNT + c);
 
 	if (rc < 0) {
 		s->err = rc;
@@ -500,7 +687,7 @@ static void pf_state(struct sr_exp_sink *s, const struct sr_exp_thread *t,
 {
 	struct pf *pf = s->priv;
 	struct sr_exp_arg a = { .key = "cpu", .i = cpu };
-	int rc = bit_claim(&pf->states, t->uuid);
+	int rc = sr_exp_bit_claim(&pf->states, t->uuid);
 
 	(void)p;
 	if (rc < 0) {
@@ -518,7 +705,7 @@ static void pf_cpu(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t st
 {
 	struct pf *pf = s->priv;
 	struct sr_exp_arg a[2] = { { .key = "pid", .i = p->pid }, { .key = "tid", .i = t->tid } };
-	int rc = bit_claim(&pf->cpus, CPU_N(rec, cpu));
+	int rc = sr_exp_bit_claim(&pf->cpus, CPU_N(rec, cpu));
 	char name[48];
 
 	if (rc < 0) {
@@ -537,7 +724,7 @@ static void pf_lost(struct sr_exp_sink *s, unsigned int rec, int cpu, uint64_t s
 {
 	struct pf *pf = s->priv;
 	struct sr_exp_arg a = { .key = "count", .i = (int64_t)(count & INT64_MAX) };
-	int rc = bit_claim(&pf->losts, CPU_N(rec, cpu));
+	int rc = sr_exp_bit_claim(&pf->losts, CPU_N(rec, cpu));
 	char name[64];
 
 	if (rc < 0) {
@@ -558,12 +745,10 @@ static int pf_close(struct sr_exp_sink *s)
 	struct pf *pf = s->priv;
 
 	if (pf) {
-		for (int t = 0; t < T_COUNT; t++) {
-			for (size_t i = 0; i < pf->tab[t].cap; i++)
-				free(pf->tab[t].keys[i]);
-			free(pf->tab[t].keys);
-			free(pf->tab[t].iids);
-		}
+		spill(s, 1);
+		for (int t = 0; t < T_COUNT; t++)
+			free(pf->tab[t].v);
+		free(pf->pool);
 		sr_pb__free(&pf->pb);
 		free(pf->counters.v);
 		free(pf->states.v);

@@ -70,7 +70,7 @@ void sr_pb__str(struct sr_pb *p, uint32_t field, const char *s)
 	sr_pb__bytes(p, field, s, strlen(s));
 }
 
-void sr_pb__begin(struct sr_pb *p, uint32_t field)
+void sr_pb__begin_slow(struct sr_pb *p, uint32_t field)
 {
 	if (p->depth >= SR_PB_DEPTH) {
 		p->err = -EINVAL;
@@ -83,7 +83,7 @@ void sr_pb__begin(struct sr_pb *p, uint32_t field)
 	p->open[p->depth++] = p->len;
 }
 
-void sr_pb__end(struct sr_pb *p)
+void sr_pb__end_slow(struct sr_pb *p)
 {
 	uint8_t lenb[10];
 	size_t start, body, n;

@@ -75,10 +75,40 @@ static inline void sr_pb__int(struct sr_pb *p, uint32_t field, int64_t v)
 void sr_pb__fixed64(struct sr_pb *p, uint32_t field, uint64_t v);
 void sr_pb__bytes(struct sr_pb *p, uint32_t field, const void *s, size_t len);
 void sr_pb__str(struct sr_pb *p, uint32_t field, const char *s);
-/* Open a nested message (or a packet of a top-level repeated field). */
-void sr_pb__begin(struct sr_pb *p, uint32_t field);
+void sr_pb__begin_slow(struct sr_pb *p, uint32_t field);
+void sr_pb__end_slow(struct sr_pb *p);
+
+/*
+ * Open a nested message (or a packet of a top-level repeated field).  In
+ * line for the export's (fields below 16, room at hand), since a packet
+ * opens two or three and each argument one.
+ */
+static inline void sr_pb__begin(struct sr_pb *p, uint32_t field)
+{
+	if (__builtin_expect(field >= 16 || p->depth >= SR_PB_DEPTH || p->cap - p->len < 2, 0)) {
+		sr_pb__begin_slow(p, field);
+		return;
+	}
+	p->buf[p->len] = (uint8_t)(field << 3 | SR_PB_LEN);
+	p->len += 2;	/* a byte left for a length below 128, most bodies' */
+	p->open[p->depth++] = p->len;
+}
+
 /* Close the innermost open message. */
-void sr_pb__end(struct sr_pb *p);
+static inline void sr_pb__end(struct sr_pb *p)
+{
+	size_t start;
+
+	if (__builtin_expect(p->depth > 0, 1)) {
+		start = p->open[p->depth - 1];
+		if (p->len - start < 0x80) {
+			p->buf[start - 1] = (uint8_t)(p->len - start);
+			p->depth--;
+			return;
+		}
+	}
+	sr_pb__end_slow(p);
+}
 /* Forget what is built (after writing it out); the error stays. */
 static inline void sr_pb__reset(struct sr_pb *p)
 {

@@ -354,11 +354,8 @@ int cmd_report(int argc, char **argv)
 			io.progress = 0;
 			break;
 		case OPT_MEM_LIMIT:
-			if (sr_parse_size(optarg, &io.mem_limit) || io.mem_limit < SR_AN_MEM_MIN) {
-				usage_err("bad --mem-limit '%s' (a size such as 512M, at least 16M)",
-					  optarg);
+			if (sr_an_parse_mem_limit("report", optarg, &io.mem_limit))
 				goto out;
-			}
 			break;
 		case 'v':
 			sr_verbose = 1;

@@ -182,6 +182,37 @@ start=$("$S" info --json "$D/g.trc" | sed -n 's/^  "start_ns": \([0-9]*\),$/\1/p
 check_both window "$D/g.trc" -- --pid 1000,1004,1016,1017 --window $((start + 5000000)) $((start + 12000000)) \
 	--interval 1000000 -- --pid 1000,1004,1016,1017 --since 5ms --until 12ms --interval 1ms
 
+# 2200 paths of 3.9 KB: more than the Perfetto sink keeps interned (8 MiB),
+# so it starts its tables again on the way (a packet clears the sequence's
+# state); and a path with every kind of escape, in both outputs
+{ printf 'meta start_ns 1000000000\nmeta classes proc,mem,file,cpu\n'
+  printf 'proc ts=1000000000 pid=100 comm=app ppid=1 start_ns=500000000 exe="/bin/app" argv="app"\n'
+  awk 'BEGIN { long = sprintf("%3900s", ""); gsub(/ /, "d", long)
+	for (i = 0; i < 2200; i++) {
+		ts = 1100000000 + i * 1000
+		printf "open ts=%d cpu=0 pid=100 comm=app sys=openat ret=3 dirfd=-100 flags=0 name=\"/x\" path=\"/%s/%05d\" dur_ns=100\n", ts, long, i
+		printf "rw ts=%d cpu=0 pid=100 comm=app sys=read ret=10 fd=3 count=100 offset=-1 dur_ns=100\n", ts + 500
+	} }'
+  printf 'open ts=1900000000 cpu=0 pid=100 comm=app sys=openat ret=4 dirfd=-100 flags=0 name="/x" path="/q\\"b\\\\s\\nn\\tt\\x01c\303\251" dur_ns=100\n'
+  printf 'rw ts=1900001000 cpu=0 pid=100 comm=app sys=read ret=1 fd=4 count=1 offset=-1 dur_ns=100\n'
+} > "$D/long.spec"
+"$MK" -o "$D/long.trc" "$D/long.spec" || fail "export: mktrace long.trc"
+check_both long "$D/long.trc" -- --
+got=$($PY - "$D/long.pftrace" "$D" <<-'EOF'
+	import sys
+	sys.path.insert(0, sys.argv[2])
+	import perfetto_subset_pb2 as pb
+	t = pb.Trace()
+	t.ParseFromString(open(sys.argv[1], 'rb').read())
+	print(sum(p.sequence_flags & 1 for p in t.packet[1:]),
+	      sum(len(p.interned_data.debug_annotation_string_values) for p in t.packet))
+	EOF
+)
+expect_eq "export: long: the interned paths started again once; each path interned once" \
+	"$got" "1 2201"
+got=$($PY -c 'import json, sys; print([e["args"]["path"] for e in json.load(open(sys.argv[1])) if e["ph"] == "X" and e["name"] == "read"][-1].encode())' "$D/long.json")
+expect_eq "export: long: chrome: the path with escapes, byte for byte" "$got" "b'/q\"b\\\\s\\nn\\tt\\x01c\\xc3\\xa9'"
+
 # bad input: one line, non-zero
 must_fail "export: unknown option" "$S" export "$D/a.trc" --perfetto "$D/x" --bogus
 must_fail "export: no output" "$S" export "$D/a.trc"

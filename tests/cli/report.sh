@@ -211,6 +211,10 @@ bad "an unknown option" 2 --frobnicate -o "$D/none.html" "$D/spec.trc"
 bad "-o without a value" 2 "$D/spec.trc" -o
 bad "--top past 20" 2 --top 21 -o "$D/none.html" "$D/spec.trc"
 bad "--limit not a number" 2 --limit x -o "$D/none.html" "$D/spec.trc"
+bad "--mem-limit under analyze's least" 2 --mem-limit 20M -o "$D/none.html" "$D/spec.trc"
+expect_eq "report: --mem-limit's least as analyze's" \
+	"$("$S" report --no-progress --mem-limit 20M -o "$D/none.html" "$D/spec.trc" 2>&1)" \
+	"sysrec: report: bad --mem-limit '20M' (a size such as 512M, at least 32M). See 'sysrec report --help'."
 bad "a missing trace" 1 -o "$D/none.html" "$D/missing.trc"
 bad "not a trace" 1 -o "$D/none.html" "$D/junk.trc"
 bad "a missing --db" 1 --db "$D/missing.db" -o "$D/none.html"

@@ -82,8 +82,19 @@ def expected_args(r, fdpath):
     return {k: v for k, v in a.items() if v != ''}
 
 
+TEXT_ESC = {'n': b'\n', 't': b'\t', 'r': b'\r'}
+
+
 def unescape(s):
-    return re.sub(r'\\(.)', r'\1', s)
+    """A string as plain dump escapes it (sr_esc_text: \\n \\t \\r \\xNN, \\ before others)."""
+    out = bytearray()
+    for lit, esc in re.findall(r'([^\\]*)(\\x[0-9a-fA-F]{2}|\\.|$)', s):
+        out += lit.encode()
+        if esc.startswith('\\x'):
+            out.append(int(esc[2:], 16))
+        elif esc:
+            out += TEXT_ESC.get(esc[1], esc[1].encode())
+    return out.decode('utf-8', 'surrogateescape')
 
 
 def read_dump(args):
@@ -199,7 +210,8 @@ def read_pftrace(path, pb2dir):
     tl = empty_timeline()
     tracks = {}
     pending = {}
-    names = {'cat': {}, 'name': {}, 'ann': {}}
+    names = {'cat': {}, 'name': {}, 'ann': {}, 'str': {}}
+    clears = 0
     TE = pb.TrackEvent
 
     def name_of(kind, msg, iid_field, str_field):
@@ -214,15 +226,28 @@ def read_pftrace(path, pb2dir):
             fail('packet %d is not on sequence 1' % i)
         if i == 0 and not p.sequence_flags & 1:
             fail('the first packet does not clear the incremental state')
-        if p.HasField('track_event') and not p.sequence_flags & 2:
+        if p.sequence_flags & 1:
+            # cleared (the export's tables were full): every iid is forgotten
+            clears += i > 0
+            for kind in names:
+                names[kind].clear()
+        if p.HasField('track_event') and not p.sequence_flags & 2 and \
+                p.track_event.type != pb.TrackEvent.TYPE_SLICE_END:
+            # an END names no interned string: it alone may do without
             fail('packet %d: a TrackEvent without SEQ_NEEDS_INCREMENTAL_STATE' % i)
+        if p.HasField('track_event') and p.track_event.type == pb.TrackEvent.TYPE_SLICE_END and \
+                (p.track_event.HasField('name_iid') or p.track_event.debug_annotations):
+            fail('packet %d: an END with a name or arguments' % i)
         for kind, lst in (('cat', p.interned_data.event_categories),
                           ('name', p.interned_data.event_names),
-                          ('ann', p.interned_data.debug_annotation_names)):
+                          ('ann', p.interned_data.debug_annotation_names),
+                          ('str', p.interned_data.debug_annotation_string_values)):
             for e in lst:
                 if e.iid in names[kind]:
                     fail('%s iid %d defined twice' % (kind, e.iid))
-                names[kind][e.iid] = e.name
+                if e.iid != len(names[kind]) + 1:
+                    fail('%s iid %d out of order' % (kind, e.iid))
+                names[kind][e.iid] = e.str.decode() if kind == 'str' else e.name
         if p.HasField('track_descriptor'):
             d = p.track_descriptor
             if d.HasField('process'):
@@ -253,8 +278,13 @@ def read_pftrace(path, pb2dir):
         kind, a, b, _ = tracks[ev.track_uuid]
         args = {}
         for d in ev.debug_annotations:
-            args[name_of('ann', d, 'name_iid', 'name')] = \
-                d.string_value if d.HasField('string_value') else d.int_value
+            if d.HasField('string_value_iid'):
+                val = name_of('str', d, 'string_value_iid', None)
+            elif d.HasField('string_value'):
+                val = d.string_value
+            else:
+                val = d.int_value
+            args[name_of('ann', d, 'name_iid', 'name')] = val
         evname = name_of('name', ev, 'name_iid', 'name')
         cats = [names['cat'][c] for c in ev.category_iids] + list(ev.categories)
         if ev.type in (TE.TYPE_SLICE_BEGIN, TE.TYPE_INSTANT) and len(cats) != 1:
