@@ -26,18 +26,13 @@ int sr_ch_export_option(int c, const char *arg, struct sr_ch_export_opts *o)
 		return 0;
 	case SR_CH_OPT_BATCH:
 		if (sr_parse_size(arg, &v) || v < 4096 || v > (1ull << 30)) {
-			sr_err("export: bad --batch '%s' (a size from 4K to 1G)", arg);
+			sr_usage_err("export", "bad --batch '%s' (a size from 4K to 1G)", arg);
 			return -EINVAL;
 		}
 		o->batch_bytes = (size_t)v;
 		return 0;
 	case SR_CH_OPT_MEM_LIMIT:
-		if (sr_parse_size(arg, &v) || v < SR_AN_MEM_MIN) {
-			sr_err("export: bad --mem-limit '%s' (a size such as 512M, at least 16M)", arg);
-			return -EINVAL;
-		}
-		o->mem_limit = v;
-		return 0;
+		return sr_an_parse_mem_limit("export", arg, &o->mem_limit);
 	case SR_CH_OPT_NO_PROGRESS:
 		o->no_progress = 1;
 		return 0;
