@@ -135,6 +135,21 @@ FUZZ_BINS	:= $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 
 all: $(BIN)
 
+# --- ClickHouse (analyze/clickhouse*.c): libcurl where its header is found;
+# a build without it (the static and cross builds) compiles the stub of
+# clickhouse_http.c and says so (docs/BUILDING.md) ---
+CH_CURL		:= $(shell $(CC) -E -include curl/curl.h -x c /dev/null >/dev/null 2>&1 && echo 1)
+CH_LIBS		:= $(if $(CH_CURL),-lcurl)
+SYS_LIBS_analyze += $(CH_LIBS)
+CH_HTTP_OBJS	:= $(OUTPUT)/analyze/clickhouse_http.o $(OUTPUT)/asan/analyze/clickhouse_http.o
+$(CH_HTTP_OBJS): CPPFLAGS += $(if $(CH_CURL),-DSR_HAVE_CURL)
+# linked ahead of libanalyze.a into the static binary: the stub, no libcurl
+$(OUTPUT)/analyze/clickhouse_http-nocurl.o: analyze/clickhouse_http.c | $(OUTPUT)/variant
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(DEPFLAGS) -c $< -o $@
+# --- end of ClickHouse ---
+
 ifdef WITH_BPF
 # --- BPF: vmlinux.h, objects, skeletons ---
 ifdef VMLINUX_H
@@ -244,9 +259,9 @@ static:
 	$(Q)$(MAKE) --no-print-directory NO_BPF=1 static
 endif
 
-$(STATIC_BIN): $(OUTPUT)/sysrec.o $(call libs_in,$(OUTPUT),$(SYSREC_LIBS)) | $(LAYER_CHECKS)
+$(STATIC_BIN): $(OUTPUT)/sysrec.o $(OUTPUT)/analyze/clickhouse_http-nocurl.o $(call libs_in,$(OUTPUT),$(SYSREC_LIBS)) | $(LAYER_CHECKS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $^ $(filter-out $(CH_LIBS),$(LDLIBS)) -o $@
 
 # the static analyzer for aarch64 (make deps installs the cross compiler and
 # the arm64 -dev packages)

@@ -61,7 +61,7 @@ static const char usage[] =
 	"   info      what a trace holds: host, time range, events, integrity\n"
 	"   dump      print a trace event by event\n"
 	"   diff      compare two recordings: syscalls, files, processes\n"
-	"   export    write traces as a timeline for Perfetto or Chrome's JSON\n"
+	"   export    write traces as a timeline for Perfetto or Chrome's JSON, or to ClickHouse\n"
 	"   report    write the reports as one self-contained HTML page with charts\n"
 	"   help      show help for a command\n"
 	"\n"

@@ -16,6 +16,7 @@
 #include "sysrec/util.h"
 #include "analyze.h"
 #include "report.h"
+#include "clickhouse.h"
 
 /* the help line of each report, from the table */
 #define REPORT_HELP(id, option, arg, help, ...)	help
@@ -57,6 +58,10 @@ const char sr_usage_analyze[] =
 	"  -v, --verbose       debug output\n"
 	"  -h, --help          this text\n"
 	"\n"
+	"A fleet in ClickHouse (sysrec export --clickhouse), instead of FILE or --db:\n"
+	"  --clickhouse URL    the reports over the server's recordings\n"
+	"  --host H, --recording ID  of this host, of this recording only\n"
+	"\n"
 	"Exit status (as info and dump): 0 when every record was read, a cut file\n"
 	"included (the header says so); 1 when a file cannot be read or records\n"
 	"were lost to damage (the report covers what could be read); 2 for bad\n"
@@ -65,7 +70,7 @@ const char sr_usage_analyze[] =
 enum {
 	OPT_DB = 256, OPT_BY, OPT_INTERVAL, OPT_PID, OPT_COMM, OPT_SINCE, OPT_UNTIL,
 	OPT_LIMIT, OPT_FORMAT, OPT_CGROUP, OPT_TIME, OPT_NO_PROGRESS, OPT_TIMEOUT,
-	OPT_MEM_LIMIT, OPT_HIST, OPT_WIDE,
+	OPT_MEM_LIMIT, OPT_HIST, OPT_WIDE, OPT_CLICKHOUSE, OPT_HOST, OPT_RECORDING,
 	OPT_REPORT,		/* + enum sr_report_id: the options of sr_reports[] */
 };
 
@@ -87,6 +92,9 @@ static const struct option base_opts[] = {
 	{ "mem-limit",	required_argument,	NULL, OPT_MEM_LIMIT },
 	{ "hist",	no_argument,		NULL, OPT_HIST },
 	{ "wide",	no_argument,		NULL, OPT_WIDE },
+	{ "clickhouse",	required_argument,	NULL, OPT_CLICKHOUSE },
+	{ "host",	required_argument,	NULL, OPT_HOST },
+	{ "recording",	required_argument,	NULL, OPT_RECORDING },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "help",	no_argument,		NULL, 'h' },
 };
@@ -223,7 +231,7 @@ int cmd_analyze(int argc, char **argv)
 				.interval_ns = 0 /* --timeline: from the recording's length */ };
 	struct sr_an_import_opts io = { .progress = isatty(2),
 					.mem_limit = sr_an_default_mem_limit() };
-	const char *db_path = NULL;
+	const char *db_path = NULL, *ch_url = NULL, *ch_host = NULL, *ch_rec = NULL;
 	struct sr_an_db *d = NULL;
 	int named = 0, by_given = 0, interval_given = 0, nfailed = 0, err, oerr, c;
 	int pipe_closed = 0;
@@ -248,6 +256,15 @@ int cmd_analyze(int argc, char **argv)
 		switch (c) {
 		case OPT_DB:
 			db_path = optarg;
+			break;
+		case OPT_CLICKHOUSE:
+			ch_url = optarg;
+			break;
+		case OPT_HOST:
+			ch_host = optarg;
+			break;
+		case OPT_RECORDING:
+			ch_rec = optarg;
 			break;
 		case OPT_BY:
 			err = lookup(optarg, "--by (process, file, cgroup, thread, host or recording)",
@@ -389,6 +406,28 @@ int cmd_analyze(int argc, char **argv)
 	}
 	if (o.has_since && o.has_until && o.since_wall == o.until_wall && o.until_ns <= o.since_ns) {
 		usage_err("--until must come after --since");
+		goto out;
+	}
+	if ((ch_host || ch_rec) && !ch_url) {
+		usage_err("--host and --recording go with --clickhouse");
+		goto out;
+	}
+	if (ch_url) {
+		if (optind < argc || db_path) {
+			usage_err("--clickhouse reports on the server's recordings: no FILE or --db");
+			goto out;
+		}
+		if (!sr_ch_supported()) {
+			usage_err("this build of sysrec has no ClickHouse support (built without"
+				  " libcurl: docs/BUILDING.md)");
+			goto out;
+		}
+		signal(SIGPIPE, SIG_IGN);
+		rc = sr_ch_report(ch_url, ch_host, ch_rec, &o);
+		/* a report or option the ClickHouse path does not take yet: usage */
+		rc = rc == -ENOTSUP ? SR_EXIT_USAGE : rc ? SR_EXIT_FAIL : SR_EXIT_OK;
+		if (rc == SR_EXIT_OK && sr_out_err(stdout))
+			rc = SR_EXIT_FAIL;
 		goto out;
 	}
 	if (optind >= argc && !db_path) {

@@ -238,6 +238,15 @@ const char *sr_an_mem_str(uint64_t v, char *buf, size_t len);
 /* The indexes only queries use (on fds and ev_exec, which no report reads). */
 extern const char sr_an_query_index_sql[];
 
+/* A row of table events, as the importer makes it (import_rows.c). */
+#define SR_AN_EV_COLS	29	/* its columns, in the table's order */
+struct sr_an_evrow {
+	int64_t v[SR_AN_EV_COLS];	/* column k (comm, column 13: in comm) */
+	uint32_t nulls;		/* bit k: column k is NULL */
+	uint8_t comm_len;
+	char comm[16];		/* SR_COMM_LEN */
+};
+
 struct sr_an_import_opts {
 	int progress;		/* draw a progress bar on stderr */
 	int event_rows;		/* fill events and ev_*; else only count them */
@@ -248,6 +257,16 @@ struct sr_an_import_opts {
 	 * stops with one line naming it (docs/RELIABILITY.md).
 	 */
 	uint64_t mem_limit;
+	/*
+	 * When set (with event_rows), the rows of events go to this function
+	 * instead of the table, which stays empty: up to EV_BATCH rows at a
+	 * time, in id order; 0 or -errno, which stops the import.  Rows of a
+	 * recording with the cpu class written before its first record of the
+	 * class keep NULL cpu columns (which a database import fixes with an
+	 * UPDATE): the sink's owner fixes them (clickhouse_export.c).
+	 */
+	int (*event_sink)(void *ctx, const struct sr_an_evrow *rows, int n);
+	void *sink_ctx;
 };
 /*
  * The smallest budget taken: below it the buffers for one chunk of the

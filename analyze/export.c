@@ -24,22 +24,31 @@
 #include "sysrec/util.h"
 #include "analyze.h"
 #include "export.h"
+#include "clickhouse.h"
 
 const char sr_usage_export[] =
 	"usage: sysrec export [options] TRACE... --perfetto OUT.pftrace\n"
 	"       sysrec export [options] TRACE... --chrome-json OUT.json\n"
+	"       sysrec export TRACE... --clickhouse URL [--batch SIZE] [--mem-limit SIZE]\n"
 	"\n"
 	"Write the recording as a timeline: a thread's syscalls as slices with\n"
 	"their arguments, exec/fork/exit, I/O and memory counters per process,\n"
 	"thread states and CPUs (with the cpu class), lost events.  Several files\n"
 	"(a rotated set, or recordings of several hosts) make one timeline.\n"
 	"\n"
-	"Outputs (at least one; both may be given):\n"
+	"Outputs (at least one; --perfetto and --chrome-json may go together):\n"
 	"  --perfetto OUT      Perfetto's protobuf trace: open it at\n"
 	"                      https://ui.perfetto.dev (Open trace file) or with\n"
 	"                      trace_processor; '-' for standard output\n"
 	"  --chrome-json OUT   the Trace Event Format (JSON), for chrome://tracing\n"
 	"                      and other tools that read only that\n"
+	"  --clickhouse URL    the traces' tables into a ClickHouse server over HTTP\n"
+	"                      (http://host:8123/?database=NAME), once per recording,\n"
+	"                      for 'sysrec analyze --clickhouse URL' (no filters;\n"
+	"                      docs/sysrec-export.md)\n"
+	"  --batch SIZE        with --clickhouse: bytes per INSERT (K, M; default 16M)\n"
+	"  --mem-limit SIZE    with --clickhouse: memory for the import that feeds it\n"
+	"  --no-progress       with --clickhouse: no progress bar while importing\n"
 	"\n"
 	"Filters (as analyze's):\n"
 	"  --pid PID[,PID...]  only these processes\n"
@@ -74,6 +83,7 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "perfetto", required_argument, NULL, OPT_SINK + 0 },
 	{ "chrome-json", required_argument, NULL, OPT_SINK + 1 },
+	SR_CH_EXPORT_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 _Static_assert(ARRAY_SIZE(sink_ops) == 2, "an option in long_opts for each sink");
@@ -114,6 +124,7 @@ struct exp {
 	struct exp_stream *streams;
 	size_t nstreams;
 	int status;
+	struct sr_ch_export_opts ch;	/* --clickhouse: clickhouse_cmd.c's sink */
 };
 
 static void __attribute__((format(printf, 1, 2))) usage_err(const char *fmt, ...)
@@ -481,7 +492,7 @@ static void summary(const struct exp *e, const struct sr_exp *x)
 static int parse(struct exp *e, int argc, char **argv)
 {
 	uint64_t v;
-	int c;
+	int c, rc;
 
 	opterr = 0;
 	optind = 1;
@@ -516,6 +527,11 @@ static int parse(struct exp *e, int argc, char **argv)
 			usage_err("option '%s' needs a value", argv[optind - 1]);
 			return -EINVAL;
 		default:
+			rc = sr_ch_export_option(c, optarg, &e->ch);
+			if (!rc)
+				break;
+			if (rc != -ENOENT)
+				return rc;
 			if (c >= OPT_SINK && c < OPT_SINK + (int)ARRAY_SIZE(sink_ops)) {
 				const struct sr_exp_sink_ops *ops = sink_ops[c - OPT_SINK];
 
@@ -541,8 +557,11 @@ static int parse(struct exp *e, int argc, char **argv)
 		usage_err("no trace file given");
 		return -EINVAL;
 	}
-	if (!e->nsinks) {
-		usage_err("no output given: --perfetto OUT or --chrome-json OUT");
+	if (sr_ch_export_check(&e->ch, e->nsinks, e->o.npids || e->o.has_since ||
+			       e->o.has_until || e->interval != DEFAULT_INTERVAL))
+		return -EINVAL;
+	if (!e->nsinks && !e->ch.url) {
+		usage_err("no output given: --perfetto OUT, --chrome-json OUT or --clickhouse URL");
 		return -EINVAL;
 	}
 	return 0;
@@ -556,6 +575,8 @@ int cmd_export(int argc, char **argv)
 	int n = 0, err, rc;
 
 	rc = parse(&e, argc, argv);
+	if (!rc && e.ch.url)
+		return sr_ch_export_cmd(argv + optind, argc - optind, &e.ch);
 	if (!rc && check_outputs(&e, argv + optind, argc - optind))
 		rc = -EINVAL;
 	if (rc) {

@@ -183,6 +183,10 @@ int sr_an_import(struct sr_an_db *d, char **files, int n,
 	im->db = d->db;
 	im->progress = o && o->progress;
 	im->event_rows = !o || o->event_rows;
+	if (o && o->event_sink && im->event_rows) {
+		im->sink = o->event_sink;
+		im->sink_ctx = o->sink_ctx;
+	}
 	im->nr_sys = calloc(65536, sizeof(*im->nr_sys));
 	if (!im->nr_sys) {
 		free(im);

@@ -48,7 +48,8 @@
 
 #define NONE		UINT32_MAX
 #define DEAD		(UINT32_MAX - 1)	/* alive map: the pid's process exited */
-#define EV_COLS		29	/* columns of table events */
+#define EV_COLS		SR_AN_EV_COLS	/* columns of table events */
+_Static_assert(sizeof(((struct sr_an_evrow *)0)->comm) == SR_COMM_LEN, "sr_an_evrow.comm");
 #define EV_COL_CPU	23	/* the first of its six cpu split columns */
 #define EV_COL_COMM	13	/* the one text column */
 #define EV_BATCH	32	/* event rows per INSERT */
@@ -280,13 +281,11 @@ struct an_imp {
 	 * Event rows wait here and go in EV_BATCH at a time: one multi-row
 	 * INSERT costs SQLite about a third less per row than single ones.
 	 */
-	struct ev_pending {
-		int64_t v[EV_COLS];
-		uint32_t nulls;		/* bit k: column k is NULL */
-		uint8_t comm_len;
-		char comm[SR_COMM_LEN];
-	} pend[EV_BATCH];
+	struct sr_an_evrow pend[EV_BATCH];
 	int npend;
+	/* sr_an_import_opts.event_sink: where the rows of events go instead */
+	int (*sink)(void *ctx, const struct sr_an_evrow *rows, int n);
+	void *sink_ctx;
 
 	/* the trace being read */
 	int64_t trace_id;

@@ -120,9 +120,16 @@ int flush_events(struct an_imp *im)
 	sqlite3_stmt *st = im->npend == EV_BATCH ? im->ins_events : im->ins_event;
 	int n = im->npend == EV_BATCH ? EV_BATCH : 1;
 
+	if (im->sink) {
+		int err = im->npend ? im->sink(im->sink_ctx, im->pend, im->npend) : 0;
+
+		im->npend = 0;
+		return err;
+	}
+
 	for (int done = 0; done < im->npend; done += n) {
 		for (int k = 0; k < n; k++) {
-			struct ev_pending *r = &im->pend[done + k];
+			struct sr_an_evrow *r = &im->pend[done + k];
 
 			for (int c = 0; c < EV_COLS; c++) {
 				int at = k * EV_COLS + c + 1;
@@ -147,7 +154,7 @@ static int queue_event_row(struct an_imp *im, const struct sr_event *h, uint32_t
 			   const struct sr_sys *s, uint32_t sys, const struct ev_row *x,
 			   const struct cpu_split *sp)
 {
-	struct ev_pending *r = &im->pend[im->npend];
+	struct sr_an_evrow *r = &im->pend[im->npend];
 
 	r->nulls = 0;
 	r->v[0] = im->next_event;

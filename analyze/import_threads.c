@@ -141,7 +141,8 @@ static int fix_late_rows(struct an_imp *im)
 	sqlite3_stmt *st;
 	int err;
 
-	if (!im->cpu_rows_late || !im->event_rows)
+	/* rows that went to a sink are its owner's to fix (sr_an_import_opts) */
+	if (!im->cpu_rows_late || !im->event_rows || im->sink)
 		return 0;
 	err = sr_an_prepare(im->db, "UPDATE events SET on_cpu_ns = MIN(MAX(dur_ns, 0), ?3),"
 			    " off_cpu_ns = 0, blocked_ns = 0, runq_ns = 0, vol_switches = 0,"

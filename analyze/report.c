@@ -197,7 +197,10 @@ int run_print(struct rctx *c, struct qbuf *q, struct sr_rs *rs)
 
 static int multi_host(struct rctx *c)
 {
-	return sr_an_query_int(c->db, "SELECT COUNT(DISTINCT IFNULL(host, '')) FROM recordings", 0) > 1;
+	if (c->multi < 0)
+		c->multi = sr_an_query_int(c->db, "SELECT COUNT(DISTINCT IFNULL(host, ''))"
+					   " FROM recordings", 0) > 1;
+	return c->multi;
 }
 
 /* --- the table --- */
@@ -548,7 +551,7 @@ int sr_an_report(sqlite3 *db, const struct sr_an_opts *opts)
 	struct sr_an_opts rel = *opts;
 	const struct sr_an_opts *o = &rel;
 	struct rctx c = { .db = db, .o = o, .rep = &sr_reports[o->report],
-			  .src = "agg_all", .cpu = -1,
+			  .src = "agg_all", .cpu = -1, .multi = -1,
 			  .runs = -1 };
 	int err;
 

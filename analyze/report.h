@@ -150,6 +150,7 @@ struct rctx {
 	FILE *hdr;		/* where the coverage header goes */
 	int64_t limit;		/* 0: none */
 	int cpu;		/* has_cpu(): -1 until asked */
+	int multi;		/* several hosts (the host columns): -1 until asked */
 	int runs;		/* runs_of_one_host(): -1 until asked */
 };
 
@@ -265,22 +266,78 @@ void q_rec(struct qbuf *q, const char *rec);
 void print_header(struct rctx *c);
 /* The line that says a report adds several recordings up (none: one, or a host column). */
 void print_summed(struct rctx *c);
+/* The filters' line of the header ("# filters: --pid 1,2 --since 0.5s"), when there are any. */
+void print_filters(FILE *f, const struct sr_an_opts *o);
 
 /* The reports (run and needs_rows of SR_REPORTS), and what they share. */
 int report_overview(struct rctx *c);
+/*
+ * The overview's row @rs printed (in a table as lines, then @top prints the
+ * top processes by I/O); frees nothing.
+ */
+int overview_print(struct rctx *c, struct sr_rs *rs, int (*top)(void *ctx), void *ctx);
 int report_top_io(struct rctx *c);
 int report_top_io_by(struct rctx *c, int by);
 int report_syscalls(struct rctx *c);
 /* report_hist.c: --syscalls --hist */
 int report_syscalls_hist(struct rctx *c);
+#define SR_HIST_BUCKETS	50	/* durations are clamped to SR_DUR_MAX, 2^48 */
+/* A syscall's histogram: n[k] calls of duration in [2^k, 2^(k+1)) (k = 0: [0, 2)). */
+struct hist {
+	int64_t sys_id;
+	uint64_t calls, total;
+	uint64_t n[SR_HIST_BUCKETS];
+};
+/* The columns of --hist, into @rs. */
+void hist_cols(struct sr_rs *rs);
+/* The rows of @h, syscall @name, into @rs; *n counts them against the limit. */
+void hist_rows(struct rctx *c, struct sr_rs *rs, const struct hist *h, const char *name,
+	       int64_t *n);
 int report_procs(struct rctx *c);
+/* report_procs.c: a process as the tree of --procs needs it */
+struct pnode {
+	int64_t id, parent, pid, ppid;
+	int64_t start, exit_ts, rstart, off;
+	int has_start, has_exit, has_off, status, sig, code;
+	int64_t threads, execs;
+	int has_on_cpu;
+	int64_t on_cpu;		/* proc_cpu: on-CPU time within the recording */
+	char *comm, *exe, *cmdline, *host;
+	char *rec, *rec_id;	/* the recording's label and id, when rec_split() */
+	size_t first_child, next_sibling;	/* indexes + 1, 0 = none */
+	int in_tree;
+};
+/* The tree of the @n processes @v (sorted here) into @rs, printed. */
+int procs_print(struct rctx *c, struct sr_rs *rs, struct pnode *v, size_t n);
 int report_slow(struct rctx *c);
 int report_errors(struct rctx *c);
 int report_cpu(struct rctx *c);
 int report_mem(struct rctx *c);
 int report_files(struct rctx *c);
 int report_net(struct rctx *c);
+/*
+ * report_net.c: column @col of @rs, "errno:count,..." as read, summed per
+ * errno, in errno order and named ("EAGAIN:3,ECONNREFUSED:3").
+ */
+int net_name_errnos(struct sr_rs *rs, size_t col);
 int report_timeline(struct rctx *c);
+/* report_timeline.c: the bucket of --timeline without --interval over recordings of length @len */
+int64_t timeline_interval(const struct sr_an_opts *o, int64_t len);
+/* A row of table tl summed, at @rel ns from the timeline's start (its 10 ms bucket's). */
+struct tl_row {
+	int64_t rel, events, rb, wb, ns, rate;
+};
+/* Where the timeline starts: its first recording's start and clock, the bucket. */
+struct tl_start {
+	int64_t iv, start, off;
+	int has_off;
+};
+/*
+ * The timeline of the @n rows @v of tl (of every recording, no window)
+ * into @rs, printed as report_timeline() prints it.
+ */
+int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_start *at,
+		     const struct tl_row *v, size_t n);
 int report_sql(struct rctx *c);
 int io_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o);

@@ -100,6 +100,11 @@ void print_header(struct rctx *c)
 	sqlite3_finalize(lo);
 	if (!nrec)
 		fputs("# no recordings in the database\n", f);
+	print_filters(f, o);
+}
+
+void print_filters(FILE *f, const struct sr_an_opts *o)
+{
 	if (o->npids || o->comm || o->cgroup || o->has_since || o->has_until) {
 		fputs("# filters:", f);
 		if (o->npids) {

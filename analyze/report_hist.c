@@ -13,14 +13,8 @@
 
 #include "report.h"
 
-#define NBUCKETS	50	/* durations are clamped to SR_DUR_MAX, 2^48 */
+#define NBUCKETS	SR_HIST_BUCKETS
 #define BAR		24	/* the width of a full bar: room for the rest in 80 columns */
-
-struct hist {
-	int64_t sys_id;
-	uint64_t calls, total;
-	uint64_t n[NBUCKETS];
-};
 
 /* The bucket of @d: floor(log2(d)), and 0 for 0 and 1. */
 static int bucket(uint64_t d)
@@ -77,9 +71,10 @@ static const char *sys_name(struct rctx *c, int64_t sys_id, char *buf, size_t sz
 }
 
 /* The rows of one syscall: its buckets from the lowest used to the highest. */
-static void hist_rows(struct rctx *c, struct sr_rs *rs, const struct hist *h, int64_t *n)
+void hist_rows(struct rctx *c, struct sr_rs *rs, const struct hist *h, const char *name,
+	       int64_t *n)
 {
-	char name[128], bar[BAR + 3];
+	char bar[BAR + 3];
 	uint64_t max = 0;
 	int lo = NBUCKETS, hi = -1;
 
@@ -90,7 +85,6 @@ static void hist_rows(struct rctx *c, struct sr_rs *rs, const struct hist *h, in
 		hi = k;
 		max = h->n[k] > max ? h->n[k] : max;
 	}
-	sys_name(c, h->sys_id, name, sizeof(name));
 	for (int k = lo; k <= hi; k++) {
 		size_t w = (size_t)(h->n[k] * BAR / max);
 
@@ -113,6 +107,15 @@ static void hist_rows(struct rctx *c, struct sr_rs *rs, const struct hist *h, in
 	}
 }
 
+void hist_cols(struct sr_rs *rs)
+{
+	sr_rs__col(rs, "syscall", SR_COL_TEXT, 0);
+	sr_rs__col(rs, "bucket_lo_ns", SR_COL_INT, 0);
+	sr_rs__col(rs, "bucket_hi_ns", SR_COL_INT, 0);
+	sr_rs__col(rs, "count", SR_COL_INT, 0);
+	sr_rs__col(rs, "distribution", SR_COL_TEXT, SR_COL_F_TABLEONLY);
+}
+
 int report_syscalls_hist(struct rctx *c)
 {
 	struct hist *acc = calloc(c->nrw + 1, sizeof(*acc));
@@ -131,14 +134,13 @@ int report_syscalls_hist(struct rctx *c)
 	if (err)
 		goto out;
 	qsort(acc, c->nrw + 1, sizeof(*acc), by_total);
-	sr_rs__col(rs, "syscall", SR_COL_TEXT, 0);
-	sr_rs__col(rs, "bucket_lo_ns", SR_COL_INT, 0);
-	sr_rs__col(rs, "bucket_hi_ns", SR_COL_INT, 0);
-	sr_rs__col(rs, "count", SR_COL_INT, 0);
-	sr_rs__col(rs, "distribution", SR_COL_TEXT, SR_COL_F_TABLEONLY);
-	for (size_t i = 0; i <= c->nrw && !rs->more; i++)
+	hist_cols(rs);
+	for (size_t i = 0; i <= c->nrw && !rs->more; i++) {
+		char name[128];
+
 		if (acc[i].calls)
-			hist_rows(c, rs, &acc[i], &n);
+			hist_rows(c, rs, &acc[i], sys_name(c, acc[i].sys_id, name, sizeof(name)), &n);
+	}
 	err = print_rs(c, rs);
 out:
 	sr_rs__free(rs);

@@ -66,7 +66,7 @@ static int cmp_errno(const void *a, const void *b)
  * "EAGAIN:3,ECONNREFUSED:3": summed per errno, in errno order, named (SQL
  * has no table of errno names).
  */
-static int name_errnos(struct sr_rs *rs, size_t col)
+int net_name_errnos(struct sr_rs *rs, size_t col)
 {
 	for (size_t r = 0; r < rs->nrows; r++) {
 		struct sr_val *v = sr_rs__at(rs, r, col);
@@ -153,7 +153,7 @@ int report_net(struct rctx *c)
 	      by_proc ? ", p.pid" : "");
 	err = run_into(c, &q, rs);
 	if (!err)
-		err = name_errnos(rs, errcol);
+		err = net_name_errnos(rs, errcol);
 	if (!err)
 		err = print_rs(c, rs);
 	else if (err == -ENOMEM)

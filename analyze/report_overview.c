@@ -10,6 +10,38 @@
 
 #include "report.h"
 
+static int top_by_process(void *ctx)
+{
+	return report_top_io_by(ctx, SR_BY_PROCESS);
+}
+
+int overview_print(struct rctx *c, struct sr_rs *rs, int (*top)(void *ctx), void *ctx)
+{
+	int err;
+
+	if (c->o->fmt != SR_FMT_TABLE)
+		return print_rs(c, rs);
+	/* a table of one row reads better as lines */
+	for (size_t i = 0; i < rs->ncols && rs->nrows; i++) {
+		struct sr_val *v = sr_rs__at(rs, 0, i);
+		char h[32];
+
+		printf("%-12.*s ", (int)sr_col_title_len(&rs->cols[i]), rs->cols[i].name);
+		if (v->type != SQLITE_INTEGER) {
+			puts("-");
+		} else if (rs->cols[i].kind == SR_COL_DUR) {
+			printf("%s\n", sr_human_dur((uint64_t)v->i, h, sizeof(h)));
+		} else if (rs->cols[i].kind == SR_COL_BYTES && v->i >= 1024) {
+			printf("%" PRId64 " (%s)\n", v->i, sr_human_short((uint64_t)v->i, h, sizeof(h)));
+		} else {
+			printf("%" PRId64 "\n", v->i);
+		}
+	}
+	printf("\ntop processes by I/O:\n");
+	err = sr_out_err(stdout);
+	return err ? err : top(ctx);
+}
+
 int report_overview(struct rctx *c)
 {
 	struct qbuf q = { .n = 0 };
@@ -42,30 +74,7 @@ int report_overview(struct rctx *c)
 	sqlite3_finalize(st);
 	if (err)
 		goto out;
-	if (c->o->fmt != SR_FMT_TABLE) {
-		err = print_rs(c, rs);
-		goto out;
-	}
-	/* a table of one row reads better as lines */
-	for (size_t i = 0; i < rs->ncols && rs->nrows; i++) {
-		struct sr_val *v = sr_rs__at(rs, 0, i);
-		char h[32];
-
-		printf("%-12.*s ", (int)sr_col_title_len(&rs->cols[i]), rs->cols[i].name);
-		if (v->type != SQLITE_INTEGER) {
-			puts("-");
-		} else if (rs->cols[i].kind == SR_COL_DUR) {
-			printf("%s\n", sr_human_dur((uint64_t)v->i, h, sizeof(h)));
-		} else if (rs->cols[i].kind == SR_COL_BYTES && v->i >= 1024) {
-			printf("%" PRId64 " (%s)\n", v->i, sr_human_short((uint64_t)v->i, h, sizeof(h)));
-		} else {
-			printf("%" PRId64 "\n", v->i);
-		}
-	}
-	printf("\ntop processes by I/O:\n");
-	err = sr_out_err(stdout);
-	if (!err)
-		err = report_top_io_by(c, SR_BY_PROCESS);
+	err = overview_print(c, rs, top_by_process, c);
 out:
 	sr_rs__free(rs);
 	return err;

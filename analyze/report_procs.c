@@ -11,19 +11,6 @@
 
 #include "report.h"
 
-struct pnode {
-	int64_t id, parent, pid, ppid;
-	int64_t start, exit_ts, rstart, off;
-	int has_start, has_exit, has_off, status, sig, code;
-	int64_t threads, execs;
-	int has_on_cpu;
-	int64_t on_cpu;		/* proc_cpu: on-CPU time within the recording */
-	char *comm, *exe, *cmdline, *host;
-	char *rec, *rec_id;	/* the recording's label and id, when rec_split() */
-	size_t first_child, next_sibling;	/* indexes + 1, 0 = none */
-	int in_tree;
-};
-
 static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
@@ -101,11 +88,9 @@ int report_procs(struct rctx *c)
 	struct sr_rs *rs = rep_rs(c, SR_REP_PROCS, c->o->by);
 	struct qbuf q = { .n = 0 };
 	struct pnode *v = NULL;
-	size_t n = 0, cap = 0, *stack = NULL;
-	int *depth = NULL;
+	size_t n = 0, cap = 0;
 	sqlite3_stmt *st;
 	int err;
-	int64_t shown = 0;
 
 	if (!rs)
 		return -ENOMEM;
@@ -157,8 +142,29 @@ int report_procs(struct rctx *c)
 		}
 	}
 	sqlite3_finalize(st);
-	if (err)
-		goto out;
+	if (!err)
+		err = procs_print(c, rs, v, n);
+out:
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].comm);
+		free(v[i].exe);
+		free(v[i].cmdline);
+		free(v[i].host);
+		free(v[i].rec);
+		free(v[i].rec_id);
+	}
+	free(v);
+	sr_rs__free(rs);
+	return err;
+}
+
+int procs_print(struct rctx *c, struct sr_rs *rs, struct pnode *v, size_t n)
+{
+	size_t *stack = NULL;
+	int *depth = NULL;
+	int64_t shown = 0;
+	int err = 0;
+
 	if (n)		/* no process: no array, and qsort(NULL) is undefined */
 		qsort(v, n, sizeof(*v), cmp_start);
 	/* children lists, in start order; ids are looked up by a sorted copy */
@@ -232,17 +238,7 @@ int report_procs(struct rctx *c)
 	rs->more = c->limit && shown > c->limit;
 	err = print_rs(c, rs);
 out:
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].comm);
-		free(v[i].exe);
-		free(v[i].cmdline);
-		free(v[i].host);
-		free(v[i].rec);
-		free(v[i].rec_id);
-	}
-	free(v);
 	free(stack);
 	free(depth);
-	sr_rs__free(rs);
 	return err;
 }

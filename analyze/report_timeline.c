@@ -272,7 +272,7 @@ static int timeline_rec(struct rctx *c, const struct rrec *r, struct tlacc *acc)
  * longest recording into at most 100 (10 ms for a second, 1 s for a
  * minute, 1 min for an hour).  All are whole 10 ms: table tl serves them.
  */
-static int64_t auto_interval(struct rctx *c)
+int64_t timeline_interval(const struct sr_an_opts *o, int64_t len)
 {
 	static const int64_t ms = 1000000, steps[] = {
 		10 * ms, 20 * ms, 50 * ms, 100 * ms, 200 * ms, 500 * ms,
@@ -280,13 +280,11 @@ static int64_t auto_interval(struct rctx *c)
 		60000 * ms, 120000 * ms, 300000 * ms, 600000 * ms, 1800000 * ms,
 		3600000 * ms, 7200000 * ms, 21600000 * ms, 43200000 * ms, 86400000 * ms,
 	};
-	int64_t len = sr_an_query_int(c->db, "SELECT IFNULL(MAX(stop_ns - start_ns), 0)"
-				      " FROM recordings", 0);
 	size_t i;
 
-	if (c->o->has_since || c->o->has_until) {
-		int64_t lo = c->o->has_since ? c->o->since_ns : 0;
-		int64_t hi = c->o->has_until && c->o->until_ns < len ? c->o->until_ns : len;
+	if (o->has_since || o->has_until) {
+		int64_t lo = o->has_since ? o->since_ns : 0;
+		int64_t hi = o->has_until && o->until_ns < len ? o->until_ns : len;
 
 		len = hi > lo ? hi - lo : 0;
 	}
@@ -294,6 +292,12 @@ static int64_t auto_interval(struct rctx *c)
 		if (len / steps[i] < 100)
 			break;
 	return steps[i];
+}
+
+static int64_t auto_interval(struct rctx *c)
+{
+	return timeline_interval(c->o, sr_an_query_int(c->db, "SELECT IFNULL(MAX(stop_ns"
+						       " - start_ns), 0) FROM recordings", 0));
 }
 
 /*
@@ -481,6 +485,32 @@ out:
 	sr_map__clear(&acc.map);
 	free(acc.v);
 	sr_rs__free(rs);
+	return err;
+}
+
+int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_start *at,
+		     const struct tl_row *v, size_t n)
+{
+	struct tlacc acc = { .iv = at->iv, .win_hi = INT64_MAX };
+	struct tlout out = { .c = c, .rs = rs, .iv = at->iv, .start = at->start,
+			     .has_off = at->has_off, .off = at->off };
+	int err = 0;
+
+	/* as timeline_rec() reads tl: a 10 ms bucket's change of rate holds from its start */
+	for (size_t i = 0; i < n && !err; i++) {
+		err = tl_put(&acc, v[i].rel, v[i].events, v[i].rb, v[i].wb, v[i].ns);
+		if (!err && v[i].rate)
+			err = tl_rate(&acc, v[i].rel, v[i].rate);
+	}
+	if (!err) {
+		tl_rows(c, &acc, &out);
+		if (out.skipped)
+			fprintf(c->hdr, "# %zu gap%s of empty buckets left out (past %d rows of zeros)\n",
+				out.skipped, out.skipped == 1 ? "" : "s", TIMELINE_FILL);
+		err = print_rs(c, rs);
+	}
+	sr_map__clear(&acc.map);
+	free(acc.v);
 	return err;
 }
 

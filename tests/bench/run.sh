@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # run.sh - sysrec's benchmarks, each printing a table (docs/PERFORMANCE.md).
 #
-#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory|sched|export|net]
+#   tests/bench/run.sh [overhead|saturation|size|analysis|all|soak [SECS]|profile|variants|memory|sched|export|net|clickhouse]
 #
 #   overhead    the sr_work loop untraced, under sysrec --attach-only, sysrec
 #               record, perf record -z, bpftrace and strace -f, alternating,
@@ -39,6 +39,12 @@
 #   net         a socket-heavy loop: loopback TCP echo of 64 bytes (sr_net
 #               echo), untraced, under sysrec --attach-only and sysrec
 #               record (every class, net included), alternating, medians
+#   clickhouse  a fleet in ClickHouse: BENCH_CH_TRACES gentrace traces of
+#               distinct hosts, BENCH_CH_EVENTS events in all, exported by
+#               BENCH_CH_JOBS sysrec export at once into a clickhouse-server
+#               started here (tests/chserver.sh): events/s; then every
+#               report's time through ClickHouse and through the SQLite path
+#               (on a --db of the same traces), and whether the CSVs match
 #
 # Environment: OUTPUT (build directory, .output), SYSREC (the binary),
 # SYSREC_BEFORE (another build, e.g. of the commit before a change to bpf/:
@@ -57,6 +63,7 @@
 # BENCH_SCHED_N (sched: round trips, 100000), BENCH_SCHED_ROUNDS (5),
 # BENCH_EXPORT_EVENTS (export: the trace, 10000000),
 # BENCH_NET_N (net: round trips, 50000), BENCH_NET_ROUNDS (5),
+# BENCH_CH_EVENTS (clickhouse: 100000000), BENCH_CH_TRACES (50), BENCH_CH_JOBS (2),
 # BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
 # they, the loop binary and the files later benchmarks reuse (loop.trc,
 # perf.data) live in $OUTPUT/bench/.
@@ -1129,6 +1136,67 @@ bench_sched() {
 	unset -f scm
 }
 
+# --- benchmark: a fleet in ClickHouse ---
+
+bench_clickhouse() {
+	local n=${BENCH_CH_EVENTS:-100000000} nt=${BENCH_CH_TRACES:-50} jobs=${BENCH_CH_JOBS:-2}
+	local per i t0 t1 files=() r label tsq tch same
+	have clickhouse-server || { note "clickhouse: no clickhouse-server (tests/deps.sh installs it)"; return; }
+	# shellcheck source=../chserver.sh
+	. "$TOP/tests/chserver.sh"
+	per=$((n / nt))
+	echo
+	echo "== clickhouse: $nt traces of $per events (distinct hosts), $jobs exporters at once =="
+	for i in $(seq -w 1 "$nt"); do
+		"$GENTRACE" -o "$SCRATCH/ch$i.trc" -n "$per" --seed "$i" --host "host$i" \
+			--recording-id "rec$i" >/dev/null || die "gentrace failed"
+		files+=("$SCRATCH/ch$i.trc")
+	done
+	ch_start "$SCRATCH/chsrv" || die "clickhouse-server did not start"
+	t0=$(now_ns)
+	for j in $(seq 0 $((jobs - 1))); do
+		sel=()
+		for i in $(seq "$j" "$jobs" $((nt - 1))); do sel+=("${files[$i]}"); done
+		"$SYSREC" export "${sel[@]}" --clickhouse "$CH_URL" --no-progress 2>"$SCRATCH/chexp$j.err" &
+		BG_PIDS+=($!)
+	done
+	wait "${BG_PIDS[@]}" || note "an export failed: $(cat "$SCRATCH"/chexp*.err | tail -2)"
+	BG_PIDS=()
+	t1=$(now_ns)
+	local got
+	got=$(curl -sS "$CH_URL" --data-binary "SELECT sum(events) FROM recordings")
+	awk -v e="$got" -v ns=$((t1 - t0)) 'BEGIN { printf "export: %d events in %.2f s: %.0f events/s (target >= 2000000: %s)\n",
+		e, ns / 1e9, e / (ns / 1e9), (e / (ns / 1e9) >= 2e6) ? "met" : "MISSED" }'
+	t0=$(now_ns)
+	"$SYSREC" analyze "${files[@]}" --db "$SCRATCH/ch.db" --no-progress --sql "SELECT 1" >/dev/null 2>&1 ||
+		die "import into SQLite failed"
+	t1=$(now_ns)
+	awk -v e="$got" -v ns=$((t1 - t0)) 'BEGIN { printf "SQLite import (--db): %.2f s: %.0f events/s\n", ns / 1e9, e / (ns / 1e9) }'
+	echo
+	printf '%-26s %10s %12s %6s %s\n' report "sqlite s" "clickhouse s" same "target <= 2 s"
+	# --slow: its top 100 (CSV has no default limit: every call would be a row)
+	for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" \
+		 "--slow --limit 100" --errors --procs --cpu --mem --files --timeline; do
+		label=${r:-overview}
+		t0=$(now_ns)
+		# shellcheck disable=SC2086
+		"$SYSREC" analyze --db "$SCRATCH/ch.db" $r --format csv >"$SCRATCH/sq.csv" 2>/dev/null
+		t1=$(now_ns)
+		tsq=$((t1 - t0))
+		t0=$(now_ns)
+		# shellcheck disable=SC2086
+		"$SYSREC" analyze --clickhouse "$CH_URL" $r --format csv >"$SCRATCH/ch.csv" 2>"$SCRATCH/ch.err"
+		t1=$(now_ns)
+		tch=$((t1 - t0))
+		cmp -s "$SCRATCH/sq.csv" "$SCRATCH/ch.csv" && same=yes || same=NO
+		awk -v l="$label" -v a="$tsq" -v b="$tch" -v s="$same" 'BEGIN {
+			printf "%-26s %10.2f %12.2f %6s %s\n", l, a / 1e9, b / 1e9, s, (b / 1e9 <= 2) ? "met" : "MISSED" }'
+	done
+	note "same: the CSV of --clickhouse equals the SQLite path's byte for byte (rows that tie on"
+	note "every sort key follow each export's ids: equal for one export of them all, docs/SCHEMA.md)"
+	ch_stop "$SCRATCH/chsrv"
+}
+
 # --- export ---
 
 # exp_run NAME EVENTS OUT CMD...: a line of the export table; peak RSS from time(1)
@@ -1180,9 +1248,9 @@ bench_export() {
 cmd=${1:-all}
 [ $# -gt 0 ] && shift
 case $cmd in
-overhead|saturation|size|analysis|all|soak|profile|variants|memory|sched|export|net) ;;
--h|--help|help) sed -n '3,62p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory, sched, export, net)" ;;
+overhead|saturation|size|analysis|all|soak|profile|variants|memory|sched|export|net|clickhouse) ;;
+-h|--help|help) sed -n '3,69p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+*) die "unknown benchmark '$cmd' (overhead, saturation, size, analysis, all, soak [SECS], profile, variants, memory, sched, export, net, clickhouse)" ;;
 esac
 [ -x "$SYSREC" ] || die "$SYSREC is not built (make)"
 build_helpers
@@ -1201,6 +1269,7 @@ memory) bench_memory ;;
 sched) bench_sched ;;
 export) bench_export ;;
 net) bench_net ;;
+clickhouse) bench_clickhouse ;;
 all)
 	bench_overhead
 	bench_saturation

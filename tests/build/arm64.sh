@@ -37,6 +37,10 @@ machine=$(readelf -h "$A/sysrec" | sed -n 's/^ *Machine: *//p')
 expect_eq "arm64: an aarch64 binary" "$machine" "AArch64"
 ARM=("qemu-aarch64" "$A/sysrec")
 expect_eq "arm64: runs under qemu-user" "$("${ARM[@]}" --version 2>&1)" "$("$SYSREC" --version)"
+# static, no libcurl: the ClickHouse sink says so
+got=$("${ARM[@]}" export x.trc --clickhouse http://127.0.0.1:1/ 2>&1)
+expect_eq "arm64: export --clickhouse: no ClickHouse support, exit 2" "$?:$got" \
+	"2:sysrec: export: this build of sysrec has no ClickHouse support (built without libcurl: docs/BUILDING.md)"
 
 # --- the traces ---
 "$TOOLS/gentrace" -o "$tmp/gen.trc" -n 3000 --seed 3 >/dev/null

@@ -115,6 +115,14 @@ if [ -x "$NB/sysrec-static" ]; then
 		if [ "$got" = "$want" ]; then ok "static: $a as the full build"
 		else fail "static: $a as the full build" "outputs differ"; fi
 	done
+	# no libcurl in a static link: the ClickHouse sink says so, exit 2
+	got=$("$NB/sysrec-static" export "$tmp/g.trc" --clickhouse http://127.0.0.1:1/ 2>&1)
+	rc=$?
+	expect_eq "static: export --clickhouse says the build has no ClickHouse support" "$rc:$got" \
+		"2:sysrec: export: this build of sysrec has no ClickHouse support (built without libcurl: docs/BUILDING.md)"
+	if readelf -d "$NB/sysrec" | grep -q 'libcurl'; then ok "nobpf: libcurl linked (ClickHouse)"
+	elif ! echo | cc -E -include curl/curl.h -x c - >/dev/null 2>&1; then ok "nobpf: no libcurl here, none linked"
+	else fail "nobpf: libcurl linked (ClickHouse)" "the header is there, the library not linked"; fi
 fi
 
 # --- the analyzer's tests against this build ---

@@ -92,6 +92,7 @@ expect_eq "completion: report's options" "$(comp sysrec report x.trc --t)" "--ti
 expect_eq "completion: help's commands" "$(comp sysrec help d)" "diff dump "
 expect_eq "completion: reports" "$(comp sysrec analyze x.trc --s)" "--since --slow --sql --syscalls "
 expect_eq "completion: export's outputs" "$(comp sysrec export x.trc --p)" "--perfetto --pid "
+expect_eq "completion: export's outputs, --clickhouse" "$(comp sysrec export x.trc --c)" "--chrome-json --clickhouse "
 if can_record; then
 	expect_eq "completion: record's options" "$(comp sysrec record --c)" "--cgroup --comm "
 	expect_eq "completion: record's --print options" "$(comp sysrec record --print-)" \

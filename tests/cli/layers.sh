@@ -5,7 +5,7 @@
 # library, by a part it may use, or by a system library it may use:
 #
 #   record  -> present, format   + libbpf, libelf, ncursesw and tinfo (top's screen)
-#   analyze -> present, format   + sqlite3
+#   analyze -> present, format   + sqlite3, curl (the ClickHouse sink)
 #   present -> format
 #   format  -> libc, libm, zlib, zstd, pthread (and the compiler's runtime)
 #
@@ -19,7 +19,7 @@ declare -A USES=([format]="" [present]="format" [record]="present format"
 		 [analyze]="present format")
 BASE_SYS="c m z zstd pthread"
 declare -A SYS=([format]="$BASE_SYS" [present]="$BASE_SYS" [record]="$BASE_SYS bpf elf ncursesw tinfo"
-		[analyze]="$BASE_SYS sqlite3")
+		[analyze]="$BASE_SYS sqlite3 curl")
 CC=${CC:-cc}
 
 D=$(mktemp -d /tmp/sysrec-layers.XXXXXX)

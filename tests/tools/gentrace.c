@@ -557,7 +557,8 @@ static void mixed(void)
 
 static const char usage[] =
 	"usage: gentrace -o FILE -n EVENTS [--seed N] [--processes N] [--level L]\n"
-	"                [--chunk BYTES] [--loop] [--recording-id ID --rotation I] [-f]\n";
+	"                [--chunk BYTES] [--loop] [--recording-id ID --rotation I]\n"
+	"                [--host NAME] [-f]\n";
 
 int main(int argc, char **argv)
 {
@@ -569,6 +570,7 @@ int main(int argc, char **argv)
 		{ "loop", no_argument, NULL, 'L' },
 		{ "recording-id", required_argument, NULL, 'R' },
 		{ "rotation", required_argument, NULL, 'r' },
+		{ "host", required_argument, NULL, 'H' },
 		TOOL_WRITER_OPTIONS,
 		TOOL_COMMON_OPTIONS,
 		{ 0 }
@@ -576,7 +578,7 @@ int main(int argc, char **argv)
 	struct sr_writer_opts wo = { .threaded = 1, .owner_uid = (uid_t)-1, .owner_gid = (gid_t)-1 };
 	uint64_t seed = 1, nproc = 8;
 	int c, err, is_loop = 0, have_n = 0;
-	const char *out = NULL, *rec_id = NULL;
+	const char *out = NULL, *rec_id = NULL, *host = "gen-host";
 	uint64_t rotation = 0;
 	struct sr_writer_stats st;
 	struct timespec t0, t1;
@@ -591,6 +593,7 @@ int main(int argc, char **argv)
 		case 'L': is_loop = 1; break;
 		case 'R': rec_id = optarg; break;
 		case 'r': rotation = tool_num("--rotation", optarg, 0, UINT64_MAX); break;
+		case 'H': host = optarg; break;
 		default: tool_option(c, &wo, usage);
 		}
 	}
@@ -606,7 +609,7 @@ int main(int argc, char **argv)
 	sr_writer__meta(w, "recording_id", rec_id ? rec_id : v);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)rotation);
 	sr_writer__meta(w, "rotation_index", v);
-	sr_writer__meta(w, "host", "gen-host");
+	sr_writer__meta(w, "host", host);
 	sr_writer__meta(w, "kernel", "6.1.0-synthetic-amd64");
 	sr_writer__meta(w, "machine", "x86_64");
 	sr_writer__meta(w, "ncpus", "8");
