@@ -76,7 +76,7 @@ static int wall_to_rel(struct chctx *x, struct sr_an_opts *o)
 {
 	struct sr_chres r;
 	int64_t start, off;
-	int err;
+	int err, has_clock;
 
 	if (!o->since_wall && !o->until_wall)
 		return 0;
@@ -84,31 +84,11 @@ static int wall_to_rel(struct chctx *x, struct sr_an_opts *o)
 		   " ORDER BY exported_ns, first_event, rec_id LIMIT 1");
 	if (err)
 		return err;
-	if (r.nrows != 1 || !sr_chres__at(&r, 0, 1)) {
-		sr_chres__free(&r);
-		sr_err("analyze: --since/--until as a wall-clock time needs the recording's clock"
-		       " offset, which it does not have: give a time from its start (1.5, 500ms)");
-		return -EINVAL;
-	}
-	start = sr_chres__int(&r, 0, 0);
-	off = sr_chres__int(&r, 0, 1);
+	has_clock = r.nrows == 1 && sr_chres__at(&r, 0, 1);
+	start = has_clock ? sr_chres__int(&r, 0, 0) : 0;
+	off = has_clock ? sr_chres__int(&r, 0, 1) : 0;
 	sr_chres__free(&r);
-	if (o->since_wall) {
-		o->since_ns = sat_add(sat_add(o->since_ns, -off), -start);
-		if (o->since_ns < 0)
-			o->since_ns = 0;
-	}
-	if (o->until_wall) {
-		o->until_ns = sat_add(sat_add(o->until_ns, -off), -start);
-		if (o->until_ns < 0)
-			o->until_ns = 0;
-	}
-	o->since_wall = o->until_wall = 0;
-	if (o->has_since && o->has_until && o->until_ns <= o->since_ns) {
-		sr_err("analyze: --until must come after --since");
-		return -EINVAL;
-	}
-	return 0;
+	return window_to_rel(o, has_clock, start, off);
 }
 
 int ch_window(struct chctx *x, struct sr_an_opts *o)

@@ -504,26 +504,13 @@ static void note_no_clock(const struct rctx *c)
 /*
  * A --since or --until given as wall-clock time, turned into time from the
  * start of the first recording (the clock of the others is theirs: the
- * same offset from their start).  0, or -EINVAL (said) without a clock.
+ * same offset from their start), which started at @start with the clock
+ * offset @off (@has_clock 0: it has none).  0, or -EINVAL (said).  The
+ * SQLite path and the ClickHouse path (clickhouse_window.c) both end here.
  */
-static int wall_to_rel(sqlite3 *db, struct sr_an_opts *o)
+int window_to_rel(struct sr_an_opts *o, int has_clock, int64_t start, int64_t off)
 {
-	sqlite3_stmt *st;
-	int64_t start = 0, off = 0;
-	int ok = 0;
-
-	if (!o->since_wall && !o->until_wall)
-		return 0;
-	if (sr_an_prepare(db, "SELECT start_ns, clock_offset_ns FROM recordings"
-			  " ORDER BY rec_id LIMIT 1", &st))
-		return -EIO;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
-		start = sqlite3_column_int64(st, 0);
-		off = sqlite3_column_int64(st, 1);
-		ok = 1;
-	}
-	sqlite3_finalize(st);
-	if (!ok) {
+	if (!has_clock) {
 		sr_err("analyze: --since/--until as a wall-clock time needs the recording's clock"
 		       " offset, which it does not have: give a time from its start (1.5, 500ms)");
 		return -EINVAL;
@@ -544,6 +531,26 @@ static int wall_to_rel(sqlite3 *db, struct sr_an_opts *o)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int wall_to_rel(sqlite3 *db, struct sr_an_opts *o)
+{
+	sqlite3_stmt *st;
+	int64_t start = 0, off = 0;
+	int ok = 0;
+
+	if (!o->since_wall && !o->until_wall)
+		return 0;
+	if (sr_an_prepare(db, "SELECT start_ns, clock_offset_ns FROM recordings"
+			  " ORDER BY rec_id LIMIT 1", &st))
+		return -EIO;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL) {
+		start = sqlite3_column_int64(st, 0);
+		off = sqlite3_column_int64(st, 1);
+		ok = 1;
+	}
+	sqlite3_finalize(st);
+	return window_to_rel(o, ok, start, off);
 }
 
 int sr_an_report(sqlite3 *db, const struct sr_an_opts *opts)

@@ -206,6 +206,7 @@ int setup_time_filter(struct rctx *c);
 /* report_unmatched.c: a line on stderr for each filter that matches nothing */
 void say_unmatched(struct rctx *c);
 int64_t sat_add(int64_t a, int64_t b);
+int window_to_rel(struct sr_an_opts *o, int has_clock, int64_t start, int64_t off);
 /*
  * The wall-clock date of recording time @ts under clock offset @off in
  * @buf, through sr_wall_ns() as info and dump convert, or NULL when out of
