@@ -467,16 +467,8 @@ static int dump_file(struct dump *d, const char *path)
 	}
 	/* a damaged header or metadata block loses records too: any damage fails */
 	if (st.damaged) {
-		unsigned long long nc = st.bad_chunks, np = st.damaged;
-
 		out_flush(d);
-		if (nc && np > nc)
-			sr_err("%s: %llu damaged chunk%s skipped, %llu problems in all", path,
-			       nc, nc == 1 ? "" : "s", np);
-		else if (nc)
-			sr_err("%s: %llu damaged chunk%s skipped", path, nc, nc == 1 ? "" : "s");
-		else
-			sr_err("%s: damaged: %llu problem%s", path, np, np == 1 ? "" : "s");
+		sr_reader_stats__say_damage(&st, path);
 		status = SR_EXIT_FAIL;
 	}
 	/* the reader normally says so itself; never let a cut go unmentioned */

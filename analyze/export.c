@@ -247,15 +247,7 @@ static void file_done(struct exp *e, struct exp_stream *s)
 	s->feed = NULL;
 	sr_reader__stats(s->r, &st);
 	if (st.damaged) {
-		unsigned long long nc = st.bad_chunks, np = st.damaged;
-
-		if (nc && np > nc)
-			sr_err("%s: %llu damaged chunk%s skipped, %llu problems in all", path,
-			       nc, nc == 1 ? "" : "s", np);
-		else if (nc)
-			sr_err("%s: %llu damaged chunk%s skipped", path, nc, nc == 1 ? "" : "s");
-		else
-			sr_err("%s: damaged: %llu problem%s", path, np, np == 1 ? "" : "s");
+		sr_reader_stats__say_damage(&st, path);
 		e->status = SR_EXIT_FAIL;
 	}
 	if ((st.cut || !st.ended) && !s->log.count)

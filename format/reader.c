@@ -755,6 +755,20 @@ void sr_reader__stats(const struct sr_reader *r, struct sr_reader_stats *st)
 	st->ended = r->end_seen;
 }
 
+/* What damage @st holds for @path, one line on stderr, as dump and export say it. */
+void sr_reader_stats__say_damage(const struct sr_reader_stats *st, const char *path)
+{
+	unsigned long long nc = st->bad_chunks, np = st->damaged;
+
+	if (nc && np > nc)
+		sr_err("%s: %llu damaged chunk%s skipped, %llu problems in all", path,
+		       nc, nc == 1 ? "" : "s", np);
+	else if (nc)
+		sr_err("%s: %llu damaged chunk%s skipped", path, nc, nc == 1 ? "" : "s");
+	else if (np)
+		sr_err("%s: damaged: %llu problem%s", path, np, np == 1 ? "" : "s");
+}
+
 int sr_reader__set_mem_fn(struct sr_reader *r, sr_reader_mem_fn fn, void *ctx)
 {
 	if (r->mem_fn)

@@ -306,6 +306,8 @@ struct sr_reader_stats {
 	uint16_t major, minor;
 };
 void sr_reader__stats(const struct sr_reader *r, struct sr_reader_stats *st);
+/* one line on stderr naming the damage (chunks skipped, problems) @st holds, if any */
+void sr_reader_stats__say_damage(const struct sr_reader_stats *st, const char *path);
 /*
  * Asked before the reader's buffers (the chunk's payload, decompressed body,
  * column scratch and records, about three times a chunk's records; a pipe's
