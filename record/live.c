@@ -342,6 +342,9 @@ int sr_rec__print_snapshot(struct sr_rec *r)
  * nothing for a second (a stopped pager) is given up on: what it did not
  * take is said on stderr, and the thread is left to the process's exit
  * (its stream is unbuffered, so the exit has nothing of it to flush).
+ * What it did not take is at most what is queued and what was left out:
+ * the records of the batch being written count as queued until the batch
+ * is out, though the output may already hold some of them.
  */
 void sr_rec__print_close(struct sr_rec *r)
 {
@@ -376,7 +379,7 @@ void sr_rec__print_close(struct sr_rec *r)
 		last = left;
 	}
 	if (abandoned)
-		sr_err("--print: the output took nothing for a second: %llu events not printed",
+		sr_err("--print: the output took nothing for a second: up to %llu events not printed",
 		       (unsigned long long)(left + q->skipped));
 	else if (!r->o->output && !r->o->quiet && q->skipped)
 		fprintf(stderr, "sysrec: %llu events printed, %llu not printed (the output was too "

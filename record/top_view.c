@@ -337,6 +337,8 @@ static void *view_main(void *arg)
 			continue;
 		}
 		if (ch == KEY_RESIZE) {
+			/* a resized terminal may hold anything: the whole screen again */
+			clearok(curscr, TRUE);
 			draw(v);
 			continue;
 		}

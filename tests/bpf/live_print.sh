@@ -125,13 +125,17 @@ for m in time:200 cpu:20; do
 		/usr/bin/python3 -c "import sys; sys.exit(not ($1 == 40 and $3 < ${m##*:}))"
 done
 
-# 6. a reader that takes nothing for 3 s: the recording goes on (every
-# event in the file, none lost), the printer drops what its queue has no
-# room for, says so where, and the lines and counts add up exactly
+# 6. a reader that takes nothing until the command is done: the recording
+# goes on (every event in the file, none lost), the printer drops what its
+# queue has no room for, says so where, and the lines and counts add up
+# exactly.  The reader comes back within 50 ms of the command's end, well
+# inside the second sysrec waits for it (a reader gone for longer is 6b).
 mkdir l
-"$SYSREC" record -q -e file -o ref.trc -- "$W" loop 4000 "$tmp/l"
-"$SYSREC" record -q --print --print-buffer 64K -e file -o slow.trc -- "$W" loop 4000 "$tmp/l" \
-	2> slow.err | { sleep 3; cat; } > slow.txt
+"$SYSREC" record -q -e file -o ref.trc -- \
+	sh -c '"$1" loop 4000 "$2"; : > "$3"' sh "$W" "$tmp/l" "$tmp/l.ref"
+"$SYSREC" record -q --print --print-buffer 64K -e file -o slow.trc -- \
+	sh -c '"$1" loop 4000 "$2"; : > "$3"' sh "$W" "$tmp/l" "$tmp/l.done" \
+	2> slow.err | { while [ ! -e "$tmp/l.done" ]; do sleep 0.05; done; cat; } > slow.txt
 expect_eq "live_print: slow reader: the file has every event" \
 	"$(info_field slow.trc events_by_type.rw) $(info_field slow.trc lost)" \
 	"$(info_field ref.trc events_by_type.rw) 0"
@@ -152,6 +156,29 @@ sys.exit(0 if ok else 1)
 EOF
 check "live_print: slow reader: the summary says what was not printed" \
 	grep -Eq '^sysrec: --print: [0-9]+ events not printed: the output was too slow$' slow.err
+
+# 6b. a reader that takes nothing for 8 s, past the command's end: sysrec
+# waits a second for it, then gives it up and says how many events it did
+# not print at most (the batch being written counts whole); with the full
+# lines the reader gets later they are at least every record released
+"$SYSREC" record -q --print --print-buffer 64K -e file -o gone.trc -- "$W" loop 4000 "$tmp/l" \
+	2> gone.err | { sleep 8; cat; } > gone.txt
+n_gone=$(sed -n 's/^sysrec: --print: the output took nothing for a second: up to \([0-9]*\) events not printed$/\1/p' gone.err)
+check "live_print: reader gone: sysrec says it gave the output up" test -n "$n_gone"
+snap=$("$SYSREC" info --json gone.trc | /usr/bin/python3 -c 'import json, sys
+t = json.load(sys.stdin)["events_by_type"]
+print(sum(t.get(k, 0) for k in ("proc", "fd", "cgroup")))')
+/usr/bin/python3 - gone.txt "$(info_field gone.trc events)" "$snap" "${n_gone:-0}" <<'EOF' || T_FAILED=$((T_FAILED + 1))
+import sys
+data = open(sys.argv[1], "rb").read()
+total, snap, gone = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+lines = data.split(b"\n")[:-1]		# full lines; a cut last one is not printed
+printed = sum(1 for l in lines if not l.startswith(b"# "))
+ok = printed > 0 and printed + gone >= total - snap and gone <= total - snap
+print(("ok" if ok else "not ok") + " live_print: reader gone: %d printed, up to %d not printed,"
+      " of %d records released" % (printed, gone, total - snap))
+sys.exit(0 if ok else 1)
+EOF
 
 # 7. the filters of record: -c on the whole system
 "$SYSREC" record -q --print --print-to f.txt -c sr_live -e file -d 2 &

@@ -145,8 +145,18 @@ sleep 1
 tsrv=$(tm display -p '#{pid}')
 screen_tid=$(grep -lx sysrec-screen /proc/"$spid"/task/*/comm | cut -d/ -f5)
 kill -STOP "$tsrv"
-blocked() { [ "$(cat "/proc/$spid/task/$screen_tid/wchan" 2>/dev/null)" = wait_woken ]; }
-for _ in $(seq 40); do blocked && break; kill -WINCH "$spid"; sleep 0.25; done
+# blocked: the screen's thread asleep inside write(2) or writev(2) (x86-64's
+# 1 and 20), whatever the kernel names the place it waits in (wchan)
+blocked() {
+	local st sc
+	st=$(awk '/^State:/ { print $2 }' "/proc/$spid/task/$screen_tid/status" 2>/dev/null)
+	sc=$(cut -d' ' -f1 "/proc/$spid/task/$screen_tid/syscall" 2>/dev/null)
+	[ "$st" = S ] || [ "$st" = D ] || return 1
+	[ "$sc" = 1 ] || [ "$sc" = 20 ]
+}
+for _ in $(seq 80); do blocked && break; kill -WINCH "$spid"; sleep 0.25; done
+blocked || echo "# the screen's thread: $(grep ^State: "/proc/$spid/task/$screen_tid/status")," \
+	"syscall $(cat "/proc/$spid/task/$screen_tid/syscall"), wchan $(cat "/proc/$spid/task/$screen_tid/wchan")"
 pw() { "$SYSREC" dump --type pwrite64 --pid "$wpid" "$tmp/top.trc" 2>/dev/null | grep -c ' ret=16384 '; }
 n0=$(pw)
 sleep 2.5
