@@ -471,16 +471,9 @@ int cmd_analyze(int argc, char **argv)
 		 * change what it prints.
 		 */
 		io.query_indexes = db_path || o.report == SR_REP_SQL;
-		err = sr_an_import(d, argv + optind, argc - optind, &io, &nfailed);
-		if (err == -EINTR) {
-			sr_err("interrupted");
-			goto out;
-		}
+		err = sr_an_import_to_report(d, argv + optind, argc - optind, &io, &nfailed);
 		if (err)
-			goto out;
-		if (nfailed == argc - optind &&
-		    !sr_an_query_int(d->db, "SELECT COUNT(*) FROM traces", 0))
-			goto out;	/* nothing to report on: the errors said why */
+			goto out;	/* 1: nothing to report on, the errors said why */
 	}
 	/* the reports stay within the budget too, with or without an import */
 	sqlite3_hard_heap_limit64((sqlite3_int64)io.mem_limit);

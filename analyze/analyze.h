@@ -289,6 +289,13 @@ uint64_t sr_an_default_mem_limit(void);
  */
 int sr_an_import(struct sr_an_db *d, char **files, int n,
 		 const struct sr_an_import_opts *o, int *nfailed);
+/*
+ * sr_an_import() for a command that reports next: 0, or 1 when every file
+ * failed and the database holds no trace (the errors said why: nothing to
+ * report on), or -errno ("interrupted" said for -EINTR).
+ */
+int sr_an_import_to_report(struct sr_an_db *d, char **files, int n,
+			   const struct sr_an_import_opts *o, int *nfailed);
 
 /* --- resultset.c --- */
 

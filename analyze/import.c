@@ -287,3 +287,15 @@ out:
 	free(im);
 	return err;
 }
+
+int sr_an_import_to_report(struct sr_an_db *d, char **files, int n,
+			   const struct sr_an_import_opts *o, int *nfailed)
+{
+	int err = sr_an_import(d, files, n, o, nfailed);
+
+	if (err == -EINTR)
+		sr_err("interrupted");
+	if (err)
+		return err;
+	return *nfailed == n && !sr_an_query_int(d->db, "SELECT COUNT(*) FROM traces", 0);
+}

@@ -406,14 +406,9 @@ int cmd_report(int argc, char **argv)
 	if (optind < argc) {
 		io.event_rows = db_path || needs_rows(d->db, limit);
 		io.query_indexes = db_path != NULL;
-		err = sr_an_import(d, argv + optind, argc - optind, &io, &nfailed);
-		if (err == -EINTR)
-			sr_err("interrupted");
+		err = sr_an_import_to_report(d, argv + optind, argc - optind, &io, &nfailed);
 		if (err)
-			goto out;
-		if (nfailed == argc - optind &&
-		    !sr_an_query_int(d->db, "SELECT COUNT(*) FROM traces", 0))
-			goto out;	/* nothing to report on: the errors said why */
+			goto out;	/* 1: nothing to report on, the errors said why */
 	}
 	sqlite3_hard_heap_limit64((sqlite3_int64)io.mem_limit);
 	sr_an_mem_limit = io.mem_limit;

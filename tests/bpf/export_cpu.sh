@@ -17,44 +17,37 @@ if ! command -v protoc >/dev/null || ! $PY -c 'import google.protobuf' 2>/dev/nu
 fi
 t_tmpdir
 W=$WORKLOADS/sr_cpu
+# export_check T LABEL: export $tmp/T.trc both ways and check both against dump
+export_check() {
+	local t=$1 label=$2 form out got
+	"$SYSREC" export "$tmp/$t.trc" --perfetto "$tmp/$t.pftrace" --chrome-json "$tmp/$t.json" ||
+		fail "export_cpu: ${label}export" "failed"
+	"$SYSREC" dump --json "$tmp/$t.trc" > "$tmp/$t.ndjson"
+	"$SYSREC" dump "$tmp/$t.trc" > "$tmp/$t.txt"
+	"$SYSREC" analyze "$tmp/$t.trc" --top-io --format json --limit 0 --no-progress \
+		> "$tmp/$t.topio" 2>/dev/null
+	for form in pftrace json; do
+		if [ $form = pftrace ]; then out=(--pftrace "$tmp/$t.pftrace" --pb2 "$tmp"); else
+			out=(--chrome-json "$tmp/$t.json"); fi
+		if got=$($PY "$TOP/tests/export/check.py" --dump "$tmp/$t.ndjson" --text "$tmp/$t.txt" \
+			--top-io "$tmp/$t.topio" --sched "${out[@]}" 2>&1); then
+			ok "export_cpu: $label$form: as dump says (${got#export check: })"
+		else
+			fail "export_cpu: $label$form" "$got"
+		fi
+	done
+}
 "$SYSREC" record -q -o "$tmp/c.trc" -- "$W" threads "$tmp/oracle" 2>"$tmp/rec.err" ||
 	fail "export_cpu: record" "$(head -1 "$tmp/rec.err")"
-"$SYSREC" export "$tmp/c.trc" --perfetto "$tmp/c.pftrace" --chrome-json "$tmp/c.json" ||
-	fail "export_cpu: export" "failed"
-check "export_cpu: protoc --decode_raw takes it" sh -c "protoc --decode_raw < '$tmp/c.pftrace' >/dev/null"
 protoc --proto_path="$TOP/tests/export" --python_out="$tmp" perfetto_subset.proto
-"$SYSREC" dump --json "$tmp/c.trc" > "$tmp/c.ndjson"
-"$SYSREC" dump "$tmp/c.trc" > "$tmp/c.txt"
-"$SYSREC" analyze "$tmp/c.trc" --top-io --format json --limit 0 --no-progress > "$tmp/c.topio" 2>/dev/null
-for form in pftrace json; do
-	if [ $form = pftrace ]; then out=(--pftrace "$tmp/c.pftrace" --pb2 "$tmp"); else
-		out=(--chrome-json "$tmp/c.json"); fi
-	if got=$($PY "$TOP/tests/export/check.py" --dump "$tmp/c.ndjson" --text "$tmp/c.txt" \
-		--top-io "$tmp/c.topio" --sched "${out[@]}" 2>&1); then
-		ok "export_cpu: $form: slices and Running as dump says (${got#export check: })"
-	else
-		fail "export_cpu: $form" "$got"
-	fi
-done
+export_check c ""
+check "export_cpu: protoc --decode_raw takes it" sh -c "protoc --decode_raw < '$tmp/c.pftrace' >/dev/null"
 
 # make demo's workload too: files, a dup, maps, two children
 mkdir "$tmp/work"
 "$SYSREC" record -q -o "$tmp/w.trc" -- "$WORKLOADS/sr_work" basic "$tmp/work" 2>"$tmp/w.err" ||
 	fail "export_cpu: record sr_work" "$(head -1 "$tmp/w.err")"
-"$SYSREC" export "$tmp/w.trc" --perfetto "$tmp/w.pftrace" --chrome-json "$tmp/w.json"
-"$SYSREC" dump --json "$tmp/w.trc" > "$tmp/w.ndjson"
-"$SYSREC" dump "$tmp/w.trc" > "$tmp/w.txt"
-"$SYSREC" analyze "$tmp/w.trc" --top-io --format json --limit 0 --no-progress > "$tmp/w.topio" 2>/dev/null
-for form in pftrace json; do
-	if [ $form = pftrace ]; then out=(--pftrace "$tmp/w.pftrace" --pb2 "$tmp"); else
-		out=(--chrome-json "$tmp/w.json"); fi
-	if got=$($PY "$TOP/tests/export/check.py" --dump "$tmp/w.ndjson" --text "$tmp/w.txt" \
-		--top-io "$tmp/w.topio" --sched "${out[@]}" 2>&1); then
-		ok "export_cpu: sr_work: $form as dump says (${got#export check: })"
-	else
-		fail "export_cpu: sr_work: $form" "$got"
-	fi
-done
+export_check w "sr_work: "
 
 $PY - "$tmp/c.json" "$tmp/oracle" "$tmp/c.ndjson" <<'PY'
 import json, sys, collections
