@@ -351,6 +351,8 @@ void sr_rs__str(struct sr_rs *rs, const char *s);	/* NULL: null */
 void sr_rs__null(struct sr_rs *rs);
 /* The value at (row, col). */
 struct sr_val *sr_rs__at(struct sr_rs *rs, size_t row, size_t col);
+/* @v becomes the text @s of @n bytes (a copy): 0 or -ENOMEM. */
+int sr_val__set_text(struct sr_val *v, const char *s, size_t n);
 /*
  * Append the rows of @st, at most @max (0: all).  After @max rows the
  * statement is stepped once more and no further: rs->more says whether

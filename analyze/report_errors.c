@@ -16,20 +16,14 @@
 static int name_errors(struct sr_rs *rs)
 {
 	for (size_t r = 0; r < rs->nrows; r++) {
-		struct sr_val *name = sr_rs__at(rs, r, 1);
 		const struct sr_val *num = sr_rs__at(rs, r, 2);
 		const char *s;
 
 		if (num->type != SQLITE_INTEGER)
 			continue;
 		s = sr_errno_name((int)num->i);
-		if (!s)
-			continue;
-		name->s = strdup(s);
-		if (!name->s)
+		if (s && sr_val__set_text(sr_rs__at(rs, r, 1), s, strlen(s)))
 			return -ENOMEM;
-		name->len = strlen(s);
-		name->type = SQLITE_TEXT;
 	}
 	return 0;
 }

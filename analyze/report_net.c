@@ -103,11 +103,8 @@ int net_name_errnos(struct sr_rs *rs, size_t col)
 				break;
 			n += (size_t)w;
 		}
-		free(v->s);
-		v->s = strdup(out);
-		if (!v->s)
+		if (sr_val__set_text(v, out, n))
 			return -ENOMEM;
-		v->len = n;
 	}
 	return 0;
 }

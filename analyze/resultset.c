@@ -723,3 +723,18 @@ int sr_rs__stream(struct sr_rs *rs, sqlite3_stmt *st, const struct sr_rs_stream 
 	sr_json__free(j);
 	return err;
 }
+
+int sr_val__set_text(struct sr_val *v, const char *s, size_t n)
+{
+	char *t = malloc(n + 1);
+
+	if (!t)
+		return -ENOMEM;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	free(v->s);
+	v->s = t;
+	v->len = n;
+	v->type = SQLITE_TEXT;
+	return 0;
+}
