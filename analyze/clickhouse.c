@@ -11,10 +11,10 @@
 #include "sysrec/util.h"
 #include "clickhouse.h"
 
-void sr_chbuf__add(struct sr_chbuf *b, const void *p, size_t n)
+char *sr_chbuf__room(struct sr_chbuf *b, size_t n)
 {
 	if (b->err)
-		return;
+		return NULL;
 	if (b->n + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 		char *q;
@@ -24,13 +24,22 @@ void sr_chbuf__add(struct sr_chbuf *b, const void *p, size_t n)
 		q = realloc(b->p, cap);
 		if (!q) {
 			b->err = -ENOMEM;
-			return;
+			return NULL;
 		}
 		b->p = q;
 		b->cap = cap;
 	}
+	return b->p + b->n;
+}
+
+void sr_chbuf__add(struct sr_chbuf *b, const void *p, size_t n)
+{
+	char *at = sr_chbuf__room(b, n);
+
+	if (!at)
+		return;
 	if (n)
-		memcpy(b->p + b->n, p, n);
+		memcpy(at, p, n);
 	b->n += n;
 }
 

@@ -30,6 +30,11 @@ void sr_chbuf__free(struct sr_chbuf *b);
 void sr_chbuf__puts(struct sr_chbuf *b, const char *s);
 /* The buffer as a C string (a NUL after its bytes), NULL after an error. */
 const char *sr_chbuf__cstr(struct sr_chbuf *b);
+/*
+ * Room for @n more bytes at the end of @b, for a caller that writes a
+ * whole row in place then adds its length to b->n: NULL after an error.
+ */
+char *sr_chbuf__room(struct sr_chbuf *b, size_t n);
 /* RowBinary values: little-endian integers, LEB128-length strings. */
 void sr_chbuf__i64(struct sr_chbuf *b, int64_t v);
 void sr_chbuf__u64(struct sr_chbuf *b, uint64_t v);
