@@ -74,7 +74,7 @@ int sr_ch_export_cmd(char **files, int n, const struct sr_ch_export_opts *opts)
 
 	o.progress = !o.no_progress && isatty(2);
 	if (!o.batch_bytes)
-		o.batch_bytes = 16u << 20;
+		o.batch_bytes = 64u << 20;	/* fewer, larger parts: docs/PERFORMANCE.md */
 	if (!sr_ch_supported()) {
 		sr_err("export: this build of sysrec has no ClickHouse support (built without"
 		       " libcurl: docs/BUILDING.md)");

@@ -46,7 +46,7 @@ const char sr_usage_export[] =
 	"                      (http://host:8123/?database=NAME), once per recording,\n"
 	"                      for 'sysrec analyze --clickhouse URL' (no filters;\n"
 	"                      docs/sysrec-export.md)\n"
-	"  --batch SIZE        with --clickhouse: bytes per INSERT (K, M; default 16M)\n"
+	"  --batch SIZE        with --clickhouse: bytes per INSERT (K, M; default 64M)\n"
 	"  --mem-limit SIZE    with --clickhouse: memory for the import that feeds it\n"
 	"  --no-progress       with --clickhouse: no progress bar while importing\n"
 	"\n"
