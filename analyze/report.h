@@ -260,6 +260,14 @@ int runs_of_one_host(struct rctx *c);
 int rec_split(struct rctx *c);
 /* When rec_split(): temp.rlab(rec_id, label), each recording's label.  0 or -errno. */
 int rec_labels(struct rctx *c);
+/*
+ * The labels of @n recordings (the rule above): recording i has the
+ * database's id @ids[i] and its first file's path @paths[i] (NULL: none);
+ * its label into @labels[i], allocated (the caller frees each).  0 or
+ * -ENOMEM (then none is left allocated).  The ClickHouse path labels its
+ * recordings by it too.
+ */
+int rec_label_list(size_t n, const int64_t *ids, char *const *paths, char **labels);
 /* The recording and recording_id columns of the recording whose rec_id is @rec (SQL). */
 void q_rec(struct qbuf *q, const char *rec);
 
