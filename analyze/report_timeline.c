@@ -468,22 +468,35 @@ out:
 	return err;
 }
 
-int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_start *at,
-		     const struct tl_row *v, size_t n)
+int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_part *p, size_t n)
 {
-	struct tlacc acc = { .iv = at->iv, .win_hi = INT64_MAX };
-	struct tlout out = { .c = c, .rs = rs, .iv = at->iv, .start = at->start,
-			     .has_off = at->has_off, .off = at->off };
+	struct tlout out = { .c = c, .rs = rs };
+	struct tlacc acc = { .win_hi = INT64_MAX };
 	int err = 0;
 
-	/* as timeline_rec() reads tl: a 10 ms bucket's change of rate holds from its start */
-	for (size_t i = 0; i < n && !err; i++) {
-		err = tl_put(&acc, v[i].rel, v[i].events, v[i].rb, v[i].wb, v[i].ns);
-		if (!err && v[i].rate)
-			err = tl_rate(&acc, v[i].rel, v[i].rate);
+	/* as timeline_by_rec(): each part from a fresh start, the rows counted over all */
+	for (size_t k = 0; k < n && !err && !rs->more; k++) {
+		sr_map__clear(&acc.map);
+		acc.n = 0;
+		acc.iv = out.iv = p[k].at.iv;
+		out.start = p[k].at.start;
+		out.has_off = p[k].at.has_off;
+		out.off = p[k].at.off;
+		out.label = p[k].label;
+		out.rec_id = p[k].rec_id;
+		out.host = p[k].host;
+		/* as timeline_rec() reads tl: a 10 ms bucket's change of rate holds from its start */
+		for (size_t i = 0; i < p[k].n && !err; i++) {
+			const struct tl_row *v = &p[k].v[i];
+
+			err = tl_put(&acc, v->rel, v->events, v->rb, v->wb, v->ns);
+			if (!err && v->rate)
+				err = tl_rate(&acc, v->rel, v->rate);
+		}
+		if (!err)
+			tl_rows(c, &acc, &out);
 	}
 	if (!err) {
-		tl_rows(c, &acc, &out);
 		if (out.skipped)
 			fprintf(c->hdr, "# %zu gap%s of empty buckets left out (past %d rows of zeros)\n",
 				out.skipped, out.skipped == 1 ? "" : "s", TIMELINE_FILL);
