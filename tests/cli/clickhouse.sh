@@ -9,6 +9,7 @@
 # line of error.  Skips (fatal under CI=true) only without clickhouse-server.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../chserver.sh"
+. "$(dirname "$0")/../chnet.sh"
 
 S=$SYSREC
 GT=$TOOLS/gentrace
@@ -235,33 +236,6 @@ expect_eq "--cpu --by host: hostB's share" \
 
 # the net class on three hosts: --net's sums, errnos and nearest-rank
 # connect latencies per host, endpoint and process, against the SQLite path
-# netspec HOST N: a trace of two processes connecting N times to
-# 127.0.0.1:5432 (latencies distinct per host and connect), sending, a
-# recvfrom failing EAGAIN each time; two connects to [::1]:9 refused and
-# unreachable
-netspec() {
-	local h=$1 n=$2 k pid fd ino ts=1100000000
-	printf 'meta recording_id net%s\nmeta host %s\nmeta start_ns 1000000000\nmeta classes proc,file,net\n' "$h" "$h"
-	printf 'proc ts=1000000000 pid=100 comm=cli ppid=1 start_ns=500000000\n'
-	printf 'proc ts=1000000000 pid=101 comm=cli2 ppid=1 start_ns=500000000\n'
-	for k in $(seq 1 "$n"); do
-		pid=$((100 + k % 2)); fd=$((2 + k)); ino=$((500 + k)); ts=$((ts + 1000000))
-		printf 'sock ts=%d pid=%d comm=c fd=%d sock_type=1 protocol=6 dev=9 ino=%d local_family=2\n' $ts $pid $fd $ino
-		printf 'net ts=%d pid=%d comm=c sys=socket ret=%d fd=%d fd2=-1 flags=1 arg=2 dev=9 ino=%d dur_ns=500\n' $ts $pid $fd $fd $ino
-		ts=$((ts + 1000))
-		printf 'sock ts=%d pid=%d comm=c fd=%d sock_type=1 protocol=6 dev=9 ino=%d local_family=2 local_port=%d local_addr0=0x0100007f peer_family=2 peer_port=5432 peer_addr0=0x0100007f\n' $ts $pid $fd $ino $((40000 + k))
-		printf 'net ts=%d pid=%d comm=c sys=connect ret=0 fd=%d fd2=-1 dev=9 ino=%d dur_ns=%d addr_family=2 addr_port=5432 addr_addr0=0x0100007f\n' $ts $pid $fd $ino $((1000 * k * ${#h}  + 37 * k * k))
-		ts=$((ts + 1000))
-		printf 'net ts=%d pid=%d comm=c sys=sendto ret=%d fd=%d fd2=-1 count=100 bytes=%d dev=9 ino=%d dur_ns=1000\n' $ts $pid $((10 * k)) $fd $((10 * k)) $ino
-		ts=$((ts + 1000))
-		printf 'net ts=%d pid=%d comm=c sys=recvfrom ret=-11 fd=%d fd2=-1 count=10 dev=9 ino=%d dur_ns=100\n' $ts $pid $fd $ino
-	done
-	ts=$((ts + 1000000))
-	printf 'sock ts=%d pid=100 comm=c fd=90 sock_type=1 protocol=6 dev=9 ino=990 local_family=10 flags=0\n' $ts
-	printf 'net ts=%d pid=100 comm=c sys=socket ret=90 fd=90 fd2=-1 flags=1 arg=10 dev=9 ino=990 dur_ns=500\n' $ts
-	printf 'net ts=%d pid=100 comm=c sys=connect ret=-111 fd=90 fd2=-1 dev=9 ino=990 dur_ns=7000 addr_family=10 addr_port=9 addr_addr1=0x0100000000000000\n' $((ts + 1000))
-	printf 'net ts=%d pid=100 comm=c sys=connect ret=-113 fd=90 fd2=-1 dev=9 ino=990 dur_ns=7000 addr_family=10 addr_port=9 addr_addr1=0x0100000000000000\n' $((ts + 2000))
-}
 nets=()
 for h in a bb ccc; do
 	netspec "host$h" $((${#h} * 3 + 1)) | "$MK" -o "$D/net$h.trc" || fail mktrace "net$h.trc"

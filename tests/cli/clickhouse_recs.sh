@@ -10,6 +10,7 @@
 # Skips (fatal under CI=true) only without clickhouse-server.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../chserver.sh"
+. "$(dirname "$0")/../chnet.sh"
 
 S=$SYSREC
 GT=$TOOLS/gentrace
@@ -54,13 +55,13 @@ expect_eq "eight recordings of four hosts" \
 	"$("$S" analyze --db "$D/recs.db" --sql "SELECT COUNT(*), COUNT(DISTINCT host) FROM recordings" --format csv 2>/dev/null | tail -1)" "8,4"
 expect_eq "exported: eight recordings" "$(q "SELECT count() FROM recs.recordings")" 8
 
-# same URL DB NAME ARGS...: the CSV of the ClickHouse path at URL equal to
+# same URL DB NAME ARGS...: the CSV (or the --format in ARGS) of the ClickHouse path at URL equal to
 # the SQLite path's on database DB
 same() {
 	local url=$1 db=$2 name=$3
 	shift 3
-	"$S" analyze --db "$db" "$@" --format csv >"$D/sq.csv" 2>"$D/sq.err"
-	"$S" analyze --clickhouse "$url" "$@" --format csv >"$D/ch.csv" 2>"$D/ch.err"
+	"$S" analyze --db "$db" --format csv "$@" >"$D/sq.csv" 2>"$D/sq.err"
+	"$S" analyze --clickhouse "$url" --format csv "$@" >"$D/ch.csv" 2>"$D/ch.err"
 	if cmp -s "$D/sq.csv" "$D/ch.csv" && [ -s "$D/sq.csv" ]; then
 		ok "$name: analyze $* ($(wc -l <"$D/sq.csv") lines)"
 	else
@@ -131,6 +132,41 @@ for r in "--timeline --interval 3ms --by recording" "--procs" "--top-io --by rec
 	# shellcheck disable=SC2086
 	"$S" analyze --clickhouse "$U" $r --format table 2>&1 | grep -v '^# ClickHouse ' >"$D/ch.out"
 	check "same table: analyze $r" cmp -s "$D/sq.out" "$D/ch.out"
+done
+
+# the net and cpu classes with several runs of a host: --net per host and
+# process (a proc_id is an export's), --cpu per process, host and recording
+MK=$TOOLS/mktrace
+netspec hostN 4 runN1 | "$MK" -o "$D/n1.trc" || fail mktrace n1.trc
+netspec hostN 7 runN2 | "$MK" -o "$D/n2.trc" || fail mktrace n2.trc
+netspec hostM 5 | "$MK" -o "$D/n3.trc" || fail mktrace n3.trc
+for h in A1 A2 B; do
+	on=$((1000 * 10#$(printf '%d' "'${h:0:1}") - 64000 + ${#h}))
+	cat <<-EOF | "$MK" -o "$D/cpu$h.trc" || fail mktrace "cpu$h.trc"
+		meta recording_id cpu$h
+		meta host host${h:0:1}
+		meta classes proc,file,cpu
+		meta start_ns 1000000000
+		proc ts=1000000000 pid=30$on comm=w$h ppid=1 start_ns=500000000
+		open ts=1100000000 pid=30$on comm=w$h sys=openat ret=3 dirfd=-100 flags=0 name="/x" path="/x" dev=0x800001 ino=7 dur_ns=3000
+		syscpu ts=1200000000 pid=30$on comm=w$h off_cpu_ns=1000 runq_ns=500 vol_switches=1 nr=0
+		rw ts=1200000000 pid=30$on comm=w$h sys=read ret=10 fd=3 count=10 offset=-1 dev=0x800001 ino=7 dur_ns=4000
+		cputime ts=1900000000 pid=30$on comm=w$h on_cpu_ns=$((on * 333)) h.flags=0x200
+		exit ts=1900000000 pid=30$on comm=w$h exit_code=0 h.flags=2
+		endmeta stop_ns 2000000000
+		EOF
+done
+classes=("$D/n1.trc" "$D/n2.trc" "$D/n3.trc" "$D/cpuA1.trc" "$D/cpuA2.trc" "$D/cpuB.trc")
+q "CREATE DATABASE classes"
+UC="${CH_URL}?database=classes"
+check export_classes "$S" export "${classes[@]}" --clickhouse "$UC" --no-progress
+"$S" analyze "${classes[@]}" --db "$D/classes.db" --no-progress --sql "SELECT 1" >/dev/null 2>&1
+for r in --net "--net --by process" "--net --pid 101" --cpu "--cpu --by thread" "--cpu --by host" \
+	 "--cpu --by recording" "--syscalls --by recording" --procs "--errors --by recording" --slow; do
+	# shellcheck disable=SC2086
+	same "$UC" "$D/classes.db" "net and cpu, several runs" $r
+	# shellcheck disable=SC2086
+	same "$UC" "$D/classes.db" "net and cpu, several runs (json)" $r --format json
 done
 
 # each recording exported in a run of its own (the rotated set's files together):
