@@ -222,53 +222,48 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/*
- * The recordings to report on: per recording the latest finished export,
- * of host @host and recording @rec when given.  Fills x->ids and the rest.
- */
-static int load_live(struct chctx *x, const char *host, const char *rec)
+/* A string literal of ClickHouse SQL: quotes and backslashes escaped. */
+static void quote(struct sr_chbuf *b, const char *s)
 {
-	struct sr_chres r;
-	size_t cap = 0, hcap = 0;
-	int err, cpu = 0;
-
-	x->ids.n = 0;
-	sr_chbuf__puts(&x->ids, "(0)");
-	err = ch_q(x, &r, "SELECT rec_id, recording, ifNull(host, ''), ifNull(recording_id, ''),"
-		  " cpu, ifNull(host, '(unknown)') FROM recordings$"
-		  " ORDER BY recording, exported_ns DESC, rec_id");
-	if (err)
-		return err;
-	x->ids.n = 0;
-	sr_chbuf__puts(&x->ids, "(");
-	for (size_t i = 0; i < r.nrows; i++) {
-		const char *key = sr_chres__at(&r, i, 1), *h = sr_chres__at(&r, i, 2);
-		char num[32];
-
-		/* an earlier export of the same recording: superseded */
-		if (i && !strcmp(key, sr_chres__at(&r, i - 1, 1)))
-			continue;
-		if (host && strcmp(host, h))
-			continue;
-		if (rec && strcmp(rec, key) && strcmp(rec, sr_chres__at(&r, i, 3)))
-			continue;
-		if (sr_grow(&x->live, &cap, x->nrecs + 1, sizeof(*x->live))) {
-			err = -ENOMEM;
-			break;
-		}
-		x->live[x->nrecs] = strtoull(sr_chres__at(&r, i, 0), NULL, 10);
-		snprintf(num, sizeof(num), "%s%" PRIu64, x->nrecs ? ", " : "", x->live[x->nrecs]);
-		sr_chbuf__puts(&x->ids, num);
-		x->nrecs++;
-		cpu |= sr_chres__int(&r, i, 4) != 0;
-		/* the hosts, for the header: sorted and made unique below */
-		if (sr_grow(&x->hosts, &hcap, x->nhosts + 1, sizeof(*x->hosts)) ||
-		    !(x->hosts[x->nhosts] = strdup(sr_chres__at(&r, i, 5)))) {
-			err = -ENOMEM;
-			break;
-		}
-		x->nhosts++;
+	sr_chbuf__puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			sr_chbuf__add(b, "\\", 1);
+		sr_chbuf__add(b, s, 1);
 	}
+	sr_chbuf__puts(b, "'");
+}
+
+/* A row of recordings chosen, with what orders them as the SQLite path's rec_id. */
+struct live_row {
+	size_t row;		/* in the answer */
+	int64_t exported, first;
+	int has_first;
+	uint64_t id;
+};
+
+/* The order of the exports, as the earliest first (NULL first_event last, as 18.16 sorts). */
+static int cmp_live(const void *a, const void *b)
+{
+	const struct live_row *x = a, *y = b;
+
+	if (x->exported != y->exported)
+		return x->exported < y->exported ? -1 : 1;
+	if (x->has_first != y->has_first)
+		return x->has_first ? -1 : 1;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* The hosts of the header: sorted, once each. */
+static void unique_hosts(struct chctx *x)
+{
 	if (x->nhosts)
 		qsort(x->hosts, x->nhosts, sizeof(*x->hosts), cmp_str);
 	for (size_t i = 1, k = 1; i <= x->nhosts; i++) {
@@ -281,24 +276,174 @@ static int load_live(struct chctx *x, const char *host, const char *rec)
 		else
 			free(x->hosts[i]);
 	}
+}
+
+/*
+ * The recordings to report on: per recording the latest finished export,
+ * of host @host and recording @rec when given, in the order of the
+ * exports.  Fills x->ids and the rest.
+ */
+static int load_live(struct chctx *x, const char *host, const char *rec)
+{
+	struct live_row *v = NULL;
+	struct sr_chres r;
+	size_t n = 0, cap = 0;
+	int err, cpu = 0;
+
+	x->ids.n = 0;
+	sr_chbuf__puts(&x->ids, "(0)");
+	err = ch_q(x, &r, "SELECT rec_id, recording, ifNull(host, ''), ifNull(recording_id, ''),"
+		  " cpu, ifNull(host, '(unknown)'), exported_ns, first_event, recording_id, host"
+		  " FROM recordings$ ORDER BY recording, exported_ns DESC, rec_id");
+	if (err)
+		return err;
+	for (size_t i = 0; i < r.nrows; i++) {
+		const char *key = sr_chres__at(&r, i, 1), *h = sr_chres__at(&r, i, 2);
+
+		/* an earlier export of the same recording: superseded */
+		if (i && !strcmp(key, sr_chres__at(&r, i - 1, 1)))
+			continue;
+		if (host && strcmp(host, h))
+			continue;
+		if (rec && strcmp(rec, key) && strcmp(rec, sr_chres__at(&r, i, 3)))
+			continue;
+		if (sr_grow(&v, &cap, n + 1, sizeof(*v))) {
+			err = -ENOMEM;
+			goto out;
+		}
+		v[n++] = (struct live_row){ .row = i, .exported = sr_chres__int(&r, i, 6),
+					    .has_first = sr_chres__at(&r, i, 7) != NULL,
+					    .first = sr_chres__int(&r, i, 7),
+					    .id = strtoull(sr_chres__at(&r, i, 0), NULL, 10) };
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_live);
+	x->live = calloc(n + 1, sizeof(*x->live));
+	x->rid = calloc(n + 1, sizeof(*x->rid));
+	x->rhost = calloc(n + 1, sizeof(*x->rhost));
+	x->hosts = calloc(n + 1, sizeof(*x->hosts));
+	if (!x->live || !x->rid || !x->rhost || !x->hosts) {
+		err = -ENOMEM;
+		goto out;
+	}
+	x->ids.n = 0;
+	sr_chbuf__puts(&x->ids, "(");
+	for (size_t k = 0; k < n; k++) {
+		size_t i = v[k].row;
+		char num[32];
+
+		x->live[k] = v[k].id;
+		snprintf(num, sizeof(num), "%s%" PRIu64, k ? ", " : "", x->live[k]);
+		sr_chbuf__puts(&x->ids, num);
+		x->nrecs++;
+		cpu |= sr_chres__int(&r, i, 4) != 0;
+		x->rid[k] = dup_or_null(sr_chres__at(&r, i, 8));
+		x->rhost[k] = dup_or_null(sr_chres__at(&r, i, 9));
+		/* the hosts, for the header: sorted and made unique below */
+		x->hosts[k] = strdup(sr_chres__at(&r, i, 5));
+		if (!x->hosts[k] || (sr_chres__at(&r, i, 8) && !x->rid[k]) ||
+		    (sr_chres__at(&r, i, 9) && !x->rhost[k])) {
+			err = -ENOMEM;
+			break;
+		}
+		x->nhosts++;
+	}
+	unique_hosts(x);
 	sr_chbuf__puts(&x->ids, ")");
-	sr_chres__free(&r);
 	x->c.cpu = cpu;
 	x->c.multi = x->nhosts > 1;
-	x->c.runs = 0;		/* several_runs() refuses the rest */
+	/* runs_of_one_host(): as the SQLite path, a recording of no host is of host '' */
+	x->c.runs = x->nrecs > x->nhosts;
 	if (!err && !x->nrecs) {
 		sr_err("analyze: no recording%s%s%s%s in ClickHouse%s", host ? " of host " : "",
 		       host ? host : "", rec ? " named " : "", rec ? rec : "",
 		       host || rec ? "" : " yet (sysrec export --clickhouse)");
 		err = -ENOENT;
 	}
+out:
+	free(v);
+	sr_chres__free(&r);
 	return err ? err : x->ids.err;
 }
 
 /*
+ * What tells the recordings apart (report_recs.c): their place (x->ord),
+ * and when rec_split() their labels by the same rule as the SQLite path's,
+ * the database's id of a label that needs one being the recording's place.
+ */
+static int rec_names(struct chctx *x)
+{
+	int64_t *ids = calloc(x->nrecs + 1, sizeof(*ids));
+	char **paths = calloc(x->nrecs + 1, sizeof(*paths));
+	struct sr_chres r = { 0 };
+	char num[64];
+	int err = 0;
+
+	if (!ids || !paths) {
+		err = -ENOMEM;
+		goto out;
+	}
+	sr_chbuf__puts(&x->ord, "transform(rec_id, [");
+	for (size_t k = 0; k < x->nrecs; k++) {
+		snprintf(num, sizeof(num), "%stoUInt64('%" PRIu64 "')", k ? ", " : "", x->live[k]);
+		sr_chbuf__puts(&x->ord, num);
+	}
+	sr_chbuf__puts(&x->ord, "], [");
+	for (size_t k = 0; k < x->nrecs; k++) {
+		snprintf(num, sizeof(num), "%stoUInt64(%zu)", k ? ", " : "", k + 1);
+		sr_chbuf__puts(&x->ord, num);
+	}
+	sr_chbuf__puts(&x->ord, "], toUInt64(0))");
+	if (!sr_chbuf__cstr(&x->ord)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	sr_chbuf__puts(&x->rc, "");
+	if (!rec_split(&x->c))
+		goto out;
+	/* each recording's first file */
+	err = ch_q(x, &r, "SELECT rec_id, path FROM traces$ WHERE rec_id IN #"
+		   " ORDER BY rec_id, rotation_index NULLS FIRST, trace_id");
+	if (err)
+		goto out;
+	for (size_t k = 0; k < x->nrecs; k++) {
+		ids[k] = (int64_t)k + 1;
+		for (size_t i = 0; i < r.nrows && !paths[k]; i++)
+			if (strtoull(sr_chres__at(&r, i, 0), NULL, 10) == x->live[k])
+				paths[k] = (char *)sr_chres__at(&r, i, 1);
+	}
+	x->label = calloc(x->nrecs + 1, sizeof(*x->label));
+	err = x->label ? rec_label_list(x->nrecs, ids, paths, x->label) : -ENOMEM;
+	if (err)
+		goto out;
+	sr_chbuf__puts(&x->lab, "transform(rec_id, [");
+	for (size_t k = 0; k < x->nrecs; k++) {
+		snprintf(num, sizeof(num), "%stoUInt64('%" PRIu64 "')", k ? ", " : "", x->live[k]);
+		sr_chbuf__puts(&x->lab, num);
+	}
+	sr_chbuf__puts(&x->lab, "], [");
+	for (size_t k = 0; k < x->nrecs; k++) {
+		if (k)
+			sr_chbuf__puts(&x->lab, ", ");
+		quote(&x->lab, x->label[k]);
+	}
+	sr_chbuf__puts(&x->lab, "], '')");
+	sr_chbuf__puts(&x->rc, ", ");
+	sr_chbuf__add(&x->rc, x->lab.p, x->lab.n);
+	sr_chbuf__puts(&x->rc, ", recording_id");
+	err = sr_chbuf__cstr(&x->lab) && sr_chbuf__cstr(&x->rc) ? 0 : -ENOMEM;
+out:
+	if (err == -ENOMEM)
+		sr_err("%s", strerror(ENOMEM));
+	sr_chres__free(&r);
+	free(paths);
+	free(ids);
+	return err;
+}
+
+/*
  * The header: where from, and as print_summed() (report_header.c) when a
- * report adds recordings up.  Every host has one recording here
- * (several_runs() refused the rest), so rows per host add nothing up.
+ * report adds recordings up.
  */
 static void header(struct chctx *x, const char *url)
 {
@@ -309,7 +454,7 @@ static void header(struct chctx *x, const char *url)
 	fprintf(f, "# ClickHouse %s%s: %zu recording%s\n", url,
 		*x->sfx ? " (Distributed tables)" : "", x->nrecs, x->nrecs == 1 ? "" : "s");
 	print_filters(f, o);
-	if (x->nrecs < 2 || !x->c.rep->cols)
+	if (x->nrecs < 2 || !x->c.rep->cols || o->by == SR_BY_RECORDING)
 		return;
 	for (const struct sr_report_col *col = x->c.rep->cols; col->name; col++) {
 		if (col->by && !(col->by & SR_REPORT_BY(o->by)))
@@ -319,7 +464,8 @@ static void header(struct chctx *x, const char *url)
 		if ((col->flags & SR_REPORT_COL_HOST) || col->by == SR_REPORT_BY(SR_BY_HOST))
 			per_host = 1;
 	}
-	if (per_host)
+	/* rows per host add up only several runs of one host */
+	if (per_host && !x->c.runs)
 		return;
 	fprintf(f, "# %zu recordings (%s ", x->nrecs, x->nhosts > 1 ? "hosts" : "host");
 	for (size_t i = 0; i < x->nhosts; i++) {
@@ -327,56 +473,10 @@ static void header(struct chctx *x, const char *url)
 			fputs(", ", f);
 		sr_fput_text(f, x->hosts[i], strlen(x->hosts[i]));
 	}
-	fputs("): figures summed", f);
+	fputs(per_host ? "): figures summed per host" : "): figures summed", f);
 	if (o->report != SR_REP_OVERVIEW && !o->hist)
 		fputs("; --by recording: a row per recording", f);
 	fputc('\n', f);
-}
-
-/*
- * What the SQLite path has and this one not yet: refused in one line
- * (-ENOTSUP, exit status 2) rather than rows that differ.
- */
-static int not_yet(const struct sr_an_opts *o)
-{
-	const char *what = NULL;
-
-	if (o->report == SR_REP_TIMELINE &&
-	    (o->has_since || o->has_until || o->interval_ns % SR_TL_NS))
-		what = "--timeline over a window or an --interval not of whole 10 ms"
-		       " (the events' syscall_ns)";
-	else if (o->by == SR_BY_RECORDING)
-		what = "--by recording";
-	if (!what)
-		return 0;
-	sr_err("analyze: %s is not yet a report of --clickhouse: run it on the traces or a --db"
-	       " (docs/sysrec-export.md)", what);
-	return -ENOTSUP;
-}
-
-/*
- * A host with several recordings: the SQLite path tells their rows apart
- * (the recording columns, report_recs.c), which this one does not yet.
- */
-static int several_runs(struct chctx *x)
-{
-	if (x->nrecs <= x->nhosts)
-		return 0;
-	sr_err("analyze: --clickhouse: a host has several recordings, which the reports here"
-	       " do not yet tell apart: one at a time with --recording ID (docs/sysrec-export.md)");
-	return -ENOTSUP;
-}
-
-/* A string literal of ClickHouse SQL: quotes and backslashes escaped. */
-static void quote(struct sr_chbuf *b, const char *s)
-{
-	sr_chbuf__puts(b, "'");
-	for (; *s; s++) {
-		if (*s == '\'' || *s == '\\')
-			sr_chbuf__add(b, "\\", 1);
-		sr_chbuf__add(b, s, 1);
-	}
-	sr_chbuf__puts(b, "'");
 }
 
 static void add_num(struct sr_chbuf *b, const char *fmt, int64_t v)
@@ -419,6 +519,12 @@ static int proc_filter(struct chctx *x)
 		return err;
 	if (!r.nrows)
 		sr_err("analyze: no process of the recordings is --pid and --comm as given");
+	x->plo = calloc(x->nrecs + 1, sizeof(*x->plo));
+	x->phi = calloc(x->nrecs + 1, sizeof(*x->phi));
+	if (!x->plo || !x->phi) {
+		sr_chres__free(&r);
+		return -ENOMEM;
+	}
 	for (size_t k = 0; k < x->nrecs; k++) {
 		int64_t l = 0, h = 0;
 
@@ -428,6 +534,8 @@ static int proc_filter(struct chctx *x)
 				h = sr_chres__int(&r, i, 2);
 			}
 		}
+		x->plo[k] = l;
+		x->phi[k] = h;
 		add_num(&ids, k ? ", toUInt64('%lld')" : "[toUInt64('%lld')", (int64_t)x->live[k]);
 		add_num(&lo, k ? ", toInt64('%lld')" : "[toInt64('%lld')", l);
 		add_num(&hi, k ? ", toInt64('%lld')" : "[toInt64('%lld')", h);
@@ -527,9 +635,6 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 	x.c.rep = &sr_reports[o->report];
 	x.c.hdr = o->fmt == SR_FMT_TABLE ? stdout : stderr;
 	x.c.limit = o->limit >= 0 ? o->limit : o->fmt == SR_FMT_TABLE ? x.c.rep->limit : 0;
-	err = o->report == SR_REP_SQL ? 0 : not_yet(o);
-	if (err)
-		return err;
 	err = sr_ch__new(&x.ch, url);
 	if (!err)
 		err = find_tables(&x);
@@ -541,7 +646,7 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 	}
 	err = load_live(&x, host, rec);
 	if (!err)
-		err = several_runs(&x);
+		err = rec_names(&x);
 	if (!err)
 		err = proc_filter(&x);
 	if (!err)
@@ -592,10 +697,24 @@ int sr_ch_report(const char *url, const char *host, const char *rec,
 		break;
 	}
 out:
+	for (size_t i = 0; i < x.nrecs; i++) {
+		free(x.rid[i]);
+		free(x.rhost[i]);
+		if (x.label)
+			free(x.label[i]);
+	}
+	free(x.rid);
+	free(x.rhost);
+	free(x.label);
 	free(x.live);
 	for (size_t i = 0; i < x.nhosts; i++)
 		free(x.hosts[i]);
 	free(x.hosts);
+	sr_chbuf__free(&x.ord);
+	sr_chbuf__free(&x.lab);
+	sr_chbuf__free(&x.rc);
+	free(x.plo);
+	free(x.phi);
 	sr_chbuf__free(&x.ids);
 	sr_chbuf__free(&x.pf);
 	sr_chbuf__free(&x.cf);

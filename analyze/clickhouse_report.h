@@ -8,8 +8,11 @@
  *   clickhouse_report_tables.c  the reports on the tables computed at import
  *                               (--top-io, --files, --mem, --cpu, --procs)
  *   clickhouse_report_events.c  the reports on the events (--syscalls [--hist],
- *                               --slow, --errors, --timeline)
+ *                               --slow, --errors)
  *   clickhouse_report_net.c     --net over the net tables
+ *   clickhouse_timeline.c       --timeline: over table tl, or the events spread
+ *                               over buckets (a window, an odd --interval)
+ *   clickhouse_window.c         --since/--until
  *
  * Queries are written with '$' after each table name, which becomes "_dist"
  * on a database with the Distributed tables of docs/SCHEMA.md ("Sharding"),
@@ -29,7 +32,21 @@ struct chctx {
 	size_t nrecs;
 	char **hosts;		/* the hosts, sorted, once each (for the header) */
 	size_t nhosts;
-	uint64_t *live;		/* the recordings, in the order of ids */
+	/*
+	 * The recordings, in the order of ids: the exports' (exported_ns,
+	 * then first_event), which is the SQLite path's rec_id order for
+	 * traces exported in one run as analyze imports them.
+	 */
+	uint64_t *live;
+	char **label;		/* when rec_split(): each one's label (report_recs.c) */
+	char **rid, **rhost;	/* each one's recording_id and host, NULL when none */
+	/*
+	 * SQL of rec_id: its place in live from 1 (ord, the SQLite path's
+	 * rec_id), its label (lab), and the columns of SR_REPORT_COL_REC
+	 * (rc: ", label, recording_id" when rec_split(), else ""; the query
+	 * has recording_id from recordings).
+	 */
+	struct sr_chbuf ord, lab, rc;
 	/*
 	 * The filters, as clauses for a subquery over one table with rec_id,
 	 * proc_id and cgroup_id ("" when not asked for): --pid and --comm (pf),
@@ -37,6 +54,7 @@ struct chctx {
 	 * SQLite path's narrow_scans).
 	 */
 	struct sr_chbuf pf, cf, nw;
+	int64_t *plo, *phi;	/* with pf: the span of nw per recording, in the order of live */
 	struct sr_chbuf cfp;	/* cf through procs, for mem_ev (no cgroup_id) */
 	/*
 	 * --since/--until (clickhouse_window.c): the events in each
@@ -74,6 +92,9 @@ const char *ch_lim(struct chctx *x, char *buf, size_t len);
 /* ch_fill(), print, free @rs and @r; @err: of the query (nothing printed then). */
 int ch_print_fill(struct chctx *x, struct sr_rs *rs, struct sr_chres *r, int err);
 
+/* " transform(rec_id, [ids], [v], toInt64(0))": a value of each recording, into @b */
+void ch_per_rec(struct chctx *x, struct sr_chbuf *b, const int64_t *v);
+
 /* clickhouse_window.c: --since/--until into @o (made relative) and x */
 int ch_window(struct chctx *x, struct sr_an_opts *o);
 /*
@@ -96,6 +117,8 @@ int ch_syscalls(struct chctx *x);
 int ch_hist(struct chctx *x);
 int ch_slow(struct chctx *x);
 int ch_errors(struct chctx *x);
+
+/* clickhouse_timeline.c */
 int ch_timeline(struct chctx *x);
 
 /* clickhouse_report_net.c */

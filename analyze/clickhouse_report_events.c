@@ -2,7 +2,7 @@
 /*
  * clickhouse_report_events.c - the reports of analyze --clickhouse that
  * read the events: --syscalls (exact percentiles over every duration),
- * --syscalls --hist, --slow, --errors and --timeline.
+ * --syscalls --hist, --slow and --errors (--timeline: clickhouse_timeline.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,8 +29,9 @@
 
 int ch_syscalls(struct chctx *x)
 {
-	int by_host = x->c.o->by == SR_BY_HOST;
+	int by_host = x->c.o->by == SR_BY_HOST, by_rec = x->c.o->by == SR_BY_RECORDING;
 	struct sr_rs *rs = rep_rs(&x->c, SR_REP_SYSCALLS, x->c.o->by);
+	struct sr_chbuf key = { 0 }, ord = { 0 };
 	struct sr_chres r;
 	char l[32];
 	int err;
@@ -43,15 +44,30 @@ int ch_syscalls(struct chctx *x)
 	 * ceil(p/100 * calls) of the sorted durations, as sr_percentile), and
 	 * the cpu split over the calls of recordings with the class.  Per
 	 * host (report_syscalls.c's filtered_stats), the hosts by name, the
-	 * one without a name last.
+	 * one without a name last; per recording, the recordings in turn.
 	 */
+	if (by_host) {
+		sr_chbuf__puts(&key, "ifNull(rhost, '(unknown)'), ");
+		sr_chbuf__puts(&ord, "isNull(rhost), rhost, ");
+	} else if (by_rec) {
+		sr_chbuf__puts(&key, x->lab.p);
+		sr_chbuf__puts(&key, ", ");
+		sr_chbuf__puts(&ord, x->ord.p);
+		sr_chbuf__puts(&ord, ", ");
+	}
+	if ((key.n && !sr_chbuf__cstr(&key)) || (ord.n && !sr_chbuf__cstr(&ord))) {
+		sr_chbuf__free(&key);
+		sr_chbuf__free(&ord);
+		sr_rs__free(rs);
+		return -ENOMEM;
+	}
 	err = ch_q(x, &r, "SELECT %sname, count() AS calls,"
 		  " countIf(ret < 0 AND ret >= -4095) AS errors, sum(d) AS total,"
 		  " intDiv(total, calls), arrayElement(arraySort(groupArray(d)),"
 		  "  toUInt64(greatest(1, least(toFloat64(calls), ceil(50 * calls / 100.0))))),"
 		  " arrayElement(arraySort(groupArray(d)),"
 		  "  toUInt64(greatest(1, least(toFloat64(calls), ceil(99 * calls / 100.0))))),"
-		  " max(d)%s FROM"
+		  " max(d)%s%s FROM"
 		  " (SELECT * FROM"
 		  "  (SELECT rec_id, assumeNotNull(sys_id) AS sys_id,"
 		  "   least(greatest(ifNull(dur_ns, 0), 0), %lld) AS d, ifNull(ret, 0) AS ret,"
@@ -59,11 +75,11 @@ int ch_syscalls(struct chctx *x)
 		  "   FROM events$ WHERE rec_id IN # AND sys_id IS NOT NULL%s%s%s)"
 		  "  ANY INNER JOIN (SELECT rec_id, sys_id, name FROM syscalls$ WHERE rec_id IN #)"
 		  "  USING (rec_id, sys_id))"
-		  " ANY LEFT JOIN (SELECT rec_id, host AS rhost FROM recordings$ WHERE rec_id IN #)"
-		  " USING (rec_id) GROUP BY %sname"
+		  " ANY LEFT JOIN (SELECT rec_id, host AS rhost, recording_id FROM recordings$"
+		  "  WHERE rec_id IN #) USING (rec_id) GROUP BY %sname"
 		  " ORDER BY %stotal DESC, calls DESC, name%s",
-		  by_host ? "ifNull(rhost, '(unknown)'), " : "",
-		  !has_cpu(&x->c) ? "" : x->filtered || by_host ?
+		  ch_f(&key),
+		  !has_cpu(&x->c) ? "" : x->filtered || by_host || by_rec ?
 		  /* filtered (report_syscalls.c): the calls' on-CPU times summed */
 		  ", if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
 		  "  sumIf(assumeNotNull(on_cpu_ns), on_cpu_ns IS NOT NULL))" SPLIT_REST :
@@ -71,10 +87,12 @@ int ch_syscalls(struct chctx *x)
 		  ", if(countIf(on_cpu_ns IS NOT NULL) = 0, NULL,"
 		  "  greatest(sumIf(d, on_cpu_ns IS NOT NULL) - sumIf(ifNull(off_cpu_ns, 0),"
 		  "  on_cpu_ns IS NOT NULL) - sumIf(ifNull(runq_ns, 0), on_cpu_ns IS NOT NULL), 0))"
-		  SPLIT_REST,
+		  SPLIT_REST, by_rec ? ", any(recording_id), any(rhost)" : "",
 		  (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->nw),
-		  by_host ? "rhost, " : "", by_host ? "isNull(rhost), rhost, " : "",
+		  by_host ? "rhost, " : by_rec ? "rec_id, " : "", ch_f(&ord),
 		  ch_lim(x, l, sizeof(l)));
+	sr_chbuf__free(&key);
+	sr_chbuf__free(&ord);
 	return ch_print_fill(x, rs, &r, err);
 }
 
@@ -103,8 +121,8 @@ static int errno_text(struct sr_val *v, int64_t ret)
 	"   WHERE rec_id IN #) USING (rec_id, file))"				\
 	" ANY LEFT JOIN (SELECT rec_id, event_id AS id, path AS opath, name AS oname"	\
 	"  FROM ev_open$ WHERE rec_id IN #) USING (rec_id, id))"		\
-	" ANY LEFT JOIN (SELECT rec_id, host, start_ns, clock_offset_ns FROM recordings$" \
-	"  WHERE rec_id IN #) USING (rec_id)"
+	" ANY LEFT JOIN (SELECT rec_id, host, recording_id, start_ns, clock_offset_ns"	\
+	"  FROM recordings$ WHERE rec_id IN #) USING (rec_id)"
 
 int ch_slow(struct chctx *x)
 {
@@ -115,17 +133,18 @@ int ch_slow(struct chctx *x)
 
 	if (!rs)
 		return -ENOMEM;
+	/* ties in the SQLite path's event id order: the recordings in turn, each's ids */
 	err = ch_q(x, &r, "SELECT ts, start_ns, clock_offset_ns, pid, tid, comm, syscall, dur,"
 		  " on_cpu_ns, off_cpu_ns, blocked_ns, runq_ns, vol_switches, invol_switches,"
-		  " ret, fd, coalesce(fname, opath, oname), host FROM" EV_NAMES(
+		  " ret, fd, coalesce(fname, opath, oname), host%s FROM" EV_NAMES(
 		  "SELECT rec_id, id, ts, pid, tid, comm, ifNull(sys_id, -1) AS sys,"
 		  " least(greatest(dur_ns, 0), %lld) AS dur, on_cpu_ns, off_cpu_ns, blocked_ns,"
 		  " runq_ns, vol_switches, invol_switches, ret, fd,"
 		  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
-		  " AND dur_ns IS NOT NULL%s%s%s ORDER BY dur DESC, id, host, rec_id%s")
-		  " ORDER BY dur DESC, id, host, rec_id SETTINGS join_use_nulls = 1",
-		  (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->win),
-		  ch_lim(x, l, sizeof(l)));
+		  " AND dur_ns IS NOT NULL%s%s%s ORDER BY dur DESC, %s, id%s")
+		  " ORDER BY dur DESC, %s, id SETTINGS join_use_nulls = 1",
+		  ch_f(&x->rc), (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->win),
+		  x->ord.p, ch_lim(x, l, sizeof(l)), x->ord.p);
 	if (err)
 		goto out;
 	for (size_t i = 0; i < r.nrows; i++) {
@@ -157,6 +176,10 @@ int ch_slow(struct chctx *x)
 			sr_rs__null(rs);
 		}
 		ch_put(rs, &r, i, 17);		/* host */
+		if (rec_split(&x->c)) {
+			ch_put(rs, &r, i, 18);	/* recording */
+			ch_put(rs, &r, i, 19);	/* recording_id */
+		}
 	}
 	err = print_rs(&x->c, rs);
 out:
@@ -167,7 +190,8 @@ out:
 
 int ch_errors(struct chctx *x)
 {
-	struct sr_rs *rs = rep_rs(&x->c, SR_REP_ERRORS, 0);
+	int by_rec = x->c.o->by == SR_BY_RECORDING;
+	struct sr_rs *rs = rep_rs(&x->c, SR_REP_ERRORS, x->c.o->by);
 	struct sr_chres r;
 	char l[32];
 	int err;
@@ -176,14 +200,17 @@ int ch_errors(struct chctx *x)
 		return -ENOMEM;
 	err = ch_q(x, &r, "SELECT syscall, NULL, -ret AS errno, coalesce(fname, opath, oname)"
 		  " AS path, count() AS failures, uniqExactIf(rec_id, assumeNotNull(proc_id),"
-		  " proc_id IS NOT NULL), host FROM" EV_NAMES(
+		  " proc_id IS NOT NULL), host%s FROM" EV_NAMES(
 		  "SELECT rec_id, id, proc_id, assumeNotNull(sys_id) AS sys, ret,"
 		  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
 		  " AND ret < 0 AND ret >= -4095 AND sys_id IS NOT NULL%s%s%s")
-		  " GROUP BY host, syscall, errno, path"
+		  " GROUP BY %s, syscall, errno, path"
 		  " ORDER BY failures DESC, syscall NULLS FIRST, errno, path NULLS FIRST,"
-		  " host NULLS FIRST%s SETTINGS join_use_nulls = 1", ch_f(&x->pf), ch_f(&x->cf),
-		  ch_f(&x->win), ch_lim(x, l, sizeof(l)));
+		  " host NULLS FIRST%s%s%s SETTINGS join_use_nulls = 1",
+		  by_rec ? ch_f(&x->rc) : "", ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->win),
+		  /* per host, or with --by recording per recording */
+		  by_rec ? "rec_id, host, recording_id" : "host", by_rec ? ", " : "",
+		  by_rec ? x->ord.p : "", ch_lim(x, l, sizeof(l)));
 	if (!err) {
 		ch_fill(x, rs, &r);
 		for (size_t i = 0; i < rs->nrows && !err; i++)
@@ -191,85 +218,6 @@ int ch_errors(struct chctx *x)
 		if (!err)
 			err = print_rs(&x->c, rs);
 	}
-	sr_chres__free(&r);
-	sr_rs__free(rs);
-	return err;
-}
-
-/*
- * --timeline over table tl (report_timeline.c's timeline_rec without a
- * window): per recording its 10 ms buckets summed, each placed from the
- * recording's start (with --time abs, by its own clock on the first's).
- */
-int ch_timeline(struct chctx *x)
-{
-	const struct sr_an_opts *o = x->c.o;
-	struct sr_rs *rs = rep_rs(&x->c, SR_REP_TIMELINE, 0);
-	struct sr_chres r = { 0 }, e = { 0 }, f = { 0 };
-	struct tl_start at = { 0 };
-	struct tl_row *v = NULL;
-	int64_t *shift = NULL;
-	char hbuf[32];
-	int err;
-
-	if (!rs)
-		return -ENOMEM;
-	/*
-	 * The longest recording; every recording's clock, the first one's
-	 * (the first export, its first recording) first: two queries, as
-	 * 18.16 loses a scalar subquery of a query over a Distributed table.
-	 */
-	err = ch_q(x, &e, "SELECT ifNull(max(stop_ns - start_ns), 0) FROM recordings$"
-		   " WHERE rec_id IN #");
-	if (!err)
-		err = ch_q(x, &f, "SELECT rec_id, start_ns, clock_offset_ns FROM recordings$"
-			   " WHERE rec_id IN # ORDER BY exported_ns, first_event, rec_id");
-	if (!err && (f.nrows < 1 || e.nrows != 1))
-		err = -EPROTO;
-	if (err)
-		goto out;
-	at.start = sr_chres__int(&f, 0, 1);
-	at.has_off = sr_chres__at(&f, 0, 2) != NULL;
-	at.off = sr_chres__int(&f, 0, 2);
-	at.iv = o->interval_ns ? (int64_t)o->interval_ns :
-		timeline_interval(o, sr_chres__int(&e, 0, 0));
-	if (!o->interval_ns)
-		fprintf(x->c.hdr, "# bucket: %s (about 100 over the recording; --interval sets it)\n",
-			sr_human_dur((uint64_t)at.iv, hbuf, sizeof(hbuf)));
-	err = ch_q(x, &r, "SELECT rec_id, bucket, sum(events), sum(read_bytes), sum(write_bytes),"
-		   " sum(sys_ns), sum(sys_rate) FROM tl$ WHERE rec_id IN #%s%s"
-		   " GROUP BY rec_id, bucket", ch_f(&x->pf), ch_f(&x->cf));
-	if (err)
-		goto out;
-	v = calloc(r.nrows + 1, sizeof(*v));
-	shift = calloc(f.nrows, sizeof(*shift));
-	if (!v || !shift) {
-		err = -ENOMEM;
-		goto out;
-	}
-	/* rec_shift(): --time abs places a recording with a clock by it, from the first's */
-	for (size_t k = 0; k < f.nrows && o->time_abs && at.has_off; k++)
-		if (sr_chres__at(&f, k, 2))
-			shift[k] = sat_add(sat_add(sr_chres__int(&f, k, 1), sr_chres__int(&f, k, 2)),
-					   -sat_add(at.start, at.off));
-	for (size_t i = 0; i < r.nrows; i++) {
-		const char *rec = sr_chres__at(&r, i, 0);
-		int64_t sh = 0;
-
-		for (size_t k = 0; k < f.nrows; k++)
-			if (!strcmp(rec, sr_chres__at(&f, k, 0)))
-				sh = shift[k];
-		v[i] = (struct tl_row){ sat_add(sr_chres__int(&r, i, 1) * SR_TL_NS, sh),
-					sr_chres__int(&r, i, 2), sr_chres__int(&r, i, 3),
-					sr_chres__int(&r, i, 4), sr_chres__int(&r, i, 5),
-					sr_chres__int(&r, i, 6) };
-	}
-	err = timeline_from_tl(&x->c, rs, &at, v, r.nrows);
-out:
-	free(shift);
-	free(v);
-	sr_chres__free(&f);
-	sr_chres__free(&e);
 	sr_chres__free(&r);
 	sr_rs__free(rs);
 	return err;

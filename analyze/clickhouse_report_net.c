@@ -28,7 +28,7 @@ static int same_cell(const struct sr_chres *r, size_t ra, size_t ca,
 	       !memcmp(a, b, r->lens[ra * r->ncols + ca]);
 }
 
-/* Row @i of @r (key: host, endpoint, proc_id at @kr) is row @k of @q (key at 0). */
+/* Row @i of @r (key: host, endpoint[, rec_id, proc_id] at @kr) is row @k of @q (key at 0). */
 static int same_key(const struct sr_chres *r, size_t i, const size_t *kr, int nk,
 		    const struct sr_chres *q, size_t k)
 {
@@ -71,10 +71,14 @@ int ch_net(struct chctx *x)
 	int by_proc = x->c.o->by == SR_BY_PROCESS;
 	struct sr_chres r = { 0 }, e = { 0 }, l = { 0 };
 	struct sr_rs *rs;
-	/* the key's columns in r: host, endpoint (and proc_id, the last) */
-	size_t kr[3], errcol = by_proc ? 8 : 6, latcol = errcol + 1;
-	int nk = by_proc ? 3 : 2, err;
-	const char *key = by_proc ? "rhost, endpoint, proc_id" : "rhost, endpoint";
+	/*
+	 * The key's columns in r: host, endpoint (and the process: rec_id and
+	 * proc_id, the last; a proc_id is of one export, the SQLite path's of
+	 * one database).
+	 */
+	size_t kr[4], errcol = by_proc ? 8 : 6, latcol = errcol + 1;
+	int nk = by_proc ? 4 : 2, err;
+	const char *key = by_proc ? "rhost, endpoint, rec_id, proc_id" : "rhost, endpoint";
 	char lim[32];
 
 	if (x->ftime || x->cf.n)
@@ -94,10 +98,11 @@ int ch_net(struct chctx *x)
 		   " ANY LEFT JOIN (SELECT rec_id, host AS rhost FROM recordings$ WHERE rec_id IN #)"
 		   " USING (rec_id) GROUP BY %s%s"
 		   " ORDER BY ss + sr DESC, sc + sa DESC, isNotNull(endpoint), endpoint%s,"
-		   " isNotNull(rhost), rhost%s",
-		   by_proc ? "pid, comm," : "", by_proc ? ", proc_id" : "",
+		   " isNotNull(rhost), rhost%s%s%s%s",
+		   by_proc ? "pid, comm," : "", by_proc ? ", rec_id, proc_id" : "",
 		   ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive), key,
 		   by_proc ? ", pid, comm" : "", by_proc ? ", pid" : "",
+		   by_proc ? ", " : "", by_proc ? x->ord.p : "", by_proc ? ", proc_id" : "",
 		   ch_lim(x, lim, sizeof(lim)));
 	/* a failure's errnos: of every process of the host (--pid, --comm alone filter them) */
 	if (!err)
@@ -122,7 +127,8 @@ int ch_net(struct chctx *x)
 		goto out;
 	kr[0] = by_proc ? 15 : 13;	/* rhost */
 	kr[1] = 0;			/* endpoint */
-	kr[2] = kr[0] + 1;		/* proc_id */
+	kr[2] = kr[0] + 1;		/* rec_id */
+	kr[3] = kr[0] + 2;		/* proc_id */
 	for (size_t i = 0; i < r.nrows && !err; i++) {
 		if (x->c.limit > 0 && (int64_t)i >= x->c.limit) {
 			rs->more = 1;

@@ -27,19 +27,31 @@ int ch_top_io(struct chctx *x, int by)
 
 	if (!rs)
 		return -ENOMEM;
+	/* a process is one recording's: which, when recordings need telling apart */
 	if (by == SR_BY_PROCESS)
-		err = ch_q(x, &r, "SELECT pid, comm, rd, rb, wr, wb, host FROM"
-			  " (SELECT pid, comm, rd, rb, wr, wb, rec_id FROM"
+		err = ch_q(x, &r, "SELECT pid, comm, rd, rb, wr, wb, host%s FROM"
+			  " (SELECT pid, comm, rd, rb, wr, wb, rec_id, proc_id FROM"
 			  "  (SELECT rec_id, assumeNotNull(proc_id) AS proc_id, sum(reads) AS rd,"
 			  "   sum(read_bytes) AS rb, sum(writes) AS wr, sum(write_bytes) AS wb"
 			  "   FROM %s WHERE rec_id IN # AND proc_id IS NOT NULL%s%s"
 			  "   GROUP BY rec_id, proc_id HAVING rd + wr > 0)"
 			  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
 			  "   WHERE rec_id IN #) USING (rec_id, proc_id))"
-			  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
-			  " USING (rec_id)"
-			  " ORDER BY rb + wb DESC, rd + wr DESC, pid, comm NULLS FIRST%s",
-			  ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
+			  " ANY LEFT JOIN (SELECT rec_id, host, recording_id FROM recordings$"
+			  "  WHERE rec_id IN #) USING (rec_id)"
+			  " ORDER BY rb + wb DESC, rd + wr DESC, pid, comm NULLS FIRST, %s, proc_id%s",
+			  ch_f(&x->rc), ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf), x->ord.p,
+			  ch_lim(x, l, sizeof(l)));
+	else if (by == SR_BY_RECORDING)
+		err = ch_q(x, &r, "SELECT %s AS lab, rd, rb, wr, wb, host, recording_id FROM"
+			  " (SELECT rec_id, sum(reads) AS rd, sum(read_bytes) AS rb, sum(writes) AS wr,"
+			  "  sum(write_bytes) AS wb FROM %s WHERE rec_id IN #%s%s"
+			  "  GROUP BY rec_id HAVING rd + wr > 0)"
+			  " ANY LEFT JOIN (SELECT rec_id, host, recording_id FROM recordings$"
+			  "  WHERE rec_id IN #) USING (rec_id)"
+			  " ORDER BY rb + wb DESC, rd + wr DESC, lab, rd%s",
+			  x->lab.p, ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf),
+			  ch_lim(x, l, sizeof(l)));
 	else if (by == SR_BY_FILE)
 		err = ch_q(x, &r, "SELECT ifNull(name, '(unknown)') AS n, sum(rd) AS srd,"
 			  " sum(rb) AS srb, sum(wr) AS swr, sum(wb) AS swb, host FROM"
@@ -76,7 +88,11 @@ int ch_top_io(struct chctx *x, int by)
 
 int ch_files(struct chctx *x)
 {
-	struct sr_rs *rs = rep_rs(&x->c, SR_REP_FILES, 0);
+	struct sr_rs *rs = rep_rs(&x->c, SR_REP_FILES, x->c.o->by);
+	int by_rec = x->c.o->by == SR_BY_RECORDING;
+	/* a path is a row per host, or with --by recording per recording */
+	const char *key = by_rec ? "rec_id, host, recording_id" : "host";
+	const char *rc = by_rec ? ch_f(&x->rc) : "", *ord = by_rec ? ", " : "";
 	struct sr_chres r;
 	char l[32];
 	int err;
@@ -89,20 +105,22 @@ int ch_files(struct chctx *x)
 			   " uniqExactIf(rec_id, proc_id, reads > 0 AND proc_id IS NOT NULL),"
 			   " uniqExactIf(rec_id, proc_id, writes > 0 AND proc_id IS NOT NULL),"
 			   " sum(reads) AS srd, sum(read_bytes) AS srb, sum(writes) AS swr,"
-			   " sum(write_bytes) AS swb, host FROM"
+			   " sum(write_bytes) AS swb, host%s FROM"
 			   " (SELECT * FROM"
 			   "  (SELECT rec_id, assumeNotNull(file_id) AS file_id, proc_id, opens, reads,"
 			   "   read_bytes, writes, write_bytes FROM %s WHERE rec_id IN #"
 			   "   AND file_id IS NOT NULL%s%s)"
 			   "  ANY INNER JOIN (SELECT rec_id, file_id, name FROM files$"
 			   "   WHERE rec_id IN #) USING (rec_id, file_id))"
-			   " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
-			   " USING (rec_id) GROUP BY host, name HAVING sop + srd + swr > 0"
-			   " ORDER BY srb + swb DESC, sop DESC, name, host NULLS FIRST%s",
-			   ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
+			   " ANY LEFT JOIN (SELECT rec_id, host, recording_id FROM recordings$"
+			   "  WHERE rec_id IN #) USING (rec_id) GROUP BY %s, name"
+			   " HAVING sop + srd + swr > 0"
+			   " ORDER BY srb + swb DESC, sop DESC, name, host NULLS FIRST%s%s%s",
+			   rc, ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf), key, ord,
+			   by_rec ? x->ord.p : "", ch_lim(x, l, sizeof(l)));
 	else
 		err = ch_q(x, &r, "SELECT name, sum(op) AS sop, sum(rs) AS srs, sum(ws) AS sws,"
-			   " sum(rd) AS srd, sum(rb) AS srb, sum(wr) AS swr, sum(wb) AS swb, host FROM"
+			   " sum(rd) AS srd, sum(rb) AS srb, sum(wr) AS swr, sum(wb) AS swb, host%s FROM"
 			   " (SELECT name, op, rs, ws, rd, rb, wr, wb, rec_id FROM"
 			   "  (SELECT rec_id, assumeNotNull(file_id) AS file_id, sum(opens) AS op,"
 			   "   sum(readers) AS rs, sum(writers) AS ws, sum(reads) AS rd,"
@@ -111,10 +129,11 @@ int ch_files(struct chctx *x)
 			   "   GROUP BY rec_id, file_id)"
 			   "  ANY INNER JOIN (SELECT rec_id, file_id, name FROM files$ WHERE rec_id IN #)"
 			   "  USING (rec_id, file_id))"
-			   " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
-			   " USING (rec_id) GROUP BY host, name HAVING sop + srd + swr > 0"
-			   " ORDER BY srb + swb DESC, sop DESC, name, host NULLS FIRST%s",
-			   ch_lim(x, l, sizeof(l)));
+			   " ANY LEFT JOIN (SELECT rec_id, host, recording_id FROM recordings$"
+			   "  WHERE rec_id IN #) USING (rec_id) GROUP BY %s, name"
+			   " HAVING sop + srd + swr > 0"
+			   " ORDER BY srb + swb DESC, sop DESC, name, host NULLS FIRST%s%s%s",
+			   rc, key, ord, by_rec ? x->ord.p : "", ch_lim(x, l, sizeof(l)));
 	return ch_print_fill(x, rs, &r, err);
 }
 
@@ -135,16 +154,16 @@ int ch_mem(struct chctx *x)
 		return err;
 	}
 	err = ch_q(x, &r, "SELECT pid, comm, mmaps, mapped, munmaps, unmapped, peak, brks,"
-		  " brk_last - brk_first, host FROM"
+		  " brk_last - brk_first, host%s FROM"
 		  " (SELECT * FROM"
 		  "  (SELECT rec_id, proc_id, mmaps, mapped, munmaps, unmapped, peak, brks,"
 		  "   brk_first, brk_last FROM proc_mem$ WHERE rec_id IN #)"
 		  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
 		  "   WHERE rec_id IN #%s%s) USING (rec_id, proc_id))"
-		  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
-		  " USING (rec_id)"
-		  " ORDER BY peak DESC, mapped DESC, pid, proc_id, rec_id%s", ch_f(&x->pf),
-		  ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
+		  " ANY LEFT JOIN (SELECT rec_id, host, recording_id FROM recordings$"
+		  "  WHERE rec_id IN #) USING (rec_id)"
+		  " ORDER BY peak DESC, mapped DESC, pid, %s, proc_id%s", ch_f(&x->rc),
+		  ch_f(&x->pf), ch_f(&x->cf), x->ord.p, ch_lim(x, l, sizeof(l)));
 	return ch_print_fill(x, rs, &r, err);
 }
 
@@ -167,31 +186,39 @@ static int set_val(struct sr_val *v, const char *s, double d)
 }
 
 /*
- * --cpu --by host (report_cpu.c's cpu_summed): a host's processes added
- * up, its share of the time of all its recordings.
+ * --cpu --by host and --by recording (report_cpu.c's cpu_summed): the
+ * processes added up per host or recording, the share of the time of the
+ * host's recordings, or of the recording.
  */
-static int ch_cpu_host(struct chctx *x, struct sr_rs *rs)
+static int ch_cpu_summed(struct chctx *x, struct sr_rs *rs)
 {
+	int by_rec = x->c.o->by == SR_BY_RECORDING;
 	struct sr_chres r = { 0 }, d = { 0 };
 	char l[32];
 	int err;
 
-	err = ch_q(x, &r, "SELECT ifNull(rhost, '(unknown)') AS h, count(), sum(on_cpu_ns) AS son,"
+	err = ch_q(x, &r, "SELECT %s AS h, count(), sum(on_cpu_ns) AS son,"
 		   " NULL, sum(runq_ns), sum(off_cpu_ns), sum(vol_switches), sum(invol_switches),"
 		   " sum(blocked_ns), max(runq_max_ns), NULL, sum(timeslices), sum(runq_waits),"
-		   " sum(threads) FROM"
+		   " sum(threads)%s FROM"
 		   " (SELECT * FROM"
 		   "  (SELECT rec_id, proc_id, on_cpu_ns, runq_ns, off_cpu_ns, vol_switches,"
 		   "   invol_switches, blocked_ns, runq_max_ns, timeslices, runq_waits, threads"
 		   "   FROM proc_cpu$ WHERE rec_id IN #)"
 		   "  ANY INNER JOIN (SELECT rec_id, proc_id FROM procs$"
 		   "   WHERE rec_id IN #%s%s%s) USING (rec_id, proc_id))"
-		   " ANY LEFT JOIN (SELECT rec_id, host AS rhost FROM recordings$ WHERE rec_id IN #)"
-		   " USING (rec_id) GROUP BY rhost ORDER BY isNull(son), son DESC, h%s",
-		   ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive), ch_lim(x, l, sizeof(l)));
+		   " ANY LEFT JOIN (SELECT rec_id, host AS rhost, recording_id FROM recordings$"
+		   "  WHERE rec_id IN #) USING (rec_id) GROUP BY %s"
+		   " ORDER BY isNull(son), son DESC, h%s",
+		   by_rec ? x->lab.p : "ifNull(rhost, '(unknown)')",
+		   by_rec ? ", any(rhost), any(recording_id)" : "",
+		   ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive), by_rec ? "rec_id" : "rhost",
+		   ch_lim(x, l, sizeof(l)));
+	/* the time of each row's recordings, by the row's name */
 	if (!err)
-		err = ch_q(x, &d, "SELECT ifNull(host, '(unknown)'), sum(stop_ns - start_ns)"
-			   " FROM recordings$ WHERE rec_id IN # GROUP BY host");
+		err = ch_q(x, &d, "SELECT %s, sum(stop_ns - start_ns) FROM recordings$"
+			   " WHERE rec_id IN # GROUP BY %s",
+			   by_rec ? x->lab.p : "ifNull(host, '(unknown)')", by_rec ? "rec_id" : "host");
 	if (!err)
 		ch_fill(x, rs, &r);
 	for (size_t i = 0; i < rs->nrows && !err; i++) {
@@ -234,28 +261,28 @@ int ch_cpu(struct chctx *x)
 	rs = rep_rs(&x->c, SR_REP_CPU, x->c.o->by);
 	if (!rs)
 		return -ENOMEM;
-	if (x->c.o->by == SR_BY_HOST)
-		return ch_cpu_host(x, rs);
+	if (x->c.o->by == SR_BY_HOST || x->c.o->by == SR_BY_RECORDING)
+		return ch_cpu_summed(x, rs);
 	/* share: the table's text, made below from on_cpu_ns and the duration */
 	err = ch_q(x, &r, "SELECT pid, %s on_cpu_ns, NULL, runq_ns, off_cpu_ns, vol_switches,"
 		  " invol_switches, blocked_ns, runq_p50_ns, runq_p99_ns, runq_max_ns,"
 		  " if(stop_ns > start_ns, on_cpu_ns / (stop_ns - start_ns), NULL),"
-		  " timeslices, runq_waits, %s host FROM"
+		  " timeslices, runq_waits, %s host%s FROM"
 		  " (SELECT * FROM"
 		  "  (SELECT rec_id, %s proc_id, on_cpu_ns, runq_ns, off_cpu_ns, vol_switches,"
 		  "   invol_switches, blocked_ns, runq_p50_ns, runq_p99_ns, runq_max_ns,"
 		  "   timeslices, runq_waits%s FROM %s$ WHERE rec_id IN #%s)"
 		  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm AS pcomm FROM procs$"
 		  "   WHERE rec_id IN #%s%s%s) USING (rec_id, proc_id))"
-		  " ANY LEFT JOIN (SELECT rec_id, host, start_ns, stop_ns FROM recordings$"
-		  "  WHERE rec_id IN #) USING (rec_id)"
-		  " ORDER BY on_cpu_ns IS NULL, on_cpu_ns DESC, pid%s%s",
-		  thread ? "tid, comm," : "pcomm,", thread ? "" : "threads,",
+		  " ANY LEFT JOIN (SELECT rec_id, host, recording_id, start_ns, stop_ns"
+		  "  FROM recordings$ WHERE rec_id IN #) USING (rec_id)"
+		  " ORDER BY on_cpu_ns IS NULL, on_cpu_ns DESC, pid%s, %s, proc_id%s",
+		  thread ? "tid, comm," : "pcomm,", thread ? "" : "threads,", ch_f(&x->rc),
 		  thread ? "tid, comm, assumeNotNull(proc_id) AS" : "",
 		  thread ? "" : ", threads", thread ? "thread_cpu" : "proc_cpu",
 		  thread ? " AND proc_id IS NOT NULL" : "", ch_f(&x->pf), ch_f(&x->cf),
 		  ch_f(&x->alive),
-		  thread ? ", tid" : "",
+		  thread ? ", tid" : "", x->ord.p,
 		  ch_lim(x, l, sizeof(l)));
 	if (!err) {
 		ch_fill(x, rs, &r);
@@ -309,20 +336,23 @@ int ch_procs(struct chctx *x)
 
 	if (!rs)
 		return -ENOMEM;
-	/* in proc_id order, as the SQLite path reads them (ties of the sort keep it) */
+	/*
+	 * In the SQLite path's proc_id order, as it reads them (ties of the
+	 * sort keep it): the recordings in turn, each's proc_ids.
+	 */
 	err = ch_q(x, &r, "SELECT rec_id, proc_id, parent_id, pid, ppid, start_ts, exit_ts,"
 		  " exit_code, exit_status, exit_signal, threads, execs, comm, exe, cmdline,"
-		  " host, start_ns, clock_offset_ns, on_cpu_ns FROM"
+		  " host, start_ns, clock_offset_ns, on_cpu_ns%s FROM"
 		  " (SELECT * FROM"
 		  "  (SELECT rec_id, proc_id, parent_id, pid, ppid, start_ts, exit_ts, exit_code,"
 		  "   exit_status, exit_signal, threads, execs, comm, exe, cmdline FROM procs$"
 		  "   WHERE rec_id IN #%s%s%s)"
 		  "  ANY LEFT JOIN (SELECT rec_id, proc_id, on_cpu_ns FROM proc_cpu$"
 		  "   WHERE rec_id IN #) USING (rec_id, proc_id))"
-		  " ANY INNER JOIN (SELECT rec_id, host, start_ns, clock_offset_ns FROM"
-		  "  recordings$ WHERE rec_id IN #) USING (rec_id)"
-		  " ORDER BY proc_id, host, rec_id SETTINGS join_use_nulls = 1",
-		  ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive));
+		  " ANY INNER JOIN (SELECT rec_id, host, recording_id, start_ns, clock_offset_ns"
+		  "  FROM recordings$ WHERE rec_id IN #) USING (rec_id)"
+		  " ORDER BY %s, proc_id SETTINGS join_use_nulls = 1",
+		  ch_f(&x->rc), ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive), x->ord.p);
 	if (err)
 		goto out;
 	v = calloc(r.nrows + 1, sizeof(*v));
@@ -357,6 +387,10 @@ int ch_procs(struct chctx *x)
 		p->off = sr_chres__int(&r, n, 17);
 		p->has_on_cpu = sr_chres__at(&r, n, 18) != NULL;
 		p->on_cpu = sr_chres__int(&r, n, 18);
+		if (rec_split(&x->c)) {
+			p->rec = dup_cell(&r, n, 19);
+			p->rec_id = dup_cell(&r, n, 20);
+		}
 	}
 	err = procs_print(&x->c, rs, v, n);
 out:
@@ -365,6 +399,8 @@ out:
 		free(v[i].exe);
 		free(v[i].cmdline);
 		free(v[i].host);
+		free(v[i].rec);
+		free(v[i].rec_id);
 	}
 	free(v);
 	sr_chres__free(&r);

@@ -17,8 +17,8 @@
 #include "sysrec/util.h"
 #include "clickhouse_report.h"
 
-/* " transform(rec_id, [ids], [v], toInt64(0))" of one value per recording */
-static void per_rec(struct chctx *x, struct sr_chbuf *b, const int64_t *v)
+/* " transform(rec_id, [ids], [v], toInt64(0))" of one value per recording (clickhouse_report.h) */
+void ch_per_rec(struct chctx *x, struct sr_chbuf *b, const int64_t *v)
 {
 	char num[64];
 
@@ -56,11 +56,11 @@ int ch_edges(struct chctx *x, int64_t unit, const struct win *w, struct sr_chbuf
 		sr_chbuf__puts(b, " AND (0");
 		if (w->head) {
 			sr_chbuf__puts(b, " OR ts < ");
-			per_rec(x, b, elo);
+			ch_per_rec(x, b, elo);
 		}
 		if (w->tail) {
 			sr_chbuf__puts(b, " OR ts >= ");
-			per_rec(x, b, ehi);
+			ch_per_rec(x, b, ehi);
 		}
 		sr_chbuf__puts(b, ")");
 	} else {
@@ -126,20 +126,20 @@ int ch_window(struct chctx *x, struct sr_an_opts *o)
 	start = NULL;
 	/* the events of the window */
 	sr_chbuf__puts(&x->win, " AND ts >= ");
-	per_rec(x, &x->win, lo);
+	ch_per_rec(x, &x->win, lo);
 	sr_chbuf__puts(&x->win, " AND ts < ");
-	per_rec(x, &x->win, hi);
+	ch_per_rec(x, &x->win, hi);
 	/* the processes alive in it (q_proc_filters) */
 	sr_chbuf__puts(&x->alive, " AND (start_ts IS NULL OR start_ts < ");
-	per_rec(x, &x->alive, hi);
+	ch_per_rec(x, &x->alive, hi);
 	sr_chbuf__puts(&x->alive, ") AND (exit_ts IS NULL OR exit_ts >= ");
-	per_rec(x, &x->alive, lo);
+	ch_per_rec(x, &x->alive, lo);
 	sr_chbuf__puts(&x->alive, ")");
 	/* the overview's duration: greatest(least(stop, hi) - greatest(start, lo), 0) */
 	sr_chbuf__puts(&x->dur, "greatest(least(stop_ns, ");
-	per_rec(x, &x->dur, hi);
+	ch_per_rec(x, &x->dur, hi);
 	sr_chbuf__puts(&x->dur, ") - greatest(start_ns, ");
-	per_rec(x, &x->dur, lo);
+	ch_per_rec(x, &x->dur, lo);
 	sr_chbuf__puts(&x->dur, "), 0)");
 	if (!sr_chbuf__cstr(&x->dur)) {
 		err = -ENOMEM;
@@ -222,7 +222,7 @@ int ch_window_mem(struct chctx *x, struct sr_rs *rs)
 	int err;
 
 	err = ch_q(x, &r, "SELECT pid, comm, mmaps, mapped, munmaps, unmapped, peak, brks,"
-		   " bl - bf, host FROM (SELECT * FROM"
+		   " bl - bf, host%s FROM (SELECT * FROM"
 		   " (SELECT rec_id, proc_id, countIf(ok AND type = %d) AS mmaps,"
 		   "  sumIf(ln, ok AND type = %d) AS mapped, countIf(ok AND type = %d) AS munmaps,"
 		   "  sumIf(ln, ok AND type = %d) AS unmapped,"
@@ -240,12 +240,13 @@ int ch_window_mem(struct chctx *x, struct sr_rs *rs)
 		   "  GROUP BY rec_id, proc_id)"
 		   " ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
 		   "  WHERE rec_id IN #) USING (rec_id, proc_id))"
-		   " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
-		   " USING (rec_id)"
-		   " ORDER BY peak DESC, mapped DESC, pid, proc_id, rec_id%s",
+		   " ANY LEFT JOIN (SELECT rec_id, host, recording_id FROM recordings$"
+		   "  WHERE rec_id IN #) USING (rec_id)"
+		   " ORDER BY peak DESC, mapped DESC, pid, %s, proc_id%s", ch_f(&x->rc),
 		   SR_EV_MMAP, SR_EV_MMAP, SR_EV_MUNMAP, SR_EV_MUNMAP, SR_EV_MMAP, SR_EV_MUNMAP,
 		   SR_EV_MMAP, SR_EV_MUNMAP, SR_EV_MMAP, SR_EV_MUNMAP, (long long)SR_LEN_MAX,
-		   ch_f(&x->pf), x->cf.n ? x->cfp.p : "", x->win.p, ch_lim(x, l, sizeof(l)));
+		   ch_f(&x->pf), x->cf.n ? x->cfp.p : "", x->win.p, x->ord.p,
+		   ch_lim(x, l, sizeof(l)));
 	if (!err)
 		ch_fill(x, rs, &r);
 	sr_chres__free(&r);

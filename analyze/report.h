@@ -260,6 +260,14 @@ int runs_of_one_host(struct rctx *c);
 int rec_split(struct rctx *c);
 /* When rec_split(): temp.rlab(rec_id, label), each recording's label.  0 or -errno. */
 int rec_labels(struct rctx *c);
+/*
+ * The labels of @n recordings (the rule above): recording i has the
+ * database's id @ids[i] and its first file's path @paths[i] (NULL: none);
+ * its label into @labels[i], allocated (the caller frees each).  0 or
+ * -ENOMEM (then none is left allocated).  The ClickHouse path labels its
+ * recordings by it too.
+ */
+int rec_label_list(size_t n, const int64_t *ids, char *const *paths, char **labels);
 /* The recording and recording_id columns of the recording whose rec_id is @rec (SQL). */
 void q_rec(struct qbuf *q, const char *rec);
 
@@ -324,7 +332,12 @@ int net_name_errnos(struct sr_rs *rs, size_t col);
 int report_timeline(struct rctx *c);
 /* report_timeline.c: the bucket of --timeline without --interval over recordings of length @len */
 int64_t timeline_interval(const struct sr_an_opts *o, int64_t len);
-/* A row of table tl summed, at @rel ns from the timeline's start (its 10 ms bucket's). */
+/*
+ * A row of table tl summed, at @rel ns from the timeline's start (its 10 ms
+ * bucket's), or a bucket of --interval already summed (@rel its start):
+ * its events and bytes, the time of the calls that begin or end in it
+ * (@ns) and the change in the calls running from it on (@rate).
+ */
 struct tl_row {
 	int64_t rel, events, rb, wb, ns, rate;
 };
@@ -334,11 +347,22 @@ struct tl_start {
 	int has_off;
 };
 /*
- * The timeline of the @n rows @v of tl (of every recording, no window)
- * into @rs, printed as report_timeline() prints it.
+ * Rows of the timeline that are one run of buckets: of every recording
+ * summed (@label NULL), or with --by recording of one (its label,
+ * recording_id and host, the columns of the rows).
  */
-int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_start *at,
-		     const struct tl_row *v, size_t n);
+struct tl_part {
+	struct tl_start at;
+	const struct tl_row *v;
+	size_t n;
+	const char *label, *rec_id, *host;
+};
+/*
+ * The timeline of the @n parts @p (no window: whole, --since/--until: the
+ * rows of the window) into @rs, printed as report_timeline() prints it:
+ * each part's buckets in turn, --limit and the rows of gaps counted over all.
+ */
+int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_part *p, size_t n);
 int report_sql(struct rctx *c);
 int io_needs_rows(sqlite3 *db, const struct sr_an_opts *o);
 int syscalls_needs_rows(sqlite3 *db, const struct sr_an_opts *o);

@@ -33,7 +33,7 @@ static const char *path_tail(const char *path, int parts)
 
 struct rlab {
 	int64_t rec_id;
-	char *path;		/* the first file's, or NULL */
+	const char *path;	/* the first file's, or NULL */
 	const char *label;	/* into path, or NULL: '#' rec_id */
 	int dup;		/* another recording has the same label */
 };
@@ -52,11 +52,55 @@ static int mark_dups(struct rlab *v, size_t n)
 	return any;
 }
 
+int rec_label_list(size_t n, const int64_t *ids, char *const *paths, char **labels)
+{
+	struct rlab *v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		v[i].rec_id = ids[i];
+		v[i].path = paths[i] && *paths[i] ? paths[i] : NULL;
+		v[i].label = v[i].path ? path_tail(v[i].path, 1) : NULL;
+	}
+	/* the same file name: its directory too */
+	if (mark_dups(v, n)) {
+		for (size_t i = 0; i < n; i++)
+			if (v[i].dup)
+				v[i].label = path_tail(v[i].path, 2);
+		mark_dups(v, n);
+	}
+	for (size_t i = 0; i < n; i++)
+		labels[i] = NULL;
+	for (size_t i = 0; i < n; i++) {
+		char buf[600];
+
+		/* still the same (or no file): the file name and the database's id */
+		if (!v[i].label || v[i].dup)
+			snprintf(buf, sizeof(buf), "%.500s#%" PRId64,
+				 v[i].path ? path_tail(v[i].path, 1) : "", v[i].rec_id);
+		else
+			snprintf(buf, sizeof(buf), "%s", v[i].label);
+		labels[i] = strdup(buf);
+		if (!labels[i]) {
+			while (i-- > 0) {
+				free(labels[i]);
+				labels[i] = NULL;
+			}
+			free(v);
+			return -ENOMEM;
+		}
+	}
+	free(v);
+	return 0;
+}
+
 static int make_labels(struct rctx *c)
 {
 	sqlite3_stmt *st, *ins = NULL;
-	struct rlab *v = NULL;
-	size_t n = 0, cap = 0;
+	int64_t *ids = NULL;
+	char **paths = NULL, **labels = NULL;
+	size_t n = 0, cap = 0, pcap = 0;
 	int err;
 
 	err = sr_an_prepare(c->db, "SELECT r.rec_id, (SELECT t.path FROM traces t"
@@ -67,41 +111,32 @@ static int make_labels(struct rctx *c)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *p = (const char *)sqlite3_column_text(st, 1);
 
-		if (sr_grow(&v, &cap, n + 1, sizeof(*v))) {
+		if (sr_grow(&ids, &cap, n + 1, sizeof(*ids)) ||
+		    sr_grow(&paths, &pcap, n + 1, sizeof(*paths))) {
 			err = -ENOMEM;
 			break;
 		}
-		v[n] = (struct rlab){ .rec_id = sqlite3_column_int64(st, 0) };
-		if (p && *p && !(v[n].path = strdup(p))) {
-			err = -ENOMEM;
-			break;
-		}
-		v[n].label = v[n].path ? path_tail(v[n].path, 1) : NULL;
+		ids[n] = sqlite3_column_int64(st, 0);
+		paths[n] = NULL;
 		n++;
+		if (p && !(paths[n - 1] = strdup(p))) {
+			err = -ENOMEM;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
-	/* the same file name: its directory too */
-	if (!err && mark_dups(v, n)) {
-		for (size_t i = 0; i < n; i++)
-			if (v[i].dup)
-				v[i].label = path_tail(v[i].path, 2);
-		mark_dups(v, n);
-	}
+	labels = calloc(n + 1, sizeof(*labels));
+	if (!err && !labels)
+		err = -ENOMEM;
+	if (!err)
+		err = rec_label_list(n, ids, paths, labels);
 	if (!err)
 		err = temp_table(c, "DROP TABLE IF EXISTS temp.rlab;"
 				 "CREATE TEMP TABLE rlab(rec_id INTEGER PRIMARY KEY, label TEXT)",
 				 "INSERT INTO temp.rlab VALUES(?, ?)", &ins);
 	for (size_t i = 0; i < n && !err; i++) {
-		char buf[600];
-
-		/* still the same (or no file): the file name and the database's id */
-		if (!v[i].label || v[i].dup)
-			snprintf(buf, sizeof(buf), "%.500s#%" PRId64,
-				 v[i].path ? path_tail(v[i].path, 1) : "", v[i].rec_id);
-		else
-			snprintf(buf, sizeof(buf), "%s", v[i].label);
-		sqlite3_bind_int64(ins, 1, v[i].rec_id);
-		sqlite3_bind_text(ins, 2, buf, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ins, 1, ids[i]);
+		sqlite3_bind_text(ins, 2, labels[i], -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			sr_err("database: %s", sqlite3_errmsg(c->db));
 			err = -EIO;
@@ -109,9 +144,14 @@ static int make_labels(struct rctx *c)
 		sqlite3_reset(ins);
 	}
 	sqlite3_finalize(ins);
-	for (size_t i = 0; i < n; i++)
-		free(v[i].path);
-	free(v);
+	for (size_t i = 0; i < n; i++) {
+		free(paths[i]);
+		if (labels)
+			free(labels[i]);
+	}
+	free(paths);
+	free(labels);
+	free(ids);
 	if (err == -ENOMEM)
 		sr_err("%s", strerror(ENOMEM));
 	return err;

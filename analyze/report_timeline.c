@@ -2,8 +2,10 @@
 /*
  * report_timeline.c - --timeline: events and bytes per time bucket, and
  * the time inside syscalls there, a long call spread over the buckets it
- * spans.  Intervals of whole 10 ms read table tl, made at import; others,
- * and the partial 10 ms at the ends of a window, read the events.
+ * spans.  Intervals of whole 10 ms read table tl, made at import, over
+ * the whole recording or a window on whole 10 ms; others, and a window
+ * that ends inside a 10 ms, read the events (tl cannot tell which of a 10
+ * ms's calls ran before or after a point inside it).
  *
  * The time is kept as tl keeps it (struct an_tl): per bucket what it holds
  * of the calls that begin or end in it (ns), and how many calls run from
@@ -32,9 +34,6 @@ struct tlacc {
 	int64_t shift;		/* the recording being read: its start from the first's, on the wall clock */
 	/* the events scanned: where a call's time may begin (the window's start) */
 	int64_t clip_lo;
-	/* the tail of a window after table tl's whole 10 ms: they end at hi_edge, bucket whi */
-	int tail;
-	int64_t hi_edge, whi;
 	/*
 	 * The end of the window: events past it are read only for the time
 	 * their calls ran in it (INT64_MAX: no --until).
@@ -119,19 +118,9 @@ static int tl_ev(struct rctx *c, const struct sev *e, void *ctx)
 	}
 	if (err || e->dur <= 0)
 		return err;
-	if (a->tail && s < a->hi_edge) {
-		/*
-		 * Table tl has its time up to hi_edge, and has it running on
-		 * there unless it began in tl's last whole 10 ms (whose change
-		 * of rate is in the next, not read).
-		 */
-		if (sr_floor_div(sat_add(s, -e->start), SR_TL_NS) + 1 >= a->whi)
-			err = tl_rate(a, sat_add(sat_add(a->hi_edge, -e->start), a->shift), 1);
-	} else {
-		if (s < a->clip_lo)
-			s = a->clip_lo;
-		err = tl_rate(a, sat_add(sat_add(s, -e->start), a->shift), 1);
-	}
+	if (s < a->clip_lo)
+		s = a->clip_lo;
+	err = tl_rate(a, sat_add(sat_add(s, -e->start), a->shift), 1);
 	return err ? err : tl_rate(a, end, -1);
 }
 
@@ -187,8 +176,8 @@ static int cmp_tlb(const void *a, const void *b)
 }
 
 /*
- * Intervals that are whole multiples of 10 ms read table tl (and the events
- * of the partial 10 ms at the ends of a window); others read the events.
+ * Intervals that are whole multiples of 10 ms read table tl, over a window
+ * whose ends are on whole 10 ms too; others read the events.
  */
 static int timeline_rec(struct rctx *c, const struct rrec *r, struct tlacc *acc)
 {
@@ -202,9 +191,12 @@ static int timeline_rec(struct rctx *c, const struct rrec *r, struct tlacc *acc)
 	/* the calls' time within the recording, and the window */
 	acc->clip_lo = r->ts_lo > r->start ? r->ts_lo : r->start;
 	acc->win_hi = c->o->has_until ? r->ts_hi : INT64_MAX;
-	acc->tail = 0;
-	/* with --until, the calls still running at its end are read too */
-	if (acc->iv % SR_TL_NS || w.all)
+	/*
+	 * A window's end inside a 10 ms: the events (a call that crosses that
+	 * 10 ms's edge runs in the window for a part tl does not hold).  With
+	 * --until, the calls still running at its end are read too.
+	 */
+	if (acc->iv % SR_TL_NS || w.all || w.head || w.tail)
 		return scan_events(c, r, r->scan_lo, c->o->has_until ? INT64_MAX : r->scan_hi,
 				   tl_ev, acc);
 	if (c->o->has_since) {
@@ -249,21 +241,9 @@ static int timeline_rec(struct rctx *c, const struct rrec *r, struct tlacc *acc)
 		running = sat_add(running, rate);
 	}
 	sqlite3_finalize(st);
-	/*
-	 * --until on a whole 10 ms: the calls still running there end there.
-	 * (Past a partial 10 ms, the tail's events end them, read to the end.)
-	 */
-	if (!err && running > 0 && c->o->has_until && !w.tail)
+	/* --until on a whole 10 ms: the calls still running there end there */
+	if (!err && running > 0 && c->o->has_until)
 		err = tl_rate(acc, sat_add(w.hi * SR_TL_NS, acc->shift), -running);
-	if (!err && w.head)
-		err = scan_events(c, r, r->scan_lo, sat_add(r->start, w.lo * SR_TL_NS),
-				  tl_ev, acc);
-	if (!err && w.tail) {
-		acc->tail = 1;
-		acc->hi_edge = sat_add(r->start, w.hi * SR_TL_NS);
-		acc->whi = w.hi;
-		err = scan_events(c, r, acc->hi_edge, INT64_MAX, tl_ev, acc);
-	}
 	return err;
 }
 
@@ -488,22 +468,35 @@ out:
 	return err;
 }
 
-int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_start *at,
-		     const struct tl_row *v, size_t n)
+int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_part *p, size_t n)
 {
-	struct tlacc acc = { .iv = at->iv, .win_hi = INT64_MAX };
-	struct tlout out = { .c = c, .rs = rs, .iv = at->iv, .start = at->start,
-			     .has_off = at->has_off, .off = at->off };
+	struct tlout out = { .c = c, .rs = rs };
+	struct tlacc acc = { .win_hi = INT64_MAX };
 	int err = 0;
 
-	/* as timeline_rec() reads tl: a 10 ms bucket's change of rate holds from its start */
-	for (size_t i = 0; i < n && !err; i++) {
-		err = tl_put(&acc, v[i].rel, v[i].events, v[i].rb, v[i].wb, v[i].ns);
-		if (!err && v[i].rate)
-			err = tl_rate(&acc, v[i].rel, v[i].rate);
+	/* as timeline_by_rec(): each part from a fresh start, the rows counted over all */
+	for (size_t k = 0; k < n && !err && !rs->more; k++) {
+		sr_map__clear(&acc.map);
+		acc.n = 0;
+		acc.iv = out.iv = p[k].at.iv;
+		out.start = p[k].at.start;
+		out.has_off = p[k].at.has_off;
+		out.off = p[k].at.off;
+		out.label = p[k].label;
+		out.rec_id = p[k].rec_id;
+		out.host = p[k].host;
+		/* as timeline_rec() reads tl: a 10 ms bucket's change of rate holds from its start */
+		for (size_t i = 0; i < p[k].n && !err; i++) {
+			const struct tl_row *v = &p[k].v[i];
+
+			err = tl_put(&acc, v->rel, v->events, v->rb, v->wb, v->ns);
+			if (!err && v->rate)
+				err = tl_rate(&acc, v->rel, v->rate);
+		}
+		if (!err)
+			tl_rows(c, &acc, &out);
 	}
 	if (!err) {
-		tl_rows(c, &acc, &out);
 		if (out.skipped)
 			fprintf(c->hdr, "# %zu gap%s of empty buckets left out (past %d rows of zeros)\n",
 				out.skipped, out.skipped == 1 ? "" : "s", TIMELINE_FILL);
@@ -514,7 +507,7 @@ int timeline_from_tl(struct rctx *c, struct sr_rs *rs, const struct tl_start *at
 	return err;
 }
 
-/* timeline_rec(): tl, but the events for odd intervals and edges */
+/* timeline_rec(): tl, but the events for odd intervals and windows inside a 10 ms */
 int timeline_needs_rows(sqlite3 *db, const struct sr_an_opts *o)
 {
 	struct win w;

@@ -4,8 +4,9 @@
 # processes on loopback (own ports, configs, data directories) in one
 # cluster; ten hosts export to each shard, the Distributed tables of
 # docs/SCHEMA.md ("Sharding") on the first; the reports through them equal
-# the SQLite path's on the twenty traces and the reports of a single node
-# that got the same exports.  Skips (fatal under CI=true) only without
+# the SQLite path's on the traces and the reports of a single node that got
+# the same exports.  host01 has a second run, on the other shard: its rows
+# are told apart (the recording columns, --by recording).  Skips (fatal under CI=true) only without
 # clickhouse-server.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../chserver.sh"
@@ -40,11 +41,15 @@ for i in $(seq -w 1 20); do
 		--recording-id "rec$i" >/dev/null || fail gentrace "$i"
 	files+=("$D/h$i.trc")
 done
-# hosts 1-10 on shard 1, 11-20 on shard 2; the same two exports on one node
+"$GT" -o "$D/h01b.trc" -n 4000 --seed 21 --host host01 --recording-id rec01b >/dev/null ||
+	fail gentrace h01b
+files+=("$D/h01b.trc")
+# hosts 1-10 on shard 1, 11-20 and host01's second run on shard 2; the same
+# two exports on one node
 check "export to shard 1" "$S" export "${files[@]:0:10}" --clickhouse "$U1" --no-progress
-check "export to shard 2" "$S" export "${files[@]:10:10}" --clickhouse "$U2" --no-progress
+check "export to shard 2" "$S" export "${files[@]:10:11}" --clickhouse "$U2" --no-progress
 check "export to one node (1)" "$S" export "${files[@]:0:10}" --clickhouse "$UO" --no-progress
-check "export to one node (2)" "$S" export "${files[@]:10:10}" --clickhouse "$UO" --no-progress
+check "export to one node (2)" "$S" export "${files[@]:10:11}" --clickhouse "$UO" --no-progress
 
 # the Distributed tables (docs/SCHEMA.md): each table's *_dist, sharded by rec_id
 for t in $(curl -sS "$U1" --data-binary "SELECT name FROM system.tables WHERE database = 'default' AND engine = 'MergeTree'"); do
@@ -59,7 +64,10 @@ expect_eq "shard 2 holds events" \
 
 for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" \
 	 "--syscalls --by host" --slow --errors --procs --cpu "--cpu --by host" --mem --files --net \
-	 --timeline "--timeline --interval 10ms --comm bash"; do
+	 --timeline "--timeline --interval 10ms --comm bash" "--top-io --by recording" \
+	 "--syscalls --by recording" "--cpu --by recording" "--files --by recording" \
+	 "--timeline --by recording" "--timeline --interval 2500us" \
+	 "--timeline --since 0.002 --until 0.0065" "--timeline --interval 3ms --by recording --since 0.001"; do
 	# shellcheck disable=SC2086
 	"$S" analyze --clickhouse "$U1" $r --format csv >"$D/dist.csv" 2>"$D/dist.err"
 	# shellcheck disable=SC2086
@@ -86,7 +94,9 @@ for f in "--comm bash" "--cgroup /system.slice" "--since 0.002 --until 0.006" "-
 	done
 done
 for r in "" --top-io "--top-io --by file" --syscalls "--syscalls --by host" --errors --files \
-	 --timeline; do
+	 --timeline --procs --slow "--top-io --by recording" "--syscalls --by recording" \
+	 "--errors --by recording" "--timeline --interval 2500us" "--timeline --since 0.002 --until 0.0065" \
+	 "--timeline --interval 3ms --by recording --since 0.001"; do
 	# shellcheck disable=SC2086
 	"$S" analyze "${files[@]}" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
 	# shellcheck disable=SC2086
