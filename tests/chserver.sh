@@ -76,3 +76,21 @@ ch_stop() {
 	done
 	kill -9 "$pid" 2>/dev/null
 }
+
+# ch_need NAME: whether test NAME can run: a clickhouse-server, gentrace
+# and a build with ClickHouse support; else says why (skip, fatal under
+# CI=true; or fail) and returns 1.
+ch_need() {
+	if ! command -v clickhouse-server >/dev/null; then
+		skip "$1" "no clickhouse-server (tests/deps.sh installs it)"
+		return 1
+	fi
+	if [ ! -x "$TOOLS/gentrace" ]; then
+		fail "$1" "no $TOOLS/gentrace (make tools)"
+		return 1
+	fi
+	if "$SYSREC" export x --clickhouse http://127.0.0.1:1/ 2>&1 | grep -q "no ClickHouse support"; then
+		skip "$1" "this build has no ClickHouse support (libcurl)"
+		return 1
+	fi
+}

@@ -14,15 +14,7 @@
 
 S=$SYSREC
 GT=$TOOLS/gentrace
-if ! command -v clickhouse-server >/dev/null; then
-	skip clickhouse_recs "no clickhouse-server (tests/deps.sh installs it)"
-	exit 0
-fi
-[ -x "$GT" ] || { fail clickhouse_recs "no $GT (make tools)"; exit 1; }
-if "$S" export x --clickhouse http://127.0.0.1:1/ 2>&1 | grep -q "no ClickHouse support"; then
-	skip clickhouse_recs "this build has no ClickHouse support (libcurl)"
-	exit 0
-fi
+ch_need clickhouse_recs || exit $((T_FAILED > 0))
 t_tmpdir
 t_cleanup_more() { ch_stop "$tmp/ch"; }
 D=$tmp

@@ -13,11 +13,7 @@
 
 S=$SYSREC
 GT=$TOOLS/gentrace
-if ! command -v clickhouse-server >/dev/null; then
-	skip clickhouse_shards "no clickhouse-server (tests/deps.sh installs it)"
-	exit 0
-fi
-[ -x "$GT" ] || { fail clickhouse_shards "no $GT (make tools)"; exit 1; }
+ch_need clickhouse_shards || exit $((T_FAILED > 0))
 t_tmpdir
 t_cleanup_more() { ch_stop "$tmp/s1"; ch_stop "$tmp/s2"; ch_stop "$tmp/one"; }
 D=$tmp
