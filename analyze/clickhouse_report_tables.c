@@ -29,16 +29,17 @@ int ch_top_io(struct chctx *x, int by)
 		return -ENOMEM;
 	if (by == SR_BY_PROCESS)
 		err = ch_q(x, &r, "SELECT pid, comm, rd, rb, wr, wb, host FROM"
-			  " (SELECT pid, comm, rd, rb, wr, wb, rec_id FROM"
+			  " (SELECT pid, comm, rd, rb, wr, wb, rec_id, proc_id FROM"
 			  "  (SELECT rec_id, assumeNotNull(proc_id) AS proc_id, sum(reads) AS rd,"
 			  "   sum(read_bytes) AS rb, sum(writes) AS wr, sum(write_bytes) AS wb"
 			  "   FROM %s WHERE rec_id IN # AND proc_id IS NOT NULL%s%s"
 			  "   GROUP BY rec_id, proc_id HAVING rd + wr > 0)"
 			  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
 			  "   WHERE rec_id IN #) USING (rec_id, proc_id))"
-			  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
-			  " USING (rec_id)"
-			  " ORDER BY rb + wb DESC, rd + wr DESC, pid, comm NULLS FIRST%s",
+			  " ANY LEFT JOIN (SELECT rec_id, host, recording FROM recordings$"
+			  "  WHERE rec_id IN #) USING (rec_id)"
+			  " ORDER BY rb + wb DESC, rd + wr DESC, pid, comm NULLS FIRST,"
+			  " host NULLS FIRST, recording, proc_id%s",
 			  ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
 	else if (by == SR_BY_FILE)
 		err = ch_q(x, &r, "SELECT ifNull(name, '(unknown)') AS n, sum(rd) AS srd,"
@@ -141,9 +142,10 @@ int ch_mem(struct chctx *x)
 		  "   brk_first, brk_last FROM proc_mem$ WHERE rec_id IN #)"
 		  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
 		  "   WHERE rec_id IN #%s%s) USING (rec_id, proc_id))"
-		  " ANY LEFT JOIN (SELECT rec_id, host FROM recordings$ WHERE rec_id IN #)"
+		  " ANY LEFT JOIN (SELECT rec_id, host, recording FROM recordings$ WHERE rec_id IN #)"
 		  " USING (rec_id)"
-		  " ORDER BY peak DESC, mapped DESC, pid, proc_id, rec_id%s", ch_f(&x->pf),
+		  " ORDER BY peak DESC, mapped DESC, pid, host NULLS FIRST, recording, proc_id%s",
+		  ch_f(&x->pf),
 		  ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
 	return ch_print_fill(x, rs, &r, err);
 }
@@ -312,14 +314,14 @@ int ch_procs(struct chctx *x)
 	/* in proc_id order, as the SQLite path reads them (ties of the sort keep it) */
 	err = ch_q(x, &r, "SELECT rec_id, proc_id, parent_id, pid, ppid, start_ts, exit_ts,"
 		  " exit_code, exit_status, exit_signal, threads, execs, comm, exe, cmdline,"
-		  " host, start_ns, clock_offset_ns, on_cpu_ns FROM"
+		  " host, start_ns, clock_offset_ns, on_cpu_ns, recording FROM"
 		  " (SELECT * FROM"
 		  "  (SELECT rec_id, proc_id, parent_id, pid, ppid, start_ts, exit_ts, exit_code,"
 		  "   exit_status, exit_signal, threads, execs, comm, exe, cmdline FROM procs$"
 		  "   WHERE rec_id IN #%s%s%s)"
 		  "  ANY LEFT JOIN (SELECT rec_id, proc_id, on_cpu_ns FROM proc_cpu$"
 		  "   WHERE rec_id IN #) USING (rec_id, proc_id))"
-		  " ANY INNER JOIN (SELECT rec_id, host, start_ns, clock_offset_ns FROM"
+		  " ANY INNER JOIN (SELECT rec_id, host, start_ns, clock_offset_ns, recording FROM"
 		  "  recordings$ WHERE rec_id IN #) USING (rec_id)"
 		  " ORDER BY proc_id, host, rec_id SETTINGS join_use_nulls = 1",
 		  ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive));
@@ -357,6 +359,7 @@ int ch_procs(struct chctx *x)
 		p->off = sr_chres__int(&r, n, 17);
 		p->has_on_cpu = sr_chres__at(&r, n, 18) != NULL;
 		p->on_cpu = sr_chres__int(&r, n, 18);
+		p->rkey = dup_cell(&r, n, 19);
 	}
 	err = procs_print(&x->c, rs, v, n);
 out:
@@ -365,6 +368,7 @@ out:
 		free(v[i].exe);
 		free(v[i].cmdline);
 		free(v[i].host);
+		free(v[i].rkey);
 	}
 	free(v);
 	sr_chres__free(&r);
