@@ -39,26 +39,45 @@ static void expand(struct chctx *x, struct sr_chbuf *b, const char *s)
 	}
 }
 
+static char *vfmt(struct chctx *x, const char *fmt, va_list ap)
+{
+	struct sr_chbuf f = { 0 };
+	char *raw = NULL;
+
+	expand(x, &f, fmt);
+	if (sr_chbuf__cstr(&f) && vasprintf(&raw, f.p, ap) < 0)
+		raw = NULL;
+	sr_chbuf__free(&f);
+	return raw;
+}
+
+char *ch_fmt(struct chctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vfmt(x, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
 /*
  * Run @fmt with '$' and '#' expanded (in @fmt only: the filters' values
  * are arguments, never expanded); the answer parsed into @res.
  */
 int ch_q(struct chctx *x, struct sr_chres *res, const char *fmt, ...)
 {
-	struct sr_chbuf q = { 0 }, f = { 0 }, ans = { 0 };
-	char *raw = NULL;
+	struct sr_chbuf q = { 0 }, ans = { 0 };
+	char *raw;
 	va_list ap;
-	int err, n = -1;
+	int err;
 
 	memset(res, 0, sizeof(*res));
-	expand(x, &f, fmt);
-	if (sr_chbuf__cstr(&f)) {
-		va_start(ap, fmt);
-		n = vasprintf(&raw, f.p, ap);
-		va_end(ap);
-	}
-	sr_chbuf__free(&f);
-	if (n < 0)
+	va_start(ap, fmt);
+	raw = vfmt(x, fmt, ap);
+	va_end(ap);
+	if (!raw)
 		return -ENOMEM;
 	sr_chbuf__puts(&q, raw);
 	free(raw);

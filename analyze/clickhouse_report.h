@@ -65,6 +65,8 @@ static inline const char *ch_f(const struct sr_chbuf *b)
 /* Run @fmt with '$' and '#' expanded; the answer parsed into @res (0 or -errno, said). */
 int ch_q(struct chctx *x, struct sr_chres *res, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* @fmt with '$' and '#' expanded, then formatted (malloc'd; NULL: no memory) */
+char *ch_fmt(struct chctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Cell (@row, @col) of @r into @rs, as its type says (NULL, Int*, Float*, text). */
 void ch_put(struct sr_rs *rs, const struct sr_chres *r, size_t row, size_t col);
 /* The rows of @r into @rs as they are, up to the limit (rs->more past it). */
