@@ -36,7 +36,7 @@
  * (UInt64, the export's id for the database's rec_id), I Int64 (NULL: 0),
  * N Nullable(Int64), S String (NULL: ''), Z Nullable(String).  @select
  * reads them from the SQLite database in that order; NULL: the server
- * computes the rows from tables already sent (fill_sys_durs).
+ * computes the rows from tables already sent (fill_computed).
  */
 struct ch_table {
 	const char *name;
@@ -650,6 +650,7 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 				    &k.host);
 	if (!err && (strcmp(tables[T_EVENTS].name, "events") ||
 		     strcmp(tables[T_SYS_DURS].name, "sys_durs") ||
+		     strcmp(tables[T_SYS_DURS + 1].name, "err_stats") ||
 		     col_codes(&tables[T_EVENTS], k.codes, sizeof(k.codes), NULL) != SR_AN_EV_COLS + 1)) {
 		sr_err("internal error: the events table of clickhouse_export.c");
 		err = -EINVAL;
