@@ -58,7 +58,8 @@ expect_eq "shard 2 holds events" \
 	"$(curl -sS "$U2" --data-binary "SELECT count() > 0 FROM events")" 1
 
 for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" \
-	 "--syscalls --by host" --slow --errors --procs --cpu "--cpu --by host" --mem --files --net \
+	 "--syscalls --by host" --slow "--slow --limit 40" "--slow --limit 40 --comm bash" --errors \
+	 --procs --cpu "--cpu --by host" --mem --files --net \
 	 --timeline "--timeline --interval 10ms --comm bash"; do
 	# shellcheck disable=SC2086
 	"$S" analyze --clickhouse "$U1" $r --format csv >"$D/dist.csv" 2>"$D/dist.err"
