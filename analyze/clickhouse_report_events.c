@@ -208,7 +208,8 @@ static int slow_floor(struct chctx *x, int64_t want, int64_t *floor_ns)
  * Both stay empty where that does not narrow anything (no limit, or no
  * floor): the one query then does it all.
  */
-static int slow_keys(struct chctx *x, struct sr_chbuf *keys, struct sr_chbuf *ids)
+static int slow_keys(struct chctx *x, const char *rank, struct sr_chbuf *keys,
+		     struct sr_chbuf *ids)
 {
 	struct sr_chres k = { 0 };
 	int64_t floor_ns;
@@ -222,9 +223,9 @@ static int slow_keys(struct chctx *x, struct sr_chbuf *keys, struct sr_chbuf *id
 		return err;
 	err = ch_q(x, &k, "SELECT host, rec_id, ts, id FROM events$ PREWHERE dur_ns >= %lld"
 		   " WHERE rec_id IN #%s%s%s"
-		   " ORDER BY least(greatest(dur_ns, 0), %lld) DESC, id, host, rec_id%s",
+		   " ORDER BY least(greatest(dur_ns, 0), %lld) DESC, host, indexOf(%s, rec_id), id%s",
 		   (long long)floor_ns, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->win),
-		   (long long)SR_DUR_MAX, ch_lim(x, l, sizeof(l)));
+		   (long long)SR_DUR_MAX, rank, ch_lim(x, l, sizeof(l)));
 	if (err)
 		goto out;
 	sr_chbuf__puts(keys, "(");
@@ -256,14 +257,27 @@ out:
 int ch_slow(struct chctx *x)
 {
 	struct sr_rs *rs = rep_rs(&x->c, SR_REP_SLOW, 0);
-	struct sr_chbuf keys = { 0 }, ids = { 0 };
+	struct sr_chbuf keys = { 0 }, ids = { 0 }, rank = { 0 };
 	struct sr_chres r = { 0 };
 	char l[32];
 	int err;
 
 	if (!rs)
 		return -ENOMEM;
-	err = slow_keys(x, &keys, &ids);
+	/*
+	 * Ties: by host (none first: '' in events), the recording (live is
+	 * in the order of the recordings' keys) and the order within it, as
+	 * the SQLite path (report.h, SR_REC_KEY).
+	 */
+	sr_chbuf__puts(&rank, "[0");
+	for (size_t i = 0; i < x->nrecs; i++) {
+		char num[32];
+
+		snprintf(num, sizeof(num), ", %" PRIu64, x->live[i]);
+		sr_chbuf__puts(&rank, num);
+	}
+	sr_chbuf__puts(&rank, "]");
+	err = sr_chbuf__cstr(&rank) ? slow_keys(x, rank.p, &keys, &ids) : -ENOMEM;
 	if (!err && keys.n)
 		err = ch_q(x, &r, "SELECT ts, start_ns, clock_offset_ns, pid, tid, comm, syscall, dur,"
 			  " on_cpu_ns, off_cpu_ns, blocked_ns, runq_ns, vol_switches, invol_switches,"
@@ -273,8 +287,8 @@ int ch_slow(struct chctx *x)
 			  " runq_ns, vol_switches, invol_switches, ret, fd,"
 			  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
 			  " AND (host, rec_id, ts, id) IN %s", " AND (rec_id, event_id) IN %s")
-			  " ORDER BY dur DESC, id, host, rec_id SETTINGS join_use_nulls = 1",
-			  (long long)SR_DUR_MAX, keys.p, ids.p);
+			  " ORDER BY dur DESC, host NULLS FIRST, indexOf(%s, rec_id), id"
+			  " SETTINGS join_use_nulls = 1", (long long)SR_DUR_MAX, keys.p, ids.p, rank.p);
 	else if (!err)
 		err = ch_q(x, &r, "SELECT ts, start_ns, clock_offset_ns, pid, tid, comm, syscall, dur,"
 			  " on_cpu_ns, off_cpu_ns, blocked_ns, runq_ns, vol_switches, invol_switches,"
@@ -283,12 +297,14 @@ int ch_slow(struct chctx *x)
 			  " least(greatest(dur_ns, 0), %lld) AS dur, on_cpu_ns, off_cpu_ns, blocked_ns,"
 			  " runq_ns, vol_switches, invol_switches, ret, fd,"
 			  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
-			  " AND dur_ns IS NOT NULL%s%s%s ORDER BY dur DESC, id, host, rec_id%s", "")
-			  " ORDER BY dur DESC, id, host, rec_id SETTINGS join_use_nulls = 1",
-			  (long long)SR_DUR_MAX, ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->win),
-			  ch_lim(x, l, sizeof(l)));
+			  " AND dur_ns IS NOT NULL%s%s%s"
+			  " ORDER BY dur DESC, host, indexOf(%s, rec_id), id%s", "")
+			  " ORDER BY dur DESC, host NULLS FIRST, indexOf(%s, rec_id), id"
+			  " SETTINGS join_use_nulls = 1", (long long)SR_DUR_MAX, ch_f(&x->pf),
+			  ch_f(&x->cf), ch_f(&x->win), rank.p, ch_lim(x, l, sizeof(l)), rank.p);
 	sr_chbuf__free(&keys);
 	sr_chbuf__free(&ids);
+	sr_chbuf__free(&rank);
 	if (err)
 		goto out;
 	for (size_t i = 0; i < r.nrows; i++) {
