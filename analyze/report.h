@@ -301,7 +301,8 @@ int report_procs(struct rctx *c);
  * on a report's sort keys are ordered by host, this and the order within
  * the recording, never by ids that depend on how the traces were imported.
  */
-#define SR_REC_KEY(r)	"IFNULL(" r ".recording_id, IFNULL(" r ".host, '') || '@' || IFNULL(" r ".start_ns, 0))"
+#define SR_REC_KEY(r)							\
+	"IFNULL(" r ".recording_id, IFNULL(" r ".host, '') || '@' || IFNULL(" r ".start_ns, 0))"
 
 struct pnode {
 	int64_t id, parent, pid, ppid;

@@ -110,7 +110,8 @@ for r in --syscalls "--syscalls --hist" "--syscalls --by host" "--slow --limit 3
 	if cmp -s "$D/sq.csv" "$D/ch.csv" && [ -s "$D/sq.csv" ]; then
 		ok "same CSV without sys_durs: analyze $r"
 	else
-		fail "same CSV without sys_durs: analyze $r" "$(head -2 "$D/ch.err"; diff "$D/sq.csv" "$D/ch.csv" | head -4)"
+		fail "same CSV without sys_durs: analyze $r" \
+			"$(head -2 "$D/ch.err"; diff "$D/sq.csv" "$D/ch.csv" | head -4)"
 	fi
 done
 q "RENAME TABLE one.sys_durs_gone TO one.sys_durs"
