@@ -92,6 +92,65 @@ struct sr_ch_export_opts {
 int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o);
 
 /*
+ * sys_durs (docs/SCHEMA.md) of the events of @ev ("table WHERE ..." with
+ * sys_id IS NOT NULL) named by the syscalls of @sys ("table WHERE ..."):
+ * per recording, syscall name and duration clamped to [0, SR_DUR_MAX] its
+ * calls, errors and, with @split SR_CH_SPLIT, the cpu split of the calls
+ * that have one (SR_CH_NO_SPLIT: zeros, for recordings without the cpu
+ * class, at a fraction of the cost).  What the export writes for its
+ * recordings and what --syscalls computes from the events with a filter:
+ * exact percentiles then need one row per distinct duration, not one per
+ * call.  (The ifNull: countIf of a Nullable is Nullable, which RowBinary
+ * would carry.)
+ */
+#define SR_CH_SPLIT								\
+	"  countIf(on_cpu_ns IS NOT NULL) AS cn,"				\
+	"  sumIf(ifNull(on_cpu_ns, 0), on_cpu_ns IS NOT NULL) AS son,"		\
+	"  sumIf(ifNull(off_cpu_ns, 0), on_cpu_ns IS NOT NULL) AS soff,"	\
+	"  sumIf(ifNull(blocked_ns, 0), on_cpu_ns IS NOT NULL) AS sbl,"		\
+	"  sumIf(ifNull(runq_ns, 0), on_cpu_ns IS NOT NULL) AS srq,"		\
+	"  sumIf(ifNull(vol_switches, 0), on_cpu_ns IS NOT NULL) AS svol,"	\
+	"  sumIf(ifNull(invol_switches, 0), on_cpu_ns IS NOT NULL) AS sinv"
+#define SR_CH_NO_SPLIT								\
+	"  toInt64(0) AS cn, toInt64(0) AS son, toInt64(0) AS soff, toInt64(0) AS sbl,"	\
+	"  toInt64(0) AS srq, toInt64(0) AS svol, toInt64(0) AS sinv"
+#define SR_CH_DURS(ev, sys, split)						\
+	"SELECT rec_id, name, d AS dur_ns, n AS calls, e AS errors, cn AS cpu_calls,"	\
+	" son AS on_cpu_ns, soff AS off_cpu_ns, sbl AS blocked_ns, srq AS runq_ns,"	\
+	" svol AS vol_switches, sinv AS invol_switches FROM"			\
+	" (SELECT rec_id, assumeNotNull(sys_id) AS sys_id,"			\
+	"  least(greatest(ifNull(dur_ns, 0), 0), bitShiftLeft(toInt64(1), 48)) AS d,"	\
+	"  count() AS n, countIf(ifNull(ret, 0) < 0 AND ifNull(ret, 0) >= -4095) AS e,"	\
+	split										\
+	"  FROM " ev " GROUP BY rec_id, sys_id, d)"				\
+	" ANY INNER JOIN (SELECT rec_id, sys_id, name FROM " sys ")"		\
+	" USING (rec_id, sys_id)"
+/*
+ * err_stats (docs/SCHEMA.md) of the events of @ev ("table WHERE ..."), the
+ * other tables read WHERE @rec: per recording, failed syscall, errno and
+ * path (the file's name, else the open's path or name) the failures and
+ * the processes they came from.  The processes of two recordings are never
+ * the same: their counts add up.
+ */
+#define SR_CH_ERRS(ev, rec)							\
+	"SELECT rec_id, syscall, -ret AS errno, coalesce(fname, opath, oname) AS path,"	\
+	" count() AS failures, uniqExact(proc_id) AS procs FROM"		\
+	" (SELECT * FROM (SELECT * FROM"					\
+	"  (SELECT rec_id, id, proc_id, assumeNotNull(sys_id) AS sys, ret,"	\
+	"   ifNull(file_id, -1) AS file FROM " ev				\
+	"   AND ret < 0 AND ret >= -4095 AND sys_id IS NOT NULL)"		\
+	"  ANY LEFT JOIN (SELECT rec_id, sys_id AS sys, name AS syscall FROM syscalls"	\
+	"   WHERE " rec ") USING (rec_id, sys))"					\
+	" ANY LEFT JOIN (SELECT rec_id, file_id AS file, name AS fname FROM files"	\
+	"  WHERE " rec ") USING (rec_id, file))"					\
+	" ANY LEFT JOIN (SELECT rec_id, event_id AS id, path AS opath, name AS oname"	\
+	"  FROM ev_open WHERE " rec ") USING (rec_id, id)"			\
+	" GROUP BY rec_id, syscall, errno, path SETTINGS join_use_nulls = 1"
+
+/* the 2^48 of SR_CH_DURS */
+_Static_assert(SR_DUR_MAX == 1LL << 48, "SR_CH_DURS clamps durations to SR_DUR_MAX");
+
+/*
  * The report of @o from the server at @url, over the recordings of host
  * @host and recording @rec (NULL: all): 0 or -errno (printed).
  */

@@ -39,26 +39,45 @@ static void expand(struct chctx *x, struct sr_chbuf *b, const char *s)
 	}
 }
 
+static char *vfmt(struct chctx *x, const char *fmt, va_list ap)
+{
+	struct sr_chbuf f = { 0 };
+	char *raw = NULL;
+
+	expand(x, &f, fmt);
+	if (sr_chbuf__cstr(&f) && vasprintf(&raw, f.p, ap) < 0)
+		raw = NULL;
+	sr_chbuf__free(&f);
+	return raw;
+}
+
+char *ch_fmt(struct chctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vfmt(x, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
 /*
  * Run @fmt with '$' and '#' expanded (in @fmt only: the filters' values
  * are arguments, never expanded); the answer parsed into @res.
  */
 int ch_q(struct chctx *x, struct sr_chres *res, const char *fmt, ...)
 {
-	struct sr_chbuf q = { 0 }, f = { 0 }, ans = { 0 };
-	char *raw = NULL;
+	struct sr_chbuf q = { 0 }, ans = { 0 };
+	char *raw;
 	va_list ap;
-	int err, n = -1;
+	int err;
 
 	memset(res, 0, sizeof(*res));
-	expand(x, &f, fmt);
-	if (sr_chbuf__cstr(&f)) {
-		va_start(ap, fmt);
-		n = vasprintf(&raw, f.p, ap);
-		va_end(ap);
-	}
-	sr_chbuf__free(&f);
-	if (n < 0)
+	va_start(ap, fmt);
+	raw = vfmt(x, fmt, ap);
+	va_end(ap);
+	if (!raw)
 		return -ENOMEM;
 	sr_chbuf__puts(&q, raw);
 	free(raw);
@@ -316,13 +335,17 @@ static int load_live(struct chctx *x, const char *host, const char *rec)
 					    .first = sr_chres__int(&r, i, 7),
 					    .id = strtoull(sr_chres__at(&r, i, 0), NULL, 10) };
 	}
+	/* as the answer came: by the recordings' keys (ties in report.h's SR_REC_KEY order) */
+	x->bykey = calloc(n + 1, sizeof(*x->bykey));
+	for (size_t k = 0; x->bykey && k < n; k++)
+		x->bykey[k] = v[k].id;
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_live);
 	x->live = calloc(n + 1, sizeof(*x->live));
 	x->rid = calloc(n + 1, sizeof(*x->rid));
 	x->rhost = calloc(n + 1, sizeof(*x->rhost));
 	x->hosts = calloc(n + 1, sizeof(*x->hosts));
-	if (!x->live || !x->rid || !x->rhost || !x->hosts) {
+	if (!x->bykey || !x->live || !x->rid || !x->rhost || !x->hosts) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -707,6 +730,7 @@ out:
 	free(x.rhost);
 	free(x.label);
 	free(x.live);
+	free(x.bykey);
 	for (size_t i = 0; i < x.nhosts; i++)
 		free(x.hosts[i]);
 	free(x.hosts);

@@ -40,6 +40,7 @@ struct chctx {
 	uint64_t *live;
 	char **label;		/* when rec_split(): each one's label (report_recs.c) */
 	char **rid, **rhost;	/* each one's recording_id and host, NULL when none */
+	uint64_t *bykey;	/* the rec_ids of live in the order of the recordings' keys */
 	/*
 	 * SQL of rec_id: its place in live from 1 (ord, the SQLite path's
 	 * rec_id), its label (lab), and the columns of SR_REPORT_COL_REC
@@ -83,6 +84,8 @@ static inline const char *ch_f(const struct sr_chbuf *b)
 /* Run @fmt with '$' and '#' expanded; the answer parsed into @res (0 or -errno, said). */
 int ch_q(struct chctx *x, struct sr_chres *res, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* @fmt with '$' and '#' expanded, then formatted (malloc'd; NULL: no memory) */
+char *ch_fmt(struct chctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Cell (@row, @col) of @r into @rs, as its type says (NULL, Int*, Float*, text). */
 void ch_put(struct sr_rs *rs, const struct sr_chres *r, size_t row, size_t col);
 /* The rows of @r into @rs as they are, up to the limit (rs->more past it). */

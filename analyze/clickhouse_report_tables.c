@@ -37,10 +37,11 @@ int ch_top_io(struct chctx *x, int by)
 			  "   GROUP BY rec_id, proc_id HAVING rd + wr > 0)"
 			  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
 			  "   WHERE rec_id IN #) USING (rec_id, proc_id))"
-			  " ANY LEFT JOIN (SELECT rec_id, host, recording_id FROM recordings$"
+			  " ANY LEFT JOIN (SELECT rec_id, host, recording_id, recording FROM recordings$"
 			  "  WHERE rec_id IN #) USING (rec_id)"
-			  " ORDER BY rb + wb DESC, rd + wr DESC, pid, comm NULLS FIRST, %s, proc_id%s",
-			  ch_f(&x->rc), ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf), x->ord.p,
+			  " ORDER BY rb + wb DESC, rd + wr DESC, pid, comm NULLS FIRST,"
+			  " host NULLS FIRST, recording, proc_id%s",
+			  ch_f(&x->rc), ch_io(x, "agg_all"), ch_f(&x->pf), ch_f(&x->cf),
 			  ch_lim(x, l, sizeof(l)));
 	else if (by == SR_BY_RECORDING)
 		err = ch_q(x, &r, "SELECT %s AS lab, rd, rb, wr, wb, host, recording_id FROM"
@@ -160,10 +161,10 @@ int ch_mem(struct chctx *x)
 		  "   brk_first, brk_last FROM proc_mem$ WHERE rec_id IN #)"
 		  "  ANY INNER JOIN (SELECT rec_id, proc_id, pid, comm FROM procs$"
 		  "   WHERE rec_id IN #%s%s) USING (rec_id, proc_id))"
-		  " ANY LEFT JOIN (SELECT rec_id, host, recording_id FROM recordings$"
+		  " ANY LEFT JOIN (SELECT rec_id, host, recording_id, recording FROM recordings$"
 		  "  WHERE rec_id IN #) USING (rec_id)"
-		  " ORDER BY peak DESC, mapped DESC, pid, %s, proc_id%s", ch_f(&x->rc),
-		  ch_f(&x->pf), ch_f(&x->cf), x->ord.p, ch_lim(x, l, sizeof(l)));
+		  " ORDER BY peak DESC, mapped DESC, pid, host NULLS FIRST, recording, proc_id%s",
+		  ch_f(&x->rc), ch_f(&x->pf), ch_f(&x->cf), ch_lim(x, l, sizeof(l)));
 	return ch_print_fill(x, rs, &r, err);
 }
 
@@ -342,17 +343,17 @@ int ch_procs(struct chctx *x)
 	 */
 	err = ch_q(x, &r, "SELECT rec_id, proc_id, parent_id, pid, ppid, start_ts, exit_ts,"
 		  " exit_code, exit_status, exit_signal, threads, execs, comm, exe, cmdline,"
-		  " host, start_ns, clock_offset_ns, on_cpu_ns%s FROM"
+		  " host, start_ns, clock_offset_ns, on_cpu_ns, recording%s FROM"
 		  " (SELECT * FROM"
 		  "  (SELECT rec_id, proc_id, parent_id, pid, ppid, start_ts, exit_ts, exit_code,"
 		  "   exit_status, exit_signal, threads, execs, comm, exe, cmdline FROM procs$"
 		  "   WHERE rec_id IN #%s%s%s)"
 		  "  ANY LEFT JOIN (SELECT rec_id, proc_id, on_cpu_ns FROM proc_cpu$"
 		  "   WHERE rec_id IN #) USING (rec_id, proc_id))"
-		  " ANY INNER JOIN (SELECT rec_id, host, recording_id, start_ns, clock_offset_ns"
-		  "  FROM recordings$ WHERE rec_id IN #) USING (rec_id)"
-		  " ORDER BY %s, proc_id SETTINGS join_use_nulls = 1",
-		  ch_f(&x->rc), ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive), x->ord.p);
+		  " ANY INNER JOIN (SELECT rec_id, host, recording_id, start_ns, clock_offset_ns,"
+		  "  recording FROM recordings$ WHERE rec_id IN #) USING (rec_id)"
+		  " ORDER BY proc_id, host, rec_id SETTINGS join_use_nulls = 1",
+		  ch_f(&x->rc), ch_f(&x->pf), ch_f(&x->cf), ch_f(&x->alive));
 	if (err)
 		goto out;
 	v = calloc(r.nrows + 1, sizeof(*v));
@@ -387,9 +388,10 @@ int ch_procs(struct chctx *x)
 		p->off = sr_chres__int(&r, n, 17);
 		p->has_on_cpu = sr_chres__at(&r, n, 18) != NULL;
 		p->on_cpu = sr_chres__int(&r, n, 18);
+		p->rkey = dup_cell(&r, n, 19);
 		if (rec_split(&x->c)) {
-			p->rec = dup_cell(&r, n, 19);
-			p->rec_id = dup_cell(&r, n, 20);
+			p->rec = dup_cell(&r, n, 20);
+			p->rec_id = dup_cell(&r, n, 21);
 		}
 	}
 	err = procs_print(&x->c, rs, v, n);
@@ -401,6 +403,7 @@ out:
 		free(v[i].host);
 		free(v[i].rec);
 		free(v[i].rec_id);
+		free(v[i].rkey);
 	}
 	free(v);
 	sr_chres__free(&r);

@@ -304,6 +304,14 @@ void hist_rows(struct rctx *c, struct sr_rs *rs, const struct hist *h, const cha
 	       int64_t *n);
 int report_procs(struct rctx *c);
 /* report_procs.c: a process as the tree of --procs needs it */
+/*
+ * A recording's key, as the export's `recordings.recording`: rows that tie
+ * on a report's sort keys are ordered by host, this and the order within
+ * the recording, never by ids that depend on how the traces were imported.
+ */
+#define SR_REC_KEY(r)							\
+	"IFNULL(" r ".recording_id, IFNULL(" r ".host, '') || '@' || IFNULL(" r ".start_ns, 0))"
+
 struct pnode {
 	int64_t id, parent, pid, ppid;
 	int64_t start, exit_ts, rstart, off;
@@ -313,6 +321,7 @@ struct pnode {
 	int64_t on_cpu;		/* proc_cpu: on-CPU time within the recording */
 	char *comm, *exe, *cmdline, *host;
 	char *rec, *rec_id;	/* the recording's label and id, when rec_split() */
+	char *rkey;		/* the recording's key (SR_REC_KEY): ties by it, not by ids */
 	size_t first_child, next_sibling;	/* indexes + 1, 0 = none */
 	int in_tree;
 };

@@ -108,6 +108,8 @@ int report_mem(struct rctx *c)
 	      c->ftime ? "temp.fmem" : "proc_mem");
 	if (!c->ftime)
 		q_filters(c, &q, "p");	/* temp.fmem holds only what passed them */
-	q_add(&q, " ORDER BY m.peak DESC, m.mapped DESC, p.pid LIMIT :limit");
+	/* ties: by recording, then its import's order (report.h, SR_REC_KEY) */
+	q_add(&q, " ORDER BY m.peak DESC, m.mapped DESC, p.pid, r.host, " SR_REC_KEY("r")
+	      ", p.proc_id LIMIT :limit");
 	return run_print(c, &q, rs);
 }

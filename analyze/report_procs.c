@@ -24,9 +24,22 @@ static int cmp_start(const void *a, const void *b)
 	int64_t sx = x->has_start ? x->start : INT64_MIN;
 	int64_t sy = y->has_start ? y->start : INT64_MIN;
 
+	int d;
+
 	if (sx != sy)
 		return sx < sy ? -1 : 1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	/* the same start and pid in two recordings: by host (none first) and recording */
+	if (!x->host != !y->host)
+		return x->host ? 1 : -1;
+	d = x->host ? strcmp(x->host, y->host) : 0;
+	if (!d && x->rkey && y->rkey)
+		d = strcmp(x->rkey, y->rkey);
+	if (d)
+		return d;
+	/* within a recording, ids follow its import's order, the same in every import */
+	return x->id < y->id ? -1 : x->id > y->id;
 }
 
 static void proc_row(struct rctx *c, struct sr_rs *rs, struct pnode *p, int depth)
@@ -96,7 +109,8 @@ int report_procs(struct rctx *c)
 		return -ENOMEM;
 	q_add(&q, "SELECT p.proc_id, p.parent_id, p.pid, p.ppid, p.start_ts, p.exit_ts,"
 	      " p.exit_code, p.exit_status, p.exit_signal, p.threads, p.execs, p.comm,"
-	      " p.exe, p.cmdline, r.host, r.start_ns, r.clock_offset_ns, pc.on_cpu_ns");
+	      " p.exe, p.cmdline, r.host, r.start_ns, r.clock_offset_ns, pc.on_cpu_ns, "
+	      SR_REC_KEY("r"));
 	if (rec_split(c))
 		q_rec(&q, "p.rec_id");
 	q_add(&q, " FROM procs p JOIN recordings r ON r.rec_id = p.rec_id"
@@ -136,9 +150,10 @@ int report_procs(struct rctx *c)
 		p->off = sqlite3_column_int64(st, 16);
 		p->has_on_cpu = sqlite3_column_type(st, 17) != SQLITE_NULL;
 		p->on_cpu = sqlite3_column_int64(st, 17);
+		p->rkey = col_dup(st, 18);
 		if (rec_split(c)) {
-			p->rec = col_dup(st, 18);
-			p->rec_id = col_dup(st, 19);
+			p->rec = col_dup(st, 19);
+			p->rec_id = col_dup(st, 20);
 		}
 	}
 	sqlite3_finalize(st);
@@ -152,6 +167,7 @@ out:
 		free(v[i].host);
 		free(v[i].rec);
 		free(v[i].rec_id);
+		free(v[i].rkey);
 	}
 	free(v);
 	sr_rs__free(rs);

@@ -105,7 +105,8 @@ int report_slow(struct rctx *c)
 	if (c->ftime)
 		q_add(&q, " AND EXISTS (SELECT 1 FROM temp.fwin w WHERE w.rec_id = e.rec_id"
 		      " AND e.ts >= w.ts_lo AND e.ts < w.ts_hi)");
-	q_add(&q, " ORDER BY dur DESC, e.id LIMIT :limit");
+	/* ties: by recording, then its import's order (report.h, SR_REC_KEY) */
+	q_add(&q, " ORDER BY dur DESC, r.host, " SR_REC_KEY("r") ", e.id LIMIT :limit");
 	err = q_prepare(c, &q, &st);
 	if (err) {
 		sr_rs__free(rs);

@@ -57,9 +57,11 @@ int report_top_io_by(struct rctx *c, int by)
 	q_add(&q, " FROM %s a JOIN recordings r ON r.rec_id = a.rec_id%s WHERE 1",
 	      unfiltered(c) && bys[by].table ? bys[by].table : c->src, bys[by].join);
 	q_filters(c, &q, "a");
+	/* a process's ties: by recording, then its import's order (report.h, SR_REC_KEY) */
 	q_add(&q, "%s HAVING SUM(a.reads) + SUM(a.writes) > 0"
 	      " ORDER BY SUM(a.read_bytes) + SUM(a.write_bytes) DESC,"
-	      " SUM(a.reads) + SUM(a.writes) DESC, 1, 2 LIMIT :limit", bys[by].group);
+	      " SUM(a.reads) + SUM(a.writes) DESC, 1, 2%s LIMIT :limit", bys[by].group,
+	      by == SR_BY_PROCESS ? ", r.host, " SR_REC_KEY("r") ", a.proc_id" : "");
 	return run_print(c, &q, rs);
 }
 

@@ -1192,8 +1192,8 @@ bench_clickhouse() {
 		awk -v l="$label" -v a="$tsq" -v b="$tch" -v s="$same" 'BEGIN {
 			printf "%-26s %10.2f %12.2f %6s %s\n", l, a / 1e9, b / 1e9, s, (b / 1e9 <= 2) ? "met" : "MISSED" }'
 	done
-	note "same: the CSV of --clickhouse equals the SQLite path's byte for byte (rows that tie on"
-	note "every sort key follow each export's ids: equal for one export of them all, docs/SCHEMA.md)"
+	note "same: the CSV of --clickhouse equals the SQLite path's byte for byte (processes that tie on"
+	note "every sort key go by host and recording on both paths, docs/SCHEMA.md)"
 	ch_stop "$SCRATCH/chsrv"
 }
 

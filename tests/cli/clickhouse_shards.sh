@@ -59,10 +59,11 @@ expect_eq "shard 2 holds events" \
 	"$(curl -sS "$U2" --data-binary "SELECT count() > 0 FROM events")" 1
 
 for r in "" --top-io "--top-io --by file" "--top-io --by cgroup" --syscalls "--syscalls --hist" \
-	 "--syscalls --by host" --slow --errors --procs --cpu "--cpu --by host" --mem --files --net \
+	 "--syscalls --by host" --slow "--slow --limit 40" "--slow --limit 40 --comm bash" --errors \
+	 --procs --cpu "--cpu --by host" --mem --files --net \
 	 --timeline "--timeline --interval 10ms --comm bash" "--top-io --by recording" \
-	 "--syscalls --by recording" "--cpu --by recording" "--files --by recording" \
-	 "--timeline --by recording" "--timeline --interval 2500us" \
+	 "--syscalls --by recording" "--errors --by recording" "--cpu --by recording" \
+	 "--files --by recording" "--timeline --by recording" "--timeline --interval 2500us" \
 	 "--timeline --since 0.002 --until 0.0065" "--timeline --interval 3ms --by recording --since 0.001"; do
 	# shellcheck disable=SC2086
 	"$S" analyze --clickhouse "$U1" $r --format csv >"$D/dist.csv" 2>"$D/dist.err"
