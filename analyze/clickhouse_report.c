@@ -406,12 +406,7 @@ static int rec_names(struct chctx *x)
 		err = -ENOMEM;
 		goto out;
 	}
-	sr_chbuf__puts(&x->ord, "transform(rec_id, [");
-	for (size_t k = 0; k < x->nrecs; k++) {
-		snprintf(num, sizeof(num), "%stoUInt64('%" PRIu64 "')", k ? ", " : "", x->live[k]);
-		sr_chbuf__puts(&x->ord, num);
-	}
-	sr_chbuf__puts(&x->ord, "], [");
+	ch_transform_live(x, &x->ord);
 	for (size_t k = 0; k < x->nrecs; k++) {
 		snprintf(num, sizeof(num), "%stoUInt64(%zu)", k ? ", " : "", k + 1);
 		sr_chbuf__puts(&x->ord, num);
@@ -439,12 +434,7 @@ static int rec_names(struct chctx *x)
 	err = x->label ? rec_label_list(x->nrecs, ids, paths, x->label) : -ENOMEM;
 	if (err)
 		goto out;
-	sr_chbuf__puts(&x->lab, "transform(rec_id, [");
-	for (size_t k = 0; k < x->nrecs; k++) {
-		snprintf(num, sizeof(num), "%stoUInt64('%" PRIu64 "')", k ? ", " : "", x->live[k]);
-		sr_chbuf__puts(&x->lab, num);
-	}
-	sr_chbuf__puts(&x->lab, "], [");
+	ch_transform_live(x, &x->lab);
 	for (size_t k = 0; k < x->nrecs; k++) {
 		if (k)
 			sr_chbuf__puts(&x->lab, ", ");

@@ -95,6 +95,8 @@ const char *ch_lim(struct chctx *x, char *buf, size_t len);
 /* ch_fill(), print, free @rs and @r; @err: of the query (nothing printed then). */
 int ch_print_fill(struct chctx *x, struct sr_rs *rs, struct sr_chres *r, int err);
 
+/* "transform(rec_id, [the live recordings' ids], [" into @b: a map of them, its values next */
+void ch_transform_live(struct chctx *x, struct sr_chbuf *b);
 /* " transform(rec_id, [ids], [v], toInt64(0))": a value of each recording, into @b */
 void ch_per_rec(struct chctx *x, struct sr_chbuf *b, const int64_t *v);
 

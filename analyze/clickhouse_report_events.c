@@ -269,6 +269,17 @@ out:
 	return err;
 }
 
+/* --slow's columns, and the rows of events they are read from (with %s: rc, SR_DUR_MAX) */
+#define SLOW_COLS							\
+	"SELECT ts, start_ns, clock_offset_ns, pid, tid, comm, syscall, dur,"	\
+	" on_cpu_ns, off_cpu_ns, blocked_ns, runq_ns, vol_switches, invol_switches,"	\
+	" ret, fd, coalesce(fname, opath, oname), host%s FROM"
+#define SLOW_EVENTS							\
+	"SELECT rec_id, id, ts, pid, tid, comm, ifNull(sys_id, -1) AS sys,"	\
+	" least(greatest(dur_ns, 0), %lld) AS dur, on_cpu_ns, off_cpu_ns, blocked_ns,"	\
+	" runq_ns, vol_switches, invol_switches, ret, fd,"			\
+	" ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
+
 int ch_slow(struct chctx *x)
 {
 	struct sr_rs *rs = rep_rs(&x->c, SR_REP_SLOW, 0);
@@ -294,25 +305,13 @@ int ch_slow(struct chctx *x)
 	sr_chbuf__puts(&rank, "]");
 	err = sr_chbuf__cstr(&rank) ? slow_keys(x, rank.p, &keys, &ids) : -ENOMEM;
 	if (!err && keys.n)
-		err = ch_q(x, &r, "SELECT ts, start_ns, clock_offset_ns, pid, tid, comm, syscall, dur,"
-			  " on_cpu_ns, off_cpu_ns, blocked_ns, runq_ns, vol_switches, invol_switches,"
-			  " ret, fd, coalesce(fname, opath, oname), host%s FROM" EV_NAMES(
-			  "SELECT rec_id, id, ts, pid, tid, comm, ifNull(sys_id, -1) AS sys,"
-			  " least(greatest(dur_ns, 0), %lld) AS dur, on_cpu_ns, off_cpu_ns, blocked_ns,"
-			  " runq_ns, vol_switches, invol_switches, ret, fd,"
-			  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
+		err = ch_q(x, &r, SLOW_COLS EV_NAMES(SLOW_EVENTS
 			  " AND (host, rec_id, ts, id) IN %s", " AND (rec_id, event_id) IN %s")
 			  " ORDER BY dur DESC, host NULLS FIRST, indexOf(%s, rec_id), id"
 			  " SETTINGS join_use_nulls = 1", ch_f(&x->rc), (long long)SR_DUR_MAX, keys.p,
 			  ids.p, rank.p);
 	else if (!err)
-		err = ch_q(x, &r, "SELECT ts, start_ns, clock_offset_ns, pid, tid, comm, syscall, dur,"
-			  " on_cpu_ns, off_cpu_ns, blocked_ns, runq_ns, vol_switches, invol_switches,"
-			  " ret, fd, coalesce(fname, opath, oname), host%s FROM" EV_NAMES(
-			  "SELECT rec_id, id, ts, pid, tid, comm, ifNull(sys_id, -1) AS sys,"
-			  " least(greatest(dur_ns, 0), %lld) AS dur, on_cpu_ns, off_cpu_ns, blocked_ns,"
-			  " runq_ns, vol_switches, invol_switches, ret, fd,"
-			  " ifNull(file_id, -1) AS file FROM events$ WHERE rec_id IN #"
+		err = ch_q(x, &r, SLOW_COLS EV_NAMES(SLOW_EVENTS
 			  " AND dur_ns IS NOT NULL%s%s%s"
 			  " ORDER BY dur DESC, host, indexOf(%s, rec_id), id%s", "")
 			  " ORDER BY dur DESC, host NULLS FIRST, indexOf(%s, rec_id), id"

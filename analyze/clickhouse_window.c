@@ -17,8 +17,7 @@
 #include "sysrec/util.h"
 #include "clickhouse_report.h"
 
-/* " transform(rec_id, [ids], [v], toInt64(0))" of one value per recording (clickhouse_report.h) */
-void ch_per_rec(struct chctx *x, struct sr_chbuf *b, const int64_t *v)
+void ch_transform_live(struct chctx *x, struct sr_chbuf *b)
 {
 	char num[64];
 
@@ -28,6 +27,14 @@ void ch_per_rec(struct chctx *x, struct sr_chbuf *b, const int64_t *v)
 		sr_chbuf__puts(b, num);
 	}
 	sr_chbuf__puts(b, "], [");
+}
+
+/* " transform(rec_id, [ids], [v], toInt64(0))" of one value per recording (clickhouse_report.h) */
+void ch_per_rec(struct chctx *x, struct sr_chbuf *b, const int64_t *v)
+{
+	char num[64];
+
+	ch_transform_live(x, b);
 	for (size_t k = 0; k < x->nrecs; k++) {
 		snprintf(num, sizeof(num), "%stoInt64('%" PRId64 "')", k ? ", " : "", v[k]);
 		sr_chbuf__puts(b, num);
