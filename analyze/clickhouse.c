@@ -98,6 +98,17 @@ void sr_chbuf__str(struct sr_chbuf *b, const char *s, size_t n)
 	sr_chbuf__add(b, s, n);
 }
 
+void sr_chbuf__quoted(struct sr_chbuf *b, const char *s)
+{
+	sr_chbuf__puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			sr_chbuf__add(b, "\\", 1);
+		sr_chbuf__add(b, s, 1);
+	}
+	sr_chbuf__puts(b, "'");
+}
+
 /* --- answers --- */
 
 static int grow_ptrs(char ***v, size_t **lens, size_t *cap, size_t n)

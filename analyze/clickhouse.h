@@ -40,6 +40,8 @@ void sr_chbuf__i64(struct sr_chbuf *b, int64_t v);
 void sr_chbuf__u64(struct sr_chbuf *b, uint64_t v);
 void sr_chbuf__u8(struct sr_chbuf *b, uint8_t v);
 void sr_chbuf__str(struct sr_chbuf *b, const char *s, size_t n);
+/* @s as a string literal of ClickHouse SQL: quoted, quotes and backslashes escaped. */
+void sr_chbuf__quoted(struct sr_chbuf *b, const char *s);
 
 /* A ClickHouse server, reached over its HTTP interface. */
 struct sr_ch;

@@ -500,13 +500,7 @@ static int fill_computed(struct sr_ch *ch, sqlite3 *db, const struct ids *ids)
 		struct sr_chbuf host = { 0 };
 		char *q = NULL;
 
-		sr_chbuf__puts(&host, "'");
-		for (; h && *h; h++) {
-			if (*h == '\'' || *h == '\\')
-				sr_chbuf__puts(&host, "\\");
-			sr_chbuf__add(&host, h, 1);
-		}
-		sr_chbuf__puts(&host, "'");
+		sr_chbuf__quoted(&host, h ? h : "");
 		if (!sr_chbuf__cstr(&host) ||
 		    asprintf(&q, sqlite3_column_int(st, 2) ?
 			     SR_CH_DURS("events WHERE host = %s AND rec_id = %" PRIu64

@@ -241,18 +241,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A string literal of ClickHouse SQL: quotes and backslashes escaped. */
-static void quote(struct sr_chbuf *b, const char *s)
-{
-	sr_chbuf__puts(b, "'");
-	for (; *s; s++) {
-		if (*s == '\'' || *s == '\\')
-			sr_chbuf__add(b, "\\", 1);
-		sr_chbuf__add(b, s, 1);
-	}
-	sr_chbuf__puts(b, "'");
-}
-
 /* A row of recordings chosen, with what orders them as the SQLite path's rec_id. */
 struct live_row {
 	size_t row;		/* in the answer */
@@ -438,7 +426,7 @@ static int rec_names(struct chctx *x)
 	for (size_t k = 0; k < x->nrecs; k++) {
 		if (k)
 			sr_chbuf__puts(&x->lab, ", ");
-		quote(&x->lab, x->label[k]);
+		sr_chbuf__quoted(&x->lab, x->label[k]);
 	}
 	sr_chbuf__puts(&x->lab, "], '')");
 	sr_chbuf__puts(&x->rc, ", ");
@@ -520,7 +508,7 @@ static int proc_filter(struct chctx *x)
 		sr_chbuf__puts(&x->pf, ")");
 	if (o->comm) {
 		sr_chbuf__puts(&x->pf, " AND comm = ");
-		quote(&x->pf, o->comm);
+		sr_chbuf__quoted(&x->pf, o->comm);
 	}
 	sr_chbuf__puts(&x->pf, ")");
 	if (!sr_chbuf__cstr(&x->pf))

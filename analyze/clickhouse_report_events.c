@@ -165,18 +165,6 @@ static int errno_text(struct sr_val *v, int64_t ret)
 	" ANY LEFT JOIN (SELECT rec_id, host, recording_id, start_ns, clock_offset_ns"	\
 	"  FROM recordings$ WHERE rec_id IN #) USING (rec_id)"
 
-/* @s as a quoted ClickHouse string literal into @b */
-static void put_quoted(struct sr_chbuf *b, const char *s)
-{
-	sr_chbuf__puts(b, "'");
-	for (; *s; s++) {
-		if (*s == '\'' || *s == '\\')
-			sr_chbuf__puts(b, "\\");
-		sr_chbuf__add(b, s, 1);
-	}
-	sr_chbuf__puts(b, "'");
-}
-
 /*
  * A floor of the durations that at least @want of the events reach, 0
  * when none narrows: without a filter from sys_durs (the want-th longest
@@ -247,7 +235,7 @@ static int slow_keys(struct chctx *x, const char *rank, struct sr_chbuf *keys,
 	sr_chbuf__puts(ids, "(");
 	for (size_t i = 0; i < k.nrows; i++) {
 		sr_chbuf__puts(keys, i ? ", (" : "(");
-		put_quoted(keys, sr_chres__at(&k, i, 0));
+		sr_chbuf__quoted(keys, sr_chres__at(&k, i, 0));
 		for (int c = 1; c < 4; c++) {
 			sr_chbuf__puts(keys, ", ");
 			sr_chbuf__puts(keys, sr_chres__at(&k, i, (size_t)c));
