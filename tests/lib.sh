@@ -164,3 +164,17 @@ run_in() {
 		ok "$n"
 	fi
 }
+
+# in_browser NAME P: page P.html in headless Chromium (tests/tools/report_browser.js),
+# its findings into P.json and a screenshot into P.png.  A browser that fails
+# to start or answer on a loaded machine gets a second go; what the page holds
+# is checked from its output either way.  Fails NAME when both go wrong.
+in_browser() {
+	local try
+	for try in 1 2; do
+		node --experimental-websocket --no-warnings "$TOP/tests/tools/report_browser.js" \
+			"$2.html" "$2.json" "$2.png" 2>"$2.browser.err$try" && return 0
+	done
+	fail "$1" "$(tail -3 "$2.browser.err1"; tail -3 "$2.browser.err2")"
+	return 1
+}

@@ -30,9 +30,7 @@ for t in demo cpu; do
 		fail "report_record: $t: report" "exit status $?"
 		continue
 	fi
-	node --experimental-websocket --no-warnings "$TOP/tests/tools/report_browser.js" \
-		"$tmp/$t.html" "$tmp/$t.json" "$tmp/$t.png" 2>"$tmp/browser.err" ||
-		{ fail "report_record: $t: in a browser" "$(tail -3 "$tmp/browser.err")"; continue; }
+	in_browser "report_record: $t: in a browser" "$tmp/$t" || continue
 	/usr/bin/python3 "$TOP/tests/cli/report_check.py" "report_record $t" "$SYSREC" \
 		"$tmp/$t.html" "$tmp/$t.json" "$tmp/$t.trc" || T_FAILED=$((T_FAILED + 1))
 done

@@ -88,15 +88,7 @@ browse() {
 		skip "report: $1 in a browser" "no node or chromium (make deps installs them)"
 		return 1
 	fi
-	# a browser that fails to start or answer on a loaded machine gets a
-	# second go; what the page holds is checked from its output either way
-	local try
-	for try in 1 2; do
-		node --experimental-websocket --no-warnings "$TOP/tests/tools/report_browser.js" \
-			"$D/$1.html" "$D/$1.json" "$D/$1.png" 2>"$D/browser.err$try" && return 0
-	done
-	fail "report: $1 in a browser" "$(tail -3 "$D/browser.err1"; tail -3 "$D/browser.err2")"
-	return 1
+	in_browser "report: $1 in a browser" "$D/$1"
 }
 # page NAME TRACE...: NAME.html of the traces, in the browser, against analyze
 page() {
