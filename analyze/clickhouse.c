@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * clickhouse.c - what the ClickHouse sink's parts share: a growing buffer,
- * the RowBinary encoding of the values exported, and the parser of the
- * answers (TabSeparatedWithNamesAndTypes) the reports read.
+ * the RowBinary encoding of the values exported, the blocks of the Native
+ * format the events go in, and the parser of the answers
+ * (TabSeparatedWithNamesAndTypes) the reports read.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -107,6 +108,138 @@ void sr_chbuf__quoted(struct sr_chbuf *b, const char *s)
 		sr_chbuf__add(b, s, 1);
 	}
 	sr_chbuf__puts(b, "'");
+}
+
+const char *sr_ch__type(char c)
+{
+	switch (c) {
+	case 'R': return "UInt64";
+	case 'I': return "Int64";
+	case 'N': return "Nullable(Int64)";
+	case 'S': return "String";
+	default: return "Nullable(String)";
+	}
+}
+
+/* --- Native blocks --- */
+
+int sr_chblock__init(struct sr_chblock *b, const char *cols, size_t cap)
+{
+	const char *p = cols;
+	size_t n = 0;
+
+	memset(b, 0, sizeof(*b));
+	for (const char *q = cols; *q; q++)
+		n += *q == ' ';
+	n = (n + 1) / 2;
+	b->cols = calloc(n, sizeof(*b->cols));
+	b->name_end = calloc(n, sizeof(*b->name_end));
+	b->cap = cap ? cap : 1;
+	if (!b->cols || !b->name_end)
+		goto nomem;
+	while (*p) {
+		const char *sp = strchr(p, ' ');
+		struct sr_chcol *c = &b->cols[b->ncols];
+		const char *type;
+
+		if (!sp || b->ncols == n)
+			goto inval;
+		c->code = sp[1];
+		type = sr_ch__type(c->code);
+		switch (c->code) {
+		case 'N':
+			c->nul = malloc(b->cap);
+			if (!c->nul)
+				goto nomem;
+			/* fall through */
+		case 'R':
+		case 'I':
+			c->v = malloc(b->cap * sizeof(*c->v));
+			if (!c->v)
+				goto nomem;
+			break;
+		case 'S':
+			break;
+		default:
+			goto inval;
+		}
+		sr_chbuf__str(&b->names, p, (size_t)(sp - p));
+		sr_chbuf__str(&b->names, type, strlen(type));
+		b->name_end[b->ncols++] = b->names.n;
+		p = sp + 2;
+		while (*p == ' ')
+			p++;
+	}
+	if (!b->names.err)
+		return 0;
+nomem:
+	sr_chblock__free(b);
+	return -ENOMEM;
+inval:
+	sr_chblock__free(b);
+	return -EINVAL;
+}
+
+void sr_chblock__free(struct sr_chblock *b)
+{
+	for (size_t k = 0; b->cols && k < b->ncols; k++) {
+		free(b->cols[k].v);
+		free(b->cols[k].nul);
+		sr_chbuf__free(&b->cols[k].s);
+	}
+	free(b->cols);
+	free(b->name_end);
+	sr_chbuf__free(&b->names);
+	memset(b, 0, sizeof(*b));
+}
+
+size_t sr_chblock__bytes(const struct sr_chblock *b)
+{
+	size_t n = b->names.n;
+
+	for (size_t k = 0; k < b->ncols; k++) {
+		const struct sr_chcol *c = &b->cols[k];
+
+		n += c->v ? b->n * sizeof(*c->v) : c->s.n;
+		n += c->nul ? b->n : 0;
+	}
+	return n;
+}
+
+static size_t leb128(unsigned char *p, uint64_t v)
+{
+	size_t k = 0;
+
+	do {
+		p[k] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			p[k] |= 0x80;
+		k++;
+	} while (v);
+	return k;
+}
+
+size_t sr_chblock__segs(const struct sr_chblock *b, unsigned char *head,
+			struct sr_chseg *segs)
+{
+	size_t n = 0, k0 = leb128(head, b->ncols);
+
+	/* the block: its columns and rows, then each column's name, type and data */
+	segs[n++] = (struct sr_chseg){ head, k0 + leb128(head + k0, b->n) };
+	for (size_t k = 0; k < b->ncols; k++) {
+		const struct sr_chcol *c = &b->cols[k];
+		size_t from = k ? b->name_end[k - 1] : 0;
+
+		segs[n++] = (struct sr_chseg){ b->names.p + from, b->name_end[k] - from };
+		if (c->nul)
+			segs[n++] = (struct sr_chseg){ c->nul, b->n };
+		if (c->v)
+			segs[n++] = (struct sr_chseg){ c->v, b->n * sizeof(*c->v) };
+		else
+			segs[n++] = (struct sr_chseg){ c->s.p, c->s.n };
+	}
+	return n;
 }
 
 /* --- answers --- */

@@ -6,7 +6,7 @@
  *
  *   clickhouse_cmd.c      export --clickhouse: its options, for export.c
  *   clickhouse_http.c     the HTTP client (libcurl; a stub without it)
- *   clickhouse.c          buffers, RowBinary encoding, the result parser
+ *   clickhouse.c          buffers, RowBinary and Native encoding, the result parser
  *   clickhouse_export.c   the tables and the export (docs/SCHEMA.md)
  *   clickhouse_report*.c  the reports
  */
@@ -43,6 +43,51 @@ void sr_chbuf__str(struct sr_chbuf *b, const char *s, size_t n);
 /* @s as a string literal of ClickHouse SQL: quoted, quotes and backslashes escaped. */
 void sr_chbuf__quoted(struct sr_chbuf *b, const char *s);
 
+/*
+ * A block of the Native format filled a row at a time: the columns of a
+ * table side by side, each in its own array, as the server keeps them.
+ * Its parse is a copy per column where RowBinary's is a call per value
+ * (docs/PERFORMANCE.md, "Native blocks of events").  Columns by the type
+ * codes of clickhouse_export.c: R UInt64, I Int64, N Nullable(Int64),
+ * S String.  The integers are kept as the wire has them: the build is
+ * little endian only (format/layout.h).
+ */
+struct sr_chcol {
+	char code;
+	int64_t *v;		/* R I N: a value a row (0 where NULL) */
+	uint8_t *nul;		/* N: 1 where NULL */
+	struct sr_chbuf s;	/* S: a LEB128 length and the bytes, a row each */
+};
+struct sr_chblock {
+	size_t ncols, n, cap;	/* its columns; rows in it; rows it has room for */
+	struct sr_chcol *cols;
+	struct sr_chbuf names;	/* a column's name and type as Native heads its data */
+	size_t *name_end;	/* where column k's head ends in names */
+};
+/*
+ * A block of @cols ("name T ..." as the tables of clickhouse_export.c
+ * spell them) with room for @cap rows: 0 or -ENOMEM, -EINVAL for a code
+ * it does not take.
+ */
+int sr_chblock__init(struct sr_chblock *b, const char *cols, size_t cap);
+void sr_chblock__free(struct sr_chblock *b);
+/* The bytes that @b's rows so far take on the wire. */
+size_t sr_chblock__bytes(const struct sr_chblock *b);
+/* The type of code @c (above) as ClickHouse spells it. */
+const char *sr_ch__type(char c);
+
+/* A piece of a request's body. */
+struct sr_chseg {
+	const void *p;
+	size_t n;
+};
+/*
+ * @b on the wire, in at most 1 + 3 * ncols pieces of @segs: their number.
+ * @head (20 bytes) holds the block's first bytes.
+ */
+size_t sr_chblock__segs(const struct sr_chblock *b, unsigned char *head,
+			struct sr_chseg *segs);
+
 /* A ClickHouse server, reached over its HTTP interface. */
 struct sr_ch;
 
@@ -63,6 +108,9 @@ int sr_ch__query(struct sr_ch *ch, const char *sql, struct sr_chbuf *out);
 /* INSERT @len bytes of @data in @format into @table: 0 or -EIO (printed). */
 int sr_ch__insert(struct sr_ch *ch, const char *table, const char *format,
 		  const void *data, size_t len);
+
+/* INSERT the rows of @b into @table in one Native block, then empty @b: 0 or -EIO. */
+int sr_ch__insert_block(struct sr_ch *ch, const char *table, struct sr_chblock *b);
 
 /*
  * An answer in TabSeparatedWithNamesAndTypes, parsed: its cells with the

@@ -73,10 +73,43 @@ void sr_ch__free(struct sr_ch *ch)
 	free(ch);
 }
 
-/* POST @body to the URL, with ?query=@query when given; the answer into @out. */
-static int post(struct sr_ch *ch, const char *query, const void *body, size_t len,
-		struct sr_chbuf *out)
+/* A body in pieces, read by curl as it sends it. */
+struct pieces {
+	const struct sr_chseg *seg;
+	size_t nseg, at;	/* the piece being sent and how far */
+};
+
+static size_t on_read(char *p, size_t size, size_t n, void *ctx)
 {
+	struct pieces *r = ctx;
+	size_t want = size * n, got = 0;
+
+	while (got < want && r->nseg) {
+		size_t k = r->seg->n - r->at;
+
+		if (k > want - got)
+			k = want - got;
+		memcpy(p + got, (const char *)r->seg->p + r->at, k);
+		got += k;
+		r->at += k;
+		if (r->at == r->seg->n) {
+			r->seg++;
+			r->nseg--;
+			r->at = 0;
+		}
+	}
+	return got;
+}
+
+/*
+ * POST @body (or the @nseg pieces of @seg) to the URL, with ?query=@query
+ * when given; the answer into @out.
+ */
+static int post(struct sr_ch *ch, const char *query, const void *body, size_t len,
+		const struct sr_chseg *seg, size_t nseg, struct sr_chbuf *out)
+{
+	struct pieces rd = { seg, nseg, 0 };
+	struct curl_slist *hdrs = NULL;
 	struct sr_chbuf url = { 0 };
 	CURL *c = ch->curl;
 	long code = 0;
@@ -100,7 +133,18 @@ static int post(struct sr_ch *ch, const char *query, const void *body, size_t le
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, url.p);
 	curl_easy_setopt(c, CURLOPT_POST, 1L);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	if (seg) {
+		for (size_t k = len = 0; k < nseg; k++)
+			len += seg[k].n;
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, &rd);
+		curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 1L << 20);
+		/* no round trip for "100 Continue" before the body */
+		hdrs = curl_slist_append(NULL, "Expect:");
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	} else {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	}
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	/* a server that is not there is an error in seconds, not a hang */
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
@@ -117,17 +161,18 @@ static int post(struct sr_ch *ch, const char *query, const void *body, size_t le
 		/* the body of a failed request is the server's message */
 		ret = -EIO;
 	}
+	curl_slist_free_all(hdrs);
 	sr_chbuf__free(&url);
 	return ret;
 }
 
 static int run(struct sr_ch *ch, const char *query, const void *body, size_t len,
-	       struct sr_chbuf *out)
+	       const struct sr_chseg *seg, size_t nseg, struct sr_chbuf *out)
 {
 	struct sr_chbuf msg = { 0 };
 	int ret;
 
-	ret = post(ch, query, body, len, &msg);
+	ret = post(ch, query, body, len, seg, nseg, &msg);
 	if (ret == -EIO && msg.n) {
 		size_t k = 0;
 
@@ -146,7 +191,7 @@ static int run(struct sr_ch *ch, const char *query, const void *body, size_t len
 
 int sr_ch__query(struct sr_ch *ch, const char *sql, struct sr_chbuf *out)
 {
-	return run(ch, NULL, sql, strlen(sql), out);
+	return run(ch, NULL, sql, strlen(sql), NULL, 0, out);
 }
 
 int sr_ch__insert(struct sr_ch *ch, const char *table, const char *format,
@@ -155,7 +200,28 @@ int sr_ch__insert(struct sr_ch *ch, const char *table, const char *format,
 	char q[256];
 
 	snprintf(q, sizeof(q), "INSERT INTO %s FORMAT %s", table, format);
-	return run(ch, q, data, len, NULL);
+	return run(ch, q, data, len, NULL, 0, NULL);
+}
+
+int sr_ch__insert_block(struct sr_ch *ch, const char *table, struct sr_chblock *b)
+{
+	unsigned char head[20];
+	struct sr_chseg *seg;
+	char q[256];
+	int ret;
+
+	if (!b->n)
+		return 0;
+	seg = malloc((1 + 3 * b->ncols) * sizeof(*seg));
+	if (!seg)
+		return -ENOMEM;
+	snprintf(q, sizeof(q), "INSERT INTO %s FORMAT Native", table);
+	ret = run(ch, q, NULL, 0, seg, sr_chblock__segs(b, head, seg), NULL);
+	free(seg);
+	b->n = 0;
+	for (size_t k = 0; k < b->ncols; k++)
+		b->cols[k].s.n = 0;
+	return ret;
 }
 
 #else /* !SR_HAVE_CURL */
@@ -199,6 +265,14 @@ int sr_ch__insert(struct sr_ch *ch, const char *table, const char *format,
 	(void)format;
 	(void)data;
 	(void)len;
+	return -ENOTSUP;
+}
+
+int sr_ch__insert_block(struct sr_ch *ch, const char *table, struct sr_chblock *b)
+{
+	(void)ch;
+	(void)table;
+	(void)b;
 	return -ENOTSUP;
 }
 #endif /* SR_HAVE_CURL */

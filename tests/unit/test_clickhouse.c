@@ -2,7 +2,7 @@
 /*
  * test_clickhouse.c - the pure parts of the ClickHouse sink
  * (analyze/clickhouse.c): RowBinary's little-endian integers and
- * LEB128-length strings, byte for byte, and the parser of the answers in
+ * LEB128-length strings and Native blocks, byte for byte, and the parser of the answers in
  * TabSeparatedWithNamesAndTypes (escapes, \N, empty cells, a truncated or
  * hostile answer).
  */
@@ -43,6 +43,86 @@ static void test_rowbinary(void)
 	ok(sr_chbuf__cstr(&b) && b.p[b.n] == '\0' && b.n == 2 + sizeof(big),
 	   "cstr: a NUL after the bytes, not counted");
 	sr_chbuf__free(&b);
+}
+
+/* The bytes of the block as the server reads them, in one piece. */
+static size_t flat(const struct sr_chblock *b, unsigned char *out, size_t max)
+{
+	struct sr_chseg seg[1 + 3 * 8];
+	unsigned char head[20];
+	size_t n = 0, k = sr_chblock__segs(b, head, seg);
+
+	for (size_t i = 0; i < k; i++) {
+		if (n + seg[i].n > max)
+			return 0;
+		if (seg[i].n)
+			memcpy(out + n, seg[i].p, seg[i].n);
+		n += seg[i].n;
+	}
+	return n;
+}
+
+/*
+ * A Native block, byte for byte as clickhouse-server 18.16 writes one
+ * (SELECT ... FORMAT Native of the same three rows): the column count and
+ * row count, then a column at a time its name, its type and its data: the
+ * Nullable's null map before its values, the strings with their LEB128
+ * lengths.
+ */
+static void test_native(void)
+{
+	static const unsigned char want[] = {
+		0x03, 0x03,
+		0x01, 'a', 0x05, 'I', 'n', 't', '6', '4',
+		0, 0, 0, 0, 0, 0, 0, 0,  1, 0, 0, 0, 0, 0, 0, 0,  2, 0, 0, 0, 0, 0, 0, 0,
+		0x01, 'b', 0x0f, 'N', 'u', 'l', 'l', 'a', 'b', 'l', 'e', '(', 'I', 'n', 't',
+		'6', '4', ')',
+		0x00, 0x01, 0x00,
+		7, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, 0, 0, 0, 0, 0,  0xf9, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff,
+		0x01, 's', 0x06, 'S', 't', 'r', 'i', 'n', 'g',
+		0x01, '0', 0x01, '1', 0x01, '2',
+	};
+	struct sr_chblock b;
+	unsigned char got[256];
+	size_t n;
+
+	ok(sr_chblock__init(&b, "a I b N s S", 3) == 0 && b.ncols == 3 && b.cap == 3,
+	   "Native: a block of three columns with room for three rows");
+	for (int i = 0; i < 3; i++) {
+		char c = (char)('0' + i);
+
+		b.cols[0].v[i] = i;
+		b.cols[1].nul[i] = i == 1;
+		b.cols[1].v[i] = i == 0 ? 7 : i == 1 ? 0 : -7;
+		sr_chbuf__str(&b.cols[2].s, &c, 1);
+	}
+	b.n = 3;
+	n = flat(&b, got, sizeof(got));
+	ok(n == sizeof(want) && !memcmp(got, want, sizeof(want)),
+	   "Native: Int64, Nullable(Int64) and String columns as the server writes them");
+	ok(sr_chblock__bytes(&b) + 2 == sizeof(want), "Native: bytes() counts all but the head");
+	b.n = 0;
+	b.cols[2].s.n = 0;
+	n = flat(&b, got, sizeof(got));
+	ok(n == 2 + 8 + 18 + 9 && got[0] == 3 && got[1] == 0, "Native: an empty block has no data");
+	sr_chblock__free(&b);
+	ok(sr_chblock__init(&b, "a I b Q", 4) == -EINVAL && !b.cols,
+	   "Native: a type code it does not take refused");
+	ok(sr_chblock__init(&b, "a R", 200) == 0 && b.cols[0].v && !b.cols[0].nul &&
+	   !strcmp(sr_ch__type(b.cols[0].code), "UInt64"), "Native: R is UInt64, no null map");
+	b.n = 200;
+	n = flat(&b, got, 0);
+	ok(n == 0, "flat: (the test's helper) refuses what does not fit");
+	{
+		struct sr_chseg seg[4];
+		unsigned char head[20];
+
+		ok(sr_chblock__segs(&b, head, seg) == 3 && seg[0].n == 3 && head[0] == 1 &&
+		   head[1] == 0xc8 && head[2] == 0x01 && seg[2].n == 1600,
+		   "Native: 200 rows: a two-byte LEB128 row count (0xc8 0x01), 1600 bytes of data");
+	}
+	sr_chblock__free(&b);
 }
 
 static int parse(const char *text, struct sr_chres *r)
@@ -90,6 +170,7 @@ static void test_answers(void)
 int main(void)
 {
 	test_rowbinary();
+	test_native();
 	test_answers();
 	return tap_done();
 }
