@@ -189,17 +189,6 @@ static const struct ch_table tables[] = {
 #define T_EXPORTS	(NTABLES - 1)
 #define T_SYS_DURS	(NTABLES - 4)	/* then err_stats: both by fill_computed */
 
-static const char *ch_type(char t)
-{
-	switch (t) {
-	case 'R': return "UInt64";
-	case 'I': return "Int64";
-	case 'N': return "Nullable(Int64)";
-	case 'S': return "String";
-	default: return "Nullable(String)";
-	}
-}
-
 /* The column codes of @t in order, in @codes (at most @max). */
 static size_t col_codes(const struct ch_table *t, char *codes, size_t max, struct sr_chbuf *ddl)
 {
@@ -215,7 +204,7 @@ static size_t col_codes(const struct ch_table *t, char *codes, size_t max, struc
 				sr_chbuf__puts(ddl, ", ");
 			sr_chbuf__add(ddl, p, (size_t)(sp - p));
 			sr_chbuf__puts(ddl, " ");
-			sr_chbuf__add(ddl, ch_type(code), strlen(ch_type(code)));
+			sr_chbuf__add(ddl, sr_ch__type(code), strlen(sr_ch__type(code)));
 		}
 		codes[n++] = code;
 		p = sp + 2;
@@ -280,8 +269,8 @@ static int ids_upto(struct ids *ids, size_t n)
 
 /*
  * The rows of events, straight from the importer (sr_an_import_opts.
- * event_sink) as RowBinary of the events table: they never go through
- * SQLite, which is most of what an import with event rows costs.
+ * event_sink) into Native blocks of the events table: they never go
+ * through SQLite, which is most of what an import with event rows costs.
  */
 struct sink {
 	struct sr_ch *ch;
@@ -289,7 +278,7 @@ struct sink {
 	sqlite3_stmt *host;
 	int64_t now;		/* exports.started_ns */
 	struct ids *ids;
-	struct sr_chbuf b;
+	struct sr_chblock blk;
 	size_t batch;
 	int64_t rec;		/* the recording of hostname */
 	char codes[64];		/* the type codes of the events table's columns */
@@ -298,25 +287,13 @@ struct sink {
 	uint64_t rows;
 };
 
-/*
- * A row of events is written in place, in room reserved for the largest
- * one: a call and a capacity check per value was a third of an export's
- * CPU (docs/PERFORMANCE.md).
- */
-static inline unsigned char *put_le64(unsigned char *p, uint64_t v)
+/* a string of fewer than 16384 bytes to String column @c: a LEB128 length of one or two */
+static inline int put_short_str(struct sr_chcol *c, const char *s, size_t n)
 {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	memcpy(p, &v, 8);
-#else
-	for (int k = 0; k < 8; k++)
-		p[k] = (unsigned char)(v >> (8 * k));
-#endif
-	return p + 8;
-}
+	unsigned char *p = (unsigned char *)sr_chbuf__room(&c->s, n + 2), *p0 = p;
 
-/* a string of fewer than 16384 bytes: its LEB128 length takes one or two */
-static inline unsigned char *put_short_str(unsigned char *p, const char *s, size_t n)
-{
+	if (!p)
+		return c->s.err;
 	if (n < 0x80) {
 		*p++ = (unsigned char)n;
 	} else {
@@ -324,41 +301,37 @@ static inline unsigned char *put_short_str(unsigned char *p, const char *s, size
 		*p++ = (unsigned char)(n >> 7);
 	}
 	memcpy(p, s, n);
-	return p + n;
+	c->s.n += (size_t)(p + n - p0);
+	return 0;
 }
 
-/* host (at most 256 bytes), 6 header integers, then per column a null flag and 8 bytes */
-#define EV_ROW_MAX	(2 + 256 + 6 * 8 + SR_AN_EV_COLS * 9 + 2 + 16)
-
+/* A row of events into the block: a value per column array, no call per value. */
 static int sink_row(struct sink *k, const struct sr_an_evrow *r)
 {
-	unsigned char *p = (unsigned char *)sr_chbuf__room(&k->b, EV_ROW_MAX), *p0 = p;
+	struct sr_chcol *col = k->blk.cols;
+	size_t i = k->blk.n;
 
-	if (!p)
-		return k->b.err;
 	/* the columns of table events in tables[]: host, rec_id, ts, id, ... */
-	p = put_short_str(p, k->hostname, k->hostlen);
-	p = put_le64(p, rec_of(k->ids, r->v[2]));
-	p = put_le64(p, (uint64_t)r->v[3]);
-	p = put_le64(p, (uint64_t)r->v[0]);
-	p = put_le64(p, (uint64_t)r->v[1]);
-	p = put_le64(p, (uint64_t)r->v[4]);
-	/* then v[5] .. on, the table's columns from its seventh */
+	if (put_short_str(&col[0], k->hostname, k->hostlen) ||
+	    put_short_str(&col[14], r->comm, r->comm_len < 16 ? r->comm_len : 16))
+		return -ENOMEM;
+	col[1].v[i] = (int64_t)rec_of(k->ids, r->v[2]);
+	col[2].v[i] = r->v[3];
+	col[3].v[i] = r->v[0];
+	col[4].v[i] = r->v[1];
+	col[5].v[i] = r->v[4];
+	/* then v[5] .. on, the table's columns from its seventh (comm, v[13]: above) */
 	for (int c = 5; c < SR_AN_EV_COLS; c++) {
-		char code = k->codes[c + 1];
+		struct sr_chcol *o = &col[c + 1];
 		int isnull = (r->nulls >> c) & 1;
 
-		if (code == 'N' || code == 'Z') {
-			*p++ = (unsigned char)isnull;
-			if (isnull)
-				continue;
-		}
-		if (c == 13)	/* comm */
-			p = put_short_str(p, r->comm, r->comm_len < 16 ? r->comm_len : 16);
-		else
-			p = put_le64(p, isnull ? 0 : (uint64_t)r->v[c]);
+		if (c == 13)
+			continue;
+		if (o->nul)
+			o->nul[i] = (uint8_t)isnull;
+		o->v[i] = isnull ? 0 : r->v[c];
 	}
-	k->b.n += (size_t)(p - p0);
+	k->blk.n++;
 	return 0;
 }
 
@@ -405,14 +378,15 @@ static int sink_rows(void *ctx, const struct sr_an_evrow *rows, int n)
 		if (err)
 			return err;
 		k->rows++;
+		/* a block is sent when full: its rows, or --batch bytes of them */
+		if (k->blk.n == k->blk.cap ||
+		    (!(k->blk.n & 1023) && sr_chblock__bytes(&k->blk) >= k->batch)) {
+			err = sr_ch__insert_block(k->ch, "events", &k->blk);
+			if (err)
+				return err;
+		}
 	}
-	if (k->b.err)
-		return k->b.err;
-	if (k->b.n < k->batch)
-		return 0;
-	err = sr_ch__insert(k->ch, "events", "RowBinary", k->b.p, k->b.n);
-	k->b.n = 0;
-	return err;
+	return 0;
 }
 
 /*
@@ -694,6 +668,15 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 		sr_err("internal error: the events table of clickhouse_export.c");
 		err = -EINVAL;
 	}
+	/* rows of the fixed-width columns that --batch holds (the strings come on top) */
+	if (!err)
+		err = sr_chblock__init(&k.blk, tables[T_EVENTS].cols,
+				       o->batch_bytes / (SR_AN_EV_COLS * 9) + 1);
+	if (!err && (k.blk.ncols != SR_AN_EV_COLS + 1 || k.blk.cols[0].code != 'S' ||
+		     k.blk.cols[14].code != 'S')) {
+		sr_err("internal error: the events table of clickhouse_export.c");
+		err = -EINVAL;
+	}
 	if (!err) {
 		k.ch = ch;
 		k.now = now;
@@ -701,9 +684,9 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 		io.sink_ctx = &k;
 		err = sr_an_import(d, files, n, &io, &nfailed);
 	}
-	/* the last batch of events */
-	if (!err && k.b.n)
-		err = sr_ch__insert(ch, "events", "RowBinary", k.b.p, k.b.n);
+	/* the last block of events */
+	if (!err)
+		err = sr_ch__insert_block(ch, "events", &k.blk);
 	if (err)
 		goto out;
 	err = ids_upto(&ids, (size_t)sr_an_query_int(d->db, "SELECT IFNULL(MAX(rec_id), 0)"
@@ -737,7 +720,7 @@ out:
 		sr_err("interrupted");
 	free(ids.v);
 	sqlite3_finalize(k.host);
-	sr_chbuf__free(&k.b);
+	sr_chblock__free(&k.blk);
 	sr_an_db__free(d);
 	sr_ch__free(ch);
 	if (err)

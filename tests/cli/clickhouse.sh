@@ -355,6 +355,20 @@ for r in "" --top-io "--top-io --by file" --syscalls "--syscalls --hist" --error
 	check "four exporters: same CSV ${r:-(overview)}" cmp -s "$D/sq.csv" "$D/ch.csv"
 done
 
+# --- events in many small Native blocks (--batch 64K: 243 rows a block) ---
+q "CREATE DATABASE small"
+check "export --batch 64K" "$S" export "$D/h01.trc" --clickhouse "${CH_URL}?database=small" \
+	--no-progress --batch 64K
+expect_eq "--batch 64K: the event rows" "$(q "SELECT count() FROM small.events")" \
+	"$("$S" analyze "$D/h01.trc" --sql "SELECT events FROM recordings" --format csv --no-progress | tail -1)"
+for r in "" --syscalls "--slow --limit 200" --files --mem; do
+	# shellcheck disable=SC2086
+	"$S" analyze "$D/h01.trc" $r --format csv --no-progress >"$D/sq.csv" 2>/dev/null
+	# shellcheck disable=SC2086
+	"$S" analyze --clickhouse "${CH_URL}?database=small" $r --format csv >"$D/ch.csv" 2>/dev/null
+	check "--batch 64K: same CSV ${r:-(overview)}" cmp -s "$D/sq.csv" "$D/ch.csv"
+done
+
 # --- errors ---
 port=$(ch_free_port)
 must_fail "no server: one line" "$S" export "$D/h01.trc" --clickhouse "http://127.0.0.1:$port/" --no-progress
