@@ -30,6 +30,7 @@
 
 #include "sysrec/util.h"
 #include "clickhouse.h"
+#include "report.h"
 
 /*
  * A table: its columns as "name T" pairs, T the type code: R rec_id
@@ -173,13 +174,13 @@ static const struct ch_table tables[] = {
 	{ "recordings", "rec_id R recording S host Z recording_id Z kernel Z machine Z ncpus N"
 	  " start_ns N stop_ns N clock_offset_ns N cgroup2_mount Z first_event N last_event N"
 	  " ts_sorted N events I lost I cpu I exported_ns I", "recording, rec_id",
-	  "SELECT rec_id, IFNULL(recording_id, IFNULL(host, '') || '@' || IFNULL(start_ns, 0)),"
+	  "SELECT rec_id, " SR_REC_KEY("recordings") ","
 	  " host, recording_id, kernel, machine, ncpus, start_ns, stop_ns, clock_offset_ns,"
 	  " cgroup2_mount, first_event, last_event, ts_sorted, events, lost, cpu, ?1"
 	  " FROM recordings" },
 	/* when each export began: how a later one finds the rows of an unfinished one */
 	{ "exports", "rec_id R recording S started_ns I", "recording, rec_id",
-	  "SELECT rec_id, IFNULL(recording_id, IFNULL(host, '') || '@' || IFNULL(start_ns, 0)),"
+	  "SELECT rec_id, " SR_REC_KEY("recordings") ","
 	  " ?1 FROM recordings" },
 };
 
@@ -658,8 +659,8 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 	if (!err)
 		err = sr_an_db__open(&d, NULL);
 	if (!err)
-		err = sr_an_prepare(d->db, "SELECT host, IFNULL(recording_id, IFNULL(host, '')"
-				    " || '@' || IFNULL(start_ns, 0)) FROM recordings WHERE rec_id = ?",
+		err = sr_an_prepare(d->db, "SELECT host, " SR_REC_KEY("recordings")
+				    " FROM recordings WHERE rec_id = ?",
 				    &k.host);
 	if (!err && (strcmp(tables[T_EVENTS].name, "events") ||
 		     strcmp(tables[T_SYS_DURS].name, "sys_durs") ||
