@@ -6,6 +6,7 @@
 #   ch_start DIR [REMOTE_SERVERS_XML]  sets CH_HTTP, CH_TCP (CH_TCP_WANT when
 #                                     set), CH_PID, CH_URL
 #   ch_stop DIR                         stops the server started in DIR
+#   ch_one_server NAME                  a test's one server, in D/ch
 
 # A loopback TCP port nothing listens on.
 ch_free_port() {
@@ -94,3 +95,15 @@ ch_need() {
 		return 1
 	fi
 }
+
+# ch_one_server NAME: how a test on one server begins: ch_need NAME (the
+# test ends there when it cannot run), then a temporary directory D with a
+# server started in D/ch that the test's end stops; q SQL asks it.
+ch_one_server() {
+	ch_need "$1" || exit $((T_FAILED > 0))
+	t_tmpdir
+	t_cleanup_more() { ch_stop "$tmp/ch"; }
+	D=$tmp
+	ch_start "$D/ch" || { fail clickhouse_start "clickhouse-server did not start"; exit 1; }
+}
+q() { curl -sS "$CH_URL" --data-binary "$1"; }

@@ -13,12 +13,7 @@
 
 S=$SYSREC
 GT=$TOOLS/gentrace
-ch_need clickhouse || exit $((T_FAILED > 0))
-t_tmpdir
-t_cleanup_more() { ch_stop "$tmp/ch"; }
-D=$tmp
-ch_start "$D/ch" || { fail clickhouse_start "clickhouse-server did not start"; exit 1; }
-q() { curl -sS "$CH_URL" --data-binary "$1"; }
+ch_one_server clickhouse
 
 # --- 20 recordings, each its own host ---
 files=()
