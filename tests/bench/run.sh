@@ -64,6 +64,7 @@
 # BENCH_EXPORT_EVENTS (export: the trace, 10000000),
 # BENCH_NET_N (net: round trips, 50000), BENCH_NET_ROUNDS (5),
 # BENCH_CH_EVENTS (clickhouse: 100000000), BENCH_CH_TRACES (50), BENCH_CH_JOBS (2),
+# BENCH_CH_DIR (where the server's data goes: the scratch directory),
 # BENCH_KEEP=1 keeps the scratch directory.  Helpers (bench_loop, sqlite_floor) are built here with cc;
 # they, the loop binary and the files later benchmarks reuse (loop.trc,
 # perf.data) live in $OUTPUT/bench/.
@@ -1152,7 +1153,15 @@ bench_clickhouse() {
 			--recording-id "rec$i" >/dev/null || die "gentrace failed"
 		files+=("$SCRATCH/ch$i.trc")
 	done
-	ch_start "$SCRATCH/chsrv" || die "clickhouse-server did not start"
+	local srv=${BENCH_CH_DIR:-$SCRATCH}/chsrv-$$ fs dev
+	ch_start "$srv" || die "clickhouse-server did not start"
+	# the server's filesystem: ext4 without a journal costs the server's
+	# part files a slow inode allocator (docs/PERFORMANCE.md)
+	fs=$(findmnt -no FSTYPE,SOURCE -T "$srv" | head -1)
+	dev=$(basename "${fs#* }")
+	[ -r "/sys/fs/ext4/$dev/journal_task" ] &&
+		fs="$fs, journal: $(cat "/sys/fs/ext4/$dev/journal_task" 2>/dev/null)"
+	echo "server data: $srv ($fs)"
 	t0=$(now_ns)
 	for j in $(seq 0 $((jobs - 1))); do
 		sel=()
@@ -1194,7 +1203,8 @@ bench_clickhouse() {
 	done
 	note "same: the CSV of --clickhouse equals the SQLite path's byte for byte (processes that tie on"
 	note "every sort key go by host and recording on both paths, docs/SCHEMA.md)"
-	ch_stop "$SCRATCH/chsrv"
+	ch_stop "$srv"
+	if [ -n "${BENCH_CH_DIR:-}" ] && [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$srv"; fi
 }
 
 # --- export ---
