@@ -117,7 +117,8 @@ const char *sr_ch__type(char c)
 	case 'I': return "Int64";
 	case 'N': return "Nullable(Int64)";
 	case 'S': return "String";
-	default: return "Nullable(String)";
+	case 'Z': return "Nullable(String)";
+	default: return NULL;
 	}
 }
 
@@ -156,6 +157,11 @@ int sr_chblock__init(struct sr_chblock *b, const char *cols, size_t cap)
 		case 'I':
 			c->v = malloc(b->cap * sizeof(*c->v));
 			if (!c->v)
+				goto nomem;
+			break;
+		case 'Z':
+			c->nul = malloc(b->cap);
+			if (!c->nul)
 				goto nomem;
 			break;
 		case 'S':

@@ -49,14 +49,14 @@ void sr_chbuf__quoted(struct sr_chbuf *b, const char *s);
  * Its parse is a copy per column where RowBinary's is a call per value
  * (docs/PERFORMANCE.md, "Native blocks of events").  Columns by the type
  * codes of clickhouse_export.c: R UInt64, I Int64, N Nullable(Int64),
- * S String.  The integers are kept as the wire has them: the build is
- * little endian only (format/layout.h).
+ * S String, Z Nullable(String).  The integers are kept as the wire has
+ * them: the build is little endian only (format/layout.h).
  */
 struct sr_chcol {
 	char code;
 	int64_t *v;		/* R I N: a value a row (0 where NULL) */
-	uint8_t *nul;		/* N: 1 where NULL */
-	struct sr_chbuf s;	/* S: a LEB128 length and the bytes, a row each */
+	uint8_t *nul;		/* N Z: 1 where NULL */
+	struct sr_chbuf s;	/* S Z: a LEB128 length and the bytes, a row each ('' where NULL) */
 };
 struct sr_chblock {
 	size_t ncols, n, cap;	/* its columns; rows in it; rows it has room for */
@@ -73,7 +73,7 @@ int sr_chblock__init(struct sr_chblock *b, const char *cols, size_t cap);
 void sr_chblock__free(struct sr_chblock *b);
 /* The bytes that @b's rows so far take on the wire. */
 size_t sr_chblock__bytes(const struct sr_chblock *b);
-/* The type of code @c (above) as ClickHouse spells it. */
+/* The type of code @c (above) as ClickHouse spells it, NULL for no code. */
 const char *sr_ch__type(char c);
 
 /* A piece of a request's body. */

@@ -215,6 +215,17 @@ static size_t col_codes(const struct ch_table *t, char *codes, size_t max, struc
 	return n;
 }
 
+/* The rows of @t whose integer columns take @batch bytes in a Native block. */
+static size_t block_rows(const struct ch_table *t, size_t batch)
+{
+	char codes[64];
+	size_t n = col_codes(t, codes, sizeof(codes), NULL), w = 1;
+
+	for (size_t k = 0; k < n; k++)
+		w += codes[k] == 'N' ? 9 : codes[k] == 'Z' ? 2 : codes[k] == 'S' ? 1 : 8;
+	return batch / w + 1;
+}
+
 /* CREATE TABLE IF NOT EXISTS of every table (docs/SCHEMA.md). */
 static int create_tables(struct sr_ch *ch)
 {
@@ -509,56 +520,49 @@ static int fill_computed(struct sr_ch *ch, sqlite3 *db, const struct ids *ids)
 	return err;
 }
 
-/* Stream table @t from @db to the server in batches of @batch bytes. */
+/* Stream table @t from @db to the server in Native blocks of @batch bytes. */
 static int send_table(struct sr_ch *ch, sqlite3 *db, const struct ch_table *t,
 		      const struct ids *ids, int64_t now, size_t batch, uint64_t *rows)
 {
-	struct sr_chbuf b = { 0 };
+	struct sr_chblock blk;
 	sqlite3_stmt *st;
-	char codes[64];
-	size_t n = col_codes(t, codes, sizeof(codes), NULL);
 	int err, rc;
 
-	err = sr_an_prepare(db, t->select, &st);
+	err = sr_chblock__init(&blk, t->cols, block_rows(t, batch));
 	if (err)
 		return err;
+	err = sr_an_prepare(db, t->select, &st);
+	if (err) {
+		sr_chblock__free(&blk);
+		return err;
+	}
 	if (sqlite3_bind_parameter_count(st))
 		sqlite3_bind_int64(st, 1, now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (size_t k = 0; k < n; k++) {
+		size_t i = blk.n;
+
+		for (size_t k = 0; k < blk.ncols; k++) {
+			struct sr_chcol *c = &blk.cols[k];
 			int isnull = sqlite3_column_type(st, (int)k) == SQLITE_NULL;
 
-			switch (codes[k]) {
-			case 'R':
-				sr_chbuf__u64(&b, rec_of(ids, sqlite3_column_int64(st, (int)k)));
-				break;
-			case 'N':
-				sr_chbuf__u8(&b, (uint8_t)isnull);
-				if (isnull)
-					break;
-				/* fall through */
-			case 'I':
-				sr_chbuf__i64(&b, sqlite3_column_int64(st, (int)k));
-				break;
-			case 'Z':
-				sr_chbuf__u8(&b, (uint8_t)isnull);
-				if (isnull)
-					break;
-				/* fall through */
-			default:
-				sr_chbuf__str(&b, (const char *)sqlite3_column_blob(st, (int)k),
+			if (c->nul)
+				c->nul[i] = (uint8_t)isnull;
+			if (c->code == 'R')
+				c->v[i] = (int64_t)rec_of(ids, sqlite3_column_int64(st, (int)k));
+			else if (c->v)
+				c->v[i] = isnull ? 0 : sqlite3_column_int64(st, (int)k);
+			else
+				sr_chbuf__str(&c->s, (const char *)sqlite3_column_blob(st, (int)k),
 					      (size_t)sqlite3_column_bytes(st, (int)k));
-				break;
-			}
+			if (c->s.err)
+				err = c->s.err;
 		}
+		blk.n++;
 		(*rows)++;
-		if (b.err) {
-			err = b.err;
+		if (err)
 			break;
-		}
-		if (b.n >= batch) {
-			err = sr_ch__insert(ch, t->name, "RowBinary", b.p, b.n);
-			b.n = 0;
+		if (blk.n == blk.cap || sr_chblock__bytes(&blk) >= batch) {
+			err = sr_ch__insert_block(ch, t->name, &blk);
 			if (err)
 				break;
 		}
@@ -571,10 +575,10 @@ static int send_table(struct sr_ch *ch, sqlite3 *db, const struct ch_table *t,
 		sr_err("export: %s: %s", t->name, sqlite3_errmsg(db));
 		err = -EIO;
 	}
-	if (!err && b.n)
-		err = sr_ch__insert(ch, t->name, "RowBinary", b.p, b.n);
+	if (!err)
+		err = sr_ch__insert_block(ch, t->name, &blk);
 	sqlite3_finalize(st);
-	sr_chbuf__free(&b);
+	sr_chblock__free(&blk);
 	return err;
 }
 
@@ -669,10 +673,9 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 		sr_err("internal error: the events table of clickhouse_export.c");
 		err = -EINVAL;
 	}
-	/* rows of the fixed-width columns that --batch holds (the strings come on top) */
 	if (!err)
 		err = sr_chblock__init(&k.blk, tables[T_EVENTS].cols,
-				       o->batch_bytes / (SR_AN_EV_COLS * 9) + 1);
+				       block_rows(&tables[T_EVENTS], o->batch_bytes));
 	if (!err && (k.blk.ncols != SR_AN_EV_COLS + 1 || k.blk.cols[0].code != 'S' ||
 		     k.blk.cols[14].code != 'S')) {
 		sr_err("internal error: the events table of clickhouse_export.c");

@@ -107,6 +107,29 @@ static void test_native(void)
 	n = flat(&b, got, sizeof(got));
 	ok(n == 2 + 8 + 18 + 9 && got[0] == 3 && got[1] == 0, "Native: an empty block has no data");
 	sr_chblock__free(&b);
+	{
+		/* the server writes the value under a NULL too; '' is as good */
+		static const unsigned char zwant[] = {
+			0x01, 0x03, 0x01, 'z', 0x10, 'N', 'u', 'l', 'l', 'a', 'b', 'l', 'e', '(',
+			'S', 't', 'r', 'i', 'n', 'g', ')',
+			0x00, 0x01, 0x00,
+			0x01, '0', 0x00, 0x01, '2',
+		};
+
+		ok(sr_chblock__init(&b, "z Z", 3) == 0 && b.cols[0].nul && !b.cols[0].v,
+		   "Native: Z is a null map and strings");
+		for (int i = 0; i < 3; i++) {
+			char c = (char)('0' + i);
+
+			b.cols[0].nul[i] = i == 1;
+			sr_chbuf__str(&b.cols[0].s, &c, i == 1 ? 0 : 1);
+		}
+		b.n = 3;
+		n = flat(&b, got, sizeof(got));
+		ok(n == sizeof(zwant) && !memcmp(got, zwant, sizeof(zwant)),
+		   "Native: Nullable(String): the null map, then a string a row");
+		sr_chblock__free(&b);
+	}
 	ok(sr_chblock__init(&b, "a I b Q", 4) == -EINVAL && !b.cols,
 	   "Native: a type code it does not take refused");
 	ok(sr_chblock__init(&b, "a R", 200) == 0 && b.cols[0].v && !b.cols[0].nul &&
