@@ -83,19 +83,26 @@ void sr_chbuf__u8(struct sr_chbuf *b, uint8_t v)
 	sr_chbuf__add(b, &v, 1);
 }
 
+/* @v as LEB128 (at most 10 bytes) at @p: its length */
+static size_t leb128(unsigned char *p, uint64_t v)
+{
+	size_t k = 0;
+
+	do {
+		p[k] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			p[k] |= 0x80;
+		k++;
+	} while (v);
+	return k;
+}
+
 void sr_chbuf__str(struct sr_chbuf *b, const char *s, size_t n)
 {
 	unsigned char len[10];
-	size_t k = 0, v = n;
 
-	do {
-		len[k] = (unsigned char)(v & 0x7f);
-		v >>= 7;
-		if (v)
-			len[k] |= 0x80;
-		k++;
-	} while (v);
-	sr_chbuf__add(b, len, k);
+	sr_chbuf__add(b, len, leb128(len, n));
 	sr_chbuf__add(b, s, n);
 }
 
@@ -210,20 +217,6 @@ size_t sr_chblock__bytes(const struct sr_chblock *b)
 		n += c->nul ? b->n : 0;
 	}
 	return n;
-}
-
-static size_t leb128(unsigned char *p, uint64_t v)
-{
-	size_t k = 0;
-
-	do {
-		p[k] = (unsigned char)(v & 0x7f);
-		v >>= 7;
-		if (v)
-			p[k] |= 0x80;
-		k++;
-	} while (v);
-	return k;
 }
 
 size_t sr_chblock__segs(const struct sr_chblock *b, unsigned char *head,
