@@ -206,6 +206,13 @@ void sr_chblock__free(struct sr_chblock *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void sr_chblock__clear(struct sr_chblock *b)
+{
+	b->n = 0;
+	for (size_t k = 0; k < b->ncols; k++)
+		b->cols[k].s.n = 0;
+}
+
 size_t sr_chblock__bytes(const struct sr_chblock *b)
 {
 	size_t n = b->names.n;

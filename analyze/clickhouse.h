@@ -71,6 +71,8 @@ struct sr_chblock {
  */
 int sr_chblock__init(struct sr_chblock *b, const char *cols, size_t cap);
 void sr_chblock__free(struct sr_chblock *b);
+/* @b without rows, its room kept. */
+void sr_chblock__clear(struct sr_chblock *b);
 /* The bytes that @b's rows so far take on the wire. */
 size_t sr_chblock__bytes(const struct sr_chblock *b);
 /* The type of code @c (above) as ClickHouse spells it, NULL for no code. */

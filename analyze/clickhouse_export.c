@@ -293,7 +293,6 @@ struct sink {
 	struct sr_chblock blk;
 	size_t batch;
 	int64_t rec;		/* the recording of hostname */
-	char codes[64];		/* the type codes of the events table's columns */
 	char hostname[256];
 	size_t hostlen;
 	uint64_t rows;
@@ -315,6 +314,17 @@ static inline int put_short_str(struct sr_chcol *c, const char *s, size_t n)
 	memcpy(p, s, n);
 	c->s.n += (size_t)(p + n - p0);
 	return 0;
+}
+
+/* Whether the events table's columns are those sink_row() writes: strings host and comm. */
+static int events_cols_fit(const struct sr_chblock *b)
+{
+	if (b->ncols != SR_AN_EV_COLS + 1)
+		return 0;
+	for (size_t k = 0; k < b->ncols; k++)
+		if ((k == 0 || k == 14) != (b->cols[k].code == 'S'))
+			return 0;
+	return 1;
 }
 
 /* A row of events into the block: a value per column array, no call per value. */
@@ -666,18 +676,13 @@ int sr_ch_export(char **files, int n, const struct sr_ch_export_opts *o)
 		err = sr_an_prepare(d->db, "SELECT host, " SR_REC_KEY("recordings")
 				    " FROM recordings WHERE rec_id = ?",
 				    &k.host);
-	if (!err && (strcmp(tables[T_EVENTS].name, "events") ||
-		     strcmp(tables[T_SYS_DURS].name, "sys_durs") ||
-		     strcmp(tables[T_SYS_DURS + 1].name, "err_stats") ||
-		     col_codes(&tables[T_EVENTS], k.codes, sizeof(k.codes), NULL) != SR_AN_EV_COLS + 1)) {
-		sr_err("internal error: the events table of clickhouse_export.c");
-		err = -EINVAL;
-	}
 	if (!err)
 		err = sr_chblock__init(&k.blk, tables[T_EVENTS].cols,
 				       block_rows(&tables[T_EVENTS], o->batch_bytes));
-	if (!err && (k.blk.ncols != SR_AN_EV_COLS + 1 || k.blk.cols[0].code != 'S' ||
-		     k.blk.cols[14].code != 'S')) {
+	if (!err && (strcmp(tables[T_EVENTS].name, "events") ||
+		     strcmp(tables[T_SYS_DURS].name, "sys_durs") ||
+		     strcmp(tables[T_SYS_DURS + 1].name, "err_stats") ||
+		     !events_cols_fit(&k.blk))) {
 		sr_err("internal error: the events table of clickhouse_export.c");
 		err = -EINVAL;
 	}

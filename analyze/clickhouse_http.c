@@ -218,9 +218,7 @@ int sr_ch__insert_block(struct sr_ch *ch, const char *table, struct sr_chblock *
 	snprintf(q, sizeof(q), "INSERT INTO %s FORMAT Native", table);
 	ret = run(ch, q, NULL, 0, seg, sr_chblock__segs(b, head, seg), NULL);
 	free(seg);
-	b->n = 0;
-	for (size_t k = 0; k < b->ncols; k++)
-		b->cols[k].s.n = 0;
+	sr_chblock__clear(b);
 	return ret;
 }
 
