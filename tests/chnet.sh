@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
-# chnet.sh - sourced by the ClickHouse tests: a trace of the net class to
-# feed mktrace, the same on every host but for its latencies.
+# chnet.sh - sourced by the ClickHouse tests: traces to feed mktrace, of
+# the net class the same on every host but for its latencies, of the cpu
+# class one process's.
 #
 # netspec HOST N [ID]: a trace (recording_id ID, else netHOST) of two processes connecting N times to
 # 127.0.0.1:5432 (latencies distinct per host and connect), sending, a
@@ -29,4 +30,24 @@ netspec() {
 	printf 'net ts=%d pid=100 comm=c sys=socket ret=90 fd=90 fd2=-1 flags=1 arg=10 dev=9 ino=990 dur_ns=500\n' $ts
 	printf 'net ts=%d pid=100 comm=c sys=connect ret=-111 fd=90 fd2=-1 dev=9 ino=990 dur_ns=7000 addr_family=10 addr_port=9 addr_addr1=0x0100000000000000\n' $((ts + 1000))
 	printf 'net ts=%d pid=100 comm=c sys=connect ret=-113 fd=90 fd2=-1 dev=9 ino=990 dur_ns=7000 addr_family=10 addr_port=9 addr_addr1=0x0100000000000000\n' $((ts + 2000))
+}
+
+# cpuspec H HOST ON: a trace (recording_id cpuH, host HOST) of the cpu
+# class: process 30ON (comm wH) opens /x, reads it once with its time off
+# the CPU, and exits after ON * 333 ns on it
+cpuspec() {
+	local h=$1 host=$2 on=$3
+	cat <<-EOF
+		meta recording_id cpu$h
+		meta host $host
+		meta classes proc,file,cpu
+		meta start_ns 1000000000
+		proc ts=1000000000 pid=30$on comm=w$h ppid=1 start_ns=500000000
+		open ts=1100000000 pid=30$on comm=w$h sys=openat ret=3 dirfd=-100 flags=0 name="/x" path="/x" dev=0x800001 ino=7 dur_ns=3000
+		syscpu ts=1200000000 pid=30$on comm=w$h off_cpu_ns=1000 runq_ns=500 vol_switches=1 nr=0
+		rw ts=1200000000 pid=30$on comm=w$h sys=read ret=10 fd=3 count=10 offset=-1 dev=0x800001 ino=7 dur_ns=4000
+		cputime ts=1900000000 pid=30$on comm=w$h on_cpu_ns=$((on * 333)) h.flags=0x200
+		exit ts=1900000000 pid=30$on comm=w$h exit_code=0 h.flags=2
+		endmeta stop_ns 2000000000
+		EOF
 }

@@ -208,20 +208,8 @@ done
 # the cpu class on four hosts: --cpu per process, thread and host, --syscalls'
 # split per host, against the SQLite path
 for h in A B C D; do
-	on=$((1000 * 10#$(printf '%d' "'$h") - 64000))
-	cat <<-EOF | "$MK" -o "$D/cpu$h.trc" || fail mktrace "cpu$h.trc"
-		meta recording_id cpu$h
-		meta host host$h
-		meta classes proc,file,cpu
-		meta start_ns 1000000000
-		proc ts=1000000000 pid=30$on comm=w$h ppid=1 start_ns=500000000
-		open ts=1100000000 pid=30$on comm=w$h sys=openat ret=3 dirfd=-100 flags=0 name="/x" path="/x" dev=0x800001 ino=7 dur_ns=3000
-		syscpu ts=1200000000 pid=30$on comm=w$h off_cpu_ns=1000 runq_ns=500 vol_switches=1 nr=0
-		rw ts=1200000000 pid=30$on comm=w$h sys=read ret=10 fd=3 count=10 offset=-1 dev=0x800001 ino=7 dur_ns=4000
-		cputime ts=1900000000 pid=30$on comm=w$h on_cpu_ns=$((on * 333)) h.flags=0x200
-		exit ts=1900000000 pid=30$on comm=w$h exit_code=0 h.flags=2
-		endmeta stop_ns 2000000000
-		EOF
+	cpuspec "$h" "host$h" $((1000 * 10#$(printf '%d' "'$h") - 64000)) | "$MK" -o "$D/cpu$h.trc" ||
+		fail mktrace "cpu$h.trc"
 done
 q "CREATE DATABASE cpu"
 cpus=("$D/cpuA.trc" "$D/cpuB.trc" "$D/cpuC.trc" "$D/cpuD.trc")
