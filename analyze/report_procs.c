@@ -23,7 +23,6 @@ static int cmp_start(const void *a, const void *b)
 	const struct pnode *x = a, *y = b;
 	int64_t sx = x->has_start ? x->start : INT64_MIN;
 	int64_t sy = y->has_start ? y->start : INT64_MIN;
-
 	int d;
 
 	if (sx != sy)
