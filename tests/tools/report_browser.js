@@ -18,7 +18,11 @@
 //
 // Chromium runs with a profile of its own in a temporary directory, no
 // sandbox when root (it refuses to start otherwise), and --enable-logging
-// on its stderr, which goes to OUT.json's chromium_log.
+// on its stderr, which goes to OUT.json's chromium_log.  It runs in a
+// process group of its own, killed whole at the end: its zygote and
+// renderers outlive a browser process killed alone, and kept writing into
+// the profile while it was removed (an uncaught ENOTEMPTY that failed a
+// run whose page was fine).
 "use strict";
 
 const { spawn } = require("child_process");
@@ -36,29 +40,40 @@ const profile = fs.mkdtempSync(path.join(os.tmpdir(), "sr-chromium."));
 const chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const args = ["--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
 	      "--disable-extensions", "--disable-background-networking", "--disable-sync",
+	      "--disable-crash-reporter", "--disable-breakpad",
 	      "--enable-logging=stderr", "--v=0", "--remote-debugging-port=0",
 	      "--user-data-dir=" + profile, "--window-size=1280,900", "about:blank"];
 if (process.getuid && process.getuid() === 0)
 	args.unshift("--no-sandbox");
 
 let log = "";
-const proc = spawn(chromium, args, { stdio: ["ignore", "ignore", "pipe"] });
+const proc = spawn(chromium, args, { stdio: ["ignore", "ignore", "pipe"], detached: true });
 // generous: the machines that run the tests may be busy
 const timer = setTimeout(() => finish("timed out after 180 s"), 180000);
 
-// the profile is removed once chromium, which writes into it, has gone
+// the profile is removed once chromium, which writes into it, has gone; one
+// that cannot be is said, and does not change the verdict on the page
 function finish(err) {
 	clearTimeout(timer);
 	const done = () => {
-		fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+		try {
+			fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10,
+					     retryDelay: 200 });
+		} catch (e) {
+			console.error("report_browser: " + profile + " left behind: " + e.message);
+		}
 		if (err)
 			console.error("report_browser: " + err);
 		process.exit(err ? 1 : 0);
 	};
+	try {
+		process.kill(-proc.pid, "SIGKILL");	/* the group: every process of chromium */
+	} catch (e) {
+		/* gone already */
+	}
 	if (proc.exitCode !== null || proc.signalCode !== null)
 		return done();
 	proc.on("exit", done);
-	proc.kill("SIGKILL");
 }
 
 const wsUrl = new Promise((resolve, reject) => {
