@@ -175,6 +175,8 @@ in_browser() {
 		node --experimental-websocket --no-warnings "$TOP/tests/tools/report_browser.js" \
 			"$2.html" "$2.json" "$2.png" 2>"$2.browser.err$try" && return 0
 	done
-	fail "$1" "$(tail -3 "$2.browser.err1"; tail -3 "$2.browser.err2")"
+	# each try's error: an uncaught one's own line, not the Node.js banner after it
+	fail "$1" "$(for try in 1 2; do grep -m1 -E '^[A-Za-z]*Error|^report_browser:' \
+		"$2.browser.err$try" || tail -3 "$2.browser.err$try"; done)"
 	return 1
 }
